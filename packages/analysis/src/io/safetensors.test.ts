@@ -30,7 +30,7 @@ describe('safetensors', () => {
     expect(() => parseSafetensorsHeader(good.subarray(0, 4), 4, 'w.st')).toThrow(/truncated/);
     const garbage = new Uint8Array(16);
     new DataView(garbage.buffer).setBigUint64(0, 8n, true);
-    garbage.set(new TextEncoder().encode('{not json'), 8);
+    garbage.set(new TextEncoder().encode('{notjson'), 8);
     expect(() => parseSafetensorsHeader(garbage, 16, 'w.st')).toThrow(/not valid JSON/);
   });
 });
