@@ -1,1 +1,1 @@
-console.log("skip")
+console.log('skip');

@@ -21,7 +21,16 @@ export interface SafetensorsHeader {
 }
 
 const BYTES_PER: Record<SafetensorsDtype, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 
 export class SafetensorsError extends Error {
@@ -29,12 +38,19 @@ export class SafetensorsError extends Error {
 }
 
 /** Parses and checks the header given the first bytes of a file (at least 8 + header length) and its size. */
-export function parseSafetensorsHeader(head: Uint8Array, fileSize: number, source = 'safetensors file'): SafetensorsHeader {
-  if (fileSize < 8 || head.byteLength < 8) throw new SafetensorsError(`${source}: truncated (${fileSize} bytes, no header length)`);
+export function parseSafetensorsHeader(
+  head: Uint8Array,
+  fileSize: number,
+  source = 'safetensors file',
+): SafetensorsHeader {
+  if (fileSize < 8 || head.byteLength < 8)
+    throw new SafetensorsError(`${source}: truncated (${fileSize} bytes, no header length)`);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength > 100_000_000 || 8 + headerLength > fileSize) {
-    throw new SafetensorsError(`${source}: header length ${headerLength} does not fit in a ${fileSize}-byte file (truncated or not safetensors)`);
+    throw new SafetensorsError(
+      `${source}: header length ${headerLength} does not fit in a ${fileSize}-byte file (truncated or not safetensors)`,
+    );
   }
   if (head.byteLength < 8 + headerLength) throw new SafetensorsError(`${source}: header not fully read`);
   let json: Record<string, unknown>;
@@ -53,17 +69,22 @@ export function parseSafetensorsHeader(head: Uint8Array, fileSize: number, sourc
     }
     const info = value as TensorInfo;
     const bytes = BYTES_PER[info?.dtype];
-    if (!bytes) throw new SafetensorsError(`${source}: tensor "${name}" has unsupported dtype ${JSON.stringify(info?.dtype)}`);
+    if (!bytes)
+      throw new SafetensorsError(`${source}: tensor "${name}" has unsupported dtype ${JSON.stringify(info?.dtype)}`);
     if (!Array.isArray(info.shape) || !info.shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new SafetensorsError(`${source}: tensor "${name}" has an invalid shape ${JSON.stringify(info.shape)}`);
     }
     const [start, end] = info.data_offsets ?? [];
     const expected = info.shape.reduce((a, b) => a * b, 1) * bytes;
     if (!Number.isInteger(start) || !Number.isInteger(end) || (end as number) - (start as number) !== expected) {
-      throw new SafetensorsError(`${source}: tensor "${name}" byte range ${JSON.stringify(info.data_offsets)} does not match shape ${JSON.stringify(info.shape)} x ${bytes} bytes`);
+      throw new SafetensorsError(
+        `${source}: tensor "${name}" byte range ${JSON.stringify(info.data_offsets)} does not match shape ${JSON.stringify(info.shape)} x ${bytes} bytes`,
+      );
     }
     if (dataStart + (end as number) > fileSize) {
-      throw new SafetensorsError(`${source}: tensor "${name}" ends at byte ${dataStart + (end as number)} but the file has ${fileSize} bytes (truncated)`);
+      throw new SafetensorsError(
+        `${source}: tensor "${name}" ends at byte ${dataStart + (end as number)} but the file has ${fileSize} bytes (truncated)`,
+      );
     }
     tensors[name] = { dtype: info.dtype, shape: info.shape, data_offsets: [start as number, end as number] };
   }
@@ -131,7 +152,9 @@ export interface FloatTensor {
 }
 
 /** Reads every tensor of a safetensors file as float32 (integer tensors are skipped). */
-export async function readSafetensors(path: string): Promise<{ tensors: Map<string, FloatTensor>; metadata: Record<string, string> }> {
+export async function readSafetensors(
+  path: string,
+): Promise<{ tensors: Map<string, FloatTensor>; metadata: Record<string, string> }> {
   const file = await readFile(path);
   const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   const header = parseSafetensorsHeader(bytes, bytes.byteLength, path);
@@ -145,7 +168,10 @@ export async function readSafetensors(path: string): Promise<{ tensors: Map<stri
 }
 
 /** Serialises float32 tensors to safetensors bytes (F32). */
-export function encodeSafetensors(tensors: Record<string, FloatTensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, FloatTensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = Object.keys(metadata).length ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
