@@ -1,0 +1,24 @@
+import { startApp } from './app.js';
+import { loadConfig } from './config.js';
+import { databaseConfigFromEnv } from './db/database.js';
+
+const config = loadConfig();
+const database = databaseConfigFromEnv(process.env, config.dataDir);
+const app = await startApp({
+  database,
+  host: config.HOST,
+  port: config.API_PORT,
+  secureCookies: config.COOKIE_SECURE,
+});
+const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
+console.log(`API ready at ${app.url} using ${where}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient, User } from '../generated/prisma/client.js';
+import { AppError, parseInput } from './errors.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+export const MIN_PASSWORD_LENGTH = 10;
+
+const signUpInput = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email('must be a valid email address')),
+  displayName: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(200, 'must be at most 200 characters'),
+});
+const signInInput = z.object({ email: z.string().trim().toLowerCase(), password: z.string() });
+
+export interface IssuedSession {
+  user: User;
+  /** The cookie value; only its hash is stored. */
+  token: string;
+  expiresAt: Date;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class AuthService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async signUp(raw: unknown): Promise<IssuedSession> {
+    const input = parseInput(signUpInput, raw);
+    const passwordHash = await hashPassword(input.password);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    try {
+      // One transaction: a user is never created without the session the caller was promised, or vice versa.
+      const user = await this.prisma.user.create({
+        data: {
+          email: input.email,
+          displayName: input.displayName,
+          passwordHash,
+          sessions: { create: { tokenHash: hashToken(token), expiresAt } },
+        },
+      });
+      return { user, token, expiresAt };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') {
+        throw new AppError('EMAIL_TAKEN', `An account with ${input.email} already exists`, { field: 'email' });
+      }
+      throw error;
+    }
+  }
+
+  async signIn(raw: unknown): Promise<IssuedSession> {
+    const input = parseInput(signInInput, raw);
+    const user = await this.prisma.user.findUnique({ where: { email: input.email } });
+    // Same error for unknown email and wrong password: the response does not reveal who has an account.
+    if (!user || !(await verifyPassword(input.password, user.passwordHash))) {
+      throw new AppError('WRONG_CREDENTIALS', 'Wrong email or password');
+    }
+    return this.issueSession(user);
+  }
+
+  async signOut(token: string | undefined): Promise<void> {
+    if (token) await this.prisma.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+  }
+
+  /** The signed-in user for a cookie token, or null when it is missing, unknown or expired. */
+  async userForToken(token: string | undefined): Promise<User | null> {
+    if (!token) return null;
+    const session = await this.prisma.session.findUnique({
+      where: { tokenHash: hashToken(token) },
+      include: { user: true },
+    });
+    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    return session.user;
+  }
+
+  private async issueSession(user: User): Promise<IssuedSession> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    await this.prisma.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
+    return { user, token, expiresAt };
+  }
+}

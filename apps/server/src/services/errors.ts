@@ -1,0 +1,27 @@
+import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
+
+/** Stable error codes: clients branch on these, never on messages. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'EMAIL_TAKEN'
+  | 'WRONG_CREDENTIALS'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND';
+
+/** A rule broken by the caller's input or rights; reaches the client as a GraphQL error with `extensions.code`. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+/** Parses input with a zod schema; failures become BAD_USER_INPUT naming the field. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.join('.') || 'input';
+  throw new AppError('BAD_USER_INPUT', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+}
