@@ -1,0 +1,8 @@
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+
+/** The human message of the first GraphQL error, or a generic one for network failures. */
+export function errorMessage(error: unknown): string {
+  if (CombinedGraphQLErrors.is(error)) return error.errors[0]?.message ?? 'Request failed';
+  if (error instanceof Error) return error.message;
+  return 'Request failed';
+}
