@@ -87,7 +87,8 @@ export class Graph {
   /** A constant embedded in the graph. */
   constant(data: ConstantData | number, shape: readonly number[] = []): Tensor {
     const values = typeof data === 'number' ? new Float32Array([data]) : data;
-    const dtype: DType = values instanceof Float32Array ? 'float32' : values instanceof BigInt64Array ? 'int64' : 'bool';
+    const dtype: DType =
+      values instanceof Float32Array ? 'float32' : values instanceof BigInt64Array ? 'int64' : 'bool';
     const size = shape.reduce((a, b) => a * b, 1);
     if (values.length !== size) throw new Error(`constant has ${values.length} values for shape [${shape.join(',')}]`);
     const t = this.newTensor(shape, dtype, 'constant', null);
@@ -123,7 +124,9 @@ export class Graph {
       const attrs = Object.entries(node.attrs)
         .map(([k, v]) => `${k}=${JSON.stringify(v.value)}`)
         .join(' ');
-      const ins = node.inputs.map((t) => (t.kind === 'constant' && t.size === 1 ? `${t.name}=${this.constants.get(t.id)?.[0]}` : t.name));
+      const ins = node.inputs.map((t) =>
+        t.kind === 'constant' && t.size === 1 ? `${t.name}=${this.constants.get(t.id)?.[0]}` : t.name,
+      );
       lines.push(`${node.outputs.join(', ')} = ${node.op}(${ins.join(', ')})${attrs ? ` {${attrs}}` : ''}`);
     }
     return lines.join('\n');
