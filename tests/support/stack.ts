@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../../apps/server/src/testing/database.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface Stack {
+  /** The web app's origin, e.g. http://127.0.0.1:40123 */
+  webUrl: string;
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a built process and resolves with the first URL it prints after `marker`. */
+function startProcess(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  marker: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = new RegExp(`${marker} (http://[^\\s/]+)`).exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+/**
+ * The real app as users run it: the built API server and web app as separate processes on free ports, on a fresh
+ * database (a throwaway Postgres database when DATABASE_URL is set, else PGlite in a temporary folder).
+ */
+export async function startStack(): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wb-e2e-'));
+  const database: TestDatabase = await createTestDatabase();
+  const databaseUrl = database.config.kind === 'postgres' ? database.config.url : undefined;
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' };
+  delete baseEnv.DATABASE_URL;
+  const api = await startProcess(
+    'apps/server/dist/main.js',
+    { ...baseEnv, API_PORT: '0', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    'API ready at',
+  );
+  const web = await startProcess(
+    'apps/web/server.mjs',
+    { ...baseEnv, WEB_PORT: '0', API_URL: api.url },
+    'Web app ready at',
+  );
+  return {
+    webUrl: web.url,
+    apiUrl: `${api.url}/graphql`,
+    stop: async () => {
+      for (const { child } of [web, api]) {
+        child.removeAllListeners('exit');
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
