@@ -1,0 +1,298 @@
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { readSafetensorsHeader, type SafetensorsHeader } from '../io/safetensors.js';
+import { HubError, ShapeError } from './errors.js';
+import { digestFile, type FileDigest } from './hash.js';
+import {
+  type Gpt2Config,
+  gpt2ConfigSchema,
+  type ModelEntry,
+  type RegistryFile,
+  type SaeConfig,
+  type SaeConventions,
+  type SaeEntry,
+  saeConfigSchema,
+} from './schemas.js';
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+async function readJson<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ShapeError(`${path}: missing (${what})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ShapeError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ShapeError(`${path}: not a ${what}: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+async function readHeader(path: string): Promise<SafetensorsHeader> {
+  if (!(await exists(path))) throw new ShapeError(`${path}: missing`);
+  try {
+    return await readSafetensorsHeader(path);
+  } catch (error) {
+    throw new ShapeError((error as Error).message);
+  }
+}
+
+const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+
+/** Checks one tensor's presence and shape, collecting a message naming file, tensor and both shapes. */
+function expectTensor(
+  header: SafetensorsHeader,
+  file: string,
+  name: string,
+  shape: number[],
+  why: string,
+  problems: string[],
+): void {
+  const info = header.tensors[name];
+  if (!info) {
+    problems.push(`${file}: no tensor "${name}" (expected shape ${fmt(shape)}, ${why})`);
+    return;
+  }
+  if (!['F32', 'F16', 'BF16', 'F64'].includes(info.dtype)) {
+    problems.push(`${file}: tensor "${name}" has dtype ${info.dtype}; expected a float type`);
+  }
+  if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
+    problems.push(`${file}: tensor "${name}" has shape ${fmt(info.shape)}, expected ${fmt(shape)} (${why})`);
+  }
+}
+
+function fail(problems: string[]): void {
+  if (problems.length === 1) throw new ShapeError(problems[0] as string);
+  if (problems.length > 1) {
+    throw new ShapeError(`${problems.length} problems:\n  ${problems.slice(0, 20).join('\n  ')}`);
+  }
+}
+
+async function recordFiles(
+  folder: string,
+  names: string[],
+  known: ReadonlyMap<string, FileDigest> | undefined,
+): Promise<RegistryFile[]> {
+  const files: RegistryFile[] = [];
+  for (const name of names) {
+    const digest = known?.get(name) ?? (await digestFile(join(folder, name)));
+    files.push({ path: name, size: digest.size, sha256: digest.sha256 });
+  }
+  return files;
+}
+
+export type InspectedModel = Pick<ModelEntry, 'architecture' | 'config' | 'tokenizer' | 'files'> & {
+  /** config.json's _name_or_path, when it has one. */
+  nameOrPath: string | null;
+};
+
+/**
+ * Checks a Hugging Face GPT-2-family folder (config.json, model.safetensors, tokenizer) from the safetensors header
+ * alone, and hashes its files (or takes the digests the download already computed).
+ */
+export async function inspectModelFolder(
+  folder: string,
+  known?: ReadonlyMap<string, FileDigest>,
+): Promise<InspectedModel> {
+  const configPath = join(folder, 'config.json');
+  const config: Gpt2Config = await readJson(configPath, gpt2ConfigSchema, 'GPT-2 config.json');
+  if (config.model_type !== 'gpt2') {
+    throw new ShapeError(`${configPath}: model_type is "${config.model_type}"; only GPT-2-family (gpt2) is supported`);
+  }
+  const d = config.n_embd;
+  if (d % config.n_head !== 0) {
+    throw new ShapeError(`${configPath}: n_embd ${d} is not divisible by n_head ${config.n_head}`);
+  }
+  const inner = config.n_inner ?? 4 * d;
+  const weightsPath = join(folder, 'model.safetensors');
+  const header = await readHeader(weightsPath);
+  // save_pretrained of GPT2LMHeadModel prefixes "transformer."; openai-community/gpt2 does not.
+  const prefix = header.tensors['wte.weight'] || !header.tensors['transformer.wte.weight'] ? '' : 'transformer.';
+  const problems: string[] = [];
+  const t = (name: string, shape: number[], why: string) =>
+    expectTensor(header, weightsPath, prefix + name, shape, why, problems);
+  t('wte.weight', [config.vocab_size, d], 'vocab_size x n_embd');
+  t('wpe.weight', [config.n_positions, d], 'n_positions x n_embd');
+  for (let i = 0; i < config.n_layer; i++) {
+    const h = `h.${i}.`;
+    for (const ln of ['ln_1', 'ln_2']) {
+      t(`${h}${ln}.weight`, [d], 'n_embd');
+      t(`${h}${ln}.bias`, [d], 'n_embd');
+    }
+    t(`${h}attn.c_attn.weight`, [d, 3 * d], 'Conv1D n_embd x 3*n_embd');
+    t(`${h}attn.c_attn.bias`, [3 * d], '3*n_embd');
+    t(`${h}attn.c_proj.weight`, [d, d], 'n_embd x n_embd');
+    t(`${h}attn.c_proj.bias`, [d], 'n_embd');
+    t(`${h}mlp.c_fc.weight`, [d, inner], 'n_embd x n_inner');
+    t(`${h}mlp.c_fc.bias`, [inner], 'n_inner');
+    t(`${h}mlp.c_proj.weight`, [inner, d], 'n_inner x n_embd');
+    t(`${h}mlp.c_proj.bias`, [d], 'n_embd');
+  }
+  t('ln_f.weight', [d], 'n_embd');
+  t('ln_f.bias', [d], 'n_embd');
+  const extraLayer = Object.keys(header.tensors).find((name) => name.startsWith(`${prefix}h.${config.n_layer}.`));
+  if (extraLayer)
+    problems.push(`${weightsPath}: tensor "${extraLayer}" is beyond n_layer ${config.n_layer} of config.json`);
+  fail(problems);
+
+  let tokenizer: InspectedModel['tokenizer'];
+  const names = ['config.json', 'model.safetensors'];
+  if (await exists(join(folder, 'tokenizer.json'))) {
+    tokenizer = 'tokenizer.json';
+    names.push('tokenizer.json');
+  } else if ((await exists(join(folder, 'vocab.json'))) && (await exists(join(folder, 'merges.txt')))) {
+    tokenizer = 'vocab.json+merges.txt';
+  } else {
+    throw new ShapeError(`${folder}: no tokenizer (tokenizer.json, or vocab.json and merges.txt)`);
+  }
+  for (const extra of ['vocab.json', 'merges.txt']) if (await exists(join(folder, extra))) names.push(extra);
+  const nameOrPath = typeof config._name_or_path === 'string' && config._name_or_path ? config._name_or_path : null;
+  return {
+    architecture: 'gpt2',
+    config: {
+      nLayer: config.n_layer,
+      nEmbd: d,
+      nHead: config.n_head,
+      vocabSize: config.vocab_size,
+      nPositions: config.n_positions,
+      nInner: inner,
+    },
+    tokenizer,
+    files: await recordFiles(folder, names, known),
+    nameOrPath,
+  };
+}
+
+/** The activation preparation an SAE expects, from its config (see README: conventions). */
+export function saeConventions(cfg: SaeConfig): SaeConventions {
+  const normalize = cfg.normalize_activations || 'none';
+  // LayerNorm-normalised inputs subtract the mean anyway, so centring changes nothing for them. Otherwise SAELens
+  // trained on TransformerLens activations, whose from_pretrained centres writing weights unless told not to.
+  const explicit = cfg.model_from_pretrained_kwargs?.center_writing_weights;
+  const centerResidual = explicit ?? normalize !== 'layer_norm';
+  return { prependBos: cfg.prepend_bos ?? true, centerResidual, normalize };
+}
+
+export function saeArchitecture(
+  cfg: SaeConfig,
+  cfgPath: string,
+): { architecture: SaeEntry['architecture']; k: number | null } {
+  const fn = (cfg.activation_fn_str ?? cfg.activation_fn ?? '').toLowerCase();
+  const raw = (cfg.architecture ?? (fn === 'topk' ? 'topk' : 'standard')).toLowerCase();
+  const architecture = raw === 'relu' ? 'standard' : raw === 'jump_relu' ? 'jumprelu' : raw;
+  if (architecture !== 'standard' && architecture !== 'jumprelu' && architecture !== 'topk') {
+    throw new ShapeError(`${cfgPath}: architecture "${raw}" is not supported (standard, jumprelu, topk)`);
+  }
+  const k = cfg.activation_fn_kwargs?.k ?? cfg.k ?? null;
+  if (architecture === 'topk' && k === null)
+    throw new ShapeError(`${cfgPath}: a topk SAE needs activation_fn_kwargs.k`);
+  return { architecture, k: architecture === 'topk' ? k : null };
+}
+
+/** The width the model's activation at a hook has, or null for hooks this check does not know. */
+export function hookWidth(hook: string, model: ModelEntry): number | null {
+  const block = /^blocks\.(\d+)\.(.+)$/.exec(hook);
+  const site = block ? block[2] : hook;
+  if (block && Number(block[1]) >= model.config.nLayer) {
+    throw new ShapeError(`hook ${hook} is beyond the ${model.config.nLayer} blocks of model "${model.id}"`);
+  }
+  switch (site) {
+    case 'hook_resid_pre':
+    case 'hook_resid_mid':
+    case 'hook_resid_post':
+    case 'hook_attn_out':
+    case 'hook_mlp_out':
+    case 'hook_embed':
+    case 'hook_pos_embed':
+      return model.config.nEmbd;
+    case 'attn.hook_z':
+      return model.config.nEmbd; // n_head x d_head, flattened
+    case 'mlp.hook_post':
+    case 'mlp.hook_pre':
+      return model.config.nInner;
+    default:
+      return null;
+  }
+}
+
+export type InspectedSae = Pick<
+  SaeEntry,
+  'hook' | 'd_in' | 'd_sae' | 'architecture' | 'k' | 'applyBDecToInput' | 'conventions' | 'modelName' | 'files'
+>;
+
+/**
+ * Checks a SAELens folder (cfg.json + sae_weights.safetensors) from the safetensors header alone: the tensors'
+ * shapes against d_in and d_sae, and d_in against the model's width at the hook when a model is given.
+ */
+export async function inspectSaeFolder(
+  folder: string,
+  options: {
+    /** The model to check d_in against, or a function picking it from cfg.model_name. */
+    model?: ModelEntry | ((modelName: string | undefined) => ModelEntry | undefined);
+    known?: ReadonlyMap<string, FileDigest>;
+  } = {},
+): Promise<InspectedSae & { model: ModelEntry | undefined }> {
+  const cfgPath = join(folder, 'cfg.json');
+  const cfg = await readJson(cfgPath, saeConfigSchema, 'SAELens cfg.json');
+  const model = typeof options.model === 'function' ? options.model(cfg.model_name) : options.model;
+  const hook = cfg.hook_name ?? cfg.hook_point;
+  if (!hook) throw new ShapeError(`${cfgPath}: no hook_name (or hook_point) saying where the SAE reads`);
+  const { architecture, k } = saeArchitecture(cfg, cfgPath);
+  const problems: string[] = [];
+  if (model) {
+    const width = hookWidth(hook, model);
+    if (width !== null && width !== cfg.d_in) {
+      problems.push(
+        `${cfgPath}: d_in is ${cfg.d_in} but model "${model.id}" has width ${width} at ${hook} (n_embd ${model.config.nEmbd} in its config.json)`,
+      );
+    }
+  }
+  const weightsPath = join(folder, 'sae_weights.safetensors');
+  const header = await readHeader(weightsPath);
+  const { d_in, d_sae } = cfg;
+  expectTensor(header, weightsPath, 'W_enc', [d_in, d_sae], 'd_in x d_sae from cfg.json', problems);
+  expectTensor(header, weightsPath, 'b_enc', [d_sae], 'd_sae from cfg.json', problems);
+  expectTensor(header, weightsPath, 'W_dec', [d_sae, d_in], 'd_sae x d_in from cfg.json', problems);
+  expectTensor(header, weightsPath, 'b_dec', [d_in], 'd_in from cfg.json', problems);
+  if (architecture === 'jumprelu') {
+    expectTensor(header, weightsPath, 'threshold', [d_sae], 'd_sae, JumpReLU threshold', problems);
+  }
+  fail(problems);
+  const names = ['cfg.json', 'sae_weights.safetensors'];
+  if (await exists(join(folder, 'sparsity.safetensors'))) names.push('sparsity.safetensors');
+  return {
+    hook,
+    d_in,
+    d_sae,
+    architecture,
+    k,
+    applyBDecToInput: cfg.apply_b_dec_to_input ?? true,
+    conventions: saeConventions(cfg),
+    modelName: cfg.model_name ?? null,
+    files: await recordFiles(folder, names, options.known),
+    model,
+  };
+}
+
+/** Tells a model folder from an SAE folder by its config file. */
+export async function detectFolderKind(folder: string): Promise<'model' | 'sae'> {
+  if (await exists(join(folder, 'cfg.json'))) return 'sae';
+  if (await exists(join(folder, 'config.json'))) return 'model';
+  throw new HubError(
+    `${folder}: neither a GPT-2 checkpoint (config.json + model.safetensors) nor a SAELens SAE (cfg.json + sae_weights.safetensors)`,
+  );
+}
