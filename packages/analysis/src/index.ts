@@ -1,2 +1,16 @@
+export * from './graph/autodiff.js';
+export * from './graph/graph.js';
+export { interpret } from './graph/interpret.js';
+export { type ExportedModel, type ExportOptions, toOnnx } from './graph/onnx.js';
+export * as ops from './graph/ops.js';
 export * from './hooks.js';
 export * from './hub/index.js';
+export * from './io/safetensors.js';
+export * from './model/config.js';
+export * from './model/gpt2-graph.js';
+export * from './model/hooked.js';
+export * from './model/loader.js';
+export * from './model/random.js';
+export * from './model/reference.js';
+export * from './runtime/node.js';
+export * from './runtime/session.js';

@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 
 /**
  * safetensors: an 8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and byte
@@ -190,4 +190,50 @@ export function encodeSafetensors(
     at += t.data.byteLength;
   }
   return out;
+}
+
+/**
+ * Reads the chosen float tensors one at a time straight from disk: F32 data lands directly in the result
+ * (no intermediate copy of the file), other dtypes pass through one tensor-sized buffer. `rename` may map names
+ * (e.g. strip a prefix); return null from `select` to skip a tensor.
+ */
+export async function readSafetensorsLazy(
+  path: string,
+  select: (name: string, info: TensorInfo) => string | null = (name) => name,
+): Promise<{ tensors: Map<string, FloatTensor>; metadata: Record<string, string> }> {
+  const header = await readSafetensorsHeader(path);
+  const handle = await open(path, 'r');
+  const tensors = new Map<string, FloatTensor>();
+  try {
+    for (const [name, info] of Object.entries(header.tensors)) {
+      if (!['F32', 'F16', 'BF16', 'F64'].includes(info.dtype)) continue;
+      const key = select(name, info);
+      if (key === null) continue;
+      const [start, end] = info.data_offsets;
+      const length = end - start;
+      const position = header.dataStart + start;
+      let data: Float32Array;
+      if (info.dtype === 'F32') {
+        data = new Float32Array(length / 4);
+        await readFully(handle, new Uint8Array(data.buffer), position);
+      } else {
+        const raw = new Uint8Array(length);
+        await readFully(handle, raw, position);
+        data = tensorToFloat32(raw, info.dtype, `${path}: ${name}`);
+      }
+      tensors.set(key, { shape: info.shape, data });
+    }
+  } finally {
+    await handle.close();
+  }
+  return { tensors, metadata: header.metadata };
+}
+
+async function readFully(handle: FileHandle, into: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.byteLength) {
+    const { bytesRead } = await handle.read(into, done, into.byteLength - done, position + done);
+    if (bytesRead === 0) throw new SafetensorsError(`unexpected end of file at byte ${position + done}`);
+    done += bytesRead;
+  }
 }

@@ -1,0 +1,155 @@
+/**
+ * GPT-2 as a Graph, for one shape class (batch, seq): hook points with TransformerLens names, interventions as
+ * graph inputs (h' = h * keep + add), optional residual centring, and optionally the gradient of a logit-difference
+ * metric with respect to chosen hooks (with frozen attention patterns and/or LayerNorm scales).
+ */
+
+import { grad } from '../graph/autodiff.js';
+import { Graph, type Tensor } from '../graph/graph.js';
+import * as op from '../graph/ops.js';
+import { allHookNames, parseHookName } from '../hooks.js';
+import { type GPT2Config, gpt2WeightShapes } from './config.js';
+
+export interface GPT2GraphSpec {
+  batch: number;
+  seq: number;
+  /** Hooks returned as outputs. */
+  hooks: string[];
+  /** Hooks that take `${hook}.keep` and `${hook}.add` inputs (full hook shape). */
+  interventions: string[];
+  /** Return logits [batch, seq, vocab]. */
+  logits: boolean;
+  /** Subtract the mean over d_model from everything written to the residual stream (TransformerLens style). */
+  centerResid: boolean;
+  /**
+   * Gradient of sum_b (logit[b, p_b, a_b] - logit[b, p_b, c_b]) with respect to these hooks. Inputs:
+   * `metric.select` [batch, 1, seq] (one-hot p_b) and `metric.tokens` int64 [batch, 2] (a_b, c_b).
+   * Outputs `metric` [batch] and `grad.${hook}` for each hook.
+   */
+  gradient?: { hooks: string[]; freezeAttention: boolean; freezeLayerNorm: boolean };
+}
+
+export interface GPT2Graph {
+  graph: Graph;
+  outputs: Record<string, Tensor>;
+}
+
+export function hookShape(config: GPT2Config, name: string, batch: number, seq: number): number[] {
+  const { layer, hook } = parseHookName(name);
+  if (layer !== null && layer >= config.nLayers)
+    throw new Error(`hook "${name}": the model has ${config.nLayers} layers`);
+  if (hook === 'attn.hook_pattern') return [batch, config.nHeads, seq, seq];
+  if (hook === 'mlp.hook_post') return [batch, seq, 4 * config.dModel];
+  if (hook === 'ln_final.hook_scale') return [batch, seq, 1];
+  return [batch, seq, config.dModel];
+}
+
+export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Graph {
+  const { batch: B, seq: T } = spec;
+  const D = config.dModel;
+  const H = config.nHeads;
+  const dh = D / H;
+  if (T > config.nCtx) throw new Error(`sequence length ${T} exceeds the model's context of ${config.nCtx}`);
+  const known = new Set(allHookNames(config.nLayers));
+  for (const name of [...spec.hooks, ...spec.interventions, ...(spec.gradient?.hooks ?? [])]) {
+    if (!known.has(name)) throw new Error(`unknown hook "${name}" for a ${config.nLayers}-layer model`);
+  }
+  const g = new Graph();
+  const weights = new Map<string, Tensor>();
+  for (const [name, shape] of gpt2WeightShapes(config)) weights.set(name, g.weight(name, shape));
+  const w = (name: string) => weights.get(name)!;
+  const tokens = g.input('tokens', [B, T], 'int64');
+
+  const hooks = new Map<string, Tensor>();
+  const intervened = new Set(spec.interventions);
+  const hook = (name: string, x: Tensor): Tensor => {
+    let h = x;
+    if (intervened.has(name)) {
+      const shape = hookShape(config, name, B, T);
+      h = op.add(op.mul(h, g.input(`${name}.keep`, shape)), g.input(`${name}.add`, shape));
+    }
+    hooks.set(name, h);
+    return h;
+  };
+  const center = (x: Tensor) => (spec.centerResid ? op.sub(x, op.reduceMean(x, [-1], true)) : x);
+  const freezeLN = spec.gradient?.freezeLayerNorm ?? false;
+  const scaleHooked = ['ln_final.hook_scale'].some(
+    (n) => spec.hooks.includes(n) || intervened.has(n) || spec.gradient?.hooks.includes(n),
+  );
+  const layerNorm = (x: Tensor, name: string, scaleHook?: string): Tensor => {
+    const gamma = w(`${name}.weight`);
+    const beta = w(`${name}.bias`);
+    if (!freezeLN && !(scaleHook && scaleHooked)) return op.layerNormalization(x, gamma, beta, config.lnEps)[0];
+    // Decomposed, so the scale sqrt(var + eps) can be hooked or held fixed.
+    const centred = op.sub(x, op.reduceMean(x, [-1], true));
+    let scale = op.sqrt(op.add(op.reduceMean(op.mul(centred, centred), [-1], true), op.scalar(g, config.lnEps)));
+    if (freezeLN) scale = op.stopGradient(scale);
+    if (scaleHook) scale = hook(scaleHook, scale);
+    return op.add(op.mul(op.div(centred, scale), gamma), beta);
+  };
+
+  const embed = hook('hook_embed', center(op.gather(w('wte.weight'), tokens)));
+  const positions = op.expand(op.reshape(op.slice(w('wpe.weight'), [0], [T], [0]), [1, T, D]), [B, T, D]);
+  const pos = hook('hook_pos_embed', center(positions));
+  let resid = op.add(embed, pos);
+  const mask = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
+  const causal = g.constant(mask, [T, T]);
+  const invSqrt = op.scalar(g, 1 / Math.sqrt(dh));
+
+  for (let l = 0; l < config.nLayers; l++) {
+    const p = `h.${l}.`;
+    const name = (h: string) => `blocks.${l}.${h}`;
+    resid = hook(name('hook_resid_pre'), resid);
+    const x1 = layerNorm(resid, `${p}ln_1`);
+    const qkv = op.add(op.matmul(x1, w(`${p}attn.c_attn.weight`)), w(`${p}attn.c_attn.bias`));
+    const [q, k, v] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
+    const heads = (t: Tensor) => op.transpose(op.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
+    const scores = op.add(
+      op.mul(op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])), invSqrt),
+      causal,
+    );
+    let pattern = op.softmax(scores, -1);
+    if (spec.gradient?.freezeAttention) pattern = op.stopGradient(pattern);
+    pattern = hook(name('attn.hook_pattern'), pattern);
+    const z = op.reshape(op.transpose(op.matmul(pattern, heads(v)), [0, 2, 1, 3]), [B, T, D]);
+    const attnOut = hook(
+      name('hook_attn_out'),
+      center(op.add(op.matmul(z, w(`${p}attn.c_proj.weight`)), w(`${p}attn.c_proj.bias`))),
+    );
+    resid = hook(name('hook_resid_mid'), op.add(resid, attnOut));
+    const x2 = layerNorm(resid, `${p}ln_2`);
+    const post = hook(
+      name('mlp.hook_post'),
+      op.gelu(op.add(op.matmul(x2, w(`${p}mlp.c_fc.weight`)), w(`${p}mlp.c_fc.bias`))),
+    );
+    const mlpOut = hook(
+      name('hook_mlp_out'),
+      center(op.add(op.matmul(post, w(`${p}mlp.c_proj.weight`)), w(`${p}mlp.c_proj.bias`))),
+    );
+    resid = hook(name('hook_resid_post'), op.add(resid, mlpOut));
+  }
+  const final = layerNorm(resid, 'ln_f', 'ln_final.hook_scale');
+
+  const outputs: Record<string, Tensor> = {};
+  if (spec.logits) {
+    const logits = op.gemm(op.reshape(final, [B * T, D]), w('wte.weight'), undefined, { transB: true });
+    outputs.logits = op.reshape(logits, [B, T, config.vocabSize]);
+  }
+  for (const name of spec.hooks) outputs[name] = hooks.get(name)!;
+  if (spec.gradient) {
+    const select = g.input('metric.select', [B, 1, T]);
+    const pair = g.input('metric.tokens', [B, 2], 'int64');
+    const picked = op.reshape(op.matmul(select, final), [B, D]);
+    const [ua, ub] = op.split(op.gather(w('wte.weight'), pair), 1, [1, 1]) as [Tensor, Tensor];
+    const direction = op.reshape(op.sub(ua, ub), [B, D]);
+    const metric = op.reduceSum(op.mul(picked, direction), [1]);
+    outputs.metric = metric;
+    const targets = spec.gradient.hooks.map((n) => hooks.get(n)!);
+    const grads = grad(op.reduceSum(metric, [0]), targets);
+    spec.gradient.hooks.forEach((n, i) => {
+      outputs[`grad.${n}`] = grads[i]!;
+    });
+  }
+  return { graph: g, outputs };
+}
