@@ -98,16 +98,17 @@ function progressSink(io: CliIo): ProgressSink {
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(size, already, { file: name, done: formatBytes(already), size: formatBytes(size), speed: '-' });
+      const short = name.length > 56 ? `…${name.slice(-55)}` : name;
+      bar.start(size, already, { file: short, done: formatBytes(already), size: formatBytes(size), speed: '-' });
     },
     advance(bytes) {
       value += bytes;
       bar?.update(value, { done: formatBytes(value), speed: speed() });
     },
     finish() {
-      bar?.stop();
+      if (bar) bar.stop();
+      else if (label) io.err(`${label}: ${formatBytes(value)} of ${formatBytes(total)} (${speed()})`);
       bar = undefined;
-      if (label) io.err(`${label}: ${formatBytes(value)} of ${formatBytes(total)} (${speed()})`);
       label = '';
     },
     note(message) {
