@@ -118,8 +118,10 @@ export async function removeEntries(cacheDir: string, id: string): Promise<Regis
     const folder = resolve(cacheDir, entry.path);
     if (!folder.startsWith(resolve(cacheDir) + sep)) continue; // never delete outside the cache
     for (const file of entry.files) {
-      await rm(join(folder, file.path), { force: true });
-      await rm(join(folder, `${file.path}.part`), { force: true });
+      const path = resolve(folder, file.path);
+      if (!path.startsWith(folder + sep)) continue; // a hand-edited registry must not delete elsewhere
+      await rm(path, { force: true });
+      await rm(`${path}.part`, { force: true });
     }
     await rmdir(folder).catch(() => {}); // only when empty: other entries may share a parent
   }
