@@ -14,3 +14,5 @@ export * from './model/random.js';
 export * from './model/reference.js';
 export * from './runtime/node.js';
 export * from './runtime/session.js';
+export * from './tokenizer/load.js';
+export * from './tokenizer/tokenizer.js';

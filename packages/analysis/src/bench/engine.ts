@@ -1,0 +1,89 @@
+/**
+ * Engine benchmark: a GPT-2-small-shaped model (random weights) in onnxruntime-node. Prints progress lines, then
+ * one JSON line with medians: forward with all residual hooks at T=16 and T=128, forward + gradient of a logit
+ * difference w.r.t. all 12 resid_pre hooks, and graph build + session creation time.
+ */
+import { blockHook } from '../hooks.js';
+import type { GPT2Config } from '../model/config.js';
+import { HookedGPT2 } from '../model/hooked.js';
+import { randomGPT2Weights } from '../model/random.js';
+import { nodeOrt } from '../runtime/node.js';
+
+const config: GPT2Config = {
+  nLayers: 12,
+  dModel: 768,
+  nHeads: 12,
+  nCtx: 1024,
+  vocabSize: 50257,
+  lnEps: 1e-5,
+  bosTokenId: 50256,
+};
+const repeats = Number(process.env.BENCH_REPEATS ?? 10);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function time(label: string, f: () => Promise<unknown>): Promise<number> {
+  await f();
+  await f();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await f();
+    times.push(performance.now() - t0);
+  }
+  const m = median(times);
+  console.log(`${label}: median ${m.toFixed(1)} ms (min ${Math.min(...times).toFixed(1)})`);
+  return m;
+}
+
+/** Multiply-adds x 2 of one forward pass (matmuls only). */
+function forwardFlops(c: GPT2Config, T: number): number {
+  const d = c.dModel;
+  const perLayer = 2 * T * d * 3 * d + 2 * 2 * T * T * d + 2 * T * d * d + 2 * 2 * T * d * 4 * d;
+  return c.nLayers * perLayer + 2 * T * d * c.vocabSize;
+}
+
+async function main() {
+  const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
+  const weights = randomGPT2Weights(config, 1, 0.02);
+  const model = new HookedGPT2(config, weights, nodeOrt, { threads });
+  const residHooks: string[] = [];
+  for (let l = 0; l < config.nLayers; l++) {
+    for (const h of ['hook_resid_pre', 'hook_resid_mid', 'hook_resid_post'] as const) residHooks.push(blockHook(l, h));
+  }
+  const gradHooks = Array.from({ length: config.nLayers }, (_, l) => blockHook(l, 'hook_resid_pre'));
+  const tokens = (T: number) => [Array.from({ length: T }, (_, i) => (i * 7919) % config.vocabSize)];
+
+  const t0 = performance.now();
+  await model.run(tokens(128), { hooks: residHooks });
+  const buildAndFirst = (performance.now() - t0) / 1000;
+  const forward = (T: number) => () => model.run(tokens(T), { hooks: residHooks });
+  const fwdbwd = (T: number) => () =>
+    model.gradients(tokens(T), { gradHooks, logits: true, metric: { answer: 318, wrong: 389 } });
+
+  const forward_t16_ms = await time('forward T=16', forward(16));
+  const forward_t128_ms = await time('forward T=128', forward(128));
+  const fwdbwd_t16_ms = await time('forward+backward T=16', fwdbwd(16));
+  const fwdbwd_t128_ms = await time('forward+backward T=128', fwdbwd(128));
+  const result = {
+    forward_t16_ms: +forward_t16_ms.toFixed(2),
+    forward_t128_ms: +forward_t128_ms.toFixed(2),
+    forward_t128_gflops: +(forwardFlops(config, 128) / forward_t128_ms / 1e6).toFixed(1),
+    fwdbwd_t16_ms: +fwdbwd_t16_ms.toFixed(2),
+    fwdbwd_t128_ms: +fwdbwd_t128_ms.toFixed(2),
+    build_s: +(buildAndFirst - forward_t128_ms / 1000).toFixed(3),
+  };
+  console.log(JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
