@@ -1,0 +1,55 @@
+// Curated exports (the package root re-exports this file): generic helpers (pick, chance, ...) stay internal.
+export {
+  agreementSentence,
+  type CorpusOptions,
+  corpusDocuments,
+  fillerSentence,
+  generateCorpus,
+} from './corpus.js';
+export {
+  ANSWER_VERBS,
+  CANONICAL_PREPOSITIONS,
+  CORPUS_VERBS,
+  type CorpusVerb,
+  DISTRACTORS,
+  type Noun,
+  OBJECTS,
+  PREPOSITIONS,
+  RC_VERBS,
+  SUBJECTS,
+  type VerbPair,
+} from './lexicon.js';
+export { mulberry32 } from './prng.js';
+export {
+  DEFAULT_SVA_LEXICON,
+  type GrammaticalNumber,
+  generateSvaDataset,
+  generateSvaDatasets,
+  makeSvaPair,
+  parseSvaJsonl,
+  SVA_TEMPLATES,
+  type SvaCombination,
+  type SvaDataset,
+  type SvaLexicon,
+  type SvaOptions,
+  type SvaPair,
+  type SvaPairChoice,
+  type SvaSplit,
+  type SvaTemplate,
+  svaCombinationKey,
+  svaCombinations,
+  svaSplitOf,
+  svaToJsonl,
+} from './sva.js';
+export {
+  byteLevelPreTokenize,
+  corpusVocabulary,
+  DEMO_EOS_TOKEN,
+  DEMO_SPECIAL_TOKENS,
+  DEMO_UNK_TOKEN,
+  demoTokenizerConfig,
+  demoTokenizerJson,
+  lexiconWords,
+  spacedToken,
+  writeDemoTokenizer,
+} from './tokenizer.js';
