@@ -16,3 +16,4 @@ export * from './runtime/node.js';
 export * from './runtime/session.js';
 export * from './tokenizer/load.js';
 export * from './tokenizer/tokenizer.js';
+export * from './data/index.js';
