@@ -1,3 +1,4 @@
+export * from './data/index.js';
 export * from './graph/autodiff.js';
 export * from './graph/graph.js';
 export { interpret } from './graph/interpret.js';
@@ -16,4 +17,3 @@ export * from './runtime/node.js';
 export * from './runtime/session.js';
 export * from './tokenizer/load.js';
 export * from './tokenizer/tokenizer.js';
-export * from './data/index.js';
