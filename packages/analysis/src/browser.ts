@@ -12,6 +12,7 @@ export * from './model/config.js';
 export * from './model/gpt2-graph.js';
 export * from './model/hooked.js';
 export * from './model/reference.js';
+export * from './model/weights.js';
 export * from './runtime/session.js';
 export * from './runtime/web.js';
 export * from './tokenizer/tokenizer.js';

@@ -3,11 +3,13 @@
  * one JSON line with medians: forward with all residual hooks at T=16 and T=128, forward + gradient of a logit
  * difference w.r.t. all 12 resid_pre hooks, and graph build + session creation time.
  */
+
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { blockHook } from '../hooks.js';
 import type { GPT2Config } from '../model/config.js';
-import { HookedGPT2 } from '../model/hooked.js';
+import { hookedGPT2FromWeights } from '../model/load.js';
 import { randomGPT2Weights } from '../model/random.js';
-import { nodeOrt } from '../runtime/node.js';
 
 const config: GPT2Config = {
   nLayers: 12,
@@ -49,8 +51,21 @@ function forwardFlops(c: GPT2Config, T: number): number {
 
 async function main() {
   const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
-  const weights = randomGPT2Weights(config, 1, 0.02);
-  const model = new HookedGPT2(config, weights, nodeOrt, { threads });
+  const cacheDir = process.env.WORKBENCH_ENGINE_CACHE ?? join(tmpdir(), 'workbench-engine-bench');
+  let t = performance.now();
+  const model = await hookedGPT2FromWeights(config, randomGPT2Weights(config, 1, 0.02), { threads, cacheDir });
+  console.log(`random weights packed into ${cacheDir} in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  t = performance.now();
+  await model.compile({
+    batch: 1,
+    seq: 128,
+    hooks: [],
+    interventions: [],
+    logits: true,
+    centerResid: false,
+    gradient: undefined,
+  });
+  console.log(`warm-up graph (build + session) ${((performance.now() - t) / 1000).toFixed(2)} s`);
   const residHooks: string[] = [];
   for (let l = 0; l < config.nLayers; l++) {
     for (const h of ['hook_resid_pre', 'hook_resid_mid', 'hook_resid_post'] as const) residHooks.push(blockHook(l, h));
@@ -61,6 +76,7 @@ async function main() {
   const t0 = performance.now();
   await model.run(tokens(128), { hooks: residHooks });
   const buildAndFirst = (performance.now() - t0) / 1000;
+  console.log(`forward graph T=128: build + session + first run ${buildAndFirst.toFixed(2)} s`);
   const forward = (T: number) => () => model.run(tokens(T), { hooks: residHooks });
   const fwdbwd = (T: number) => () =>
     model.gradients(tokens(T), { gradHooks, logits: true, metric: { answer: 318, wrong: 389 } });

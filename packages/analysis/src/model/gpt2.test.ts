@@ -7,6 +7,7 @@ import { nodeOrt } from '../runtime/node.js';
 import type { GPT2Config } from './config.js';
 import { hookShape } from './gpt2-graph.js';
 import { HookedGPT2, type Intervention } from './hooked.js';
+import { loadHookedGPT2 } from './load.js';
 import { loadGPT2Checkpoint } from './loader.js';
 import { randomGPT2Weights, writeGPT2Checkpoint } from './random.js';
 import { type ReferenceOptions, referenceForward } from './reference.js';
@@ -58,7 +59,8 @@ beforeAll(async () => {
   await writeGPT2Checkpoint(dir, config, randomGPT2Weights(config, 7), { prefix: 'transformer.', maskBuffers: true });
   const ckpt = await loadGPT2Checkpoint(dir);
   weights = ckpt.weights;
-  model = new HookedGPT2(ckpt.config, ckpt.weights, nodeOrt, { threads: 1 });
+  // the production path: weights packed into a cache file, read by ORT as external initializers
+  model = (await loadHookedGPT2(dir, { cacheDir: join(dir, 'cache'), threads: 1 })).model;
 });
 
 afterAll(async () => {
@@ -66,6 +68,26 @@ afterAll(async () => {
 });
 
 describe('GPT-2 loader', () => {
+  it('weights fed as graph inputs give the same results as packed initializers, and graphs are cached', async () => {
+    const viaInputs = new HookedGPT2(config, weights, nodeOrt, { threads: 1 });
+    const a = await viaInputs.run(tokens, { hooks: ['blocks.1.hook_resid_mid'] });
+    const b = await model.run(tokens, { hooks: ['blocks.1.hook_resid_mid'] });
+    expect(maxAbsDiff(a.logits!.data, b.logits!.data)).toBeLessThan(1e-5);
+    const before = model.cachedGraphs;
+    await model.run(tokens, { hooks: ['blocks.1.hook_resid_mid'] });
+    expect(model.cachedGraphs).toBe(before);
+    await viaInputs.dispose();
+  });
+
+  it('reloading a folder reuses the packed weights and serialized graphs', async () => {
+    const again = await loadHookedGPT2(dir, { cacheDir: join(dir, 'cache'), threads: 1 });
+    expect(again.model.weights).toEqual(model.weights);
+    const out = await again.model.run(tokens);
+    const ref = referenceForward(config, weights, tokens);
+    expect(maxAbsDiff(out.logits!.data, ref.logits)).toBeLessThan(1e-4);
+    await again.model.dispose();
+  });
+
   it('reads config and weights, strips "transformer.", skips mask buffers', () => {
     expect(model.config).toEqual(config);
     expect(weights.get('h.1.attn.c_attn.weight')!.length).toBe(8 * 24);

@@ -10,6 +10,7 @@ import type { FloatTensor } from '../io/safetensors.js';
 import { CompiledGraph, type FeedValue, type OrtModule } from '../runtime/session.js';
 import type { GPT2Config } from './config.js';
 import { buildGPT2Graph, type GPT2GraphSpec, hookShape } from './gpt2-graph.js';
+import type { WeightSource } from './weights.js';
 
 export interface Intervention {
   hook: string;
@@ -64,6 +65,10 @@ export interface HookedModelOptions {
   threads?: number;
   /** Sequence lengths are padded up to one of these (capped at the context length) so graphs are reused. */
   seqBuckets?: number[];
+  /** Compiled graphs kept (least recently used are released); each holds its own copy of the weights. */
+  maxGraphs?: number;
+  /** Node: writes a model file next to on-disk weights (cached by key) and returns its path. */
+  writeModel?: (weights: WeightSource & { kind: 'file' }, key: string, bytes: Uint8Array) => Promise<string>;
 }
 
 const DEFAULT_BUCKETS = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
@@ -71,14 +76,32 @@ const DEFAULT_BUCKETS = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 export class HookedGPT2 {
   private readonly graphs = new Map<string, Promise<CompiledGraph>>();
   private readonly weightFeeds: Record<string, Float32Array> = {};
+  readonly weights: WeightSource;
 
+  /**
+   * `weights`: a Map is fed as graph inputs (no copy; slower matmuls); a WeightSource from packWeights (browser)
+   * or from store.ts (Node, on disk) becomes pre-packed initializers.
+   */
   constructor(
     readonly config: GPT2Config,
-    weights: Map<string, Float32Array>,
+    weights: Map<string, Float32Array> | WeightSource,
     readonly ort: OrtModule,
     readonly options: HookedModelOptions = {},
   ) {
-    for (const [name, data] of weights) this.weightFeeds[name] = data;
+    this.weights = weights instanceof Map ? { kind: 'inputs', tensors: weights } : weights;
+    if (this.weights.kind === 'inputs') for (const [name, data] of this.weights.tensors) this.weightFeeds[name] = data;
+  }
+
+  /** Compiled graphs currently cached. */
+  get cachedGraphs(): number {
+    return this.graphs.size;
+  }
+
+  /** Releases every cached session. */
+  async dispose(): Promise<void> {
+    const all = [...this.graphs.values()];
+    this.graphs.clear();
+    await Promise.all(all.map(async (c) => (await c.catch(() => null))?.release()));
   }
 
   /** Padded sequence length for a batch whose longest sequence has `seq` tokens. */
@@ -93,15 +116,51 @@ export class HookedGPT2 {
   compile(spec: GPT2GraphSpec): Promise<CompiledGraph> {
     const key = JSON.stringify(spec);
     let compiled = this.graphs.get(key);
-    if (!compiled) {
-      const { graph, outputs } = buildGPT2Graph(this.config, spec);
-      compiled = CompiledGraph.create(this.ort, toOnnx(graph, { outputs, weights: 'input', name: 'gpt2' }), {
-        threads: this.options.threads,
-      });
-      compiled.catch(() => this.graphs.delete(key));
+    if (compiled) {
+      // most recently used last
+      this.graphs.delete(key);
       this.graphs.set(key, compiled);
+      return compiled;
+    }
+    compiled = this.createSession(spec, key);
+    compiled.catch(() => this.graphs.delete(key));
+    this.graphs.set(key, compiled);
+    const max = this.options.maxGraphs ?? 8;
+    while (this.graphs.size > max) {
+      const [oldKey, old] = this.graphs.entries().next().value as [string, Promise<CompiledGraph>];
+      this.graphs.delete(oldKey);
+      void old.then((c) => c.release()).catch(() => undefined);
     }
     return compiled;
+  }
+
+  private async createSession(spec: GPT2GraphSpec, key: string): Promise<CompiledGraph> {
+    const { graph, outputs } = buildGPT2Graph(this.config, spec);
+    const threads = this.options.threads;
+    const w = this.weights;
+    if (w.kind === 'inputs') {
+      return CompiledGraph.create(this.ort, toOnnx(graph, { outputs, weights: 'input', name: 'gpt2' }), { threads });
+    }
+    const location = w.kind === 'file' ? w.file : 'weights.bin';
+    const model = toOnnx(graph, {
+      outputs,
+      weights: 'initializer',
+      name: 'gpt2',
+      externalWeight: (name) => {
+        const e = w.entries[name];
+        return e && { location, offset: e.offset, length: e.length };
+      },
+    });
+    if (w.kind === 'buffer') {
+      return CompiledGraph.create(this.ort, model, {
+        threads,
+        extra: { externalData: [{ path: location, data: w.bytes }] },
+      });
+    }
+    const path = await this.options.writeModel?.(w, key, model.bytes);
+    if (!path)
+      throw new Error('weights on disk need a Node model writer (use loadHookedGPT2 or hookedGPT2FromWeights)');
+    return CompiledGraph.create(this.ort, model, { threads }, path);
   }
 
   async run(tokens: number[][], options: RunOptions = {}): Promise<RunOutput> {

@@ -5,13 +5,14 @@ import type { GPT2Config } from './config.js';
 import { HookedGPT2 } from './hooked.js';
 import { randomGPT2Weights } from './random.js';
 import { referenceForward } from './reference.js';
+import { packWeights } from './weights.js';
 
 const config: GPT2Config = { nLayers: 2, dModel: 8, nHeads: 2, nCtx: 8, vocabSize: 13, lnEps: 1e-5, bosTokenId: 12 };
 
 describe('the same graphs under onnxruntime-web (wasm) in Node', () => {
   configureWebOrt({ numThreads: 1 });
   const weights = randomGPT2Weights(config, 3);
-  const model = new HookedGPT2(config, weights, webOrt);
+  const model = new HookedGPT2(config, packWeights(weights), webOrt);
   const tokens = [
     [12, 4, 7, 1],
     [12, 9, 9, 3],

@@ -7,7 +7,9 @@ import type { DType } from '../graph/graph.js';
 import type { ExportedModel } from '../graph/onnx.js';
 
 export interface OrtModule {
-  InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  InferenceSession: {
+    create(model: Uint8Array | string, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
   Tensor: new (
     type: 'float32' | 'int64' | 'bool',
     data: Float32Array | BigInt64Array | Uint8Array,
@@ -35,8 +37,14 @@ export class CompiledGraph {
     readonly model: ExportedModel,
   ) {}
 
-  static async create(ort: OrtModule, model: ExportedModel, options: SessionOptions = {}): Promise<CompiledGraph> {
-    const session = await ort.InferenceSession.create(model.bytes, {
+  /** `path`: load the model from this file instead of `model.bytes` (external data resolves next to it). */
+  static async create(
+    ort: OrtModule,
+    model: ExportedModel,
+    options: SessionOptions = {},
+    path?: string,
+  ): Promise<CompiledGraph> {
+    const session = await ort.InferenceSession.create(path ?? model.bytes, {
       graphOptimizationLevel: 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
       ...options.extra,
@@ -45,6 +53,9 @@ export class CompiledGraph {
   }
 
   /** Runs with the given feeds (every graph input by name); returns the float32 outputs by name. */
+  private inFlight = 0;
+  private releaseWhenIdle = false;
+
   async run(feeds: Record<string, FeedValue>, outputs?: string[]): Promise<Record<string, RunResult>> {
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const t of this.model.inputs) {
@@ -54,7 +65,14 @@ export class CompiledGraph {
         throw new Error(`graph input "${t.name}" needs ${t.size} values (${t}), got ${v.length}`);
       ortFeeds[t.name] = new this.ort.Tensor(ortType(t.dtype), v, t.shape);
     }
-    const result = await this.session.run(ortFeeds, outputs ?? this.model.outputNames);
+    this.inFlight++;
+    let result: InferenceSession.OnnxValueMapType;
+    try {
+      result = await this.session.run(ortFeeds, outputs ?? this.model.outputNames);
+    } finally {
+      this.inFlight--;
+      if (this.releaseWhenIdle && this.inFlight === 0) void this.session.release();
+    }
     const out: Record<string, RunResult> = {};
     for (const [name, value] of Object.entries(result)) {
       out[name] = { data: value.data as Float32Array, dims: [...value.dims] };
@@ -62,8 +80,10 @@ export class CompiledGraph {
     return out;
   }
 
+  /** Frees the session (after any runs in progress). */
   async release(): Promise<void> {
-    await this.session.release();
+    if (this.inFlight > 0) this.releaseWhenIdle = true;
+    else await this.session.release();
   }
 }
 
