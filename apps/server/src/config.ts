@@ -7,6 +7,7 @@ const envSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('.data'),
+  REDIS_URL: z.string().optional(),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')

@@ -9,9 +9,10 @@ const app = await startApp({
   host: config.HOST,
   port: config.API_PORT,
   secureCookies: config.COOKIE_SECURE,
+  redisUrl: config.REDIS_URL,
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
-console.log(`API ready at ${app.url} using ${where}`);
+console.log(`API ready at ${app.url} using ${where}${config.REDIS_URL ? ' and Redis for events' : ''}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,16 +1,22 @@
 import type { User } from '../generated/prisma/client.js';
+import type { CircuitGrant } from '../services/circuit-access.js';
 import { AppError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
+import { createLoaders, type Viewer } from '../services/viewer.js';
 
 export const SESSION_COOKIE = 'wb_session';
+export const SHARE_TOKEN_HEADER = 'x-share-token';
 
 export interface Context {
   services: Services;
+  viewer: Viewer;
   user: User | null;
   sessionToken: string | undefined;
   /** Set-Cookie values the HTTP layer adds to the response. */
   setCookies: string[];
   secureCookies: boolean;
+  /** Circuit grants computed in this request, by circuit id. */
+  grants: Map<string, Promise<CircuitGrant>>;
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -30,14 +36,26 @@ export function clearedSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
 }
 
+const parseShareTokens = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => /^[\w-]{20,100}$/.test(t))
+    .slice(0, 5);
+
 export async function buildContext(
   services: Services,
-  cookieHeader: string | undefined,
+  request: { cookie: string | undefined; shareTokens: string | undefined },
   secureCookies: boolean,
 ): Promise<Context> {
-  const sessionToken = readCookie(cookieHeader, SESSION_COOKIE);
+  const sessionToken = readCookie(request.cookie, SESSION_COOKIE);
   const user = await services.auth.userForToken(sessionToken);
-  return { services, user, sessionToken, setCookies: [], secureCookies };
+  const viewer: Viewer = {
+    user,
+    shareTokens: parseShareTokens(request.shareTokens),
+    loaders: createLoaders(services.prisma),
+  };
+  return { services, viewer, user, sessionToken, setCookies: [], secureCookies, grants: new Map() };
 }
 
 export function requireUser(context: Context): User {

@@ -1,40 +1,151 @@
-import type { Role, Team, User } from '../generated/prisma/client.js';
+import GraphQLJSON from 'graphql-type-json';
+import type {
+  ActivityEvent,
+  Circuit,
+  CircuitVersion,
+  Comment,
+  FeatureLabel,
+  LabelRevision,
+  Notification,
+  Review,
+  ShareLink,
+  Team,
+  User,
+} from '../generated/prisma/client.js';
+import { Access } from '../services/circuit-access.js';
+import { circuitTopic } from '../services/circuits.js';
+import { AppError } from '../services/errors.js';
+import { featureKeySchema, featureTopic } from '../services/labels.js';
+import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
+import { roleOf } from '../services/viewer.js';
 import { type Context, clearedSessionCookie, requireUser, sessionCookie } from './context.js';
 
+type Args = Record<string, unknown>;
+type Page = { first?: number | null; after?: string | null };
 const toTeam = ({ team, role }: TeamWithRole) => ({ ...team, myRole: role });
-type TeamResult = Team & { myRole: Role };
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const loadUser = (ctx: Context, id: string | null) => (id ? ctx.viewer.loaders.user.load(id) : null);
 
-type Args<T> = { input: T };
+function grantOf(ctx: Context, circuit: Circuit) {
+  let grant = ctx.grants.get(circuit.id);
+  if (!grant) {
+    grant = ctx.services.circuits.grant(ctx.viewer, circuit);
+    ctx.grants.set(circuit.id, grant);
+  }
+  return grant;
+}
+
+/** Runs a subscription's events through `visible`, so a subscriber never hears about what it may not see. */
+async function* filtered(
+  ctx: Context,
+  topics: string[],
+  visible: (event: Record<string, unknown>) => Promise<boolean>,
+) {
+  const abort = new AbortController();
+  const iterators = topics.map((topic) => ctx.services.events.subscribe(topic, abort.signal));
+  const queue: Record<string, unknown>[] = [];
+  let wake: (() => void) | null = null;
+  const pumps = iterators.map(async (it) => {
+    for await (const event of it) {
+      queue.push(event as Record<string, unknown>);
+      wake?.();
+    }
+  });
+  try {
+    while (true) {
+      while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+      const event = queue.shift()!;
+      if (await visible(event)) {
+        const { kind, id, ...data } = event;
+        yield { kind: String(kind), id: id === undefined ? null : String(id), data };
+      }
+    }
+  } finally {
+    abort.abort();
+    await Promise.allSettled(pumps);
+  }
+}
 
 export const resolvers = {
+  JSON: GraphQLJSON,
   Query: {
-    me: (_: unknown, __: unknown, ctx: Context): User | null => ctx.user,
-    myTeams: async (_: unknown, __: unknown, ctx: Context): Promise<TeamResult[]> =>
+    me: (_: unknown, __: Args, ctx: Context): User | null => ctx.user,
+    myTeams: async (_: unknown, __: Args, ctx: Context) =>
       (await ctx.services.teams.teamsOf(requireUser(ctx).id)).map(toTeam),
+    team: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+      const team = (await ctx.services.teams.teamsOf(requireUser(ctx).id)).find((t) => t.team.id === id);
+      if (!team) throw new AppError('NOT_FOUND', `No team ${id}`);
+      return toTeam(team);
+    },
+    featureLabels: (_: unknown, { feature, ...page }: { feature: unknown } & Page, ctx: Context) =>
+      ctx.services.labels.forFeature(ctx.viewer, feature, page),
+    label: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.labels.get(ctx.viewer, id),
+    circuit: async (_: unknown, { slug }: { slug: string }, ctx: Context) =>
+      (await ctx.services.circuits.require(ctx.viewer, { slug }, Access.VIEW)).circuit,
+    comments: (_: unknown, { target, ...page }: { target: unknown } & Page, ctx: Context) =>
+      ctx.services.comments.list(ctx.viewer, target, page),
+    reviewQueue: (_: unknown, { pendingOnly, ...page }: { pendingOnly: boolean } & Page, ctx: Context) =>
+      ctx.services.reviews.queue(ctx.viewer, page, pendingOnly),
+    notifications: (_: unknown, { unreadOnly }: { unreadOnly: boolean }, ctx: Context) =>
+      ctx.services.prisma.notification.findMany({
+        where: { userId: requireUser(ctx).id, ...(unreadOnly ? { readAt: null } : {}) },
+        orderBy: { createdAt: 'desc' },
+        take: 100,
+      }),
   },
   Mutation: {
-    signUp: async (_: unknown, { input }: Args<unknown>, ctx: Context): Promise<User> => {
+    signUp: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
       const session = await ctx.services.auth.signUp(input);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
       return session.user;
     },
-    signIn: async (_: unknown, { input }: Args<unknown>, ctx: Context): Promise<User> => {
+    signIn: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
       const session = await ctx.services.auth.signIn(input);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
       return session.user;
     },
-    signOut: async (_: unknown, __: unknown, ctx: Context): Promise<boolean> => {
+    signOut: async (_: unknown, __: Args, ctx: Context): Promise<boolean> => {
       await ctx.services.auth.signOut(ctx.sessionToken);
       ctx.setCookies.push(clearedSessionCookie(ctx.secureCookies));
       return true;
     },
-    createTeam: async (_: unknown, { input }: Args<unknown>, ctx: Context): Promise<TeamResult> =>
+    createTeam: async (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       toTeam(await ctx.services.teams.createTeam(requireUser(ctx).id, input)),
+    addTeamMember: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.teams.addMember(ctx.viewer, input),
+    proposeLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.labels.propose(ctx.viewer, input),
+    editLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) => ctx.services.labels.edit(ctx.viewer, input),
+    voteLabel: (_: unknown, args: { labelId: string; value: number }, ctx: Context) =>
+      ctx.services.labels.vote(ctx.viewer, args),
+    createCircuit: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.circuits.create(ctx.viewer, input),
+    saveCircuitVersion: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.circuits.saveVersion(ctx.viewer, input),
+    forkCircuit: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.circuits.fork(ctx.viewer, input),
+    setCircuitVisibility: (_: unknown, args: { circuitId: string; visibility: Circuit['visibility'] }, ctx: Context) =>
+      ctx.services.circuits.setVisibility(ctx.viewer, args.circuitId, args.visibility),
+    createShareLink: async (_: unknown, { input }: { input: unknown }, ctx: Context) => {
+      const { link, token } = await ctx.services.shares.create(ctx.viewer, input);
+      const circuit = await ctx.services.prisma.circuit.findUniqueOrThrow({ where: { id: link.circuitId } });
+      const path = `/c/${circuit.slug}${link.version ? `/v/${link.version}` : ''}?share=${token}`;
+      return { link, token, path };
+    },
+    revokeShareLink: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.shares.revoke(ctx.viewer, id),
+    addComment: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.comments.add(ctx.viewer, input),
+    setCommentResolved: (_: unknown, args: { id: string; resolved: boolean }, ctx: Context) =>
+      ctx.services.comments.setResolved(ctx.viewer, args.id, args.resolved),
+    requestReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.reviews.request(ctx.viewer, input),
+    decideReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.reviews.decide(ctx.viewer, input),
   },
   Subscription: {
     myTeamAdded: {
-      subscribe: async function* (_: unknown, __: unknown, ctx: Context) {
+      subscribe: async function* (_: unknown, __: Args, ctx: Context) {
         const user = requireUser(ctx);
         for await (const event of ctx.services.events.subscribe(`user:${user.id}:teams`)) {
           const { teamId } = event as { teamId: string };
@@ -43,8 +154,108 @@ export const resolvers = {
         }
       },
     },
+    featureChanged: {
+      subscribe: (_: unknown, { feature }: { feature: unknown }, ctx: Context) => {
+        const key = featureKeySchema.parse(feature);
+        return filtered(ctx, [featureTopic(key)], async (event) =>
+          event.teamId ? (await roleOf(ctx.viewer, String(event.teamId))) !== null : true,
+        );
+      },
+      resolve: (event: unknown) => event,
+    },
+    circuitChanged: {
+      subscribe: async (_: unknown, { circuitId }: { circuitId: string }, ctx: Context) => {
+        await ctx.services.circuits.require(ctx.viewer, { id: circuitId }, Access.VIEW);
+        return filtered(ctx, [circuitTopic(circuitId)], async () => {
+          ctx.viewer.loaders.role.clearAll();
+          try {
+            await ctx.services.circuits.require(ctx.viewer, { id: circuitId }, Access.VIEW);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+      },
+      resolve: (event: unknown) => event,
+    },
+    myInbox: {
+      subscribe: (_: unknown, __: Args, ctx: Context) =>
+        filtered(ctx, [`user:${requireUser(ctx).id}:inbox`], async () => true),
+      resolve: (event: unknown) => event,
+    },
   },
   Team: {
-    createdAt: (team: Team): string => team.createdAt.toISOString(),
+    createdAt: (team: Team) => team.createdAt.toISOString(),
+    members: (team: Team, _: Args, ctx: Context) => ctx.services.teams.members(ctx.viewer, team.id),
+    circuits: (team: Team, page: Page, ctx: Context) => ctx.services.circuits.forTeam(ctx.viewer, team.id, page),
+    activity: (team: Team, { first }: { first?: number }, ctx: Context) =>
+      ctx.services.teams.activity(ctx.viewer, team.id, Math.min(first ?? 50, 200)),
+  },
+  ActivityEvent: {
+    actor: (e: ActivityEvent, _: Args, ctx: Context) => loadUser(ctx, e.actorId),
+    createdAt: (e: ActivityEvent) => e.createdAt.toISOString(),
+  },
+  FeatureLabel: {
+    author: (l: FeatureLabel, _: Args, ctx: Context) => loadUser(ctx, l.authorId),
+    revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(l.id),
+    agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(l.id),
+    myVote: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.myVote(ctx.viewer, l.id),
+    createdAt: (l: FeatureLabel) => l.createdAt.toISOString(),
+    updatedAt: (l: FeatureLabel) => l.updatedAt.toISOString(),
+  },
+  LabelRevision: {
+    author: (r: LabelRevision, _: Args, ctx: Context) => loadUser(ctx, r.authorId),
+    createdAt: (r: LabelRevision) => r.createdAt.toISOString(),
+  },
+  Circuit: {
+    createdBy: (c: Circuit, _: Args, ctx: Context) => loadUser(ctx, c.createdById),
+    myAccess: async (c: Circuit, _: Args, ctx: Context) => Access[(await grantOf(ctx, c)).access],
+    onlyVersion: async (c: Circuit, _: Args, ctx: Context) => (await grantOf(ctx, c)).onlyVersion,
+    status: async (c: Circuit, _: Args, ctx: Context) => circuitStatus(await ctx.services.reviews.forLatest(c)),
+    reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(c),
+    reviewAgreement: async (c: Circuit, _: Args, ctx: Context) =>
+      reviewAgreement(await ctx.services.reviews.forLatest(c)),
+    version: async (c: Circuit, { number }: { number?: number }, ctx: Context) => {
+      const grant = await grantOf(ctx, c);
+      return ctx.services.circuits.version(ctx.viewer, c.id, number ?? grant.onlyVersion ?? c.latestVersion);
+    },
+    versions: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.versions(ctx.viewer, c.id),
+    diff: (c: Circuit, args: { from: number; to: number }, ctx: Context) =>
+      ctx.services.circuits.diff(ctx.viewer, c.id, args.from, args.to),
+    shareLinks: (c: Circuit, _: Args, ctx: Context) => ctx.services.shares.forCircuit(ctx.viewer, c.id),
+    createdAt: (c: Circuit) => c.createdAt.toISOString(),
+    updatedAt: (c: Circuit) => c.updatedAt.toISOString(),
+  },
+  CircuitVersion: {
+    author: (v: CircuitVersion, _: Args, ctx: Context) => loadUser(ctx, v.authorId),
+    createdAt: (v: CircuitVersion) => v.createdAt.toISOString(),
+  },
+  ShareLink: {
+    expiresAt: (l: ShareLink) => iso(l.expiresAt),
+    revokedAt: (l: ShareLink) => iso(l.revokedAt),
+    createdAt: (l: ShareLink) => l.createdAt.toISOString(),
+  },
+  Review: {
+    circuit: async (r: Review, _: Args, ctx: Context) => {
+      try {
+        return (await ctx.services.circuits.require(ctx.viewer, { id: r.circuitId }, Access.VIEW)).circuit;
+      } catch {
+        return null;
+      }
+    },
+    reviewer: (r: Review, _: Args, ctx: Context) => loadUser(ctx, r.reviewerId),
+    requestedBy: (r: Review, _: Args, ctx: Context) => loadUser(ctx, r.requestedById),
+    decidedAt: (r: Review) => iso(r.decidedAt),
+    createdAt: (r: Review) => r.createdAt.toISOString(),
+  },
+  Comment: {
+    author: (c: Comment, _: Args, ctx: Context) => loadUser(ctx, c.authorId),
+    resolved: (c: Comment) => c.resolvedAt !== null,
+    resolvedBy: (c: Comment, _: Args, ctx: Context) => loadUser(ctx, c.resolvedById),
+    createdAt: (c: Comment) => c.createdAt.toISOString(),
+  },
+  Notification: {
+    read: (n: Notification) => n.readAt !== null,
+    createdAt: (n: Notification) => n.createdAt.toISOString(),
   },
 };

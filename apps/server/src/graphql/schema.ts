@@ -1,10 +1,65 @@
 /** The API's contract, schema first: resolvers only translate between this and the services. */
 export const typeDefs = /* GraphQL */ `
+  scalar JSON
+
   enum Role {
     OWNER
     ADMIN
     MEMBER
     VIEWER
+  }
+
+  enum Visibility {
+    PRIVATE
+    TEAM
+    UNLISTED
+    PUBLIC
+  }
+
+  enum LabelStatus {
+    PROPOSED
+    ACCEPTED
+    DISPUTED
+  }
+
+  enum SharePermission {
+    VIEW
+    COMMENT
+    EDIT
+  }
+
+  enum ReviewState {
+    PENDING
+    APPROVED
+    CHANGES_REQUESTED
+  }
+
+  enum CircuitStatus {
+    DRAFT
+    IN_REVIEW
+    APPROVED
+    CHANGES_REQUESTED
+  }
+
+  enum CommentTargetType {
+    FEATURE
+    LABEL
+    CIRCUIT
+    NODE
+    EDGE
+  }
+
+  "What the signed-in user (or share link) may do with a circuit."
+  enum CircuitAccess {
+    VIEW
+    COMMENT
+    EDIT
+    MANAGE
+  }
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    endCursor: String
   }
 
   type User {
@@ -20,6 +75,223 @@ export const typeDefs = /* GraphQL */ `
     "The signed-in user's role in this team."
     myRole: Role!
     createdAt: String!
+    members: [Member!]!
+    circuits(first: Int, after: String): CircuitConnection!
+    activity(first: Int): [ActivityEvent!]!
+  }
+
+  type Member {
+    user: User!
+    role: Role!
+  }
+
+  type ActivityEvent {
+    id: ID!
+    actor: User
+    action: String!
+    subjectType: String!
+    subjectId: String!
+    data: JSON!
+    createdAt: String!
+  }
+
+  type FeatureLabel {
+    id: ID!
+    modelId: String!
+    saeId: String!
+    featureIndex: Int!
+    teamId: ID!
+    visibility: Visibility!
+    status: LabelStatus!
+    name: String!
+    description: String!
+    revision: Int!
+    score: Int!
+    author: User
+    revisions: [LabelRevision!]!
+    agreement: Agreement!
+    "+1, -1 or 0: the signed-in user's vote."
+    myVote: Int!
+    createdAt: String!
+    updatedAt: String!
+  }
+
+  type LabelRevision {
+    revision: Int!
+    name: String!
+    description: String!
+    author: User
+    createdAt: String!
+  }
+
+  type Agreement {
+    up: Int!
+    down: Int!
+    agreement: Float!
+  }
+
+  type FeatureLabelEdge {
+    cursor: String!
+    node: FeatureLabel!
+  }
+
+  type FeatureLabelConnection {
+    edges: [FeatureLabelEdge!]!
+    pageInfo: PageInfo!
+  }
+
+  type Circuit {
+    id: ID!
+    slug: String!
+    title: String!
+    teamId: ID!
+    visibility: Visibility!
+    latestVersion: Int!
+    createdBy: User
+    forkedFromVersion: Int
+    myAccess: CircuitAccess!
+    "Set when access comes from a link for this one version."
+    onlyVersion: Int
+    status: CircuitStatus!
+    reviews: [Review!]!
+    reviewAgreement: ReviewAgreement!
+    version(number: Int): CircuitVersion!
+    versions: [CircuitVersion!]!
+    diff(from: Int!, to: Int!): VersionDiff!
+    shareLinks: [ShareLink!]!
+    createdAt: String!
+    updatedAt: String!
+  }
+
+  type CircuitEdge {
+    cursor: String!
+    node: Circuit!
+  }
+
+  type CircuitConnection {
+    edges: [CircuitEdge!]!
+    pageInfo: PageInfo!
+  }
+
+  type CircuitVersion {
+    number: Int!
+    parent: Int
+    graph: JSON!
+    layout: JSON!
+    groups: JSON!
+    annotations: JSON!
+    message: String!
+    author: User
+    createdAt: String!
+  }
+
+  type IdChanges {
+    added: [String!]!
+    removed: [String!]!
+    changed: [String!]!
+  }
+
+  type VersionDiff {
+    nodes: IdChanges!
+    edges: IdChanges!
+    annotations: IdChanges!
+  }
+
+  type ShareLink {
+    id: ID!
+    version: Int
+    permission: SharePermission!
+    expiresAt: String
+    revokedAt: String
+    createdAt: String!
+  }
+
+  type CreatedShareLink {
+    link: ShareLink!
+    "Shown once: keep it; only a hash is stored."
+    token: String!
+    "Path to open: /c/{slug}[/v/{n}]?share={token}"
+    path: String!
+  }
+
+  type Review {
+    id: ID!
+    circuit: Circuit
+    version: Int!
+    reviewer: User
+    requestedBy: User
+    state: ReviewState!
+    comment: String
+    decidedAt: String
+    createdAt: String!
+  }
+
+  type ReviewEdge {
+    cursor: String!
+    node: Review!
+  }
+
+  type ReviewConnection {
+    edges: [ReviewEdge!]!
+    pageInfo: PageInfo!
+  }
+
+  type ReviewAgreement {
+    approved: Int!
+    changesRequested: Int!
+    pending: Int!
+    agreement: Float!
+  }
+
+  type Comment {
+    id: ID!
+    targetType: CommentTargetType!
+    targetKey: String!
+    parentId: ID
+    author: User
+    body: String!
+    resolved: Boolean!
+    resolvedBy: User
+    createdAt: String!
+  }
+
+  type CommentEdge {
+    cursor: String!
+    node: Comment!
+  }
+
+  type CommentConnection {
+    edges: [CommentEdge!]!
+    pageInfo: PageInfo!
+  }
+
+  type Notification {
+    id: ID!
+    kind: String!
+    commentId: ID
+    data: JSON!
+    read: Boolean!
+    createdAt: String!
+  }
+
+  "Where a comment lives: a feature, a label, a circuit, or one node or edge of a circuit."
+  input CommentTargetInput {
+    type: CommentTargetType!
+    modelId: String
+    saeId: String
+    featureIndex: Int
+    "FEATURE only: the team whose members see the thread (omit for a public thread)."
+    teamId: ID
+    labelId: ID
+    circuitId: ID
+    nodeId: String
+    edgeId: String
+  }
+
+  input FeatureKeyInput {
+    modelId: String!
+    saeId: String!
+    featureIndex: Int!
   }
 
   type Query {
@@ -27,6 +299,15 @@ export const typeDefs = /* GraphQL */ `
     me: User
     "Teams the signed-in user belongs to."
     myTeams: [Team!]!
+    team(id: ID!): Team!
+    featureLabels(feature: FeatureKeyInput!, first: Int, after: String): FeatureLabelConnection!
+    label(id: ID!): FeatureLabel!
+    "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
+    circuit(slug: String!): Circuit!
+    comments(target: CommentTargetInput!, first: Int, after: String): CommentConnection!
+    "Reviews assigned to me, pending first."
+    reviewQueue(first: Int, after: String, pendingOnly: Boolean = false): ReviewConnection!
+    notifications(unreadOnly: Boolean = false): [Notification!]!
   }
 
   input SignUpInput {
@@ -44,6 +325,83 @@ export const typeDefs = /* GraphQL */ `
     name: String!
   }
 
+  input AddMemberInput {
+    teamId: ID!
+    email: String!
+    role: Role!
+  }
+
+  input ProposeLabelInput {
+    teamId: ID!
+    modelId: String!
+    saeId: String!
+    featureIndex: Int!
+    name: String!
+    description: String
+    visibility: Visibility
+  }
+
+  input EditLabelInput {
+    labelId: ID!
+    name: String!
+    description: String
+  }
+
+  input CreateCircuitInput {
+    teamId: ID!
+    title: String!
+    visibility: Visibility
+    graph: JSON!
+    layout: JSON
+    groups: JSON
+    annotations: JSON
+    message: String
+  }
+
+  input SaveVersionInput {
+    circuitId: ID!
+    "The version these changes start from; a newer save in between gives a CONFLICT error."
+    baseVersion: Int!
+    graph: JSON!
+    layout: JSON
+    groups: JSON
+    annotations: JSON
+    message: String
+  }
+
+  input ForkCircuitInput {
+    circuitId: ID!
+    version: Int
+    teamId: ID!
+    title: String
+  }
+
+  input CreateShareLinkInput {
+    circuitId: ID!
+    "Omit to share every version."
+    version: Int
+    permission: SharePermission!
+    expiresAt: String
+  }
+
+  input AddCommentInput {
+    target: CommentTargetInput!
+    body: String!
+    parentId: ID
+  }
+
+  input RequestReviewInput {
+    circuitId: ID!
+    version: Int
+    reviewerIds: [ID!]!
+  }
+
+  input DecideReviewInput {
+    reviewId: ID!
+    decision: ReviewState!
+    comment: String
+  }
+
   type Mutation {
     "Creates an account and signs in (sets the session cookie)."
     signUp(input: SignUpInput!): User!
@@ -51,10 +409,38 @@ export const typeDefs = /* GraphQL */ `
     "Ends the current session; true even when there was none."
     signOut: Boolean!
     createTeam(input: CreateTeamInput!): Team!
+    addTeamMember(input: AddMemberInput!): Member!
+    proposeLabel(input: ProposeLabelInput!): FeatureLabel!
+    editLabel(input: EditLabelInput!): FeatureLabel!
+    "value: 1 up, -1 down, 0 withdraw. Repeating a vote changes nothing."
+    voteLabel(labelId: ID!, value: Int!): FeatureLabel!
+    createCircuit(input: CreateCircuitInput!): Circuit!
+    saveCircuitVersion(input: SaveVersionInput!): CircuitVersion!
+    forkCircuit(input: ForkCircuitInput!): Circuit!
+    setCircuitVisibility(circuitId: ID!, visibility: Visibility!): Circuit!
+    createShareLink(input: CreateShareLinkInput!): CreatedShareLink!
+    revokeShareLink(id: ID!): ShareLink!
+    addComment(input: AddCommentInput!): Comment!
+    setCommentResolved(id: ID!, resolved: Boolean!): Comment!
+    requestReview(input: RequestReviewInput!): [Review!]!
+    decideReview(input: DecideReviewInput!): Review!
+  }
+
+  "A change to something an open page shows."
+  type ChangeEvent {
+    kind: String!
+    id: String
+    data: JSON!
   }
 
   type Subscription {
     "Fires with the team whenever the signed-in user joins or creates one."
     myTeamAdded: Team!
+    "Labels, votes and comments on one feature."
+    featureChanged(feature: FeatureKeyInput!): ChangeEvent!
+    "Versions, comments and reviews of one circuit."
+    circuitChanged(circuitId: ID!): ChangeEvent!
+    "Mentions and review requests for me."
+    myInbox: ChangeEvent!
   }
 `;

@@ -4,9 +4,11 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import depthLimit from 'graphql-depth-limit';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { buildContext, type Context } from '../graphql/context.js';
+import { buildContext, type Context, SHARE_TOKEN_HEADER } from '../graphql/context.js';
+import { costLimitPlugin, MAX_DEPTH } from '../graphql/limits.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { typeDefs } from '../graphql/schema.js';
 import { AppError } from '../services/errors.js';
@@ -48,13 +50,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
       schema,
-      context: (ctx) => buildContext(services, ctx.extra.request.headers.cookie, secureCookies),
+      context: (ctx) =>
+        buildContext(
+          services,
+          {
+            cookie: ctx.extra.request.headers.cookie,
+            shareTokens: (ctx.connectionParams?.shareToken as string | undefined) ?? undefined,
+          },
+          secureCookies,
+        ),
     },
     wsServer,
   );
 
   const apollo = new ApolloServer<Context>({
     schema,
+    validationRules: [depthLimit(MAX_DEPTH)],
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // Errors the services raise on purpose carry a code; anything else is a bug: log it, show no internals.
@@ -66,6 +77,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      costLimitPlugin(schema),
       { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
     ],
   });
@@ -96,7 +108,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           return;
         }
       }
-      const context = await buildContext(services, req.headers.cookie, secureCookies);
+      const shareHeader = req.headers[SHARE_TOKEN_HEADER];
+      const context = await buildContext(
+        services,
+        { cookie: req.headers.cookie, shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader },
+        secureCookies,
+      );
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,

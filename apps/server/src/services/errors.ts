@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'WRONG_CREDENTIALS'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED';
 
 /** A rule broken by the caller's input or rights; reaches the client as a GraphQL error with `extensions.code`. */
 export class AppError extends GraphQLError {

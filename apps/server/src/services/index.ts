@@ -1,19 +1,40 @@
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
 import { AuthService } from './auth.js';
+import { CircuitService } from './circuits.js';
+import { CommentService } from './comments.js';
+import { LabelService } from './labels.js';
+import { RateLimiter } from './rate-limit.js';
+import { ReviewService } from './reviews.js';
+import { ShareService } from './shares.js';
 import { TeamService } from './teams.js';
 
 /** Everything that owns a rule of the product; resolvers call these and nothing else. */
 export interface Services {
+  prisma: Database['prisma'];
   auth: AuthService;
   teams: TeamService;
+  labels: LabelService;
+  circuits: CircuitService;
+  shares: ShareService;
+  comments: CommentService;
+  reviews: ReviewService;
   events: EventBus;
 }
 
-export function createServices(database: Database, events: EventBus): Services {
+export function createServices(database: Database, events: EventBus, limiter = new RateLimiter()): Services {
+  const { prisma } = database;
+  const labels = new LabelService(prisma, events, limiter);
+  const circuits = new CircuitService(prisma, events, limiter);
   return {
-    auth: new AuthService(database.prisma),
-    teams: new TeamService(database.prisma, events),
+    prisma,
+    auth: new AuthService(prisma),
+    teams: new TeamService(prisma, events),
+    labels,
+    circuits,
+    shares: new ShareService(prisma, circuits, limiter),
+    comments: new CommentService(prisma, events, limiter, circuits, labels),
+    reviews: new ReviewService(prisma, events, limiter, circuits),
     events,
   };
 }

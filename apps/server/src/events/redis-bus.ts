@@ -1,0 +1,49 @@
+import { Redis } from 'ioredis';
+import { type EventBus, InProcessEventBus } from './bus.js';
+
+const CHANNEL_PREFIX = 'workbench:';
+
+/**
+ * Carries events between server instances over Redis pub/sub. Each instance publishes to Redis only and delivers
+ * what Redis sends back to its local subscribers, so an event reaches every instance (this one included) once.
+ */
+export class RedisEventBus implements EventBus {
+  private readonly local = new InProcessEventBus();
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+
+  private constructor(url: string) {
+    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  }
+
+  static async connect(url: string): Promise<RedisEventBus> {
+    const bus = new RedisEventBus(url);
+    await Promise.all([bus.publisher.connect(), bus.subscriber.connect()]);
+    // One pattern subscription for every topic: instances need not track which topics have listeners.
+    await bus.subscriber.psubscribe(`${CHANNEL_PREFIX}*`);
+    bus.subscriber.on('pmessage', (_pattern, channel, message) => {
+      bus.local.publish(channel.slice(CHANNEL_PREFIX.length), JSON.parse(message));
+    });
+    return bus;
+  }
+
+  publish(topic: string, payload: unknown): void {
+    this.publisher.publish(CHANNEL_PREFIX + topic, JSON.stringify(payload)).catch((error: Error) => {
+      console.error(`event ${topic} not published to Redis: ${error.message}`);
+    });
+  }
+
+  subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
+    return this.local.subscribe(topic, signal);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.publisher.quit(), this.subscriber.quit()]);
+  }
+}
+
+/** Redis when REDIS_URL is set, else in-process. */
+export async function createEventBus(redisUrl: string | undefined): Promise<EventBus & { close?(): Promise<void> }> {
+  return redisUrl ? RedisEventBus.connect(redisUrl) : new InProcessEventBus();
+}

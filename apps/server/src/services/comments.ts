@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import type { EventBus } from '../events/bus.js';
+import type { Comment, CommentTarget, PrismaClient } from '../generated/prisma/client.js';
+import { logActivity } from './activity.js';
+import { Access } from './circuit-access.js';
+import { type CircuitService, circuitTopic } from './circuits.js';
+import { AppError, parseInput } from './errors.js';
+import { featureTopic, type LabelService } from './labels.js';
+import { type Connection, type PageArgs, paginate } from './pagination.js';
+import type { RateLimiter } from './rate-limit.js';
+import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+
+const targetSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('FEATURE'),
+    modelId: z.string().min(1),
+    saeId: z.string().min(1),
+    featureIndex: z.number().int().min(0),
+    /** The team whose members may see it; null: public. */
+    teamId: z.uuid().nullish(),
+  }),
+  z.object({ type: z.literal('LABEL'), labelId: z.uuid() }),
+  z.object({ type: z.literal('CIRCUIT'), circuitId: z.uuid() }),
+  z.object({ type: z.literal('NODE'), circuitId: z.uuid(), nodeId: z.string().min(1).max(200) }),
+  z.object({ type: z.literal('EDGE'), circuitId: z.uuid(), edgeId: z.string().min(1).max(400) }),
+]);
+type Target = z.infer<typeof targetSchema>;
+const addInput = z.object({
+  target: targetSchema,
+  body: z.string().trim().min(1, 'must not be empty').max(10_000, 'must be at most 10000 characters'),
+  parentId: z.uuid().nullish(),
+});
+
+// SAE ids may contain '/', so feature keys join with '|'.
+const featureCommentKey = (k: { modelId: string; saeId: string; featureIndex: number }) =>
+  `${k.modelId}|${k.saeId}|${k.featureIndex}`;
+
+/** `@someone@lab.org` in a comment body notifies that user. */
+const MENTION = /(?:^|\s)@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+
+interface ResolvedTarget {
+  type: CommentTarget;
+  key: string;
+  teamId: string | null;
+  circuitId: string | null;
+  topic: string;
+}
+
+export class CommentService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
+    private readonly circuits: CircuitService,
+    private readonly labels: LabelService,
+  ) {}
+
+  /** Checks the viewer may read (and, with `write`, comment on) the target; returns where the comment belongs. */
+  private async resolve(viewer: Viewer, target: Target, write: boolean): Promise<ResolvedTarget> {
+    switch (target.type) {
+      case 'FEATURE': {
+        const teamId = target.teamId ?? null;
+        if (teamId) {
+          const role = await roleOf(viewer, teamId);
+          if (!role) throw new AppError('NOT_FOUND', 'No such team thread');
+          if (write && !roleAtLeast(role, 'MEMBER')) throw new AppError('FORBIDDEN', 'Viewers cannot comment');
+        } else if (write && !viewer.user) {
+          throw new AppError('UNAUTHENTICATED', 'Sign in first');
+        }
+        const key = featureCommentKey(target);
+        return { type: 'FEATURE', key, teamId, circuitId: null, topic: featureTopic(target) };
+      }
+      case 'LABEL': {
+        const label = await this.labels.get(viewer, target.labelId);
+        if (write && !(await this.labels.canParticipate(viewer, label))) {
+          if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+          throw new AppError('FORBIDDEN', 'Only members of the label’s team can comment on a team label');
+        }
+        return { type: 'LABEL', key: label.id, teamId: label.teamId, circuitId: null, topic: `label:${label.id}` };
+      }
+      default: {
+        const { circuit } = await this.circuits.require(
+          viewer,
+          { id: target.circuitId },
+          write ? Access.COMMENT : Access.VIEW,
+        );
+        const key =
+          target.type === 'CIRCUIT'
+            ? circuit.id
+            : `${circuit.id}#${target.type === 'NODE' ? target.nodeId : target.edgeId}`;
+        return {
+          type: target.type,
+          key,
+          teamId: circuit.teamId,
+          circuitId: circuit.id,
+          topic: circuitTopic(circuit.id),
+        };
+      }
+    }
+  }
+
+  async list(viewer: Viewer, rawTarget: unknown, page: PageArgs): Promise<Connection<Comment>> {
+    const target = await this.resolve(viewer, parseInput(targetSchema, rawTarget), false);
+    return paginate(
+      page,
+      (p) =>
+        this.prisma.comment.findMany({
+          ...p,
+          where: { targetType: target.type, targetKey: target.key, teamId: target.teamId },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        }),
+      50,
+    );
+  }
+
+  async add(viewer: Viewer, raw: unknown): Promise<Comment> {
+    const input = parseInput(addInput, raw);
+    const target = await this.resolve(viewer, input.target, true);
+    const user = viewer.user!;
+    this.limiter.take(user.id);
+    if (input.parentId) {
+      const parent = await this.prisma.comment.findUnique({ where: { id: input.parentId } });
+      if (!parent || parent.targetKey !== target.key || parent.targetType !== target.type) {
+        throw new AppError('BAD_USER_INPUT', 'parentId: not a comment in this thread', { field: 'parentId' });
+      }
+    }
+    const emails = [...input.body.matchAll(MENTION)].map((m) => m[1]!.toLowerCase());
+    const comment = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.comment.create({
+        data: {
+          targetType: target.type,
+          targetKey: target.key,
+          teamId: target.teamId,
+          circuitId: target.circuitId,
+          parentId: input.parentId ?? null,
+          authorId: user.id,
+          body: input.body,
+        },
+      });
+      const mentioned = emails.length
+        ? await tx.user.findMany({ where: { email: { in: emails }, id: { not: user.id } } })
+        : [];
+      // Only people who can already see the thread are notified: a mention never leaks a private thread.
+      const allowed = [];
+      for (const person of mentioned) {
+        const role = target.teamId
+          ? await tx.membership.findUnique({ where: { teamId_userId: { teamId: target.teamId, userId: person.id } } })
+          : true;
+        if (role) allowed.push(person);
+      }
+      if (allowed.length) {
+        await tx.notification.createMany({
+          data: allowed.map((person) => ({
+            userId: person.id,
+            kind: 'mention',
+            commentId: created.id,
+            data: { by: user.displayName, targetType: target.type, targetKey: target.key },
+          })),
+        });
+      }
+      await logActivity(tx, {
+        teamId: target.teamId,
+        actorId: user.id,
+        action: 'comment.added',
+        subjectType: target.type.toLowerCase(),
+        subjectId: target.key,
+        data: { commentId: created.id, mentions: allowed.map((p) => p.id) },
+      });
+      for (const person of allowed) this.events.publish(`user:${person.id}:inbox`, { kind: 'mention', id: created.id });
+      return created;
+    });
+    this.events.publish(target.topic, {
+      kind: 'comment',
+      id: comment.id,
+      teamId: target.teamId,
+      targetKey: target.key,
+    });
+    return comment;
+  }
+
+  /** Resolve (true) or reopen (false) a thread; anyone who may comment on it can. */
+  async setResolved(viewer: Viewer, commentId: string, resolved: boolean): Promise<Comment> {
+    const comment = await this.prisma.comment.findUnique({ where: { id: commentId } });
+    if (!comment) throw new AppError('NOT_FOUND', `No comment ${commentId}`);
+    const target = await this.resolve(viewer, this.targetOf(comment), true);
+    const user = viewer.user!;
+    this.limiter.take(user.id);
+    const updated = await this.prisma.$transaction(async (tx) => {
+      const changed = await tx.comment.update({
+        where: { id: comment.id },
+        data: resolved ? { resolvedAt: new Date(), resolvedById: user.id } : { resolvedAt: null, resolvedById: null },
+      });
+      await logActivity(tx, {
+        teamId: target.teamId,
+        actorId: user.id,
+        action: resolved ? 'comment.resolved' : 'comment.reopened',
+        subjectType: 'comment',
+        subjectId: comment.id,
+      });
+      return changed;
+    });
+    this.events.publish(target.topic, {
+      kind: 'comment',
+      id: comment.id,
+      teamId: target.teamId,
+      targetKey: target.key,
+    });
+    return updated;
+  }
+
+  private targetOf(comment: Comment): Target {
+    switch (comment.targetType) {
+      case 'FEATURE': {
+        const [modelId = '', saeId = '', index = '0'] = comment.targetKey.split('|');
+        return { type: 'FEATURE', modelId, saeId, featureIndex: Number(index), teamId: comment.teamId };
+      }
+      case 'LABEL':
+        return { type: 'LABEL', labelId: comment.targetKey };
+      case 'CIRCUIT':
+        return { type: 'CIRCUIT', circuitId: comment.targetKey };
+      case 'NODE':
+        return { type: 'NODE', circuitId: comment.circuitId!, nodeId: comment.targetKey.split('#')[1]! };
+      case 'EDGE':
+        return { type: 'EDGE', circuitId: comment.circuitId!, edgeId: comment.targetKey.split('#').slice(1).join('#') };
+    }
+  }
+}

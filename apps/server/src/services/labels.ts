@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import type { EventBus } from '../events/bus.js';
+import type { FeatureLabel, LabelStatus, PrismaClient } from '../generated/prisma/client.js';
+import { logActivity } from './activity.js';
+import { AppError, parseInput } from './errors.js';
+import { type Connection, type PageArgs, paginate } from './pagination.js';
+import type { RateLimiter } from './rate-limit.js';
+import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+
+export const featureKeySchema = z.object({
+  modelId: z.string().trim().min(1, 'must not be empty').max(200),
+  saeId: z.string().trim().min(1, 'must not be empty').max(200),
+  featureIndex: z.number().int().min(0, 'must be a non-negative integer'),
+});
+export type FeatureKey = z.infer<typeof featureKeySchema>;
+export const featureTopic = (k: FeatureKey) => `feature:${k.modelId}/${k.saeId}/${k.featureIndex}`;
+
+const labelText = {
+  name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
+  description: z.string().trim().max(5000, 'must be at most 5000 characters').default(''),
+};
+const proposeInput = featureKeySchema.extend({
+  teamId: z.uuid('must be a team id'),
+  visibility: z.enum(['TEAM', 'PUBLIC']).default('TEAM'),
+  ...labelText,
+});
+const editInput = z.object({ labelId: z.uuid('must be a label id'), ...labelText });
+const voteInput = z.object({
+  labelId: z.uuid('must be a label id'),
+  value: z.union([z.literal(1), z.literal(-1), z.literal(0)]),
+});
+
+export interface Agreement {
+  up: number;
+  down: number;
+  /** Share of votes that agree with the majority, 0..1 (1 when unanimous; 0 with no votes). */
+  agreement: number;
+}
+
+/**
+ * A label's status follows from its votes: ACCEPTED with at least 2 votes of which 3 in 4 are up; DISPUTED with at
+ * least 2 votes and at least one down otherwise; PROPOSED before that.
+ */
+export function labelStatus({ up, down }: { up: number; down: number }): LabelStatus {
+  const total = up + down;
+  if (total < 2) return 'PROPOSED';
+  if (up / total >= 0.75) return 'ACCEPTED';
+  return down > 0 ? 'DISPUTED' : 'PROPOSED';
+}
+
+export class LabelService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async canSee(viewer: Viewer, label: FeatureLabel): Promise<boolean> {
+    return label.visibility === 'PUBLIC' || (await roleOf(viewer, label.teamId)) !== null;
+  }
+
+  /** Votes and comments: team members (not viewers) on team labels; anyone signed in on public ones. */
+  async canParticipate(viewer: Viewer, label: FeatureLabel): Promise<boolean> {
+    if (!viewer.user) return false;
+    const role = await roleOf(viewer, label.teamId);
+    return roleAtLeast(role, 'MEMBER') || (label.visibility === 'PUBLIC' && role === null);
+  }
+
+  async get(viewer: Viewer, labelId: string): Promise<FeatureLabel> {
+    const label = await this.prisma.featureLabel.findUnique({ where: { id: labelId } });
+    if (!label || !(await this.canSee(viewer, label))) throw new AppError('NOT_FOUND', `No label ${labelId}`);
+    return label;
+  }
+
+  /** Labels of one feature that the viewer may see, best first. */
+  async forFeature(viewer: Viewer, rawKey: unknown, page: PageArgs): Promise<Connection<FeatureLabel>> {
+    const key = parseInput(featureKeySchema, rawKey);
+    const teamIds = viewer.user
+      ? (await this.prisma.membership.findMany({ where: { userId: viewer.user.id }, select: { teamId: true } })).map(
+          (m) => m.teamId,
+        )
+      : [];
+    return paginate(page, (p) =>
+      this.prisma.featureLabel.findMany({
+        ...p,
+        where: { ...key, OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] },
+        orderBy: [{ score: 'desc' }, { id: 'asc' }],
+      }),
+    );
+  }
+
+  async propose(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
+    const input = parseInput(proposeInput, raw);
+    const user = await this.requireMember(viewer, input.teamId);
+    this.limiter.take(user.id);
+    const { teamId, visibility, name, description, modelId, saeId, featureIndex } = input;
+    const label = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.featureLabel.create({
+        data: {
+          teamId,
+          visibility,
+          name,
+          description,
+          modelId,
+          saeId,
+          featureIndex,
+          authorId: user.id,
+          revisions: { create: { revision: 1, name, description, authorId: user.id } },
+        },
+      });
+      await logActivity(tx, {
+        teamId,
+        actorId: user.id,
+        action: 'label.proposed',
+        subjectType: 'label',
+        subjectId: created.id,
+        data: { name, modelId, saeId, featureIndex },
+      });
+      return created;
+    });
+    this.publish(label, 'PROPOSED');
+    return label;
+  }
+
+  /** Every edit appends a revision; nothing is overwritten. */
+  async edit(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
+    const input = parseInput(editInput, raw);
+    const current = await this.get(viewer, input.labelId);
+    const user = await this.requireMember(viewer, current.teamId);
+    this.limiter.take(user.id);
+    const label = await this.prisma.$transaction(async (tx) => {
+      // The increment happens in the database, so two concurrent edits get revisions n+1 and n+2, never both n+1.
+      const updated = await tx.featureLabel.update({
+        where: { id: current.id },
+        data: { name: input.name, description: input.description, revision: { increment: 1 } },
+      });
+      await tx.labelRevision.create({
+        data: {
+          labelId: updated.id,
+          revision: updated.revision,
+          name: input.name,
+          description: input.description,
+          authorId: user.id,
+        },
+      });
+      await logActivity(tx, {
+        teamId: updated.teamId,
+        actorId: user.id,
+        action: 'label.edited',
+        subjectType: 'label',
+        subjectId: updated.id,
+        data: { revision: updated.revision },
+      });
+      return updated;
+    });
+    this.publish(label, 'EDITED');
+    return label;
+  }
+
+  /** One vote per user per label: +1, -1, or 0 to withdraw. Repeating a vote changes nothing. */
+  async vote(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
+    const input = parseInput(voteInput, raw);
+    const current = await this.get(viewer, input.labelId);
+    if (!(await this.canParticipate(viewer, current))) {
+      throw new AppError('FORBIDDEN', 'Only members of the label’s team can vote on a team label');
+    }
+    const user = viewer.user!;
+    this.limiter.take(user.id);
+    const label = await this.prisma.$transaction(async (tx) => {
+      if (input.value === 0) {
+        await tx.labelVote.deleteMany({ where: { labelId: current.id, userId: user.id } });
+      } else {
+        await tx.labelVote.upsert({
+          where: { labelId_userId: { labelId: current.id, userId: user.id } },
+          create: { labelId: current.id, userId: user.id, value: input.value },
+          update: { value: input.value },
+        });
+      }
+      const counts = await tx.labelVote.groupBy({ by: ['value'], where: { labelId: current.id }, _count: true });
+      const up = counts.find((c) => c.value === 1)?._count ?? 0;
+      const down = counts.find((c) => c.value === -1)?._count ?? 0;
+      const updated = await tx.featureLabel.update({
+        where: { id: current.id },
+        data: { score: up - down, status: labelStatus({ up, down }) },
+      });
+      await logActivity(tx, {
+        teamId: current.teamId,
+        actorId: user.id,
+        action: 'label.voted',
+        subjectType: 'label',
+        subjectId: current.id,
+        data: { value: input.value },
+      });
+      return updated;
+    });
+    this.publish(label, 'VOTED');
+    return label;
+  }
+
+  async revisions(labelId: string) {
+    return this.prisma.labelRevision.findMany({ where: { labelId }, orderBy: { revision: 'desc' } });
+  }
+
+  async agreement(labelId: string): Promise<Agreement> {
+    const counts = await this.prisma.labelVote.groupBy({ by: ['value'], where: { labelId }, _count: true });
+    const up = counts.find((c) => c.value === 1)?._count ?? 0;
+    const down = counts.find((c) => c.value === -1)?._count ?? 0;
+    return { up, down, agreement: up + down ? Math.max(up, down) / (up + down) : 0 };
+  }
+
+  async myVote(viewer: Viewer, labelId: string): Promise<number> {
+    if (!viewer.user) return 0;
+    const vote = await this.prisma.labelVote.findUnique({
+      where: { labelId_userId: { labelId, userId: viewer.user.id } },
+    });
+    return vote?.value ?? 0;
+  }
+
+  private async requireMember(viewer: Viewer, teamId: string) {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    if (!roleAtLeast(await roleOf(viewer, teamId), 'MEMBER')) {
+      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can do this');
+    }
+    return viewer.user;
+  }
+
+  private publish(label: FeatureLabel, change: string) {
+    // teamId travels with the event so each subscriber's access is checked before delivery.
+    const event = { kind: 'label', change, id: label.id, teamId: label.visibility === 'PUBLIC' ? null : label.teamId };
+    this.events.publish(featureTopic(label), event);
+    this.events.publish(`label:${label.id}`, event);
+  }
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { EventBus } from '../events/bus.js';
+import type { Circuit, PrismaClient, Review } from '../generated/prisma/client.js';
+import { logActivity } from './activity.js';
+import { Access } from './circuit-access.js';
+import { type CircuitService, circuitTopic } from './circuits.js';
+import { AppError, parseInput } from './errors.js';
+import { type Connection, type PageArgs, paginate } from './pagination.js';
+import type { RateLimiter } from './rate-limit.js';
+import { roleAtLeast, type Viewer } from './viewer.js';
+
+const requestInput = z.object({
+  circuitId: z.uuid('must be a circuit id'),
+  version: z.number().int().min(1).optional(),
+  reviewerIds: z.array(z.uuid('must be user ids')).min(1, 'name at least one reviewer').max(20),
+});
+const decideInput = z.object({
+  reviewId: z.uuid('must be a review id'),
+  decision: z.enum(['APPROVED', 'CHANGES_REQUESTED']),
+  comment: z.string().trim().max(10_000).optional(),
+});
+
+export type CircuitStatus = 'DRAFT' | 'IN_REVIEW' | 'APPROVED' | 'CHANGES_REQUESTED';
+
+/** From the latest version's reviews: any request for changes wins; approved once every reviewer approved. */
+export function circuitStatus(reviews: Pick<Review, 'state'>[]): CircuitStatus {
+  if (!reviews.length) return 'DRAFT';
+  if (reviews.some((r) => r.state === 'CHANGES_REQUESTED')) return 'CHANGES_REQUESTED';
+  if (reviews.every((r) => r.state === 'APPROVED')) return 'APPROVED';
+  return 'IN_REVIEW';
+}
+
+export interface ReviewAgreement {
+  approved: number;
+  changesRequested: number;
+  pending: number;
+  /** Share of decided reviewers on the majority side (0 when none decided). */
+  agreement: number;
+}
+
+export function reviewAgreement(reviews: Pick<Review, 'state'>[]): ReviewAgreement {
+  const approved = reviews.filter((r) => r.state === 'APPROVED').length;
+  const changesRequested = reviews.filter((r) => r.state === 'CHANGES_REQUESTED').length;
+  const decided = approved + changesRequested;
+  return {
+    approved,
+    changesRequested,
+    pending: reviews.length - decided,
+    agreement: decided ? Math.max(approved, changesRequested) / decided : 0,
+  };
+}
+
+export class ReviewService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
+    private readonly circuits: CircuitService,
+  ) {}
+
+  /** Asks team members (member or above) to review one version (default: the latest). */
+  async request(viewer: Viewer, raw: unknown): Promise<Review[]> {
+    const input = parseInput(requestInput, raw);
+    const { circuit } = await this.circuits.require(viewer, { id: input.circuitId }, Access.EDIT);
+    const user = viewer.user!;
+    this.limiter.take(user.id);
+    const version = input.version ?? circuit.latestVersion;
+    if (version > circuit.latestVersion) {
+      throw new AppError('BAD_USER_INPUT', `version: circuit ${circuit.slug} has no version ${version}`);
+    }
+    const members = await this.prisma.membership.findMany({
+      where: { teamId: circuit.teamId, userId: { in: input.reviewerIds } },
+    });
+    const eligible = new Set(members.filter((m) => roleAtLeast(m.role, 'MEMBER')).map((m) => m.userId));
+    const stranger = input.reviewerIds.find((id) => !eligible.has(id));
+    if (stranger) {
+      throw new AppError('BAD_USER_INPUT', `reviewerIds: ${stranger} is not a member of the circuit's team`, {
+        field: 'reviewerIds',
+      });
+    }
+    const reviews = await this.prisma.$transaction(async (tx) => {
+      const out: Review[] = [];
+      for (const reviewerId of new Set(input.reviewerIds)) {
+        out.push(
+          await tx.review.upsert({
+            where: { circuitId_version_reviewerId: { circuitId: circuit.id, version, reviewerId } },
+            create: { circuitId: circuit.id, version, reviewerId, requestedById: user.id },
+            update: {},
+          }),
+        );
+      }
+      await logActivity(tx, {
+        teamId: circuit.teamId,
+        actorId: user.id,
+        action: 'review.requested',
+        subjectType: 'circuit',
+        subjectId: circuit.id,
+        data: { version, reviewerIds: input.reviewerIds },
+      });
+      return out;
+    });
+    for (const review of reviews)
+      this.events.publish(`user:${review.reviewerId}:inbox`, { kind: 'review_requested', id: review.id });
+    this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id });
+    return reviews;
+  }
+
+  async decide(viewer: Viewer, raw: unknown): Promise<Review> {
+    const input = parseInput(decideInput, raw);
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const review = await this.prisma.review.findUnique({ where: { id: input.reviewId } });
+    if (!review || review.reviewerId !== viewer.user.id) {
+      throw new AppError('NOT_FOUND', `No review ${input.reviewId} assigned to you`);
+    }
+    const { circuit } = await this.circuits.require(viewer, { id: review.circuitId }, Access.VIEW);
+    this.limiter.take(viewer.user.id);
+    const user = viewer.user;
+    const decided = await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.review.update({
+        where: { id: review.id },
+        data: { state: input.decision, comment: input.comment ?? null, decidedAt: new Date() },
+      });
+      await logActivity(tx, {
+        teamId: circuit.teamId,
+        actorId: user.id,
+        action: input.decision === 'APPROVED' ? 'review.approved' : 'review.changes_requested',
+        subjectType: 'circuit',
+        subjectId: circuit.id,
+        data: { version: review.version, reviewId: review.id },
+      });
+      return updated;
+    });
+    this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id });
+    return decided;
+  }
+
+  /** Reviews of the circuit's latest version (what its status is computed from). */
+  forLatest(circuit: Circuit): Promise<Review[]> {
+    return this.prisma.review.findMany({
+      where: { circuitId: circuit.id, version: circuit.latestVersion },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /** My review queue: pending requests first, then decided ones, newest first within each. */
+  queue(viewer: Viewer, page: PageArgs, pendingOnly: boolean): Promise<Connection<Review>> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const reviewerId = viewer.user.id;
+    return paginate(page, (p) =>
+      this.prisma.review.findMany({
+        ...p,
+        where: { reviewerId, ...(pendingOnly ? { state: 'PENDING' } : {}) },
+        orderBy: [{ state: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }],
+      }),
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient, ShareLink } from '../generated/prisma/client.js';
+import { logActivity } from './activity.js';
+import { Access, hashShareToken } from './circuit-access.js';
+import type { CircuitService } from './circuits.js';
+import { AppError, parseInput } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Viewer } from './viewer.js';
+
+const createInput = z.object({
+  circuitId: z.uuid('must be a circuit id'),
+  version: z.number().int().min(1).nullish(),
+  permission: z.enum(['VIEW', 'COMMENT', 'EDIT']),
+  expiresAt: z.iso
+    .datetime({ message: 'must be an ISO date-time' })
+    .nullish()
+    .refine((v) => !v || new Date(v).getTime() > Date.now(), 'must be in the future'),
+});
+
+export interface CreatedShareLink {
+  link: ShareLink;
+  /** 256 random bits, shown once: only its hash is stored. */
+  token: string;
+}
+
+export class ShareService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly circuits: CircuitService,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async create(viewer: Viewer, raw: unknown): Promise<CreatedShareLink> {
+    const input = parseInput(createInput, raw);
+    const { circuit } = await this.circuits.require(viewer, { id: input.circuitId }, Access.MANAGE);
+    if (input.version && input.version > circuit.latestVersion) {
+      throw new AppError('BAD_USER_INPUT', `version: circuit ${circuit.slug} has no version ${input.version}`, {
+        field: 'version',
+      });
+    }
+    const user = viewer.user!;
+    this.limiter.take(user.id);
+    const token = randomBytes(32).toString('base64url');
+    const link = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.shareLink.create({
+        data: {
+          circuitId: circuit.id,
+          tokenHash: hashShareToken(token),
+          version: input.version ?? null,
+          permission: input.permission,
+          expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+          createdById: user.id,
+        },
+      });
+      await logActivity(tx, {
+        teamId: circuit.teamId,
+        actorId: user.id,
+        action: 'share_link.created',
+        subjectType: 'circuit',
+        subjectId: circuit.id,
+        data: { linkId: created.id, permission: input.permission, version: input.version ?? null },
+      });
+      return created;
+    });
+    return { link, token };
+  }
+
+  async revoke(viewer: Viewer, linkId: string): Promise<ShareLink> {
+    const link = await this.prisma.shareLink.findUnique({ where: { id: linkId } });
+    if (!link) throw new AppError('NOT_FOUND', `No share link ${linkId}`);
+    const { circuit } = await this.circuits.require(viewer, { id: link.circuitId }, Access.MANAGE);
+    const user = viewer.user!;
+    return this.prisma.$transaction(async (tx) => {
+      const revoked = await tx.shareLink.update({
+        where: { id: link.id },
+        data: { revokedAt: link.revokedAt ?? new Date() },
+      });
+      await logActivity(tx, {
+        teamId: circuit.teamId,
+        actorId: user.id,
+        action: 'share_link.revoked',
+        subjectType: 'circuit',
+        subjectId: circuit.id,
+        data: { linkId: link.id },
+      });
+      return revoked;
+    });
+  }
+
+  async forCircuit(viewer: Viewer, circuitId: string): Promise<ShareLink[]> {
+    await this.circuits.require(viewer, { id: circuitId }, Access.MANAGE);
+    return this.prisma.shareLink.findMany({ where: { circuitId }, orderBy: { createdAt: 'desc' } });
+  }
+}

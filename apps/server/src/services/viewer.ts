@@ -1,0 +1,42 @@
+import DataLoader from 'dataloader';
+import type { PrismaClient, Role, User } from '../generated/prisma/client.js';
+
+/** Batched, per-request lookups: one query per kind of thing however many resolvers ask (no N+1). */
+export function createLoaders(prisma: PrismaClient) {
+  return {
+    user: new DataLoader<string, User | null>(async (ids) => {
+      const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    /** Key: `${teamId}:${userId}` → the user's role in the team, or null. */
+    role: new DataLoader<string, Role | null>(async (keys) => {
+      const pairs = keys.map((k) => k.split(':') as [string, string]);
+      const rows = await prisma.membership.findMany({
+        where: { OR: pairs.map(([teamId, userId]) => ({ teamId, userId })) },
+      });
+      const byKey = new Map(rows.map((m) => [`${m.teamId}:${m.userId}`, m.role]));
+      return keys.map((k) => byKey.get(k) ?? null);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Who is asking: the signed-in user (or null), share-link tokens presented, and this request's loaders. */
+export interface Viewer {
+  user: User | null;
+  shareTokens: string[];
+  loaders: Loaders;
+}
+
+export async function roleOf(viewer: Viewer, teamId: string): Promise<Role | null> {
+  if (!viewer.user) return null;
+  return viewer.loaders.role.load(`${teamId}:${viewer.user.id}`);
+}
+
+const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, ADMIN: 3, OWNER: 4 };
+
+export function roleAtLeast(role: Role | null, needed: Role): boolean {
+  return role !== null && RANK[role] >= RANK[needed];
+}
