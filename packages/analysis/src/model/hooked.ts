@@ -125,7 +125,7 @@ export class HookedGPT2 {
     compiled = this.createSession(spec, key);
     compiled.catch(() => this.graphs.delete(key));
     this.graphs.set(key, compiled);
-    const max = this.options.maxGraphs ?? 8;
+    const max = this.options.maxGraphs ?? 4;
     while (this.graphs.size > max) {
       const [oldKey, old] = this.graphs.entries().next().value as [string, Promise<CompiledGraph>];
       this.graphs.delete(oldKey);
