@@ -20,10 +20,21 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseConfig =
+export type DatabaseConfig = (
   | { kind: 'postgres'; url: string }
   /** dataDir undefined: in memory (tests); otherwise persisted there. */
-  | { kind: 'pglite'; dataDir?: string };
+  | { kind: 'pglite'; dataDir?: string }
+) & {
+  /** Called with each SQL statement Prisma sends (tests count them to catch N+1 queries). */
+  onQuery?: (sql: string) => void;
+};
+
+function createPrisma(adapter: PrismaPg | PrismaPGlite, onQuery: ((sql: string) => void) | undefined): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (event) => onQuery(event.query));
+  return prisma;
+}
 
 /** DATABASE_URL when set, else the embedded PGlite database persisted under `${dataDir}/pglite`. */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {
@@ -33,10 +44,12 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
 
 /** Opens the database and applies pending migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'postgres' ? openPostgres(config.url) : openPglite(config.dataDir);
+  return config.kind === 'postgres'
+    ? openPostgres(config.url, config.onQuery)
+    : openPglite(config.dataDir, config.onQuery);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onQuery?: (sql: string) => void): Promise<Database> {
   // Migrations hold an advisory lock, so they need one connection of their own, not a pool.
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -51,7 +64,7 @@ async function openPostgres(url: string): Promise<Database> {
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = createPrisma(new PrismaPg(pool), onQuery);
   return {
     kind: 'postgres',
     prisma,
@@ -62,7 +75,7 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, onQuery?: (sql: string) => void): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
   try {
@@ -76,7 +89,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     await pglite.close();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = createPrisma(new PrismaPGlite(pglite), onQuery);
   return {
     kind: 'pglite',
     prisma,

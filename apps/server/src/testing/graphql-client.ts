@@ -1,26 +1,47 @@
+export interface GraphQLResponse<T> {
+  data: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string; [key: string]: unknown } }[];
+}
+
 /** A minimal cookie-keeping GraphQL client over real HTTP, for tests and benchmarks. */
 export class TestClient {
   private cookie = '';
+  /** Sent as x-share-token, as the web app does for /c/{slug}?share={token}. */
+  shareToken: string | undefined;
 
   constructor(readonly url: string) {}
 
   async request<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
-  ): Promise<{ data: T | null; errors?: { message: string; extensions?: { code?: string; field?: string } }[] }> {
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
+  ): Promise<GraphQLResponse<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.shareToken) headers['x-share-token'] = this.shareToken;
+    const response = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     for (const setCookie of response.headers.getSetCookie()) {
       const pair = setCookie.split(';')[0] ?? '';
       this.cookie = pair.endsWith('=') ? '' : pair;
     }
-    return (await response.json()) as never;
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+
+  /** Like request, but throws on any GraphQL error: for setup steps that must succeed. */
+  async ok<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const result = await this.request<T>(query, variables);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
+    return result.data;
   }
 
   get sessionCookie(): string {
     return this.cookie;
+  }
+
+  static async signUp(url: string, email: string, displayName = email.split('@')[0] ?? email): Promise<TestClient> {
+    const client = new TestClient(url);
+    await client.ok('mutation($i: SignUpInput!) { signUp(input: $i) { id } }', {
+      i: { email, displayName, password: 'a long enough password' },
+    });
+    return client;
   }
 }
