@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../app.js';
+import { RateLimiter } from '../services/rate-limit.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { TestClient } from '../testing/graphql-client.js';
+
+/**
+ * Who may do what, written out as a table and enforced by the services (the API is called directly, as any client
+ * could). Y: allowed; N: denied with UNAUTHENTICATED, FORBIDDEN or NOT_FOUND; -: not applicable.
+ * The circuit is created by the owner; share-link holders are signed-in people outside the team.
+ */
+const MATRIX = `
+operation        visibility  anonymous viewer member admin owner outsider linkView linkComment linkEdit
+circuit.view     PRIVATE     N         N      N      Y     Y     N        Y        Y           Y
+circuit.view     TEAM        N         Y      Y      Y     Y     N        Y        Y           Y
+circuit.view     UNLISTED    Y         Y      Y      Y     Y     Y        Y        Y           Y
+circuit.view     PUBLIC      Y         Y      Y      Y     Y     Y        Y        Y           Y
+circuit.comment  PRIVATE     N         N      N      Y     Y     N        N        Y           Y
+circuit.comment  TEAM        N         N      Y      Y     Y     N        N        Y           Y
+circuit.comment  UNLISTED    N         N      Y      Y     Y     N        N        Y           Y
+circuit.comment  PUBLIC      N         N      Y      Y     Y     N        N        Y           Y
+circuit.save     PRIVATE     N         N      N      Y     Y     N        N        N           Y
+circuit.save     TEAM        N         N      Y      Y     Y     N        N        N           Y
+circuit.save     UNLISTED    N         N      Y      Y     Y     N        N        N           Y
+circuit.save     PUBLIC      N         N      Y      Y     Y     N        N        N           Y
+circuit.review   TEAM        N         N      Y      Y     Y     N        N        N           Y
+circuit.share    PRIVATE     N         N      N      Y     Y     N        N        N           N
+circuit.share    TEAM        N         N      N      Y     Y     N        N        N           N
+circuit.share    PUBLIC      N         N      N      Y     Y     N        N        N           N
+circuit.links    TEAM        N         N      N      Y     Y     N        N        N           N
+circuit.setVis   TEAM        N         N      N      Y     Y     N        N        N           N
+circuit.fork     TEAM        N         N      Y      Y     Y     N        -        -           -
+label.view       TEAM        N         Y      Y      Y     Y     N        -        -           -
+label.view       PUBLIC      Y         Y      Y      Y     Y     Y        -        -           -
+label.vote       TEAM        N         N      Y      Y     Y     N        -        -           -
+label.vote       PUBLIC      N         N      Y      Y     Y     Y        -        -           -
+label.edit       TEAM        N         N      Y      Y     Y     N        -        -           -
+label.edit       PUBLIC      N         N      Y      Y     Y     N        -        -           -
+label.comment    TEAM        N         N      Y      Y     Y     N        -        -           -
+label.propose    TEAM        N         N      Y      Y     Y     N        -        -           -
+team.view        -           N         Y      Y      Y     Y     N        -        -           -
+team.members     -           N         Y      Y      Y     Y     N        -        -           -
+team.addMember   -           N         N      N      Y     Y     N        -        -           -
+team.addAdmin    -           N         N      N      N     Y     N        -        -           -
+`;
+
+type Actor =
+  | 'anonymous'
+  | 'viewer'
+  | 'member'
+  | 'admin'
+  | 'owner'
+  | 'outsider'
+  | 'linkView'
+  | 'linkComment'
+  | 'linkEdit';
+type Visibility = 'PRIVATE' | 'TEAM' | 'UNLISTED' | 'PUBLIC';
+
+let db: TestDatabase;
+let app: RunningApp;
+const clients = {} as Record<Actor, TestClient>;
+let teamId: string;
+let outsiderTeamId: string;
+const userIds: Record<string, string> = {};
+const circuits = {} as Record<Visibility, { id: string; slug: string; tokens: Record<string, string> }>;
+const labels = {} as Record<'TEAM' | 'PUBLIC', string>;
+const savedRateLimit = process.env.WRITE_RATE_BURST;
+
+const graph = { nodes: [{ id: 'n' }], edges: [] };
+
+beforeAll(async () => {
+  process.env.WRITE_RATE_BURST = '100000';
+  db = await createTestDatabase();
+  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: false });
+  clients.anonymous = new TestClient(app.url);
+  for (const actor of [
+    'owner',
+    'admin',
+    'member',
+    'viewer',
+    'outsider',
+    'linkView',
+    'linkComment',
+    'linkEdit',
+  ] as const) {
+    clients[actor] = await TestClient.signUp(app.url, `${actor.toLowerCase()}@matrix.org`);
+    userIds[actor] = (await clients[actor].ok<{ me: { id: string } }>('{ me { id } }')).me.id;
+  }
+  const owner = clients.owner;
+  teamId = (await owner.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "T" }) { id } }'))
+    .createTeam.id;
+  outsiderTeamId = (
+    await clients.outsider.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "U" }) { id } }')
+  ).createTeam.id;
+  for (const [actor, role] of [
+    ['admin', 'ADMIN'],
+    ['member', 'MEMBER'],
+    ['viewer', 'VIEWER'],
+  ] as const) {
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId, email: `${actor}@matrix.org`, role },
+    });
+  }
+  for (const visibility of ['PRIVATE', 'TEAM', 'UNLISTED', 'PUBLIC'] as const) {
+    const { createCircuit } = await owner.ok<{ createCircuit: { id: string; slug: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id slug } }',
+      { i: { teamId, title: visibility, visibility, graph } },
+    );
+    const tokens: Record<string, string> = {};
+    for (const [actor, permission] of [
+      ['linkView', 'VIEW'],
+      ['linkComment', 'COMMENT'],
+      ['linkEdit', 'EDIT'],
+    ] as const) {
+      const { createShareLink } = await owner.ok<{ createShareLink: { token: string } }>(
+        'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+        { i: { circuitId: createCircuit.id, permission } },
+      );
+      tokens[actor] = createShareLink.token;
+    }
+    circuits[visibility] = { ...createCircuit, tokens };
+  }
+  for (const visibility of ['TEAM', 'PUBLIC'] as const) {
+    const { proposeLabel } = await owner.ok<{ proposeLabel: { id: string } }>(
+      'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+      { i: { teamId, modelId: 'demo', saeId: 'resid_1', featureIndex: 3, name: visibility, visibility } },
+    );
+    labels[visibility] = proposeLabel.id;
+  }
+});
+afterAll(async () => {
+  if (savedRateLimit === undefined) delete process.env.WRITE_RATE_BURST;
+  else process.env.WRITE_RATE_BURST = savedRateLimit;
+  await app?.stop();
+  await db?.drop();
+});
+
+const DENIED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
+
+async function attempt(actor: Actor, operation: string, visibility: string): Promise<boolean> {
+  const client = clients[actor];
+  const circuit = circuits[visibility as Visibility];
+  client.shareToken = circuit && actor.startsWith('link') ? circuit.tokens[actor] : undefined;
+  const latest = async () =>
+    circuit
+      ? (
+          await clients.owner.ok<{ circuit: { latestVersion: number } }>(
+            'query($s: String!) { circuit(slug: $s) { latestVersion } }',
+            { s: circuit.slug },
+          )
+        ).circuit.latestVersion
+      : 0;
+  const label = labels[visibility as 'TEAM' | 'PUBLIC'];
+  const calls: Record<string, () => Promise<{ errors?: { extensions?: { code?: string } }[] }>> = {
+    'circuit.view': () =>
+      client.request('query($s: String!) { circuit(slug: $s) { id version { number } } }', { s: circuit?.slug }),
+    'circuit.comment': () =>
+      client.request('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
+        i: { target: { type: 'CIRCUIT', circuitId: circuit?.id }, body: 'hi' },
+      }),
+    'circuit.save': async () =>
+      client.request('mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }', {
+        i: { circuitId: circuit?.id, baseVersion: await latest(), graph },
+      }),
+    'circuit.review': () =>
+      client.request('mutation($i: RequestReviewInput!) { requestReview(input: $i) { id } }', {
+        i: { circuitId: circuit?.id, reviewerIds: [userIds.member] },
+      }),
+    'circuit.share': () =>
+      client.request('mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }', {
+        i: { circuitId: circuit?.id, permission: 'VIEW' },
+      }),
+    'circuit.links': () =>
+      client.request('query($s: String!) { circuit(slug: $s) { shareLinks { id } } }', { s: circuit?.slug }),
+    'circuit.setVis': () =>
+      client.request('mutation($id: ID!) { setCircuitVisibility(circuitId: $id, visibility: TEAM) { id } }', {
+        id: circuit?.id,
+      }),
+    'circuit.fork': () =>
+      client.request('mutation($i: ForkCircuitInput!) { forkCircuit(input: $i) { id } }', {
+        i: { circuitId: circuit?.id, teamId: actor === 'outsider' ? outsiderTeamId : teamId },
+      }),
+    'label.view': () => client.request('query($id: ID!) { label(id: $id) { id } }', { id: label }),
+    'label.vote': () =>
+      client.request('mutation($id: ID!) { voteLabel(labelId: $id, value: 1) { id } }', { id: label }),
+    'label.edit': () =>
+      client.request('mutation($i: EditLabelInput!) { editLabel(input: $i) { id } }', {
+        i: { labelId: label, name: `edited by ${actor}` },
+      }),
+    'label.comment': () =>
+      client.request('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
+        i: { target: { type: 'LABEL', labelId: label }, body: 'hi' },
+      }),
+    'label.propose': () =>
+      client.request('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
+        i: { teamId, modelId: 'demo', saeId: 'resid_1', featureIndex: 4, name: 'x' },
+      }),
+    'team.view': () => client.request('query($id: ID!) { team(id: $id) { id } }', { id: teamId }),
+    'team.members': () => client.request('query($id: ID!) { team(id: $id) { members { role } } }', { id: teamId }),
+    'team.addMember': () =>
+      client.request('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+        i: { teamId, email: 'linkview@matrix.org', role: 'VIEWER' },
+      }),
+    'team.addAdmin': () =>
+      client.request('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+        i: { teamId, email: 'admin@matrix.org', role: 'ADMIN' },
+      }),
+  };
+  const call = calls[operation];
+  if (!call) throw new Error(`the matrix names an unknown operation ${operation}`);
+  const result = await call();
+  const code = result.errors?.[0]?.extensions?.code;
+  if (!code) return true;
+  if (DENIED.has(code)) return false;
+  throw new Error(`${actor} ${operation} ${visibility}: unexpected error ${JSON.stringify(result.errors)}`);
+}
+
+describe('authorization matrix', () => {
+  it('allows exactly what the table says, for every operation, actor and visibility', async () => {
+    const [header, ...rows] = MATRIX.trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    const actors = header!.slice(2) as Actor[];
+    const unexpectedAllow: string[] = [];
+    const unexpectedDeny: string[] = [];
+    let checked = 0;
+    for (const [operation, visibility, ...cells] of rows) {
+      for (const [i, expected] of cells.entries()) {
+        if (expected === '-') continue;
+        const actor = actors[i]!;
+        const allowed = await attempt(actor, operation!, visibility!);
+        checked++;
+        const where = `${operation} ${visibility} as ${actor}`;
+        if (allowed && expected === 'N') unexpectedAllow.push(where);
+        if (!allowed && expected === 'Y') unexpectedDeny.push(where);
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    expect(unexpectedAllow).toEqual([]);
+    expect(unexpectedDeny).toEqual([]);
+  });
+
+  it('refuses expired links', async () => {
+    const holder = await TestClient.signUp(app.url, 'late@matrix.org');
+    const { createShareLink } = await clients.owner.ok<{ createShareLink: { token: string } }>(
+      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+      {
+        i: { circuitId: circuits.PRIVATE.id, permission: 'VIEW', expiresAt: new Date(Date.now() + 1500).toISOString() },
+      },
+    );
+    holder.shareToken = createShareLink.token;
+    const view = () => holder.request('query($s: String!) { circuit(slug: $s) { id } }', { s: circuits.PRIVATE.slug });
+    expect((await view()).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect((await view()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('write rate limit', () => {
+  it('refuses writes past the burst with RATE_LIMITED and a wait, and refills over time', () => {
+    const limiter = new RateLimiter(3, 10);
+    for (let i = 0; i < 3; i++) limiter.take('u');
+    expect(() => limiter.take('u')).toThrow(/Too many changes at once; try again in \d+ ms/);
+    expect(() => limiter.take('someone else')).not.toThrow();
+  });
+});
