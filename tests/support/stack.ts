@@ -14,7 +14,7 @@ export interface Stack {
 }
 
 /** Starts a built process and resolves with the first URL it prints after `marker`. */
-function startProcess(
+export function startProcess(
   script: string,
   env: NodeJS.ProcessEnv,
   marker: string,
@@ -31,6 +31,16 @@ function startProcess(
     child.stderr?.on('data', onData);
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready:\n${output}`)));
   });
+}
+
+export async function stopProcesses(children: ChildProcess[]): Promise<void> {
+  for (const child of children) {
+    child.removeAllListeners('exit');
+    if (child.exitCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 /**
@@ -57,12 +67,7 @@ export async function startStack(): Promise<Stack> {
     webUrl: web.url,
     apiUrl: `${api.url}/graphql`,
     stop: async () => {
-      for (const { child } of [web, api]) {
-        child.removeAllListeners('exit');
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopProcesses([web.child, api.child]);
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,68 @@
+import type { ChildProcess } from 'node:child_process';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createTestDatabase, type TestDatabase } from '../../apps/server/src/testing/database.js';
+import { TestClient } from '../../apps/server/src/testing/graphql-client.js';
+import { startProcess, stopProcesses } from '../support/stack.js';
+
+// Two API server processes share one Postgres and one Redis: an event raised on one reaches subscribers of the
+// other. Needs real services (CI has both); on a machine without them there is nothing to cross.
+const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+
+let db: TestDatabase;
+const servers: { child: ChildProcess; url: string }[] = [];
+
+beforeAll(async () => {
+  if (!enabled) return;
+  db = await createTestDatabase();
+  const url = db.config.kind === 'postgres' ? db.config.url : '';
+  for (let i = 0; i < 2; i++) {
+    servers.push(
+      await startProcess(
+        'apps/server/dist/main.js',
+        { ...process.env, HOST: '127.0.0.1', API_PORT: '0', DATABASE_URL: url, REDIS_URL: process.env.REDIS_URL },
+        'API ready at',
+      ),
+    );
+  }
+});
+afterAll(async () => {
+  await stopProcesses(servers.map((s) => s.child));
+  await db?.drop();
+});
+
+describe.skipIf(!enabled)('events across server instances through Redis', () => {
+  it('delivers a vote made on instance A to a subscriber on instance B within a second', async () => {
+    const [a, b] = servers.map((s) => `${s.url}/graphql`) as [string, string];
+    const alice = await TestClient.signUp(a, 'alice@cross.org');
+    const team = await alice.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "X" }) { id } }');
+    const feature = { modelId: 'demo', saeId: 'resid_0', featureIndex: 1 };
+    const { proposeLabel } = await alice.ok<{ proposeLabel: { id: string } }>(
+      'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+      { i: { teamId: team.createTeam.id, ...feature, name: 'x', visibility: 'PUBLIC' } },
+    );
+
+    const ws = createClient({ url: b.replace('http', 'ws'), webSocketImpl: WebSocket });
+    try {
+      const events = ws.iterate<{ featureChanged: { kind: string; id: string; data: { change: string } } }>({
+        query: 'subscription($f: FeatureKeyInput!) { featureChanged(feature: $f) { kind id data } }',
+        variables: { f: feature },
+      });
+      const next = events.next();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sentAt = Date.now();
+      await alice.ok('mutation($id: ID!) { voteLabel(labelId: $id, value: 1) { id } }', { id: proposeLabel.id });
+      const event = await next;
+      expect(Date.now() - sentAt).toBeLessThan(1000);
+      expect(event.value?.data?.featureChanged).toMatchObject({
+        kind: 'label',
+        id: proposeLabel.id,
+        data: { change: 'VOTED' },
+      });
+      await events.return?.();
+    } finally {
+      await ws.dispose();
+    }
+  });
+});
