@@ -17,7 +17,7 @@ export interface GPT2GraphSpec {
   hooks: string[];
   /** Hooks that take `${hook}.keep` and `${hook}.add` inputs (full hook shape). */
   interventions: string[];
-  /** Return logits [batch, seq, vocab]. */
+  /** Return logits, as [batch * seq, vocab]. */
   logits: boolean;
   /** Subtract the mean over d_model from everything written to the residual stream (TransformerLens style). */
   centerResid: boolean;
@@ -133,8 +133,8 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
 
   const outputs: Record<string, Tensor> = {};
   if (spec.logits) {
-    const logits = op.gemm(op.reshape(final, [B * T, D]), w('wte.weight'), undefined, { transB: true });
-    outputs.logits = op.reshape(logits, [B, T, config.vocabSize]);
+    // [B*T, vocab]: left 2-D so the runtime need not copy it for a reshape (callers view it as [B, T, vocab]).
+    outputs.logits = op.gemm(op.reshape(final, [B * T, D]), w('wte.weight'), undefined, { transB: true });
   }
   for (const name of spec.hooks) outputs[name] = hooks.get(name)!;
   if (spec.gradient) {

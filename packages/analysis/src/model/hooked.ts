@@ -250,7 +250,8 @@ export class HookedGPT2 {
     const raw = await compiled.run(feeds);
     const hooks = new Map<string, FloatTensor>();
     for (const name of spec.hooks) hooks.set(name, this.crop(raw[name]!, hookShape(this.config, name, B, T)));
-    const logits = raw.logits ? this.crop(raw.logits, [B, T, this.config.vocabSize]) : null;
+    const V = this.config.vocabSize;
+    const logits = raw.logits ? this.crop({ data: raw.logits.data, dims: [B, Tb, V] }, [B, T, V]) : null;
     return { out: { tokens: seqs, logits, hooks } as RunOutput, raw, B };
   }
 

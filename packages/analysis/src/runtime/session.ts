@@ -26,6 +26,11 @@ export interface RunResult {
 
 export interface SessionOptions {
   threads?: number;
+  /**
+   * Let idle ORT worker threads spin (default false): spinning helps a little on an idle machine and costs a lot
+   * when other processes share the cores.
+   */
+  spinning?: boolean;
   /** Passed through to ORT (e.g. externalData for onnxruntime-web). */
   extra?: InferenceSession.SessionOptions;
 }
@@ -44,9 +49,11 @@ export class CompiledGraph {
     options: SessionOptions = {},
     path?: string,
   ): Promise<CompiledGraph> {
+    const spin = options.spinning ? '1' : '0';
     const session = await ort.InferenceSession.create(path ?? model.bytes, {
       graphOptimizationLevel: 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+      extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
       ...options.extra,
     });
     return new CompiledGraph(ort, session, model);
