@@ -213,7 +213,17 @@ export const OPS: Record<string, OpDef> = {
       if (!g) return [null, null];
       let ga: Tensor | null = null;
       let gb: Tensor | null = null;
-      if (needs[0]) ga = sumToShape(matmul(g, transposeLast(b!)), a!.shape);
+      if (needs[0]) {
+        if (b!.rank === 2) {
+          // [.., M, N] x [K, N]^T as one Gemm with transB: no transposed copy of a weight matrix.
+          const n = g.shape[g.rank - 1]!;
+          const flat = g.rank === 2 ? g : reshape(g, [-1, n]);
+          const prod = gemm(flat, b!, undefined, { transB: true });
+          ga = a!.rank === 2 ? prod : reshape(prod, a!.shape);
+        } else {
+          ga = sumToShape(matmul(g, transposeLast(b!)), a!.shape);
+        }
+      }
       if (needs[1]) {
         if (b!.rank === 2 && a!.rank > 2) {
           // [.., M, K] x [K, N]: fold the batch into M and do one matmul.
