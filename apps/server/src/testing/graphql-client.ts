@@ -23,7 +23,12 @@ export class TestClient {
       const pair = setCookie.split(';')[0] ?? '';
       this.cookie = pair.endsWith('=') ? '' : pair;
     }
-    return (await response.json()) as GraphQLResponse<T>;
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as GraphQLResponse<T>;
+    } catch {
+      throw new Error(`HTTP ${response.status} from ${this.url}, not GraphQL: ${text.slice(0, 200)}`);
+    }
   }
 
   /** Like request, but throws on any GraphQL error: for setup steps that must succeed. */
