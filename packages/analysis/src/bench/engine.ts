@@ -4,7 +4,7 @@
  * difference w.r.t. all 12 resid_pre hooks, and graph build + session creation time.
  */
 
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockHook } from '../hooks.js';
 import type { GPT2Config } from '../model/config.js';
@@ -92,6 +92,9 @@ async function main() {
     fwdbwd_t16_ms: +fwdbwd_t16_ms.toFixed(2),
     fwdbwd_t128_ms: +fwdbwd_t128_ms.toFixed(2),
     build_s: +(buildAndFirst - forward_t128_ms / 1000).toFixed(3),
+    // context: other processes on the same cores slow every number above
+    load_avg_1m: +loadavg()[0]!.toFixed(2),
+    cpus: availableParallelism(),
   };
   console.log(JSON.stringify(result));
 }
