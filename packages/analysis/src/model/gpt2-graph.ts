@@ -26,7 +26,18 @@ export interface GPT2GraphSpec {
    * `metric.select` [batch, 1, seq] (one-hot p_b) and `metric.tokens` int64 [batch, 2] (a_b, c_b).
    * Outputs `metric` [batch] and `grad.${hook}` for each hook.
    */
-  gradient?: { hooks: string[]; freezeAttention: boolean; freezeLayerNorm: boolean };
+  gradient?: {
+    hooks: string[];
+    freezeAttention: boolean;
+    freezeLayerNorm: boolean;
+    /** Hooks treated as constants in the backward pass (stop-gradient after the hook): direct-path edges. */
+    detach?: string[];
+    /**
+     * Instead of the logit difference, the metric is sum(hook * metric.weights) per example, with input
+     * `metric.weights` of the hook's shape: a vector-Jacobian product seeded at any hook.
+     */
+    metricHook?: string;
+  };
 }
 
 export interface GPT2Graph {
@@ -51,7 +62,14 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
   const dh = D / H;
   if (T > config.nCtx) throw new Error(`sequence length ${T} exceeds the model's context of ${config.nCtx}`);
   const known = new Set(allHookNames(config.nLayers));
-  for (const name of [...spec.hooks, ...spec.interventions, ...(spec.gradient?.hooks ?? [])]) {
+  const named = [
+    ...spec.hooks,
+    ...spec.interventions,
+    ...(spec.gradient?.hooks ?? []),
+    ...(spec.gradient?.detach ?? []),
+  ];
+  if (spec.gradient?.metricHook) named.push(spec.gradient.metricHook);
+  for (const name of named) {
     if (!known.has(name)) throw new Error(`unknown hook "${name}" for a ${config.nLayers}-layer model`);
   }
   const g = new Graph();
@@ -62,6 +80,7 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
 
   const hooks = new Map<string, Tensor>();
   const intervened = new Set(spec.interventions);
+  const detached = new Set(spec.gradient?.detach ?? []);
   const hook = (name: string, x: Tensor): Tensor => {
     let h = x;
     if (intervened.has(name)) {
@@ -69,7 +88,7 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
       h = op.add(op.mul(h, g.input(`${name}.keep`, shape)), g.input(`${name}.add`, shape));
     }
     hooks.set(name, h);
-    return h;
+    return detached.has(name) ? op.stopGradient(h) : h;
   };
   const center = (x: Tensor) => (spec.centerResid ? op.sub(x, op.reduceMean(x, [-1], true)) : x);
   const freezeLN = spec.gradient?.freezeLayerNorm ?? false;
@@ -138,12 +157,23 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
   }
   for (const name of spec.hooks) outputs[name] = hooks.get(name)!;
   if (spec.gradient) {
-    const select = g.input('metric.select', [B, 1, T]);
-    const pair = g.input('metric.tokens', [B, 2], 'int64');
-    const picked = op.reshape(op.matmul(select, final), [B, D]);
-    const [ua, ub] = op.split(op.gather(w('wte.weight'), pair), 1, [1, 1]) as [Tensor, Tensor];
-    const direction = op.reshape(op.sub(ua, ub), [B, D]);
-    const metric = op.reduceSum(op.mul(picked, direction), [1]);
+    let metric: Tensor;
+    const metricHook = spec.gradient.metricHook;
+    if (metricHook) {
+      const shape = hookShape(config, metricHook, B, T);
+      const weighted = op.mul(hooks.get(metricHook)!, g.input('metric.weights', shape));
+      metric = op.reduceSum(
+        weighted,
+        shape.slice(1).map((_, i) => i + 1),
+      );
+    } else {
+      const select = g.input('metric.select', [B, 1, T]);
+      const pair = g.input('metric.tokens', [B, 2], 'int64');
+      const picked = op.reshape(op.matmul(select, final), [B, D]);
+      const [ua, ub] = op.split(op.gather(w('wte.weight'), pair), 1, [1, 1]) as [Tensor, Tensor];
+      const direction = op.reshape(op.sub(ua, ub), [B, D]);
+      metric = op.reduceSum(op.mul(picked, direction), [1]);
+    }
     outputs.metric = metric;
     const targets = spec.gradient.hooks.map((n) => hooks.get(n)!);
     const grads = grad(op.reduceSum(metric, [0]), targets);

@@ -216,4 +216,35 @@ describe('hooked GPT-2 vs float64 reference', () => {
     expect(maxAbsDiff(g(plain), g(frozenLn))).toBeGreaterThan(1e-3);
     expect(maxAbsDiff(plain.metric, frozenAttn.metric)).toBeLessThan(1e-6);
   });
+
+  it('a vector-Jacobian product seeded at a hook, with detached paths, matches finite differences', async () => {
+    const seedHook = 'blocks.1.hook_resid_post';
+    const detach = ['blocks.1.hook_mlp_out', 'blocks.0.attn.hook_pattern'];
+    const gradHooks = ['blocks.1.hook_attn_out', 'blocks.1.hook_resid_pre', 'hook_embed', 'blocks.0.mlp.hook_post'];
+    const seed = Float64Array.from({ length: size(seedHook) }, (_, i) => Math.sin(i * 1.7));
+    const out = await model.gradients(tokens, { gradHooks, detach, metric: { hook: seedHook, weights: seed } });
+    const clean = referenceForward(config, weights, tokens);
+    const value = (interventions: Map<string, { keep: ArrayLike<number>; add: ArrayLike<number> }>) => {
+      for (const d of detach) interventions.set(d, { keep: new Float64Array(size(d)), add: clean.hooks.get(d)! });
+      const h = referenceForward(config, weights, tokens, { interventions }).hooks.get(seedHook)!;
+      return h.reduce((acc, v, i) => acc + v * seed[i]!, 0);
+    };
+    const perExample = out.metric.reduce((a, b) => a + b, 0);
+    expect(Math.abs(perExample - value(new Map()))).toBeLessThan(1e-4);
+    for (const name of gradHooks) {
+      const n = size(name);
+      const numeric = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const at = (delta: number) => {
+          const add = new Float64Array(n);
+          add[i] = delta;
+          return value(new Map([[name, { keep: new Float64Array(n).fill(1), add }]]));
+        };
+        numeric[i] = (at(1e-5) - at(-1e-5)) / 2e-5;
+      }
+      expect(maxAbsDiff(out.grads.get(name)!.data, numeric), name).toBeLessThan(1e-4);
+    }
+    // with the MLP detached, resid_post = resid_mid + const: the gradient at attn_out is the seed itself
+    expect(maxAbsDiff(out.grads.get('blocks.1.hook_attn_out')!.data, seed)).toBeLessThan(1e-6);
+  });
 });

@@ -50,7 +50,12 @@ export interface GradientOptions extends RunOptions {
   /** Differentiate with respect to these hooks. */
   gradHooks: string[];
   /** Metric: logit[answer] - logit[wrong] at `position` (default: each sequence's last token), summed over the batch. */
-  metric: { answer: number | number[]; wrong: number | number[]; position?: number | number[] };
+  metric:
+    | { answer: number | number[]; wrong: number | number[]; position?: number | number[] }
+    /** sum(hook * weights) per example; `weights` has the hook's full shape [batch, seq, ...]. */
+    | { hook: string; weights: ArrayLike<number> };
+  /** Hooks held constant in the backward pass (direct-path gradients). */
+  detach?: string[];
   freezeAttention?: boolean;
   freezeLayerNorm?: boolean;
 }
@@ -204,6 +209,8 @@ export class HookedGPT2 {
               hooks: [...new Set(gradient.gradHooks)],
               freezeAttention: gradient.freezeAttention ?? false,
               freezeLayerNorm: gradient.freezeLayerNorm ?? false,
+              detach: [...new Set(gradient.detach ?? [])].sort(),
+              ...('hook' in gradient.metric ? { metricHook: gradient.metric.hook } : {}),
             },
           }
         : {}),
@@ -228,17 +235,27 @@ export class HookedGPT2 {
       feeds[`${name}.keep`] = keep;
       feeds[`${name}.add`] = add;
     }
-    if (gradient) {
+    if (gradient && 'hook' in gradient.metric) {
+      const { hook, weights } = gradient.metric;
+      const full = hookShape(this.config, hook, B, T);
+      if (weights.length !== full.reduce((a, b) => a * b, 1)) {
+        throw new Error(
+          `metric weights for ${hook} need ${full.reduce((a, b) => a * b, 1)} numbers ([${full}]), got ${weights.length}`,
+        );
+      }
+      feeds['metric.weights'] = copyBlock(Float32Array.from(weights), full, hookShape(this.config, hook, B, Tb));
+    } else if (gradient) {
+      const metric = gradient.metric as Exclude<GradientOptions['metric'], { hook: string }>;
       const select = new Float32Array(B * Tb);
       const pairs = new BigInt64Array(B * 2);
       const pick = (v: number | number[] | undefined, b: number, fallback: number) =>
         v === undefined ? fallback : Array.isArray(v) ? (v[b] ?? fallback) : v;
       for (let b = 0; b < B; b++) {
-        const pos = pick(gradient.metric.position, b, seqs[b]!.length - 1);
+        const pos = pick(metric.position, b, seqs[b]!.length - 1);
         if (pos < 0 || pos >= seqs[b]!.length) throw new Error(`metric position ${pos} is outside sequence ${b}`);
         select[b * Tb + pos] = 1;
-        pairs[2 * b] = BigInt(pick(gradient.metric.answer, b, -1));
-        pairs[2 * b + 1] = BigInt(pick(gradient.metric.wrong, b, -1));
+        pairs[2 * b] = BigInt(pick(metric.answer, b, -1));
+        pairs[2 * b + 1] = BigInt(pick(metric.wrong, b, -1));
         for (const id of [pairs[2 * b]!, pairs[2 * b + 1]!]) {
           if (id < 0n || id >= BigInt(this.config.vocabSize))
             throw new Error(`metric token ${id} is outside the vocabulary`);
