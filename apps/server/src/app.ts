@@ -1,6 +1,10 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DatabaseConfig, openDatabase } from './db/database.js';
 import { createEventBus } from './events/redis-bus.js';
 import { type ApiServer, startApiServer } from './http/server.js';
+import { type CatalogSources, discoverCatalog } from './models/catalog.js';
+import { ModelService } from './models/service.js';
 import { createServices } from './services/index.js';
 
 export interface AppOptions {
@@ -10,6 +14,10 @@ export interface AppOptions {
   secureCookies: boolean;
   /** Events cross server instances through Redis when set; otherwise they stay in this process. */
   redisUrl?: string;
+  /** Where models and SAEs come from (default: none). */
+  models?: CatalogSources;
+  /** Packed weights and compiled graphs (default: a folder in the OS temp dir). */
+  engineCacheDir?: string;
 }
 
 export interface RunningApp extends ApiServer {
@@ -22,12 +30,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let events: Awaited<ReturnType<typeof createEventBus>> | undefined;
   try {
     events = await createEventBus(options.redisUrl);
-    const services = createServices(database, events);
+    const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [] };
+    const models = new ModelService(catalog, options.engineCacheDir ?? join(tmpdir(), 'workbench-engine'));
+    await models.syncRegistry(database.prisma);
+    const services = createServices(database, events, models);
     const server = await startApiServer({ services, ...options });
     return {
       ...server,
       stop: async () => {
         await server.close();
+        await models.dispose();
         await events?.close?.();
         await database.close();
       },

@@ -8,13 +8,17 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('.data'),
   REDIS_URL: z.string().optional(),
+  /** The bundled demo model and SAEs (model/ and saes/); set to an empty string to offer none. */
+  DEMO_DIR: z.string().default(new URL('../../../packages/analysis/assets/demo', import.meta.url).pathname),
+  /** The `npm run models` cache with registry.json. */
+  WORKBENCH_MODELS_DIR: z.string().default('.data/models'),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
 });
 
-export type ServerConfig = z.infer<typeof envSchema> & { dataDir: string };
+export type ServerConfig = z.infer<typeof envSchema> & { dataDir: string; modelsDir: string; engineCacheDir: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -22,5 +26,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     const issue = parsed.error.issues[0];
     throw new Error(`bad environment variable ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  const dataDir = resolve(parsed.data.DATA_DIR);
+  return {
+    ...parsed.data,
+    dataDir,
+    modelsDir: resolve(parsed.data.WORKBENCH_MODELS_DIR),
+    engineCacheDir: resolve(env.WORKBENCH_ENGINE_CACHE ?? `${dataDir}/engine-cache`),
+  };
 }

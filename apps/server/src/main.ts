@@ -10,6 +10,8 @@ const app = await startApp({
   port: config.API_PORT,
   secureCookies: config.COOKIE_SECURE,
   redisUrl: config.REDIS_URL,
+  models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
+  engineCacheDir: config.engineCacheDir,
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
 console.log(`API ready at ${app.url} using ${where}${config.REDIS_URL ? ' and Redis for events' : ''}`);

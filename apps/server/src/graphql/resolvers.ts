@@ -12,6 +12,7 @@ import type {
   Team,
   User,
 } from '../generated/prisma/client.js';
+import type { CatalogModel, CatalogSae } from '../models/catalog.js';
 import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
 import { AppError } from '../services/errors.js';
@@ -70,6 +71,22 @@ async function* filtered(
 export const resolvers = {
   JSON: GraphQLJSON,
   Query: {
+    models: (_: unknown, __: Args, ctx: Context) => ctx.services.models.models(),
+    model: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.models.model(id),
+    tokenize: (_: unknown, args: { model: string; text: string }, ctx: Context) =>
+      ctx.services.models.tokenize(args.model, args.text),
+    activations: async (
+      _: unknown,
+      args: { model: string; hook: string; text: string; sae?: string | null; prependBos?: boolean | null },
+      ctx: Context,
+    ) => {
+      const result = await ctx.services.models.activations(args.model, args.hook, args.text, {
+        saeId: args.sae,
+        prependBos: args.prependBos,
+      });
+      const bytes = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+      return { ...result, dtype: 'float32', data: bytes.toString('base64') };
+    },
     me: (_: unknown, __: Args, ctx: Context): User | null => ctx.user,
     myTeams: async (_: unknown, __: Args, ctx: Context) =>
       (await ctx.services.teams.teamsOf(requireUser(ctx).id)).map(toTeam),
@@ -183,6 +200,19 @@ export const resolvers = {
         filtered(ctx, [`user:${requireUser(ctx).id}:inbox`], async () => true),
       resolve: (event: unknown) => event,
     },
+  },
+  Model: {
+    nLayers: (m: CatalogModel) => m.config.nLayer,
+    dModel: (m: CatalogModel) => m.config.nEmbd,
+    nHeads: (m: CatalogModel) => m.config.nHead,
+    vocabSize: (m: CatalogModel) => m.config.vocabSize,
+    contextLength: (m: CatalogModel) => m.config.nPositions,
+    saes: (m: CatalogModel, _: Args, ctx: Context) => ctx.services.models.saesOf(m.id),
+  },
+  Sae: {
+    prependBos: (s: CatalogSae) => s.conventions.prependBos,
+    centerResidual: (s: CatalogSae) => s.conventions.centerResidual,
+    normalize: (s: CatalogSae) => s.conventions.normalize,
   },
   Team: {
     createdAt: (team: Team) => team.createdAt.toISOString(),

@@ -294,7 +294,57 @@ export const typeDefs = /* GraphQL */ `
     featureIndex: Int!
   }
 
+  "A language model the app can run (the bundled demo, or one fetched with npm run models)."
+  type Model {
+    id: ID!
+    source: String!
+    nLayers: Int!
+    dModel: Int!
+    nHeads: Int!
+    vocabSize: Int!
+    contextLength: Int!
+    fileHash: String!
+    saes: [Sae!]!
+  }
+
+  "A sparse autoencoder over one hook of a model (SAELens format)."
+  type Sae {
+    id: ID!
+    modelId: ID!
+    hook: String!
+    dIn: Int!
+    dSae: Int!
+    architecture: String!
+    k: Int
+    prependBos: Boolean!
+    centerResidual: Boolean!
+    normalize: String!
+    fileHash: String!
+  }
+
+  type Tokenization {
+    ids: [Int!]!
+    tokens: [String!]!
+  }
+
+  type Activations {
+    tokenIds: [Int!]!
+    tokens: [String!]!
+    "[tokens, width]"
+    shape: [Int!]!
+    dtype: String!
+    "Base64 of little-endian float32 values, row-major (token by token)."
+    data: String!
+    prependBos: Boolean!
+    centerResidual: Boolean!
+  }
+
   type Query {
+    models: [Model!]!
+    model(id: ID!): Model!
+    tokenize(model: ID!, text: String!): Tokenization!
+    "Activations at one hook; with sae, the SAE's conventions (BOS, centring) apply."
+    activations(model: ID!, hook: String!, text: String!, sae: ID, prependBos: Boolean): Activations!
     "The signed-in user, or null."
     me: User
     "Teams the signed-in user belongs to."

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
+import type { ModelService } from '../models/service.js';
 import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
@@ -20,9 +21,15 @@ export interface Services {
   comments: CommentService;
   reviews: ReviewService;
   events: EventBus;
+  models: ModelService;
 }
 
-export function createServices(database: Database, events: EventBus, limiter = new RateLimiter()): Services {
+export function createServices(
+  database: Database,
+  events: EventBus,
+  models: ModelService,
+  limiter = new RateLimiter(),
+): Services {
   const { prisma } = database;
   const labels = new LabelService(prisma, events, limiter);
   const circuits = new CircuitService(prisma, events, limiter);
@@ -36,5 +43,6 @@ export function createServices(database: Database, events: EventBus, limiter = n
     comments: new CommentService(prisma, events, limiter, circuits, labels),
     reviews: new ReviewService(prisma, events, limiter, circuits),
     events,
+    models,
   };
 }

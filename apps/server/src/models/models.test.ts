@@ -1,0 +1,165 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  corpusVocabulary,
+  encodeSafetensors,
+  type GPT2Config,
+  randomGPT2Weights,
+  referenceForward,
+  writeDemoTokenizer,
+  writeGPT2Checkpoint,
+} from '@workbench/analysis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../app.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { TestClient } from '../testing/graphql-client.js';
+
+let dir: string;
+let db: TestDatabase;
+let app: RunningApp;
+let client: TestClient;
+let config: GPT2Config;
+let weights: Map<string, Float32Array>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'models-'));
+  const vocab = corpusVocabulary();
+  config = { nLayers: 2, dModel: 16, nHeads: 2, nCtx: 32, vocabSize: vocab.length, lnEps: 1e-5, bosTokenId: 0 };
+  weights = randomGPT2Weights(config, 7);
+  await writeGPT2Checkpoint(join(dir, 'model'), config, weights);
+  await writeDemoTokenizer(join(dir, 'model'), vocab);
+  // A tiny SAELens SAE over blocks.1.hook_resid_post.
+  const saeDir = join(dir, 'saes', 'blocks.1.hook_resid_post');
+  await mkdir(saeDir, { recursive: true });
+  const dSae = 8;
+  const filled = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
+  await writeFile(
+    join(saeDir, 'cfg.json'),
+    JSON.stringify({
+      d_in: 16,
+      d_sae: dSae,
+      hook_name: 'blocks.1.hook_resid_post',
+      architecture: 'standard',
+      model_name: 'demo',
+      prepend_bos: true,
+      normalize_activations: 'none',
+      apply_b_dec_to_input: true,
+    }),
+  );
+  await writeFile(
+    join(saeDir, 'sae_weights.safetensors'),
+    encodeSafetensors({
+      W_enc: { shape: [16, dSae], data: filled(16 * dSae, (i) => Math.sin(i)) },
+      b_enc: { shape: [dSae], data: new Float32Array(dSae) },
+      W_dec: { shape: [dSae, 16], data: filled(16 * dSae, (i) => Math.cos(i)) },
+      b_dec: { shape: [16], data: new Float32Array(16) },
+    }),
+  );
+  db = await createTestDatabase();
+  app = await startApp({
+    database: db.config,
+    host: '127.0.0.1',
+    port: 0,
+    secureCookies: false,
+    models: { bundledDir: dir, registryDir: join(dir, 'registry') },
+    engineCacheDir: join(dir, 'engine-cache'),
+  });
+  client = new TestClient(app.url);
+});
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('models and activations over GraphQL', () => {
+  it('lists the bundled model and its SAEs with their conventions and file hashes', async () => {
+    const { models } = await client.ok<{
+      models: { id: string; nLayers: number; dModel: number; fileHash: string; saes: unknown[] }[];
+    }>(
+      '{ models { id nLayers dModel fileHash saes { id hook dIn dSae architecture prependBos centerResidual normalize fileHash } } }',
+    );
+    expect(models).toEqual([
+      {
+        id: 'demo',
+        nLayers: 2,
+        dModel: 16,
+        fileHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        saes: [
+          {
+            id: 'demo/blocks.1.hook_resid_post',
+            hook: 'blocks.1.hook_resid_post',
+            dIn: 16,
+            dSae: 8,
+            architecture: 'standard',
+            prependBos: true,
+            centerResidual: true,
+            normalize: 'none',
+            fileHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('returns base64 float32 activations that match the float64 reference GPT-2', async () => {
+    const text = 'The boys near the car';
+    const { activations } = await client.ok<{
+      activations: { tokenIds: number[]; tokens: string[]; shape: number[]; dtype: string; data: string };
+    }>(
+      `query($t: String!) { activations(model: "demo", hook: "blocks.1.hook_resid_post", text: $t) {
+        tokenIds tokens shape dtype data } }`,
+      { t: text },
+    );
+    expect(activations.tokens).toEqual(['<|endoftext|>', 'The', ' boys', ' near', ' the', ' car']);
+    expect(activations.shape).toEqual([6, 16]);
+    expect(activations.dtype).toBe('float32');
+    const bytes = Buffer.from(activations.data, 'base64');
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const reference = referenceForward(config, weights, [activations.tokenIds]).hooks.get('blocks.1.hook_resid_post')!;
+    expect(values.length).toBe(reference.length);
+    let maxDiff = 0;
+    for (let i = 0; i < values.length; i++) maxDiff = Math.max(maxDiff, Math.abs(values[i]! - reference[i]!));
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it('applies the SAE’s conventions (centred residual) when an SAE is named', async () => {
+    const { activations } = await client.ok<{
+      activations: { data: string; centerResidual: boolean; shape: number[] };
+    }>(
+      `{ activations(model: "demo", hook: "blocks.1.hook_resid_post", text: "The cat", sae: "demo/blocks.1.hook_resid_post") {
+        data centerResidual shape } }`,
+    );
+    expect(activations.centerResidual).toBe(true);
+    const bytes = Buffer.from(activations.data, 'base64');
+    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    for (let row = 0; row < activations.shape[0]!; row++) {
+      const mean = values.subarray(row * 16, row * 16 + 16).reduce((a, b) => a + b, 0) / 16;
+      expect(Math.abs(mean)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('names the bad input: unknown model, unknown hook, too many tokens, empty text', async () => {
+    const ask = (model: string, hook: string, text: string) =>
+      client.request(
+        'query($m: ID!, $h: String!, $t: String!) { activations(model: $m, hook: $h, text: $t) { shape } }',
+        {
+          m: model,
+          h: hook,
+          t: text,
+        },
+      );
+    const unknownModel = await ask('gpt-9', 'blocks.0.hook_resid_post', 'hi');
+    expect(unknownModel.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(unknownModel.errors?.[0]?.message).toContain('No model "gpt-9" (available: demo)');
+    const badHook = await ask('demo', 'blocks.7.hook_resid_post', 'The cat');
+    expect(badHook.errors?.[0]?.message).toMatch(/blocks.7.hook_resid_post is beyond the 2 blocks/);
+    const unknownHook = await ask('demo', 'blocks.0.hook_nonsense', 'The cat');
+    expect(unknownHook.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'hook' });
+    const long = await ask('demo', 'blocks.0.hook_resid_post', Array.from({ length: 40 }, () => 'the').join(' '));
+    expect(long.errors?.[0]?.message).toMatch(/text: 41 tokens, more than the limit of 32/);
+    const empty = await ask('demo', 'blocks.0.hook_resid_post', '  ');
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'text' });
+  });
+});
