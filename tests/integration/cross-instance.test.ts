@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../../apps/server/src/testing/database.js';
 import { TestClient } from '../../apps/server/src/testing/graphql-client.js';
-import { startProcess, stopProcesses } from '../support/stack.js';
+import { startProcess, startProcessUntil, stopProcesses } from '../support/stack.js';
 
 // Two API server processes share one Postgres and one Redis: an event raised on one reaches subscribers of the
 // other. Needs real services (CI has both); on a machine without them there is nothing to cross.
@@ -12,23 +12,20 @@ const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
 let db: TestDatabase;
 const servers: { child: ChildProcess; url: string }[] = [];
+let worker: ChildProcess | undefined;
 
 beforeAll(async () => {
   if (!enabled) return;
   db = await createTestDatabase();
   const url = db.config.kind === 'postgres' ? db.config.url : '';
-  for (let i = 0; i < 2; i++) {
-    servers.push(
-      await startProcess(
-        'apps/server/dist/main.js',
-        { ...process.env, HOST: '127.0.0.1', API_PORT: '0', DATABASE_URL: url, REDIS_URL: process.env.REDIS_URL },
-        'API ready at',
-      ),
-    );
-  }
+  // API servers that only enqueue jobs; a separate worker process runs them.
+  const env = { ...process.env, HOST: '127.0.0.1', API_PORT: '0', DATABASE_URL: url, JOB_CONCURRENCY: '0' };
+  for (let i = 0; i < 2; i++) servers.push(await startProcess('apps/server/dist/main.js', env, 'API ready at'));
+  worker = (await startProcessUntil('apps/server/dist/worker.js', { ...env, JOB_CONCURRENCY: '1' }, 'Worker ready'))
+    .child;
 });
 afterAll(async () => {
-  await stopProcesses(servers.map((s) => s.child));
+  await stopProcesses([...servers.map((s) => s.child), ...(worker ? [worker] : [])]);
   await db?.drop();
 });
 
@@ -64,5 +61,23 @@ describe.skipIf(!enabled)('events across server instances through Redis', () => 
     } finally {
       await ws.dispose();
     }
+  });
+
+  it('hands a job enqueued by an API server to a worker process through the Redis queue', async () => {
+    const [a] = servers.map((s) => `${s.url}/graphql`) as [string];
+    const bob = await TestClient.signUp(a, 'bob@cross.org');
+    const { startSelftestJob } = await bob.ok<{ startSelftestJob: { id: string } }>(
+      'mutation { startSelftestJob(steps: 3, stepMs: 20) { id } }',
+    );
+    let job: { status: string; result: unknown } | undefined;
+    for (let i = 0; i < 200 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (
+        await bob.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status result } }', {
+          id: startSelftestJob.id,
+        })
+      ).job;
+    }
+    expect(job).toEqual({ status: 'SUCCEEDED', result: { resumedFrom: 0, visited: [1, 2, 3], attempts: 1 } });
   });
 });

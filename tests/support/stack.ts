@@ -19,13 +19,25 @@ export function startProcess(
   env: NodeJS.ProcessEnv,
   marker: string,
 ): Promise<{ child: ChildProcess; url: string }> {
+  return startProcessUntil(script, env, `${marker} (http://[^\\s/]+)`).then(({ child, match }) => ({
+    child,
+    url: match[1]!,
+  }));
+}
+
+/** Starts a built process and resolves once its output matches `pattern`. */
+export function startProcessUntil(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  pattern: string,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = new RegExp(`${marker} (http://[^\\s/]+)`).exec(output);
-      if (match?.[1]) resolve({ child, url: match[1] });
+      const match = new RegExp(pattern).exec(output);
+      if (match) resolve({ child, match });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);

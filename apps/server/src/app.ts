@@ -3,50 +3,87 @@ import { join } from 'node:path';
 import { type DatabaseConfig, openDatabase } from './db/database.js';
 import { createEventBus } from './events/redis-bus.js';
 import { type ApiServer, startApiServer } from './http/server.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { InProcessQueue, RedisQueue } from './jobs/queue.js';
+import { JobRunner } from './jobs/runner.js';
+import { JobService } from './jobs/service.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
-import { createServices } from './services/index.js';
+import { createServices, type Services } from './services/index.js';
 
-export interface AppOptions {
+export interface RuntimeOptions {
   database: DatabaseConfig;
-  host: string;
-  port: number;
-  secureCookies: boolean;
-  /** Events cross server instances through Redis when set; otherwise they stay in this process. */
+  /** Events and jobs cross processes through Redis when set; otherwise they stay in this process. */
   redisUrl?: string;
   /** Where models and SAEs come from (default: none). */
   models?: CatalogSources;
   /** Packed weights and compiled graphs (default: a folder in the OS temp dir). */
   engineCacheDir?: string;
+  /** Jobs run at once in this process (default 1); 0: this process only enqueues (workers run elsewhere). */
+  jobConcurrency?: number;
+}
+
+export interface AppOptions extends RuntimeOptions {
+  host: string;
+  port: number;
+  secureCookies: boolean;
+}
+
+export interface Runtime {
+  services: Services;
+  runner: JobRunner;
+  close(): Promise<void>;
+}
+
+/** Everything but HTTP: database (migrated), events, models, services and the job runner. Servers and workers share it. */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const database = await openDatabase(options.database);
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error) => console.error('while closing:', error));
+  };
+  try {
+    const events = await createEventBus(options.redisUrl);
+    if (events.close) closers.push(() => events.close!());
+    const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [] };
+    const models = new ModelService(catalog, options.engineCacheDir ?? join(tmpdir(), 'workbench-engine'));
+    closers.push(() => models.dispose());
+    await models.syncRegistry(database.prisma);
+    const concurrency = options.jobConcurrency ?? 1;
+    const queue = options.redisUrl
+      ? new RedisQueue(options.redisUrl, Math.max(1, concurrency))
+      : new InProcessQueue(Math.max(1, concurrency));
+    const runner = new JobRunner(database.prisma, events, queue, jobHandlers());
+    closers.push(() => runner.close());
+    const services = createServices(database, events, models, new JobService(database.prisma, runner));
+    if (concurrency > 0) await runner.startWorking();
+    return { services, runner, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export interface RunningApp extends ApiServer {
+  runtime: Runtime;
   stop(): Promise<void>;
 }
 
-/** Opens (and migrates) the database, wires the services and serves the API. */
+/** The runtime plus the GraphQL API over HTTP and WebSocket. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
-  const database = await openDatabase(options.database);
-  let events: Awaited<ReturnType<typeof createEventBus>> | undefined;
+  const runtime = await createRuntime(options);
   try {
-    events = await createEventBus(options.redisUrl);
-    const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [] };
-    const models = new ModelService(catalog, options.engineCacheDir ?? join(tmpdir(), 'workbench-engine'));
-    await models.syncRegistry(database.prisma);
-    const services = createServices(database, events, models);
-    const server = await startApiServer({ services, ...options });
+    const server = await startApiServer({ services: runtime.services, ...options });
     return {
       ...server,
+      runtime,
       stop: async () => {
         await server.close();
-        await models.dispose();
-        await events?.close?.();
-        await database.close();
+        await runtime.close();
       },
     };
   } catch (error) {
-    await events?.close?.();
-    await database.close();
+    await runtime.close();
     throw error;
   }
 }

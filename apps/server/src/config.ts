@@ -12,6 +12,8 @@ const envSchema = z.object({
   DEMO_DIR: z.string().default(new URL('../../../packages/analysis/assets/demo', import.meta.url).pathname),
   /** The `npm run models` cache with registry.json. */
   WORKBENCH_MODELS_DIR: z.string().default('.data/models'),
+  /** Jobs run at once per process; 0 in an API server that leaves jobs to workers (worker.js). */
+  JOB_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')

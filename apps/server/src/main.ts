@@ -12,6 +12,7 @@ const app = await startApp({
   redisUrl: config.REDIS_URL,
   models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
   engineCacheDir: config.engineCacheDir,
+  jobConcurrency: config.JOB_CONCURRENCY,
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
 console.log(`API ready at ${app.url} using ${where}${config.REDIS_URL ? ' and Redis for events' : ''}`);

@@ -5,6 +5,7 @@ import type {
   CircuitVersion,
   Comment,
   FeatureLabel,
+  Job,
   LabelRevision,
   Notification,
   Review,
@@ -12,6 +13,7 @@ import type {
   Team,
   User,
 } from '../generated/prisma/client.js';
+import { jobTopic } from '../jobs/runner.js';
 import type { CatalogModel, CatalogSae } from '../models/catalog.js';
 import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
@@ -71,6 +73,7 @@ async function* filtered(
 export const resolvers = {
   JSON: GraphQLJSON,
   Query: {
+    job: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.get(ctx.viewer, id),
     models: (_: unknown, __: Args, ctx: Context) => ctx.services.models.models(),
     model: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.models.model(id),
     tokenize: (_: unknown, args: { model: string; text: string }, ctx: Context) =>
@@ -159,6 +162,9 @@ export const resolvers = {
       ctx.services.reviews.request(ctx.viewer, input),
     decideReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.reviews.decide(ctx.viewer, input),
+    startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>
+      ctx.services.jobs.startSelftest(ctx.viewer, args),
+    cancelJob: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.cancel(ctx.viewer, id),
   },
   Subscription: {
     myTeamAdded: {
@@ -195,11 +201,41 @@ export const resolvers = {
       },
       resolve: (event: unknown) => event,
     },
+    jobProgress: {
+      subscribe: async function* (_: unknown, { id }: { id: string }, ctx: Context) {
+        const job = await ctx.services.jobs.get(ctx.viewer, id);
+        yield { jobProgress: job };
+        if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) return;
+        for await (const raw of ctx.services.events.subscribe(jobTopic(id))) {
+          const event = raw as { kind: string; stage?: string; percent?: number; etaSeconds?: number | null };
+          if (event.kind === 'progress') {
+            yield {
+              jobProgress: {
+                ...job,
+                status: 'RUNNING',
+                stage: event.stage,
+                percent: event.percent,
+                etaSeconds: event.etaSeconds,
+              },
+            };
+            continue;
+          }
+          const latest = await ctx.services.jobs.get(ctx.viewer, id);
+          yield { jobProgress: latest };
+          if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(latest.status)) return;
+        }
+      },
+    },
     myInbox: {
       subscribe: (_: unknown, __: Args, ctx: Context) =>
         filtered(ctx, [`user:${requireUser(ctx).id}:inbox`], async () => true),
       resolve: (event: unknown) => event,
     },
+  },
+  Job: {
+    createdAt: (j: Job) => j.createdAt.toISOString(),
+    startedAt: (j: Job) => iso(j.startedAt),
+    finishedAt: (j: Job) => iso(j.finishedAt),
   },
   Model: {
     nLayers: (m: CatalogModel) => m.config.nLayer,

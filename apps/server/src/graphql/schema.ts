@@ -339,7 +339,32 @@ export const typeDefs = /* GraphQL */ `
     centerResidual: Boolean!
   }
 
+  enum JobStatus {
+    QUEUED
+    RUNNING
+    SUCCEEDED
+    FAILED
+    CANCELLED
+  }
+
+  "A long computation (a circuit, feature dashboards) with its progress."
+  type Job {
+    id: ID!
+    kind: String!
+    status: JobStatus!
+    stage: String!
+    percent: Float!
+    etaSeconds: Float
+    result: JSON
+    error: String
+    attempts: Int!
+    createdAt: String!
+    startedAt: String
+    finishedAt: String
+  }
+
   type Query {
+    job(id: ID!): Job!
     models: [Model!]!
     model(id: ID!): Model!
     tokenize(model: ID!, text: String!): Tokenization!
@@ -474,6 +499,9 @@ export const typeDefs = /* GraphQL */ `
     setCommentResolved(id: ID!, resolved: Boolean!): Comment!
     requestReview(input: RequestReviewInput!): [Review!]!
     decideReview(input: DecideReviewInput!): Review!
+    "Runs the job pipeline's health check: counts steps with progress."
+    startSelftestJob(steps: Int, stepMs: Int, failAt: Int): Job!
+    cancelJob(id: ID!): Job!
   }
 
   "A change to something an open page shows."
@@ -492,5 +520,7 @@ export const typeDefs = /* GraphQL */ `
     circuitChanged(circuitId: ID!): ChangeEvent!
     "Mentions and review requests for me."
     myInbox: ChangeEvent!
+    "A job's progress, then its final state."
+    jobProgress(id: ID!): Job!
   }
 `;

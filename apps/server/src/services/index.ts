@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
+import type { JobService } from '../jobs/service.js';
 import type { ModelService } from '../models/service.js';
 import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
@@ -22,12 +23,14 @@ export interface Services {
   reviews: ReviewService;
   events: EventBus;
   models: ModelService;
+  jobs: JobService;
 }
 
 export function createServices(
   database: Database,
   events: EventBus,
   models: ModelService,
+  jobs: JobService,
   limiter = new RateLimiter(),
 ): Services {
   const { prisma } = database;
@@ -44,5 +47,6 @@ export function createServices(
     reviews: new ReviewService(prisma, events, limiter, circuits),
     events,
     models,
+    jobs,
   };
 }

@@ -1,0 +1,7 @@
+import type { JobHandler } from './runner.js';
+import { selftestJob } from './selftest.js';
+
+/** Every kind of job this codebase can run, by kind. Servers and workers register the same set. */
+export function jobHandlers(): Map<string, JobHandler> {
+  return new Map<string, JobHandler>([['selftest', selftestJob]]);
+}

@@ -1,0 +1,155 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createRuntime, type RunningApp, startApp } from '../app.js';
+import type { DatabaseConfig } from '../db/database.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { TestClient } from '../testing/graphql-client.js';
+import { InProcessQueue } from './queue.js';
+
+let db: TestDatabase;
+let dir: string;
+/** A database that outlives a runtime: Postgres when DATABASE_URL is set, else PGlite on disk. */
+let durable: DatabaseConfig;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'jobs-'));
+  durable = db.config.kind === 'postgres' ? db.config : { kind: 'pglite', dataDir: join(dir, 'pglite') };
+});
+afterAll(async () => {
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> => {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe('jobs over GraphQL', () => {
+  let app: RunningApp;
+  let user: TestClient;
+  beforeAll(async () => {
+    app = await startApp({ database: durable, host: '127.0.0.1', port: 0, secureCookies: false });
+    user = await TestClient.signUp(app.url, 'jobs@lab.org');
+  });
+  afterAll(() => app?.stop());
+
+  it('streams stage, percent and ETA over the subscription, then the result', async () => {
+    const { startSelftestJob } = await user.ok<{ startSelftestJob: { id: string; status: string } }>(
+      'mutation { startSelftestJob(steps: 4, stepMs: 150) { id status } }',
+    );
+    const ws = createClient({
+      url: app.url.replace('http', 'ws'),
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { cookie: user.sessionCookie } });
+        }
+      },
+    });
+    const seen: { status: string; stage: string; percent: number; etaSeconds: number | null }[] = [];
+    try {
+      const events = ws.iterate<{ jobProgress: (typeof seen)[number] & { result: unknown } }>({
+        query: 'subscription($id: ID!) { jobProgress(id: $id) { status stage percent etaSeconds result } }',
+        variables: { id: startSelftestJob.id },
+      });
+      let last: { status: string; result: unknown } | undefined;
+      for await (const event of events) {
+        const progress = event.data!.jobProgress;
+        seen.push(progress);
+        last = progress;
+        if (['SUCCEEDED', 'FAILED'].includes(progress.status)) break;
+      }
+      expect(last).toMatchObject({ status: 'SUCCEEDED', result: { resumedFrom: 0, visited: [1, 2, 3, 4] } });
+    } finally {
+      await ws.dispose();
+    }
+    const running = seen.filter((s) => s.status === 'RUNNING');
+    expect(running.map((s) => s.stage)).toContain('step 2 of 4');
+    expect(running.find((s) => s.percent === 50)?.etaSeconds).toBeGreaterThan(0);
+
+    const other = await TestClient.signUp(app.url, 'nosy@lab.org');
+    const peek = await other.request('query($id: ID!) { job(id: $id) { status } }', { id: startSelftestJob.id });
+    expect(peek.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('records a failure with its message', async () => {
+    const { startSelftestJob } = await user.ok<{ startSelftestJob: { id: string } }>(
+      'mutation { startSelftestJob(steps: 3, stepMs: 10, failAt: 2) { id } }',
+    );
+    const job = await waitFor(
+      () =>
+        user.ok<{ job: { status: string; error: string } }>('query($id: ID!) { job(id: $id) { status error } }', {
+          id: startSelftestJob.id,
+        }),
+      (r) => r.job.status === 'FAILED',
+    );
+    expect(job.job).toEqual({ status: 'FAILED', error: 'selftest failed at step 2 as asked' });
+  });
+});
+
+describe('jobs across restarts', () => {
+  it('runs a job queued before a restart, resumes an interrupted one from its checkpoint, and fails one interrupted too often', async () => {
+    // A process that only enqueues, then stops before anything ran.
+    const first = await createRuntime({ database: durable, jobConcurrency: 0 });
+    const queued = await first.runner.enqueue('selftest', { steps: 2, stepMs: 1 });
+    const prisma1 = first.services.prisma;
+    // Two jobs a dead process left RUNNING: one with a checkpoint, one already tried three times.
+    const interrupted = await prisma1.job.create({
+      data: {
+        kind: 'selftest',
+        input: { steps: 4, stepMs: 1 },
+        status: 'RUNNING',
+        attempts: 1,
+        checkpoint: { done: 2 },
+      },
+    });
+    const hopeless = await prisma1.job.create({
+      data: { kind: 'selftest', input: { steps: 2, stepMs: 1 }, status: 'RUNNING', attempts: 3 },
+    });
+    await first.close();
+
+    const second = await createRuntime({ database: durable, jobConcurrency: 1 });
+    try {
+      const prisma = second.services.prisma;
+      const read = (id: string) => prisma.job.findUniqueOrThrow({ where: { id } });
+      const finished = (j: { status: string }) => ['SUCCEEDED', 'FAILED'].includes(j.status);
+      expect(await waitFor(() => read(queued.id), finished)).toMatchObject({ status: 'SUCCEEDED' });
+      const resumed = await waitFor(() => read(interrupted.id), finished);
+      expect(resumed).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { resumedFrom: 2, visited: [3, 4] } });
+      const failed = await read(hopeless.id);
+      expect(failed.status).toBe('FAILED');
+      expect(failed.error).toMatch(/interrupted 3 times/);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('in-process queue', () => {
+  it('runs no more than its concurrency at once', async () => {
+    const queue = new InProcessQueue(2);
+    let active = 0;
+    let peak = 0;
+    const done: string[] = [];
+    queue.work(async (id) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      active--;
+      done.push(id);
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await queue.add(id);
+    await queue.drained();
+    expect(peak).toBe(2);
+    expect(done.sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});

@@ -1,0 +1,25 @@
+// A job worker without HTTP: with REDIS_URL set, run any number of these beside API servers (which may then set
+// JOB_CONCURRENCY=0 to only enqueue). Each takes jobs from the Redis queue.
+import { createRuntime } from './app.js';
+import { loadConfig } from './config.js';
+import { databaseConfigFromEnv } from './db/database.js';
+
+const config = loadConfig();
+if (!config.REDIS_URL) {
+  console.error('worker: REDIS_URL is not set; without Redis, jobs run inside the API server');
+  process.exit(2);
+}
+const runtime = await createRuntime({
+  database: databaseConfigFromEnv(process.env, config.dataDir),
+  redisUrl: config.REDIS_URL,
+  models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
+  engineCacheDir: config.engineCacheDir,
+  jobConcurrency: Math.max(1, config.JOB_CONCURRENCY),
+});
+console.log(`Worker ready: taking jobs from Redis (concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    await runtime.close();
+    process.exit(0);
+  });
+}
