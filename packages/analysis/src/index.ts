@@ -1,4 +1,5 @@
 export * from './data/index.js';
+export * from './demo/index.js';
 export * from './graph/autodiff.js';
 export * from './graph/graph.js';
 export { interpret } from './graph/interpret.js';
@@ -18,5 +19,7 @@ export * from './model/store.js';
 export * from './model/weights.js';
 export * from './runtime/node.js';
 export * from './runtime/session.js';
+export * from './sae/index.js';
 export * from './tokenizer/load.js';
 export * from './tokenizer/tokenizer.js';
+export * from './train/index.js';

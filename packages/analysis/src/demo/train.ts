@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `npm run train:demo`: trains the demo GPT-2 and its SAEs into packages/analysis/assets/demo (model/, saes/<hook>/,
+ * manifest.json, train_log.jsonl). `--check`: a reduced run into a temporary folder that checks the losses went
+ * down. `--out DIR` writes elsewhere. Prints the metrics as one JSON line at the end.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  CHECK_CONFIG,
+  DEMO_ASSETS_DIR,
+  type DemoManifest,
+  defaultExternalSvaDir,
+  FULL_CONFIG,
+  trainDemo,
+} from './pipeline.js';
+
+/** Throws unless the model's and every SAE's loss went down. */
+export function checkLossesDecreased(manifest: DemoManifest): void {
+  const problems: string[] = [];
+  if (!(manifest.losses.model_last < manifest.losses.model_first))
+    problems.push(`model loss ${manifest.losses.model_first} -> ${manifest.losses.model_last}`);
+  for (const [hook, l] of Object.entries(manifest.losses.saes))
+    if (!(l.last < l.first)) problems.push(`SAE ${hook} loss ${l.first} -> ${l.last}`);
+  if (problems.length) throw new Error(`loss did not go down: ${problems.join('; ')}`);
+}
+
+/** The metrics line printed by train:demo and eval:demo. */
+export function metricsLine(manifest: Pick<DemoManifest, 'metrics'>): string {
+  const { accuracy, external, saes } = manifest.metrics;
+  const r = (v: number) => Math.round(v * 10000) / 10000;
+  return JSON.stringify({
+    accuracy: Object.fromEntries(Object.entries(accuracy).map(([k, v]) => [k, r(v)])),
+    external: Object.fromEntries(Object.entries(external).map(([k, v]) => [k, r(v)])),
+    saes: saes.map((s) => ({
+      hook: s.hook,
+      l0: r(s.l0),
+      fve: r(s.fve),
+      ce_recovered: r(s.ce_recovered),
+      dead_fraction: r(s.dead_fraction),
+    })),
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      check: { type: 'boolean' },
+      out: { type: 'string' },
+      threads: { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  });
+  const check = values.check ?? false;
+  const outDir = values.out
+    ? resolve(values.out)
+    : check
+      ? await mkdtemp(join(tmpdir(), 'demo-check-'))
+      : DEMO_ASSETS_DIR;
+  const config = check ? CHECK_CONFIG : FULL_CONFIG;
+  console.log(`${check ? 'check run' : 'full run'} -> ${outDir}`);
+  const manifest = await trainDemo(outDir, config, {
+    threads: values.threads ? Number(values.threads) : undefined,
+    progress: true,
+    externalDir: defaultExternalSvaDir(),
+    log: (line) => console.log(line),
+  });
+  console.log(`timings (s): ${JSON.stringify(manifest.timings)}`);
+  if (check) {
+    checkLossesDecreased(manifest);
+    console.log('check passed: model and SAE losses went down');
+    if (!values.keep && !values.out) await rm(outDir, { recursive: true, force: true });
+  }
+  console.log(metricsLine(manifest));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exitCode = 1;
+  });
+}

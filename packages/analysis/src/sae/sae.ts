@@ -1,0 +1,202 @@
+/**
+ * A sparse autoencoder in SAELens format: weights, loading and saving (cfg.json + sae_weights.safetensors), and a
+ * float64 plain-TypeScript reference encode/decode that the ONNX graphs (graph.ts) are tested against.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeSafetensors, type FloatTensor, readSafetensors } from '../io/safetensors.js';
+import { parseSaeConfig, type SaeConfig, saeConfigToJson } from './config.js';
+
+export interface SaeWeights {
+  /** [d_in, d_sae] */
+  W_enc: Float32Array;
+  /** [d_sae] */
+  b_enc: Float32Array;
+  /** [d_sae, d_in] */
+  W_dec: Float32Array;
+  /** [d_in] */
+  b_dec: Float32Array;
+  /** [d_sae], JumpReLU only. */
+  threshold?: Float32Array;
+}
+
+export interface Sae {
+  config: SaeConfig;
+  weights: SaeWeights;
+}
+
+export const SAE_CONFIG_FILE = 'cfg.json';
+export const SAE_WEIGHTS_FILE = 'sae_weights.safetensors';
+
+export function saeWeightShapes(c: SaeConfig): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {
+    W_enc: [c.dIn, c.dSae],
+    b_enc: [c.dSae],
+    W_dec: [c.dSae, c.dIn],
+    b_dec: [c.dIn],
+  };
+  if (c.architecture === 'jumprelu') shapes.threshold = [c.dSae];
+  return shapes;
+}
+
+/** Checks that weights fit the config; errors name the source, tensor, expected and actual shapes. */
+export function checkSaeWeights(config: SaeConfig, tensors: Map<string, FloatTensor>, source: string): SaeWeights {
+  const out: Record<string, Float32Array> = {};
+  for (const [name, shape] of Object.entries(saeWeightShapes(config))) {
+    const t = tensors.get(name);
+    if (!t) {
+      const have = [...tensors.keys()].join(', ') || 'none';
+      throw new Error(`${source}: missing tensor "${name}" (expected shape [${shape}]); tensors present: ${have}`);
+    }
+    // A bias saved as [1, n] is accepted as [n].
+    const squeezed = t.shape.length > shape.length && t.shape[0] === 1 ? t.shape.slice(1) : t.shape;
+    if (squeezed.join() !== shape.join()) {
+      throw new Error(
+        `${source}: tensor "${name}" has shape [${t.shape}], expected [${shape}] (d_in ${config.dIn}, d_sae ${config.dSae} from cfg.json)`,
+      );
+    }
+    out[name] = t.data;
+  }
+  return out as unknown as SaeWeights;
+}
+
+/** Loads a SAELens folder: cfg.json + sae_weights.safetensors. */
+export async function loadSae(dir: string): Promise<Sae> {
+  const cfgPath = join(dir, SAE_CONFIG_FILE);
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readFile(cfgPath, 'utf8'));
+  } catch (error) {
+    throw new Error(`${cfgPath}: cannot read SAE config (${(error as Error).message})`);
+  }
+  const config = parseSaeConfig(json, cfgPath);
+  const weightsPath = join(dir, SAE_WEIGHTS_FILE);
+  const { tensors } = await readSafetensors(weightsPath);
+  if (config.architecture === 'jumprelu' && !tensors.has('threshold') && tensors.has('log_threshold')) {
+    const lt = tensors.get('log_threshold')!;
+    tensors.set('threshold', { shape: lt.shape, data: lt.data.map(Math.exp) });
+  }
+  return { config, weights: checkSaeWeights(config, tensors, weightsPath) };
+}
+
+/** Writes a SAELens folder (cfg.json + sae_weights.safetensors, float32). */
+export async function saveSae(dir: string, sae: Sae): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const shapes = saeWeightShapes(sae.config);
+  const tensors: Record<string, FloatTensor> = {};
+  for (const [name, shape] of Object.entries(shapes)) {
+    const data = sae.weights[name as keyof SaeWeights];
+    if (!data) throw new Error(`saveSae: missing weight ${name}`);
+    tensors[name] = { shape, data };
+  }
+  checkSaeWeights(sae.config, new Map(Object.entries(tensors)), 'saveSae');
+  await writeFile(join(dir, SAE_CONFIG_FILE), `${JSON.stringify(saeConfigToJson(sae.config), null, 2)}\n`);
+  await writeFile(join(dir, SAE_WEIGHTS_FILE), encodeSafetensors(tensors, { format: 'pt' }));
+}
+
+/** Per-row normalisation statistics, needed to undo the normalisation on decode. */
+export interface NormStats {
+  /** layer_norm: mean and unbiased std per row; constant_norm_rescale: the factor sqrt(d_in)/||x|| per row. */
+  mean?: Float64Array;
+  std?: Float64Array;
+  factor?: Float64Array;
+}
+
+/** Float64 reference: applies the input normalisation to `rows` rows of x [rows, d_in]. */
+export function referenceNormalize(
+  config: SaeConfig,
+  x: ArrayLike<number>,
+  rows: number,
+): { x: Float64Array; stats: NormStats } {
+  const d = config.dIn;
+  const out = Float64Array.from(x as ArrayLike<number>);
+  if (config.normalization === 'none') return { x: out, stats: {} };
+  if (config.normalization === 'layer_norm') {
+    const mean = new Float64Array(rows);
+    const std = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let m = 0;
+      for (let i = 0; i < d; i++) m += out[r * d + i]!;
+      m /= d;
+      let v = 0;
+      for (let i = 0; i < d; i++) v += (out[r * d + i]! - m) ** 2;
+      const s = Math.sqrt(v / (d - 1));
+      for (let i = 0; i < d; i++) out[r * d + i] = (out[r * d + i]! - m) / (s + 1e-5);
+      mean[r] = m;
+      std[r] = s;
+    }
+    return { x: out, stats: { mean, std } };
+  }
+  const factor = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let n = 0;
+    for (let i = 0; i < d; i++) n += out[r * d + i]! ** 2;
+    const f = Math.sqrt(d) / Math.sqrt(n);
+    for (let i = 0; i < d; i++) out[r * d + i] = out[r * d + i]! * f;
+    factor[r] = f;
+  }
+  return { x: out, stats: { factor } };
+}
+
+/** Float64 reference encode: feature activations [rows, d_sae] (and the normalisation stats). */
+export function referenceEncode(
+  sae: Sae,
+  x: ArrayLike<number>,
+  rows: number,
+): { features: Float64Array; pre: Float64Array; stats: NormStats } {
+  const { config: c, weights: w } = sae;
+  const { x: xn, stats } = referenceNormalize(c, x, rows);
+  const pre = new Float64Array(rows * c.dSae);
+  const xin = new Float64Array(c.dIn);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < c.dIn; i++) xin[i] = xn[r * c.dIn + i]! - (c.applyBDecToInput ? w.b_dec[i]! : 0);
+    const row = pre.subarray(r * c.dSae, (r + 1) * c.dSae);
+    for (let j = 0; j < c.dSae; j++) row[j] = w.b_enc[j]!;
+    for (let i = 0; i < c.dIn; i++) {
+      const xi = xin[i]!;
+      if (xi === 0) continue;
+      const off = i * c.dSae;
+      for (let j = 0; j < c.dSae; j++) row[j]! += xi * w.W_enc[off + j]!;
+    }
+  }
+  const features = new Float64Array(rows * c.dSae);
+  for (let r = 0; r < rows; r++) {
+    const p = pre.subarray(r * c.dSae, (r + 1) * c.dSae);
+    const f = features.subarray(r * c.dSae, (r + 1) * c.dSae);
+    if (c.architecture === 'standard') for (let j = 0; j < c.dSae; j++) f[j] = Math.max(0, p[j]!);
+    else if (c.architecture === 'jumprelu')
+      for (let j = 0; j < c.dSae; j++) f[j] = p[j]! > w.threshold![j]! ? Math.max(0, p[j]!) : 0;
+    else {
+      const order = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]!);
+      for (const j of order.slice(0, c.k!)) f[j] = Math.max(0, p[j]!);
+    }
+  }
+  return { features, pre, stats };
+}
+
+/** Float64 reference decode: x_hat [rows, d_in] = f W_dec + b_dec, with the normalisation undone. */
+export function referenceDecode(
+  sae: Sae,
+  features: ArrayLike<number>,
+  rows: number,
+  stats: NormStats = {},
+): Float64Array {
+  const { config: c, weights: w } = sae;
+  const out = new Float64Array(rows * c.dIn);
+  for (let r = 0; r < rows; r++) {
+    const o = out.subarray(r * c.dIn, (r + 1) * c.dIn);
+    for (let i = 0; i < c.dIn; i++) o[i] = w.b_dec[i]!;
+    for (let j = 0; j < c.dSae; j++) {
+      const f = features[r * c.dSae + j]!;
+      if (f === 0) continue;
+      const off = j * c.dIn;
+      for (let i = 0; i < c.dIn; i++) o[i]! += f * w.W_dec[off + i]!;
+    }
+    if (c.normalization === 'layer_norm') {
+      for (let i = 0; i < c.dIn; i++) o[i] = o[i]! * stats.std![r]! + stats.mean![r]!;
+    } else if (c.normalization === 'constant_norm_rescale') {
+      for (let i = 0; i < c.dIn; i++) o[i] = o[i]! / stats.factor![r]!;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,4 @@
+export * from './gpt2.js';
+export * from './optim.js';
+export * from './sae.js';
+export * from './trainer.js';
