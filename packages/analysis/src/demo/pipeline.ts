@@ -11,6 +11,7 @@ import { generateSvaDatasets, parseSvaJsonl, SVA_TEMPLATES, type SvaPair, type S
 import { corpusVocabulary, writeDemoTokenizer } from '../data/tokenizer.js';
 import type { GPT2Config } from '../model/config.js';
 import { HookedGPT2 } from '../model/hooked.js';
+import { loadGPT2Checkpoint } from '../model/loader.js';
 import { seededRandom, writeGPT2Checkpoint } from '../model/random.js';
 import { nodeOrt } from '../runtime/node.js';
 import type { OrtModule } from '../runtime/session.js';
@@ -99,6 +100,8 @@ export interface TrainDemoOptions {
   /** Folder of the outside SVA test files (simple_test.json, ...); skipped when absent. */
   externalDir?: string | null;
   log?: (line: string) => void;
+  /** Skip model training: take the model from this Hugging Face folder (e.g. a previous run's model/). */
+  modelFrom?: string;
 }
 
 /** Mean of the first / last tenth of a loss curve. */
@@ -188,6 +191,15 @@ export async function trainDemo(
   const lap = (name: string, since: number) => {
     timings[name] = Math.round((performance.now() - since) / 100) / 10;
   };
+  // A reused model is read before the output folder is cleared (it may live there).
+  const reused = options.modelFrom
+    ? {
+        ckpt: await loadGPT2Checkpoint(options.modelFrom),
+        previous: JSON.parse(
+          await readFile(join(options.modelFrom, '..', 'manifest.json'), 'utf8').catch(() => '{}'),
+        ) as Partial<DemoManifest>,
+      }
+    : null;
   await mkdir(outDir, { recursive: true });
   for (const sub of ['model', 'saes', 'train_log.jsonl', 'manifest.json'])
     await rm(join(outDir, sub), { recursive: true, force: true });
@@ -201,32 +213,47 @@ export async function trainDemo(
 
   const modelConfig: GPT2Config = { ...config.model, vocabSize: vocabulary.length, lnEps: 1e-5, bosTokenId: 0 };
   t = performance.now();
-  const trained = await trainGPT2({
-    config: modelConfig,
-    stream,
-    steps: config.train.steps,
-    batch: config.train.batch,
-    seq: config.model.nCtx,
-    maxLr: config.train.maxLr,
-    minLr: config.train.minLr,
-    warmupSteps: config.train.warmupSteps,
-    weightDecay: config.train.weightDecay,
-    seed: config.seed,
-    ort,
-    threads,
-    logPath,
-    progress: options.progress,
-  });
-  lap('model_s', t);
-  const modelEnds = lossEnds(trained.losses);
-  log(`model: loss ${modelEnds.first.toFixed(3)} -> ${modelEnds.last.toFixed(3)} in ${timings.model_s} s`);
+  let weights: Map<string, Float32Array>;
+  let modelEnds: { first: number; last: number };
+  if (options.modelFrom) {
+    const { ckpt, previous } = reused!;
+    if (JSON.stringify(ckpt.config) !== JSON.stringify(modelConfig))
+      throw new Error(`${options.modelFrom}: model config differs from the demo config`);
+    weights = ckpt.weights;
+    modelEnds = previous.losses
+      ? { first: previous.losses.model_first, last: previous.losses.model_last }
+      : { first: Number.NaN, last: Number.NaN };
+    if (previous.timings?.model_s !== undefined) timings.model_reused_from_previous_run_s = previous.timings.model_s;
+    log(`model: reused from ${options.modelFrom}`);
+  } else {
+    const trained = await trainGPT2({
+      config: modelConfig,
+      stream,
+      steps: config.train.steps,
+      batch: config.train.batch,
+      seq: config.model.nCtx,
+      maxLr: config.train.maxLr,
+      minLr: config.train.minLr,
+      warmupSteps: config.train.warmupSteps,
+      weightDecay: config.train.weightDecay,
+      seed: config.seed,
+      ort,
+      threads,
+      logPath,
+      progress: options.progress,
+    });
+    lap('model_s', t);
+    weights = trained.weights;
+    modelEnds = lossEnds(trained.losses);
+    log(`model: loss ${modelEnds.first.toFixed(3)} -> ${modelEnds.last.toFixed(3)} in ${timings.model_s} s`);
+  }
   const modelDir = join(outDir, 'model');
-  await writeGPT2Checkpoint(modelDir, modelConfig, trained.weights);
+  await writeGPT2Checkpoint(modelDir, modelConfig, weights);
   await writeDemoTokenizer(modelDir, vocabulary);
 
   // Activations at every SAE hook on corpus rows (all positions, BOS included, as the circuits will see them).
   t = performance.now();
-  const model = new HookedGPT2(modelConfig, trained.weights, ort, { threads, maxGraphs: 64 });
+  const model = new HookedGPT2(modelConfig, weights, ort, { threads, maxGraphs: 64 });
   const hooks = demoSaeHooks(modelConfig.nLayers);
   const T = modelConfig.nCtx;
   const D = modelConfig.dModel;
@@ -262,6 +289,7 @@ export async function trainDemo(
       threads,
       logPath,
       progress: options.progress,
+      logEvery: 10,
       extra: { model_name: 'workbench-demo-gpt2', context_size: T, dataset_path: 'workbench demo corpus' },
     });
     acts.delete(hook);

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       threads: { type: 'string' },
       keep: { type: 'boolean' },
+      'model-from': { type: 'string' },
     },
   });
   const check = values.check ?? false;
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     progress: true,
     externalDir: defaultExternalSvaDir(),
     log: (line) => console.log(line),
+    modelFrom: values['model-from'] ? resolve(values['model-from']) : undefined,
   });
   console.log(`timings (s): ${JSON.stringify(manifest.timings)}`);
   if (check) {

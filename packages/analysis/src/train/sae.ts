@@ -35,6 +35,8 @@ export interface TrainSaeOptions {
   resampleEvery?: number;
   /** Stop resampling after this share of the steps (default 0.6). */
   resampleUntil?: number;
+  /** Write every n-th step to the loss log (default 1). */
+  logEvery?: number;
   /** Extra cfg.json fields (model_name, context_size, ...). */
   extra?: Record<string, unknown>;
 }
@@ -190,14 +192,15 @@ export async function trainTopKSae(o: TrainSaeOptions): Promise<TrainSaeResult> 
       }
       losses.push(res.loss);
       ema = Number.isNaN(ema) ? res.loss : 0.95 * ema + 0.05 * res.loss;
-      log.write({
-        phase: 'sae',
-        hook: o.hookName,
-        step: res.step,
-        loss: res.loss,
-        grad_norm: res.gradNorm,
-        lr: res.lr,
-      });
+      if (s % (o.logEvery ?? 1) === 0 || s === o.steps - 1)
+        log.write({
+          phase: 'sae',
+          hook: o.hookName,
+          step: res.step,
+          loss: res.loss,
+          grad_norm: res.gradNorm,
+          lr: res.lr,
+        });
       log.tick(s + 1, ema);
     }
   } finally {
