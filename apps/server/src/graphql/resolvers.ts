@@ -15,6 +15,7 @@ import type {
 } from '../generated/prisma/client.js';
 import { jobTopic } from '../jobs/runner.js';
 import type { CatalogModel, CatalogSae } from '../models/catalog.js';
+import { encoderUrl } from '../models/encoders.js';
 import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
 import { AppError } from '../services/errors.js';
@@ -249,6 +250,10 @@ export const resolvers = {
     prependBos: (s: CatalogSae) => s.conventions.prependBos,
     centerResidual: (s: CatalogSae) => s.conventions.centerResidual,
     normalize: (s: CatalogSae) => s.conventions.normalize,
+    encoderUrl: (s: CatalogSae, { dtype }: { dtype: string }) => {
+      if (dtype !== 'fp32' && dtype !== 'fp16') throw new AppError('BAD_USER_INPUT', 'dtype: fp32 or fp16');
+      return encoderUrl(s, dtype);
+    },
   },
   Team: {
     createdAt: (team: Team) => team.createdAt.toISOString(),

@@ -320,6 +320,8 @@ export const typeDefs = /* GraphQL */ `
     centerResidual: Boolean!
     normalize: String!
     fileHash: String!
+    "The ONNX encoder for onnxruntime-web (input x [64, dIn] float32, output features [64, dSae]); cacheable forever."
+    encoderUrl(dtype: String = "fp32"): String!
   }
 
   type Tokenization {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -11,6 +13,7 @@ import { buildContext, type Context, SHARE_TOKEN_HEADER } from '../graphql/conte
 import { costLimitPlugin, MAX_DEPTH } from '../graphql/limits.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { typeDefs } from '../graphql/schema.js';
+import { ENCODER_PATH, EncoderStore } from '../models/encoders.js';
 import { AppError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 
@@ -20,6 +23,8 @@ export interface ApiServerOptions {
   host: string;
   /** Adds `Secure` to cookies; on when served over HTTPS. */
   secureCookies: boolean;
+  /** Where built SAE encoders are kept. */
+  engineCacheDir?: string;
 }
 
 export interface ApiServer {
@@ -45,6 +50,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { services, secureCookies } = options;
   const schema = makeExecutableSchema({ typeDefs, resolvers });
+  const encoders = new EncoderStore(services.models, join(options.engineCacheDir ?? tmpdir(), 'sae-encoders'));
   const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(
@@ -85,6 +91,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   httpServer.on('request', async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith(ENCODER_PATH) && req.method === 'GET') {
+      await encoders.handle(req, res, url);
+      return;
+    }
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;

@@ -5,15 +5,19 @@ import {
   corpusVocabulary,
   encodeSafetensors,
   type GPT2Config,
+  loadSae,
   randomGPT2Weights,
+  referenceEncode,
   referenceForward,
   writeDemoTokenizer,
   writeGPT2Checkpoint,
 } from '@workbench/analysis';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../app.js';
 import { createTestDatabase, type TestDatabase } from '../testing/database.js';
 import { TestClient } from '../testing/graphql-client.js';
+import { ENCODER_ROWS } from './encoders.js';
 
 let dir: string;
 let db: TestDatabase;
@@ -161,5 +165,43 @@ describe('models and activations over GraphQL', () => {
     expect(long.errors?.[0]?.message).toMatch(/text: 41 tokens, more than the limit of 32/);
     const empty = await ask('demo', 'blocks.0.hook_resid_post', '  ');
     expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'text' });
+  });
+
+  it('serves the SAE encoder as cacheable ONNX that encodes like the float64 reference', async () => {
+    const { models } = await client.ok<{ models: { saes: { id: string; encoderUrl: string; fp16: string }[] }[] }>(
+      '{ models { saes { id encoderUrl fp16: encoderUrl(dtype: "fp16") } } }',
+    );
+    const sae = models[0]!.saes[0]!;
+    const origin = new URL(app.url).origin;
+    const response = await fetch(origin + sae.encoderUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const etag = response.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const again = await fetch(origin + sae.encoderUrl, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const half = await fetch(origin + sae.fp16);
+    expect((await half.arrayBuffer()).byteLength).toBeLessThan(bytes.byteLength);
+    expect((await fetch(`${origin}/api/sae-encoder/nope?dtype=fp32`)).status).toBe(404);
+
+    // Encode the server's activations with the served graph and compare with the float64 reference.
+    const { activations } = await client.ok<{ activations: { data: string; shape: number[] } }>(
+      `{ activations(model: "demo", hook: "blocks.1.hook_resid_post", text: "The boys near the car", sae: "${sae.id}") { data shape } }`,
+    );
+    const raw = Buffer.from(activations.data, 'base64');
+    const x = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const rows = activations.shape[0]!;
+    const padded = new Float32Array(ENCODER_ROWS * 16);
+    padded.set(x);
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ x: new ort.Tensor('float32', padded, [ENCODER_ROWS, 16]) });
+    const features = out.features!.data as Float32Array;
+    const reference = referenceEncode(await loadSae(join(dir, 'saes', 'blocks.1.hook_resid_post')), x, rows).features;
+    let maxDiff = 0;
+    for (let i = 0; i < reference.length; i++) maxDiff = Math.max(maxDiff, Math.abs(features[i]! - reference[i]!));
+    expect(maxDiff).toBeLessThan(1e-4);
+    expect(reference.some((v) => v > 0)).toBe(true);
+    await session.release();
   });
 });
