@@ -1,21 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  corpusVocabulary,
-  encodeSafetensors,
-  type GPT2Config,
-  loadSae,
-  randomGPT2Weights,
-  referenceEncode,
-  referenceForward,
-  writeDemoTokenizer,
-  writeGPT2Checkpoint,
-} from '@workbench/analysis';
+import { type GPT2Config, loadSae, referenceEncode, referenceForward } from '@workbench/analysis';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../app.js';
 import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { writeTinyModelFixture } from '../testing/fixtures.js';
 import { TestClient } from '../testing/graphql-client.js';
 import { ENCODER_ROWS } from './encoders.js';
 
@@ -28,38 +19,7 @@ let weights: Map<string, Float32Array>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'models-'));
-  const vocab = corpusVocabulary();
-  config = { nLayers: 2, dModel: 16, nHeads: 2, nCtx: 32, vocabSize: vocab.length, lnEps: 1e-5, bosTokenId: 0 };
-  weights = randomGPT2Weights(config, 7);
-  await writeGPT2Checkpoint(join(dir, 'model'), config, weights);
-  await writeDemoTokenizer(join(dir, 'model'), vocab);
-  // A tiny SAELens SAE over blocks.1.hook_resid_post.
-  const saeDir = join(dir, 'saes', 'blocks.1.hook_resid_post');
-  await mkdir(saeDir, { recursive: true });
-  const dSae = 8;
-  const filled = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
-  await writeFile(
-    join(saeDir, 'cfg.json'),
-    JSON.stringify({
-      d_in: 16,
-      d_sae: dSae,
-      hook_name: 'blocks.1.hook_resid_post',
-      architecture: 'standard',
-      model_name: 'demo',
-      prepend_bos: true,
-      normalize_activations: 'none',
-      apply_b_dec_to_input: true,
-    }),
-  );
-  await writeFile(
-    join(saeDir, 'sae_weights.safetensors'),
-    encodeSafetensors({
-      W_enc: { shape: [16, dSae], data: filled(16 * dSae, (i) => Math.sin(i)) },
-      b_enc: { shape: [dSae], data: new Float32Array(dSae) },
-      W_dec: { shape: [dSae, 16], data: filled(16 * dSae, (i) => Math.cos(i)) },
-      b_dec: { shape: [16], data: new Float32Array(16) },
-    }),
-  );
+  ({ config, weights } = await writeTinyModelFixture(dir));
   db = await createTestDatabase();
   app = await startApp({
     database: db.config,
