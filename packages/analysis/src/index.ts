@@ -1,3 +1,4 @@
+export * from './dashboards/dashboards.js';
 export * from './data/index.js';
 export * from './demo/index.js';
 export * from './graph/autodiff.js';
