@@ -1,0 +1,290 @@
+/**
+ * Faithfulness and completeness of a node set (Marks et al.): every node outside the set is mean-ablated (its
+ * per-position mean over the patch inputs), in one forward pass of GPT-2 with the SAEs spliced in (graphs.ts).
+ * F(C) is the mean metric on the clean inputs; faithfulness = (F(C) - F(empty)) / (F(M) - F(empty)),
+ * completeness = (F(M \ C) - F(empty)) / (F(M) - F(empty)). Any node set can be scored, e.g. a hand-edited one.
+ */
+import { toOnnx } from '../graph/onnx.js';
+import type { HookedGPT2 } from '../model/hooked.js';
+import { CompiledGraph } from '../runtime/session.js';
+import type { Sae, SaeWeights } from '../sae/sae.js';
+import type { CircuitMetric, HookStats, PromptPair, RunControl, SaeSource } from './discover.js';
+import { toSaeSource } from './discover.js';
+import {
+  buildSplicedGPT2,
+  compileSaeNodeGraph,
+  readModelWeights,
+  saeFeeds,
+  splicedModelWeightNames,
+} from './graphs.js';
+import { METRIC_NODE_ID, parseNodeId } from './nodes.js';
+
+export interface EvaluationScores {
+  /** Mean metric with only the node set kept (the rest mean-ablated). */
+  fCircuit: number;
+  /** Mean metric with only the complement kept. */
+  fComplement: number;
+  /** The model's mean metric (everything kept). */
+  fFull: number;
+  /** Everything mean-ablated. */
+  fEmpty: number;
+  faithfulness: number;
+  completeness: number;
+  /** Nodes in the set (the metric node aside). */
+  nodes: number;
+}
+
+export interface EvaluatorOptions {
+  metric?: CircuitMetric;
+  centerResid?: boolean;
+  batch?: number;
+  threads?: number;
+  /** Per-position means over the patch inputs, from discoverCircuit (computed here when absent). */
+  stats?: HookStats[];
+}
+
+type Masks = Map<string, { keep: Float32Array; ekeep: Float32Array }>;
+
+export class CircuitEvaluator {
+  private constructor(
+    private readonly model: HookedGPT2,
+    private readonly saes: { hook: string; weights: SaeWeights; dSae: number }[],
+    private readonly pairs: readonly PromptPair[],
+    private readonly stats: Map<string, HookStats>,
+    private readonly graph: CompiledGraph,
+    private readonly baseFeeds: Record<string, Float32Array>,
+    private readonly B: number,
+    private readonly T: number,
+    private readonly metric: CircuitMetric,
+  ) {}
+
+  static async create(
+    model: HookedGPT2,
+    saeList: readonly (Sae | SaeSource)[],
+    pairs: readonly PromptPair[],
+    options: EvaluatorOptions = {},
+    control: RunControl = {},
+  ): Promise<CircuitEvaluator> {
+    if (pairs.length === 0) throw new Error('no prompt pairs');
+    const sources = saeList.map(toSaeSource);
+    const c = model.config;
+    const D = c.dModel;
+    const T = Math.max(...pairs.map((p) => p.clean.length));
+    const B = Math.min(options.batch ?? 32, pairs.length);
+    const centerResid = options.centerResid ?? false;
+    const saes: { hook: string; weights: SaeWeights; dSae: number }[] = [];
+    for (const s of sources) saes.push({ hook: s.hook, weights: await s.load(), dSae: s.config.dSae });
+    const stats = new Map((options.stats ?? []).map((s) => [s.hook, s]));
+    const missing = sources.filter((s) => !stats.has(s.hook));
+    if (missing.length) {
+      // Per-position means of features and errors over the patch inputs.
+      const lens = pairs.map((p) => p.patch.length);
+      const hooks = missing.map((s) => s.hook);
+      const acts = new Map(hooks.map((h) => [h, new Float32Array(pairs.length * T * D)]));
+      for (let s = 0; s < pairs.length; s += B) {
+        control.signal?.throwIfAborted();
+        const part = pairs.slice(s, s + B);
+        const out = await model.run(
+          part.map((p) => p.patch),
+          { hooks, logits: false, centerResid },
+        );
+        const Tc = Math.max(...part.map((p) => p.patch.length));
+        for (const h of hooks) {
+          const src = out.hooks.get(h)!.data;
+          part.forEach((p, b) => {
+            acts.get(h)!.set(src.subarray(b * Tc * D, (b * Tc + p.patch.length) * D), (s + b) * T * D);
+          });
+        }
+      }
+      const countAt = new Float32Array(T);
+      for (const n of lens) for (let t = 0; t < n; t++) countAt[t]!++;
+      const rows: number[] = [];
+      pairs.forEach((p, i) => {
+        for (let t = 0; t < p.patch.length; t++) rows.push(i * T + t);
+      });
+      const R = Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(8, rows.length))));
+      for (const src of missing) {
+        const graph = await compileSaeNodeGraph(model.ort, src.config, R, options.threads);
+        const S = src.config.dSae;
+        const w = saes.find((x) => x.hook === src.hook)!.weights;
+        const meanFeatures = new Float32Array(T * S);
+        const meanError = new Float32Array(T * D);
+        const a = acts.get(src.hook)!;
+        for (let s = 0; s < rows.length; s += R) {
+          const count = Math.min(R, rows.length - s);
+          const x = new Float32Array(R * D);
+          for (let r = 0; r < R; r++) {
+            const row = rows[s + Math.min(r, count - 1)]!;
+            x.set(a.subarray(row * D, row * D + D), r * D);
+          }
+          const out = await graph.run({ ...saeFeeds(w, ''), xc: x, xp: x, g: new Float32Array(R * D) }, ['fc', 'errc']);
+          for (let r = 0; r < count; r++) {
+            const t = rows[s + r]! % T;
+            for (let j = 0; j < S; j++) meanFeatures[t * S + j]! += out.fc!.data[r * S + j]! / countAt[t]!;
+            for (let k = 0; k < D; k++) meanError[t * D + k]! += out.errc!.data[r * D + k]! / countAt[t]!;
+          }
+        }
+        await graph.release();
+        stats.set(src.hook, { hook: src.hook, dSae: S, meanFeatures, meanError });
+      }
+    }
+    const spliced = sources.map((s) => ({ hook: s.hook, config: s.config }));
+    const { graph, outputs } = buildSplicedGPT2(c, spliced, B, T, centerResid);
+    const compiled = await CompiledGraph.create(model.ort, toOnnx(graph, { outputs, name: 'gpt2-spliced' }), {
+      threads: options.threads,
+    });
+    const baseFeeds: Record<string, Float32Array> = Object.fromEntries(
+      await readModelWeights(model, splicedModelWeightNames(c)),
+    );
+    saes.forEach((s, i) => {
+      Object.assign(baseFeeds, saeFeeds(s.weights, `s${i}.`));
+      const st = stats.get(s.hook)!;
+      baseFeeds[`s${i}.mean`] = st.meanFeatures;
+      baseFeeds[`s${i}.emean`] = st.meanError;
+    });
+    return new CircuitEvaluator(
+      model,
+      saes,
+      pairs,
+      stats,
+      compiled,
+      baseFeeds,
+      B,
+      T,
+      options.metric ?? { kind: 'pair' },
+    );
+  }
+
+  /** Masks with every node kept (fill 1) or ablated (fill 0). */
+  private masks(fill: number): Masks {
+    const m: Masks = new Map();
+    for (const s of this.saes) {
+      m.set(s.hook, {
+        keep: new Float32Array(this.T * s.dSae).fill(fill),
+        ekeep: new Float32Array(this.T).fill(fill),
+      });
+    }
+    return m;
+  }
+
+  private setNodes(masks: Masks, ids: Iterable<string>, value: number): number {
+    let n = 0;
+    for (const id of ids) {
+      if (id === METRIC_NODE_ID) continue;
+      const { hook, feature, position } = parseNodeId(id);
+      const m = masks.get(hook);
+      if (!m) throw new Error(`node "${id}": no SAE at hook ${hook}`);
+      const dSae = m.keep.length / this.T;
+      if (feature !== null && feature >= dSae) throw new Error(`node "${id}": the SAE at ${hook} has ${dSae} features`);
+      const positions = position === null ? Array.from({ length: this.T }, (_, t) => t) : [position];
+      for (const t of positions) {
+        if (t >= this.T) continue; // positions beyond this dataset's prompts ablate nothing
+        if (feature === null) m.ekeep[t] = value;
+        else m.keep[t * dSae + feature] = value;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /** Mean metric over the pairs' clean prompts with these masks. */
+  async meanMetric(masks: Masks, signal?: AbortSignal): Promise<number> {
+    const { B, T, pairs } = this;
+    const D = this.model.config.dModel;
+    const feeds: Record<string, Float32Array | BigInt64Array> = { ...this.baseFeeds };
+    this.saes.forEach((s, i) => {
+      const m = masks.get(s.hook)!;
+      feeds[`s${i}.keep`] = m.keep;
+      feeds[`s${i}.ekeep`] = m.ekeep;
+    });
+    let total = 0;
+    for (let s = 0; s < pairs.length; s += B) {
+      signal?.throwIfAborted();
+      const tokens = new BigInt64Array(B * T);
+      const select = new Float32Array(B * T);
+      const pair = new BigInt64Array(B * 2);
+      const real = Math.min(B, pairs.length - s);
+      for (let b = 0; b < B; b++) {
+        const p = pairs[s + Math.min(b, real - 1)]!;
+        p.clean.forEach((id, t) => {
+          tokens[b * T + t] = BigInt(id);
+        });
+        select[b * T + p.clean.length - 1] = 1;
+        const [a, w] =
+          this.metric.kind === 'tokens' ? [this.metric.answer, this.metric.wrong] : [p.patchAnswer, p.cleanAnswer];
+        pair[2 * b] = BigInt(this.metric.kind === 'direction' ? 0 : a);
+        pair[2 * b + 1] = BigInt(this.metric.kind === 'direction' ? 0 : w);
+      }
+      const out = await this.graph.run({ ...feeds, tokens, select, pair });
+      for (let b = 0; b < real; b++) {
+        if (this.metric.kind === 'direction') {
+          let m = 0;
+          for (let k = 0; k < D; k++) m += out.final!.data[b * D + k]! * this.metric.vector[k]!;
+          total += m;
+        } else total += out.metric!.data[b]!;
+      }
+    }
+    return total / pairs.length;
+  }
+
+  /** Scores a node set (ids as in CircuitNode.id; the metric node is ignored). */
+  async score(ids: Iterable<string>, signal?: AbortSignal): Promise<EvaluationScores> {
+    const list = [...ids];
+    const circuit = this.masks(0);
+    const nodes = this.setNodes(circuit, list, 1);
+    const complement = this.masks(1);
+    this.setNodes(complement, list, 0);
+    const fFull = await this.fFull(signal);
+    const fEmpty = await this.fEmpty(signal);
+    const fCircuit = await this.meanMetric(circuit, signal);
+    const fComplement = await this.meanMetric(complement, signal);
+    const span = fFull - fEmpty;
+    return {
+      fCircuit,
+      fComplement,
+      fFull,
+      fEmpty,
+      faithfulness: (fCircuit - fEmpty) / span,
+      completeness: (fComplement - fEmpty) / span,
+      nodes,
+    };
+  }
+
+  private full: number | null = null;
+  private empty: number | null = null;
+
+  async fFull(signal?: AbortSignal): Promise<number> {
+    this.full ??= await this.meanMetric(this.masks(1), signal);
+    return this.full;
+  }
+
+  async fEmpty(signal?: AbortSignal): Promise<number> {
+    this.empty ??= await this.meanMetric(this.masks(0), signal);
+    return this.empty;
+  }
+
+  async release(): Promise<void> {
+    await this.graph.release();
+  }
+
+  get hookStats(): HookStats[] {
+    return [...this.stats.values()];
+  }
+}
+
+/** Scores any node set (e.g. a hand-edited circuit) on a dataset: faithfulness and completeness. */
+export async function evaluateNodeSet(
+  model: HookedGPT2,
+  saes: readonly (Sae | SaeSource)[],
+  pairs: readonly PromptPair[],
+  nodeIds: Iterable<string>,
+  options: EvaluatorOptions = {},
+  control: RunControl = {},
+): Promise<EvaluationScores> {
+  const ev = await CircuitEvaluator.create(model, saes, pairs, options, control);
+  try {
+    return await ev.score(nodeIds, control.signal);
+  } finally {
+    await ev.release();
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The graphs the circuit code runs besides the engine's hooked GPT-2: the SAE quantities of a hook (features,
+ * error, gradient per feature, the error node's backward seed), one block's attention or MLP as a
+ * vector-Jacobian product (direct-path edges), and GPT-2 with SAEs spliced in at every circuit hook, each
+ * feature and error node kept or mean-ablated by mask (faithfulness and completeness in one forward pass).
+ * Weights are graph inputs, so one compiled graph serves every hook (or layer) of the same shape.
+ */
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { grad } from '../graph/autodiff.js';
+import { Graph, type Tensor } from '../graph/graph.js';
+import { toOnnx } from '../graph/onnx.js';
+import * as op from '../graph/ops.js';
+import type { GPT2Config } from '../model/config.js';
+import type { HookedGPT2 } from '../model/hooked.js';
+import { CompiledGraph, type OrtModule } from '../runtime/session.js';
+import type { SaeConfig } from '../sae/config.js';
+import { type SaeTensors, saeDecode, saeEncode } from '../sae/graph.js';
+import type { SaeWeights } from '../sae/sae.js';
+
+/** Reads float32 weights of a hooked model by Hugging Face name, whatever its weight source. */
+export async function readModelWeights(model: HookedGPT2, names: string[]): Promise<Map<string, Float32Array>> {
+  const w = model.weights;
+  const out = new Map<string, Float32Array>();
+  if (w.kind === 'inputs') {
+    for (const n of names) {
+      const t = w.tensors.get(n);
+      if (!t) throw new Error(`model has no weight "${n}"`);
+      out.set(n, t);
+    }
+    return out;
+  }
+  const entry = (n: string) => {
+    const e = w.entries[n];
+    if (!e) throw new Error(`model has no weight "${n}"`);
+    return e;
+  };
+  if (w.kind === 'buffer') {
+    for (const n of names) {
+      const e = entry(n);
+      out.set(n, new Float32Array(w.bytes.slice(e.offset, e.offset + e.length).buffer));
+    }
+    return out;
+  }
+  const handle = await open(join(w.dir, w.file), 'r');
+  try {
+    for (const n of names) {
+      const e = entry(n);
+      const data = new Float32Array(e.length / 4);
+      await handle.read(new Uint8Array(data.buffer), 0, e.length, e.offset);
+      out.set(n, data);
+    }
+  } finally {
+    await handle.close();
+  }
+  return out;
+}
+
+export const ATTN_WEIGHTS = ['ln_1.weight', 'ln_1.bias', 'attn.c_attn.weight', 'attn.c_attn.bias'] as const;
+export const ATTN_OUT_WEIGHTS = ['attn.c_proj.weight', 'attn.c_proj.bias'] as const;
+export const MLP_WEIGHTS = [
+  'ln_2.weight',
+  'ln_2.bias',
+  'mlp.c_fc.weight',
+  'mlp.c_fc.bias',
+  'mlp.c_proj.weight',
+  'mlp.c_proj.bias',
+] as const;
+
+type W = (name: string) => Tensor;
+
+const center = (x: Tensor, on: boolean) => (on ? op.sub(x, op.reduceMean(x, [-1], true)) : x);
+
+/** GPT-2 attention sublayer (as in model/gpt2-graph.ts): resid [B, T, d] -> attn_out [B, T, d]. */
+export function attentionBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: boolean): Tensor {
+  const g = resid.graph;
+  const [B, T, D] = resid.shape as [number, number, number];
+  const H = c.nHeads;
+  const dh = D / H;
+  const x1 = op.layerNormalization(resid, w('ln_1.weight'), w('ln_1.bias'), c.lnEps)[0];
+  const qkv = op.add(op.matmul(x1, w('attn.c_attn.weight')), w('attn.c_attn.bias'));
+  const [q, k, v] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
+  const heads = (t: Tensor) => op.transpose(op.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
+  const mask = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
+  const scores = op.add(
+    op.mul(
+      op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])),
+      op.scalar(g, 1 / Math.sqrt(dh)),
+    ),
+    g.constant(mask, [T, T]),
+  );
+  const pattern = op.softmax(scores, -1);
+  const z = op.reshape(op.transpose(op.matmul(pattern, heads(v)), [0, 2, 1, 3]), [B, T, D]);
+  return center(op.add(op.matmul(z, w('attn.c_proj.weight')), w('attn.c_proj.bias')), centerResid);
+}
+
+/** GPT-2 MLP sublayer: resid_mid [.., d] -> mlp_out [.., d]. */
+export function mlpBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: boolean): Tensor {
+  const x2 = op.layerNormalization(resid, w('ln_2.weight'), w('ln_2.bias'), c.lnEps)[0];
+  const post = op.gelu(op.add(op.matmul(x2, w('mlp.c_fc.weight')), w('mlp.c_fc.bias')));
+  return center(op.add(op.matmul(post, w('mlp.c_proj.weight')), w('mlp.c_proj.bias')), centerResid);
+}
+
+function layerWeightShapes(c: GPT2Config): Record<string, number[]> {
+  const d = c.dModel;
+  return {
+    'ln_1.weight': [d],
+    'ln_1.bias': [d],
+    'attn.c_attn.weight': [d, 3 * d],
+    'attn.c_attn.bias': [3 * d],
+    'attn.c_proj.weight': [d, d],
+    'attn.c_proj.bias': [d],
+    'ln_2.weight': [d],
+    'ln_2.bias': [d],
+    'mlp.c_fc.weight': [d, 4 * d],
+    'mlp.c_fc.bias': [4 * d],
+    'mlp.c_proj.weight': [4 * d, d],
+    'mlp.c_proj.bias': [d],
+  };
+}
+
+/**
+ * One sublayer's vector-Jacobian product: inputs `x` (the sublayer's input: resid_pre for attention [R, T, d],
+ * resid_mid for the MLP [R, d]), `seed` (same shape) and the layer's weights (`w.<name>`); output `gx` =
+ * d(sum(seed * sublayer(x)))/dx.
+ */
+export async function compileBlockVjp(
+  ort: OrtModule,
+  c: GPT2Config,
+  kind: 'attn' | 'mlp',
+  shape: number[],
+  centerResid: boolean,
+  threads?: number,
+): Promise<CompiledGraph> {
+  const g = new Graph();
+  const shapes = layerWeightShapes(c);
+  const weights = new Map<string, Tensor>();
+  const w: W = (name) => {
+    let t = weights.get(name);
+    if (!t) {
+      t = g.input(`w.${name}`, shapes[name]!);
+      weights.set(name, t);
+    }
+    return t;
+  };
+  const x = g.input('x', shape);
+  const seed = g.input('seed', shape);
+  const y = kind === 'attn' ? attentionBlock(c, x, w, centerResid) : mlpBlock(c, x, w, centerResid);
+  const [gx] = grad(
+    op.reduceSum(
+      op.mul(y, seed),
+      shape.map((_, i) => i),
+    ),
+    [x],
+  );
+  return CompiledGraph.create(ort, toOnnx(g, { outputs: { gx: gx! }, name: `vjp-${kind}` }), { threads });
+}
+
+/** SAE weights as graph inputs named `${prefix}W_enc`, ... */
+export function saeInputs(g: Graph, c: SaeConfig, prefix: string): SaeTensors {
+  const t: SaeTensors = {
+    W_enc: g.input(`${prefix}W_enc`, [c.dIn, c.dSae]),
+    b_enc: g.input(`${prefix}b_enc`, [c.dSae]),
+    W_dec: g.input(`${prefix}W_dec`, [c.dSae, c.dIn]),
+    b_dec: g.input(`${prefix}b_dec`, [c.dIn]),
+  };
+  if (c.architecture === 'jumprelu') t.threshold = g.input(`${prefix}threshold`, [c.dSae]);
+  return t;
+}
+
+export function saeFeeds(w: SaeWeights, prefix: string): Record<string, Float32Array> {
+  const f: Record<string, Float32Array> = {
+    [`${prefix}W_enc`]: w.W_enc,
+    [`${prefix}b_enc`]: w.b_enc,
+    [`${prefix}W_dec`]: w.W_dec,
+    [`${prefix}b_dec`]: w.b_dec,
+  };
+  if (w.threshold) f[`${prefix}threshold`] = w.threshold;
+  return f;
+}
+
+/** Shape key of an SAE: SAEs with equal keys share compiled graphs. */
+export const saeShapeKey = (c: SaeConfig) => `${c.architecture}/${c.dIn}/${c.dSae}/${c.k}/${c.applyBDecToInput}`;
+
+/**
+ * Per-row SAE quantities of a hook, for R rows of clean and patch activations `xc`, `xp` and the metric's
+ * gradient `g` at the hook: features `fc`, `fp`; errors `errc`, `errp` (x - x_hat); `gf` = g W_dec^T (the
+ * gradient per feature); `serr` = g - (gf * 1[fc > 0]) W_enc^T (the error node's seed for edges into it).
+ */
+export async function compileSaeNodeGraph(
+  ort: OrtModule,
+  c: SaeConfig,
+  rows: number,
+  threads?: number,
+): Promise<CompiledGraph> {
+  if (c.normalization !== 'none') {
+    throw new Error(
+      `SAE at ${c.hookName}: feature circuits need SAEs without input normalisation (normalize_activations "${c.normalization}"); fold it into the weights first`,
+    );
+  }
+  const g = new Graph();
+  const w = saeInputs(g, c, '');
+  const xc = g.input('xc', [rows, c.dIn]);
+  const xp = g.input('xp', [rows, c.dIn]);
+  const gx = g.input('g', [rows, c.dIn]);
+  const ec = saeEncode(c, xc, w);
+  const ep = saeEncode(c, xp, w);
+  const errc = op.sub(xc, saeDecode(c, ec.features, w, ec.stats));
+  const errp = op.sub(xp, saeDecode(c, ep.features, w, ep.stats));
+  const gf = op.gemm(gx, w.W_dec, undefined, { transB: true });
+  const active = op.cast(op.greater(ec.features, op.scalar(g, 0)), 'float32');
+  const serr = op.sub(gx, op.gemm(op.mul(gf, active), w.W_enc, undefined, { transB: true }));
+  return CompiledGraph.create(
+    ort,
+    toOnnx(g, { outputs: { fc: ec.features, fp: ep.features, errc, errp, gf, serr }, name: 'sae-nodes' }),
+    { threads },
+  );
+}
+
+export interface SplicedSae {
+  hook: string;
+  config: SaeConfig;
+}
+
+/**
+ * GPT-2 with SAEs spliced in at `saes` (x -> f = enc(x), err = x - dec(f); f' = m + k (f - m) per feature and
+ * position, err' likewise; x' = dec(f') + err'), all SAE and model weights as inputs. Inputs per SAE i:
+ * `s{i}.keep` [T, d_sae], `s{i}.mean` [T, d_sae], `s{i}.ekeep` [T, 1], `s{i}.emean` [T, d]; `tokens` [B, T];
+ * `select` [B, 1, T] (the metric position); `pair` int64 [B, 2] (answer, wrong). Outputs `metric` [B]
+ * (logit[answer] - logit[wrong] at the selected position) and `final` [B, d] (the last residual there).
+ */
+export function buildSplicedGPT2(
+  c: GPT2Config,
+  saes: SplicedSae[],
+  B: number,
+  T: number,
+  centerResid: boolean,
+): { graph: Graph; outputs: Record<string, Tensor> } {
+  const g = new Graph();
+  const D = c.dModel;
+  const weights = new Map<string, Tensor>();
+  const shapes = layerWeightShapes(c);
+  const mw = (name: string, shape: number[]) => {
+    let t = weights.get(name);
+    if (!t) {
+      t = g.input(name, shape);
+      weights.set(name, t);
+    }
+    return t;
+  };
+  const byHook = new Map(saes.map((s, i) => [s.hook, i]));
+  const splice = (hook: string, x: Tensor): Tensor => {
+    const i = byHook.get(hook);
+    if (i === undefined) return x;
+    const sc = saes[i]!.config;
+    const w = saeInputs(g, sc, `s${i}.`);
+    const { features, stats } = saeEncode(sc, x, w);
+    const err = op.sub(x, saeDecode(sc, features, w, stats));
+    const keep = g.input(`s${i}.keep`, [T, sc.dSae]);
+    const mean = g.input(`s${i}.mean`, [T, sc.dSae]);
+    const ekeep = g.input(`s${i}.ekeep`, [T, 1]);
+    const emean = g.input(`s${i}.emean`, [T, D]);
+    const f2 = op.add(mean, op.mul(keep, op.sub(features, mean)));
+    const e2 = op.add(emean, op.mul(ekeep, op.sub(err, emean)));
+    return op.add(saeDecode(sc, f2, w, stats), e2);
+  };
+  const tokens = g.input('tokens', [B, T], 'int64');
+  const wte = mw('wte.weight', [c.vocabSize, D]);
+  const embed = splice('hook_embed', center(op.gather(wte, tokens), centerResid));
+  const pos = center(
+    op.expand(op.reshape(op.slice(mw('wpe.weight', [c.nCtx, D]), [0], [T], [0]), [1, T, D]), [B, T, D]),
+    centerResid,
+  );
+  let resid = op.add(embed, pos);
+  for (let l = 0; l < c.nLayers; l++) {
+    const w: W = (name) => mw(`h.${l}.${name}`, shapes[name]!);
+    resid = splice(`blocks.${l}.hook_resid_pre`, resid);
+    const attn = splice(`blocks.${l}.hook_attn_out`, attentionBlock(c, resid, w, centerResid));
+    resid = op.add(resid, attn);
+    const mlp = splice(`blocks.${l}.hook_mlp_out`, mlpBlock(c, resid, w, centerResid));
+    resid = splice(`blocks.${l}.hook_resid_post`, op.add(resid, mlp));
+  }
+  const final = op.layerNormalization(resid, mw('ln_f.weight', [D]), mw('ln_f.bias', [D]), c.lnEps)[0];
+  const select = g.input('select', [B, 1, T]);
+  const pair = g.input('pair', [B, 2], 'int64');
+  const picked = op.reshape(op.matmul(select, final), [B, D]);
+  const [ua, ub] = op.split(op.gather(wte, pair), 1, [1, 1]) as [Tensor, Tensor];
+  const metric = op.reduceSum(op.mul(picked, op.reshape(op.sub(ua, ub), [B, D])), [1]);
+  const lastResid = op.reshape(op.matmul(select, resid), [B, D]);
+  return { graph: g, outputs: { metric, final: lastResid } };
+}
+
+/** Names of every model weight the spliced graph reads. */
+export function splicedModelWeightNames(c: GPT2Config): string[] {
+  const names = ['wte.weight', 'wpe.weight', 'ln_f.weight', 'ln_f.bias'];
+  for (let l = 0; l < c.nLayers; l++) for (const n of Object.keys(layerWeightShapes(c))) names.push(`h.${l}.${n}`);
+  return names;
+}
