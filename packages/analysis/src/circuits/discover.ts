@@ -11,7 +11,7 @@
  */
 import type { GPT2Config } from '../model/config.js';
 import type { HookedGPT2, Intervention } from '../model/hooked.js';
-import type { CompiledGraph, OrtModule } from '../runtime/session.js';
+import type { CompiledGraph } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
 import type { Sae, SaeWeights } from '../sae/sae.js';
 import {
@@ -61,6 +61,8 @@ export type CircuitMetric =
 export interface SaeSource {
   hook: string;
   config: SaeConfig;
+  /** Where it was read from, if anywhere. */
+  path?: string;
   load(): Promise<SaeWeights>;
 }
 
