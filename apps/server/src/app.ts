@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   engineCacheDir?: string;
   /** Jobs run at once in this process (default 1); 0: this process only enqueues (workers run elsewhere). */
   jobConcurrency?: number;
+  /** Text files that dashboard jobs may read by name. */
+  corporaDir?: string;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -53,9 +55,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const queue = options.redisUrl
       ? new RedisQueue(options.redisUrl, Math.max(1, concurrency))
       : new InProcessQueue(Math.max(1, concurrency));
-    const runner = new JobRunner(database.prisma, events, queue, jobHandlers());
+    const engineCacheDir = options.engineCacheDir ?? join(tmpdir(), 'workbench-engine');
+    const handlers = jobHandlers({
+      prisma: database.prisma,
+      models,
+      stateDir: join(engineCacheDir, 'job-state'),
+      corporaDir: options.corporaDir ?? join(engineCacheDir, 'corpora'),
+    });
+    const runner = new JobRunner(database.prisma, events, queue, handlers);
     closers.push(() => runner.close());
-    const services = createServices(database, events, models, new JobService(database.prisma, runner));
+    const services = createServices(database, events, models, new JobService(database.prisma, runner, models));
     if (concurrency > 0) await runner.startWorking();
     return { services, runner, close };
   } catch (error) {

@@ -12,6 +12,8 @@ const envSchema = z.object({
   DEMO_DIR: z.string().default(new URL('../../../packages/analysis/assets/demo', import.meta.url).pathname),
   /** The `npm run models` cache with registry.json. */
   WORKBENCH_MODELS_DIR: z.string().default('.data/models'),
+  /** Text corpora that dashboard jobs may read by file name (default: DATA_DIR/corpora). */
+  WORKBENCH_CORPORA_DIR: z.string().optional(),
   /** Jobs run at once per process; 0 in an API server that leaves jobs to workers (worker.js). */
   JOB_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   COOKIE_SECURE: z
@@ -20,7 +22,12 @@ const envSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type ServerConfig = z.infer<typeof envSchema> & { dataDir: string; modelsDir: string; engineCacheDir: string };
+export type ServerConfig = z.infer<typeof envSchema> & {
+  dataDir: string;
+  modelsDir: string;
+  engineCacheDir: string;
+  corporaDir: string;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -34,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir,
     modelsDir: resolve(parsed.data.WORKBENCH_MODELS_DIR),
     engineCacheDir: resolve(env.WORKBENCH_ENGINE_CACHE ?? `${dataDir}/engine-cache`),
+    corporaDir: resolve(parsed.data.WORKBENCH_CORPORA_DIR ?? `${dataDir}/corpora`),
   };
 }

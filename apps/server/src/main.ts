@@ -12,6 +12,7 @@ const app = await startApp({
   redisUrl: config.REDIS_URL,
   models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
   engineCacheDir: config.engineCacheDir,
+  corporaDir: config.corporaDir,
   jobConcurrency: config.JOB_CONCURRENCY,
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;

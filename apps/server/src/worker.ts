@@ -14,6 +14,7 @@ const runtime = await createRuntime({
   redisUrl: config.REDIS_URL,
   models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
   engineCacheDir: config.engineCacheDir,
+  corporaDir: config.corporaDir,
   jobConcurrency: Math.max(1, config.JOB_CONCURRENCY),
 });
 console.log(`Worker ready: taking jobs from Redis (concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`);

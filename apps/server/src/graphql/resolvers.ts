@@ -74,6 +74,10 @@ async function* filtered(
 export const resolvers = {
   JSON: GraphQLJSON,
   Query: {
+    featureDashboard: (_: unknown, args: { sae: string; featureIndex: number }, ctx: Context) =>
+      ctx.services.prisma.featureDashboard.findUnique({
+        where: { saeId_featureIndex: { saeId: args.sae, featureIndex: args.featureIndex } },
+      }),
     job: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.get(ctx.viewer, id),
     models: (_: unknown, __: Args, ctx: Context) => ctx.services.models.models(),
     model: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.models.model(id),
@@ -163,6 +167,11 @@ export const resolvers = {
       ctx.services.reviews.request(ctx.viewer, input),
     decideReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.reviews.decide(ctx.viewer, input),
+    computeDashboards: (
+      _: unknown,
+      args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },
+      ctx: Context,
+    ) => ctx.services.jobs.startDashboards(ctx.viewer, args),
     startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>
       ctx.services.jobs.startSelftest(ctx.viewer, args),
     cancelJob: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.cancel(ctx.viewer, id),
@@ -232,6 +241,9 @@ export const resolvers = {
         filtered(ctx, [`user:${requireUser(ctx).id}:inbox`], async () => true),
       resolve: (event: unknown) => event,
     },
+  },
+  FeatureDashboard: {
+    createdAt: (d: { createdAt: Date }) => d.createdAt.toISOString(),
   },
   Job: {
     createdAt: (j: Job) => j.createdAt.toISOString(),

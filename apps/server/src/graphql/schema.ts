@@ -365,7 +365,28 @@ export const typeDefs = /* GraphQL */ `
     finishedAt: String
   }
 
+  "What one SAE feature does over a corpus: strongest contexts, activation quantiles, density, logit effects."
+  type FeatureDashboard {
+    saeId: ID!
+    featureIndex: Int!
+    maxActivation: Float!
+    "Share of corpus tokens on which the feature fires."
+    density: Float!
+    "{ edges: [bins + 1], counts: [bins] } over non-zero activations, log-spaced."
+    histogram: JSON!
+    "[{ tokens: [String], values: [Float], max }], strongest first."
+    topContexts: JSON!
+    "[{ from, to, contexts }] from weak to strong activations."
+    quantiles: JSON!
+    topLogits: JSON!
+    bottomLogits: JSON!
+    corpus: String!
+    createdAt: String!
+  }
+
   type Query {
+    "null until dashboards were computed for this SAE."
+    featureDashboard(sae: ID!, featureIndex: Int!): FeatureDashboard
     job(id: ID!): Job!
     models: [Model!]!
     model(id: ID!): Model!
@@ -501,6 +522,8 @@ export const typeDefs = /* GraphQL */ `
     setCommentResolved(id: ID!, resolved: Boolean!): Comment!
     requestReview(input: RequestReviewInput!): [Review!]!
     decideReview(input: DecideReviewInput!): Review!
+    "Computes dashboards for every feature of an SAE over a corpus (demo, or a .txt in the corpora folder)."
+    computeDashboards(model: ID!, sae: ID!, corpus: String, maxContexts: Int): Job!
     "Runs the job pipeline's health check: counts steps with progress."
     startSelftestJob(steps: Int, stepMs: Int, failAt: Int): Job!
     cancelJob(id: ID!): Job!

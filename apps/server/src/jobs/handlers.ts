@@ -1,7 +1,11 @@
+import { type DashboardJobDeps, dashboardJob } from './dashboards.js';
 import type { JobHandler } from './runner.js';
 import { selftestJob } from './selftest.js';
 
 /** Every kind of job this codebase can run, by kind. Servers and workers register the same set. */
-export function jobHandlers(): Map<string, JobHandler> {
-  return new Map<string, JobHandler>([['selftest', selftestJob]]);
+export function jobHandlers(deps: DashboardJobDeps): Map<string, JobHandler> {
+  return new Map<string, JobHandler>([
+    ['selftest', selftestJob],
+    ['dashboards', dashboardJob(deps)],
+  ]);
 }

@@ -134,6 +134,34 @@ describe('jobs across restarts', () => {
   });
 });
 
+describe('jobs across a graceful restart', () => {
+  it('puts a running job back in the queue on shutdown and resumes it from its checkpoint', async () => {
+    const first = await createRuntime({ database: durable, jobConcurrency: 1 });
+    const job = await first.runner.enqueue('selftest', { steps: 30, stepMs: 40 });
+    const read = (prisma: typeof first.services.prisma) => prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+    await waitFor(
+      () => read(first.services.prisma),
+      (j) => j.percent >= 20,
+    );
+    await first.close();
+
+    const second = await createRuntime({ database: durable, jobConcurrency: 1 });
+    try {
+      const done = await waitFor(
+        () => read(second.services.prisma),
+        (j) => ['SUCCEEDED', 'FAILED'].includes(j.status),
+      );
+      expect(done.status).toBe('SUCCEEDED');
+      const result = done.result as { resumedFrom: number; visited: number[] };
+      expect(result.resumedFrom).toBeGreaterThanOrEqual(6);
+      expect(result.visited[0]).toBe(result.resumedFrom + 1);
+      expect(result.visited.at(-1)).toBe(30);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('in-process queue', () => {
   it('runs no more than its concurrency at once', async () => {
     const queue = new InProcessQueue(2);

@@ -37,6 +37,8 @@ export class JobRunner {
   private readonly heartbeatMs: number;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly running = new Map<string, AbortController>();
+  private readonly finishing = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -105,7 +107,13 @@ export class JobRunner {
     this.events.publish(jobTopic(jobId), { kind: 'job', id: jobId });
   }
 
-  async execute(jobId: string): Promise<void> {
+  execute(jobId: string): Promise<void> {
+    const run = this.run(jobId);
+    this.finishing.add(run);
+    return run.finally(() => this.finishing.delete(run));
+  }
+
+  private async run(jobId: string): Promise<void> {
     const now = new Date();
     const claimed = await this.prisma.job.updateMany({
       where: { id: jobId, status: 'QUEUED' },
@@ -158,6 +166,14 @@ export class JobRunner {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (this.closing) {
+        // Stopped by a shutdown, not by its own fault: queue it again to resume from its checkpoint.
+        await this.prisma.job.updateMany({
+          where: { id: jobId, status: 'RUNNING' },
+          data: { status: 'QUEUED', stage: 'queued again after a restart' },
+        });
+        return;
+      }
       if (!abort.signal.aborted) console.error(`job ${jobId} (${job.kind}) failed: ${message}`);
       await this.prisma.job.updateMany({
         where: { id: jobId, status: 'RUNNING' },
@@ -172,7 +188,10 @@ export class JobRunner {
 
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.closing = true;
     for (const abort of this.running.values()) abort.abort();
     await this.queue.close();
+    // Let aborted runs record their end before the database closes under them.
+    await Promise.race([Promise.allSettled([...this.finishing]), new Promise((resolve) => setTimeout(resolve, 5000))]);
   }
 }

@@ -1,6 +1,8 @@
 import type { Job, PrismaClient } from '../generated/prisma/client.js';
-import { AppError } from '../services/errors.js';
+import type { ModelService } from '../models/service.js';
+import { AppError, parseInput } from '../services/errors.js';
 import { roleOf, type Viewer } from '../services/viewer.js';
+import { dashboardInput } from './dashboards.js';
 import type { JobRunner } from './runner.js';
 
 /** Who may see and cancel jobs: their creator and members of their team. */
@@ -8,6 +10,7 @@ export class JobService {
   constructor(
     private readonly prisma: PrismaClient,
     readonly runner: JobRunner,
+    private readonly models: ModelService,
   ) {}
 
   async get(viewer: Viewer, id: string): Promise<Job> {
@@ -26,6 +29,22 @@ export class JobService {
     const job = await this.get(viewer, id);
     await this.runner.cancel(job.id);
     return this.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+  }
+
+  /** Any signed-in user may ask for an SAE's dashboards (they are shared by everyone who views the feature). */
+  async startDashboards(
+    viewer: Viewer,
+    args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },
+  ): Promise<Job> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const input = parseInput(dashboardInput, {
+      modelId: args.model,
+      saeId: args.sae,
+      corpus: args.corpus ?? undefined,
+      maxContexts: args.maxContexts ?? undefined,
+    });
+    this.models.sae(input.saeId); // NOT_FOUND now rather than a failed job later
+    return this.runner.enqueue('dashboards', input, { createdById: viewer.user.id });
   }
 
   async startSelftest(viewer: Viewer, input: { steps?: number; stepMs?: number; failAt?: number }): Promise<Job> {

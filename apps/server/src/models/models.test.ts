@@ -164,4 +164,48 @@ describe('models and activations over GraphQL', () => {
     expect(reference.some((v) => v > 0)).toBe(true);
     await session.release();
   });
+
+  it('computes feature dashboards as a job and serves them per feature', async () => {
+    const anonymous = await client.request(
+      'mutation { computeDashboards(model: "demo", sae: "demo/blocks.1.hook_resid_post") { id } }',
+    );
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const user = await TestClient.signUp(app.url, 'dash@lab.org');
+    const sneaky = await user.request(
+      'mutation { computeDashboards(model: "demo", sae: "demo/blocks.1.hook_resid_post", corpus: "../../etc/passwd") { id } }',
+    );
+    expect(sneaky.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+
+    const { computeDashboards } = await user.ok<{ computeDashboards: { id: string } }>(
+      'mutation { computeDashboards(model: "demo", sae: "demo/blocks.1.hook_resid_post", maxContexts: 24) { id } }',
+    );
+    let job: { status: string; error: string | null; result: { features: number; contexts: number } } | undefined;
+    for (let i = 0; i < 300 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (
+        await user.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', {
+          id: computeDashboards.id,
+        })
+      ).job;
+    }
+    expect(job).toMatchObject({ status: 'SUCCEEDED', result: { features: 8, contexts: 24 } });
+    const { featureDashboard } = await client.ok<{
+      featureDashboard: {
+        maxActivation: number;
+        density: number;
+        topContexts: { tokens: string[]; values: number[]; max: number }[];
+      };
+    }>(
+      '{ featureDashboard(sae: "demo/blocks.1.hook_resid_post", featureIndex: 0) { maxActivation density topContexts corpus } }',
+    );
+    expect(featureDashboard.density).toBeGreaterThanOrEqual(0);
+    if (featureDashboard.density > 0) {
+      expect(featureDashboard.topContexts[0]!.max).toBe(featureDashboard.maxActivation);
+      expect(featureDashboard.topContexts[0]!.tokens[0]).toBe('<|endoftext|>');
+    }
+    const none = await client.ok<{ featureDashboard: null }>(
+      '{ featureDashboard(sae: "demo/blocks.1.hook_resid_post", featureIndex: 999) { density } }',
+    );
+    expect(none.featureDashboard).toBeNull();
+  });
 });

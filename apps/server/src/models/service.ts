@@ -79,7 +79,8 @@ export class ModelService {
     return sae;
   }
 
-  private load(id: string): Promise<Loaded> {
+  /** The model and its tokenizer, loading on first use. */
+  load(id: string): Promise<Loaded> {
     const entry = this.model(id);
     let loading = this.loaded.get(id);
     if (loading) {

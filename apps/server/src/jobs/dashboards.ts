@@ -1,0 +1,132 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  computeDashboards,
+  corpusContexts,
+  type DashboardState,
+  generateCorpus,
+  loadSae,
+  readSafetensorsLazy,
+} from '@workbench/analysis';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { ModelService } from '../models/service.js';
+import { AppError } from '../services/errors.js';
+import type { JobHandler } from './runner.js';
+
+export const dashboardInput = z.object({
+  modelId: z.string().min(1),
+  saeId: z.string().min(1),
+  /** "demo": the bundled demo corpus; otherwise the name of a .txt file in the corpora folder. */
+  corpus: z
+    .string()
+    .regex(/^(demo|[\w.-]+\.txt)$/, 'must be "demo" or the name of a .txt file in the corpora folder')
+    .default('demo'),
+  /** At most this many contexts (default: all). */
+  maxContexts: z.number().int().min(1).max(1_000_000).optional(),
+});
+export type DashboardInput = z.infer<typeof dashboardInput>;
+
+export interface DashboardJobDeps {
+  prisma: PrismaClient;
+  models: ModelService;
+  /** Where running jobs keep their resumable state. */
+  stateDir: string;
+  /** Text corpora users may name (only files inside it: a job never reads arbitrary server paths). */
+  corporaDir: string;
+}
+
+const CHECKPOINT_EVERY_MS = 15_000;
+
+async function readCorpus(name: string, corporaDir: string): Promise<string> {
+  if (name === 'demo') return generateCorpus({ seed: 0, documents: 2000 });
+  const path = resolve(corporaDir, name);
+  const rel = relative(corporaDir, path);
+  if (rel.startsWith('..') || isAbsolute(rel) || !name.endsWith('.txt')) {
+    throw new AppError('BAD_USER_INPUT', `corpus: "${name}" must be "demo" or a .txt file in the corpora folder`, {
+      field: 'corpus',
+    });
+  }
+  return readFile(path, 'utf8').catch(() => {
+    throw new AppError('BAD_USER_INPUT', `corpus: no file "${name}" in the corpora folder`, { field: 'corpus' });
+  });
+}
+
+/**
+ * Computes an SAE's dashboards over a corpus and replaces the SAE's stored dashboards in one transaction. Its state
+ * goes to a file every few seconds, so an interrupted run resumes from there.
+ */
+export function dashboardJob(deps: DashboardJobDeps): JobHandler {
+  return async (raw, context) => {
+    const input = dashboardInput.parse(raw);
+    const sae = deps.models.sae(input.saeId);
+    const entry = deps.models.model(input.modelId);
+    if (sae.modelId !== entry.id) throw new Error(`SAE ${sae.id} belongs to ${sae.modelId}, not ${entry.id}`);
+    await context.progress('loading the model and SAE', 1);
+    const { model, tokenizer } = await deps.models.load(entry.id);
+    const weights = await loadSae(sae.path);
+    const { tensors } = await readSafetensorsLazy(join(entry.path, 'model.safetensors'), (name) =>
+      name.endsWith('wte.weight') ? 'wte' : null,
+    );
+    const unembedding = tensors.get('wte')?.data;
+    if (!unembedding) throw new Error(`${entry.path}/model.safetensors has no wte.weight`);
+    await context.progress('tokenizing the corpus', 3);
+    const contextTokens = Math.min(32, entry.config.nPositions);
+    const bos = sae.conventions.prependBos ? model.config.bosTokenId : null;
+    let contexts = corpusContexts(tokenizer, await readCorpus(input.corpus, deps.corporaDir), contextTokens, bos);
+    if (input.maxContexts) contexts = contexts.slice(0, input.maxContexts);
+    if (!contexts.length) throw new Error(`corpus "${input.corpus}" has fewer than ${contextTokens} tokens`);
+
+    await mkdir(deps.stateDir, { recursive: true });
+    const stateFile = join(deps.stateDir, `dashboards-${context.job.id}.json`);
+    const resumeFrom = (context.checkpoint as { stateFile?: string } | null)?.stateFile;
+    const state = resumeFrom
+      ? ((await readFile(resumeFrom, 'utf8').then(JSON.parse, () => undefined)) as DashboardState | undefined)
+      : undefined;
+    let lastSave = Date.now();
+    const dashboards = await computeDashboards({
+      model,
+      tokenizer,
+      sae: weights,
+      contexts,
+      unembedding,
+      centerResidual: sae.conventions.centerResidual,
+      options: { contextTokens },
+      state,
+      signal: context.signal,
+      onProgress: (stage, percent) => context.progress(stage, 3 + percent * 0.9),
+      onCheckpoint: async (s) => {
+        if (Date.now() - lastSave < CHECKPOINT_EVERY_MS) return;
+        lastSave = Date.now();
+        await writeFile(`${stateFile}.tmp`, JSON.stringify(s));
+        await rename(`${stateFile}.tmp`, stateFile);
+        await context.saveCheckpoint({ stateFile });
+      },
+    });
+
+    await context.progress('saving dashboards', 96);
+    const rows = dashboards.map((d) => ({
+      saeId: sae.id,
+      featureIndex: d.index,
+      maxActivation: d.maxActivation,
+      density: d.density,
+      histogram: d.histogram,
+      topContexts: d.topContexts as never,
+      quantiles: d.quantiles as never,
+      topLogits: d.topLogits,
+      bottomLogits: d.bottomLogits,
+      corpus: input.corpus,
+      jobId: context.job.id,
+    }));
+    await deps.prisma.$transaction(
+      async (tx) => {
+        await tx.featureDashboard.deleteMany({ where: { saeId: sae.id } });
+        for (let i = 0; i < rows.length; i += 500)
+          await tx.featureDashboard.createMany({ data: rows.slice(i, i + 500) });
+      },
+      { timeout: 300_000 },
+    );
+    await rm(stateFile, { force: true });
+    return { saeId: sae.id, features: rows.length, contexts: contexts.length, corpus: input.corpus };
+  };
+}
