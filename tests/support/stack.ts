@@ -59,7 +59,7 @@ export async function stopProcesses(children: ChildProcess[]): Promise<void> {
  * The real app as users run it: the built API server and web app as separate processes on free ports, on a fresh
  * database (a throwaway Postgres database when DATABASE_URL is set, else PGlite in a temporary folder).
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wb-e2e-'));
   const database: TestDatabase = await createTestDatabase();
   const databaseUrl = database.config.kind === 'postgres' ? database.config.url : undefined;
@@ -67,7 +67,13 @@ export async function startStack(): Promise<Stack> {
   delete baseEnv.DATABASE_URL;
   const api = await startProcess(
     'apps/server/dist/main.js',
-    { ...baseEnv, API_PORT: '0', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    {
+      ...baseEnv,
+      API_PORT: '0',
+      DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...options.apiEnv,
+    },
     'API ready at',
   );
   const web = await startProcess(
