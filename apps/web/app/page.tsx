@@ -1,10 +1,12 @@
 'use client';
 
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
+import { TopBar } from '../components/TopBar';
 import { errorMessage } from '../lib/errors';
-import { CREATE_TEAM, ME, MY_TEAM_ADDED, MY_TEAMS, SIGN_OUT } from '../lib/operations';
+import { CREATE_TEAM, ME, MY_TEAM_ADDED, MY_TEAMS } from '../lib/operations';
 
 interface Team {
   id: string;
@@ -22,7 +24,6 @@ export default function HomePage() {
   // Teams created elsewhere (another tab, a colleague's invitation) appear without a reload.
   useSubscription(MY_TEAM_ADDED, { skip: !signedIn, onData: () => void teams.refetch() });
   const [createTeam, createState] = useMutation(CREATE_TEAM);
-  const [signOut] = useMutation(SIGN_OUT);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -46,22 +47,7 @@ export default function HomePage() {
 
   return (
     <>
-      <header className="topbar">
-        <span className="brand">Circuit Workbench</span>
-        <span className="row">
-          <span data-testid="whoami">{me.data.me.displayName}</span>
-          <button
-            type="button"
-            className="secondary"
-            onClick={async () => {
-              await signOut();
-              window.location.assign('/signin');
-            }}
-          >
-            Sign out
-          </button>
-        </span>
-      </header>
+      <TopBar />
       <main className="stack">
         <section className="card stack">
           <h2 style={{ margin: 0 }}>Your teams</h2>
@@ -77,7 +63,9 @@ export default function HomePage() {
               <tbody data-testid="team-list">
                 {teams.data.myTeams.map((team) => (
                   <tr key={team.id}>
-                    <td>{team.name}</td>
+                    <td>
+                      <Link href={`/teams/${team.id}`}>{team.name}</Link>
+                    </td>
                     <td>
                       <span className="badge">{team.myRole.toLowerCase()}</span>
                     </td>

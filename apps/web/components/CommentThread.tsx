@@ -1,0 +1,158 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useState } from 'react';
+import { errorMessage } from '../lib/errors';
+import { ADD_COMMENT, COMMENTS, SET_COMMENT_RESOLVED } from '../lib/operations';
+import { formatDate } from './Badges';
+
+export interface CommentTarget {
+  type: 'FEATURE' | 'LABEL' | 'CIRCUIT' | 'NODE' | 'EDGE';
+  modelId?: string;
+  saeId?: string;
+  featureIndex?: number;
+  teamId?: string;
+  labelId?: string;
+  circuitId?: string;
+  nodeId?: string;
+  edgeId?: string;
+}
+
+interface Comment {
+  id: string;
+  parentId: string | null;
+  body: string;
+  resolved: boolean;
+  createdAt: string;
+  author: { id: string; displayName: string } | null;
+  resolvedBy: { id: string; displayName: string } | null;
+}
+
+/** Threaded comments on one target: top-level comments with replies, resolve and reopen, @email mentions. */
+export function CommentThread({
+  target,
+  canComment,
+  title = 'Comments',
+}: {
+  target: CommentTarget;
+  canComment: boolean;
+  title?: string;
+}) {
+  const comments = useQuery<{ comments: { edges: { node: Comment }[] } }>(COMMENTS, {
+    variables: { target },
+    fetchPolicy: 'cache-and-network',
+  });
+  const [addComment, adding] = useMutation(ADD_COMMENT);
+  const [setResolved] = useMutation(SET_COMMENT_RESOLVED);
+  const [replyTo, setReplyTo] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const all = comments.data?.comments.edges.map((e) => e.node) ?? [];
+  const roots = all.filter((c) => !c.parentId);
+  const replies = (id: string) => all.filter((c) => c.parentId === id);
+
+  async function submit(event: FormEvent<HTMLFormElement>, parentId?: string) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const body = String(new FormData(form).get('body') ?? '').trim();
+    if (!body) return;
+    setError(null);
+    try {
+      await addComment({ variables: { input: { target, body, ...(parentId ? { parentId } : {}) } } });
+      form.reset();
+      setReplyTo(null);
+      await comments.refetch();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+
+  async function toggle(comment: Comment) {
+    setError(null);
+    try {
+      await setResolved({ variables: { id: comment.id, resolved: !comment.resolved } });
+      await comments.refetch();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+
+  return (
+    <section className="stack comments" aria-label={title} data-testid="comment-thread">
+      <h3 className="section-title">{title}</h3>
+      {comments.error && <p className="error">{errorMessage(comments.error)}</p>}
+      {!roots.length && !comments.loading && <p className="muted small">No comments yet.</p>}
+      <ul className="thread">
+        {roots.map((root) => (
+          <li key={root.id} className={root.resolved ? 'comment resolved' : 'comment'}>
+            <CommentBody comment={root} />
+            <div className="row small">
+              {canComment && (
+                <button type="button" className="link" onClick={() => setReplyTo(replyTo === root.id ? null : root.id)}>
+                  Reply
+                </button>
+              )}
+              {canComment && (
+                <button type="button" className="link" onClick={() => toggle(root)}>
+                  {root.resolved ? 'Reopen' : 'Resolve'}
+                </button>
+              )}
+              {root.resolved && <span className="muted">Resolved by {root.resolvedBy?.displayName ?? 'someone'}</span>}
+            </div>
+            <ul className="thread replies">
+              {replies(root.id).map((reply) => (
+                <li key={reply.id} className="comment">
+                  <CommentBody comment={reply} />
+                </li>
+              ))}
+            </ul>
+            {replyTo === root.id && (
+              <form className="stack" onSubmit={(event) => submit(event, root.id)}>
+                <textarea name="body" aria-label="Reply" placeholder="Reply…" rows={2} required />
+                <div className="row">
+                  <button type="submit" className="small" disabled={adding.loading}>
+                    Reply
+                  </button>
+                  <button type="button" className="secondary small" onClick={() => setReplyTo(null)}>
+                    Cancel
+                  </button>
+                </div>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canComment ? (
+        <form className="stack" onSubmit={(event) => submit(event)}>
+          <textarea
+            name="body"
+            aria-label={`New comment (${title})`}
+            placeholder="Comment… (@email mentions notify teammates)"
+            rows={2}
+            required
+          />
+          <button type="submit" className="small" disabled={adding.loading}>
+            Comment
+          </button>
+        </form>
+      ) : (
+        <p className="muted small">You can read but not add comments here.</p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function CommentBody({ comment }: { comment: Comment }) {
+  return (
+    <div>
+      <div className="small muted">
+        <strong className="ink">{comment.author?.displayName ?? 'Someone'}</strong> · {formatDate(comment.createdAt)}
+      </div>
+      <p className="comment-body">{comment.body}</p>
+    </div>
+  );
+}

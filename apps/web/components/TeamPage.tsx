@@ -1,0 +1,427 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
+import { errorMessage } from '../lib/errors';
+import { featurePath, parseCircuitJson } from '../lib/graph';
+import { ADD_MEMBER, CREATE_CIRCUIT, TEAM } from '../lib/operations';
+import { formatDate, StatusBadge } from './Badges';
+import { TopBar } from './TopBar';
+
+interface CircuitRow {
+  id: string;
+  slug: string;
+  title: string;
+  status: string;
+  visibility: string;
+  latestVersion: number;
+  updatedAt: string;
+  createdAt: string;
+  createdBy: { displayName: string } | null;
+  reviewAgreement: { approved: number; changesRequested: number; pending: number; agreement: number };
+}
+
+interface ActivityRow {
+  id: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+  actor: { displayName: string } | null;
+}
+
+interface TeamData {
+  id: string;
+  name: string;
+  myRole: string;
+  createdAt: string;
+  members: { role: string; user: { id: string; email: string; displayName: string } }[];
+  circuits: { edges: { node: CircuitRow }[] };
+  activity: ActivityRow[];
+}
+
+interface LabelRow {
+  id: string;
+  name: string;
+  status: string;
+  score: number;
+  modelId: string;
+  saeId: string;
+  featureIndex: number;
+  updatedAt: string;
+}
+
+const ROLES = ['VIEWER', 'MEMBER', 'ADMIN', 'OWNER'];
+
+function describe(event: ActivityRow): string {
+  const data = event.data ?? {};
+  const verb = event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ');
+  const what = data.title ?? data.name ?? (data.version ? `v${data.version}` : '');
+  return `${verb} ${event.subjectType}${what ? ` “${String(what)}”` : ''}`;
+}
+
+/** A team: members and roles, circuits and labels with search, filters and sorting, and what happened lately. */
+export function TeamPage({ id }: { id: string }) {
+  const router = useRouter();
+  const client = useApolloClient();
+  const team = useQuery<{ team: TeamData }>(TEAM, { variables: { id }, pollInterval: 15_000 });
+  const [addMember, adding] = useMutation(ADD_MEMBER);
+  const [createCircuit, creating] = useMutation<{ createCircuit: { slug: string } }>(CREATE_CIRCUIT);
+  const [memberError, setMemberError] = useState<string | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const [circuitSearch, setCircuitSearch] = useState('');
+  const [circuitStatus, setCircuitStatus] = useState('ALL');
+  const [circuitSort, setCircuitSort] = useState('updated');
+  const [labelSearch, setLabelSearch] = useState('');
+  const [labelStatus, setLabelStatus] = useState('ALL');
+  const [labelSort, setLabelSort] = useState('newest');
+  const [labels, setLabels] = useState<LabelRow[]>([]);
+
+  const data = team.data?.team;
+  const labelIds = useMemo(
+    () =>
+      [...new Set((data?.activity ?? []).filter((a) => a.subjectType === 'label').map((a) => a.subjectId))].slice(
+        0,
+        50,
+      ),
+    [data?.activity],
+  );
+  // Labels have no team listing in the API: the team's label ids come from its activity, details in one query.
+  useEffect(() => {
+    if (!labelIds.length) return;
+    let cancelled = false;
+    const query = gql(
+      `query TeamLabels(${labelIds.map((_, i) => `$l${i}: ID!`).join(', ')}) { ${labelIds
+        .map((_, i) => `l${i}: label(id: $l${i}) { id name status score modelId saeId featureIndex updatedAt }`)
+        .join('\n')} }`,
+    );
+    client
+      .query<Record<string, LabelRow>>({
+        query,
+        variables: Object.fromEntries(labelIds.map((labelId, i) => [`l${i}`, labelId])),
+        fetchPolicy: 'network-only',
+        errorPolicy: 'all',
+      })
+      .then((result) => {
+        if (!cancelled) setLabels(Object.values(result.data ?? {}).filter(Boolean) as LabelRow[]);
+      })
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [labelIds, client]);
+
+  if (!data) {
+    return (
+      <>
+        <TopBar />
+        <main className={team.error ? 'card error' : 'muted'} role={team.error ? 'alert' : undefined}>
+          {team.error ? errorMessage(team.error) : 'Loading team…'}
+        </main>
+      </>
+    );
+  }
+  const manage = data.myRole === 'OWNER' || data.myRole === 'ADMIN';
+  const canCreate = data.myRole !== 'VIEWER';
+
+  const circuits = data.circuits.edges
+    .map((e) => e.node)
+    .filter((c) => circuitStatus === 'ALL' || c.status === circuitStatus)
+    .filter((c) => c.title.toLowerCase().includes(circuitSearch.toLowerCase()))
+    .sort((a, b) =>
+      circuitSort === 'title'
+        ? a.title.localeCompare(b.title)
+        : circuitSort === 'status'
+          ? a.status.localeCompare(b.status)
+          : b.updatedAt.localeCompare(a.updatedAt),
+    );
+  const shownLabels = labels
+    .filter((l) => labelStatus === 'ALL' || l.status === labelStatus)
+    .filter((l) => `${l.name} ${l.saeId} ${l.featureIndex}`.toLowerCase().includes(labelSearch.toLowerCase()))
+    .sort((a, b) =>
+      labelSort === 'name'
+        ? a.name.localeCompare(b.name)
+        : labelSort === 'score'
+          ? b.score - a.score
+          : b.updatedAt.localeCompare(a.updatedAt),
+    );
+
+  async function onAddMember(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const values = new FormData(form);
+    setMemberError(null);
+    try {
+      await addMember({
+        variables: { input: { teamId: id, email: String(values.get('email')), role: String(values.get('role')) } },
+      });
+      form.reset();
+      await team.refetch();
+    } catch (caught) {
+      setMemberError(errorMessage(caught));
+    }
+  }
+
+  async function onImport(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const values = new FormData(event.currentTarget);
+    const file = values.get('file');
+    setImportError(null);
+    if (!(file instanceof File) || !file.size) {
+      setImportError('Choose a graph JSON file');
+      return;
+    }
+    try {
+      const content = parseCircuitJson(JSON.parse(await file.text()));
+      const title = String(values.get('title') ?? '').trim() || content.title || file.name.replace(/\.json$/, '');
+      const result = await createCircuit({
+        variables: {
+          input: {
+            teamId: id,
+            title,
+            graph: content.graph,
+            layout: content.layout,
+            groups: content.groups,
+            annotations: content.annotations,
+            message: `Imported from ${file.name}`,
+          },
+        },
+      });
+      router.push(`/c/${result.data!.createCircuit.slug}`);
+    } catch (caught) {
+      setImportError(errorMessage(caught));
+    }
+  }
+
+  return (
+    <>
+      <TopBar />
+      <main className="wide stack">
+        <div className="row spread">
+          <h1 className="page-title" data-testid="team-name">
+            {data.name}
+          </h1>
+          <span className="badge">you: {data.myRole.toLowerCase()}</span>
+        </div>
+        <p className="muted small">
+          Invitations by link are not available yet: add people who already have an account by their email.
+        </p>
+        <div className="grid-2">
+          <section className="card stack" aria-label="Members">
+            <h2 className="section-title">Members ({data.members.length})</h2>
+            <table className="small">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Email</th>
+                  <th>Role</th>
+                </tr>
+              </thead>
+              <tbody data-testid="member-list">
+                {data.members.map((m) => (
+                  <tr key={m.user.id}>
+                    <td>{m.user.displayName}</td>
+                    <td>{m.user.email}</td>
+                    <td>
+                      <span className="badge">{m.role.toLowerCase()}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {manage && (
+              <form className="row wrap" onSubmit={onAddMember} aria-label="Add a member">
+                <input name="email" type="email" aria-label="Member email" placeholder="colleague@lab.org" required />
+                <select name="role" aria-label="Member role" defaultValue="MEMBER">
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {role.toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" disabled={adding.loading}>
+                  Add member
+                </button>
+              </form>
+            )}
+            {memberError && (
+              <p className="error" role="alert">
+                {memberError}
+              </p>
+            )}
+          </section>
+          <section className="card stack" aria-label="Activity">
+            <h2 className="section-title">Activity</h2>
+            <ul className="plain feed small" data-testid="activity-feed">
+              {data.activity.slice(0, 25).map((event) => (
+                <li key={event.id}>
+                  <strong>{event.actor?.displayName ?? 'Someone'}</strong> {describe(event)}{' '}
+                  <span className="muted">· {formatDate(event.createdAt)}</span>
+                </li>
+              ))}
+              {!data.activity.length && <li className="muted">Nothing yet.</li>}
+            </ul>
+          </section>
+        </div>
+
+        <section className="card stack" aria-label="Circuits">
+          <h2 className="section-title">Circuits</h2>
+          <div className="filters">
+            <label>
+              Search
+              <input
+                value={circuitSearch}
+                onChange={(e: ChangeEvent<HTMLInputElement>) => setCircuitSearch(e.target.value)}
+                aria-label="Search circuits"
+              />
+            </label>
+            <label>
+              Status
+              <select
+                value={circuitStatus}
+                onChange={(e) => setCircuitStatus(e.target.value)}
+                aria-label="Circuit status"
+              >
+                {['ALL', 'DRAFT', 'IN_REVIEW', 'APPROVED', 'CHANGES_REQUESTED'].map((s) => (
+                  <option key={s} value={s}>
+                    {s.toLowerCase().replaceAll('_', ' ')}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Sort
+              <select value={circuitSort} onChange={(e) => setCircuitSort(e.target.value)} aria-label="Sort circuits">
+                <option value="updated">recently updated</option>
+                <option value="title">title</option>
+                <option value="status">status</option>
+              </select>
+            </label>
+          </div>
+          <table className="small">
+            <thead>
+              <tr>
+                <th>Circuit</th>
+                <th>Status</th>
+                <th>Reviews</th>
+                <th>Versions</th>
+                <th>Visibility</th>
+                <th>Updated</th>
+              </tr>
+            </thead>
+            <tbody data-testid="circuit-list">
+              {circuits.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link href={`/c/${c.slug}`}>{c.title}</Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
+                  <td>
+                    {c.reviewAgreement.approved}✓ {c.reviewAgreement.changesRequested}✗ {c.reviewAgreement.pending}…
+                  </td>
+                  <td>{c.latestVersion}</td>
+                  <td>{c.visibility.toLowerCase()}</td>
+                  <td className="muted">{formatDate(c.updatedAt)}</td>
+                </tr>
+              ))}
+              {!circuits.length && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    No circuits{circuitSearch || circuitStatus !== 'ALL' ? ' match' : ' yet'}.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+          {canCreate && (
+            <form className="row wrap align-end" onSubmit={onImport} aria-label="Import a circuit">
+              <label>
+                Title
+                <input name="title" aria-label="Imported circuit title" placeholder="(from the file)" />
+              </label>
+              <label>
+                Graph JSON (this app’s export, or Neuronpedia / circuit-tracer)
+                <input name="file" type="file" accept="application/json,.json" aria-label="Circuit JSON file" />
+              </label>
+              <button type="submit" disabled={creating.loading}>
+                Import as new circuit
+              </button>
+            </form>
+          )}
+          {importError && (
+            <p className="error" role="alert">
+              {importError}
+            </p>
+          )}
+        </section>
+
+        <section className="card stack" aria-label="Labels">
+          <h2 className="section-title">Feature labels</h2>
+          <div className="filters">
+            <label>
+              Search
+              <input value={labelSearch} onChange={(e) => setLabelSearch(e.target.value)} aria-label="Search labels" />
+            </label>
+            <label>
+              Status
+              <select value={labelStatus} onChange={(e) => setLabelStatus(e.target.value)} aria-label="Label status">
+                {['ALL', 'PROPOSED', 'ACCEPTED', 'DISPUTED'].map((s) => (
+                  <option key={s} value={s}>
+                    {s.toLowerCase()}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Sort
+              <select value={labelSort} onChange={(e) => setLabelSort(e.target.value)} aria-label="Sort labels">
+                <option value="newest">recently changed</option>
+                <option value="score">score</option>
+                <option value="name">name</option>
+              </select>
+            </label>
+          </div>
+          <table className="small">
+            <thead>
+              <tr>
+                <th>Label</th>
+                <th>Feature</th>
+                <th>Status</th>
+                <th>Score</th>
+              </tr>
+            </thead>
+            <tbody data-testid="label-table">
+              {shownLabels.map((l) => (
+                <tr key={l.id}>
+                  <td>{l.name}</td>
+                  <td>
+                    <Link href={featurePath(l)}>
+                      {l.modelId} · {l.saeId} #{l.featureIndex}
+                    </Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={l.status} />
+                  </td>
+                  <td>{l.score}</td>
+                </tr>
+              ))}
+              {!shownLabels.length && (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    No labels{labelSearch || labelStatus !== 'ALL' ? ' match' : ' yet'}.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { ME, SIGN_OUT } from '../lib/operations';
+
+export interface Me {
+  id: string;
+  displayName: string;
+  email: string;
+}
+
+export function useMe() {
+  const me = useQuery<{ me: Me | null }>(ME);
+  return { me: me.data?.me ?? null, loading: me.loading && !me.data, error: me.error };
+}
+
+/** The app's header: brand, navigation, who is signed in. `children` go in the middle (page titles, actions). */
+export function TopBar({ children }: { children?: ReactNode }) {
+  const { me, loading } = useMe();
+  const [signOut] = useMutation(SIGN_OUT);
+  return (
+    <header className="topbar">
+      <nav className="row" aria-label="Main">
+        <Link href="/" className="brand">
+          Circuit Workbench
+        </Link>
+        {me && (
+          <>
+            <Link href="/">Teams</Link>
+            <Link href="/reviews">Reviews</Link>
+          </>
+        )}
+      </nav>
+      <div className="row topbar-middle">{children}</div>
+      <span className="row">
+        {me ? (
+          <>
+            <span data-testid="whoami">{me.displayName}</span>
+            <button
+              type="button"
+              className="secondary"
+              onClick={async () => {
+                await signOut();
+                window.location.assign('/signin');
+              }}
+            >
+              Sign out
+            </button>
+          </>
+        ) : loading ? null : (
+          <Link href="/signin">Sign in</Link>
+        )}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,934 @@
+'use client';
+
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  MiniMap,
+  type Node,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Viewport,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { commands, contentFromDoc, docFromContent, EditorStore, useEditor } from '../../lib/editor-store';
+import { errorExtensions, errorMessage } from '../../lib/errors';
+import {
+  type GraphEdge,
+  type GraphNode,
+  layerOf,
+  normalizeContent,
+  parseCircuitJson,
+  positionOf,
+} from '../../lib/graph';
+import type { LayoutInput } from '../../lib/layout';
+import { useNodeLabels } from '../../lib/node-labels';
+import { CIRCUIT_CHANGED, CIRCUIT_DIFF, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
+import { useLayout } from '../../lib/use-layout';
+import { StatusBadge } from '../Badges';
+import { Dialog } from '../Dialog';
+import { TopBar } from '../TopBar';
+import { ReviewPanel, ShareDialog } from './Collab';
+import { DeriveCache, type DiffView, derive, type FeatureNodeData } from './derive';
+import { nodeTypes } from './FlowNodes';
+import { Inspector } from './Inspector';
+import { readViewState, writeViewState } from './url-state';
+import { VersionsPanel } from './VersionsPanel';
+
+export interface CircuitInfo {
+  id: string;
+  slug: string;
+  title: string;
+  teamId: string;
+  visibility: string;
+  latestVersion: number;
+  myAccess: 'VIEW' | 'COMMENT' | 'EDIT' | 'MANAGE';
+  onlyVersion: number | null;
+  status: string;
+  createdBy: { id: string; displayName: string } | null;
+  reviewAgreement: { approved: number; changesRequested: number; pending: number; agreement: number };
+  updatedAt: string;
+}
+
+export interface VersionData {
+  number: number;
+  parent: number | null;
+  graph: unknown;
+  layout: unknown;
+  groups: unknown;
+  annotations: unknown;
+  message: string;
+  createdAt: string;
+  author: { id: string; displayName: string } | null;
+}
+
+interface EditorProps {
+  circuit: CircuitInfo;
+  version: VersionData;
+  /** The version number in the URL (/c/{slug}/v/{n}), or null for the latest. */
+  pinnedVersion: number | null;
+  shareToken: string | null;
+  loading: boolean;
+  refetch: () => void;
+}
+
+/** Edges shown at first: at most this many, by |weight| (the slider shows the threshold; lower it to see more). */
+const DEFAULT_EDGE_BUDGET = 3000;
+const LOW_DETAIL_ZOOM = 0.55;
+const ACCESS_RANK = { VIEW: 1, COMMENT: 2, EDIT: 3, MANAGE: 4 } as const;
+
+export function CircuitEditor(props: EditorProps) {
+  return (
+    <ReactFlowProvider>
+      <EditorInner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function download(url: string, filename: string) {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, refetch }: EditorProps) {
+  const router = useRouter();
+  const flow = useReactFlow();
+  const [initialView] = useState(() => readViewState(new URLSearchParams(window.location.search)));
+  const [store] = useState(() => new EditorStore(docFromContent(normalizeContent(version), initialView.pinned)));
+  const doc = useEditor(store, (s) => s.doc);
+  const canUndo = useEditor(store, (s) => s.past.length > 0);
+  const canRedo = useEditor(store, (s) => s.future.length > 0);
+  const undoLabel = useEditor(store, (s) => s.past.at(-1)?.command.label);
+  const redoLabel = useEditor(store, (s) => s.future[0]?.command.label);
+  const dirty = useEditor(store, (s) => s.doc !== s.saved);
+  const [baseNumber, setBaseNumber] = useState(version.number);
+  const mySaves = useRef(new Set<number>());
+
+  const access = ACCESS_RANK[circuit.myAccess] ?? 1;
+  const canEdit = access >= ACCESS_RANK.EDIT;
+  const canComment = access >= ACCESS_RANK.COMMENT;
+  const canManage = access >= ACCESS_RANK.MANAGE;
+
+  const meta = useQuery<{ circuit: CircuitInfo & { reviews: ReviewRow[] } }>(CIRCUIT_META, {
+    variables: { slug: circuit.slug },
+    skip: circuit.onlyVersion !== null,
+  });
+  const info = meta.data?.circuit ?? circuit;
+
+  // Another version arrived (opened from history, or a teammate's save while we had no edits): start from it.
+  const lastVersion = useRef(version);
+  useEffect(() => {
+    if (loading || version === lastVersion.current) return;
+    lastVersion.current = version;
+    if (version.number === baseNumber) return;
+    store.reset(docFromContent(normalizeContent(version), Object.keys(store.getState().doc.pinned)));
+    setBaseNumber(version.number);
+    setDiff(null);
+  }, [version, loading, baseNumber, store]);
+
+  // ---- thresholds, selection, viewport: view state in the URL ----
+  const maxWeight = useMemo(() => Math.max(0, ...doc.graph.edges.map((e) => Math.abs(e.weight ?? 0))), [doc.graph]);
+  const maxInfluence = useMemo(
+    () => Math.max(0, ...doc.graph.nodes.map((n) => (typeof n.influence === 'number' ? Math.abs(n.influence) : 0))),
+    [doc.graph],
+  );
+  const [edgeThreshold, setEdgeThreshold] = useState(() => {
+    if (initialView.edgeThreshold !== null) return initialView.edgeThreshold;
+    const edges = normalizeContent(version).graph.edges;
+    if (edges.length <= DEFAULT_EDGE_BUDGET) return 0;
+    const sorted = edges.map((e) => Math.abs(e.weight ?? 0)).sort((a, b) => b - a);
+    return sorted[DEFAULT_EDGE_BUDGET - 1] ?? 0;
+  });
+  const [nodeThreshold, setNodeThreshold] = useState(initialView.nodeThreshold ?? 0);
+  const [selected, setSelected] = useState<Set<string>>(() => new Set(initialView.selected));
+  const [viewport, setViewport] = useState<Viewport | null>(initialView.viewport);
+  const [lowDetail, setLowDetail] = useState((initialView.viewport?.zoom ?? 1) < LOW_DETAIL_ZOOM);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const path = pinnedVersion === null ? window.location.pathname : `/c/${circuit.slug}/v/${baseNumber}`;
+      writeViewState(
+        { selected: [...selected], viewport, pinned: Object.keys(doc.pinned), edgeThreshold, nodeThreshold },
+        path,
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [selected, viewport, doc.pinned, edgeThreshold, nodeThreshold, pinnedVersion, baseNumber, circuit.slug]);
+
+  // ---- diff against an older version ----
+  const [diff, setDiff] = useState<DiffView | null>(null);
+  const diffQuery = useQuery<{
+    circuit: {
+      diff: Record<'nodes' | 'edges' | 'annotations', { added: string[]; removed: string[]; changed: string[] }>;
+      version: { number: number; graph: { nodes: GraphNode[]; edges: GraphEdge[] } };
+    };
+  }>(CIRCUIT_DIFF, { skip: true });
+  const compareWith = useCallback(
+    async (from: number | null) => {
+      if (from === null) {
+        setDiff(null);
+        return;
+      }
+      const result = await diffQuery.refetch({ slug: circuit.slug, from, to: baseNumber });
+      const data = result.data?.circuit;
+      if (!data) return;
+      const nodes: DiffView['nodes'] = {};
+      const edges: DiffView['edges'] = {};
+      for (const id of data.diff.nodes.added) nodes[id] = 'added';
+      for (const id of data.diff.nodes.changed) nodes[id] = 'changed';
+      for (const key of data.diff.annotations.added.concat(data.diff.annotations.changed)) {
+        if (key.startsWith('node:') && !nodes[key.slice(5)]) nodes[key.slice(5)] = 'changed';
+      }
+      for (const id of data.diff.edges.added) edges[id] = 'added';
+      for (const id of data.diff.edges.changed) edges[id] = 'changed';
+      const removedNodes = new Set(data.diff.nodes.removed);
+      const removedEdges = new Set(data.diff.edges.removed);
+      const old = data.version.graph;
+      setDiff({
+        from,
+        to: baseNumber,
+        nodes,
+        edges,
+        ghostNodes: (old.nodes ?? []).filter((n) => removedNodes.has(n.id)),
+        ghostEdges: (old.edges ?? []).filter((e) => removedEdges.has(`${e.source}->${e.target}`)),
+      });
+    },
+    [diffQuery, circuit.slug, baseNumber],
+  );
+
+  // ---- layout (Web Worker) and the drawn graph ----
+  const layoutInput = useMemo<LayoutInput>(() => {
+    const all = diff ? [...doc.graph.nodes, ...diff.ghostNodes] : doc.graph.nodes;
+    const edges = diff ? [...doc.graph.edges, ...diff.ghostEdges] : doc.graph.edges;
+    return {
+      nodes: all.map((n) => ({
+        id: n.id,
+        layer: layerOf(n),
+        pos: positionOf(n),
+        weight: typeof n.influence === 'number' ? n.influence : 0,
+      })),
+      edges: edges.map((e) => ({ source: e.source, target: e.target })),
+    };
+  }, [doc.graph, diff]);
+  const positions = useLayout(layoutInput);
+  const [labelRefresh, setLabelRefresh] = useState(0);
+  const labels = useNodeLabels(doc.graph, circuit.teamId, labelRefresh);
+  const cache = useRef(new DeriveCache());
+  const derived = useMemo(
+    () =>
+      positions
+        ? derive({ doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff }, cache.current)
+        : null,
+    [doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff],
+  );
+  const [rfNodes, setRfNodes] = useState<Node<FeatureNodeData>[]>([]);
+  const [rfEdges, setRfEdges] = useState<Edge[]>([]);
+  useEffect(() => {
+    if (!derived) return;
+    setRfNodes(derived.nodes);
+    setRfEdges(derived.edges);
+  }, [derived]);
+
+  const updateSelection = useCallback((changes: (NodeChange | EdgeChange)[]) => {
+    const selects = changes.filter((c) => c.type === 'select');
+    if (!selects.length) return;
+    setSelected((previous) => {
+      const next = new Set(previous);
+      for (const change of selects) {
+        if (change.type !== 'select') continue;
+        if (change.selected) next.add(change.id);
+        else next.delete(change.id);
+      }
+      return next.size === previous.size && [...next].every((id) => previous.has(id)) ? previous : next;
+    });
+  }, []);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<Node<FeatureNodeData>>[]) => {
+      setRfNodes((nodes) => applyNodeChanges(changes, nodes));
+      updateSelection(changes);
+    },
+    [updateSelection],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      setRfEdges((edges) => applyEdgeChanges(changes, edges));
+      updateSelection(changes);
+    },
+    [updateSelection],
+  );
+  const onNodeDragStop = useCallback(
+    (_: unknown, __: Node, dragged: Node[]) => {
+      const moves: Record<string, { x: number; y: number }> = {};
+      for (const node of dragged) {
+        const group = doc.groups.find((g) => g.id === node.id);
+        if (!group) {
+          moves[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
+          continue;
+        }
+        const before = derived?.nodes.find((n) => n.id === node.id)?.position;
+        if (!before || !positions) continue;
+        const dx = node.position.x - before.x;
+        const dy = node.position.y - before.y;
+        for (const member of group.nodeIds) {
+          const p = doc.positions[member] ?? positions[member];
+          if (p) moves[member] = { x: Math.round(p.x + dx), y: Math.round(p.y + dy) };
+        }
+      }
+      if (Object.keys(moves).length) store.dispatch(commands.move(moves));
+    },
+    [doc, derived, positions, store],
+  );
+
+  // ---- edits on the selection ----
+  const selectedIds = [...selected];
+  const selectedNodes = selectedIds.filter((id) => !id.includes('->'));
+  const groupIds = new Set(doc.groups.map((g) => g.id));
+  const membersOf = (ids: string[]) =>
+    ids.flatMap((id) => (groupIds.has(id) ? (doc.groups.find((g) => g.id === id)?.nodeIds ?? []) : [id]));
+  const [groupDialog, setGroupDialog] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [saveOpen, setSaveOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
+  const [panel, setPanel] = useState<'inspect' | 'history' | 'reviews'>('inspect');
+
+  const hideSelected = () => {
+    if (!selectedNodes.length) return;
+    store.dispatch(commands.hide(membersOf(selectedNodes)));
+    setSelected(new Set());
+  };
+  const togglePin = () => {
+    const ids = membersOf(selectedNodes);
+    if (!ids.length) return;
+    store.dispatch(commands.setPinned(ids, !ids.every((id) => doc.pinned[id])));
+  };
+  const ungroupSelected = () => {
+    const ids = selectedNodes.filter((id) => groupIds.has(id));
+    if (!ids.length) return;
+    store.dispatch(commands.ungroup(ids));
+    setSelected(new Set(membersOf(ids)));
+  };
+  const canGroup = selectedNodes.length >= 2;
+
+  // ---- save, conflicts ----
+  const [saveVersion, saving] = useMutation<{ saveCircuitVersion: { number: number } }>(SAVE_VERSION);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<{ latest: number } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [newerVersion, setNewerVersion] = useState<number | null>(null);
+
+  async function save(message: string) {
+    setSaveError(null);
+    try {
+      const result = await saveVersion({
+        variables: { input: { circuitId: circuit.id, baseVersion: baseNumber, message, ...contentFromDoc(doc) } },
+      });
+      const number = result.data!.saveCircuitVersion.number;
+      mySaves.current.add(number);
+      setBaseNumber(number);
+      store.markSaved();
+      setSaveOpen(false);
+      setNewerVersion(null);
+      setNotice(`Saved as version ${number}`);
+      void meta.refetch();
+      if (pinnedVersion !== null) {
+        router.replace(`/c/${circuit.slug}/v/${number}${window.location.search}`);
+      }
+    } catch (caught) {
+      const extensions = errorExtensions(caught);
+      if (extensions?.code === 'CONFLICT') {
+        setSaveOpen(false);
+        setConflict({ latest: Number(extensions.latestVersion) });
+      } else setSaveError(errorMessage(caught));
+    }
+  }
+
+  const openVersion = (number: number | null) => {
+    const search = shareToken ? `?share=${encodeURIComponent(shareToken)}` : '';
+    router.push(number === null ? `/c/${circuit.slug}${search}` : `/c/${circuit.slug}/v/${number}${search}`);
+  };
+
+  // ---- live: versions, comments, reviews from others ----
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  const [commentTick, setCommentTick] = useState(0);
+  useSubscription<{ circuitChanged: { kind: string; id: string | null; data: { version?: number } } }>(
+    CIRCUIT_CHANGED,
+    {
+      variables: { circuitId: circuit.id },
+      onData: ({ data }) => {
+        const event = data.data?.circuitChanged;
+        if (!event) return;
+        if (event.kind === 'version' && event.data.version && !mySaves.current.has(event.data.version)) {
+          if (!dirtyRef.current && pinnedVersion === null) {
+            setNotice(`Version ${event.data.version} was saved by a teammate: showing it now`);
+            refetch();
+          } else setNewerVersion(event.data.version);
+          void meta.refetch();
+        } else if (event.kind === 'comment') setCommentTick((t) => t + 1);
+        else if (event.kind === 'review') void meta.refetch();
+      },
+    },
+  );
+
+  // ---- export / import ----
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const exportJson = () => {
+    const blob = new Blob(
+      [
+        JSON.stringify(
+          { title: circuit.title, slug: circuit.slug, version: baseNumber, ...contentFromDoc(doc) },
+          null,
+          1,
+        ),
+      ],
+      { type: 'application/json' },
+    );
+    const url = URL.createObjectURL(blob);
+    download(url, `${circuit.slug}-v${baseNumber}.json`);
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  const exportImage = async (kind: 'png' | 'svg') => {
+    const element = document.querySelector<HTMLElement>('.editor-canvas .react-flow');
+    if (!element) return;
+    const { toPng, toSvg } = await import('html-to-image');
+    const filter = (node: HTMLElement) =>
+      !(
+        node.classList &&
+        ['react-flow__minimap', 'react-flow__controls', 'react-flow__panel'].some((c) => node.classList.contains(c))
+      );
+    const url = await (kind === 'png' ? toPng : toSvg)(element, {
+      backgroundColor: '#ffffff',
+      filter,
+      skipFonts: true,
+    });
+    download(url, `${circuit.slug}-v${baseNumber}.${kind}`);
+  };
+  const onImportFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    setImportError(null);
+    try {
+      const content = parseCircuitJson(JSON.parse(await file.text()));
+      store.dispatch(commands.replaceContent(content, `Import ${file.name}`));
+      setSelected(new Set());
+      setDiff(null);
+      setNotice(`Imported ${content.graph.nodes.length} nodes from ${file.name}: save to make it a new version`);
+      setTimeout(() => flow.fitView(), 200);
+    } catch (caught) {
+      setImportError(`Could not import ${file.name}: ${errorMessage(caught)}`);
+    }
+  };
+
+  // ---- keyboard ----
+  const keyActions = useRef<Record<string, () => void>>({});
+  keyActions.current = {
+    undo: store.undo,
+    redo: store.redo,
+    hide: hideSelected,
+    group: () => canGroup && setGroupDialog(true),
+    ungroup: ungroupSelected,
+    pin: togglePin,
+    fit: () => void flow.fitView({ duration: 200 }),
+    clear: () => setSelected(new Set()),
+    help: () => setHelpOpen(true),
+    save: () => canEdit && setSaveOpen(true),
+    showAll: () => store.dispatch(commands.showAll()),
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (document.querySelector('dialog[open]')) return;
+      if (target?.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      const act = (name: string) => {
+        event.preventDefault();
+        keyActions.current[name]?.();
+      };
+      const key = event.key.toLowerCase();
+      if (event.ctrlKey || event.metaKey) {
+        if (key === 'z') act(event.shiftKey ? 'redo' : 'undo');
+        else if (key === 'y') act('redo');
+        else if (key === 's') act('save');
+        return;
+      }
+      if (event.altKey) return;
+      if (event.key === 'Delete' || event.key === 'Backspace') act('hide');
+      else if (event.key === '?') act('help');
+      else if (event.key === 'Escape') act('clear');
+      else if (key === 'g') act('group');
+      else if (key === 'u') act('ungroup');
+      else if (key === 'p') act('pin');
+      else if (key === 'f') act('fit');
+      else if (key === 'a' && event.shiftKey) act('showAll');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const hiddenCount = Object.keys(doc.hidden).length;
+  const onMove = useCallback((_: unknown, vp: Viewport) => {
+    const low = vp.zoom < LOW_DETAIL_ZOOM;
+    setLowDetail((previous) => (previous === low ? previous : low));
+  }, []);
+  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => setViewport(vp), []);
+
+  const reviewSummary = info.reviewAgreement;
+  return (
+    <div className="editor-shell">
+      <TopBar>
+        <h1 className="editor-title" data-testid="circuit-title">
+          {circuit.title}
+        </h1>
+        <StatusBadge status={info.status} />
+        <span className="muted small" data-testid="version-label">
+          v{baseNumber}
+          {baseNumber < info.latestVersion ? ` of ${info.latestVersion}` : ''}
+          {dirty ? ' · unsaved edits' : ''}
+        </span>
+        {circuit.onlyVersion === null && info.teamId && canEdit && (
+          <Link className="small" href={`/teams/${info.teamId}`}>
+            Team
+          </Link>
+        )}
+      </TopBar>
+      <div className="toolbar" role="toolbar" aria-label="Circuit editor">
+        <button
+          type="button"
+          className="secondary small"
+          onClick={store.undo}
+          disabled={!canUndo}
+          aria-keyshortcuts="Control+Z"
+          title={undoLabel ? `Undo: ${undoLabel}` : 'Undo'}
+        >
+          Undo
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={store.redo}
+          disabled={!canRedo}
+          aria-keyshortcuts="Control+Shift+Z"
+          title={redoLabel ? `Redo: ${redoLabel}` : 'Redo'}
+        >
+          Redo
+        </button>
+        <span className="divider" />
+        <button
+          type="button"
+          className="secondary small"
+          onClick={hideSelected}
+          disabled={!selectedNodes.length}
+          aria-keyshortcuts="Delete"
+        >
+          Hide
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={togglePin}
+          disabled={!selectedNodes.length}
+          aria-keyshortcuts="P"
+        >
+          Pin
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => setGroupDialog(true)}
+          disabled={!canGroup}
+          aria-keyshortcuts="G"
+        >
+          Group
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={ungroupSelected}
+          disabled={!selectedNodes.some((id) => groupIds.has(id))}
+          aria-keyshortcuts="U"
+        >
+          Ungroup
+        </button>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => store.dispatch(commands.showAll())}
+          disabled={!hiddenCount}
+          aria-keyshortcuts="Shift+A"
+        >
+          Show hidden{hiddenCount ? ` (${hiddenCount})` : ''}
+        </button>
+        <span className="divider" />
+        <label className="slider">
+          |weight| ≥ {edgeThreshold.toPrecision(2)}
+          <input
+            type="range"
+            min={0}
+            max={maxWeight || 1}
+            step={(maxWeight || 1) / 200}
+            value={edgeThreshold}
+            onChange={(event) => setEdgeThreshold(Number(event.target.value))}
+            aria-label="Edge weight threshold"
+          />
+        </label>
+        <label className="slider">
+          |influence| ≥ {nodeThreshold.toPrecision(2)}
+          <input
+            type="range"
+            min={0}
+            max={maxInfluence || 1}
+            step={(maxInfluence || 1) / 200}
+            value={nodeThreshold}
+            onChange={(event) => setNodeThreshold(Number(event.target.value))}
+            aria-label="Node influence threshold"
+          />
+        </label>
+        <span className="muted small" data-testid="graph-stats">
+          {derived
+            ? `${derived.shownNodes}/${doc.graph.nodes.length} nodes · ${derived.shownEdges}/${doc.graph.edges.length} edges`
+            : 'Laying out…'}
+        </span>
+        <span className="spacer" />
+        <details className="menu">
+          <summary className="button secondary small">Export</summary>
+          <div className="menu-items">
+            <button type="button" className="secondary small" onClick={() => exportImage('png')}>
+              PNG image
+            </button>
+            <button type="button" className="secondary small" onClick={() => exportImage('svg')}>
+              SVG image
+            </button>
+            <button type="button" className="secondary small" onClick={exportJson}>
+              Graph JSON
+            </button>
+          </div>
+        </details>
+        {canEdit && (
+          <>
+            <button type="button" className="secondary small" onClick={() => fileInput.current?.click()}>
+              Import JSON
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept="application/json,.json"
+              hidden
+              data-testid="import-version-file"
+              onChange={onImportFile}
+            />
+          </>
+        )}
+        {canManage && (
+          <button type="button" className="secondary small" onClick={() => setShareOpen(true)}>
+            Share
+          </button>
+        )}
+        <button type="button" className="secondary small" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+          ?
+        </button>
+        {canEdit && (
+          <button
+            type="button"
+            className="small"
+            onClick={() => setSaveOpen(true)}
+            disabled={!dirty}
+            aria-keyshortcuts="Control+S"
+          >
+            Save version
+          </button>
+        )}
+      </div>
+      {(notice || newerVersion || importError) && (
+        <div className="notices">
+          {notice && (
+            <p className="notice" role="status">
+              {notice}{' '}
+              <button type="button" className="link" onClick={() => setNotice(null)}>
+                Dismiss
+              </button>
+            </p>
+          )}
+          {newerVersion && (
+            <p className="notice warn" role="status" data-testid="newer-version">
+              Version {newerVersion} was saved by a teammate.{' '}
+              <button type="button" className="link" onClick={() => openVersion(newerVersion)}>
+                Open version {newerVersion}
+              </button>
+            </p>
+          )}
+          {importError && (
+            <p className="error" role="alert">
+              {importError}
+            </p>
+          )}
+        </div>
+      )}
+      <div className="editor-body">
+        <div className={`editor-canvas${lowDetail ? ' lod-low' : ''}`} data-testid="editor-canvas">
+          {derived ? (
+            <ReactFlow
+              nodes={rfNodes}
+              edges={rfEdges}
+              nodeTypes={nodeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onNodeDragStop={onNodeDragStop}
+              onMove={onMove}
+              onMoveEnd={onMoveEnd}
+              defaultViewport={initialView.viewport ?? undefined}
+              fitView={!initialView.viewport}
+              fitViewOptions={{ padding: 0.1 }}
+              minZoom={0.03}
+              maxZoom={3}
+              onlyRenderVisibleElements
+              deleteKeyCode={null}
+              nodesConnectable={false}
+              elevateEdgesOnSelect
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} />
+              <Controls showInteractive={false} />
+              <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview map" />
+            </ReactFlow>
+          ) : (
+            <p className="muted centered" data-testid="layout-pending">
+              Laying out {doc.graph.nodes.length} nodes…
+            </p>
+          )}
+          {diff && (
+            <div className="legend" data-testid="diff-legend">
+              Changes v{diff.from} → v{diff.to}: <span className="chip added">added</span>
+              <span className="chip removed">removed</span>
+              <span className="chip changed">changed</span>
+              <button type="button" className="link" onClick={() => setDiff(null)}>
+                Clear
+              </button>
+            </div>
+          )}
+        </div>
+        <aside className="side-panel" aria-label="Details">
+          <div className="tabs" role="tablist">
+            {(['inspect', 'history', 'reviews'] as const).map((tab) => (
+              <button
+                key={tab}
+                type="button"
+                role="tab"
+                aria-selected={panel === tab}
+                onClick={() => setPanel(tab)}
+                className="small"
+              >
+                {tab === 'inspect'
+                  ? 'Inspect'
+                  : tab === 'history'
+                    ? 'History'
+                    : `Reviews${reviewSummary.pending ? ` (${reviewSummary.pending})` : ''}`}
+              </button>
+            ))}
+          </div>
+          {panel === 'inspect' && (
+            <Inspector
+              circuit={info}
+              doc={doc}
+              store={store}
+              selected={selectedIds}
+              labels={labels}
+              canEdit={canEdit}
+              canComment={canComment}
+              commentTick={commentTick}
+              onGroup={() => setGroupDialog(true)}
+              onLabelsChanged={() => setLabelRefresh((n) => n + 1)}
+              version={version}
+              baseNumber={baseNumber}
+            />
+          )}
+          {panel === 'history' && (
+            <VersionsPanel
+              slug={circuit.slug}
+              current={baseNumber}
+              dirty={dirty}
+              onlyVersion={circuit.onlyVersion}
+              diffFrom={diff?.from ?? null}
+              onOpen={openVersion}
+              onCompare={compareWith}
+              undoStack={store}
+            />
+          )}
+          {panel === 'reviews' && (
+            <ReviewPanel
+              circuit={info}
+              reviews={meta.data?.circuit.reviews ?? []}
+              version={baseNumber}
+              canRequest={canEdit && circuit.onlyVersion === null}
+              onChanged={() => void meta.refetch()}
+            />
+          )}
+        </aside>
+      </div>
+
+      <GroupDialog
+        open={groupDialog}
+        count={membersOf(selectedNodes).length}
+        defaultName={`Supernode ${doc.groups.length + 1}`}
+        onClose={() => setGroupDialog(false)}
+        onGroup={(name) => {
+          const id = `g-${Date.now().toString(36)}`;
+          store.dispatch(commands.group(selectedNodes, name, id));
+          setSelected(new Set([id]));
+          setGroupDialog(false);
+        }}
+      />
+      <Dialog open={saveOpen} title="Save as a new version" onClose={() => setSaveOpen(false)}>
+        <form
+          className="stack"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save(String(new FormData(event.currentTarget).get('message') ?? ''));
+          }}
+        >
+          <p className="muted small">
+            Saves your edits as version{' '}
+            {info.latestVersion + 1 > baseNumber + 1 ? `after v${baseNumber}` : baseNumber + 1}; earlier versions stay
+            as they are.
+          </p>
+          <label>
+            What changed?
+            <input
+              name="message"
+              aria-label="Version message"
+              placeholder="e.g. grouped the subject-number features"
+              autoFocus
+            />
+          </label>
+          {saveError && (
+            <p className="error" role="alert">
+              {saveError}
+            </p>
+          )}
+          <div className="row">
+            <button type="submit" disabled={saving.loading}>
+              {saving.loading ? 'Saving…' : 'Save version'}
+            </button>
+            <button type="button" className="secondary" onClick={() => setSaveOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </Dialog>
+      <Dialog open={conflict !== null} title="Someone saved first" onClose={() => setConflict(null)}>
+        <div className="stack" data-testid="conflict-dialog">
+          <p>
+            Version {conflict?.latest} was saved after version {baseNumber}, which your edits started from. Your edits
+            are not saved.
+          </p>
+          <p className="muted small">
+            Open the newer version to see their changes (your unsaved edits are dropped; download them first to keep
+            them), or keep editing here.
+          </p>
+          <div className="row wrap">
+            <button type="button" onClick={() => conflict && openVersion(conflict.latest)}>
+              Open version {conflict?.latest}
+            </button>
+            <button type="button" className="secondary" onClick={exportJson}>
+              Download my edits (JSON)
+            </button>
+            <button type="button" className="secondary" onClick={() => setConflict(null)}>
+              Keep editing
+            </button>
+          </div>
+        </div>
+      </Dialog>
+      <ShareDialog open={shareOpen} onClose={() => setShareOpen(false)} circuit={info} version={baseNumber} />
+      <Dialog open={helpOpen} title="Keyboard shortcuts" onClose={() => setHelpOpen(false)}>
+        <table className="shortcuts">
+          <tbody>
+            {[
+              ['Ctrl+Z', 'Undo'],
+              ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
+              ['Delete / Backspace', 'Hide the selected nodes'],
+              ['Shift+A', 'Show hidden nodes'],
+              ['G', 'Group the selected nodes into a supernode'],
+              ['U', 'Ungroup the selected supernode'],
+              ['P', 'Pin or unpin the selected nodes'],
+              ['F', 'Fit the graph in view'],
+              ['Escape', 'Clear the selection'],
+              ['Ctrl+S', 'Save as a new version'],
+              ['Shift+drag', 'Select with a box'],
+              ['Ctrl+click', 'Add to the selection'],
+              ['?', 'This help'],
+            ].map(([key, what]) => (
+              <tr key={key}>
+                <td>
+                  <kbd>{key}</kbd>
+                </td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Dialog>
+    </div>
+  );
+}
+
+export interface ReviewRow {
+  id: string;
+  version: number;
+  state: string;
+  comment: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+  reviewer: { id: string; displayName: string; email: string } | null;
+  requestedBy: { id: string; displayName: string } | null;
+}
+
+function GroupDialog({
+  open,
+  count,
+  defaultName,
+  onClose,
+  onGroup,
+}: {
+  open: boolean;
+  count: number;
+  defaultName: string;
+  onClose: () => void;
+  onGroup: (name: string) => void;
+}) {
+  return (
+    <Dialog open={open} title="Group into a supernode" onClose={onClose}>
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const name = String(new FormData(event.currentTarget).get('name') ?? '').trim();
+          if (name) onGroup(name);
+        }}
+      >
+        <label>
+          Name for the {count} selected nodes
+          <input name="name" aria-label="Supernode name" defaultValue={defaultName} required autoFocus />
+        </label>
+        <div className="row">
+          <button type="submit">Group</button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

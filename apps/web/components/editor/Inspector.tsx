@@ -1,0 +1,269 @@
+'use client';
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { commands, type EditorDoc, type EditorStore } from '../../lib/editor-store';
+import { featureKeyOf, featureKeyString, featurePath } from '../../lib/graph';
+import type { NodeLabel } from '../../lib/node-labels';
+import { StatusBadge } from '../Badges';
+import { CommentThread } from '../CommentThread';
+import type { CircuitInfo, VersionData } from './CircuitEditor';
+import { formatNumber } from './derive';
+
+interface InspectorProps {
+  circuit: CircuitInfo;
+  doc: EditorDoc;
+  store: EditorStore;
+  selected: string[];
+  labels: Map<string, NodeLabel>;
+  canEdit: boolean;
+  canComment: boolean;
+  commentTick: number;
+  onGroup: () => void;
+  onLabelsChanged: () => void;
+  version: VersionData;
+  baseNumber: number;
+}
+
+/** The side panel for the selection: details, label and note, supernode name, and the comment thread. */
+export function Inspector(props: InspectorProps) {
+  const { doc, selected, circuit } = props;
+  if (selected.length === 0) {
+    return (
+      <div className="stack panel-body">
+        <h2 className="section-title">{circuit.title}</h2>
+        <p className="small">
+          <StatusBadge status={circuit.status} /> · {circuit.visibility.toLowerCase()} · by{' '}
+          {circuit.createdBy?.displayName ?? 'someone'}
+        </p>
+        <p className="muted small">
+          Version {props.baseNumber}
+          {props.version.message ? `: “${props.version.message}”` : ''}. {doc.graph.nodes.length} nodes,{' '}
+          {doc.graph.edges.length} edges, {doc.groups.length} supernodes.
+        </p>
+        <p className="muted small">
+          Click a node or edge to inspect, label and discuss it; Shift+drag selects several. Press ? for shortcuts.
+        </p>
+        <CommentThread
+          key={`circuit-${props.commentTick}`}
+          target={{ type: 'CIRCUIT', circuitId: circuit.id }}
+          canComment={props.canComment}
+          title="Comments on this circuit"
+        />
+      </div>
+    );
+  }
+  if (selected.length > 1) {
+    return (
+      <div className="stack panel-body">
+        <h2 className="section-title">{selected.length} selected</h2>
+        <ul className="small plain">
+          {selected.slice(0, 30).map((id) => (
+            <li key={id}>{id}</li>
+          ))}
+          {selected.length > 30 && <li className="muted">…and {selected.length - 30} more</li>}
+        </ul>
+        <div className="row wrap">
+          <button type="button" className="small" onClick={props.onGroup}>
+            Group into supernode (G)
+          </button>
+        </div>
+      </div>
+    );
+  }
+  const id = selected[0]!;
+  if (id.includes('->')) return <EdgeInspector {...props} id={id} />;
+  const group = doc.groups.find((g) => g.id === id);
+  if (group) return <GroupInspector {...props} id={id} />;
+  return <NodeInspector {...props} id={id} />;
+}
+
+function AnnotationForm({
+  kind,
+  id,
+  store,
+  doc,
+  canEdit,
+}: {
+  kind: 'nodes' | 'edges';
+  id: string;
+  store: EditorStore;
+  doc: EditorDoc;
+  canEdit: boolean;
+}) {
+  const current = doc.annotations[kind][id] ?? {};
+  const [label, setLabel] = useState(current.label ?? '');
+  const [note, setNote] = useState(current.note ?? '');
+  // Undo, redo and other selections change what is stored: show that.
+  useEffect(() => {
+    setLabel(current.label ?? '');
+    setNote(current.note ?? '');
+  }, [current.label, current.note]);
+  return (
+    <form
+      className="stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        store.dispatch(commands.annotate(kind, id, { label, note }));
+      }}
+    >
+      <label>
+        Label in this circuit
+        <input
+          value={label}
+          onChange={(event) => setLabel(event.target.value)}
+          aria-label={kind === 'nodes' ? 'Node label' : 'Edge label'}
+          maxLength={200}
+          disabled={!canEdit}
+        />
+      </label>
+      <label>
+        Note
+        <textarea
+          value={note}
+          onChange={(event) => setNote(event.target.value)}
+          aria-label={kind === 'nodes' ? 'Node note' : 'Edge note'}
+          rows={3}
+          disabled={!canEdit}
+        />
+      </label>
+      <button type="submit" className="small" disabled={!canEdit}>
+        Apply
+      </button>
+    </form>
+  );
+}
+
+function NodeInspector(props: InspectorProps & { id: string }) {
+  const { doc, id, store, labels } = props;
+  const node = doc.graph.nodes.find((n) => n.id === id);
+  if (!node) return <p className="muted panel-body">{id} is not in this version.</p>;
+  const key = featureKeyOf(node, doc.graph.metadata);
+  const label = key ? labels.get(featureKeyString(key)) : undefined;
+  const pinned = Boolean(doc.pinned[id]);
+  return (
+    <div className="stack panel-body" data-testid="node-inspector">
+      <h2 className="section-title">{doc.annotations.nodes[id]?.label ?? label?.name ?? node.id}</h2>
+      <dl className="facts small">
+        <dt>Node</dt>
+        <dd>{node.id}</dd>
+        {node.layer !== undefined && (
+          <>
+            <dt>Layer</dt>
+            <dd>{String(node.layer)}</dd>
+          </>
+        )}
+        {(node.ctx_idx ?? node.position) !== undefined && (
+          <>
+            <dt>Token position</dt>
+            <dd>{String(node.ctx_idx ?? node.position)}</dd>
+          </>
+        )}
+        {typeof node.activation === 'number' && (
+          <>
+            <dt>Activation</dt>
+            <dd>{formatNumber(node.activation)}</dd>
+          </>
+        )}
+        {typeof node.influence === 'number' && (
+          <>
+            <dt>Influence</dt>
+            <dd>{formatNumber(node.influence)}</dd>
+          </>
+        )}
+        {key && (
+          <>
+            <dt>Feature</dt>
+            <dd>
+              <Link href={featurePath(key)} data-testid="feature-link">
+                {key.saeId} #{key.featureIndex}
+              </Link>
+              {label && (
+                <>
+                  {' '}
+                  · {label.name} <StatusBadge status={label.status} />
+                </>
+              )}
+            </dd>
+          </>
+        )}
+      </dl>
+      <div className="row wrap">
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => store.dispatch(commands.setPinned([id], !pinned))}
+        >
+          {pinned ? 'Unpin' : 'Pin'}
+        </button>
+        <button type="button" className="secondary small" onClick={() => store.dispatch(commands.hide([id]))}>
+          Hide
+        </button>
+      </div>
+      <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={props.canEdit} />
+      <CommentThread
+        key={`node-${id}-${props.commentTick}`}
+        target={{ type: 'NODE', circuitId: props.circuit.id, nodeId: id }}
+        canComment={props.canComment}
+        title={`Comments on ${id}`}
+      />
+    </div>
+  );
+}
+
+function GroupInspector(props: InspectorProps & { id: string }) {
+  const { doc, id, store } = props;
+  const group = doc.groups.find((g) => g.id === id)!;
+  const [name, setName] = useState(group.label);
+  useEffect(() => setName(group.label), [group.label]);
+  return (
+    <div className="stack panel-body" data-testid="group-inspector">
+      <h2 className="section-title">{group.label}</h2>
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (name.trim()) store.dispatch(commands.renameGroup(id, name.trim()));
+        }}
+      >
+        <input value={name} onChange={(event) => setName(event.target.value)} aria-label="Supernode name" />
+        <button type="submit" className="small">
+          Rename
+        </button>
+      </form>
+      <p className="small muted">{group.nodeIds.length} members:</p>
+      <ul className="small plain">
+        {group.nodeIds.map((member) => (
+          <li key={member}>{member}</li>
+        ))}
+      </ul>
+      <button type="button" className="secondary small" onClick={() => store.dispatch(commands.ungroup([id]))}>
+        Ungroup (U)
+      </button>
+    </div>
+  );
+}
+
+function EdgeInspector(props: InspectorProps & { id: string }) {
+  const { doc, id, store } = props;
+  const [source, target] = id.split('->');
+  const edge = doc.graph.edges.find((e) => e.source === source && e.target === target);
+  return (
+    <div className="stack panel-body" data-testid="edge-inspector">
+      <h2 className="section-title">
+        {source} → {target}
+      </h2>
+      <dl className="facts small">
+        <dt>Weight</dt>
+        <dd>{edge ? formatNumber(edge.weight ?? 0) : 'sum over a supernode'}</dd>
+      </dl>
+      <AnnotationForm key={id} kind="edges" id={id} store={store} doc={doc} canEdit={props.canEdit} />
+      <CommentThread
+        key={`edge-${id}-${props.commentTick}`}
+        target={{ type: 'EDGE', circuitId: props.circuit.id, edgeId: id }}
+        canComment={props.canComment}
+        title={`Comments on ${id}`}
+      />
+    </div>
+  );
+}

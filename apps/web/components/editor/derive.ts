@@ -1,0 +1,276 @@
+import type { Edge, Node } from '@xyflow/react';
+import type { EditorDoc } from '../../lib/editor-store';
+import { edgeKey, featureKeyOf, featureKeyString, type GraphEdge, type GraphNode } from '../../lib/graph';
+import type { Positions } from '../../lib/layout';
+import type { NodeLabel } from '../../lib/node-labels';
+
+export type DiffMark = 'added' | 'removed' | 'changed';
+
+export interface DiffView {
+  from: number;
+  to: number;
+  nodes: Record<string, DiffMark>;
+  edges: Record<string, DiffMark>;
+  ghostNodes: GraphNode[];
+  ghostEdges: GraphEdge[];
+}
+
+export interface FeatureNodeData extends Record<string, unknown> {
+  title: string;
+  subtitle: string;
+  activation?: number;
+  influence?: number;
+  /** Activation relative to the graph's largest |activation|, 0..1. */
+  strength: number;
+  pinned: boolean;
+  diff?: DiffMark;
+  note: boolean;
+  /** Supernodes: how many members. */
+  members?: number;
+  labelStatus?: string;
+}
+
+export interface Derived {
+  nodes: Node<FeatureNodeData>[];
+  edges: Edge[];
+  shownNodes: number;
+  shownEdges: number;
+  /** Display id of each node (its supernode's id when grouped). */
+  displayOf: Map<string, string>;
+}
+
+export interface DeriveInput {
+  doc: EditorDoc;
+  positions: Positions;
+  edgeThreshold: number;
+  nodeThreshold: number;
+  selected: Set<string>;
+  labels: Map<string, NodeLabel>;
+  diff: DiffView | null;
+}
+
+const POSITIVE = '#3565c9';
+const NEGATIVE = '#d2453b';
+const DIFF_COLOUR: Record<DiffMark, string> = { added: '#1f9d55', changed: '#d39b00', removed: '#d2453b' };
+
+/** Reuses node and edge objects whose content did not change, so React Flow re-renders only what changed. */
+export class DeriveCache {
+  private nodes = new Map<string, { sig: string; node: Node<FeatureNodeData> }>();
+  private edges = new Map<string, { sig: string; edge: Edge }>();
+
+  node(id: string, sig: string, make: () => Node<FeatureNodeData>): Node<FeatureNodeData> {
+    const hit = this.nodes.get(id);
+    if (hit && hit.sig === sig) return hit.node;
+    const node = make();
+    this.nodes.set(id, { sig, node });
+    return node;
+  }
+
+  edge(id: string, sig: string, make: () => Edge): Edge {
+    const hit = this.edges.get(id);
+    if (hit && hit.sig === sig) return hit.edge;
+    const edge = make();
+    this.edges.set(id, { sig, edge });
+    return edge;
+  }
+}
+
+const fmt = (value: number | undefined) =>
+  value === undefined ? '' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(2);
+
+/** The graph React Flow draws: hidden and below-threshold parts dropped, supernodes collapsed, diff ghosts added. */
+export function derive(input: DeriveInput, cache: DeriveCache): Derived {
+  const { doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff } = input;
+  const metadata = doc.graph.metadata;
+  const maxActivation = Math.max(
+    1e-9,
+    ...doc.graph.nodes.map((n) => (typeof n.activation === 'number' ? Math.abs(n.activation) : 0)),
+  );
+  const maxWeight = Math.max(1e-9, ...doc.graph.edges.map((e) => Math.abs(e.weight ?? 0)));
+  const groupOf = new Map<string, string>();
+  for (const group of doc.groups) for (const member of group.nodeIds) groupOf.set(member, group.id);
+
+  const visible = new Set<string>();
+  for (const node of doc.graph.nodes) {
+    if (doc.hidden[node.id]) continue;
+    const influence = typeof node.influence === 'number' ? Math.abs(node.influence) : undefined;
+    if (doc.pinned[node.id] || influence === undefined || influence >= nodeThreshold || groupOf.has(node.id)) {
+      visible.add(node.id);
+    }
+  }
+  const displayOf = new Map<string, string>();
+  for (const id of visible) displayOf.set(id, groupOf.get(id) ?? id);
+
+  const nodes: Node<FeatureNodeData>[] = [];
+  for (const node of doc.graph.nodes) {
+    if (!visible.has(node.id) || groupOf.has(node.id)) continue;
+    const position = doc.positions[node.id] ?? positions[node.id];
+    if (!position) continue;
+    const annotation = doc.annotations.nodes[node.id];
+    const key = featureKeyOf(node, metadata);
+    const label = key ? labels.get(featureKeyString(key)) : undefined;
+    const title = annotation?.label ?? label?.name ?? (typeof node.clerp === 'string' && node.clerp) ?? node.id;
+    const activation = typeof node.activation === 'number' ? node.activation : undefined;
+    const influence = typeof node.influence === 'number' ? node.influence : undefined;
+    const pinned = Boolean(doc.pinned[node.id]);
+    const mark = diff?.nodes[node.id];
+    const isSelected = selected.has(node.id);
+    const sig = `${position.x},${position.y}|${title}|${pinned}|${mark}|${isSelected}|${Boolean(annotation?.note)}|${label?.status}`;
+    nodes.push(
+      cache.node(node.id, sig, () => ({
+        id: node.id,
+        type: 'feature',
+        position,
+        selected: isSelected,
+        data: {
+          title: String(title || node.id),
+          subtitle: key ? `#${key.featureIndex} · L${node.layer ?? '?'}` : node.id,
+          activation,
+          influence,
+          strength: activation === undefined ? 0 : Math.min(1, Math.abs(activation) / maxActivation),
+          pinned,
+          diff: mark,
+          note: Boolean(annotation?.note),
+          labelStatus: annotation?.label ? undefined : label?.status,
+        },
+      })),
+    );
+  }
+
+  for (const group of doc.groups) {
+    const members = group.nodeIds.filter((id) => visible.has(id));
+    if (!members.length) continue;
+    let x = 0;
+    let y = 0;
+    let activation = 0;
+    let influence = 0;
+    let placed = 0;
+    for (const id of members) {
+      const p = doc.positions[id] ?? positions[id];
+      if (!p) continue;
+      x += p.x;
+      y += p.y;
+      placed++;
+    }
+    if (!placed) continue;
+    for (const node of doc.graph.nodes) {
+      if (groupOf.get(node.id) !== group.id) continue;
+      activation += typeof node.activation === 'number' ? node.activation : 0;
+      influence += typeof node.influence === 'number' ? node.influence : 0;
+    }
+    const position = { x: x / placed, y: y / placed };
+    const isSelected = selected.has(group.id);
+    const pinned = members.some((id) => doc.pinned[id]);
+    const sig = `${position.x},${position.y}|${group.label}|${members.length}|${isSelected}|${pinned}`;
+    nodes.push(
+      cache.node(group.id, sig, () => ({
+        id: group.id,
+        type: 'supernode',
+        position,
+        selected: isSelected,
+        data: {
+          title: group.label,
+          subtitle: `supernode · ${members.length} nodes`,
+          activation,
+          influence,
+          strength: Math.min(1, Math.abs(activation) / maxActivation),
+          pinned,
+          note: false,
+          members: members.length,
+        },
+      })),
+    );
+  }
+
+  // Edges between displayed nodes; edges into a supernode are summed; edges inside one are dropped.
+  const merged = new Map<string, { source: string; target: string; weight: number; original?: GraphEdge }>();
+  for (const edge of doc.graph.edges) {
+    const source = displayOf.get(edge.source);
+    const target = displayOf.get(edge.target);
+    if (!source || !target || source === target) continue;
+    const id = `${source}->${target}`;
+    const weight = edge.weight ?? 0;
+    const entry = merged.get(id);
+    if (entry) {
+      entry.weight += weight;
+      entry.original = undefined;
+    } else merged.set(id, { source, target, weight, original: edge });
+  }
+  const edges: Edge[] = [];
+  for (const [id, entry] of merged) {
+    if (Math.abs(entry.weight) < edgeThreshold) continue;
+    const mark = entry.original ? diff?.edges[edgeKey(entry.original)] : undefined;
+    const isSelected = selected.has(id);
+    const note = doc.annotations.edges[id];
+    const sig = `${entry.weight}|${mark}|${isSelected}|${note?.label ?? ''}`;
+    edges.push(
+      cache.edge(id, sig, () => {
+        const width = 0.6 + 4 * Math.min(1, Math.abs(entry.weight) / maxWeight);
+        const colour = mark ? DIFF_COLOUR[mark] : entry.weight >= 0 ? POSITIVE : NEGATIVE;
+        return {
+          id,
+          source: entry.source,
+          target: entry.target,
+          selected: isSelected,
+          label: note?.label,
+          data: { weight: entry.weight },
+          className: mark ? `edge-diff-${mark}` : undefined,
+          style: { stroke: colour, strokeWidth: isSelected ? width + 2 : width, opacity: mark ? 1 : 0.75 },
+          ariaLabel: `Edge ${id}, weight ${fmt(entry.weight)}`,
+        };
+      }),
+    );
+  }
+
+  if (diff) {
+    for (const node of diff.ghostNodes) {
+      const position = positions[node.id];
+      if (!position) continue;
+      nodes.push(
+        cache.node(`ghost:${node.id}`, `${position.x},${position.y}`, () => ({
+          id: `ghost:${node.id}`,
+          type: 'feature',
+          position,
+          selectable: false,
+          draggable: false,
+          data: {
+            title: String(node.clerp || node.id),
+            subtitle: 'removed',
+            strength: 0,
+            pinned: false,
+            diff: 'removed',
+            note: false,
+          },
+        })),
+      );
+    }
+    const shown = new Set(nodes.map((n) => n.id));
+    const endpoint = (id: string) => (shown.has(`ghost:${id}`) ? `ghost:${id}` : displayOf.get(id));
+    for (const edge of diff.ghostEdges) {
+      const source = endpoint(edge.source);
+      const target = endpoint(edge.target);
+      if (!source || !target || source === target) continue;
+      const id = `ghost:${edgeKey(edge)}`;
+      edges.push(
+        cache.edge(id, `${source}|${target}`, () => ({
+          id,
+          source,
+          target,
+          selectable: false,
+          className: 'edge-diff-removed',
+          style: { stroke: DIFF_COLOUR.removed, strokeWidth: 1.5, strokeDasharray: '5 4', opacity: 0.8 },
+        })),
+      );
+    }
+  }
+
+  return {
+    nodes,
+    edges,
+    shownNodes: nodes.length,
+    shownEdges: edges.length,
+    displayOf,
+  };
+}
+
+export { fmt as formatNumber };

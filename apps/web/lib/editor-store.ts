@@ -1,0 +1,249 @@
+'use client';
+
+import { useSyncExternalStore } from 'react';
+import type { Annotation, Annotations, CircuitContent, Graph, Group, Point } from './graph';
+
+/** The editable document: one circuit version plus the edits made since it was loaded. */
+export interface EditorDoc {
+  graph: Graph;
+  /** Hidden nodes: left out of the saved graph (with their edges). */
+  hidden: Record<string, true>;
+  groups: Group[];
+  annotations: Annotations;
+  /** Positions of nodes the user dragged; saved as layout.positions. */
+  positions: Record<string, Point>;
+  /** Pinned nodes stay visible whatever the thresholds say; carried in the URL (?pin=). */
+  pinned: Record<string, true>;
+  /** Everything else in the version's layout JSON, kept as it was. */
+  layoutExtra: Record<string, unknown>;
+}
+
+/** Every edit is a command: a name for the history and a pure function of the document. */
+export interface Command {
+  label: string;
+  apply(doc: EditorDoc): EditorDoc;
+}
+
+interface HistoryEntry {
+  command: Command;
+  before: EditorDoc;
+}
+
+export interface EditorState {
+  doc: EditorDoc;
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+  /** The doc as last loaded or saved: dirty is doc !== saved. */
+  saved: EditorDoc;
+}
+
+export function docFromContent(content: CircuitContent, pinned: string[] = []): EditorDoc {
+  const { positions, ...layoutExtra } = content.layout ?? {};
+  return {
+    graph: content.graph,
+    hidden: {},
+    groups: content.groups,
+    annotations: content.annotations,
+    positions: (positions as Record<string, Point> | undefined) ?? {},
+    pinned: Object.fromEntries(pinned.map((id) => [id, true as const])),
+    layoutExtra,
+  };
+}
+
+/** What to save: hidden nodes and their edges leave the graph; groups and annotations follow. */
+export function contentFromDoc(doc: EditorDoc): CircuitContent {
+  const hidden = doc.hidden;
+  const nodes = doc.graph.nodes.filter((n) => !hidden[n.id]);
+  const edges = doc.graph.edges.filter((e) => !hidden[e.source] && !hidden[e.target]);
+  const kept = new Set(nodes.map((n) => n.id));
+  const groups = doc.groups
+    .map((g) => ({ ...g, nodeIds: g.nodeIds.filter((id) => kept.has(id)) }))
+    .filter((g) => g.nodeIds.length > 0);
+  const positions = Object.fromEntries(Object.entries(doc.positions).filter(([id]) => kept.has(id)));
+  const nodeNotes = Object.fromEntries(Object.entries(doc.annotations.nodes).filter(([id]) => kept.has(id)));
+  const edgeIds = new Set(edges.map((e) => `${e.source}->${e.target}`));
+  const edgeNotes = Object.fromEntries(Object.entries(doc.annotations.edges).filter(([id]) => edgeIds.has(id)));
+  return {
+    graph: { ...doc.graph, nodes, edges },
+    layout: { ...doc.layoutExtra, ...(Object.keys(positions).length ? { positions } : {}) },
+    groups,
+    annotations: { nodes: nodeNotes, edges: edgeNotes },
+  };
+}
+
+export class EditorStore {
+  private state: EditorState;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(doc: EditorDoc) {
+    this.state = { doc, past: [], future: [], saved: doc };
+  }
+
+  getState = (): EditorState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private set(next: EditorState) {
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Runs a command; a command that changes nothing is not recorded. */
+  dispatch = (command: Command): void => {
+    const before = this.state.doc;
+    const doc = command.apply(before);
+    if (doc === before) return;
+    this.set({ ...this.state, doc, past: [...this.state.past, { command, before }].slice(-500), future: [] });
+  };
+
+  undo = (): void => {
+    const entry = this.state.past.at(-1);
+    if (!entry) return;
+    this.set({
+      ...this.state,
+      doc: entry.before,
+      past: this.state.past.slice(0, -1),
+      future: [{ command: entry.command, before: entry.before }, ...this.state.future],
+    });
+  };
+
+  redo = (): void => {
+    const entry = this.state.future[0];
+    if (!entry) return;
+    const before = this.state.doc;
+    this.set({
+      ...this.state,
+      doc: entry.command.apply(before),
+      past: [...this.state.past, { command: entry.command, before }],
+      future: this.state.future.slice(1),
+    });
+  };
+
+  /** Replaces everything (another version was opened); history starts again. */
+  reset = (doc: EditorDoc): void => this.set({ doc, past: [], future: [], saved: doc });
+
+  /** The current doc is now what the server holds; history stays so a save can still be undone locally. */
+  markSaved = (): void => this.set({ ...this.state, saved: this.state.doc });
+}
+
+export function useEditor<T>(store: EditorStore, select: (state: EditorState) => T): T {
+  return useSyncExternalStore(
+    store.subscribe,
+    () => select(store.getState()),
+    () => select(store.getState()),
+  );
+}
+
+// ---- Commands ----
+
+const without = <T extends object>(record: T, keys: Iterable<string>): T => {
+  const copy = { ...record } as Record<string, unknown>;
+  for (const key of keys) delete copy[key];
+  return copy as T;
+};
+
+export const commands = {
+  hide(ids: string[]): Command {
+    return {
+      label: `Hide ${ids.length === 1 ? ids[0] : `${ids.length} nodes`}`,
+      apply: (doc) => {
+        const fresh = ids.filter((id) => !doc.hidden[id]);
+        if (!fresh.length) return doc;
+        return { ...doc, hidden: { ...doc.hidden, ...Object.fromEntries(fresh.map((id) => [id, true as const])) } };
+      },
+    };
+  },
+  showAll(): Command {
+    return {
+      label: 'Show hidden nodes',
+      apply: (doc) => (Object.keys(doc.hidden).length ? { ...doc, hidden: {} } : doc),
+    };
+  },
+  setPinned(ids: string[], pinned: boolean): Command {
+    return {
+      label: `${pinned ? 'Pin' : 'Unpin'} ${ids.length === 1 ? ids[0] : `${ids.length} nodes`}`,
+      apply: (doc) => {
+        const change = ids.filter((id) => Boolean(doc.pinned[id]) !== pinned);
+        if (!change.length) return doc;
+        return {
+          ...doc,
+          pinned: pinned
+            ? { ...doc.pinned, ...Object.fromEntries(change.map((id) => [id, true as const])) }
+            : without(doc.pinned, change),
+        };
+      },
+    };
+  },
+  group(nodeIds: string[], label: string, id = `g-${Date.now().toString(36)}`): Command {
+    return {
+      label: `Group ${nodeIds.length} nodes as “${label}”`,
+      apply: (doc) => {
+        // Grouping a supernode with other nodes merges its members in.
+        const members = new Set<string>();
+        const absorbed = new Set<string>();
+        for (const nodeId of nodeIds) {
+          const group = doc.groups.find((g) => g.id === nodeId);
+          if (group) {
+            absorbed.add(group.id);
+            for (const member of group.nodeIds) members.add(member);
+          } else members.add(nodeId);
+        }
+        if (members.size < 2) return doc;
+        const groups = doc.groups
+          .filter((g) => !absorbed.has(g.id))
+          .map((g) => ({ ...g, nodeIds: g.nodeIds.filter((m) => !members.has(m)) }))
+          .filter((g) => g.nodeIds.length > 0);
+        return { ...doc, groups: [...groups, { id, label, nodeIds: [...members] }] };
+      },
+    };
+  },
+  ungroup(groupIds: string[]): Command {
+    return {
+      label: `Ungroup ${groupIds.length === 1 ? '' : `${groupIds.length} `}supernode${groupIds.length === 1 ? '' : 's'}`,
+      apply: (doc) => {
+        const groups = doc.groups.filter((g) => !groupIds.includes(g.id));
+        return groups.length === doc.groups.length ? doc : { ...doc, groups };
+      },
+    };
+  },
+  renameGroup(groupId: string, label: string): Command {
+    return {
+      label: `Rename supernode to “${label}”`,
+      apply: (doc) => {
+        const group = doc.groups.find((g) => g.id === groupId);
+        if (!group || group.label === label) return doc;
+        return { ...doc, groups: doc.groups.map((g) => (g.id === groupId ? { ...g, label } : g)) };
+      },
+    };
+  },
+  annotate(kind: 'nodes' | 'edges', id: string, annotation: Annotation): Command {
+    return {
+      label: `Annotate ${kind === 'nodes' ? 'node' : 'edge'} ${id}`,
+      apply: (doc) => {
+        const previous = doc.annotations[kind][id] ?? {};
+        const next: Annotation = {};
+        if (annotation.label?.trim()) next.label = annotation.label.trim();
+        if (annotation.note?.trim()) next.note = annotation.note.trim();
+        if ((previous.label ?? '') === (next.label ?? '') && (previous.note ?? '') === (next.note ?? '')) return doc;
+        const entries =
+          next.label || next.note ? { ...doc.annotations[kind], [id]: next } : without(doc.annotations[kind], [id]);
+        return { ...doc, annotations: { ...doc.annotations, [kind]: entries } };
+      },
+    };
+  },
+  move(moves: Record<string, Point>): Command {
+    return {
+      label: `Move ${Object.keys(moves).length === 1 ? Object.keys(moves)[0] : `${Object.keys(moves).length} nodes`}`,
+      apply: (doc) => ({ ...doc, positions: { ...doc.positions, ...moves } }),
+    };
+  },
+  replaceContent(content: CircuitContent, label = 'Import graph JSON'): Command {
+    return {
+      label,
+      apply: (doc) => ({ ...docFromContent(content), pinned: doc.pinned }),
+    };
+  },
+};

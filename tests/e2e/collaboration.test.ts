@@ -1,0 +1,267 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Api, layeredGraph } from '../support/api.js';
+import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Stack, startStack } from '../support/stack.js';
+
+// Two people in two separate browsers (separate cookie jars): Ada owns the team and edits the circuit, Bob gets a
+// share link, comments, votes and reviews. Each sees the other's changes without reloading.
+let stack: Stack;
+let adaBrowser: Browser;
+let bobBrowser: Browser;
+let ada: Page;
+let bob: Page;
+let adaApi: Api;
+const consoleErrors: string[] = [];
+const state: { teamId?: string; slug?: string; shareUrl?: string } = {};
+
+const poll = { timeout: 15_000, interval: 100 };
+
+function watch(page: Page, who: string) {
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${who}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${who}: ${error.message}`));
+}
+
+const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+beforeAll(async () => {
+  stack = await startStack();
+  [adaBrowser, bobBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
+  adaApi = await Api.signUp(stack.webUrl, 'ada@lab.org', 'Ada Owner');
+  const bobApi = await Api.signUp(stack.webUrl, 'bob@lab.org', 'Bob Reviewer');
+  await adaApi.signInBrowser(adaBrowser.context);
+  await bobApi.signInBrowser(bobBrowser.context);
+  ada = await adaBrowser.context.newPage();
+  bob = await bobBrowser.context.newPage();
+  watch(ada, 'ada');
+  watch(bob, 'bob');
+  ada.setDefaultTimeout(15_000);
+  bob.setDefaultTimeout(15_000);
+});
+afterEach(async (context) => {
+  if (context.task.result?.state !== 'fail') return;
+  const name = context.task.name.replace(/\W+/g, '-').slice(0, 40);
+  await ada.screenshot({ path: `artifacts/e2e-failure-${name}-ada.png` }).catch(() => {});
+  await bob.screenshot({ path: `artifacts/e2e-failure-${name}-bob.png` }).catch(() => {});
+});
+afterAll(async () => {
+  await adaBrowser?.close();
+  await bobBrowser?.close();
+  await stack?.stop();
+});
+
+describe('two people collaborate on a circuit', () => {
+  it('Ada creates a team, adds Bob by email, and Bob sees the team live', async () => {
+    await bob.goto(`${stack.webUrl}/`);
+    await expect.poll(() => bob.getByText('No teams yet').count(), poll).toBe(1);
+
+    await ada.goto(`${stack.webUrl}/`);
+    await ada.getByLabel('New team name').fill('Agreement Circuits');
+    await ada.getByRole('button', { name: 'Create team' }).click();
+    await ada.getByRole('link', { name: 'Agreement Circuits' }).click();
+    await ada.waitForURL('**/teams/*');
+    state.teamId = ada.url().split('/teams/')[1];
+    await ada.getByLabel('Member email').fill('bob@lab.org');
+    await ada.getByLabel('Member role').selectOption('MEMBER');
+    await ada.getByRole('button', { name: 'Add member' }).click();
+    await expect.poll(() => ada.getByTestId('member-list').textContent(), poll).toContain('Bob Reviewer');
+    await expect.poll(() => bob.getByTestId('team-list').textContent(), poll).toContain('Agreement Circuits');
+  });
+
+  it('Ada imports a circuit JSON, groups, labels and hides nodes with undo and redo, and saves a version', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wb-graph-'));
+    const file = join(dir, 'agreement.json');
+    await writeFile(file, JSON.stringify(layeredGraph(3, 2, 2, 2)));
+    await ada.getByLabel('Imported circuit title').fill('Subject-verb agreement');
+    await ada.getByLabel('Circuit JSON file').setInputFiles(file);
+    await ada.getByRole('button', { name: 'Import as new circuit' }).click();
+    await ada.waitForURL('**/c/*');
+    state.slug = new URL(ada.url()).pathname.split('/')[2];
+    await expect.poll(() => ada.getByTestId('circuit-node').count(), poll).toBe(12);
+    expect(await ada.getByTestId('circuit-title').textContent()).toBe('Subject-verb agreement');
+
+    // Group two nodes into a supernode with the keyboard.
+    await node(ada, '0_0_0').click();
+    await node(ada, '0_1_0').click({ modifiers: ['Control'] });
+    await ada.keyboard.press('g');
+    await ada.getByRole('dialog').getByLabel('Supernode name').fill('subject number');
+    await ada.getByRole('dialog').getByRole('button', { name: 'Group' }).click();
+    await expect.poll(() => ada.getByTestId('circuit-supernode').textContent(), poll).toContain('subject number');
+    await expect.poll(() => ada.getByTestId('circuit-node').count(), poll).toBe(10);
+
+    // Undo and redo the grouping.
+    await ada.keyboard.press('Control+z');
+    await expect.poll(() => ada.getByTestId('circuit-supernode').count(), poll).toBe(0);
+    await expect.poll(() => ada.getByTestId('circuit-node').count(), poll).toBe(12);
+    await ada.keyboard.press('Control+Shift+z');
+    await expect.poll(() => ada.getByTestId('circuit-supernode').count(), poll).toBe(1);
+
+    // Label a node in this circuit.
+    await node(ada, '1_1000_0').click();
+    await ada.getByLabel('Node label').fill('verb number');
+    await ada.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => node(ada, '1_1000_0').textContent(), poll).toContain('verb number');
+
+    // Hide a node with Delete; undo brings it back, redo hides it again.
+    await node(ada, '2_2101_1').click();
+    await ada.keyboard.press('Delete');
+    await expect.poll(() => node(ada, '2_2101_1').count(), poll).toBe(0);
+    await ada.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => node(ada, '2_2101_1').count(), poll).toBe(1);
+    await ada.getByRole('button', { name: 'Redo' }).click();
+    await expect.poll(() => node(ada, '2_2101_1').count(), poll).toBe(0);
+
+    // The selection and pins travel in the URL.
+    await node(ada, '1_1000_0').click();
+    await ada.keyboard.press('p');
+    await expect.poll(() => new URL(ada.url()).searchParams.get('pin'), poll).toBe('1_1000_0');
+    await expect.poll(() => new URL(ada.url()).searchParams.get('sel'), poll).toBe('1_1000_0');
+
+    await ada.getByRole('tab', { name: 'History' }).click();
+    await expect.poll(() => ada.getByTestId('edit-history').textContent(), poll).toContain('Hide 2_2101_1');
+
+    await ada.getByRole('button', { name: 'Save version' }).click();
+    await ada.getByLabel('Version message').fill('grouped subject number, labelled the verb');
+    await ada.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+    await expect.poll(() => ada.getByText('Saved as version 2').count(), poll).toBe(1);
+
+    // The saved version has the edits.
+    const saved = await adaApi.gql<{
+      circuit: { version: { graph: { nodes: unknown[] }; groups: { label: string }[]; annotations: unknown } };
+    }>('query($s: String!) { circuit(slug: $s) { version { graph groups annotations } } }', { s: state.slug });
+    expect(saved.circuit.version.graph.nodes).toHaveLength(11);
+    expect(saved.circuit.version.groups.map((g) => g.label)).toEqual(['subject number']);
+    expect(saved.circuit.version.annotations).toMatchObject({ nodes: { '1_1000_0': { label: 'verb number' } } });
+
+    // The diff against version 1 shows the hidden node as a removed ghost.
+    await ada.getByRole('button', { name: 'Show changes since v1' }).click();
+    await expect.poll(() => ada.locator('.fnode.diff-removed').count(), poll).toBe(1);
+    await ada.getByRole('button', { name: 'Hide changes' }).click();
+    await expect.poll(() => ada.locator('.fnode.diff-removed').count(), poll).toBe(0);
+
+    await ada.screenshot({ path: 'artifacts/editor.png' });
+  });
+
+  it('Ada shares a comment link; Bob opens it, comments on a node and Ada sees it live', async () => {
+    await ada.getByRole('button', { name: 'Share' }).click();
+    const dialog = ada.getByTestId('share-dialog');
+    await dialog.getByLabel('Link permission').selectOption('COMMENT');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await expect.poll(() => dialog.getByTestId('share-url').inputValue(), poll).toContain('?share=');
+    state.shareUrl = await dialog.getByTestId('share-url').inputValue();
+    expect(state.shareUrl).toMatch(new RegExp(`/c/${state.slug}\\?share=[\\w-]{43}$`));
+    await expect.poll(() => dialog.getByTestId('share-links').textContent(), poll).toContain('comment');
+    await ada.keyboard.press('Escape');
+
+    // Ada keeps the node selected to watch its thread.
+    await node(ada, '1_1000_0').click();
+    await ada.getByRole('tab', { name: 'Inspect' }).click();
+    await expect.poll(() => ada.getByTestId('node-inspector').count(), poll).toBe(1);
+
+    await bob.goto(state.shareUrl!);
+    await expect.poll(() => bob.getByTestId('circuit-supernode').textContent(), poll).toContain('subject number');
+    await expect.poll(() => node(bob, '1_1000_0').textContent(), poll).toContain('verb number');
+    await node(bob, '1_1000_0').click();
+    await bob.getByLabel('New comment (Comments on 1_1000_0)').fill('Is this really verb number? @ada@lab.org');
+    await bob.getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('really verb number');
+
+    await expect.poll(() => ada.getByTestId('comment-thread').textContent(), poll).toContain('really verb number');
+    await ada.getByRole('button', { name: 'Reply' }).click();
+    await ada.getByLabel('Reply', { exact: true }).fill('Yes: ablating it flips the verb.');
+    await ada.getByRole('button', { name: 'Reply', exact: true }).last().click();
+    await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('flips the verb');
+  });
+
+  it('Bob votes on a feature label Ada proposed; each sees the other live', async () => {
+    // The node links to its feature page; the SAE id comes from the graph metadata.
+    const featureUrl = `${stack.webUrl}/models/demo/blocks.1.hook_resid_post/1000`;
+    await ada.goto(featureUrl);
+    await ada.getByLabel('Label name').fill('verb number');
+    await ada.getByLabel('Label description').fill('fires where the verb must agree');
+    await ada.getByRole('button', { name: 'Propose' }).click();
+    await expect.poll(() => ada.getByTestId('label-list').textContent(), poll).toContain('verb number');
+
+    await bob.goto(featureUrl);
+    await expect.poll(() => bob.getByTestId('label-list').textContent(), poll).toContain('verb number');
+    await bob.getByRole('button', { name: 'Vote up verb number' }).click();
+    // Optimistic, and the server agrees.
+    await expect
+      .poll(() => bob.getByRole('button', { name: 'Vote up verb number' }).getAttribute('aria-pressed'))
+      .toBe('true');
+    await expect
+      .poll(() => ada.getByRole('button', { name: 'Vote up verb number' }).textContent(), poll)
+      .toContain('1');
+    // Votes are changeable.
+    await bob.getByRole('button', { name: 'Vote down verb number' }).click();
+    await expect
+      .poll(() => ada.getByRole('button', { name: 'Vote down verb number' }).textContent(), poll)
+      .toContain('1');
+    await ada.getByRole('button', { name: 'Vote up verb number' }).click();
+    await expect.poll(() => bob.getByTestId('label-item').textContent(), poll).toContain('disputed');
+
+    // Ada edits the label: Bob sees the new name and its revision history.
+    await ada.getByRole('button', { name: 'Edit', exact: true }).click();
+    await ada.getByLabel('Edited label name').fill('plural verb number');
+    await ada.getByRole('button', { name: 'Save revision' }).click();
+    await expect.poll(() => bob.getByTestId('label-list').textContent(), poll).toContain('plural verb number');
+    await bob.getByRole('button', { name: /History \(2 revisions\)/ }).click();
+    await expect.poll(() => bob.getByTestId('revisions').textContent(), poll).toContain('r1');
+
+    await bob.getByLabel(/New comment/).fill('Looks like plural agreement to me');
+    await bob.getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect.poll(() => ada.getByTestId('comment-thread').textContent(), poll).toContain('plural agreement');
+    await ada.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('Resolved by Ada');
+    await expect.poll(() => ada.locator('[data-slot="activation-dashboard"]').count()).toBe(1);
+    await ada.screenshot({ path: 'artifacts/feature-page.png' });
+  });
+
+  it('Ada requests a review; Bob approves it from his queue and Ada sees the status change', async () => {
+    await ada.goto(`${stack.webUrl}/c/${state.slug}`);
+    await ada.getByRole('tab', { name: /Reviews/ }).click();
+    await ada.getByLabel(/Bob Reviewer/).check();
+    await ada.getByRole('button', { name: 'Request review' }).click();
+    await expect.poll(() => ada.getByTestId('review-panel').textContent(), poll).toContain('pending');
+
+    await bob.goto(`${stack.webUrl}/reviews`);
+    await expect.poll(() => bob.getByTestId('review-queue').textContent(), poll).toContain('Subject-verb agreement');
+    await bob.getByLabel('Review comment').fill('Faithful enough.');
+    await bob.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => bob.getByTestId('review-queue').textContent(), poll).toContain('approved');
+
+    await expect.poll(() => ada.locator('[data-status="APPROVED"]').count(), poll).toBeGreaterThan(0);
+    await expect.poll(() => ada.getByTestId('review-panel').textContent(), poll).toContain('Faithful enough.');
+  });
+
+  it('Bob saves a version while Ada has unsaved edits: Ada is told, and her save meets the conflict dialog', async () => {
+    await bob.goto(state.shareUrl!);
+    await expect.poll(() => node(bob, '1_1000_0').count(), poll).toBe(1);
+    await node(bob, '1_1101_1').click();
+    await bob.keyboard.press('Delete');
+    await bob.getByRole('button', { name: 'Save version' }).click();
+    await bob.getByLabel('Version message').fill('hid 1_1101_1');
+
+    await node(ada, '0_100_1').click();
+    await ada.keyboard.press('Delete');
+    await bob.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+    await expect.poll(() => bob.getByText('Saved as version 3').count(), poll).toBe(1);
+    await expect.poll(() => ada.getByTestId('newer-version').textContent(), poll).toContain('Version 3');
+
+    await ada.getByRole('button', { name: 'Save version' }).click();
+    await ada.getByLabel('Version message').fill('stale');
+    await ada.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+    await expect.poll(() => ada.getByTestId('conflict-dialog').textContent(), poll).toContain('Version 3 was saved');
+    await ada.getByTestId('conflict-dialog').getByRole('button', { name: 'Open version 3' }).click();
+    await ada.waitForURL(`**/c/${state.slug}/v/3**`);
+    await expect.poll(() => ada.getByTestId('version-label').textContent(), poll).toContain('v3');
+    await expect.poll(() => node(ada, '1_1101_1').count(), poll).toBe(0);
+
+    expect(consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);
+  });
+});
