@@ -5,7 +5,7 @@ import { createEventBus } from './events/redis-bus.js';
 import { type ApiServer, startApiServer } from './http/server.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { InProcessQueue, RedisQueue } from './jobs/queue.js';
-import { JobRunner } from './jobs/runner.js';
+import { type JobHandler, JobRunner } from './jobs/runner.js';
 import { JobService } from './jobs/service.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
@@ -56,15 +56,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ? new RedisQueue(options.redisUrl, Math.max(1, concurrency))
       : new InProcessQueue(Math.max(1, concurrency));
     const engineCacheDir = options.engineCacheDir ?? join(tmpdir(), 'workbench-engine');
-    const handlers = jobHandlers({
-      prisma: database.prisma,
-      models,
-      stateDir: join(engineCacheDir, 'job-state'),
-      corporaDir: options.corporaDir ?? join(engineCacheDir, 'corpora'),
-    });
+    // Handlers need the services and the services need the runner: the map is filled once both exist.
+    const handlers = new Map<string, JobHandler>();
     const runner = new JobRunner(database.prisma, events, queue, handlers);
     closers.push(() => runner.close());
     const services = createServices(database, events, models, new JobService(database.prisma, runner, models));
+    const kinds = jobHandlers({
+      prisma: database.prisma,
+      models,
+      circuits: services.circuits,
+      stateDir: join(engineCacheDir, 'job-state'),
+      corporaDir: options.corporaDir ?? join(engineCacheDir, 'corpora'),
+    });
+    for (const [kind, handler] of kinds) handlers.set(kind, handler);
     if (concurrency > 0) await runner.startWorking();
     return { services, runner, close };
   } catch (error) {

@@ -167,6 +167,12 @@ export const resolvers = {
       ctx.services.reviews.request(ctx.viewer, input),
     decideReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.reviews.decide(ctx.viewer, input),
+    startCircuitJob: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: Context) => {
+      // GraphQL null means "not given" here: drop it so the defaults apply.
+      const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+      const { model, saes, ...rest } = given;
+      return ctx.services.jobs.startCircuit(ctx.viewer, { ...rest, modelId: model, saeIds: saes });
+    },
     computeDashboards: (
       _: unknown,
       args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },

@@ -500,7 +500,40 @@ export const typeDefs = /* GraphQL */ `
     comment: String
   }
 
+  input PromptPairInput {
+    clean_prefix: String!
+    patch_prefix: String!
+    "With a leading space (e.g. ' is'); one token for the model."
+    clean_answer: String!
+    patch_answer: String!
+  }
+
+  "What to compute a sparse feature circuit for (Marks et al. 2024). Give a dataset name or pairs."
+  input CircuitJobInput {
+    teamId: ID!
+    title: String!
+    visibility: Visibility
+    model: ID!
+    "Default: every SAE of the model."
+    saes: [ID!]
+    "simple, nounpp, within_rc or rc (held-out generated pairs)."
+    dataset: String
+    pairs: [PromptPairInput!]
+    "Pairs used (default 20)."
+    n: Int
+    "ig (integrated gradients, default) or atp (attribution patching)."
+    method: String
+    steps: Int
+    nodeThreshold: Float
+    edgeThreshold: Float
+    maxNodes: Int
+    "position (default) or sum."
+    aggregation: String
+  }
+
   type Mutation {
+    "Computes a circuit in the background; the job's result names the circuit it stored."
+    startCircuitJob(input: CircuitJobInput!): Job!
     "Creates an account and signs in (sets the session cookie)."
     signUp(input: SignUpInput!): User!
     signIn(input: SignInInput!): User!

@@ -1,7 +1,8 @@
 import type { Job, PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
 import { AppError, parseInput } from '../services/errors.js';
-import { roleOf, type Viewer } from '../services/viewer.js';
+import { roleAtLeast, roleOf, type Viewer } from '../services/viewer.js';
+import { circuitJobInput } from './circuits.js';
 import { dashboardInput } from './dashboards.js';
 import type { JobRunner } from './runner.js';
 
@@ -45,6 +46,22 @@ export class JobService {
     });
     this.models.sae(input.saeId); // NOT_FOUND now rather than a failed job later
     return this.runner.enqueue('dashboards', input, { createdById: viewer.user.id });
+  }
+
+  /** Team members (not viewers) may compute circuits for their team. */
+  async startCircuit(viewer: Viewer, raw: unknown): Promise<Job> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const input = parseInput(circuitJobInput, raw);
+    if (!roleAtLeast(await roleOf(viewer, input.teamId), 'MEMBER')) {
+      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can compute circuits for it');
+    }
+    this.models.model(input.modelId);
+    for (const id of input.saeIds ?? []) {
+      if (this.models.sae(id).modelId !== input.modelId) {
+        throw new AppError('BAD_USER_INPUT', `saeIds: ${id} is not an SAE of ${input.modelId}`, { field: 'saeIds' });
+      }
+    }
+    return this.runner.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
   }
 
   async startSelftest(viewer: Viewer, input: { steps?: number; stepMs?: number; failAt?: number }): Promise<Job> {

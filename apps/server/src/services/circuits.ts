@@ -152,6 +152,38 @@ export class CircuitService {
   }
 
   /**
+   * Stores a computed circuit for a job: the job was started by `createdById` when they were a member of `teamId`
+   * (checked at enqueue time); the rules for the graph are the same as for any version.
+   */
+  async createForJob(
+    owner: { teamId: string; createdById: string },
+    raw: { title: string; visibility: Visibility; graph: unknown; message: string },
+  ): Promise<Circuit> {
+    const input = parseInput(createInput, { ...raw, teamId: owner.teamId });
+    return this.prisma.$transaction(async (tx) => {
+      const circuit = await tx.circuit.create({
+        data: {
+          teamId: owner.teamId,
+          slug: newSlug(),
+          title: input.title,
+          visibility: input.visibility,
+          createdById: owner.createdById,
+          versions: { create: this.versionData(input, owner.createdById, 1, null) },
+        },
+      });
+      await logActivity(tx, {
+        teamId: owner.teamId,
+        actorId: owner.createdById,
+        action: 'circuit.computed',
+        subjectType: 'circuit',
+        subjectId: circuit.id,
+        data: { title: input.title },
+      });
+      return circuit;
+    });
+  }
+
+  /**
    * Saves a new immutable version on top of `baseVersion`. If someone saved since, this fails with CONFLICT naming
    * the newer version; the check and the write are one atomic update, so two saves can never both win.
    */

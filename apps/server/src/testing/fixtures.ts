@@ -22,7 +22,12 @@ export interface TinyModelFixture {
  * A tiny random GPT-2 with the demo tokenizer and one SAELens SAE at blocks.1.hook_resid_post, laid out as the
  * bundled demo is: for tests that need a model before (or without) the trained demo.
  */
-export async function writeTinyModelFixture(dir: string, dSae = 8): Promise<TinyModelFixture> {
+export async function writeTinyModelFixture(
+  dir: string,
+  dSae = 8,
+  /** Also SAEs at every layer's attn_out, mlp_out and resid_post: what a feature circuit needs. */
+  options: { circuitHooks?: boolean } = {},
+): Promise<TinyModelFixture> {
   const vocab = corpusVocabulary();
   const config: GPT2Config = {
     nLayers: 2,
@@ -38,14 +43,23 @@ export async function writeTinyModelFixture(dir: string, dSae = 8): Promise<Tiny
   await writeDemoTokenizer(join(dir, 'model'), vocab);
   const saeHook = 'blocks.1.hook_resid_post';
   const saeDir = join(dir, 'saes', saeHook);
+  const hooks = options.circuitHooks
+    ? [0, 1].flatMap((l) => ['hook_attn_out', 'hook_mlp_out', 'hook_resid_post'].map((h) => `blocks.${l}.${h}`))
+    : [saeHook];
+  for (const [k, hook] of hooks.entries()) await writeSae(join(dir, 'saes', hook), hook, config.dModel, dSae, k);
+  return { dir, config, weights, saeHook, saeDir };
+}
+
+/** A standard (ReLU) SAELens SAE with deterministic weights; `variant` makes each hook's differ. */
+async function writeSae(saeDir: string, hook: string, dIn: number, dSae: number, variant: number): Promise<void> {
   await mkdir(saeDir, { recursive: true });
   const filled = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
   await writeFile(
     join(saeDir, 'cfg.json'),
     JSON.stringify({
-      d_in: config.dModel,
+      d_in: dIn,
       d_sae: dSae,
-      hook_name: saeHook,
+      hook_name: hook,
       architecture: 'standard',
       model_name: 'demo',
       prepend_bos: true,
@@ -56,11 +70,10 @@ export async function writeTinyModelFixture(dir: string, dSae = 8): Promise<Tiny
   await writeFile(
     join(saeDir, 'sae_weights.safetensors'),
     encodeSafetensors({
-      W_enc: { shape: [config.dModel, dSae], data: filled(config.dModel * dSae, (i) => Math.sin(i)) },
+      W_enc: { shape: [dIn, dSae], data: filled(dIn * dSae, (i) => Math.sin(i + variant * 7)) },
       b_enc: { shape: [dSae], data: new Float32Array(dSae) },
-      W_dec: { shape: [dSae, config.dModel], data: filled(config.dModel * dSae, (i) => Math.cos(i)) },
-      b_dec: { shape: [config.dModel], data: new Float32Array(config.dModel) },
+      W_dec: { shape: [dSae, dIn], data: filled(dIn * dSae, (i) => Math.cos(i + variant * 7)) },
+      b_dec: { shape: [dIn], data: new Float32Array(dIn) },
     }),
   );
-  return { dir, config, weights, saeHook, saeDir };
 }

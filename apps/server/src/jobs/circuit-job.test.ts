@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../app.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { writeTinyModelFixture } from '../testing/fixtures.js';
+import { TestClient } from '../testing/graphql-client.js';
+
+let dir: string;
+let db: TestDatabase;
+let app: RunningApp;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'circuit-job-'));
+  await writeTinyModelFixture(dir, 8, { circuitHooks: true });
+  db = await createTestDatabase();
+  app = await startApp({
+    database: db.config,
+    host: '127.0.0.1',
+    port: 0,
+    secureCookies: false,
+    models: { bundledDir: dir, registryDir: join(dir, 'registry') },
+    engineCacheDir: join(dir, 'engine-cache'),
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const START = 'mutation($i: CircuitJobInput!) { startCircuitJob(input: $i) { id status } }';
+const pairs = [
+  {
+    clean_prefix: 'The boy near the car',
+    patch_prefix: 'The boys near the car',
+    clean_answer: ' is',
+    patch_answer: ' are',
+  },
+  {
+    clean_prefix: 'The girl behind the tree',
+    patch_prefix: 'The girls behind the tree',
+    clean_answer: ' is',
+    patch_answer: ' are',
+  },
+];
+
+describe('circuit jobs', () => {
+  it('computes a circuit in the background and stores it as the first version of a new team circuit', async () => {
+    const owner = await TestClient.signUp(app.url, 'circuits@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "C" }) { id } }',
+    );
+    const outsider = await TestClient.signUp(app.url, 'outside@lab.org');
+    const denied = await outsider.request(START, {
+      i: { teamId: createTeam.id, title: 'x', model: 'demo', pairs, method: 'atp' },
+    });
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const both = await owner.request(START, {
+      i: { teamId: createTeam.id, title: 'x', model: 'demo', pairs, dataset: 'nounpp' },
+    });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dataset' });
+
+    const { startCircuitJob } = await owner.ok<{ startCircuitJob: { id: string } }>(START, {
+      i: {
+        teamId: createTeam.id,
+        title: 'Agreement (tiny)',
+        model: 'demo',
+        pairs,
+        method: 'ig',
+        steps: 4,
+        nodeThreshold: 0,
+      },
+    });
+    let job: { status: string; error: string | null; result: { slug: string; nodes: number } | null } | undefined;
+    for (let i = 0; i < 600 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (
+        await owner.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', {
+          id: startCircuitJob.id,
+        })
+      ).job;
+    }
+    expect(job?.error).toBeNull();
+    expect(job?.status).toBe('SUCCEEDED');
+    const slug = job!.result!.slug;
+    const { circuit } = await owner.ok<{
+      circuit: {
+        title: string;
+        latestVersion: number;
+        version: { message: string; graph: { schema: string; nodes: { id: string }[]; metrics: { nodes: number } } };
+      };
+    }>('query($s: String!) { circuit(slug: $s) { title latestVersion version { message graph } } }', { s: slug });
+    expect(circuit).toMatchObject({ title: 'Agreement (tiny)', latestVersion: 1 });
+    expect(circuit.version.graph.schema).toBe('workbench.circuit');
+    expect(circuit.version.graph.nodes.length).toBeGreaterThan(0);
+    expect(circuit.version.graph.metrics.nodes).toBe(job!.result!.nodes);
+    expect(circuit.version.message).toMatch(/custom, 2 pairs, ig/);
+  });
+});
