@@ -1,0 +1,311 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useApolloClient, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { TopBar } from '../../components/TopBar';
+import { errorMessage } from '../../lib/errors';
+import { featurePath } from '../../lib/graph';
+import { decodeFloat32, encodeInBrowser } from '../../lib/sae-encoder';
+
+const MODELS = gql`
+  query ExplorerModels {
+    models {
+      id
+      nLayers
+      saes {
+        id
+        hook
+        dIn
+        dSae
+        architecture
+        encoderUrl
+      }
+    }
+  }
+`;
+
+const ACTIVATIONS = gql`
+  query ExplorerActivations($model: ID!, $hook: String!, $text: String!, $sae: ID) {
+    activations(model: $model, hook: $hook, text: $text, sae: $sae) {
+      tokens
+      shape
+      data
+    }
+  }
+`;
+
+interface Sae {
+  id: string;
+  hook: string;
+  dIn: number;
+  dSae: number;
+  architecture: string;
+  encoderUrl: string;
+}
+interface Model {
+  id: string;
+  nLayers: number;
+  saes: Sae[];
+}
+
+interface Result {
+  modelId: string;
+  sae: Sae;
+  tokens: string[];
+  /** [tokens, dSae] */
+  features: Float32Array;
+  encodeMs: number;
+}
+
+const TOP = 12;
+
+/** Indices of the k largest values. */
+function topK(values: ArrayLike<number>, k: number): number[] {
+  const order = Array.from({ length: values.length }, (_, i) => i).filter((i) => values[i]! > 0);
+  order.sort((a, b) => values[b]! - values[a]!);
+  return order.slice(0, k);
+}
+
+export default function ExplorerPage() {
+  const models = useQuery<{ models: Model[] }>(MODELS);
+  const client = useApolloClient();
+  const [modelId, setModelId] = useState('');
+  const [saeId, setSaeId] = useState('');
+  const [text, setText] = useState('The boys near the car are');
+  const [result, setResult] = useState<Result | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [selectedToken, setSelectedToken] = useState<number | null>(null);
+  const [selectedFeature, setSelectedFeature] = useState<number | null>(null);
+
+  const list = models.data?.models ?? [];
+  const model = list.find((m) => m.id === modelId) ?? list[0];
+  const sae = model?.saes.find((s) => s.id === saeId) ?? model?.saes.at(-1);
+  useEffect(() => {
+    if (model && !modelId) setModelId(model.id);
+  }, [model, modelId]);
+
+  async function run(event?: FormEvent) {
+    event?.preventDefault();
+    if (!model || !sae) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await client.query<{ activations: { tokens: string[]; shape: number[]; data: string } }>({
+        query: ACTIVATIONS,
+        variables: { model: model.id, hook: sae.hook, text, sae: sae.id },
+        fetchPolicy: 'no-cache',
+      });
+      if (!data) throw new Error('No activations came back');
+      const x = decodeFloat32(data.activations.data);
+      const started = performance.now();
+      const features = await encodeInBrowser(sae, x, data.activations.shape[0]!);
+      setResult({
+        modelId: model.id,
+        sae,
+        tokens: data.activations.tokens,
+        features,
+        encodeMs: performance.now() - started,
+      });
+      setSelectedToken(null);
+      setSelectedFeature(null);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // Per feature: its largest activation over the text; per token: its largest feature activation.
+  const summary = useMemo(() => {
+    if (!result) return null;
+    const { features, tokens, sae: s } = result;
+    const maxPerFeature = new Float32Array(s.dSae);
+    const maxPerToken = new Float32Array(tokens.length);
+    for (let t = 0; t < tokens.length; t++) {
+      for (let f = 0; f < s.dSae; f++) {
+        const v = features[t * s.dSae + f]!;
+        if (v > maxPerFeature[f]!) maxPerFeature[f] = v;
+        if (v > maxPerToken[t]!) maxPerToken[t] = v;
+      }
+    }
+    return { maxPerFeature, maxPerToken, top: topK(maxPerFeature, TOP) };
+  }, [result]);
+
+  const shade = (t: number): number => {
+    if (!result || !summary) return 0;
+    if (selectedFeature !== null) {
+      const peak = summary.maxPerFeature[selectedFeature]! || 1;
+      return result.features[t * result.sae.dSae + selectedFeature]! / peak;
+    }
+    const peak = Math.max(...summary.maxPerToken) || 1;
+    return summary.maxPerToken[t]! / peak;
+  };
+
+  const tokenTop =
+    result && selectedToken !== null
+      ? topK(result.features.subarray(selectedToken * result.sae.dSae, (selectedToken + 1) * result.sae.dSae), TOP)
+      : [];
+
+  return (
+    <>
+      <TopBar />
+      <main className="stack">
+        <section className="card stack">
+          <h1 style={{ margin: 0 }}>Feature explorer</h1>
+          <p className="muted" style={{ margin: 0 }}>
+            The server runs the model to the SAE&apos;s hook; your browser encodes the activations with the SAE
+            (onnxruntime-web) and shows which features fire on which token.
+          </p>
+          {models.error && <p className="error">{errorMessage(models.error)}</p>}
+          {models.data && !list.length && (
+            <p className="muted">No models are installed. The bundled demo model appears once it is trained.</p>
+          )}
+          <form className="stack" onSubmit={run}>
+            <div className="row">
+              <label>
+                Model
+                <select value={model?.id ?? ''} onChange={(e) => setModelId(e.target.value)}>
+                  {list.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.id}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                SAE
+                <select value={sae?.id ?? ''} onChange={(e) => setSaeId(e.target.value)}>
+                  {model?.saes.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.hook} ({s.dSae} features)
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <label>
+              Text
+              <textarea
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                rows={3}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void run();
+                }}
+              />
+            </label>
+            <div className="row">
+              <button type="submit" disabled={busy || !sae}>
+                {busy ? 'Running…' : 'Show features'}
+              </button>
+              <span className="muted">Ctrl+Enter runs</span>
+            </div>
+          </form>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </section>
+
+        {result && summary && (
+          <section className="card stack" data-testid="explorer-result">
+            <div className="tokens" aria-label="Tokens shaded by activation">
+              {result.tokens.map((token, t) => (
+                <button
+                  // biome-ignore lint/suspicious/noArrayIndexKey: tokens repeat; their position is their identity
+                  key={t}
+                  type="button"
+                  className="token"
+                  data-testid="token"
+                  aria-pressed={selectedToken === t}
+                  title={`max activation ${summary.maxPerToken[t]!.toFixed(3)}`}
+                  style={{
+                    background: `rgba(52, 81, 178, ${(0.85 * shade(t)).toFixed(3)})`,
+                    color: shade(t) > 0.55 ? 'white' : undefined,
+                  }}
+                  onClick={() => setSelectedToken(selectedToken === t ? null : t)}
+                >
+                  {token.replace(/ /g, '\u00a0')}
+                </button>
+              ))}
+            </div>
+            <p className="muted" style={{ margin: 0 }}>
+              Encoded {result.tokens.length} tokens in your browser in {result.encodeMs.toFixed(0)} ms.
+              {selectedFeature !== null && ` Shading: feature ${selectedFeature}.`}
+            </p>
+            <div className="row" style={{ alignItems: 'flex-start', gap: '2rem' }}>
+              <FeatureTable
+                title="Top features over the text"
+                testId="top-features"
+                indices={summary.top}
+                value={(f) => summary.maxPerFeature[f]!}
+                result={result}
+                selected={selectedFeature}
+                onSelect={setSelectedFeature}
+              />
+              {selectedToken !== null && (
+                <FeatureTable
+                  title={`Top features on “${result.tokens[selectedToken]}”`}
+                  testId="token-features"
+                  indices={tokenTop}
+                  value={(f) => result.features[selectedToken * result.sae.dSae + f]!}
+                  result={result}
+                  selected={selectedFeature}
+                  onSelect={setSelectedFeature}
+                />
+              )}
+            </div>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}
+
+function FeatureTable(props: {
+  title: string;
+  testId: string;
+  indices: number[];
+  value: (feature: number) => number;
+  result: Result;
+  selected: number | null;
+  onSelect: (feature: number | null) => void;
+}) {
+  const { indices, value, result } = props;
+  const peak = indices.length ? value(indices[0]!) : 1;
+  return (
+    <div className="stack" style={{ minWidth: 320 }}>
+      <h2 style={{ margin: 0, fontSize: '1.05rem' }}>{props.title}</h2>
+      {indices.length === 0 && <p className="muted">No feature fires.</p>}
+      <table data-testid={props.testId}>
+        <tbody>
+          {indices.map((f) => (
+            <tr key={f} data-testid="feature-row" data-feature={f} data-value={value(f)}>
+              <td>
+                <Link href={featurePath({ modelId: result.modelId, saeId: result.sae.id, featureIndex: f })}>#{f}</Link>
+              </td>
+              <td style={{ width: 160 }}>
+                <div className="bar" style={{ width: `${(100 * value(f)) / (peak || 1)}%` }} />
+              </td>
+              <td className="muted">{value(f).toFixed(3)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-pressed={props.selected === f}
+                  onClick={() => props.onSelect(props.selected === f ? null : f)}
+                >
+                  {props.selected === f ? 'Unshade' : 'Shade'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSae, referenceEncode } from '@workbench/analysis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TinyModelFixture, writeTinyModelFixture } from '../../apps/server/src/testing/fixtures.js';
+import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Stack, startStack } from '../support/stack.js';
+
+// The tiny fixture stands in for the bundled demo model, so this runs whether or not the demo is trained.
+let fixture: TinyModelFixture;
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  fixture = await writeTinyModelFixture(await mkdtemp(join(tmpdir(), 'explorer-')), 32);
+  stack = await startStack({ apiEnv: { DEMO_DIR: fixture.dir } });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await rm(fixture.dir, { recursive: true, force: true });
+});
+
+describe('feature explorer in real Chromium', () => {
+  it('encodes the server’s activations with onnxruntime-web (2 threads), matching the float64 reference', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${stack.webUrl}/explore`);
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    const text = 'The girls behind the tree are';
+    await page.getByLabel('Text').fill(text);
+    await page.getByRole('button', { name: 'Show features' }).click();
+    await page.getByTestId('explorer-result').waitFor();
+    const tokens = await page.getByTestId('token').allTextContents();
+    expect(tokens.map((t) => t.replace(/\u00a0/g, ' '))).toEqual([
+      '<|endoftext|>',
+      'The',
+      ' girls',
+      ' behind',
+      ' the',
+      ' tree',
+      ' are',
+    ]);
+
+    // The reference: the same activations from the API, encoded in float64 here.
+    const response = await fetch(stack.apiUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{ activations(model: "demo", hook: "${fixture.saeHook}", text: "${text}", sae: "demo/${fixture.saeHook}") { data shape } }`,
+      }),
+    });
+    const { data } = (await response.json()) as { data: { activations: { data: string; shape: number[] } } };
+    const raw = Buffer.from(data.activations.data, 'base64');
+    const x = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    const rows = data.activations.shape[0]!;
+    const sae = await loadSae(fixture.saeDir);
+    const reference = referenceEncode(sae, x, rows).features;
+    const maxPerFeature = Array.from({ length: sae.config.dSae }, (_, f) =>
+      Math.max(...Array.from({ length: rows }, (_, t) => reference[t * sae.config.dSae + f]!)),
+    );
+
+    const shown = await page
+      .getByTestId('top-features')
+      .getByTestId('feature-row')
+      .evaluateAll((rowsEls) => rowsEls.map((r) => [Number(r.dataset.feature), Number(r.dataset.value)] as const));
+    expect(shown.length).toBeGreaterThan(3);
+    const expectedOrder = maxPerFeature
+      .map((v, f) => [f, v] as const)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, shown.length);
+    expect(shown.map(([f]) => f)).toEqual(expectedOrder.map(([f]) => f));
+    for (const [feature, value] of shown) expect(Math.abs(value - maxPerFeature[feature]!)).toBeLessThan(1e-4);
+
+    // Two threads: the page is cross-origin isolated, so ORT may use SharedArrayBuffer workers.
+    expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+
+    // A reload encodes from Cache Storage: the encoder is not downloaded again.
+    const encoderRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/sae-encoder/')) encoderRequests.push(r.url());
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Show features' }).click();
+    await page.getByTestId('explorer-result').waitFor();
+    expect(encoderRequests).toEqual([]);
+
+    // A token's own top features, and click-through to the feature page.
+    await page.getByTestId('token').nth(2).click();
+    await page.getByTestId('token-features').waitFor();
+    await page.screenshot({ path: 'artifacts/explorer.png' });
+    const first = shown[0]![0];
+    await page
+      .getByTestId('top-features')
+      .getByRole('link', { name: `#${first}` })
+      .click();
+    await page.waitForURL(`**/models/demo/demo/${encodeURIComponent(fixture.saeHook)}/${first}`);
+    await page.screenshot({ path: 'artifacts/explorer-feature.png' });
+    expect(errors).toEqual([]);
+  });
+});
