@@ -24,3 +24,4 @@ export * from './sae/index.js';
 export * from './tokenizer/load.js';
 export * from './tokenizer/tokenizer.js';
 export * from './train/index.js';
+export * from './circuits/index.js';

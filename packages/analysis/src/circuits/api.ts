@@ -22,7 +22,7 @@ import {
 } from './discover.js';
 import { CircuitEvaluator, type EvaluationScores } from './evaluate.js';
 import { type CircuitFile, parseCircuitFile } from './format.js';
-import { METRIC_NODE_ID } from './nodes.js';
+import { METRIC_NODE_ID, sublayerIndex } from './nodes.js';
 
 export interface ComputeCircuitOptions extends DiscoverOptions {
   /** Hugging Face folder, or 'demo' for the bundled demo model. */
@@ -67,7 +67,14 @@ export async function saeSourcesFromDir(dir: string): Promise<SaeSource[]> {
     });
   }
   if (out.length === 0) throw new Error(`${dir}: no SAE folders (cfg.json + sae_weights.safetensors) found`);
-  return out;
+  const order = (h: string) => {
+    try {
+      return sublayerIndex(h);
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
+  };
+  return out.sort((a, b) => order(a.hook) - order(b.hook));
 }
 
 /** Pairs of a named template (generated test split) or a JSONL file. */

@@ -323,10 +323,14 @@ export async function discoverCircuit(
     const key = saeShapeKey(cfg);
     let graph = nodeGraphs.get(key);
     if (!graph) {
+      const tc = now();
       graph = await compileSaeNodeGraph(ort, cfg, R, options.threads);
+      timings.sae_compile_s = (timings.sae_compile_s ?? 0) + (now() - tc) / 1000;
       nodeGraphs.set(key, graph);
     }
+    const tl = now();
     const w = await src.load();
+    timings.sae_load_s = (timings.sae_load_s ?? 0) + (now() - tl) / 1000;
     const weightFeeds = saeFeeds(w, '');
     const NR = validRows.length;
     const gfAct = new Float32Array(NR * S);
@@ -352,7 +356,9 @@ export async function discoverCircuit(
         fp.set(px.subarray(row * D, row * D + D), r * D);
         if (r < count) fg.set(gx.subarray(row * D, row * D + D), r * D);
       }
+      const tg = now();
       const out = await graph.run({ ...weightFeeds, xc: fx, xp: fp, g: fg });
+      timings.sae_graphs_s = (timings.sae_graphs_s ?? 0) + (now() - tg) / 1000;
       const fc = out.fc!.data;
       const fpo = out.fp!.data;
       const gf = out.gf!.data;
@@ -390,16 +396,28 @@ export async function discoverCircuit(
     }
     stats.push({ hook: h, dSae: S, meanFeatures, meanError });
     totalNodes += aggregation === 'position' ? T * (S + 1) : S + 1;
-    // Candidates of this hook.
-    const picks: { j: number | null; t: number | null; e: number }[] = [];
+    // Candidates of this hook: above the threshold, and among the hook's top maxNodes (a typed-array sort of the
+    // magnitudes finds the cut without an object per feature and position).
     const positions = aggregation === 'position' ? T : 1;
+    const effectAt = (t: number, j: number) => (j === S ? errAgg[t]! : agg[t * S + j]!);
+    const mags = new Float64Array(positions * (S + 1));
+    let count = 0;
     for (let t = 0; t < positions; t++) {
-      for (let j = 0; j < S; j++) {
-        const e = agg[t * S + j]!;
-        if (Math.abs(e) >= nodeThreshold && e !== 0) picks.push({ j, t: aggregation === 'position' ? t : null, e });
+      for (let j = 0; j <= S; j++) {
+        const e = Math.abs(effectAt(t, j));
+        if (e >= nodeThreshold && e > 0) mags[count++] = e;
       }
-      const e = errAgg[t]!;
-      if (Math.abs(e) >= nodeThreshold && e !== 0) picks.push({ j: null, t: aggregation === 'position' ? t : null, e });
+    }
+    let cut = 0;
+    if (count > maxNodes) cut = mags.subarray(0, count).sort()[count - maxNodes]!;
+    const picks: { j: number | null; t: number | null; e: number }[] = [];
+    for (let t = 0; t < positions; t++) {
+      for (let j = 0; j <= S; j++) {
+        const e = effectAt(t, j);
+        const a = Math.abs(e);
+        if (a >= nodeThreshold && a > 0 && a >= cut)
+          picks.push({ j: j === S ? null : j, t: aggregation === 'position' ? t : null, e });
+      }
     }
     picks.sort((a, b) => Math.abs(b.e) - Math.abs(a.e));
     if (picks.length > maxNodes) picks.length = maxNodes;

@@ -204,18 +204,18 @@ export async function compileSaeNodeGraph(
   const xc = g.input('xc', [rows, c.dIn]);
   const xp = g.input('xp', [rows, c.dIn]);
   const gx = g.input('g', [rows, c.dIn]);
-  const ec = saeEncode(c, xc, w);
-  const ep = saeEncode(c, xp, w);
-  const errc = op.sub(xc, saeDecode(c, ec.features, w, ec.stats));
-  const errp = op.sub(xp, saeDecode(c, ep.features, w, ep.stats));
+  // Clean and patch rows go through the encoder and decoder together (each weight matrix is read once).
+  const both = op.concat([xc, xp], 0);
+  const e = saeEncode(c, both, w);
+  const err = op.sub(both, saeDecode(c, e.features, w, e.stats));
+  const [fc, fp] = op.split(e.features, 0, [rows, rows]) as [Tensor, Tensor];
+  const [errc, errp] = op.split(err, 0, [rows, rows]) as [Tensor, Tensor];
   const gf = op.gemm(gx, w.W_dec, undefined, { transB: true });
-  const active = op.cast(op.greater(ec.features, op.scalar(g, 0)), 'float32');
+  const active = op.cast(op.greater(fc, op.scalar(g, 0)), 'float32');
   const serr = op.sub(gx, op.gemm(op.mul(gf, active), w.W_enc, undefined, { transB: true }));
-  return CompiledGraph.create(
-    ort,
-    toOnnx(g, { outputs: { fc: ec.features, fp: ep.features, errc, errp, gf, serr }, name: 'sae-nodes' }),
-    { threads },
-  );
+  return CompiledGraph.create(ort, toOnnx(g, { outputs: { fc, fp, errc, errp, gf, serr }, name: 'sae-nodes' }), {
+    threads,
+  });
 }
 
 export interface SplicedSae {

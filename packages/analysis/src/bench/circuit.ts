@@ -1,0 +1,107 @@
+/**
+ * Circuit benchmark. Prints progress lines, then as the LAST line one JSON object:
+ * - gpt2_shape_pair_s: one prompt pair on GPT-2-small-shaped random weights (12 layers, d 768, 12 heads, vocab
+ *   50257) with random ReLU SAEs of width 24576 at attn_out, mlp_out and resid_post of all 12 layers (36 hooks),
+ *   attribution patching, edges for the top 200 nodes (after one warm-up run that builds the graphs;
+ *   gpt2_shape_pair_cold_s is that first run). To keep memory sane the 36 hooks share three random SAEs (one per
+ *   sublayer kind); every hook is still encoded, differentiated and projected separately.
+ * - demo_nounpp_100_ig_s: 100 nounpp pairs on the bundled demo model, integrated gradients, edges and evaluation
+ *   (null when packages/analysis/assets/demo/manifest.json is absent); demo_nounpp_faithfulness, demo_nounpp_nodes.
+ * - peak_rss_mb.
+ */
+import { access } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeCircuit } from '../circuits/api.js';
+import { discoverCircuit, type SaeSource } from '../circuits/discover.js';
+import { circuitHooks, randomCircuitSae, randomPairs } from '../circuits/testing.js';
+import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
+import type { GPT2Config } from '../model/config.js';
+import { hookedGPT2FromWeights } from '../model/load.js';
+import { randomGPT2Weights } from '../model/random.js';
+
+const config: GPT2Config = {
+  nLayers: 12,
+  dModel: 768,
+  nHeads: 12,
+  nCtx: 1024,
+  vocabSize: 50257,
+  lnEps: 1e-5,
+  bosTokenId: 50256,
+};
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function gpt2Shape(): Promise<{ cold: number; warm: number; nodes: number; edges: number }> {
+  const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
+  const cacheDir = process.env.WORKBENCH_ENGINE_CACHE ?? join(tmpdir(), 'workbench-engine-bench');
+  const model = await hookedGPT2FromWeights(config, randomGPT2Weights(config, 1, 0.02), { threads, cacheDir });
+  const hooks = circuitHooks(config.nLayers, false);
+  const kinds = ['attn_out', 'mlp_out', 'resid_post'];
+  const shared = kinds.map((k, i) => randomCircuitSae(`kind.${k}`, config.dModel, 24576, 500 + i));
+  const saes: SaeSource[] = hooks.map((h) => {
+    const s = shared[kinds.findIndex((k) => h.endsWith(k))]!;
+    return { hook: h, config: { ...s.config, hookName: h }, load: async () => s.weights };
+  });
+  console.log(`gpt2-shape: model and 3 shared random SAEs ready; rss ${peakRssMb()} MB`);
+  const pairs = randomPairs(config, 1, 12, 5);
+  const run = () =>
+    discoverCircuit(model, saes, pairs, { method: 'atp', nodeThreshold: 0, maxNodes: 200, edgeThreshold: 0, threads });
+  let t0 = performance.now();
+  await run();
+  const cold = (performance.now() - t0) / 1000;
+  console.log(`gpt2-shape: cold run ${cold.toFixed(1)} s; rss ${peakRssMb()} MB`);
+  t0 = performance.now();
+  const r = await run();
+  const warm = (performance.now() - t0) / 1000;
+  console.log(
+    `gpt2-shape: ${r.nodes.length - 1} nodes, ${r.edges.length} edges in ${warm.toFixed(1)} s (${JSON.stringify(r.timings)})`,
+  );
+  await model.dispose();
+  return { cold, warm, nodes: r.nodes.length - 1, edges: r.edges.length };
+}
+
+async function demo(): Promise<{ seconds: number; faithfulness: number | null; nodes: number; edges: number } | null> {
+  const ok = await access(join(DEMO_ASSETS_DIR, 'manifest.json')).then(
+    () => true,
+    () => false,
+  );
+  if (!ok) {
+    console.log(`demo: ${DEMO_ASSETS_DIR}/manifest.json absent; skipped`);
+    return null;
+  }
+  const t0 = performance.now();
+  const c = await computeCircuit({ model: 'demo', saes: 'demo', dataset: 'nounpp', n: 100, method: 'ig' });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `demo: ${c.metrics.nodes} nodes, ${c.metrics.edges} edges, faithfulness ${c.metrics.faithfulness}, completeness ${c.metrics.completeness} in ${seconds.toFixed(1)} s (${JSON.stringify(c.metrics.timings)})`,
+  );
+  return { seconds, faithfulness: c.metrics.faithfulness, nodes: c.metrics.nodes, edges: c.metrics.edges };
+}
+
+async function main() {
+  const skipGpt2 = process.env.BENCH_SKIP_GPT2 === '1';
+  const g = skipGpt2 ? null : await gpt2Shape();
+  const d = await demo();
+  const round = (x: number) => Math.round(x * 100) / 100;
+  console.log(
+    JSON.stringify({
+      gpt2_shape_pair_s: g ? round(g.warm) : null,
+      gpt2_shape_pair_cold_s: g ? round(g.cold) : null,
+      gpt2_shape_nodes: g?.nodes ?? null,
+      gpt2_shape_edges: g?.edges ?? null,
+      demo_nounpp_100_ig_s: d ? round(d.seconds) : null,
+      demo_nounpp_faithfulness: d?.faithfulness ?? null,
+      demo_nounpp_nodes: d?.nodes ?? null,
+      demo_nounpp_edges: d?.edges ?? null,
+      peak_rss_mb: peakRssMb(),
+      cpus: availableParallelism(),
+      load_average: loadavg().map((v) => round(v)),
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../demo/eval.js';
+import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
+import { loadPairs, tokenizePairs } from './api.js';
+import { discoverCircuit } from './discover.js';
+import { CircuitEvaluator } from './evaluate.js';
+
+const present = existsSync(join(DEMO_ASSETS_DIR, 'manifest.json'));
+if (!present) {
+  console.warn(
+    `circuits/demo.test.ts: SKIPPED — the bundled demo model is absent (${DEMO_ASSETS_DIR}/manifest.json); train it with npm run train:demo`,
+  );
+}
+
+describe.skipIf(!present)('feature circuits on the bundled demo model (nounpp)', () => {
+  const state = present ? loadDemo(DEMO_ASSETS_DIR) : null;
+  afterAll(async () => {
+    if (state) await (await state).model.dispose();
+  });
+
+  it('a small circuit is faithful, its subject-number features carry agreement, and IG and ATP agree', async () => {
+    const { model, tokenizer, saes } = await state!;
+    const { pairs: raw } = await loadPairs('nounpp', 40, 0);
+    const pairs = tokenizePairs(tokenizer, raw, model.config.bosTokenId);
+    const ig = await discoverCircuit(model, saes, pairs, { method: 'ig', nodeThreshold: 0.05 });
+    const evaluator = await CircuitEvaluator.create(model, saes, pairs, { stats: ig.stats });
+    try {
+      const ids = ig.nodes.map((n) => n.id);
+      const scores = await evaluator.score(ids);
+      const fraction = (ids.length - 1) / ig.totalNodes;
+      console.log(
+        `demo nounpp: ${ids.length - 1} of ${ig.totalNodes} nodes (${(100 * fraction).toFixed(2)}%), ${ig.edges.length} edges, faithfulness ${scores.faithfulness.toFixed(3)}, completeness ${scores.completeness.toFixed(3)}, metric clean ${ig.cleanMetric.toFixed(2)} patch ${ig.patchMetric.toFixed(2)}`,
+      );
+      // the model prefers the clean answer: m = logit[patch answer] - logit[clean answer] < 0 on clean prompts
+      expect(scores.fFull).toBeLessThan(0);
+      expect(scores.faithfulness).toBeGreaterThanOrEqual(0.8);
+      expect(fraction).toBeLessThan(0.05);
+      expect(ig.edges.length).toBeGreaterThan(0);
+
+      // Subject-number features: the top features at the subject's position (BOS, The, subject).
+      const subject = ig.nodes
+        .filter((n) => n.kind === 'feature' && n.position === 2)
+        .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
+        .slice(0, 10);
+      expect(subject.length).toBeGreaterThan(0);
+      const full = await evaluator.fFull();
+      const ablated = await evaluator.score(subject.map((n) => n.id));
+      console.log(
+        `ablating ${subject.length} subject features: metric ${full.toFixed(2)} -> ${ablated.fComplement.toFixed(2)}`,
+      );
+      // collapses (keeps under half of the preference) or flips
+      expect(ablated.fComplement / full).toBeLessThan(0.5);
+
+      const atp = await discoverCircuit(model, saes, pairs, { method: 'atp', nodeThreshold: 0.05, edges: false });
+      const top = (nodes: typeof ig.nodes) =>
+        nodes
+          .filter((n) => n.kind !== 'metric')
+          .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
+          .slice(0, 20)
+          .map((n) => n.id);
+      const a = new Set(top(atp.nodes));
+      const overlap = top(ig.nodes).filter((id) => a.has(id)).length;
+      console.log(`IG vs ATP: ${overlap} of the top 20 nodes shared`);
+      expect(overlap).toBeGreaterThanOrEqual(12);
+    } finally {
+      await evaluator.release();
+    }
+  });
+});
