@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadSae, referenceEncode } from '@workbench/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TinyModelFixture, writeTinyModelFixture } from '../../apps/server/src/testing/fixtures.js';
+import { TestClient } from '../../apps/server/src/testing/graphql-client.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
@@ -91,6 +92,20 @@ describe('feature explorer in real Chromium', () => {
     await page.getByTestId('explorer-result').waitFor();
     expect(encoderRequests).toEqual([]);
 
+    // Dashboards computed by a job (as a signed-in user would start it), shown on the feature page.
+    const user = await TestClient.signUp(stack.apiUrl, 'explorer@lab.org');
+    const { computeDashboards } = await user.ok<{ computeDashboards: { id: string } }>(
+      `mutation { computeDashboards(model: "demo", sae: "demo/${fixture.saeHook}", maxContexts: 40) { id } }`,
+    );
+    for (let i = 0; i < 300; i++) {
+      const { job } = await user.ok<{ job: { status: string } }>('query($id: ID!) { job(id: $id) { status } }', {
+        id: computeDashboards.id,
+      });
+      if (job.status === 'SUCCEEDED') break;
+      expect(job.status).not.toBe('FAILED');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
     // A token's own top features, and click-through to the feature page.
     await page.getByTestId('token').nth(2).click();
     await page.getByTestId('token-features').waitFor();
@@ -101,6 +116,8 @@ describe('feature explorer in real Chromium', () => {
       .getByRole('link', { name: `#${first}` })
       .click();
     await page.waitForURL(`**/models/demo/demo/${encodeURIComponent(fixture.saeHook)}/${first}`);
+    await page.getByTestId('feature-dashboard').waitFor();
+    expect(await page.getByTestId('dashboard-context').count()).toBeGreaterThan(0);
     await page.screenshot({ path: 'artifacts/explorer-feature.png' });
     expect(errors).toEqual([]);
   });

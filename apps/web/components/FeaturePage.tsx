@@ -17,6 +17,7 @@ import {
 } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
 import { CommentThread } from './CommentThread';
+import { FeatureDashboard } from './FeatureDashboard';
 import { TopBar, useMe } from './TopBar';
 
 interface Label {
@@ -138,10 +139,8 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
         </div>
 
         <section className="card dashboard-slot" aria-label="Activation dashboard" data-slot="activation-dashboard">
-          {/* ACTIVATION DASHBOARD: the activation explorer (top activating examples, histograms, logit effects)
-              renders here; another engineer fills this section. Keep the data-slot attribute. */}
           <h2 className="section-title">Activations</h2>
-          <p className="muted small">The activation dashboard for this feature will appear here.</p>
+          <FeatureDashboard feature={feature} />
         </section>
 
         <div className="grid-2">

@@ -26,6 +26,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
         <Link href="/" className="brand">
           Circuit Workbench
         </Link>
+        <Link href="/explore">Explore</Link>
         {me && (
           <>
             <Link href="/">Teams</Link>

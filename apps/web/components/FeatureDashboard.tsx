@@ -1,0 +1,247 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { errorMessage } from '../lib/errors';
+import type { FeatureKey } from '../lib/graph';
+
+const DASHBOARD = gql`
+  query FeatureDashboard($sae: ID!, $index: Int!) {
+    featureDashboard(sae: $sae, featureIndex: $index) {
+      maxActivation
+      density
+      histogram
+      topContexts
+      quantiles
+      topLogits
+      bottomLogits
+      corpus
+      createdAt
+    }
+    me {
+      id
+    }
+  }
+`;
+
+const COMPUTE = gql`
+  mutation ComputeDashboards($model: ID!, $sae: ID!) {
+    computeDashboards(model: $model, sae: $sae) {
+      id
+      status
+    }
+  }
+`;
+
+const PROGRESS = gql`
+  subscription DashboardJob($id: ID!) {
+    jobProgress(id: $id) {
+      id
+      status
+      stage
+      percent
+      etaSeconds
+      error
+    }
+  }
+`;
+
+interface Context {
+  tokens: string[];
+  values: number[];
+  max: number;
+}
+interface Dashboard {
+  maxActivation: number;
+  density: number;
+  histogram: { edges: number[]; counts: number[] };
+  topContexts: Context[];
+  quantiles: { from: number; to: number; contexts: Context[] }[];
+  topLogits: { token: string; value: number }[];
+  bottomLogits: { token: string; value: number }[];
+  corpus: string;
+  createdAt: string;
+}
+interface JobProgress {
+  status: string;
+  stage: string;
+  percent: number;
+  etaSeconds: number | null;
+  error: string | null;
+}
+
+/** One context with each token shaded by the feature's activation there (relative to `peak`). */
+function ContextLine({ context, peak }: { context: Context; peak: number }) {
+  return (
+    <div className="context-line" data-testid="dashboard-context">
+      {context.tokens.map((token, i) => {
+        const value = context.values[i] ?? 0;
+        const alpha = peak > 0 ? Math.min(1, value / peak) : 0;
+        return (
+          <span
+            // biome-ignore lint/suspicious/noArrayIndexKey: a token's position is its identity in the context
+            key={i}
+            title={value ? value.toFixed(3) : undefined}
+            style={{ background: value > 0 ? `rgba(230, 120, 20, ${(0.15 + 0.75 * alpha).toFixed(2)})` : undefined }}
+          >
+            {token.replace(/\n/g, '↵')}
+          </span>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The activation dashboard of one feature, or a button to compute the SAE's dashboards (with live progress). */
+export function FeatureDashboard({ feature }: { feature: FeatureKey }) {
+  const query = useQuery<{ featureDashboard: Dashboard | null; me: { id: string } | null }>(DASHBOARD, {
+    variables: { sae: feature.saeId, index: feature.featureIndex },
+  });
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [compute, computing] = useMutation<{ computeDashboards: { id: string } }>(COMPUTE);
+  const progress = useSubscription<{ jobProgress: JobProgress }>(PROGRESS, {
+    variables: { id: jobId },
+    skip: !jobId,
+    onData: ({ data }) => {
+      const status = data.data?.jobProgress.status;
+      if (status === 'SUCCEEDED') void query.refetch();
+      if (status === 'FAILED') setError(data.data?.jobProgress.error ?? 'the job failed');
+    },
+  });
+  const dashboard = query.data?.featureDashboard;
+  const job = progress.data?.jobProgress;
+
+  if (query.loading) return <p className="muted small">Loading the dashboard…</p>;
+  if (query.error) return <p className="error">{errorMessage(query.error)}</p>;
+
+  if (!dashboard) {
+    const running = job && !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status);
+    return (
+      <div className="stack">
+        <p className="muted small">No dashboard yet for this SAE.</p>
+        {running ? (
+          <div className="stack" aria-live="polite">
+            <progress max={100} value={job.percent} aria-label="Dashboard progress" />
+            <span className="muted small">
+              {job.stage} · {job.percent.toFixed(0)}%
+              {job.etaSeconds ? ` · about ${Math.ceil(job.etaSeconds)} s left` : ''}
+            </span>
+          </div>
+        ) : query.data?.me ? (
+          <button
+            type="button"
+            disabled={computing.loading}
+            onClick={async () => {
+              setError(null);
+              try {
+                const result = await compute({ variables: { model: feature.modelId, sae: feature.saeId } });
+                setJobId(result.data?.computeDashboards.id ?? null);
+              } catch (caught) {
+                setError(errorMessage(caught));
+              }
+            }}
+          >
+            Compute dashboards for this SAE
+          </button>
+        ) : (
+          <p className="muted small">Sign in to compute them.</p>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  const histogram = dashboard.histogram.counts.map((count, i) => ({
+    bin: `${dashboard.histogram.edges[i]!.toPrecision(2)}`,
+    count,
+  }));
+  const peak = dashboard.maxActivation;
+  return (
+    <div className="stack" data-testid="feature-dashboard">
+      <p className="muted small" style={{ margin: 0 }}>
+        Max activation {peak.toFixed(3)} · fires on {(100 * dashboard.density).toFixed(2)}% of tokens · corpus{' '}
+        {dashboard.corpus}
+      </p>
+      <div className="grid-2">
+        <div>
+          <h3 className="section-title">Activation density</h3>
+          <div style={{ height: 180 }}>
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={histogram} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="bin" tick={{ fontSize: 10 }} interval={3} />
+                <YAxis tick={{ fontSize: 10 }} width={40} />
+                <Tooltip />
+                <Bar dataKey="count" fill="#3451b2" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </div>
+        <div className="grid-2">
+          <div>
+            <h3 className="section-title">Promotes</h3>
+            <table className="small">
+              <tbody>
+                {dashboard.topLogits.map((l) => (
+                  <tr key={`t${l.token}`}>
+                    <td>
+                      <code>{JSON.stringify(l.token)}</code>
+                    </td>
+                    <td className="muted">{l.value.toFixed(3)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div>
+            <h3 className="section-title">Suppresses</h3>
+            <table className="small">
+              <tbody>
+                {dashboard.bottomLogits.map((l) => (
+                  <tr key={`b${l.token}`}>
+                    <td>
+                      <code>{JSON.stringify(l.token)}</code>
+                    </td>
+                    <td className="muted">{l.value.toFixed(3)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+      <h3 className="section-title">Top activations</h3>
+      {dashboard.topContexts.length ? (
+        dashboard.topContexts.map((c, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: contexts are ranked; rank is their identity
+          <ContextLine key={i} context={c} peak={peak} />
+        ))
+      ) : (
+        <p className="muted small">This feature never fired on the corpus.</p>
+      )}
+      {dashboard.quantiles.length > 0 && (
+        <details>
+          <summary>Examples by activation quantile</summary>
+          {[...dashboard.quantiles].reverse().map((q) => (
+            <div key={`${q.from}-${q.to}`} className="stack" style={{ marginTop: '0.5rem' }}>
+              <span className="muted small">
+                {q.from.toFixed(3)} – {q.to.toFixed(3)}
+              </span>
+              {q.contexts.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: examples within a bin have no other identity
+                <ContextLine key={i} context={c} peak={peak} />
+              ))}
+            </div>
+          ))}
+        </details>
+      )}
+    </div>
+  );
+}
