@@ -6,7 +6,6 @@ import { type ApiServer, startApiServer } from './http/server.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { InProcessQueue, RedisQueue } from './jobs/queue.js';
 import { type JobHandler, JobRunner } from './jobs/runner.js';
-import { JobService } from './jobs/service.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
 import { createServices, type Services } from './services/index.js';
@@ -60,7 +59,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const handlers = new Map<string, JobHandler>();
     const runner = new JobRunner(database.prisma, events, queue, handlers);
     closers.push(() => runner.close());
-    const services = createServices(database, events, models, new JobService(database.prisma, runner, models));
+    const services = createServices(database, events, models, runner);
     const kinds = jobHandlers({
       prisma: database.prisma,
       models,

@@ -173,6 +173,8 @@ export const resolvers = {
       const { model, saes, ...rest } = given;
       return ctx.services.jobs.startCircuit(ctx.viewer, { ...rest, modelId: model, saeIds: saes });
     },
+    evaluateSelection: (_: unknown, args: { circuitId: string; version: number; nodeIds: string[] }, ctx: Context) =>
+      ctx.services.jobs.startEvaluation(ctx.viewer, args),
     computeDashboards: (
       _: unknown,
       args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },

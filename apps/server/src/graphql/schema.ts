@@ -557,6 +557,8 @@ export const typeDefs = /* GraphQL */ `
     decideReview(input: DecideReviewInput!): Review!
     "Computes dashboards for every feature of an SAE over a corpus (demo, or a .txt in the corpora folder)."
     computeDashboards(model: ID!, sae: ID!, corpus: String, maxContexts: Int): Job!
+    "Scores any node set of a circuit version (faithfulness, completeness) on the pairs it was computed from."
+    evaluateSelection(circuitId: ID!, version: Int!, nodeIds: [String!]!): Job!
     "Runs the job pipeline's health check: counts steps with progress."
     startSelftestJob(steps: Int, stepMs: Int, failAt: Int): Job!
     cancelJob(id: ID!): Job!

@@ -46,6 +46,16 @@ const pairs = [
   },
 ];
 
+async function waitForJob(client: TestClient, id: string) {
+  let job: { status: string; error: string | null; result: Record<string, number> } | undefined;
+  for (let i = 0; i < 600 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    job = (await client.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', { id }))
+      .job;
+  }
+  return job!;
+}
+
 describe('circuit jobs', () => {
   it('computes a circuit in the background and stores it as the first version of a new team circuit', async () => {
     const owner = await TestClient.signUp(app.url, 'circuits@lab.org');
@@ -97,5 +107,32 @@ describe('circuit jobs', () => {
     expect(circuit.version.graph.nodes.length).toBeGreaterThan(0);
     expect(circuit.version.graph.metrics.nodes).toBe(job!.result!.nodes);
     expect(circuit.version.message).toMatch(/custom, 2 pairs, ig/);
+
+    // Score hand-picked node sets of the stored version: everything, and nothing.
+    const { circuit: ids } = await owner.ok<{ circuit: { id: string } }>(
+      'query($s: String!) { circuit(slug: $s) { id } }',
+      {
+        s: slug,
+      },
+    );
+    const allNodes = circuit.version.graph.nodes.map((n) => n.id);
+    const evaluate = async (nodeIds: string[]) => {
+      const { evaluateSelection } = await owner.ok<{ evaluateSelection: { id: string } }>(
+        'mutation($c: ID!, $n: [String!]!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: $n) { id } }',
+        { c: ids.id, n: nodeIds },
+      );
+      return waitForJob(owner, evaluateSelection.id);
+    };
+    const all = await evaluate(allNodes);
+    expect(all.status).toBe('SUCCEEDED');
+    expect(all.result.faithfulness).toBeCloseTo(1, 3);
+    const none = await evaluate([]);
+    expect(none.result.faithfulness).toBeCloseTo(0, 3);
+    expect(none.result.completeness).toBeCloseTo(1, 3);
+    const stranger = await outsider.request(
+      'mutation($c: ID!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: []) { id } }',
+      { c: ids.id },
+    );
+    expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   computeCircuitWith,
+  evaluateNodeSet,
   loadPairs,
   loadSae,
+  parseCircuitFile,
   parseSaeConfig,
   type SaeSource,
   SVA_TEMPLATES,
@@ -87,7 +89,8 @@ export function circuitJob(deps: { models: ModelService; circuits: CircuitServic
       {
         modelName: entry.id,
         datasetName: name,
-        examples: pairs.slice(0, 5),
+        // All of them (at most 1000), so any node set can be scored again on the same pairs later.
+        examples: pairs,
         promptTokens: tokenizer.tokenTexts(tokenized[0]!.clean),
         saeSources: Object.fromEntries(saes.map((s) => [s.hook, s.path ?? ''])),
       },
@@ -114,5 +117,43 @@ export function circuitJob(deps: { models: ModelService; circuits: CircuitServic
       faithfulness: file.metrics.faithfulness,
       completeness: file.metrics.completeness,
     };
+  };
+}
+
+export const evaluateInput = z.object({
+  circuitId: z.uuid('must be a circuit id'),
+  version: z.number().int().min(1),
+  nodeIds: z.array(z.string().min(1)).max(100_000),
+});
+
+/**
+ * Faithfulness and completeness of any node set of a stored circuit (a hand-edited selection), on the prompt pairs
+ * the circuit was computed from, by mean-ablating everything else.
+ */
+export function evaluateJob(deps: { models: ModelService; circuits: CircuitService }): JobHandler {
+  return async (raw, context) => {
+    const input = evaluateInput.parse(raw);
+    const version = await deps.circuits.versionForJob(input.circuitId, input.version);
+    const file = parseCircuitFile(version.graph, `circuit ${input.circuitId} v${input.version}`);
+    const entry = deps.models.model(file.model.name);
+    await context.progress('loading the model and SAEs', 2);
+    const { model, tokenizer } = await deps.models.load(entry.id);
+    const hooks = new Set(file.saes.map((s) => s.hook));
+    const saes = (await saeSources(deps.models, entry.id, undefined)).filter((s) => hooks.has(s.hook));
+    const examples = file.dataset.examples?.map((e) => ({ ...e, case: 'custom' }));
+    const { pairs } = (SVA_TEMPLATES as readonly string[]).includes(file.dataset.name)
+      ? await loadPairs(file.dataset.name, file.dataset.pairs)
+      : { pairs: examples ?? [] };
+    if (!pairs.length) throw new Error('this circuit does not record the prompt pairs it was computed from');
+    const bos = saes[0]!.config.prependBos ? model.config.bosTokenId : undefined;
+    const scores = await evaluateNodeSet(
+      model,
+      saes,
+      tokenizePairs(tokenizer, pairs, bos),
+      input.nodeIds,
+      { metric: file.method.metric, centerResid: file.method.centerResid },
+      { signal: context.signal, onProgress: (stage, percent) => void context.progress(stage, percent).catch(() => {}) },
+    );
+    return { ...scores };
   };
 }

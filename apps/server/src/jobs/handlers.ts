@@ -1,5 +1,5 @@
 import type { CircuitService } from '../services/circuits.js';
-import { circuitJob } from './circuits.js';
+import { circuitJob, evaluateJob } from './circuits.js';
 import { type DashboardJobDeps, dashboardJob } from './dashboards.js';
 import type { JobHandler } from './runner.js';
 import { selftestJob } from './selftest.js';
@@ -10,5 +10,6 @@ export function jobHandlers(deps: DashboardJobDeps & { circuits: CircuitService 
     ['selftest', selftestJob],
     ['dashboards', dashboardJob(deps)],
     ['circuit', circuitJob(deps)],
+    ['evaluate', evaluateJob(deps)],
   ]);
 }

@@ -1,8 +1,9 @@
 import type { Job, PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
+import type { CircuitService } from '../services/circuits.js';
 import { AppError, parseInput } from '../services/errors.js';
 import { roleAtLeast, roleOf, type Viewer } from '../services/viewer.js';
-import { circuitJobInput } from './circuits.js';
+import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput } from './dashboards.js';
 import type { JobRunner } from './runner.js';
 
@@ -12,6 +13,7 @@ export class JobService {
     private readonly prisma: PrismaClient,
     readonly runner: JobRunner,
     private readonly models: ModelService,
+    private readonly circuits: CircuitService,
   ) {}
 
   async get(viewer: Viewer, id: string): Promise<Job> {
@@ -62,6 +64,15 @@ export class JobService {
       }
     }
     return this.runner.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
+  }
+
+  /** Anyone who may view a circuit version may score a node set of it (a job: it runs the model). */
+  async startEvaluation(viewer: Viewer, raw: unknown): Promise<Job> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const input = parseInput(evaluateInput, raw);
+    await this.circuits.version(viewer, input.circuitId, input.version);
+    const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
+    return this.runner.enqueue('evaluate', input, { teamId: circuit.teamId, createdById: viewer.user.id });
   }
 
   async startSelftest(viewer: Viewer, input: { steps?: number; stepMs?: number; failAt?: number }): Promise<Job> {

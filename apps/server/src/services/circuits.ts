@@ -300,6 +300,13 @@ export class CircuitService {
     return version;
   }
 
+  /** A version for a job whose starter's access was checked when it was queued. */
+  async versionForJob(circuitId: string, number: number): Promise<CircuitVersion> {
+    const version = await this.prisma.circuitVersion.findUnique({ where: { circuitId_number: { circuitId, number } } });
+    if (!version) throw new Error(`circuit ${circuitId} has no version ${number}`);
+    return version;
+  }
+
   async versions(viewer: Viewer, circuitId: string): Promise<CircuitVersion[]> {
     const { grant } = await this.require(viewer, { id: circuitId }, Access.VIEW);
     return this.prisma.circuitVersion.findMany({

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
-import type { JobService } from '../jobs/service.js';
+import type { JobRunner } from '../jobs/runner.js';
+import { JobService } from '../jobs/service.js';
 import type { ModelService } from '../models/service.js';
 import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
@@ -30,7 +31,7 @@ export function createServices(
   database: Database,
   events: EventBus,
   models: ModelService,
-  jobs: JobService,
+  runner: JobRunner,
   limiter = new RateLimiter(),
 ): Services {
   const { prisma } = database;
@@ -47,6 +48,6 @@ export function createServices(
     reviews: new ReviewService(prisma, events, limiter, circuits),
     events,
     models,
-    jobs,
+    jobs: new JobService(prisma, runner, models, circuits),
   };
 }
