@@ -48,7 +48,8 @@ export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map
     const wanted = [...keys.values()].sort((a, b) => b.weight - a.weight).slice(0, MAX_FEATURES);
     if (!wanted.length) return;
     let cancelled = false;
-    (async () => {
+    // Let the graph draw first: labels are fetched just after.
+    const timer = setTimeout(async () => {
       const found = new Map<string, NodeLabel>();
       for (let start = 0; start < wanted.length; start += CHUNK) {
         const chunk = wanted.slice(start, start + CHUNK);
@@ -74,9 +75,10 @@ export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map
         if (cancelled) return;
       }
       if (!cancelled) setLabels(found);
-    })();
+    }, 300);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
   }, [graph, teamId, client, refreshKey]);
   return labels;

@@ -8,7 +8,6 @@ import {
   Controls,
   type Edge,
   type EdgeChange,
-  MiniMap,
   type Node,
   type NodeChange,
   ReactFlow,
@@ -37,6 +36,7 @@ import { useLayout } from '../../lib/use-layout';
 import { StatusBadge } from '../Badges';
 import { Dialog } from '../Dialog';
 import { TopBar } from '../TopBar';
+import { CanvasMiniMap } from './CanvasMiniMap';
 import { ReviewPanel, ShareDialog } from './Collab';
 import { DeriveCache, type DiffView, derive, type FeatureNodeData } from './derive';
 import { nodeTypes } from './FlowNodes';
@@ -84,6 +84,9 @@ interface EditorProps {
 /** Edges shown at first: at most this many, by |weight| (the slider shows the threshold; lower it to see more). */
 const DEFAULT_EDGE_BUDGET = 3000;
 const LOW_DETAIL_ZOOM = 0.55;
+/** Above this many drawn nodes, open at OPENING_ZOOM on the output end rather than fitting the whole graph. */
+const LARGE_GRAPH = 300;
+const OPENING_ZOOM = 0.8;
 const ACCESS_RANK = { VIEW: 1, COMMENT: 2, EDIT: 3, MANAGE: 4 } as const;
 
 export function CircuitEditor(props: EditorProps) {
@@ -234,6 +237,27 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         : null,
     [doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff],
   );
+  // Big circuits open at reading zoom on their output end (top layer, last token positions) instead of fitting
+  // everything: only what is on screen is rendered (onlyRenderVisibleElements), so they open and pan quickly.
+  // F (or the fit button) shows the whole graph; the minimap shows where you are.
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const [openingView, setOpeningView] = useState<Viewport | 'fit' | null>(initialView.viewport ?? null);
+  useEffect(() => {
+    if (openingView || !derived) return;
+    if (derived.nodes.length <= LARGE_GRAPH) {
+      setOpeningView('fit');
+      return;
+    }
+    let right = Number.NEGATIVE_INFINITY;
+    let top = Number.POSITIVE_INFINITY;
+    for (const n of derived.nodes) {
+      right = Math.max(right, n.position.x);
+      top = Math.min(top, n.position.y);
+    }
+    const width = canvasRef.current?.clientWidth ?? 900;
+    const zoom = OPENING_ZOOM;
+    setOpeningView({ x: width - (right + 200) * zoom, y: 40 - top * zoom, zoom });
+  }, [derived, openingView]);
   const [rfNodes, setRfNodes] = useState<Node<FeatureNodeData>[]>([]);
   const [rfEdges, setRfEdges] = useState<Edge[]>([]);
   useEffect(() => {
@@ -678,8 +702,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         </div>
       )}
       <div className="editor-body">
-        <div className={`editor-canvas${lowDetail ? ' lod-low' : ''}`} data-testid="editor-canvas">
-          {derived ? (
+        <div ref={canvasRef} className={`editor-canvas${lowDetail ? ' lod-low' : ''}`} data-testid="editor-canvas">
+          {derived && openingView ? (
             <ReactFlow
               nodes={rfNodes}
               edges={rfEdges}
@@ -689,8 +713,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               onNodeDragStop={onNodeDragStop}
               onMove={onMove}
               onMoveEnd={onMoveEnd}
-              defaultViewport={initialView.viewport ?? undefined}
-              fitView={!initialView.viewport}
+              defaultViewport={openingView === 'fit' ? undefined : openingView}
+              fitView={openingView === 'fit'}
               fitViewOptions={{ padding: 0.1 }}
               minZoom={0.03}
               maxZoom={3}
@@ -702,7 +726,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             >
               <Background gap={24} />
               <Controls showInteractive={false} />
-              <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview map" />
+              <CanvasMiniMap nodes={rfNodes} />
             </ReactFlow>
           ) : (
             <p className="muted centered" data-testid="layout-pending">

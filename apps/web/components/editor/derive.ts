@@ -1,4 +1,4 @@
-import type { Edge, Node } from '@xyflow/react';
+import { type Edge, type Node, type NodeHandle, Position } from '@xyflow/react';
 import type { EditorDoc } from '../../lib/editor-store';
 import { edgeKey, featureKeyOf, featureKeyString, type GraphEdge, type GraphNode } from '../../lib/graph';
 import type { Positions } from '../../lib/layout';
@@ -48,6 +48,16 @@ export interface DeriveInput {
   labels: Map<string, NodeLabel>;
   diff: DiffView | null;
 }
+
+/** Every node has a fixed size and fixed handles, so React Flow can cull off-screen nodes without first rendering
+ * all of them to measure (it force-renders nodes whose handles it does not know). */
+export const NODE_W = 132;
+export const NODE_H = 44;
+const HANDLES: NodeHandle[] = [
+  { type: 'source', position: Position.Top, x: NODE_W / 2 - 2, y: -2, width: 4, height: 4 },
+  { type: 'target', position: Position.Bottom, x: NODE_W / 2 - 2, y: NODE_H - 2, width: 4, height: 4 },
+];
+const SIZE = { width: NODE_W, height: NODE_H, handles: HANDLES };
 
 const POSITIVE = '#3565c9';
 const NEGATIVE = '#d2453b';
@@ -121,6 +131,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
         id: node.id,
         type: 'feature',
         position,
+        ...SIZE,
         selected: isSelected,
         data: {
           title: String(title || node.id),
@@ -167,6 +178,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
         id: group.id,
         type: 'supernode',
         position,
+        ...SIZE,
         selected: isSelected,
         data: {
           title: group.label,
@@ -231,6 +243,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
           id: `ghost:${node.id}`,
           type: 'feature',
           position,
+          ...SIZE,
           selectable: false,
           draggable: false,
           data: {
