@@ -95,7 +95,7 @@ export function CanvasMiniMap({ nodes }: { nodes: Node<FeatureNodeData>[] }) {
   return (
     <Panel position="bottom-right" className="canvas-minimap">
       <div style={{ position: 'relative', width: W, height: H }}>
-        <canvas ref={base} width={W} height={H} aria-hidden="true" />
+        <canvas ref={base} width={W} height={H} />
         <canvas
           ref={overlay}
           width={W}
