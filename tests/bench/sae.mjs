@@ -58,7 +58,14 @@ try {
   const fill = (n, s) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * s);
   await writeFile(
     join(saeDir, 'cfg.json'),
-    JSON.stringify({ d_in: D, d_sae: D_SAE, hook_name: HOOK, architecture: 'standard', prepend_bos: true, model_name: 'demo' }),
+    JSON.stringify({
+      d_in: D,
+      d_sae: D_SAE,
+      hook_name: HOOK,
+      architecture: 'standard',
+      prepend_bos: true,
+      model_name: 'demo',
+    }),
   );
   await writeFile(
     join(saeDir, 'sae_weights.safetensors'),
@@ -153,8 +160,16 @@ try {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);

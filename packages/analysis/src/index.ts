@@ -1,3 +1,4 @@
+export * from './circuits/index.js';
 export * from './dashboards/dashboards.js';
 export * from './data/index.js';
 export * from './demo/index.js';
@@ -24,4 +25,3 @@ export * from './sae/index.js';
 export * from './tokenizer/load.js';
 export * from './tokenizer/tokenizer.js';
 export * from './train/index.js';
-export * from './circuits/index.js';

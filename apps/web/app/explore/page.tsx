@@ -213,7 +213,7 @@ export default function ExplorerPage() {
 
         {result && summary && (
           <section className="card stack" data-testid="explorer-result">
-            <div className="tokens" aria-label="Tokens shaded by activation">
+            <div className="tokens">
               {result.tokens.map((token, t) => (
                 <button
                   // biome-ignore lint/suspicious/noArrayIndexKey: tokens repeat; their position is their identity

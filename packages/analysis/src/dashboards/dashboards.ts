@@ -194,16 +194,25 @@ function accumulate(
       const bin = Math.floor(((Math.log10(v) - HIST_MIN_LOG) / (HIST_MAX_LOG - HIST_MIN_LOG)) * o.histogramBins);
       state.hist[f]![Math.max(0, Math.min(o.histogramBins - 1, bin))]!++;
       let byContext = perContext.get(f);
-      if (!byContext) perContext.set(f, (byContext = new Map()));
+      if (!byContext) {
+        byContext = new Map();
+        perContext.set(f, byContext);
+      }
       let values = byContext.get(context);
-      if (!values) byContext.set(context, (values = new Float32Array(batch[context]!.length)));
+      if (!values) {
+        values = new Float32Array(batch[context]!.length);
+        byContext.set(context, values);
+      }
       values[position] = v;
     }
   }
   const texts = new Map<number, string[]>();
   const textOf = (c: number) => {
     let t = texts.get(c);
-    if (!t) texts.set(c, (t = tokenizer.tokenTexts(batch[c]!)));
+    if (!t) {
+      t = tokenizer.tokenTexts(batch[c]!);
+      texts.set(c, t);
+    }
     return t;
   };
   for (const [f, byContext] of perContext) {

@@ -54,7 +54,7 @@ describe('tokenizers', () => {
   });
 
   it('rejects a folder without a tokenizer', async () => {
-    await expect(loadTokenizer(tmpdir() + '/does-not-exist')).rejects.toThrow(/no tokenizer.json/);
+    await expect(loadTokenizer(`${tmpdir()}/does-not-exist`)).rejects.toThrow(/no tokenizer.json/);
     expect(new TextTokenizer(gpt2TokenizerJson({ a: 0, b: 1, ab: 2 }, '#version: 0.2\na b\n')).encode('ab')).toEqual([
       2,
     ]);
