@@ -114,7 +114,7 @@ export class TrainingLog {
         {
           format: `${options.label ?? 'train'} [{bar}] {percentage}% | {value}/{total} | loss {loss} | {eta_formatted} left`,
           noTTYOutput: true,
-          notTTYSchedule: 5000,
+          notTTYSchedule: 20000,
           etaBuffer: 50,
           hideCursor: false,
         },
