@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -7,13 +7,16 @@ import { Api, layeredGraph } from '../support/api.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
-// Two people in two separate browsers (separate cookie jars): Ada owns the team and edits the circuit, Bob gets a
-// share link, comments, votes and reviews. Each sees the other's changes without reloading.
+// People in separate browsers (separate cookie jars): Ada owns the team and edits the circuit; Bob, her teammate,
+// votes, reviews and saves a competing version; Carol, outside the team, comments through a share link. Each sees
+// the others' changes without reloading.
 let stack: Stack;
 let adaBrowser: Browser;
 let bobBrowser: Browser;
+let carolBrowser: Browser;
 let ada: Page;
 let bob: Page;
+let carol: Page;
 let adaApi: Api;
 const consoleErrors: string[] = [];
 const state: { teamId?: string; slug?: string; shareUrl?: string } = {};
@@ -31,27 +34,36 @@ const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id
 
 beforeAll(async () => {
   stack = await startStack();
-  [adaBrowser, bobBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
+  [adaBrowser, bobBrowser, carolBrowser] = await Promise.all([launchBrowser(), launchBrowser(), launchBrowser()]);
   adaApi = await Api.signUp(stack.webUrl, 'ada@lab.org', 'Ada Owner');
   const bobApi = await Api.signUp(stack.webUrl, 'bob@lab.org', 'Bob Reviewer');
+  const carolApi = await Api.signUp(stack.webUrl, 'carol@elsewhere.org', 'Carol Guest');
   await adaApi.signInBrowser(adaBrowser.context);
   await bobApi.signInBrowser(bobBrowser.context);
+  await carolApi.signInBrowser(carolBrowser.context);
   ada = await adaBrowser.context.newPage();
   bob = await bobBrowser.context.newPage();
-  watch(ada, 'ada');
-  watch(bob, 'bob');
-  ada.setDefaultTimeout(15_000);
-  bob.setDefaultTimeout(15_000);
+  carol = await carolBrowser.context.newPage();
+  for (const [page, who] of [
+    [ada, 'ada'],
+    [bob, 'bob'],
+    [carol, 'carol'],
+  ] as const) {
+    watch(page, who);
+    page.setDefaultTimeout(15_000);
+  }
 });
 afterEach(async (context) => {
   if (context.task.result?.state !== 'fail') return;
   const name = context.task.name.replace(/\W+/g, '-').slice(0, 40);
   await ada.screenshot({ path: `artifacts/e2e-failure-${name}-ada.png` }).catch(() => {});
   await bob.screenshot({ path: `artifacts/e2e-failure-${name}-bob.png` }).catch(() => {});
+  await carol.screenshot({ path: `artifacts/e2e-failure-${name}-carol.png` }).catch(() => {});
 });
 afterAll(async () => {
   await adaBrowser?.close();
   await bobBrowser?.close();
+  await carolBrowser?.close();
   await stack?.stop();
 });
 
@@ -144,10 +156,39 @@ describe('two people collaborate on a circuit', () => {
     await ada.getByRole('button', { name: 'Hide changes' }).click();
     await expect.poll(() => ada.locator('.fnode.diff-removed').count(), poll).toBe(0);
 
+    // Export the graph JSON (what a new version would hold) and a PNG of the view.
+    await ada.locator('summary', { hasText: 'Export' }).click();
+    const [jsonDownload] = await Promise.all([
+      ada.waitForEvent('download'),
+      ada.getByRole('button', { name: 'Graph JSON' }).click(),
+    ]);
+    const exported = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8'));
+    expect(exported.graph.nodes).toHaveLength(11);
+    expect(exported.groups[0]).toMatchObject({ label: 'subject number', nodeIds: ['0_0_0', '0_1_0'] });
+    const [pngDownload] = await Promise.all([
+      ada.waitForEvent('download'),
+      ada.getByRole('button', { name: 'PNG image' }).click(),
+    ]);
+    const png = await readFile((await pngDownload.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(5000);
+    await ada.locator('summary', { hasText: 'Export' }).click();
+
+    // Importing JSON into the editor is one more undoable edit.
+    const small = join(dir, 'small.json');
+    await writeFile(small, JSON.stringify(layeredGraph(1, 1, 3, 0)));
+    await ada.getByTestId('import-version-file').setInputFiles(small);
+    await expect.poll(() => ada.getByTestId('circuit-node').count(), poll).toBe(3);
+    await ada.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => ada.getByTestId('graph-stats').textContent(), poll).toContain('10/12 nodes');
+    await ada.keyboard.press('f');
+    await expect.poll(() => ada.getByTestId('circuit-supernode').count(), poll).toBe(1);
+    await expect.poll(() => ada.getByTestId('circuit-node').count(), poll).toBe(9);
+
     await ada.screenshot({ path: 'artifacts/editor.png' });
   });
 
-  it('Ada shares a comment link; Bob opens it, comments on a node and Ada sees it live', async () => {
+  it('Ada shares a comment link; Carol (not in the team) opens it, comments on a node, and both see replies live', async () => {
     await ada.getByRole('button', { name: 'Share' }).click();
     const dialog = ada.getByTestId('share-dialog');
     await dialog.getByLabel('Link permission').selectOption('COMMENT');
@@ -163,19 +204,23 @@ describe('two people collaborate on a circuit', () => {
     await ada.getByRole('tab', { name: 'Inspect' }).click();
     await expect.poll(() => ada.getByTestId('node-inspector').count(), poll).toBe(1);
 
-    await bob.goto(state.shareUrl!);
-    await expect.poll(() => bob.getByTestId('circuit-supernode').textContent(), poll).toContain('subject number');
-    await expect.poll(() => node(bob, '1_1000_0').textContent(), poll).toContain('verb number');
-    await node(bob, '1_1000_0').click();
-    await bob.getByLabel('New comment (Comments on 1_1000_0)').fill('Is this really verb number? @ada@lab.org');
-    await bob.getByRole('button', { name: 'Comment', exact: true }).click();
-    await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('really verb number');
+    // Without the token Carol sees nothing; with it (x-share-token over HTTP, connectionParams over WebSocket) she
+    // may read and comment.
+    await carol.goto(`${stack.webUrl}/c/${state.slug}`);
+    await expect.poll(() => carol.getByText('Circuit unavailable').count(), poll).toBe(1);
+    await carol.goto(state.shareUrl!);
+    await expect.poll(() => carol.getByTestId('circuit-supernode').textContent(), poll).toContain('subject number');
+    await expect.poll(() => node(carol, '1_1000_0').textContent(), poll).toContain('verb number');
+    await node(carol, '1_1000_0').click();
+    await carol.getByLabel('New comment (Comments on 1_1000_0)').fill('Is this really verb number? @ada@lab.org');
+    await carol.getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect.poll(() => carol.getByTestId('comment-thread').textContent(), poll).toContain('really verb number');
 
     await expect.poll(() => ada.getByTestId('comment-thread').textContent(), poll).toContain('really verb number');
     await ada.getByRole('button', { name: 'Reply' }).click();
     await ada.getByLabel('Reply', { exact: true }).fill('Yes: ablating it flips the verb.');
     await ada.getByRole('button', { name: 'Reply', exact: true }).last().click();
-    await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('flips the verb');
+    await expect.poll(() => carol.getByTestId('comment-thread').textContent(), poll).toContain('flips the verb');
   });
 
   it('Bob votes on a feature label Ada proposed; each sees the other live', async () => {

@@ -9,15 +9,21 @@ let workerUrl: string | null = null;
  * Positions for a layout input, computed in a Web Worker. Keeps the last positions while a new layout runs (so
  * extra ghost nodes do not blank the graph); null until the first layout is ready.
  */
-export function useLayout(input: LayoutInput | null): Positions | null {
+export function useLayout(input: LayoutInput | null, cacheKey?: object | null): Positions | null {
+  // Layouts already computed for a graph (undo back to it, say) come back at once, without a worker round trip.
+  const [cache] = useState(() => new WeakMap<object, Positions>());
   const [positions, setPositions] = useState<Positions | null>(null);
+  const cached = cacheKey ? cache.get(cacheKey) : undefined;
   useEffect(() => {
-    if (!input) return;
+    if (!input || cached) return;
     let worker: Worker | null = null;
     let cancelled = false;
-    const fallback = () => {
-      if (!cancelled) setPositions(computeLayout(input));
+    const done = (result: Positions) => {
+      if (cancelled) return;
+      if (cacheKey) cache.set(cacheKey, result);
+      setPositions(result);
     };
+    const fallback = () => done(computeLayout(input));
     try {
       workerUrl ??= URL.createObjectURL(new Blob([layoutWorkerSource()], { type: 'text/javascript' }));
       worker = new Worker(workerUrl);
@@ -26,7 +32,7 @@ export function useLayout(input: LayoutInput | null): Positions | null {
       return;
     }
     worker.onmessage = (event: MessageEvent<{ positions: Positions }>) => {
-      if (!cancelled) setPositions(event.data.positions);
+      done(event.data.positions);
       worker?.terminate();
     };
     worker.onerror = (event) => {
@@ -39,6 +45,6 @@ export function useLayout(input: LayoutInput | null): Positions | null {
       cancelled = true;
       worker?.terminate();
     };
-  }, [input]);
-  return positions;
+  }, [input, cached, cacheKey, cache]);
+  return cached ?? positions;
 }

@@ -226,7 +226,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
       edges: edges.map((e) => ({ source: e.source, target: e.target })),
     };
   }, [doc.graph, diff]);
-  const positions = useLayout(layoutInput);
+  const positions = useLayout(layoutInput, diff ? null : doc.graph);
   const [labelRefresh, setLabelRefresh] = useState(0);
   const labels = useNodeLabels(doc.graph, circuit.teamId, labelRefresh);
   const cache = useRef(new DeriveCache());

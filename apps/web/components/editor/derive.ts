@@ -57,7 +57,9 @@ const HANDLES: NodeHandle[] = [
   { type: 'source', position: Position.Top, x: NODE_W / 2 - 2, y: -2, width: 4, height: 4 },
   { type: 'target', position: Position.Bottom, x: NODE_W / 2 - 2, y: NODE_H - 2, width: 4, height: 4 },
 ];
-const SIZE = { width: NODE_W, height: NODE_H, handles: HANDLES };
+/** Fresh per node: React Flow writes measured sizes into `measured`. With `measured` known, fitView counts nodes
+ * that were never rendered. */
+const size = () => ({ width: NODE_W, height: NODE_H, measured: { width: NODE_W, height: NODE_H }, handles: HANDLES });
 
 const POSITIVE = '#3565c9';
 const NEGATIVE = '#d2453b';
@@ -131,7 +133,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
         id: node.id,
         type: 'feature',
         position,
-        ...SIZE,
+        ...size(),
         selected: isSelected,
         data: {
           title: String(title || node.id),
@@ -178,7 +180,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
         id: group.id,
         type: 'supernode',
         position,
-        ...SIZE,
+        ...size(),
         selected: isSelected,
         data: {
           title: group.label,
@@ -243,7 +245,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
           id: `ghost:${node.id}`,
           type: 'feature',
           position,
-          ...SIZE,
+          ...size(),
           selectable: false,
           draggable: false,
           data: {
