@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -12,12 +9,11 @@ import { buildCircuitFile } from './api.js';
 import { discoverCircuit, toSaeSource } from './discover.js';
 import { circuitToJson, readCircuitJson } from './format.js';
 import { fromNeuronpedia, toNeuronpedia } from './neuronpedia.js';
-import { circuitHooks, randomCircuitSae, randomPairs } from './testing.js';
+import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
+import { circuitHooks, randomCircuitSae, randomPairs, sharedNeuronpediaSchema } from './testing.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
-const schema = JSON.parse(
-  readFileSync(resolve(repoRoot, '..', 'shared', 'data', 'neuronpedia', 'graph-schema.json'), 'utf8'),
-);
+// Validate against the outside copy of Neuronpedia's schema when it is beside the repository (CI), else the bundled one.
+const schema = sharedNeuronpediaSchema() ?? NEURONPEDIA_GRAPH_SCHEMA;
 const ajv = new Ajv({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const validate = ajv.compile(schema);
@@ -184,5 +180,11 @@ describe('circuit file and Neuronpedia graph exchange', () => {
     const dangling = JSON.parse(JSON.stringify(foreign));
     dangling.links[0].target = '9_9_9';
     expect(() => fromNeuronpedia(dangling)).toThrow(/\/links\/0\/target: unknown node "9_9_9"/);
+  });
+});
+
+describe('bundled Neuronpedia schema', () => {
+  it.skipIf(!sharedNeuronpediaSchema())('equals the copy in ../shared/data/neuronpedia', () => {
+    expect(NEURONPEDIA_GRAPH_SCHEMA).toEqual(sharedNeuronpediaSchema());
   });
 });

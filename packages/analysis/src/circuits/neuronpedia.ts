@@ -1,16 +1,14 @@
 /**
  * Import and export of the attribution-graph JSON of Neuronpedia and circuit-tracer
- * (shared/data/neuronpedia/graph-schema.json). Node ids: feature `{layer}_{feature}_{ctx}`, error
+ * (bundled in neuronpedia-schema.ts, a copy of shared/data/neuronpedia/graph-schema.json). Node ids: feature `{layer}_{feature}_{ctx}`, error
  * `0_{layer}_{ctx}`, embedding `E_{token}_{ctx}`, logit `{n_layers+1}_{vocab}_{ctx}`. Our circuit hooks become
  * the exchange layers 1..n in forward order (layer 0 holds no features, so error ids never collide with feature
  * ids); the metric becomes a logit node. `metadata.workbench` keeps what the format has no place for (hooks,
  * our node ids, the metric), so our own exports round-trip exactly; graphs from elsewhere import too.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type CircuitFile, parseCircuitFile } from './format.js';
+import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
 import { type CircuitNode, METRIC_NODE_ID, nodeId } from './nodes.js';
 
 export interface NeuronpediaNode {
@@ -40,21 +38,15 @@ export interface NeuronpediaGraph {
   [key: string]: unknown;
 }
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
-
-/** shared/data/neuronpedia/graph-schema.json beside the repository. */
-export const NEURONPEDIA_SCHEMA_PATH = resolve(REPO_ROOT, '..', 'shared', 'data', 'neuronpedia', 'graph-schema.json');
-
 let validator: ValidateFunction | null = null;
 
-/** The schema validator (ajv, draft-07); the schema is read once from NEURONPEDIA_SCHEMA_PATH. */
-export function neuronpediaValidator(schemaPath = NEURONPEDIA_SCHEMA_PATH): ValidateFunction {
-  if (validator && schemaPath === NEURONPEDIA_SCHEMA_PATH) return validator;
-  const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+/** The validator (ajv, draft-07) for Neuronpedia's graph schema (bundled), or for another schema given. */
+export function neuronpediaValidator(schema: Record<string, unknown> = NEURONPEDIA_GRAPH_SCHEMA): ValidateFunction {
+  if (validator && schema === NEURONPEDIA_GRAPH_SCHEMA) return validator;
   // The schema uses 2020-12's prefixItems inside draft-07; strict mode would reject that keyword.
   const ajv = new Ajv({ allErrors: true, strict: false });
   const v = ajv.compile(schema);
-  if (schemaPath === NEURONPEDIA_SCHEMA_PATH) validator = v;
+  if (schema === NEURONPEDIA_GRAPH_SCHEMA) validator = v;
   return v;
 }
 

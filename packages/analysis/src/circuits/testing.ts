@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 /** Tiny random models, SAEs and prompt pairs for circuit tests and benchmarks. */
 import type { GPT2Config } from '../model/config.js';
 import { seededRandom } from '../model/random.js';
@@ -64,4 +67,16 @@ export function randomPairs(config: GPT2Config, count: number, length: number, s
     if (patchAnswer === cleanAnswer) patchAnswer = (cleanAnswer % (config.vocabSize - 1)) + 1;
     return { clean, patch, cleanAnswer, patchAnswer };
   });
+}
+
+/** Neuronpedia's graph schema from ../shared beside the repository, or null where that folder is absent. */
+export function sharedNeuronpediaSchema(): Record<string, unknown> | null {
+  const repoRoot = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
+  try {
+    return JSON.parse(
+      readFileSync(resolve(repoRoot, '..', 'shared', 'data', 'neuronpedia', 'graph-schema.json'), 'utf8'),
+    );
+  } catch {
+    return null;
+  }
 }

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { fromNeuronpedia, toNeuronpedia } from './neuronpedia.js';
+import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
+import { sharedNeuronpediaSchema } from './testing.js';
 import { toyCircuit, toyData, toyForward, toySaeDecode, toySaeEncode, trainToyNetwork, trainToySae } from './toy.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(
-  JSON.parse(readFileSync(resolve(repoRoot, '..', 'shared', 'data', 'neuronpedia', 'graph-schema.json'), 'utf8')),
+  sharedNeuronpediaSchema() ?? NEURONPEDIA_GRAPH_SCHEMA,
 );
 
 describe('toy feature circuit (2 inputs -> 4 ReLU -> 2 outputs, SAE over the hidden units)', () => {
