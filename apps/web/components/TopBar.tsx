@@ -31,6 +31,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
           <>
             <Link href="/">Teams</Link>
             <Link href="/reviews">Reviews</Link>
+            <Link href="/circuits/new">Compute a circuit</Link>
           </>
         )}
       </nav>

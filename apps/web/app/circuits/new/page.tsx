@@ -1,0 +1,253 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useState } from 'react';
+import { TopBar } from '../../../components/TopBar';
+import { errorMessage } from '../../../lib/errors';
+import { MY_TEAMS } from '../../../lib/operations';
+
+const MODELS = gql`
+  query BuilderModels {
+    models {
+      id
+      nLayers
+      saes {
+        id
+        hook
+      }
+    }
+  }
+`;
+
+const START = gql`
+  mutation StartCircuitJob($input: CircuitJobInput!) {
+    startCircuitJob(input: $input) {
+      id
+      status
+    }
+  }
+`;
+
+const PROGRESS = gql`
+  subscription CircuitJobProgress($id: ID!) {
+    jobProgress(id: $id) {
+      id
+      status
+      stage
+      percent
+      etaSeconds
+      error
+      result
+    }
+  }
+`;
+
+const TEMPLATES = [
+  { id: 'nounpp', label: 'nounpp: The key(s) near the cabinet …' },
+  { id: 'simple', label: 'simple: The key(s) …' },
+  { id: 'within_rc', label: 'within_rc: The key(s) that the man …' },
+  { id: 'rc', label: 'rc: The key(s) that the man likes …' },
+];
+
+interface Progress {
+  status: string;
+  stage: string;
+  percent: number;
+  etaSeconds: number | null;
+  error: string | null;
+  result: { slug?: string; nodes?: number; faithfulness?: number | null } | null;
+}
+
+/** Computes a sparse feature circuit as a background job, shows its progress, and opens the editor when done. */
+export default function CircuitBuilderPage() {
+  const router = useRouter();
+  const teams = useQuery<{ myTeams: { id: string; name: string; myRole: string }[] }>(MY_TEAMS);
+  const models = useQuery<{ models: { id: string; nLayers: number; saes: { id: string; hook: string }[] }[] }>(MODELS);
+  const [source, setSource] = useState<'dataset' | 'pair'>('dataset');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [start, starting] = useMutation<{ startCircuitJob: { id: string } }>(START);
+  const progress = useSubscription<{ jobProgress: Progress }>(PROGRESS, {
+    variables: { id: jobId },
+    skip: !jobId,
+    onData: ({ data }) => {
+      const job = data.data?.jobProgress;
+      if (job?.status === 'SUCCEEDED' && job.result?.slug) router.push(`/c/${job.result.slug}`);
+      if (job?.status === 'FAILED') setError(job.error ?? 'The computation failed');
+    },
+  });
+  const writableTeams = (teams.data?.myTeams ?? []).filter((t) => t.myRole !== 'VIEWER');
+  const job = progress.data?.jobProgress;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const number = (name: string) => (text(name) === '' ? undefined : Number(text(name)));
+    const input = {
+      teamId: text('teamId'),
+      title: text('title'),
+      model: text('model'),
+      method: text('method'),
+      n: number('n'),
+      nodeThreshold: number('nodeThreshold'),
+      edgeThreshold: number('edgeThreshold'),
+      ...(source === 'dataset'
+        ? { dataset: text('dataset') }
+        : {
+            pairs: [
+              {
+                clean_prefix: text('cleanPrefix'),
+                patch_prefix: text('patchPrefix'),
+                // Answers are whole tokens with their leading space, as the model sees them after the prefix.
+                clean_answer: ` ${text('cleanAnswer')}`,
+                patch_answer: ` ${text('patchAnswer')}`,
+              },
+            ],
+          }),
+    };
+    try {
+      const result = await start({ variables: { input } });
+      setJobId(result.data?.startCircuitJob.id ?? null);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+
+  const running = jobId && (!job || !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status));
+  return (
+    <>
+      <TopBar />
+      <main className="stack">
+        <section className="card stack">
+          <h1 style={{ margin: 0 }}>Compute a circuit</h1>
+          <p className="muted" style={{ margin: 0 }}>
+            Sparse feature circuit (Marks et al. 2024): SAE features and error nodes at every layer, node effects by
+            integrated gradients or attribution patching, direct-path edges, scored by faithfulness.
+          </p>
+          {teams.data && !writableTeams.length && (
+            <p className="error">You need to be a member of a team to compute circuits for it.</p>
+          )}
+          <form className="stack" onSubmit={onSubmit}>
+            <div className="row" style={{ flexWrap: 'wrap' }}>
+              <label>
+                Team
+                <select name="teamId" required>
+                  {writableTeams.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Model
+                <select name="model" required>
+                  {models.data?.models.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.id} ({m.saes.length} SAEs)
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label style={{ flex: 1 }}>
+                Title
+                <input name="title" required defaultValue="Subject-verb agreement" />
+              </label>
+            </div>
+            <fieldset className="stack">
+              <legend>Prompt pairs</legend>
+              <div className="row">
+                <label className="row">
+                  <input type="radio" checked={source === 'dataset'} onChange={() => setSource('dataset')} /> A bundled
+                  dataset
+                </label>
+                <label className="row">
+                  <input type="radio" checked={source === 'pair'} onChange={() => setSource('pair')} /> My own pair
+                </label>
+              </div>
+              {source === 'dataset' ? (
+                <div className="row">
+                  <label>
+                    Dataset
+                    <select name="dataset" defaultValue="nounpp">
+                      {TEMPLATES.map((t) => (
+                        <option key={t.id} value={t.id}>
+                          {t.label}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    Pairs
+                    <input name="n" type="number" min={1} max={1000} defaultValue={20} />
+                  </label>
+                </div>
+              ) : (
+                <div className="stack">
+                  <div className="row">
+                    <label style={{ flex: 1 }}>
+                      Clean prompt
+                      <input name="cleanPrefix" required defaultValue="The boy near the car" />
+                    </label>
+                    <label>
+                      Its answer
+                      <input name="cleanAnswer" required defaultValue="is" />
+                    </label>
+                  </div>
+                  <div className="row">
+                    <label style={{ flex: 1 }}>
+                      Patched prompt
+                      <input name="patchPrefix" required defaultValue="The boys near the car" />
+                    </label>
+                    <label>
+                      Its answer
+                      <input name="patchAnswer" required defaultValue="are" />
+                    </label>
+                  </div>
+                </div>
+              )}
+            </fieldset>
+            <div className="row" style={{ flexWrap: 'wrap' }}>
+              <label>
+                Method
+                <select name="method" defaultValue="ig">
+                  <option value="ig">Integrated gradients (10 steps)</option>
+                  <option value="atp">Attribution patching (fast)</option>
+                </select>
+              </label>
+              <label>
+                Node threshold
+                <input name="nodeThreshold" type="number" step="any" min={0} defaultValue={0.1} />
+              </label>
+              <label>
+                Edge threshold
+                <input name="edgeThreshold" type="number" step="any" min={0} defaultValue={0.01} />
+              </label>
+            </div>
+            <button type="submit" disabled={starting.loading || Boolean(running) || !writableTeams.length}>
+              Compute circuit
+            </button>
+          </form>
+          {running && (
+            <div className="stack" aria-live="polite">
+              <progress max={100} value={job?.percent ?? 0} aria-label="Circuit progress" />
+              <span className="muted">
+                {job ? `${job.stage} · ${job.percent.toFixed(0)}%` : 'queued'}
+                {job?.etaSeconds ? ` · about ${Math.ceil(job.etaSeconds)} s left` : ''}
+              </span>
+            </div>
+          )}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyModelFixture } from '../../apps/server/src/testing/fixtures.js';
+import { Api } from '../support/api.js';
+import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Stack, startStack } from '../support/stack.js';
+
+// A tiny random model with SAEs at every attn_out, mlp_out and resid_post stands in for the demo model.
+let dir: string;
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'builder-'));
+  await writeTinyModelFixture(dir, 8, { circuitHooks: true });
+  stack = await startStack({ apiEnv: { DEMO_DIR: dir } });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('circuit builder', () => {
+  it('computes a circuit for a prompt pair with live progress and lands in the editor', async () => {
+    const api = await Api.signUp(stack.webUrl, 'builder@lab.org', 'Bea Builder');
+    await api.gql('mutation { createTeam(input: { name: "Agreement" }) { id } }');
+    await api.signInBrowser(browser.context);
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${stack.webUrl}/circuits/new`);
+    await page.getByLabel('My own pair').check();
+    await page.getByLabel('Clean prompt').fill('The girl behind the tree');
+    await page.getByLabel('Patched prompt').fill('The girls behind the tree');
+    await page.getByLabel('Method').selectOption('atp');
+    await page.getByLabel('Node threshold').fill('0');
+    await page.getByRole('button', { name: 'Compute circuit' }).click();
+    await page.waitForURL('**/c/*', { timeout: 120_000 });
+    const slug = new URL(page.url()).pathname.split('/')[2]!;
+    const { circuit } = await api.gql<{
+      circuit: { title: string; version: { graph: { nodes: unknown[] }; message: string } };
+    }>('query($s: String!) { circuit(slug: $s) { title version { graph message } } }', { s: slug });
+    expect(circuit.title).toBe('Subject-verb agreement');
+    expect(circuit.version.message).toMatch(/custom, 1 pairs, atp/);
+    expect(circuit.version.graph.nodes.length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+});
