@@ -36,6 +36,7 @@ import { useLayout } from '../../lib/use-layout';
 import { StatusBadge } from '../Badges';
 import { Dialog } from '../Dialog';
 import { TopBar } from '../TopBar';
+import { CanvasLayer } from './CanvasLayer';
 import { CanvasMiniMap } from './CanvasMiniMap';
 import { ReviewPanel, ShareDialog } from './Collab';
 import { DeriveCache, type DiffView, derive, type FeatureNodeData } from './derive';
@@ -87,6 +88,9 @@ const LOW_DETAIL_ZOOM = 0.55;
 /** Above this many drawn nodes, open at OPENING_ZOOM on the output end rather than fitting the whole graph. */
 const LARGE_GRAPH = 300;
 const OPENING_ZOOM = 0.8;
+/** Below this zoom, big circuits are painted on a canvas (see CanvasLayer) instead of as DOM nodes and SVG edges. */
+const CANVAS_ZOOM = 0.3;
+const NO_EDGES: Edge[] = [];
 const ACCESS_RANK = { VIEW: 1, COMMENT: 2, EDIT: 3, MANAGE: 4 } as const;
 
 export function CircuitEditor(props: EditorProps) {
@@ -504,10 +508,18 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   }, []);
 
   const hiddenCount = Object.keys(doc.hidden).length;
+  const [farOut, setFarOut] = useState(false);
   const onMove = useCallback((_: unknown, vp: Viewport) => {
     const low = vp.zoom < LOW_DETAIL_ZOOM;
     setLowDetail((previous) => (previous === low ? previous : low));
+    const far = vp.zoom < CANVAS_ZOOM;
+    setFarOut((previous) => (previous === far ? previous : far));
   }, []);
+  const canvasMode = farOut && rfNodes.length > LARGE_GRAPH;
+  const flowNodes = useMemo(
+    () => (canvasMode ? rfNodes.map((n) => ({ ...n, hidden: true })) : rfNodes),
+    [canvasMode, rfNodes],
+  );
   const onMoveEnd = useCallback((_: unknown, vp: Viewport) => setViewport(vp), []);
 
   const reviewSummary = info.reviewAgreement;
@@ -705,8 +717,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         <div ref={canvasRef} className={`editor-canvas${lowDetail ? ' lod-low' : ''}`} data-testid="editor-canvas">
           {derived && openingView ? (
             <ReactFlow
-              nodes={rfNodes}
-              edges={rfEdges}
+              nodes={flowNodes}
+              edges={canvasMode ? NO_EDGES : rfEdges}
               nodeTypes={nodeTypes}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
@@ -727,6 +739,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               <Background gap={24} />
               <Controls showInteractive={false} />
               <CanvasMiniMap nodes={rfNodes} />
+              {canvasMode && <CanvasLayer nodes={rfNodes} edges={rfEdges} />}
             </ReactFlow>
           ) : (
             <p className="muted centered" data-testid="layout-pending">
