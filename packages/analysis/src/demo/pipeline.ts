@@ -27,7 +27,16 @@ export interface DemoConfig {
   /** Corpus documents (generateCorpus). */
   documents: number;
   model: { nLayers: number; dModel: number; nHeads: number; nCtx: number };
-  train: { steps: number; batch: number; maxLr: number; minLr: number; warmupSteps: number; weightDecay: number };
+  train: {
+    steps: number;
+    batch: number;
+    maxLr: number;
+    minLr: number;
+    warmupSteps: number;
+    weightDecay: number;
+    /** Label smoothing of the next-token targets (absent: 0). */
+    labelSmoothing?: number;
+  };
   sae: {
     dSae: number;
     k: number;
@@ -236,6 +245,7 @@ export async function trainDemo(
       minLr: config.train.minLr,
       warmupSteps: config.train.warmupSteps,
       weightDecay: config.train.weightDecay,
+      labelSmoothing: config.train.labelSmoothing,
       seed: config.seed,
       ort,
       threads,

@@ -53,6 +53,10 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       keep: { type: 'boolean' },
       'model-from': { type: 'string' },
+      steps: { type: 'string' },
+      'sae-steps': { type: 'string' },
+      'weight-decay': { type: 'string' },
+      'label-smoothing': { type: 'string' },
     },
   });
   const check = values.check ?? false;
@@ -61,7 +65,18 @@ async function main(): Promise<void> {
     : check
       ? await mkdtemp(join(tmpdir(), 'demo-check-'))
       : DEMO_ASSETS_DIR;
-  const config = check ? CHECK_CONFIG : FULL_CONFIG;
+  const base = check ? CHECK_CONFIG : FULL_CONFIG;
+  // --steps / --sae-steps: shorter or longer runs (experiments); the manifest records the configuration used.
+  const config = {
+    ...base,
+    train: {
+      ...base.train,
+      steps: values.steps ? Number(values.steps) : base.train.steps,
+      weightDecay: values['weight-decay'] ? Number(values['weight-decay']) : base.train.weightDecay,
+      labelSmoothing: values['label-smoothing'] ? Number(values['label-smoothing']) : base.train.labelSmoothing,
+    },
+    sae: { ...base.sae, steps: values['sae-steps'] ? Number(values['sae-steps']) : base.sae.steps },
+  };
   console.log(`${check ? 'check run' : 'full run'} -> ${outDir}`);
   const manifest = await trainDemo(outDir, config, {
     threads: values.threads ? Number(values.threads) : undefined,

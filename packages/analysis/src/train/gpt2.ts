@@ -95,6 +95,7 @@ export function lmFeeds(
   batch: number,
   seq: number,
   vocab: number,
+  labelSmoothing = 0,
 ): { tokens: BigInt64Array; targets: Float32Array } {
   const tokens = new BigInt64Array(batch * seq);
   const targets = new Float32Array(batch * seq * vocab);
@@ -106,7 +107,11 @@ export function lmFeeds(
       const x = rows[b * (seq + 1) + t]!;
       const y = rows[b * (seq + 1) + t + 1]!;
       tokens[b * seq + t] = BigInt(Math.max(0, x));
-      if (x >= 0 && y >= 0) targets[(b * seq + t) * vocab + y] = 1 / count;
+      if (x >= 0 && y >= 0) {
+        const row = (b * seq + t) * vocab;
+        if (labelSmoothing > 0) targets.fill(labelSmoothing / vocab / count, row, row + vocab);
+        targets[row + y]! += (1 - labelSmoothing) / count;
+      }
     }
   }
   return { tokens, targets };
@@ -122,6 +127,8 @@ export interface TrainGPT2Options {
   minLr?: number;
   warmupSteps: number;
   weightDecay?: number;
+  /** Label smoothing of the next-token targets (default 0). */
+  labelSmoothing?: number;
   clipNorm?: number;
   seed: number;
   ort: OrtModule;
@@ -162,7 +169,7 @@ export async function trainGPT2(o: TrainGPT2Options): Promise<TrainResult> {
   try {
     for (let s = 0; s < o.steps; s++) {
       const picks = Array.from({ length: o.batch }, () => starts[Math.floor(rng() * starts.length)]!);
-      const feeds = lmFeeds(batchRows(o.stream, picks, o.seq), o.batch, o.seq, o.config.vocabSize);
+      const feeds = lmFeeds(batchRows(o.stream, picks, o.seq), o.batch, o.seq, o.config.vocabSize, o.labelSmoothing);
       const r = await trainer.step(feeds);
       losses.push(r.loss);
       ema = Number.isNaN(ema) ? r.loss : 0.95 * ema + 0.05 * r.loss;
