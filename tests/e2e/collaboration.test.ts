@@ -282,6 +282,23 @@ describe('two people collaborate on a circuit', () => {
 
     await expect.poll(() => ada.locator('[data-status="APPROVED"]').count(), poll).toBeGreaterThan(0);
     await expect.poll(() => ada.getByTestId('review-panel').textContent(), poll).toContain('Faithful enough.');
+    await bob.screenshot({ path: 'artifacts/review-queue.png' });
+
+    // The team page lists the circuit with its status and the team's labels, with search and filters.
+    await ada.goto(`${stack.webUrl}/teams/${state.teamId}`);
+    await expect.poll(() => ada.getByTestId('circuit-list').textContent(), poll).toContain('Subject-verb agreement');
+    expect(await ada.getByTestId('circuit-list').locator('[data-status="APPROVED"]').count()).toBe(1);
+    await expect.poll(() => ada.getByTestId('label-table').textContent(), poll).toContain('plural verb number');
+    await ada.getByLabel('Label status').selectOption('ACCEPTED');
+    await expect.poll(() => ada.getByTestId('label-table').textContent(), poll).toContain('No labels match');
+    await ada.getByLabel('Label status').selectOption('ALL');
+    await ada.getByLabel('Search circuits').fill('nothing like this');
+    await expect.poll(() => ada.getByTestId('circuit-list').textContent(), poll).toContain('No circuits match');
+    await ada.getByLabel('Search circuits').fill('agreement');
+    await expect.poll(() => ada.getByTestId('activity-feed').textContent(), poll).toContain('approved');
+    await ada.screenshot({ path: 'artifacts/team-page.png', fullPage: true });
+    await ada.goto(`${stack.webUrl}/c/${state.slug}`);
+    await expect.poll(() => node(ada, '1_1000_0').count(), poll).toBe(1);
   });
 
   it('Bob saves a version while Ada has unsaved edits: Ada is told, and her save meets the conflict dialog', async () => {

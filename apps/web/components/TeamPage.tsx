@@ -57,11 +57,25 @@ interface LabelRow {
 
 const ROLES = ['VIEWER', 'MEMBER', 'ADMIN', 'OWNER'];
 
+const ACTIONS: Record<string, string> = {
+  'team.member_set': 'set a member’s role',
+  'circuit.version_saved': 'saved a circuit version',
+  'circuit.visibility_changed': 'changed a circuit’s visibility',
+  'comment.added': 'commented',
+  'share_link.created': 'created a share link',
+  'share_link.revoked': 'revoked a share link',
+  'review.requested': 'requested a review',
+  'review.approved': 'approved a circuit',
+  'review.changes_requested': 'requested changes',
+};
+
 function describe(event: ActivityRow): string {
   const data = event.data ?? {};
-  const verb = event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ');
+  const verb =
+    ACTIONS[event.action] ??
+    `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')} ${event.subjectType.replaceAll('_', ' ')}`;
   const what = data.title ?? data.name ?? (data.version ? `v${data.version}` : '');
-  return `${verb} ${event.subjectType}${what ? ` “${String(what)}”` : ''}`;
+  return `${verb}${what ? ` “${String(what)}”` : ''}`;
 }
 
 /** A team: members and roles, circuits and labels with search, filters and sorting, and what happened lately. */

@@ -60,9 +60,15 @@ export default function ReviewsPage() {
                   ) : (
                     'A circuit you can no longer see'
                   )}{' '}
-                  {review.circuit && <StatusBadge status={review.circuit.status} />}
+                  {review.circuit && (
+                    <span className="small muted">
+                      circuit <StatusBadge status={review.circuit.status} />
+                    </span>
+                  )}
                 </span>
-                <StatusBadge status={review.state} />
+                <span className="small muted">
+                  your review <StatusBadge status={review.state} />
+                </span>
               </div>
               <p className="small muted">
                 Requested by {review.requestedBy?.displayName ?? 'someone'} · {formatDate(review.createdAt)}
