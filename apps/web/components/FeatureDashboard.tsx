@@ -1,11 +1,12 @@
 'use client';
 
 import { gql } from '@apollo/client';
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { errorMessage } from '../lib/errors';
 import type { FeatureKey } from '../lib/graph';
+import { JobProgressBar, jobFinished, useJob } from './JobProgress';
 
 const DASHBOARD = gql`
   query FeatureDashboard($sae: ID!, $index: Int!) {
@@ -35,19 +36,6 @@ const COMPUTE = gql`
   }
 `;
 
-const PROGRESS = gql`
-  subscription DashboardJob($id: ID!) {
-    jobProgress(id: $id) {
-      id
-      status
-      stage
-      percent
-      etaSeconds
-      error
-    }
-  }
-`;
-
 interface Context {
   tokens: string[];
   values: number[];
@@ -64,14 +52,6 @@ interface Dashboard {
   corpus: string;
   createdAt: string;
 }
-interface JobProgress {
-  status: string;
-  stage: string;
-  percent: number;
-  etaSeconds: number | null;
-  error: string | null;
-}
-
 /** One context with each token shaded by the feature's activation there (relative to `peak`). */
 function ContextLine({ context, peak }: { context: Context; peak: number }) {
   return (
@@ -94,6 +74,27 @@ function ContextLine({ context, peak }: { context: Context; peak: number }) {
   );
 }
 
+/** Tokens whose logits the feature's decoder direction raises (or lowers) most, through the unembedding. */
+function LogitTable({ title, logits }: { title: string; logits: { token: string; value: number }[] }) {
+  return (
+    <div>
+      <h3 className="section-title">{title}</h3>
+      <table className="small">
+        <tbody>
+          {logits.map((l) => (
+            <tr key={l.token}>
+              <td>
+                <code>{JSON.stringify(l.token)}</code>
+              </td>
+              <td className="muted">{l.value.toFixed(3)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** The activation dashboard of one feature, or a button to compute the SAE's dashboards (with live progress). */
 export function FeatureDashboard({ feature }: { feature: FeatureKey }) {
   const query = useQuery<{ featureDashboard: Dashboard | null; me: { id: string } | null }>(DASHBOARD, {
@@ -102,34 +103,22 @@ export function FeatureDashboard({ feature }: { feature: FeatureKey }) {
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [compute, computing] = useMutation<{ computeDashboards: { id: string } }>(COMPUTE);
-  const progress = useSubscription<{ jobProgress: JobProgress }>(PROGRESS, {
-    variables: { id: jobId },
-    skip: !jobId,
-    onData: ({ data }) => {
-      const status = data.data?.jobProgress.status;
-      if (status === 'SUCCEEDED') void query.refetch();
-      if (status === 'FAILED') setError(data.data?.jobProgress.error ?? 'the job failed');
-    },
+  const job = useJob(jobId, (update) => {
+    if (update.status === 'SUCCEEDED') void query.refetch();
+    if (update.status === 'FAILED') setError(update.error ?? 'the job failed');
   });
   const dashboard = query.data?.featureDashboard;
-  const job = progress.data?.jobProgress;
 
   if (query.loading) return <p className="muted small">Loading the dashboard…</p>;
   if (query.error) return <p className="error">{errorMessage(query.error)}</p>;
 
   if (!dashboard) {
-    const running = job && !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status);
+    const running = jobId && !jobFinished(job);
     return (
       <div className="stack">
         <p className="muted small">No dashboard yet for this SAE.</p>
         {running ? (
-          <div className="stack" aria-live="polite">
-            <progress max={100} value={job.percent} aria-label="Dashboard progress" />
-            <span className="muted small">
-              {job.stage} · {job.percent.toFixed(0)}%
-              {job.etaSeconds ? ` · about ${Math.ceil(job.etaSeconds)} s left` : ''}
-            </span>
-          </div>
+          <JobProgressBar job={job} label="Dashboard progress" />
         ) : query.data?.me ? (
           <button
             type="button"
@@ -185,36 +174,8 @@ export function FeatureDashboard({ feature }: { feature: FeatureKey }) {
           </div>
         </div>
         <div className="grid-2">
-          <div>
-            <h3 className="section-title">Promotes</h3>
-            <table className="small">
-              <tbody>
-                {dashboard.topLogits.map((l) => (
-                  <tr key={`t${l.token}`}>
-                    <td>
-                      <code>{JSON.stringify(l.token)}</code>
-                    </td>
-                    <td className="muted">{l.value.toFixed(3)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div>
-            <h3 className="section-title">Suppresses</h3>
-            <table className="small">
-              <tbody>
-                {dashboard.bottomLogits.map((l) => (
-                  <tr key={`b${l.token}`}>
-                    <td>
-                      <code>{JSON.stringify(l.token)}</code>
-                    </td>
-                    <td className="muted">{l.value.toFixed(3)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <LogitTable title="Promotes" logits={dashboard.topLogits} />
+          <LogitTable title="Suppresses" logits={dashboard.bottomLogits} />
         </div>
       </div>
       <h3 className="section-title">Top activations</h3>

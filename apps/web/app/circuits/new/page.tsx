@@ -1,9 +1,10 @@
 'use client';
 
 import { gql } from '@apollo/client';
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { JobProgressBar, jobFinished, useJob } from '../../../components/JobProgress';
 import { TopBar } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
 import { MY_TEAMS } from '../../../lib/operations';
@@ -30,35 +31,12 @@ const START = gql`
   }
 `;
 
-const PROGRESS = gql`
-  subscription CircuitJobProgress($id: ID!) {
-    jobProgress(id: $id) {
-      id
-      status
-      stage
-      percent
-      etaSeconds
-      error
-      result
-    }
-  }
-`;
-
 const TEMPLATES = [
   { id: 'nounpp', label: 'nounpp: The key(s) near the cabinet …' },
   { id: 'simple', label: 'simple: The key(s) …' },
   { id: 'within_rc', label: 'within_rc: The key(s) that the man …' },
   { id: 'rc', label: 'rc: The key(s) that the man likes …' },
 ];
-
-interface Progress {
-  status: string;
-  stage: string;
-  percent: number;
-  etaSeconds: number | null;
-  error: string | null;
-  result: { slug?: string; nodes?: number; faithfulness?: number | null } | null;
-}
 
 /** Computes a sparse feature circuit as a background job, shows its progress, and opens the editor when done. */
 export default function CircuitBuilderPage() {
@@ -69,17 +47,11 @@ export default function CircuitBuilderPage() {
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [start, starting] = useMutation<{ startCircuitJob: { id: string } }>(START);
-  const progress = useSubscription<{ jobProgress: Progress }>(PROGRESS, {
-    variables: { id: jobId },
-    skip: !jobId,
-    onData: ({ data }) => {
-      const job = data.data?.jobProgress;
-      if (job?.status === 'SUCCEEDED' && job.result?.slug) router.push(`/c/${job.result.slug}`);
-      if (job?.status === 'FAILED') setError(job.error ?? 'The computation failed');
-    },
+  const job = useJob(jobId, (update) => {
+    if (update.status === 'SUCCEEDED' && update.result?.slug) router.push(`/c/${update.result.slug}`);
+    if (update.status === 'FAILED') setError(update.error ?? 'The computation failed');
   });
   const writableTeams = (teams.data?.myTeams ?? []).filter((t) => t.myRole !== 'VIEWER');
-  const job = progress.data?.jobProgress;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -117,7 +89,7 @@ export default function CircuitBuilderPage() {
     }
   }
 
-  const running = jobId && (!job || !['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status));
+  const running = jobId && !jobFinished(job);
   return (
     <>
       <TopBar />
@@ -232,15 +204,7 @@ export default function CircuitBuilderPage() {
               Compute circuit
             </button>
           </form>
-          {running && (
-            <div className="stack" aria-live="polite">
-              <progress max={100} value={job?.percent ?? 0} aria-label="Circuit progress" />
-              <span className="muted">
-                {job ? `${job.stage} · ${job.percent.toFixed(0)}%` : 'queued'}
-                {job?.etaSeconds ? ` · about ${Math.ceil(job.etaSeconds)} s left` : ''}
-              </span>
-            </div>
-          )}
+          {running && <JobProgressBar job={job} label="Circuit progress" />}
           {error && (
             <p className="error" role="alert">
               {error}

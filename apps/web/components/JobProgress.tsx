@@ -1,0 +1,55 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useSubscription } from '@apollo/client/react';
+
+const JOB_PROGRESS = gql`
+  subscription JobProgress($id: ID!) {
+    jobProgress(id: $id) {
+      id
+      status
+      stage
+      percent
+      etaSeconds
+      error
+      result
+    }
+  }
+`;
+
+export interface JobState {
+  status: string;
+  stage: string;
+  percent: number;
+  etaSeconds: number | null;
+  error: string | null;
+  result: Record<string, unknown> | null;
+}
+
+export const jobFinished = (job: JobState | undefined) =>
+  Boolean(job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status));
+
+/** Follows a background job over the jobProgress subscription; `onChange` hears every update. */
+export function useJob(jobId: string | null, onChange?: (job: JobState) => void): JobState | undefined {
+  const progress = useSubscription<{ jobProgress: JobState }>(JOB_PROGRESS, {
+    variables: { id: jobId },
+    skip: !jobId,
+    onData: ({ data }) => {
+      if (data.data) onChange?.(data.data.jobProgress);
+    },
+  });
+  return progress.data?.jobProgress;
+}
+
+/** A progress bar with the job's stage, percent and ETA. */
+export function JobProgressBar({ job, label }: { job: JobState | undefined; label: string }) {
+  return (
+    <div className="stack" aria-live="polite">
+      <progress max={100} value={job?.percent ?? 0} aria-label={label} />
+      <span className="muted small">
+        {job ? `${job.stage} · ${job.percent.toFixed(0)}%` : 'queued'}
+        {job?.etaSeconds ? ` · about ${Math.ceil(job.etaSeconds)} s left` : ''}
+      </span>
+    </div>
+  );
+}
