@@ -1,27 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSae, referenceEncode } from '@workbench/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TinyModelFixture, writeTinyModelFixture } from '../../apps/server/src/testing/fixtures.js';
 import { TestClient } from '../../apps/server/src/testing/graphql-client.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
-// The tiny fixture stands in for the bundled demo model, so this runs whether or not the demo is trained.
-let fixture: TinyModelFixture;
+// The bundled demo model and its SAE at blocks.1.hook_resid_post, as a user on a fresh install sees them.
+const DEMO = new URL('../../packages/analysis/assets/demo/', import.meta.url).pathname;
+const fixture = { saeHook: 'blocks.1.hook_resid_post', saeDir: join(DEMO, 'saes', 'blocks.1.hook_resid_post') };
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  fixture = await writeTinyModelFixture(await mkdtemp(join(tmpdir(), 'explorer-')), 32);
-  stack = await startStack({ apiEnv: { DEMO_DIR: fixture.dir } });
+  stack = await startStack();
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  await rm(fixture.dir, { recursive: true, force: true });
 });
 
 describe('feature explorer in real Chromium', () => {
@@ -33,7 +29,8 @@ describe('feature explorer in real Chromium', () => {
     });
     await page.goto(`${stack.webUrl}/explore`);
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
-    const text = 'The girls behind the tree are';
+    const text = 'The girls behind the tree';
+    await page.getByLabel('SAE').selectOption(`demo/${fixture.saeHook}`);
     await page.getByLabel('Text').fill(text);
     await page.getByRole('button', { name: 'Show features' }).click();
     await page.getByTestId('explorer-result').waitFor();
@@ -45,7 +42,6 @@ describe('feature explorer in real Chromium', () => {
       ' behind',
       ' the',
       ' tree',
-      ' are',
     ]);
 
     // The reference: the same activations from the API, encoded in float64 here.

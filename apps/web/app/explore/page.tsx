@@ -83,6 +83,13 @@ export default function ExplorerPage() {
   const list = models.data?.models ?? [];
   const model = list.find((m) => m.id === modelId) ?? list[0];
   const sae = model?.saes.find((s) => s.id === saeId) ?? model?.saes.at(-1);
+  // The choices live in the URL, so a reload or a shared link shows the same text with the same SAE.
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    if (params.get('model')) setModelId(params.get('model')!);
+    if (params.get('sae')) setSaeId(params.get('sae')!);
+    if (params.get('text')) setText(params.get('text')!);
+  }, []);
   useEffect(() => {
     if (model && !modelId) setModelId(model.id);
   }, [model, modelId]);
@@ -90,6 +97,7 @@ export default function ExplorerPage() {
   async function run(event?: FormEvent) {
     event?.preventDefault();
     if (!model || !sae) return;
+    window.history.replaceState(null, '', `?${new URLSearchParams({ model: model.id, sae: sae.id, text })}`);
     setBusy(true);
     setError(null);
     try {
