@@ -26,7 +26,14 @@ export interface IssuedSession {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+// Every request resolves its session; a short in-memory cache spares the database two queries for most of them.
+// A sign-out here is seen at once; one on another instance within SESSION_CACHE_MS.
+const SESSION_CACHE_MS = Number(process.env.SESSION_CACHE_MS ?? 5000);
+const SESSION_CACHE_SIZE = 10_000;
+
 export class AuthService {
+  private readonly sessions = new Map<string, { user: User; expiresAt: number; cachedAt: number }>();
+
   constructor(private readonly prisma: PrismaClient) {}
 
   async signUp(raw: unknown): Promise<IssuedSession> {
@@ -64,17 +71,25 @@ export class AuthService {
   }
 
   async signOut(token: string | undefined): Promise<void> {
-    if (token) await this.prisma.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+    if (!token) return;
+    this.sessions.delete(hashToken(token));
+    await this.prisma.session.deleteMany({ where: { tokenHash: hashToken(token) } });
   }
 
   /** The signed-in user for a cookie token, or null when it is missing, unknown or expired. */
   async userForToken(token: string | undefined): Promise<User | null> {
     if (!token) return null;
-    const session = await this.prisma.session.findUnique({
-      where: { tokenHash: hashToken(token) },
-      include: { user: true },
-    });
-    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    const tokenHash = hashToken(token);
+    const now = Date.now();
+    const cached = this.sessions.get(tokenHash);
+    if (cached && now - cached.cachedAt < SESSION_CACHE_MS) return cached.expiresAt > now ? cached.user : null;
+    const session = await this.prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
+    if (!session || session.expiresAt.getTime() <= now) {
+      this.sessions.delete(tokenHash);
+      return null;
+    }
+    if (this.sessions.size >= SESSION_CACHE_SIZE) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(tokenHash, { user: session.user, expiresAt: session.expiresAt.getTime(), cachedAt: now });
     return session.user;
   }
 
