@@ -151,11 +151,9 @@ try {
     if (req.url === '/encoder.onnx') return res.writeHead(200, headers).end(encoder);
     const file = req.url.replace(/^\/ort\//, '');
     const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-    try {
-      res.writeHead(200, { ...headers, 'content-type': type }).end(await readFile(join(ortDir, file)));
-    } catch {
-      res.writeHead(404).end();
-    }
+    const body = await readFile(join(ortDir, file)).catch(() => null);
+    if (body) res.writeHead(200, { ...headers, 'content-type': type }).end(body);
+    else res.writeHead(404).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   browser = await chromium.launch({
