@@ -49,7 +49,10 @@ export class CompiledGraph {
     options: SessionOptions = {},
     path?: string,
   ): Promise<CompiledGraph> {
-    const spin = options.spinning ? '1' : '0';
+    // WORKBENCH_ORT_SPIN=1 turns spinning on for dedicated machines (servers, benchmarks); Node only.
+    const spinFromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+      ?.WORKBENCH_ORT_SPIN;
+    const spin = (options.spinning ?? spinFromEnv === '1') ? '1' : '0';
     const session = await ort.InferenceSession.create(path ?? model.bytes, {
       graphOptimizationLevel: 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
