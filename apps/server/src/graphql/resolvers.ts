@@ -106,6 +106,7 @@ export const resolvers = {
     featureLabels: (_: unknown, { feature, ...page }: { feature: unknown } & Page, ctx: Context) =>
       ctx.services.labels.forFeature(ctx.viewer, feature, page),
     label: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.labels.get(ctx.viewer, id),
+    invitation: (_: unknown, { token }: { token: string }, ctx: Context) => ctx.services.invitations.preview(token),
     circuit: async (_: unknown, { slug }: { slug: string }, ctx: Context) =>
       (await ctx.services.circuits.require(ctx.viewer, { slug }, Access.VIEW)).circuit,
     comments: (_: unknown, { target, ...page }: { target: unknown } & Page, ctx: Context) =>
@@ -139,6 +140,25 @@ export const resolvers = {
       toTeam(await ctx.services.teams.createTeam(requireUser(ctx).id, input)),
     addTeamMember: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.teams.addMember(ctx.viewer, input),
+    createInvitation: async (
+      _: unknown,
+      args: { teamId: string; role?: string | null; days?: number | null },
+      ctx: Context,
+    ) => {
+      const { invitation, token } = await ctx.services.invitations.create(ctx.viewer, {
+        teamId: args.teamId,
+        role: args.role ?? undefined,
+        days: args.days ?? undefined,
+      });
+      return { invitation, token, path: `/invite/${token}` };
+    },
+    acceptInvitation: async (_: unknown, { token }: { token: string }, ctx: Context) => {
+      const team = await ctx.services.invitations.accept(ctx.viewer, token);
+      const mine = (await ctx.services.teams.teamsOf(ctx.user!.id)).find((t) => t.team.id === team.id)!;
+      return toTeam(mine);
+    },
+    revokeInvitation: (_: unknown, { id }: { id: string }, ctx: Context) =>
+      ctx.services.invitations.revoke(ctx.viewer, id),
     proposeLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.labels.propose(ctx.viewer, input),
     editLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) => ctx.services.labels.edit(ctx.viewer, input),
@@ -278,9 +298,18 @@ export const resolvers = {
   Team: {
     createdAt: (team: Team) => team.createdAt.toISOString(),
     members: (team: Team, _: Args, ctx: Context) => ctx.services.teams.members(ctx.viewer, team.id),
+    invitations: (team: Team, _: Args, ctx: Context) => ctx.services.invitations.list(ctx.viewer, team.id),
     circuits: (team: Team, page: Page, ctx: Context) => ctx.services.circuits.forTeam(ctx.viewer, team.id, page),
     activity: (team: Team, { first }: { first?: number }, ctx: Context) =>
       ctx.services.teams.activity(ctx.viewer, team.id, Math.min(first ?? 50, 200)),
+  },
+  TeamInvitation: {
+    expiresAt: (i: { expiresAt: Date }) => i.expiresAt.toISOString(),
+    revokedAt: (i: { revokedAt: Date | null }) => iso(i.revokedAt),
+    createdAt: (i: { createdAt: Date }) => i.createdAt.toISOString(),
+  },
+  InvitationPreview: {
+    expiresAt: (i: { expiresAt: Date }) => i.expiresAt.toISOString(),
   },
   ActivityEvent: {
     actor: (e: ActivityEvent, _: Args, ctx: Context) => loadUser(ctx, e.actorId),

@@ -76,8 +76,33 @@ export const typeDefs = /* GraphQL */ `
     myRole: Role!
     createdAt: String!
     members: [Member!]!
+    "Invitation links (admins and owners; empty for others)."
+    invitations: [TeamInvitation!]!
     circuits(first: Int, after: String): CircuitConnection!
     activity(first: Int): [ActivityEvent!]!
+  }
+
+  "A link that adds whoever opens it to a team (token shown once, at creation)."
+  type TeamInvitation {
+    id: ID!
+    role: Role!
+    expiresAt: String!
+    revokedAt: String
+    uses: Int!
+    createdAt: String!
+  }
+
+  type CreatedInvitation {
+    invitation: TeamInvitation!
+    token: String!
+    "Path to share: /invite/{token}"
+    path: String!
+  }
+
+  type InvitationPreview {
+    teamName: String!
+    role: Role!
+    expiresAt: String!
   }
 
   type Member {
@@ -398,6 +423,8 @@ export const typeDefs = /* GraphQL */ `
     "Teams the signed-in user belongs to."
     myTeams: [Team!]!
     team(id: ID!): Team!
+    "What an invitation link offers (no sign-in needed: the token is the secret)."
+    invitation(token: String!): InvitationPreview!
     featureLabels(feature: FeatureKeyInput!, first: Int, after: String): FeatureLabelConnection!
     label(id: ID!): FeatureLabel!
     "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
@@ -541,6 +568,10 @@ export const typeDefs = /* GraphQL */ `
     signOut: Boolean!
     createTeam(input: CreateTeamInput!): Team!
     addTeamMember(input: AddMemberInput!): Member!
+    "role: ADMIN (owners only), MEMBER or VIEWER; days: 1-90 (default 7)."
+    createInvitation(teamId: ID!, role: Role, days: Int): CreatedInvitation!
+    acceptInvitation(token: String!): Team!
+    revokeInvitation(id: ID!): TeamInvitation!
     proposeLabel(input: ProposeLabelInput!): FeatureLabel!
     editLabel(input: EditLabelInput!): FeatureLabel!
     "value: 1 up, -1 down, 0 withdraw. Repeating a vote changes nothing."

@@ -6,6 +6,7 @@ import type { ModelService } from '../models/service.js';
 import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
+import { InvitationService } from './invitations.js';
 import { LabelService } from './labels.js';
 import { RateLimiter } from './rate-limit.js';
 import { ReviewService } from './reviews.js';
@@ -17,6 +18,7 @@ export interface Services {
   prisma: Database['prisma'];
   auth: AuthService;
   teams: TeamService;
+  invitations: InvitationService;
   labels: LabelService;
   circuits: CircuitService;
   shares: ShareService;
@@ -41,6 +43,7 @@ export function createServices(
     prisma,
     auth: new AuthService(prisma),
     teams: new TeamService(prisma, events),
+    invitations: new InvitationService(prisma, events, limiter),
     labels,
     circuits,
     shares: new ShareService(prisma, circuits, limiter),

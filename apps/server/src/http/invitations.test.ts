@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../app.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { TestClient } from '../testing/graphql-client.js';
+
+let db: TestDatabase;
+let app: RunningApp;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: false });
+});
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+});
+
+const CREATE =
+  'mutation($t: ID!, $r: Role) { createInvitation(teamId: $t, role: $r) { token path invitation { id role uses } } }';
+const ROLE = 'query($t: ID!) { team(id: $t) { myRole } }';
+
+describe('team invitations by link', () => {
+  it('lets admins invite by link, shows what the link offers, adds whoever accepts, and stops when revoked', async () => {
+    const owner = await TestClient.signUp(app.url, 'inv-owner@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Invite Lab" }) { id } }',
+    );
+    const teamId = createTeam.id;
+    const { createInvitation } = await owner.ok<{
+      createInvitation: { token: string; path: string; invitation: { id: string; role: string } };
+    }>(CREATE, { t: teamId, r: 'MEMBER' });
+    expect(createInvitation.token).toMatch(/^[\w-]{43}$/);
+    expect(createInvitation.path).toBe(`/invite/${createInvitation.token}`);
+
+    const anonymous = new TestClient(app.url);
+    const preview = await anonymous.ok<{ invitation: { teamName: string; role: string } }>(
+      'query($k: String!) { invitation(token: $k) { teamName role } }',
+      { k: createInvitation.token },
+    );
+    expect(preview.invitation).toEqual({ teamName: 'Invite Lab', role: 'MEMBER' });
+    const joinAnonymously = await anonymous.request('mutation($k: String!) { acceptInvitation(token: $k) { id } }', {
+      k: createInvitation.token,
+    });
+    expect(joinAnonymously.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const newcomer = await TestClient.signUp(app.url, 'newcomer@lab.org');
+    expect((await newcomer.request(ROLE, { t: teamId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const joined = await newcomer.ok<{ acceptInvitation: { id: string; myRole: string } }>(
+      'mutation($k: String!) { acceptInvitation(token: $k) { id myRole } }',
+      { k: createInvitation.token },
+    );
+    expect(joined.acceptInvitation).toEqual({ id: teamId, myRole: 'MEMBER' });
+
+    // Members cannot make links; the owner's admin keeps their higher role when opening a viewer link.
+    const memberTry = await newcomer.request(CREATE, { t: teamId, r: 'VIEWER' });
+    expect(memberTry.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const admin = await TestClient.signUp(app.url, 'inv-admin@lab.org');
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId, email: 'inv-admin@lab.org', role: 'ADMIN' },
+    });
+    const adminAdminLink = await admin.request(CREATE, { t: teamId, r: 'ADMIN' });
+    expect(adminAdminLink.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const viewerLink = await admin.ok<{ createInvitation: { token: string } }>(CREATE, { t: teamId, r: 'VIEWER' });
+    await admin.ok('mutation($k: String!) { acceptInvitation(token: $k) { id } }', {
+      k: viewerLink.createInvitation.token,
+    });
+    expect((await admin.ok<{ team: { myRole: string } }>(ROLE, { t: teamId })).team.myRole).toBe('ADMIN');
+
+    const { team } = await owner.ok<{ team: { invitations: { id: string; uses: number }[] } }>(
+      'query($t: ID!) { team(id: $t) { invitations { id uses } } }',
+      { t: teamId },
+    );
+    expect(team.invitations.find((i) => i.id === createInvitation.invitation.id)?.uses).toBe(1);
+    const { team: asMember } = await newcomer.ok<{ team: { invitations: unknown[] } }>(
+      'query($t: ID!) { team(id: $t) { invitations { id } } }',
+      { t: teamId },
+    );
+    expect(asMember.invitations).toEqual([]);
+
+    await owner.ok('mutation($id: ID!) { revokeInvitation(id: $id) { revokedAt } }', {
+      id: createInvitation.invitation.id,
+    });
+    const late = await TestClient.signUp(app.url, 'late@lab.org');
+    const refused = await late.request('mutation($k: String!) { acceptInvitation(token: $k) { id } }', {
+      k: createInvitation.token,
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(refused.errors?.[0]?.message).toMatch(/expired or been revoked/);
+  });
+});

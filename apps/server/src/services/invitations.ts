@@ -1,0 +1,129 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { EventBus } from '../events/bus.js';
+import type { PrismaClient, Role, TeamInvitation } from '../generated/prisma/client.js';
+import { logActivity } from './activity.js';
+import { AppError, parseInput } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+
+const createInput = z.object({
+  teamId: z.uuid('must be a team id'),
+  role: z.enum(['ADMIN', 'MEMBER', 'VIEWER']).default('MEMBER'),
+  /** Days the link stays valid. */
+  days: z.number().int().min(1, 'must be at least 1').max(90, 'must be at most 90').default(7),
+});
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** What someone holding an invitation link sees before joining. */
+export interface InvitationPreview {
+  teamName: string;
+  role: Role;
+  expiresAt: Date;
+}
+
+/** Invitations by link: admins make them (owners for admin links), anyone signed in with the link joins. */
+export class InvitationService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async create(viewer: Viewer, raw: unknown): Promise<{ invitation: TeamInvitation; token: string }> {
+    const input = parseInput(createInput, raw);
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const role = await roleOf(viewer, input.teamId);
+    if (!role) throw new AppError('NOT_FOUND', `No team ${input.teamId}`);
+    const needed = input.role === 'ADMIN' ? 'OWNER' : 'ADMIN';
+    if (!roleAtLeast(role, needed)) {
+      throw new AppError('FORBIDDEN', `Only ${needed.toLowerCase()}s can invite people as ${input.role.toLowerCase()}`);
+    }
+    const user = viewer.user;
+    this.limiter.take(user.id);
+    // 256 random bits; only the hash is stored, so the database cannot hand out working links.
+    const token = randomBytes(32).toString('base64url');
+    const invitation = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.teamInvitation.create({
+        data: {
+          teamId: input.teamId,
+          tokenHash: hashToken(token),
+          role: input.role,
+          createdById: user.id,
+          expiresAt: new Date(Date.now() + input.days * 24 * 60 * 60 * 1000),
+        },
+      });
+      await logActivity(tx, {
+        teamId: input.teamId,
+        actorId: user.id,
+        action: 'team.invitation_created',
+        subjectType: 'invitation',
+        subjectId: created.id,
+        data: { role: input.role, days: input.days },
+      });
+      return created;
+    });
+    return { invitation, token };
+  }
+
+  private async valid(token: string) {
+    const invitation = await this.prisma.teamInvitation.findUnique({
+      where: { tokenHash: hashToken(token) },
+      include: { team: true },
+    });
+    if (!invitation || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
+      throw new AppError('NOT_FOUND', 'This invitation link is not valid: it may have expired or been revoked');
+    }
+    return invitation;
+  }
+
+  async preview(token: string): Promise<InvitationPreview> {
+    const invitation = await this.valid(token);
+    return { teamName: invitation.team.name, role: invitation.role, expiresAt: invitation.expiresAt };
+  }
+
+  /** Joins the team with the link's role; someone already in the team keeps the higher of the two roles. */
+  async accept(viewer: Viewer, token: string) {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const user = viewer.user;
+    const invitation = await this.valid(token);
+    const current = await roleOf(viewer, invitation.teamId);
+    await this.prisma.$transaction(async (tx) => {
+      if (!roleAtLeast(current, invitation.role)) {
+        await tx.membership.upsert({
+          where: { teamId_userId: { teamId: invitation.teamId, userId: user.id } },
+          create: { teamId: invitation.teamId, userId: user.id, role: invitation.role },
+          update: { role: invitation.role },
+        });
+      }
+      await tx.teamInvitation.update({ where: { id: invitation.id }, data: { uses: { increment: 1 } } });
+      await logActivity(tx, {
+        teamId: invitation.teamId,
+        actorId: user.id,
+        action: 'team.invitation_accepted',
+        subjectType: 'invitation',
+        subjectId: invitation.id,
+        data: { role: invitation.role },
+      });
+    });
+    this.events.publish(`user:${user.id}:teams`, { teamId: invitation.teamId });
+    return invitation.team;
+  }
+
+  async list(viewer: Viewer, teamId: string): Promise<TeamInvitation[]> {
+    if (!roleAtLeast(await roleOf(viewer, teamId), 'ADMIN')) return [];
+    return this.prisma.teamInvitation.findMany({ where: { teamId }, orderBy: { createdAt: 'desc' } });
+  }
+
+  async revoke(viewer: Viewer, id: string): Promise<TeamInvitation> {
+    const invitation = await this.prisma.teamInvitation.findUnique({ where: { id } });
+    if (!invitation || !roleAtLeast(await roleOf(viewer, invitation.teamId), 'ADMIN')) {
+      throw new AppError('NOT_FOUND', `No invitation ${id}`);
+    }
+    return this.prisma.teamInvitation.update({
+      where: { id },
+      data: { revokedAt: invitation.revokedAt ?? new Date() },
+    });
+  }
+}
