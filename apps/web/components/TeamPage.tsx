@@ -9,6 +9,7 @@ import { errorMessage } from '../lib/errors';
 import { featurePath, parseCircuitJson } from '../lib/graph';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
+import { InviteLinks } from './InviteLinks';
 import { TopBar } from './TopBar';
 
 interface CircuitRow {
@@ -221,9 +222,6 @@ export function TeamPage({ id }: { id: string }) {
           </h1>
           <span className="badge">you: {data.myRole.toLowerCase()}</span>
         </div>
-        <p className="muted small">
-          Invitations by link are not available yet: add people who already have an account by their email.
-        </p>
         <div className="grid-2">
           <section className="card stack" aria-label="Members">
             <h2 className="section-title">Members ({data.members.length})</h2>
@@ -267,6 +265,7 @@ export function TeamPage({ id }: { id: string }) {
                 {memberError}
               </p>
             )}
+            {manage && <InviteLinks teamId={id} canInviteAdmins={data.myRole === 'OWNER'} />}
           </section>
           <section className="card stack" aria-label="Activity">
             <h2 className="section-title">Activity</h2>

@@ -26,8 +26,9 @@ export default function SignInPage() {
       } else {
         await signIn({ variables: { input: { email, password } } });
       }
-      // The session cookie changed: start from a fresh cache.
-      window.location.assign('/');
+      // The session cookie changed: start from a fresh cache. `next` is followed only within this site.
+      const next = new URLSearchParams(window.location.search).get('next') ?? '/';
+      window.location.assign(next.startsWith('/') && !next.startsWith('//') ? next : '/');
     } catch (caught) {
       setError(errorMessage(caught));
     }

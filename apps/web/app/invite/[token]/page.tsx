@@ -1,0 +1,89 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import { useParams, useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { TopBar, useMe } from '../../../components/TopBar';
+import { errorMessage } from '../../../lib/errors';
+
+const PREVIEW = gql`
+  query InvitationPreview($token: String!) {
+    invitation(token: $token) {
+      teamName
+      role
+      expiresAt
+    }
+  }
+`;
+
+const ACCEPT = gql`
+  mutation AcceptInvitation($token: String!) {
+    acceptInvitation(token: $token) {
+      id
+      myRole
+    }
+  }
+`;
+
+/** /invite/{token}: what the link offers, and a button to join (after signing in). */
+export default function InvitePage() {
+  const { token } = useParams<{ token: string }>();
+  const router = useRouter();
+  const { me, loading } = useMe();
+  const preview = useQuery<{ invitation: { teamName: string; role: string; expiresAt: string } }>(PREVIEW, {
+    variables: { token },
+  });
+  const [accept, accepting] = useMutation<{ acceptInvitation: { id: string } }>(ACCEPT);
+  const [error, setError] = useState<string | null>(null);
+  const invitation = preview.data?.invitation;
+  return (
+    <>
+      <TopBar />
+      <main>
+        <section className="card stack" style={{ maxWidth: 520, margin: '2rem auto' }}>
+          <h1 style={{ margin: 0 }}>Team invitation</h1>
+          {preview.error && <p className="error">{errorMessage(preview.error)}</p>}
+          {invitation && (
+            <>
+              <p>
+                You are invited to join <strong data-testid="invite-team">{invitation.teamName}</strong> as{' '}
+                <span className="badge">{invitation.role.toLowerCase()}</span>.
+              </p>
+              {loading ? null : me ? (
+                <button
+                  type="button"
+                  disabled={accepting.loading}
+                  onClick={async () => {
+                    setError(null);
+                    try {
+                      const result = await accept({ variables: { token } });
+                      router.push(`/teams/${result.data!.acceptInvitation.id}`);
+                    } catch (caught) {
+                      setError(errorMessage(caught));
+                    }
+                  }}
+                >
+                  Join {invitation.teamName}
+                </button>
+              ) : (
+                <p>
+                  <Link href={`/signin?next=${encodeURIComponent(`/invite/${token}`)}`}>
+                    Sign in or create an account
+                  </Link>{' '}
+                  to join.
+                </p>
+              )}
+            </>
+          )}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </section>
+      </main>
+    </>
+  );
+}
