@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('circuit builder', () => {
-  it('computes a circuit for a prompt pair with live progress and lands in the editor', async () => {
+  it('computes a circuit for a prompt pair with live progress, lands in the editor and scores a selection', async () => {
     const api = await Api.signUp(stack.webUrl, 'builder@lab.org', 'Bea Builder');
     await api.gql('mutation { createTeam(input: { name: "Agreement" }) { id } }');
     await api.signInBrowser(browser.context);
@@ -49,6 +49,16 @@ describe('circuit builder', () => {
     expect(circuit.title).toBe('Subject-verb agreement');
     expect(circuit.version.message).toMatch(/custom, 1 pairs, atp/);
     expect(circuit.version.graph.nodes.length).toBeGreaterThan(0);
+
+    // Score a hand-picked selection in the editor: two nodes, everything else mean-ablated.
+    const nodes = page.locator('.react-flow__node');
+    await nodes.first().waitFor();
+    await nodes.nth(0).click();
+    await nodes.nth(1).click({ modifiers: ['Control'] });
+    await page.getByRole('button', { name: 'Evaluate selection' }).click();
+    await expect
+      .poll(() => page.getByTestId('evaluation-result').textContent(), { timeout: 60_000 })
+      .toMatch(/^2 nodes: faithfulness -?\d+\.\d{3}, completeness -?\d+\.\d{3}$/);
     expect(errors).toEqual([]);
   });
 });

@@ -40,6 +40,7 @@ import { CanvasLayer } from './CanvasLayer';
 import { CanvasMiniMap } from './CanvasMiniMap';
 import { ReviewPanel, ShareDialog } from './Collab';
 import { DeriveCache, type DiffView, derive, type FeatureNodeData } from './derive';
+import { EvaluateSelection } from './EvaluateSelection';
 import { nodeTypes } from './FlowNodes';
 import { Inspector } from './Inspector';
 import { readViewState, writeViewState } from './url-state';
@@ -322,6 +323,14 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
 
   // ---- edits on the selection ----
   const selectedIds = [...selected];
+  // Circuits computed by the server can be scored again for any node set: the selection, groups expanded.
+  const computed = (doc.graph as { schema?: unknown }).schema === 'workbench.circuit';
+  const graphIds = new Set(doc.graph.nodes.map((n) => n.id));
+  const evaluationNodes = [
+    ...new Set(
+      selectedIds.flatMap((id) => doc.groups.find((g) => g.id === id)?.nodeIds ?? (graphIds.has(id) ? [id] : [])),
+    ),
+  ];
   const selectedNodes = selectedIds.filter((id) => !id.includes('->'));
   const groupIds = new Set(doc.groups.map((g) => g.id));
   const membersOf = (ids: string[]) =>
@@ -633,6 +642,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             aria-label="Node influence threshold"
           />
         </label>
+        {computed && <EvaluateSelection circuitId={circuit.id} version={baseNumber} nodeIds={evaluationNodes} />}
         <span className="muted small" data-testid="graph-stats">
           {derived
             ? `${derived.shownNodes}/${doc.graph.nodes.length} nodes · ${derived.shownEdges}/${doc.graph.edges.length} edges`

@@ -1,0 +1,65 @@
+'use client';
+
+import { gql } from '@apollo/client';
+import { useMutation } from '@apollo/client/react';
+import { useState } from 'react';
+import { errorMessage } from '../../lib/errors';
+import { jobFinished, useJob } from '../JobProgress';
+
+const EVALUATE = gql`
+  mutation EvaluateSelection($circuitId: ID!, $version: Int!, $nodeIds: [String!]!) {
+    evaluateSelection(circuitId: $circuitId, version: $version, nodeIds: $nodeIds) {
+      id
+    }
+  }
+`;
+
+/**
+ * Faithfulness of the chosen nodes: the server mean-ablates every other node of the model and reruns the pairs the
+ * circuit was computed from (a job; seconds on the demo model).
+ */
+export function EvaluateSelection(props: { circuitId: string; version: number; nodeIds: string[] }) {
+  const [start, starting] = useMutation<{ evaluateSelection: { id: string } }>(EVALUATE);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const job = useJob(jobId, (update) => {
+    if (update.status === 'FAILED') setError(update.error ?? 'the evaluation failed');
+  });
+  const result =
+    job?.status === 'SUCCEEDED' ? (job.result as { faithfulness: number; completeness: number; nodes: number }) : null;
+  const running = Boolean(jobId) && !jobFinished(job);
+  return (
+    <span className="row" data-testid="evaluate-selection">
+      <button
+        type="button"
+        className="secondary small"
+        disabled={!props.nodeIds.length || running || starting.loading}
+        title="Faithfulness and completeness of the selected nodes (everything else mean-ablated)"
+        onClick={async () => {
+          setError(null);
+          try {
+            const started = await start({
+              variables: { circuitId: props.circuitId, version: props.version, nodeIds: props.nodeIds },
+            });
+            setJobId(started.data?.evaluateSelection.id ?? null);
+          } catch (caught) {
+            setError(errorMessage(caught));
+          }
+        }}
+      >
+        {running ? `Evaluating… ${job ? `${job.percent.toFixed(0)}%` : ''}` : 'Evaluate selection'}
+      </button>
+      {result && (
+        <span className="muted small" data-testid="evaluation-result">
+          {result.nodes} nodes: faithfulness {result.faithfulness.toFixed(3)}, completeness{' '}
+          {result.completeness.toFixed(3)}
+        </span>
+      )}
+      {error && (
+        <span className="error small" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
