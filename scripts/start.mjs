@@ -16,8 +16,17 @@ const env = {
 };
 
 const children = [];
-function run(name, args) {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+const ready = new Set();
+function run(name, args, readyLine) {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (!ready.has(name) && chunk.toString().includes(readyLine)) {
+      ready.add(name);
+      // The web app answers before the API has migrated the database: say "open" once both are up.
+      if (ready.size === 2) console.log(`\nReady: open ${webUrl} (GraphQL at ${webUrl}graphql)\n`);
+    }
+  });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest.`);
@@ -36,6 +45,7 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run('API server', ['apps/server/dist/main.js']);
-run('web app', ['apps/web/server.mjs']);
-console.log(`Starting: open http://${host === '0.0.0.0' ? 'localhost' : host}:${webPort}/ (GraphQL at /graphql)`);
+const webUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${webPort}/`;
+run('API server', ['apps/server/dist/main.js'], 'API ready at');
+run('web app', ['apps/web/server.mjs'], 'Web app ready at');
+console.log(`Starting the API server and the web app (the first start creates the database: a few seconds)...`);
