@@ -51,6 +51,6 @@ export function createServices(
     reviews: new ReviewService(prisma, events, limiter, circuits),
     events,
     models,
-    jobs: new JobService(prisma, runner, models, circuits),
+    jobs: new JobService(prisma, runner, models, circuits, limiter),
   };
 }
