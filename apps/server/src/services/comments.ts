@@ -125,50 +125,44 @@ export class CommentService {
       }
     }
     const emails = [...input.body.matchAll(MENTION)].map((m) => m[1]!.toLowerCase());
-    const comment = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.comment.create({
-        data: {
-          targetType: target.type,
-          targetKey: target.key,
-          teamId: target.teamId,
-          circuitId: target.circuitId,
-          parentId: input.parentId ?? null,
-          authorId: user.id,
-          body: input.body,
-        },
-      });
-      const mentioned = emails.length
-        ? await tx.user.findMany({ where: { email: { in: emails }, id: { not: user.id } } })
-        : [];
-      // Only people who can already see the thread are notified: a mention never leaks a private thread.
-      const allowed = [];
-      for (const person of mentioned) {
-        const role = target.teamId
-          ? await tx.membership.findUnique({ where: { teamId_userId: { teamId: target.teamId, userId: person.id } } })
-          : true;
-        if (role) allowed.push(person);
-      }
-      if (allowed.length) {
-        await tx.notification.createMany({
-          data: allowed.map((person) => ({
-            userId: person.id,
-            kind: 'mention',
-            commentId: created.id,
-            data: { by: user.displayName, targetType: target.type, targetKey: target.key },
-          })),
-        });
-      }
-      await logActivity(tx, {
-        teamId: target.teamId,
-        actorId: user.id,
-        action: 'comment.added',
-        subjectType: target.type.toLowerCase(),
-        subjectId: target.key,
-        data: { commentId: created.id, mentions: allowed.map((p) => p.id) },
-      });
-      for (const person of allowed) this.events.publish(`user:${person.id}:inbox`, { kind: 'mention', id: created.id });
-      return created;
-    });
+    const mentioned = emails.length
+      ? await this.prisma.user.findMany({ where: { email: { in: emails }, id: { not: user.id } } })
+      : [];
+    // Only people who can already see the thread are notified: a mention never leaks a private thread.
+    const allowed = [];
+    for (const person of mentioned) {
+      const member = target.teamId
+        ? await this.prisma.membership.findUnique({
+            where: { teamId_userId: { teamId: target.teamId, userId: person.id } },
+          })
+        : true;
+      if (member) allowed.push(person.id);
+    }
+    // The comment, its mention notifications and the activity entry in one statement (atomic, one round trip).
+    const mentionIds = JSON.stringify(allowed);
+    const notice = JSON.stringify({ by: user.displayName, targetType: target.type, targetKey: target.key });
+    const rows = await this.prisma.$queryRaw<Comment[]>`
+      WITH created AS (
+        INSERT INTO comments (id, target_type, target_key, team_id, circuit_id, parent_id, author_id, body)
+        VALUES (gen_random_uuid(), ${target.type}::"CommentTarget", ${target.key}, ${target.teamId}::uuid,
+                ${target.circuitId}::uuid, ${input.parentId ?? null}::uuid, ${user.id}::uuid, ${input.body})
+        RETURNING *
+      ), notified AS (
+        INSERT INTO notifications (id, user_id, kind, comment_id, data)
+        SELECT gen_random_uuid(), m.value::uuid, 'mention', created.id, ${notice}::jsonb
+        FROM created, jsonb_array_elements_text(${mentionIds}::jsonb) AS m(value)
+      ), logged AS (
+        INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
+        SELECT gen_random_uuid(), team_id, author_id, 'comment.added', ${target.type.toLowerCase()}, target_key,
+               jsonb_build_object('commentId', id, 'mentions', ${mentionIds}::jsonb)
+        FROM created
+      )
+      SELECT id, target_type AS "targetType", target_key AS "targetKey", team_id AS "teamId",
+             circuit_id AS "circuitId", parent_id AS "parentId", author_id AS "authorId", body,
+             resolved_at AS "resolvedAt", resolved_by_id AS "resolvedById", created_at AS "createdAt"
+      FROM created`;
+    const comment = rows[0]!;
+    for (const id of allowed) this.events.publish(`user:${id}:inbox`, { kind: 'mention', id: comment.id });
     this.events.publish(target.topic, {
       kind: 'comment',
       id: comment.id,

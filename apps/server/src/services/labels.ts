@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
-import type { FeatureLabel, LabelStatus, PrismaClient } from '../generated/prisma/client.js';
+import { type FeatureLabel, Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
 import { AppError, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
@@ -38,15 +38,18 @@ export interface Agreement {
 }
 
 /**
- * A label's status follows from its votes: ACCEPTED with at least 2 votes of which 3 in 4 are up; DISPUTED with at
- * least 2 votes and at least one down otherwise; PROPOSED before that.
+ * A label's status follows from its votes: ACCEPTED with at least STATUS_MIN_VOTES votes of which a share of
+ * STATUS_ACCEPT_SHARE are up; DISPUTED with enough votes and at least one down otherwise; PROPOSED before that.
+ * The vote statement in LabelService.vote applies this rule in SQL with the same constants.
  */
-export function labelStatus({ up, down }: { up: number; down: number }): LabelStatus {
-  const total = up + down;
-  if (total < 2) return 'PROPOSED';
-  if (up / total >= 0.75) return 'ACCEPTED';
-  return down > 0 ? 'DISPUTED' : 'PROPOSED';
-}
+export const STATUS_MIN_VOTES = 2;
+/** feature_labels columns as Prisma's FeatureLabel fields, for the raw statements of the hot writes. */
+const LABEL_COLUMNS = Prisma.raw(
+  `id, team_id AS "teamId", model_id AS "modelId", sae_id AS "saeId", feature_index AS "featureIndex",
+   visibility, status, author_id AS "authorId", name, description, revision, score,
+   created_at AS "createdAt", updated_at AS "updatedAt"`,
+);
+export const STATUS_ACCEPT_SHARE = 0.75;
 
 export class LabelService {
   constructor(
@@ -94,30 +97,23 @@ export class LabelService {
     const user = await this.requireMember(viewer, input.teamId);
     this.limiter.take(user.id);
     const { teamId, visibility, name, description, modelId, saeId, featureIndex } = input;
-    const label = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.featureLabel.create({
-        data: {
-          teamId,
-          visibility,
-          name,
-          description,
-          modelId,
-          saeId,
-          featureIndex,
-          authorId: user.id,
-          revisions: { create: { revision: 1, name, description, authorId: user.id } },
-        },
-      });
-      await logActivity(tx, {
-        teamId,
-        actorId: user.id,
-        action: 'label.proposed',
-        subjectType: 'label',
-        subjectId: created.id,
-        data: { name, modelId, saeId, featureIndex },
-      });
-      return created;
-    });
+    // The label, its first revision and the activity entry in one statement (atomic, one round trip).
+    const data = JSON.stringify({ name, modelId, saeId, featureIndex });
+    const rows = await this.prisma.$queryRaw<FeatureLabel[]>`
+      WITH created AS (
+        INSERT INTO feature_labels (id, team_id, model_id, sae_id, feature_index, visibility, author_id, name, description)
+        VALUES (gen_random_uuid(), ${teamId}::uuid, ${modelId}, ${saeId}, ${featureIndex}::int,
+                ${visibility}::"Visibility", ${user.id}::uuid, ${name}, ${description})
+        RETURNING *
+      ), revision AS (
+        INSERT INTO label_revisions (label_id, revision, name, description, author_id)
+        SELECT id, 1, name, description, author_id FROM created
+      ), logged AS (
+        INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
+        SELECT gen_random_uuid(), team_id, author_id, 'label.proposed', 'label', id::text, ${data}::jsonb FROM created
+      )
+      SELECT ${LABEL_COLUMNS} FROM created`;
+    const label = rows[0]!;
     this.publish(label, 'PROPOSED');
     return label;
   }
@@ -166,33 +162,37 @@ export class LabelService {
     }
     const user = viewer.user!;
     this.limiter.take(user.id);
-    const label = await this.prisma.$transaction(async (tx) => {
-      if (input.value === 0) {
-        await tx.labelVote.deleteMany({ where: { labelId: current.id, userId: user.id } });
-      } else {
-        await tx.labelVote.upsert({
-          where: { labelId_userId: { labelId: current.id, userId: user.id } },
-          create: { labelId: current.id, userId: user.id, value: input.value },
-          update: { value: input.value },
-        });
-      }
-      const counts = await tx.labelVote.groupBy({ by: ['value'], where: { labelId: current.id }, _count: true });
-      const up = counts.find((c) => c.value === 1)?._count ?? 0;
-      const down = counts.find((c) => c.value === -1)?._count ?? 0;
-      const updated = await tx.featureLabel.update({
-        where: { id: current.id },
-        data: { score: up - down, status: labelStatus({ up, down }) },
-      });
-      await logActivity(tx, {
-        teamId: current.teamId,
-        actorId: user.id,
-        action: 'label.voted',
-        subjectType: 'label',
-        subjectId: current.id,
-        data: { value: input.value },
-      });
-      return updated;
-    });
+    // One statement: the vote, the recount, the label's score and status, and the activity entry, atomically and
+    // in one round trip (this is the hottest write). The counts read the other voters' votes plus this one.
+    const data = JSON.stringify({ value: input.value });
+    const rows = await this.prisma.$queryRaw<FeatureLabel[]>`
+      WITH removed AS (
+        DELETE FROM label_votes WHERE label_id = ${current.id}::uuid AND user_id = ${user.id}::uuid AND ${input.value}::int = 0
+      ), cast_vote AS (
+        INSERT INTO label_votes (label_id, user_id, value, updated_at)
+        SELECT ${current.id}::uuid, ${user.id}::uuid, ${input.value}::int, now() WHERE ${input.value}::int <> 0
+        ON CONFLICT (label_id, user_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+      ), counts AS (
+        SELECT count(*) FILTER (WHERE value = 1) + (CASE WHEN ${input.value}::int = 1 THEN 1 ELSE 0 END) AS up,
+               count(*) FILTER (WHERE value = -1) + (CASE WHEN ${input.value}::int = -1 THEN 1 ELSE 0 END) AS down
+        FROM label_votes WHERE label_id = ${current.id}::uuid AND user_id <> ${user.id}::uuid
+      ), updated AS (
+        UPDATE feature_labels AS l
+        SET score = c.up - c.down, updated_at = now(),
+            status = (CASE
+              WHEN c.up + c.down < ${STATUS_MIN_VOTES}::int THEN 'PROPOSED'
+              WHEN c.up >= ${STATUS_ACCEPT_SHARE}::float8 * (c.up + c.down) THEN 'ACCEPTED'
+              WHEN c.down > 0 THEN 'DISPUTED'
+              ELSE 'PROPOSED' END)::"LabelStatus"
+        FROM counts AS c WHERE l.id = ${current.id}::uuid
+        RETURNING l.*
+      ), logged AS (
+        INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
+        SELECT gen_random_uuid(), team_id, ${user.id}::uuid, 'label.voted', 'label', id::text, ${data}::jsonb FROM updated
+      )
+      SELECT ${LABEL_COLUMNS} FROM updated`;
+    const label = rows[0];
+    if (!label) throw new AppError('NOT_FOUND', `No label ${input.labelId}`);
     this.publish(label, 'VOTED');
     return label;
   }
