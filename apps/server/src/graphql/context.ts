@@ -17,6 +17,8 @@ export interface Context {
   secureCookies: boolean;
   /** Circuit grants computed in this request, by circuit id. */
   grants: Map<string, Promise<CircuitGrant>>;
+  /** Who to rate-limit: the user, or the client's address when signed out. */
+  clientKey: string;
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -45,7 +47,7 @@ const parseShareTokens = (raw: string | undefined) =>
 
 export async function buildContext(
   services: Services,
-  request: { cookie: string | undefined; shareTokens: string | undefined },
+  request: { cookie: string | undefined; shareTokens: string | undefined; address?: string },
   secureCookies: boolean,
 ): Promise<Context> {
   const sessionToken = readCookie(request.cookie, SESSION_COOKIE);
@@ -55,7 +57,8 @@ export async function buildContext(
     shareTokens: parseShareTokens(request.shareTokens),
     loaders: createLoaders(services.prisma),
   };
-  return { services, viewer, user, sessionToken, setCookies: [], secureCookies, grants: new Map() };
+  const clientKey = user ? `user:${user.id}` : `address:${request.address ?? 'unknown'}`;
+  return { services, viewer, user, sessionToken, setCookies: [], secureCookies, grants: new Map(), clientKey };
 }
 
 export function requireUser(context: Context): User {

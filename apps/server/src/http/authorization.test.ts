@@ -260,7 +260,7 @@ describe('write rate limit', () => {
   it('refuses writes past the burst with RATE_LIMITED and a wait, and refills over time', () => {
     const limiter = new RateLimiter(3, 10);
     for (let i = 0; i < 3; i++) limiter.take('u');
-    expect(() => limiter.take('u')).toThrow(/Too many changes at once; try again in \d+ ms/);
+    expect(() => limiter.take('u')).toThrow(/Too many requests at once; try again in \d+ ms/);
     expect(() => limiter.take('someone else')).not.toThrow();
   });
 });

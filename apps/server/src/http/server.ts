@@ -35,6 +35,13 @@ export interface ApiServer {
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/** The client's address: the first X-Forwarded-For hop when the web app proxies, else the socket's peer. */
+function clientAddress(req: IncomingMessage): string | undefined {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -121,7 +128,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const shareHeader = req.headers[SHARE_TOKEN_HEADER];
       const context = await buildContext(
         services,
-        { cookie: req.headers.cookie, shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader },
+        {
+          cookie: req.headers.cookie,
+          shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader,
+          address: clientAddress(req),
+        },
         secureCookies,
       );
       const result = await apollo.executeHTTPGraphQLRequest({

@@ -208,4 +208,19 @@ describe('models and activations over GraphQL', () => {
     );
     expect(none.featureDashboard).toBeNull();
   });
+
+  it('limits model runs per client: a burst of anonymous activations gets RATE_LIMITED with a wait', async () => {
+    const anonymous = new TestClient(app.url);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        anonymous.request(
+          '{ activations(model: "demo", hook: "blocks.0.hook_resid_post", text: "The cat") { shape } }',
+        ),
+      ),
+    );
+    const limited = results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+    expect(results.length - limited.length).toBeGreaterThanOrEqual(10);
+  });
 });

@@ -27,6 +27,8 @@ export interface Services {
   events: EventBus;
   models: ModelService;
   jobs: JobService;
+  /** Model runs (activations) per user or client address: they cost CPU even when signed out. */
+  computeLimiter: RateLimiter;
 }
 
 export function createServices(
@@ -52,5 +54,9 @@ export function createServices(
     events,
     models,
     jobs: new JobService(prisma, runner, models, circuits, limiter),
+    computeLimiter: new RateLimiter(
+      Number(process.env.COMPUTE_RATE_BURST ?? 20),
+      Number(process.env.COMPUTE_RATE_PER_SECOND ?? 5),
+    ),
   };
 }

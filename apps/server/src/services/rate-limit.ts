@@ -20,7 +20,7 @@ export class RateLimiter {
     if (bucket.tokens < 1) {
       this.buckets.set(userId, bucket);
       const waitMs = Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
-      throw new AppError('RATE_LIMITED', `Too many changes at once; try again in ${waitMs} ms`, {
+      throw new AppError('RATE_LIMITED', `Too many requests at once; try again in ${waitMs} ms`, {
         retryAfterMs: waitMs,
       });
     }
