@@ -318,8 +318,8 @@ export const resolvers = {
   },
   FeatureLabel: {
     author: (l: FeatureLabel, _: Args, ctx: Context) => loadUser(ctx, l.authorId),
-    revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(l.id),
-    agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(l.id),
+    revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(ctx.viewer, l.id),
+    agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(ctx.viewer, l.id),
     myVote: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.myVote(ctx.viewer, l.id),
     createdAt: (l: FeatureLabel) => l.createdAt.toISOString(),
     updatedAt: (l: FeatureLabel) => l.updatedAt.toISOString(),
@@ -332,10 +332,11 @@ export const resolvers = {
     createdBy: (c: Circuit, _: Args, ctx: Context) => loadUser(ctx, c.createdById),
     myAccess: async (c: Circuit, _: Args, ctx: Context) => Access[(await grantOf(ctx, c)).access],
     onlyVersion: async (c: Circuit, _: Args, ctx: Context) => (await grantOf(ctx, c)).onlyVersion,
-    status: async (c: Circuit, _: Args, ctx: Context) => circuitStatus(await ctx.services.reviews.forLatest(c)),
-    reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(c),
+    status: async (c: Circuit, _: Args, ctx: Context) =>
+      circuitStatus(await ctx.services.reviews.forLatest(ctx.viewer, c)),
+    reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(ctx.viewer, c),
     reviewAgreement: async (c: Circuit, _: Args, ctx: Context) =>
-      reviewAgreement(await ctx.services.reviews.forLatest(c)),
+      reviewAgreement(await ctx.services.reviews.forLatest(ctx.viewer, c)),
     version: async (c: Circuit, { number }: { number?: number }, ctx: Context) => {
       const grant = await grantOf(ctx, c);
       return ctx.services.circuits.version(ctx.viewer, c.id, number ?? grant.onlyVersion ?? c.latestVersion);

@@ -197,23 +197,21 @@ export class LabelService {
     return label;
   }
 
-  async revisions(labelId: string) {
-    return this.prisma.labelRevision.findMany({ where: { labelId }, orderBy: { revision: 'desc' } });
+  revisions(viewer: Viewer, labelId: string) {
+    return viewer.loaders.labelRevisions.load(labelId);
   }
 
-  async agreement(labelId: string): Promise<Agreement> {
-    const counts = await this.prisma.labelVote.groupBy({ by: ['value'], where: { labelId }, _count: true });
-    const up = counts.find((c) => c.value === 1)?._count ?? 0;
-    const down = counts.find((c) => c.value === -1)?._count ?? 0;
+  async agreement(viewer: Viewer, labelId: string): Promise<Agreement> {
+    const votes = await viewer.loaders.labelVotes.load(labelId);
+    const up = votes.filter((v) => v.value === 1).length;
+    const down = votes.filter((v) => v.value === -1).length;
     return { up, down, agreement: up + down ? Math.max(up, down) / (up + down) : 0 };
   }
 
   async myVote(viewer: Viewer, labelId: string): Promise<number> {
     if (!viewer.user) return 0;
-    const vote = await this.prisma.labelVote.findUnique({
-      where: { labelId_userId: { labelId, userId: viewer.user.id } },
-    });
-    return vote?.value ?? 0;
+    const votes = await viewer.loaders.labelVotes.load(labelId);
+    return votes.find((v) => v.userId === viewer.user!.id)?.value ?? 0;
   }
 
   private async requireMember(viewer: Viewer, teamId: string) {

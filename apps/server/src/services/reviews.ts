@@ -134,12 +134,9 @@ export class ReviewService {
     return decided;
   }
 
-  /** Reviews of the circuit's latest version (what its status is computed from). */
-  forLatest(circuit: Circuit): Promise<Review[]> {
-    return this.prisma.review.findMany({
-      where: { circuitId: circuit.id, version: circuit.latestVersion },
-      orderBy: { createdAt: 'asc' },
-    });
+  /** Reviews of the circuit's latest version (what its status is computed from), batched per request. */
+  forLatest(viewer: Viewer, circuit: Circuit): Promise<Review[]> {
+    return viewer.loaders.reviews.load(`${circuit.id}:${circuit.latestVersion}`);
   }
 
   /** My review queue: pending requests first, then decided ones, newest first within each. */

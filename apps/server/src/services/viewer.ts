@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { PrismaClient, Role, User } from '../generated/prisma/client.js';
+import type { LabelRevision, LabelVote, PrismaClient, Review, Role, User } from '../generated/prisma/client.js';
 
 /** Batched, per-request lookups: one query per kind of thing however many resolvers ask (no N+1). */
 export function createLoaders(prisma: PrismaClient) {
@@ -17,6 +17,28 @@ export function createLoaders(prisma: PrismaClient) {
       });
       const byKey = new Map(rows.map((m) => [`${m.teamId}:${m.userId}`, m.role]));
       return keys.map((k) => byKey.get(k) ?? null);
+    }),
+    /** Label id → its votes (agreement and the viewer's own vote are read from these). */
+    labelVotes: new DataLoader<string, LabelVote[]>(async (ids) => {
+      const rows = await prisma.labelVote.findMany({ where: { labelId: { in: [...ids] } } });
+      return ids.map((id) => rows.filter((v) => v.labelId === id));
+    }),
+    /** Label id → its revisions, newest first. */
+    labelRevisions: new DataLoader<string, LabelRevision[]>(async (ids) => {
+      const rows = await prisma.labelRevision.findMany({
+        where: { labelId: { in: [...ids] } },
+        orderBy: { revision: 'desc' },
+      });
+      return ids.map((id) => rows.filter((r) => r.labelId === id));
+    }),
+    /** `${circuitId}:${version}` → that version's reviews (status, reviews and agreement all come from them). */
+    reviews: new DataLoader<string, Review[]>(async (keys) => {
+      const pairs = keys.map((k) => k.split(':') as [string, string]);
+      const rows = await prisma.review.findMany({
+        where: { OR: pairs.map(([circuitId, version]) => ({ circuitId, version: Number(version) })) },
+        orderBy: { createdAt: 'asc' },
+      });
+      return keys.map((k) => rows.filter((r) => `${r.circuitId}:${r.version}` === k));
     }),
   };
 }
