@@ -1,26 +1,17 @@
 import type { BrowserContext } from 'playwright-core';
+import { TestClient } from '../../apps/server/src/testing/graphql-client.js';
 
-/** A cookie-keeping GraphQL client for test setup, talking to the web app's /graphql proxy like a browser does. */
-export class Api {
-  cookie = '';
-
-  constructor(readonly webUrl: string) {}
-
-  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.cookie) headers.cookie = this.cookie;
-    const response = await fetch(`${this.webUrl}/graphql`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-    });
-    for (const setCookie of response.headers.getSetCookie()) this.cookie = setCookie.split(';')[0] ?? '';
-    const body = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-    return body.data;
+/** The API client for browser tests: the server's TestClient, talking to the web app's /graphql proxy as a browser does. */
+export class Api extends TestClient {
+  constructor(readonly webUrl: string) {
+    super(`${webUrl}/graphql`);
   }
 
-  static async signUp(webUrl: string, email: string, displayName: string): Promise<Api & { userId: string }> {
+  gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    return this.ok<T>(query, variables);
+  }
+
+  static override async signUp(webUrl: string, email: string, displayName = email): Promise<Api & { userId: string }> {
     const api = new Api(webUrl);
     const result = await api.gql<{ signUp: { id: string } }>(
       'mutation($i: SignUpInput!) { signUp(input: $i) { id } }',
@@ -31,7 +22,7 @@ export class Api {
 
   /** Signs a browser context in as this user (the same session cookie). */
   async signInBrowser(context: BrowserContext): Promise<void> {
-    const [name, ...value] = this.cookie.split('=');
+    const [name, ...value] = this.sessionCookie.split('=');
     await context.addCookies([{ name: name!, value: value.join('='), url: this.webUrl }]);
   }
 }
