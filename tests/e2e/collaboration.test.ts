@@ -119,6 +119,25 @@ describe('two people collaborate on a circuit', () => {
     await ada.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => node(ada, '1_1000_0').textContent(), poll).toContain('verb number');
 
+    // Arrow keys nudge the selected node (Shift: 4x); the run of nudges is one undo step, and it is saved.
+    const translate = async () => {
+      const match = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec(
+        (await node(ada, '1_1000_0').getAttribute('style')) ?? '',
+      );
+      return match ? { x: Math.round(Number(match[1])), y: Math.round(Number(match[2])) } : null;
+    };
+    const start = (await translate())!;
+    await node(ada, '1_1000_0').click();
+    await ada.keyboard.press('ArrowRight');
+    await ada.keyboard.press('ArrowRight');
+    await ada.keyboard.press('Shift+ArrowDown');
+    const nudged = { x: start.x + 10, y: start.y + 20 };
+    await expect.poll(translate, poll).toEqual(nudged);
+    await ada.keyboard.press('Control+z');
+    await expect.poll(translate, poll).toEqual(start);
+    await ada.keyboard.press('Control+Shift+z');
+    await expect.poll(translate, poll).toEqual(nudged);
+
     // Hide a node with Delete; undo brings it back, redo hides it again.
     await node(ada, '2_2101_1').click();
     await ada.keyboard.press('Delete');
@@ -144,11 +163,14 @@ describe('two people collaborate on a circuit', () => {
 
     // The saved version has the edits.
     const saved = await adaApi.gql<{
-      circuit: { version: { graph: { nodes: unknown[] }; groups: { label: string }[]; annotations: unknown } };
-    }>('query($s: String!) { circuit(slug: $s) { version { graph groups annotations } } }', { s: state.slug });
+      circuit: {
+        version: { graph: { nodes: unknown[] }; groups: { label: string }[]; annotations: unknown; layout: unknown };
+      };
+    }>('query($s: String!) { circuit(slug: $s) { version { graph layout groups annotations } } }', { s: state.slug });
     expect(saved.circuit.version.graph.nodes).toHaveLength(11);
     expect(saved.circuit.version.groups.map((g) => g.label)).toEqual(['subject number']);
     expect(saved.circuit.version.annotations).toMatchObject({ nodes: { '1_1000_0': { label: 'verb number' } } });
+    expect(saved.circuit.version.layout).toMatchObject({ positions: { '1_1000_0': nudged } });
 
     // The diff against version 1 shows the hidden node as a removed ghost.
     await ada.getByRole('button', { name: 'Show changes since v1' }).click();

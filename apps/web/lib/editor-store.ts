@@ -22,6 +22,11 @@ export interface EditorDoc {
 export interface Command {
   label: string;
   apply(doc: EditorDoc): EditorDoc;
+  /**
+   * Consecutive commands with the same key become one history entry (a run of arrow-key nudges is one undo step).
+   * The later command must give the same doc when applied to the earlier one's starting point.
+   */
+  mergeKey?: string;
 }
 
 interface HistoryEntry {
@@ -93,10 +98,14 @@ export class EditorStore {
 
   /** Runs a command; a command that changes nothing is not recorded. */
   dispatch = (command: Command): void => {
-    const before = this.state.doc;
-    const doc = command.apply(before);
-    if (doc === before) return;
-    this.set({ ...this.state, doc, past: [...this.state.past, { command, before }].slice(-500), future: [] });
+    const doc = command.apply(this.state.doc);
+    if (doc === this.state.doc) return;
+    const last = this.state.past.at(-1);
+    const past =
+      last && command.mergeKey !== undefined && last.command.mergeKey === command.mergeKey
+        ? [...this.state.past.slice(0, -1), { command, before: last.before }]
+        : [...this.state.past, { command, before: this.state.doc }].slice(-500);
+    this.set({ ...this.state, doc, past, future: [] });
   };
 
   undo = (): void => {
@@ -234,10 +243,16 @@ export const commands = {
       },
     };
   },
-  move(moves: Record<string, Point>): Command {
+  /** Moves nodes to absolute positions; `nudge` (arrow keys) merges a run of moves of the same nodes into one step. */
+  move(moves: Record<string, Point>, { nudge = false } = {}): Command {
+    const ids = Object.keys(moves);
     return {
-      label: `Move ${Object.keys(moves).length === 1 ? Object.keys(moves)[0] : `${Object.keys(moves).length} nodes`}`,
-      apply: (doc) => ({ ...doc, positions: { ...doc.positions, ...moves } }),
+      label: `Move ${ids.length === 1 ? ids[0] : `${ids.length} nodes`}`,
+      apply: (doc) =>
+        ids.every((id) => doc.positions[id]?.x === moves[id]!.x && doc.positions[id]?.y === moves[id]!.y)
+          ? doc
+          : { ...doc, positions: { ...doc.positions, ...moves } },
+      ...(nudge ? { mergeKey: `nudge:${[...ids].sort().join(',')}` } : {}),
     };
   },
   replaceContent(content: CircuitContent, label = 'Import graph JSON'): Command {

@@ -26,6 +26,7 @@ import {
   type GraphNode,
   layerOf,
   normalizeContent,
+  type Point,
   parseCircuitJson,
   positionOf,
 } from '../../lib/graph';
@@ -284,24 +285,14 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
       return next.size === previous.size && [...next].every((id) => previous.has(id)) ? previous : next;
     });
   }, []);
-  const onNodesChange = useCallback(
-    (changes: NodeChange<Node<FeatureNodeData>>[]) => {
-      setRfNodes((nodes) => applyNodeChanges(changes, nodes));
-      updateSelection(changes);
-    },
-    [updateSelection],
-  );
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange[]) => {
-      setRfEdges((edges) => applyEdgeChanges(changes, edges));
-      updateSelection(changes);
-    },
-    [updateSelection],
-  );
-  const onNodeDragStop = useCallback(
-    (_: unknown, __: Node, dragged: Node[]) => {
-      const moves: Record<string, { x: number; y: number }> = {};
-      for (const node of dragged) {
+  /**
+   * Records moved nodes in the document. A moved supernode moves its members by the same offset. React Flow moves
+   * nodes itself (drag, arrow keys on a focused selected node); the moves only last once they are a command here.
+   */
+  const commitMoves = useCallback(
+    (moved: { id: string; position: Point }[], nudge: boolean) => {
+      const moves: Record<string, Point> = {};
+      for (const node of moved) {
         const group = doc.groups.find((g) => g.id === node.id);
         if (!group) {
           moves[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
@@ -316,9 +307,47 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           if (p) moves[member] = { x: Math.round(p.x + dx), y: Math.round(p.y + dy) };
         }
       }
-      if (Object.keys(moves).length) store.dispatch(commands.move(moves));
+      if (Object.keys(moves).length) store.dispatch(commands.move(moves, { nudge }));
     },
     [doc, derived, positions, store],
+  );
+  // Position changes outside a drag come from arrow keys; a drag is recorded once, when it stops.
+  const dragging = useRef(false);
+  const onDragStart = useCallback(() => {
+    dragging.current = true;
+  }, []);
+  const onDragStop = useCallback(
+    (_: unknown, __: unknown, dragged?: Node[]) => {
+      dragging.current = false;
+      commitMoves(dragged ?? [], false);
+    },
+    [commitMoves],
+  );
+  const onSelectionDragStop = useCallback(
+    (_: unknown, dragged: Node[]) => {
+      dragging.current = false;
+      commitMoves(dragged, false);
+    },
+    [commitMoves],
+  );
+  const onNodesChange = useCallback(
+    (changes: NodeChange<Node<FeatureNodeData>>[]) => {
+      setRfNodes((nodes) => applyNodeChanges(changes, nodes));
+      updateSelection(changes);
+      if (dragging.current) return;
+      const nudged = changes.flatMap((c) =>
+        c.type === 'position' && c.position && !c.dragging ? [{ id: c.id, position: c.position }] : [],
+      );
+      if (nudged.length) commitMoves(nudged, true);
+    },
+    [updateSelection, commitMoves],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      setRfEdges((edges) => applyEdgeChanges(changes, edges));
+      updateSelection(changes);
+    },
+    [updateSelection],
   );
 
   // ---- edits on the selection ----
@@ -732,7 +761,10 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               nodeTypes={nodeTypes}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
-              onNodeDragStop={onNodeDragStop}
+              onNodeDragStart={onDragStart}
+              onNodeDragStop={onDragStop}
+              onSelectionDragStart={onDragStart}
+              onSelectionDragStop={onSelectionDragStop}
               onMove={onMove}
               onMoveEnd={onMoveEnd}
               defaultViewport={openingView === 'fit' ? undefined : openingView}
@@ -911,6 +943,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               ['U', 'Ungroup the selected supernode'],
               ['P', 'Pin or unpin the selected nodes'],
               ['F', 'Fit the graph in view'],
+              ['Arrow keys (Shift: 4x)', 'Nudge the selected nodes (a run of nudges is one undo step)'],
               ['Escape', 'Clear the selection'],
               ['Ctrl+S', 'Save as a new version'],
               ['Shift+drag', 'Select with a box'],
