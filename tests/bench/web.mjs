@@ -11,9 +11,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../support/chromium.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NODES = 2000;
 const EDGES = 10_000;
 const RUNS = 5;
@@ -125,18 +125,7 @@ try {
   const slug = circuit.data.createCircuit.slug;
   console.log(`circuit /c/${slug}: ${NODES} nodes, ${EDGES} edges`);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const [name, ...value] = cookie.split('=');
   await context.addCookies([{ name, value: value.join('='), url: web.url }]);

@@ -16,19 +16,11 @@ import { computeCircuit } from '../circuits/api.js';
 import { discoverCircuit, type SaeSource } from '../circuits/discover.js';
 import { circuitHooks, randomCircuitSae, randomPairs } from '../circuits/testing.js';
 import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
-import type { GPT2Config } from '../model/config.js';
+import { GPT2_SMALL } from '../model/config.js';
 import { hookedGPT2FromWeights } from '../model/load.js';
 import { randomGPT2Weights } from '../model/random.js';
 
-const config: GPT2Config = {
-  nLayers: 12,
-  dModel: 768,
-  nHeads: 12,
-  nCtx: 1024,
-  vocabSize: 50257,
-  lnEps: 1e-5,
-  bosTokenId: 50256,
-};
+const config = GPT2_SMALL;
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 

@@ -7,19 +7,11 @@
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockHook } from '../hooks.js';
-import type { GPT2Config } from '../model/config.js';
+import { GPT2_SMALL, type GPT2Config } from '../model/config.js';
 import { hookedGPT2FromWeights } from '../model/load.js';
 import { randomGPT2Weights } from '../model/random.js';
 
-const config: GPT2Config = {
-  nLayers: 12,
-  dModel: 768,
-  nHeads: 12,
-  nCtx: 1024,
-  vocabSize: 50257,
-  lnEps: 1e-5,
-  bosTokenId: 50256,
-};
+const config = GPT2_SMALL;
 const repeats = Number(process.env.BENCH_REPEATS ?? 10);
 
 function median(xs: number[]): number {

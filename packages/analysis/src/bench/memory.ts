@@ -8,19 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GPT2Config } from '../model/config.js';
+import { GPT2_SMALL } from '../model/config.js';
 import { loadHookedGPT2 } from '../model/load.js';
 import { randomGPT2Weights, writeGPT2Checkpoint } from '../model/random.js';
 
-const config: GPT2Config = {
-  nLayers: 12,
-  dModel: 768,
-  nHeads: 12,
-  nCtx: 1024,
-  vocabSize: 50257,
-  lnEps: 1e-5,
-  bosTokenId: 50256,
-};
+const config = GPT2_SMALL;
 
 async function child(dir: string) {
   const t = performance.now();

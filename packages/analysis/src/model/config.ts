@@ -11,6 +11,17 @@ export interface GPT2Config {
   bosTokenId: number;
 }
 
+/** GPT-2 small's shape (124M parameters): what the benchmarks run with random weights. */
+export const GPT2_SMALL: GPT2Config = {
+  nLayers: 12,
+  dModel: 768,
+  nHeads: 12,
+  nCtx: 1024,
+  vocabSize: 50257,
+  lnEps: 1e-5,
+  bosTokenId: 50256,
+};
+
 export function parseGPT2Config(json: Record<string, unknown>): GPT2Config {
   const num = (key: string, fallback?: number): number => {
     const v = json[key] ?? fallback;
