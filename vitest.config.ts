@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/web/lib/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/web/lib/**/*.test.ts', 'tests/contract/**/*.test.ts'],
           testTimeout: 120_000,
         },
       },

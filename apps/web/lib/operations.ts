@@ -1,43 +1,95 @@
 import { gql } from '@apollo/client';
 
+// Fragments: one selection for each type that several operations read, so the cache gets the same fields.
+
+const USER_FIELDS = gql`
+  fragment UserFields on User {
+    id
+    email
+    displayName
+  }
+`;
+
+const TEAM_FIELDS = gql`
+  fragment TeamFields on Team {
+    id
+    name
+    slug
+    myRole
+    createdAt
+  }
+`;
+
+const MEMBER_FIELDS = gql`
+  ${USER_FIELDS}
+  fragment MemberFields on Member {
+    role
+    user {
+      ...UserFields
+    }
+  }
+`;
+
+const REVIEW_AGREEMENT_FIELDS = gql`
+  fragment ReviewAgreementFields on ReviewAgreement {
+    approved
+    changesRequested
+    pending
+    agreement
+  }
+`;
+
+const SHARE_LINK_FIELDS = gql`
+  fragment ShareLinkFields on ShareLink {
+    id
+    version
+    permission
+    expiresAt
+    revokedAt
+    createdAt
+  }
+`;
+
+const ID_CHANGES_FIELDS = gql`
+  fragment IdChangesFields on IdChanges {
+    added
+    removed
+    changed
+  }
+`;
+
 export const ME = gql`
+  ${USER_FIELDS}
   query Me {
     me {
-      id
-      email
-      displayName
+      ...UserFields
     }
   }
 `;
 
 export const MY_TEAMS = gql`
+  ${TEAM_FIELDS}
   query MyTeams {
     myTeams {
-      id
-      name
-      slug
-      myRole
-      createdAt
+      ...TeamFields
     }
   }
 `;
 
 export const SIGN_UP = gql`
+  ${USER_FIELDS}
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
-      id
-      email
-      displayName
+      ...UserFields
     }
   }
 `;
 
 export const SIGN_IN = gql`
+  ${USER_FIELDS}
   mutation SignIn($input: SignInInput!) {
     signIn(input: $input) {
-      id
-      email
-      displayName
+      ...UserFields
     }
   }
 `;
@@ -49,25 +101,19 @@ export const SIGN_OUT = gql`
 `;
 
 export const CREATE_TEAM = gql`
+  ${TEAM_FIELDS}
   mutation CreateTeam($name: String!) {
     createTeam(input: { name: $name }) {
-      id
-      name
-      slug
-      myRole
-      createdAt
+      ...TeamFields
     }
   }
 `;
 
 export const MY_TEAM_ADDED = gql`
+  ${TEAM_FIELDS}
   subscription MyTeamAdded {
     myTeamAdded {
-      id
-      name
-      slug
-      myRole
-      createdAt
+      ...TeamFields
     }
   }
 `;
@@ -75,6 +121,7 @@ export const MY_TEAM_ADDED = gql`
 // ---- Circuits ----
 
 export const CIRCUIT_FIELDS = gql`
+  ${REVIEW_AGREEMENT_FIELDS}
   fragment CircuitFields on Circuit {
     id
     slug
@@ -90,10 +137,7 @@ export const CIRCUIT_FIELDS = gql`
       displayName
     }
     reviewAgreement {
-      approved
-      changesRequested
-      pending
-      agreement
+      ...ReviewAgreementFields
     }
     updatedAt
   }
@@ -167,24 +211,19 @@ export const CIRCUIT_VERSIONS = gql`
 `;
 
 export const CIRCUIT_DIFF = gql`
+  ${ID_CHANGES_FIELDS}
   query CircuitDiff($slug: String!, $from: Int!, $to: Int!) {
     circuit(slug: $slug) {
       id
       diff(from: $from, to: $to) {
         nodes {
-          added
-          removed
-          changed
+          ...IdChangesFields
         }
         edges {
-          added
-          removed
-          changed
+          ...IdChangesFields
         }
         annotations {
-          added
-          removed
-          changed
+          ...IdChangesFields
         }
       }
       version(number: $from) {
@@ -228,33 +267,25 @@ export const SET_VISIBILITY = gql`
 `;
 
 export const SHARE_LINKS = gql`
+  ${SHARE_LINK_FIELDS}
   query ShareLinks($slug: String!) {
     circuit(slug: $slug) {
       id
       shareLinks {
-        id
-        version
-        permission
-        expiresAt
-        revokedAt
-        createdAt
+        ...ShareLinkFields
       }
     }
   }
 `;
 
 export const CREATE_SHARE_LINK = gql`
+  ${SHARE_LINK_FIELDS}
   mutation CreateShareLink($input: CreateShareLinkInput!) {
     createShareLink(input: $input) {
       token
       path
       link {
-        id
-        version
-        permission
-        expiresAt
-        revokedAt
-        createdAt
+        ...ShareLinkFields
       }
     }
   }
@@ -342,20 +373,14 @@ export const MY_INBOX = gql`
 // ---- Teams ----
 
 export const TEAM = gql`
+  ${TEAM_FIELDS}
+  ${MEMBER_FIELDS}
+  ${REVIEW_AGREEMENT_FIELDS}
   query Team($id: ID!) {
     team(id: $id) {
-      id
-      name
-      slug
-      myRole
-      createdAt
+      ...TeamFields
       members {
-        role
-        user {
-          id
-          email
-          displayName
-        }
+        ...MemberFields
       }
       circuits(first: 50) {
         edges {
@@ -373,10 +398,7 @@ export const TEAM = gql`
               displayName
             }
             reviewAgreement {
-              approved
-              changesRequested
-              pending
-              agreement
+              ...ReviewAgreementFields
             }
           }
         }
@@ -398,30 +420,22 @@ export const TEAM = gql`
 `;
 
 export const TEAM_MEMBERS = gql`
+  ${MEMBER_FIELDS}
   query TeamMembers($id: ID!) {
     team(id: $id) {
       id
       members {
-        role
-        user {
-          id
-          email
-          displayName
-        }
+        ...MemberFields
       }
     }
   }
 `;
 
 export const ADD_MEMBER = gql`
+  ${MEMBER_FIELDS}
   mutation AddTeamMember($input: AddMemberInput!) {
     addTeamMember(input: $input) {
-      role
-      user {
-        id
-        email
-        displayName
-      }
+      ...MemberFields
     }
   }
 `;
