@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GPT2Config } from '../model/config.js';
-import { HookedGPT2 } from '../model/hooked.js';
+import { HookedGPT2, type Intervention } from '../model/hooked.js';
 import { randomGPT2Weights } from '../model/random.js';
 import { nodeOrt } from '../runtime/node.js';
 import { referenceEncode, type Sae } from '../sae/sae.js';
@@ -140,7 +140,7 @@ describe('feature circuits on a tiny random GPT-2', () => {
       metric: { answer: p.patchAnswer, wrong: p.cleanAnswer },
     });
     const all = circuitHooks(config.nLayers);
-    const acts = async (tokens: number[], interventions: Parameters<HookedGPT2['run']>[1]['interventions'] = []) =>
+    const acts = async (tokens: number[], interventions: Intervention[] = []) =>
       (await model.run([tokens], { hooks: all, logits: false, interventions })).hooks;
     const clean = await acts(p.clean);
     const patch = await acts(p.patch);

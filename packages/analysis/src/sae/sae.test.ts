@@ -96,7 +96,9 @@ describe('SAE (SAELens format)', () => {
       const half = (a: Float32Array) => tensorToFloat32(new Uint8Array(Uint16Array.from(a, floatToHalf).buffer), 'F16');
       const rounded: Sae = {
         config: loaded.config,
-        weights: Object.fromEntries(Object.entries(loaded.weights).map(([k, v]) => [k, half(v)])) as Sae['weights'],
+        weights: Object.fromEntries(
+          Object.entries(loaded.weights).map(([k, v]) => [k, half(v)]),
+        ) as unknown as Sae['weights'],
       };
       const ref16 = referenceEncode(rounded, x, rows);
       const bytes16 = exportSaeEncoder(loaded, { rows, dtype: 'fp16', reconstruction: true }).bytes;
