@@ -27,7 +27,9 @@ afterAll(async () => {
 describe('circuit builder', () => {
   it('computes a circuit for a prompt pair with live progress, lands in the editor and scores a selection', async () => {
     const api = await Api.signUp(stack.webUrl, 'builder@lab.org', 'Bea Builder');
-    await api.gql('mutation { createTeam(input: { name: "Agreement" }) { id } }');
+    const { createTeam } = await api.gql<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Agreement" }) { id } }',
+    );
     await api.signInBrowser(browser.context);
     const page = await browser.context.newPage();
     const errors: string[] = [];
@@ -43,12 +45,23 @@ describe('circuit builder', () => {
     await page.getByRole('button', { name: 'Compute circuit' }).click();
     await page.waitForURL('**/c/*', { timeout: 120_000 });
     const slug = new URL(page.url()).pathname.split('/')[2]!;
+    type CircuitNode = { id: string; kind: string; hook: string; feature: number | null; effect: number };
     const { circuit } = await api.gql<{
-      circuit: { title: string; version: { graph: { nodes: unknown[] }; message: string } };
+      circuit: {
+        title: string;
+        version: {
+          graph: { model: { name: string }; saes: { hook: string; id?: string }[]; nodes: CircuitNode[] };
+          message: string;
+        };
+      };
     }>('query($s: String!) { circuit(slug: $s) { title version { graph message } } }', { s: slug });
     expect(circuit.title).toBe('Subject-verb agreement');
     expect(circuit.version.message).toMatch(/custom, 1 pairs, atp/);
-    expect(circuit.version.graph.nodes.length).toBeGreaterThan(0);
+    const { graph } = circuit.version;
+    expect(graph.nodes.length).toBeGreaterThan(0);
+    // The file names SAEs by their workbench ids, never by the server's folders.
+    expect(graph.saes.every((sae) => sae.id === `${graph.model.name}/${sae.hook}`)).toBe(true);
+    expect(JSON.stringify(graph)).not.toContain(dir);
 
     // Score a hand-picked selection in the editor: two nodes, everything else mean-ablated.
     const nodes = page.locator('.react-flow__node');
@@ -59,6 +72,28 @@ describe('circuit builder', () => {
     await expect
       .poll(() => page.getByTestId('evaluation-result').textContent(), { timeout: 60_000 })
       .toMatch(/^2 nodes: faithfulness -?\d+\.\d{3}, completeness -?\d+\.\d{3}$/);
+
+    // A label proposed for the strongest feature shows on its node, and the inspector links to the feature page.
+    const strongest = graph.nodes
+      .filter((n) => n.kind === 'feature')
+      .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0]!;
+    const saeId = graph.saes.find((sae) => sae.hook === strongest.hook)!.id!;
+    await api.gql('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
+      i: {
+        teamId: createTeam.id,
+        modelId: graph.model.name,
+        saeId,
+        featureIndex: strongest.feature,
+        name: 'number of the subject',
+      },
+    });
+    await page.reload();
+    const strongestNode = page.locator(`.react-flow__node[data-id="${strongest.id}"]`);
+    await expect.poll(() => strongestNode.textContent(), { timeout: 15_000 }).toContain('number of the subject');
+    await page.goto(`${stack.webUrl}/c/${slug}?sel=${encodeURIComponent(strongest.id)}`);
+    expect(await page.getByTestId('feature-link').getAttribute('href')).toBe(
+      `/models/${graph.model.name}/${saeId}/${strongest.feature}`,
+    );
     expect(errors).toEqual([]);
   });
 });

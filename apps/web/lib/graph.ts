@@ -85,14 +85,21 @@ export interface FeatureKey {
 export const featureKeyString = (key: FeatureKey): string => `${key.modelId}|${key.saeId}|${key.featureIndex}`;
 
 /**
- * Which SAE feature a node is: its `feature` index, with the model and SAE from the node (modelId, saeId) or the
- * graph's metadata (modelId or scan; saeIds by layer, or saeId with "{layer}" replaced by the node's layer).
+ * Which SAE feature a node is: its `feature` index, with the model and SAE from the node (modelId, saeId), from a
+ * circuit the server computed (model.name, and the id of the SAE at the node's hook), or from the graph's metadata
+ * (modelId or scan; saeIds by layer, or saeId with "{layer}" replaced by the node's layer).
  */
-export function featureKeyOf(node: GraphNode, metadata: Record<string, unknown> | undefined): FeatureKey | null {
+export function featureKeyOf(node: GraphNode, graph: Graph): FeatureKey | null {
   const featureIndex = node.feature;
   if (typeof featureIndex !== 'number' || !Number.isInteger(featureIndex) || featureIndex < 0) return null;
-  if (/error|embedding|logit/.test(String(node.feature_type ?? ''))) return null;
-  const meta = metadata ?? {};
+  if (/error|embedding|logit/.test(String(node.feature_type ?? node.kind ?? ''))) return null;
+  if (graph.schema === 'workbench.circuit') {
+    const modelId = isRecord(graph.model) ? stringOr(graph.model.name) : undefined;
+    const saes = Array.isArray(graph.saes) ? (graph.saes as unknown[]).filter(isRecord) : [];
+    const saeId = stringOr(saes.find((sae) => sae.hook === node.hook)?.id);
+    return modelId && saeId ? { modelId, saeId, featureIndex } : null;
+  }
+  const meta = graph.metadata ?? {};
   const modelId = stringOr(node.modelId) ?? stringOr(meta.modelId) ?? stringOr(meta.scan);
   const layer = node.layer === undefined ? '' : String(node.layer);
   const byLayer = meta.saeIds && typeof meta.saeIds === 'object' ? (meta.saeIds as Record<string, unknown>) : {};

@@ -487,6 +487,16 @@ export const FEATURE_LABELS = gql`
   }
 `;
 
+export const SHOWN_LABELS = gql`
+  query ShownLabels($features: [FeatureKeyInput!]!, $teamId: ID) {
+    shownLabels(features: $features, teamId: $teamId) {
+      id
+      name
+      status
+    }
+  }
+`;
+
 export const LABEL_REVISIONS = gql`
   query LabelRevisions($id: ID!) {
     label(id: $id) {

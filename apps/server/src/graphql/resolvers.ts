@@ -106,6 +106,7 @@ export const resolvers = {
     },
     featureLabels: (_: unknown, { feature, ...page }: { feature: unknown } & Page, ctx: Context) =>
       ctx.services.labels.forFeature(ctx.viewer, feature, page),
+    shownLabels: (_: unknown, args: unknown, ctx: Context) => ctx.services.labels.shownLabels(ctx.viewer, args),
     label: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.labels.get(ctx.viewer, id),
     invitation: (_: unknown, { token }: { token: string }, ctx: Context) => ctx.services.invitations.preview(token),
     circuit: async (_: unknown, { slug }: { slug: string }, ctx: Context) =>

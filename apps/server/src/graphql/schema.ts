@@ -426,6 +426,11 @@ export const typeDefs = /* GraphQL */ `
     "What an invitation link offers (no sign-in needed: the token is the secret)."
     invitation(token: String!): InvitationPreview!
     featureLabels(feature: FeatureKeyInput!, first: Int, after: String): FeatureLabelConnection!
+    """
+    The label each feature shows on a graph, in the order asked (null where none): the team's accepted label, else
+    any accepted one, else the best-scored proposed one; never a disputed one. At most 5000 features.
+    """
+    shownLabels(features: [FeatureKeyInput!]!, teamId: ID): [FeatureLabel]!
     label(id: ID!): FeatureLabel!
     "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
     circuit(slug: String!): Circuit!

@@ -142,6 +142,61 @@ describe('feature labels', () => {
     expect(many).toBe(few);
     expect(many).toBeLessThanOrEqual(6);
   });
+
+  it('picks the label each graph node shows, for thousands of features in a constant number of queries', async () => {
+    const other = await member.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Other" }) { id } }',
+    );
+    const otherTeam = other.createTeam.id;
+    const propose = async (client: TestClient, team: string, featureIndex: number, name: string, visibility = 'TEAM') =>
+      (
+        await client.ok<{ proposeLabel: { id: string } }>(
+          'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+          { i: { teamId: team, ...FEATURE, featureIndex, name, visibility } },
+        )
+      ).proposeLabel.id;
+    const vote = (client: TestClient, labelId: string, value: number) =>
+      client.ok('mutation($id: ID!, $v: Int!) { voteLabel(labelId: $id, value: $v) { status } }', {
+        id: labelId,
+        v: value,
+      });
+    // 600: the lab's proposed label loses to another team's accepted public one.
+    await propose(owner, teamId, 600, 'lab proposed');
+    const accepted = await propose(member, otherTeam, 600, 'other accepted', 'PUBLIC');
+    await vote(owner, accepted, 1);
+    await vote(reviewer, accepted, 1);
+    // 601: another team's team-only label, which the lab's owner may not see.
+    await propose(member, otherTeam, 601, 'other private');
+    // 602: disputed labels are never shown.
+    const disputed = await propose(owner, teamId, 602, 'disputed');
+    await vote(owner, disputed, 1);
+    await vote(member, disputed, -1);
+    // 603: two proposed labels: the circuit's own team wins.
+    await propose(owner, teamId, 603, 'mine');
+    await propose(member, otherTeam, 603, 'theirs', 'PUBLIC');
+
+    const SHOWN = 'query($f: [FeatureKeyInput!]!, $t: ID) { shownLabels(features: $f, teamId: $t) { name status } }';
+    const features = [600, 601, 602, 603, 604].map((featureIndex) => ({ ...FEATURE, featureIndex }));
+    const shown = async (client: TestClient, team: string | null, keys = features) =>
+      (await client.ok<{ shownLabels: ({ name: string } | null)[] }>(SHOWN, { f: keys, t: team })).shownLabels.map(
+        (label) => label?.name ?? null,
+      );
+    expect(await shown(owner, teamId)).toEqual(['other accepted', null, null, 'mine', null]);
+    expect(await shown(member, otherTeam)).toEqual(['other accepted', 'other private', null, 'theirs', null]);
+    expect(await shown(new TestClient(app.url), null)).toEqual(['other accepted', null, null, 'theirs', null]);
+
+    const before = queries;
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...FEATURE, saeId: `sae-${i % 12}`, featureIndex: i }));
+    expect(await shown(owner, teamId, [...many, features[0]!])).toHaveLength(3001);
+    expect(queries - before).toBeLessThanOrEqual(3);
+
+    const tooMany = Array.from({ length: 5001 }, (_, featureIndex) => ({ ...FEATURE, featureIndex }));
+    const refused = await owner.request(SHOWN, { f: tooMany, t: teamId });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'features: at most 5000 features per request',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
 });
 
 describe('circuits', () => {

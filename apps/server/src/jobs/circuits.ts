@@ -49,11 +49,16 @@ export const circuitJobInput = z
 export type CircuitJobInput = z.infer<typeof circuitJobInput>;
 
 /** SAEs of a model as lazily loaded sources: configs now, weights when the circuit code asks. */
-async function saeSources(models: ModelService, modelId: string, saeIds: string[] | undefined): Promise<SaeSource[]> {
+async function saeSources(
+  models: ModelService,
+  modelId: string,
+  saeIds: string[] | undefined,
+): Promise<(SaeSource & { id: string })[]> {
   const saes = models.saesOf(modelId).filter((s) => !saeIds || saeIds.includes(s.id));
   if (!saes.length) throw new Error(`model ${modelId} has no SAEs to build a circuit from`);
   return Promise.all(
     saes.map(async (s) => ({
+      id: s.id,
       hook: s.hook,
       config: parseSaeConfig(JSON.parse(await readFile(join(s.path, 'cfg.json'), 'utf8')), `${s.path}/cfg.json`),
       path: s.path,
@@ -92,7 +97,8 @@ export function circuitJob(deps: { models: ModelService; circuits: CircuitServic
         // All of them (at most 1000), so any node set can be scored again on the same pairs later.
         examples: pairs,
         promptTokens: tokenizer.tokenTexts(tokenized[0]!.clean),
-        saeSources: Object.fromEntries(saes.map((s) => [s.hook, s.path ?? ''])),
+        // Registry ids, not server folders: the file is shown to users, and the app links features by these.
+        saeIds: Object.fromEntries(saes.map((s) => [s.hook, s.id])),
       },
       {
         signal: context.signal,

@@ -15,6 +15,15 @@ export const featureKeySchema = z.object({
 export type FeatureKey = z.infer<typeof featureKeySchema>;
 export const featureTopic = (k: FeatureKey) => `feature:${k.modelId}/${k.saeId}/${k.featureIndex}`;
 
+/** Enough for the largest circuits a browser draws. */
+export const MAX_SHOWN_LABEL_FEATURES = 5000;
+const shownLabelsInput = z.object({
+  features: z
+    .array(featureKeySchema)
+    .max(MAX_SHOWN_LABEL_FEATURES, `at most ${MAX_SHOWN_LABEL_FEATURES} features per request`),
+  teamId: z.uuid('must be a team id').nullish(),
+});
+
 const labelText = {
   name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
   description: z.string().trim().max(5000, 'must be at most 5000 characters').default(''),
@@ -78,11 +87,7 @@ export class LabelService {
   /** Labels of one feature that the viewer may see, best first. */
   async forFeature(viewer: Viewer, rawKey: unknown, page: PageArgs): Promise<Connection<FeatureLabel>> {
     const key = parseInput(featureKeySchema, rawKey);
-    const teamIds = viewer.user
-      ? (await this.prisma.membership.findMany({ where: { userId: viewer.user.id }, select: { teamId: true } })).map(
-          (m) => m.teamId,
-        )
-      : [];
+    const teamIds = await this.visibleTeamIds(viewer);
     return paginate(page, (p) =>
       this.prisma.featureLabel.findMany({
         ...p,
@@ -90,6 +95,52 @@ export class LabelService {
         orderBy: [{ score: 'desc' }, { id: 'asc' }],
       }),
     );
+  }
+
+  /**
+   * The label each feature shows on a graph, for many features in one round trip: the given team's accepted label,
+   * else any accepted one, else the best-scored proposed one; never a disputed one; null where none is visible.
+   */
+  async shownLabels(viewer: Viewer, raw: unknown): Promise<(FeatureLabel | null)[]> {
+    const { features, teamId } = parseInput(shownLabelsInput, raw);
+    const teamIds = await this.visibleTeamIds(viewer);
+    // One OR branch per (model, SAE): a circuit's thousands of features use a handful of SAEs.
+    const bySae = new Map<string, { modelId: string; saeId: string; featureIndex: { in: number[] } }>();
+    for (const { modelId, saeId, featureIndex } of features) {
+      const key = JSON.stringify([modelId, saeId]);
+      const group = bySae.get(key) ?? { modelId, saeId, featureIndex: { in: [] } };
+      group.featureIndex.in.push(featureIndex);
+      bySae.set(key, group);
+    }
+    const labels = features.length
+      ? await this.prisma.featureLabel.findMany({
+          where: {
+            OR: [...bySae.values()],
+            status: { not: 'DISPUTED' },
+            AND: { OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] },
+          },
+        })
+      : [];
+    const rank = (l: FeatureLabel) => (l.status === 'ACCEPTED' ? 4 : 2) + (l.teamId === teamId ? 1 : 0);
+    // Positive when a beats b; ties go to the lower id, as in forFeature's order.
+    const compare = (a: FeatureLabel, b: FeatureLabel) =>
+      rank(a) - rank(b) || a.score - b.score || (a.id < b.id ? 1 : -1);
+    const best = new Map<string, FeatureLabel>();
+    for (const label of labels) {
+      const key = featureTopic(label);
+      const current = best.get(key);
+      if (!current || compare(label, current) > 0) best.set(key, label);
+    }
+    return features.map((f) => best.get(featureTopic(f)) ?? null);
+  }
+
+  private async visibleTeamIds(viewer: Viewer): Promise<string[]> {
+    if (!viewer.user) return [];
+    const memberships = await this.prisma.membership.findMany({
+      where: { userId: viewer.user.id },
+      select: { teamId: true },
+    });
+    return memberships.map((m) => m.teamId);
   }
 
   async propose(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {

@@ -138,7 +138,7 @@ function NodeInspector(props: InspectorProps & { id: string }) {
   const { doc, id, store, labels } = props;
   const node = doc.graph.nodes.find((n) => n.id === id);
   if (!node) return <p className="muted panel-body">{id} is not in this version.</p>;
-  const key = featureKeyOf(node, doc.graph.metadata);
+  const key = featureKeyOf(node, doc.graph);
   const label = key ? labels.get(featureKeyString(key)) : undefined;
   const pinned = Boolean(doc.pinned[id]);
   return (

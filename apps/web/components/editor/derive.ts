@@ -93,7 +93,6 @@ const fmt = (value: number | undefined) =>
 /** The graph React Flow draws: hidden and below-threshold parts dropped, supernodes collapsed, diff ghosts added. */
 export function derive(input: DeriveInput, cache: DeriveCache): Derived {
   const { doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff } = input;
-  const metadata = doc.graph.metadata;
   const maxActivation = Math.max(
     1e-9,
     ...doc.graph.nodes.map((n) => (typeof n.activation === 'number' ? Math.abs(n.activation) : 0)),
@@ -119,7 +118,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     const position = doc.positions[node.id] ?? positions[node.id];
     if (!position) continue;
     const annotation = doc.annotations.nodes[node.id];
-    const key = featureKeyOf(node, metadata);
+    const key = featureKeyOf(node, doc.graph);
     const label = key ? labels.get(featureKeyString(key)) : undefined;
     const title = annotation?.label ?? label?.name ?? (typeof node.clerp === 'string' && node.clerp) ?? node.id;
     const activation = typeof node.activation === 'number' ? node.activation : undefined;

@@ -118,7 +118,10 @@ export interface CircuitFileMeta {
   datasetName: string;
   examples?: SvaPair[];
   promptTokens?: string[];
+  /** By hook: where each SAE was read from. */
   saeSources?: Record<string, string>;
+  /** By hook: the workbench's SAE ids (set by the server, so the app can link features and show their labels). */
+  saeIds?: Record<string, string>;
 }
 
 /** Assembles the circuit file from a discovery result (and its evaluation). */
@@ -150,6 +153,7 @@ export function buildCircuitFile(
         dSae: s.config.dSae,
         architecture: s.config.architecture,
         ...(meta.saeSources?.[s.hook] ? { source: meta.saeSources[s.hook] } : {}),
+        ...(meta.saeIds?.[s.hook] ? { id: meta.saeIds[s.hook] } : {}),
       })),
       hooks: result.layout.hooks,
       dataset: {

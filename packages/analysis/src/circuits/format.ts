@@ -48,7 +48,10 @@ export const CircuitFileSchema = z
         hook: z.string(),
         dSae: int.positive(),
         architecture: z.string(),
+        /** Where the SAE was read from (a folder or a hub repository). */
         source: z.string().optional(),
+        /** The workbench's id of the SAE (its feature pages and labels), when the server computed the circuit. */
+        id: z.string().optional(),
       }),
     ),
     /** Circuit hooks in forward order (the exchange format's layers). */
