@@ -47,7 +47,7 @@ const pairs = [
 ];
 
 async function waitForJob(client: TestClient, id: string) {
-  let job: { status: string; error: string | null; result: Record<string, number> } | undefined;
+  let job: { status: string; error: string | null; result: Record<string, unknown> } | undefined;
   for (let i = 0; i < 600 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     job = (await client.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', { id }))
@@ -134,5 +134,51 @@ describe('circuit jobs', () => {
       { c: ids.id },
     );
     expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('records every custom pair, so scoring the stored circuit again reproduces its faithfulness', async () => {
+    const nouns = ['boy', 'girl', 'dog', 'cat', 'king', 'child', 'bird'];
+    const many = nouns.map((noun) => ({
+      clean_prefix: `The ${noun} near the car`,
+      patch_prefix: `The ${noun}s near the car`,
+      clean_answer: ' is',
+      patch_answer: ' are',
+    }));
+    const owner = await TestClient.signUp(app.url, 'seven@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Seven" }) { id } }',
+    );
+    const { startCircuitJob } = await owner.ok<{ startCircuitJob: { id: string } }>(START, {
+      i: {
+        teamId: createTeam.id,
+        title: 'Seven pairs',
+        model: 'demo',
+        pairs: many,
+        method: 'atp',
+        nodeThreshold: 0.01,
+      },
+    });
+    const job = await waitForJob(owner, startCircuitJob.id);
+    expect(job.error).toBeNull();
+    const { circuit } = await owner.ok<{
+      circuit: {
+        id: string;
+        version: {
+          graph: {
+            nodes: { id: string }[];
+            dataset: { pairs: number; examples: unknown[] };
+            metrics: { faithfulness: number };
+          };
+        };
+      };
+    }>('query($s: String!) { circuit(slug: $s) { id version { graph } } }', { s: job.result.slug as string });
+    const { graph } = circuit.version;
+    expect(graph.dataset).toMatchObject({ pairs: 7, examples: many });
+    const { evaluateSelection } = await owner.ok<{ evaluateSelection: { id: string } }>(
+      'mutation($c: ID!, $n: [String!]!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: $n) { id } }',
+      { c: circuit.id, n: graph.nodes.map((n) => n.id) },
+    );
+    const scored = await waitForJob(owner, evaluateSelection.id);
+    expect(scored.result.faithfulness).toBeCloseTo(graph.metrics.faithfulness, 4);
   });
 });

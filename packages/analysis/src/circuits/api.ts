@@ -124,6 +124,15 @@ export interface CircuitFileMeta {
   saeIds?: Record<string, string>;
 }
 
+/**
+ * The pairs a circuit file keeps as text: every pair of a custom dataset (at most 1000 are accepted), so a node set
+ * can be scored again on exactly those pairs; five of a template dataset, which regenerates the same pairs.
+ */
+function recordedExamples(datasetName: string, pairs: readonly SvaPair[]) {
+  const kept = (SVA_TEMPLATES as readonly string[]).includes(datasetName) ? pairs.slice(0, 5) : pairs;
+  return kept.map(({ case: _case, ...text }) => text);
+}
+
 /** Assembles the circuit file from a discovery result (and its evaluation). */
 export function buildCircuitFile(
   model: HookedGPT2,
@@ -159,7 +168,7 @@ export function buildCircuitFile(
       dataset: {
         name: meta.datasetName,
         pairs: pairsCount,
-        ...(meta.examples ? { examples: meta.examples.slice(0, 5).map(({ case: _c, ...rest }) => rest) } : {}),
+        ...(meta.examples ? { examples: recordedExamples(meta.datasetName, meta.examples) } : {}),
         ...(meta.promptTokens ? { promptTokens: meta.promptTokens } : {}),
       },
       method: {

@@ -59,7 +59,7 @@ export const CircuitFileSchema = z
     dataset: z.object({
       name: z.string(),
       pairs: int.nonnegative(),
-      /** A few of the prompt pairs, as text. */
+      /** The prompt pairs as text: all of a custom dataset, the first five of a template (which regenerates them). */
       examples: z
         .array(
           z.object({
