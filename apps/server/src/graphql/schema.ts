@@ -551,7 +551,7 @@ export const typeDefs = /* GraphQL */ `
     "simple, nounpp, within_rc or rc (held-out generated pairs)."
     dataset: String
     pairs: [PromptPairInput!]
-    "Pairs used (default 20)."
+    "Pairs taken from the dataset (default 20); given pairs are all used."
     n: Int
     "ig (integrated gradients, default) or atp (attribution patching)."
     method: String

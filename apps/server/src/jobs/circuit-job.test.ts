@@ -136,22 +136,25 @@ describe('circuit jobs', () => {
     expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('records every custom pair, so scoring the stored circuit again reproduces its faithfulness', async () => {
+  it('uses and records every given pair, so scoring the stored circuit again reproduces its faithfulness', async () => {
     const nouns = ['boy', 'girl', 'dog', 'cat', 'king', 'child', 'bird'];
-    const many = nouns.map((noun) => ({
-      clean_prefix: `The ${noun} near the car`,
-      patch_prefix: `The ${noun}s near the car`,
-      clean_answer: ' is',
-      patch_answer: ' are',
-    }));
-    const owner = await TestClient.signUp(app.url, 'seven@lab.org');
+    // 21 pairs: more than the default n (20), which applies to datasets, not to pairs given one by one.
+    const many = ['near the car', 'behind the tree', 'by the house'].flatMap((place) =>
+      nouns.map((noun) => ({
+        clean_prefix: `The ${noun} ${place}`,
+        patch_prefix: `The ${noun}s ${place}`,
+        clean_answer: ' is',
+        patch_answer: ' are',
+      })),
+    );
+    const owner = await TestClient.signUp(app.url, 'pairs@lab.org');
     const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
-      'mutation { createTeam(input: { name: "Seven" }) { id } }',
+      'mutation { createTeam(input: { name: "Pairs" }) { id } }',
     );
     const { startCircuitJob } = await owner.ok<{ startCircuitJob: { id: string } }>(START, {
       i: {
         teamId: createTeam.id,
-        title: 'Seven pairs',
+        title: 'Many pairs',
         model: 'demo',
         pairs: many,
         method: 'atp',
@@ -173,7 +176,7 @@ describe('circuit jobs', () => {
       };
     }>('query($s: String!) { circuit(slug: $s) { id version { graph } } }', { s: job.result.slug as string });
     const { graph } = circuit.version;
-    expect(graph.dataset).toMatchObject({ pairs: 7, examples: many });
+    expect(graph.dataset).toMatchObject({ pairs: 21, examples: many });
     const { evaluateSelection } = await owner.ok<{ evaluateSelection: { id: string } }>(
       'mutation($c: ID!, $n: [String!]!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: $n) { id } }',
       { c: circuit.id, n: graph.nodes.map((n) => n.id) },

@@ -76,7 +76,7 @@ export function circuitJob(deps: { models: ModelService; circuits: CircuitServic
     const { model, tokenizer } = await deps.models.load(entry.id);
     const saes = await saeSources(deps.models, entry.id, input.saeIds);
     const given = input.pairs?.map((p) => ({ ...p, case: 'custom' }));
-    const { name, pairs } = await loadPairs(given ?? input.dataset!, input.n);
+    const { name, pairs } = await loadPairs(given ?? input.dataset!, given?.length ?? input.n);
     const bos = saes[0]!.config.prependBos ? model.config.bosTokenId : undefined;
     const tokenized = tokenizePairs(tokenizer, pairs, bos);
     const file = await computeCircuitWith(
