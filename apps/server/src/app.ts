@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { type DatabaseConfig, openDatabase } from './db/database.js';
 import { createEventBus } from './events/redis-bus.js';
 import { type ApiServer, startApiServer } from './http/server.js';
@@ -9,6 +10,7 @@ import { type JobHandler, JobRunner } from './jobs/runner.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
 import { createServices, type Services } from './services/index.js';
+import { createRateLimiters } from './services/rate-limit.js';
 
 export interface RuntimeOptions {
   database: DatabaseConfig;
@@ -59,7 +61,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const handlers = new Map<string, JobHandler>();
     const runner = new JobRunner(database.prisma, events, queue, handlers);
     closers.push(() => runner.close());
-    const services = createServices(database, events, models, runner);
+    // Rate limits shared by every instance on the same Redis; per process without it. Without an offline queue a
+    // Redis outage fails each check at once (the limiter then lets requests through) instead of stalling them.
+    const limiterRedis = options.redisUrl
+      ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      : undefined;
+    if (limiterRedis) {
+      limiterRedis.on('error', () => {}); // reported by the limiter when a check fails
+      await limiterRedis.connect();
+      closers.push(async () => void (await limiterRedis.quit()));
+    }
+    const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis));
     const kinds = jobHandlers({
       prisma: database.prisma,
       models,

@@ -88,7 +88,7 @@ export const resolvers = {
       args: { model: string; hook: string; text: string; sae?: string | null; prependBos?: boolean | null },
       ctx: Context,
     ) => {
-      ctx.services.computeLimiter.take(ctx.clientKey);
+      await ctx.services.computeLimiter.take(ctx.clientKey);
       const result = await ctx.services.models.activations(args.model, args.hook, args.text, {
         saeId: args.sae,
         prependBos: args.prependBos,

@@ -49,7 +49,7 @@ export class JobService {
       maxContexts: args.maxContexts ?? undefined,
     });
     this.models.sae(input.saeId); // NOT_FOUND now rather than a failed job later
-    this.limiter.take(viewer.user.id);
+    await this.limiter.take(viewer.user.id);
     return this.runner.enqueue('dashboards', input, { createdById: viewer.user.id });
   }
 
@@ -66,7 +66,7 @@ export class JobService {
         throw new AppError('BAD_USER_INPUT', `saeIds: ${id} is not an SAE of ${input.modelId}`, { field: 'saeIds' });
       }
     }
-    this.limiter.take(viewer.user.id);
+    await this.limiter.take(viewer.user.id);
     return this.runner.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
   }
 
@@ -76,13 +76,13 @@ export class JobService {
     const input = parseInput(evaluateInput, raw);
     await this.circuits.version(viewer, input.circuitId, input.version);
     const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
-    this.limiter.take(viewer.user.id);
+    await this.limiter.take(viewer.user.id);
     return this.runner.enqueue('evaluate', input, { teamId: circuit.teamId, createdById: viewer.user.id });
   }
 
   async startSelftest(viewer: Viewer, input: { steps?: number; stepMs?: number; failAt?: number }): Promise<Job> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    this.limiter.take(viewer.user.id);
+    await this.limiter.take(viewer.user.id);
     return this.runner.enqueue('selftest', input, { createdById: viewer.user.id });
   }
 }

@@ -127,7 +127,7 @@ export class CircuitService {
       throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can create circuits');
     }
     const user = viewer.user;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     return this.prisma.$transaction(async (tx) => {
       const circuit = await tx.circuit.create({
         data: {
@@ -192,7 +192,7 @@ export class CircuitService {
     const { circuit, grant } = await this.require(viewer, { id: input.circuitId }, Access.EDIT);
     if (grant.onlyVersion !== null) throw new AppError('FORBIDDEN', 'This link allows editing one version only');
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     const version = await this.prisma.$transaction(async (tx) => {
       const next = input.baseVersion + 1;
       const moved = await tx.circuit.updateMany({
@@ -234,7 +234,7 @@ export class CircuitService {
       throw new AppError('FORBIDDEN', 'You can fork only into a team where you are a member, admin or owner');
     }
     const user = viewer.user;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     return this.prisma.$transaction(async (tx) => {
       const fork = await tx.circuit.create({
         data: {
@@ -273,7 +273,7 @@ export class CircuitService {
   async setVisibility(viewer: Viewer, circuitId: string, visibility: Visibility): Promise<Circuit> {
     const { circuit } = await this.require(viewer, { id: circuitId }, Access.MANAGE);
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     return this.prisma.$transaction(async (tx) => {
       const updated = await tx.circuit.update({ where: { id: circuit.id }, data: { visibility } });
       await logActivity(tx, {

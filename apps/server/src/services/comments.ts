@@ -117,7 +117,7 @@ export class CommentService {
     const input = parseInput(addInput, raw);
     const target = await this.resolve(viewer, input.target, true);
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     if (input.parentId) {
       const parent = await this.prisma.comment.findUnique({ where: { id: input.parentId } });
       if (!parent || parent.targetKey !== target.key || parent.targetType !== target.type) {
@@ -178,7 +178,7 @@ export class CommentService {
     if (!comment) throw new AppError('NOT_FOUND', `No comment ${commentId}`);
     const target = await this.resolve(viewer, this.targetOf(comment), true);
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     const updated = await this.prisma.$transaction(async (tx) => {
       const changed = await tx.comment.update({
         where: { id: comment.id },

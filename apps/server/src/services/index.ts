@@ -8,7 +8,7 @@ import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
 import { InvitationService } from './invitations.js';
 import { LabelService } from './labels.js';
-import { RateLimiter } from './rate-limit.js';
+import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-limit.js';
 import { ReviewService } from './reviews.js';
 import { ShareService } from './shares.js';
 import { TeamService } from './teams.js';
@@ -36,8 +36,9 @@ export function createServices(
   events: EventBus,
   models: ModelService,
   runner: JobRunner,
-  limiter = new RateLimiter(),
+  limiters: RateLimiters = createRateLimiters(),
 ): Services {
+  const limiter = limiters.writes;
   const { prisma } = database;
   const labels = new LabelService(prisma, events, limiter);
   const circuits = new CircuitService(prisma, events, limiter);
@@ -54,9 +55,6 @@ export function createServices(
     events,
     models,
     jobs: new JobService(prisma, runner, models, circuits, limiter),
-    computeLimiter: new RateLimiter(
-      Number(process.env.COMPUTE_RATE_BURST ?? 20),
-      Number(process.env.COMPUTE_RATE_PER_SECOND ?? 5),
-    ),
+    computeLimiter: limiters.compute,
   };
 }

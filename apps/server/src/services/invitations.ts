@@ -41,7 +41,7 @@ export class InvitationService {
       throw new AppError('FORBIDDEN', `Only ${needed.toLowerCase()}s can invite people as ${input.role.toLowerCase()}`);
     }
     const user = viewer.user;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     // 256 random bits; only the hash is stored, so the database cannot hand out working links.
     const token = randomBytes(32).toString('base64url');
     const invitation = await this.prisma.$transaction(async (tx) => {

@@ -146,7 +146,7 @@ export class LabelService {
   async propose(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
     const input = parseInput(proposeInput, raw);
     const user = await this.requireMember(viewer, input.teamId);
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     const { teamId, visibility, name, description, modelId, saeId, featureIndex } = input;
     // The label, its first revision and the activity entry in one statement (atomic, one round trip).
     const data = JSON.stringify({ name, modelId, saeId, featureIndex });
@@ -174,7 +174,7 @@ export class LabelService {
     const input = parseInput(editInput, raw);
     const current = await this.get(viewer, input.labelId);
     const user = await this.requireMember(viewer, current.teamId);
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     const label = await this.prisma.$transaction(async (tx) => {
       // The increment happens in the database, so two concurrent edits get revisions n+1 and n+2, never both n+1.
       const updated = await tx.featureLabel.update({
@@ -212,7 +212,7 @@ export class LabelService {
       throw new AppError('FORBIDDEN', 'Only members of the label’s team can vote on a team label');
     }
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     // One statement: the vote, the recount, the label's score and status, and the activity entry, atomically and
     // in one round trip (this is the hottest write). The counts read the other voters' votes plus this one.
     const data = JSON.stringify({ value: input.value });

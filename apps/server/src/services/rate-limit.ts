@@ -1,30 +1,111 @@
+import type { Redis } from 'ioredis';
 import { AppError } from './errors.js';
 
-/**
- * Per-user token buckets for write mutations, in process memory: each server instance limits on its own, which
- * bounds abuse per instance (a shared Redis bucket would make the limit global; not needed yet).
- */
-export class RateLimiter {
+/** A token bucket per key: `burst` requests at once, refilled at `perSecond`. */
+export interface RateLimit {
+  burst: number;
+  perSecond: number;
+}
+
+/** Throws RATE_LIMITED (with retryAfterMs) when the key's bucket is empty; otherwise takes one token. */
+export interface RateLimiter {
+  take(key: string): Promise<void>;
+}
+
+function limited(waitMs: number): AppError {
+  return new AppError('RATE_LIMITED', `Too many requests at once; try again in ${waitMs} ms`, {
+    retryAfterMs: waitMs,
+  });
+}
+
+/** Buckets in this process's memory: the limit holds per server instance (the default without Redis). */
+export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
+  constructor(private readonly limit: RateLimit) {}
+
+  async take(key: string): Promise<void> {
+    const { burst, perSecond } = this.limit;
+    const now = Date.now();
+    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens < 1) throw limited(Math.ceil(((1 - bucket.tokens) / perSecond) * 1000));
+    bucket.tokens -= 1;
+  }
+}
+
+// The same bucket as MemoryRateLimiter, as one atomic script on Redis's clock (instances' clocks may differ).
+// Returns 0 when a token was taken, else the milliseconds until one is available.
+const TAKE_SCRIPT = `
+local burst = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(bucket[1]) or burst
+local at = tonumber(bucket[2]) or now
+tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate * 1000) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return wait
+`;
+
+/**
+ * Buckets in Redis, shared by every server instance on it: the limit holds for the whole deployment. If Redis
+ * cannot answer, requests are let through (and that is logged once): a limiter must not take the API down.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private warned = false;
+
   constructor(
-    private readonly capacity = Number(process.env.WRITE_RATE_BURST ?? 60),
-    private readonly perSecond = Number(process.env.WRITE_RATE_PER_SECOND ?? 20),
+    private readonly redis: Redis,
+    private readonly name: string,
+    private readonly limit: RateLimit,
   ) {}
 
-  take(userId: string): void {
-    const now = Date.now();
-    const bucket = this.buckets.get(userId) ?? { tokens: this.capacity, at: now };
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
-    bucket.at = now;
-    if (bucket.tokens < 1) {
-      this.buckets.set(userId, bucket);
-      const waitMs = Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
-      throw new AppError('RATE_LIMITED', `Too many requests at once; try again in ${waitMs} ms`, {
-        retryAfterMs: waitMs,
-      });
+  async take(key: string): Promise<void> {
+    let waitMs: number;
+    try {
+      waitMs = Number(
+        await this.redis.eval(
+          TAKE_SCRIPT,
+          1,
+          `workbench:rate:${this.name}:${key}`,
+          this.limit.burst,
+          this.limit.perSecond,
+        ),
+      );
+    } catch (error) {
+      if (!this.warned)
+        console.warn(`rate limit ${this.name}: Redis unavailable, not limiting (${(error as Error).message})`);
+      this.warned = true;
+      return;
     }
-    bucket.tokens -= 1;
-    this.buckets.set(userId, bucket);
+    this.warned = false;
+    if (waitMs > 0) throw limited(waitMs);
   }
+}
+
+/** Write mutations per user, and model runs per user or client address (they cost CPU even signed out). */
+export interface RateLimiters {
+  writes: RateLimiter;
+  compute: RateLimiter;
+}
+
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof RateLimiters, RateLimit> {
+  return {
+    writes: { burst: Number(env.WRITE_RATE_BURST ?? 60), perSecond: Number(env.WRITE_RATE_PER_SECOND ?? 20) },
+    compute: { burst: Number(env.COMPUTE_RATE_BURST ?? 20), perSecond: Number(env.COMPUTE_RATE_PER_SECOND ?? 5) },
+  };
+}
+
+/** Shared through Redis when a client is given, else per process. */
+export function createRateLimiters(redis?: Redis, limits = rateLimitsFromEnv()): RateLimiters {
+  const make = (name: keyof RateLimiters) =>
+    redis ? new RedisRateLimiter(redis, name, limits[name]) : new MemoryRateLimiter(limits[name]);
+  return { writes: make('writes'), compute: make('compute') };
 }

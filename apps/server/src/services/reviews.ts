@@ -63,7 +63,7 @@ export class ReviewService {
     const input = parseInput(requestInput, raw);
     const { circuit } = await this.circuits.require(viewer, { id: input.circuitId }, Access.EDIT);
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     const version = input.version ?? circuit.latestVersion;
     if (version > circuit.latestVersion) {
       throw new AppError('BAD_USER_INPUT', `version: circuit ${circuit.slug} has no version ${version}`);
@@ -113,7 +113,7 @@ export class ReviewService {
       throw new AppError('NOT_FOUND', `No review ${input.reviewId} assigned to you`);
     }
     const { circuit } = await this.circuits.require(viewer, { id: review.circuitId }, Access.VIEW);
-    this.limiter.take(viewer.user.id);
+    await this.limiter.take(viewer.user.id);
     const user = viewer.user;
     const decided = await this.prisma.$transaction(async (tx) => {
       const updated = await tx.review.update({

@@ -40,7 +40,7 @@ export class ShareService {
       });
     }
     const user = viewer.user!;
-    this.limiter.take(user.id);
+    await this.limiter.take(user.id);
     const token = randomBytes(32).toString('base64url');
     const link = await this.prisma.$transaction(async (tx) => {
       const created = await tx.shareLink.create({
