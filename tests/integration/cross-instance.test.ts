@@ -19,7 +19,16 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const url = db.config.kind === 'postgres' ? db.config.url : '';
   // API servers that only enqueue jobs; a separate worker process runs them.
-  const env = { ...process.env, HOST: '127.0.0.1', API_PORT: '0', DATABASE_URL: url, JOB_CONCURRENCY: '0' };
+  // A small write burst that barely refills, so the shared rate limit shows within one test.
+  const env = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    API_PORT: '0',
+    DATABASE_URL: url,
+    JOB_CONCURRENCY: '0',
+    WRITE_RATE_BURST: '6',
+    WRITE_RATE_PER_SECOND: '0.1',
+  };
   for (let i = 0; i < 2; i++) servers.push(await startProcess('apps/server/dist/main.js', env, 'API ready at'));
   worker = (await startProcessUntil('apps/server/dist/worker.js', { ...env, JOB_CONCURRENCY: '1' }, 'Worker ready'))
     .child;
@@ -79,5 +88,28 @@ describe.skipIf(!enabled)('events across server instances through Redis', () => 
       ).job;
     }
     expect(job).toEqual({ status: 'SUCCEEDED', result: { resumedFrom: 0, visited: [1, 2, 3], attempts: 1 } });
+  });
+
+  it('limits a user’s writes across both instances as one bucket', async () => {
+    const [a, b] = servers.map((s) => `${s.url}/graphql`) as [string, string];
+    const carol = await TestClient.signUp(a, 'carol@cross.org');
+    const team = await carol.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "C" }) { id } }');
+    const onB = carol.at(b);
+    const propose = (client: TestClient, i: number) =>
+      client.request('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
+        i: { teamId: team.createTeam.id, modelId: 'demo', saeId: 'resid_0', featureIndex: i, name: `n${i}` },
+      });
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 8; i++) codes.push((await propose(i % 2 ? onB : carol, i)).errors?.[0]?.extensions?.code);
+    expect(codes).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'RATE_LIMITED',
+      'RATE_LIMITED',
+    ]);
   });
 });

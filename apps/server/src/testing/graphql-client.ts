@@ -38,6 +38,13 @@ export class TestClient {
     return result.data;
   }
 
+  /** The same session against another server instance (instances share the database, so the session holds). */
+  at(url: string): TestClient {
+    const client = new TestClient(url);
+    client.cookie = this.cookie;
+    return client;
+  }
+
   get sessionCookie(): string {
     return this.cookie;
   }
