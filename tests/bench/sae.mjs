@@ -55,7 +55,7 @@ try {
   // A random ReLU SAE at one hook.
   const saeDir = join(dir, 'demo', 'saes', HOOK);
   await mkdir(saeDir, { recursive: true });
-  const rand = analysis.seededRandom(2);
+  const rand = analysis.mulberry32(2);
   const fill = (n, s) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * s);
   await writeFile(
     join(saeDir, 'cfg.json'),

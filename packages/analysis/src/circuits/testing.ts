@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../data/prng.js';
 /** Tiny random models, SAEs and prompt pairs for circuit tests and benchmarks. */
 import type { GPT2Config } from '../model/config.js';
-import { seededRandom } from '../model/random.js';
 import type { SaeConfig } from '../sae/config.js';
 import type { Sae } from '../sae/sae.js';
 import type { PromptPair } from './discover.js';
@@ -16,7 +16,7 @@ export function randomCircuitSae(
   seed: number,
   architecture: 'standard' | 'topk' = 'standard',
 ): Sae {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   const u = (n: number, s: number, o = 0) => {
     const a = new Float32Array(n);
     for (let i = 0; i < n; i++) a[i] = o + (r() * 2 - 1) * s;
@@ -55,7 +55,7 @@ export function circuitHooks(nLayers: number, embed = true): string[] {
 
 /** Random pairs: the patch prompt differs from the clean one at one position (like a subject's number). */
 export function randomPairs(config: GPT2Config, count: number, length: number, seed: number): PromptPair[] {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   const tok = () => 1 + Math.floor(r() * (config.vocabSize - 1));
   return Array.from({ length: count }, () => {
     const clean = Array.from({ length }, tok);

@@ -5,7 +5,7 @@
  * graph export as the GPT-2 circuits. Edges are exact linear contributions (activation x weight, gated by the
  * ReLUs), so the edges into each output add up to that output's logit minus its bias (b_out + b_dec . W_out).
  */
-import { seededRandom } from '../model/random.js';
+import { mulberry32 } from '../data/prng.js';
 import { type CircuitFile, parseCircuitFile } from './format.js';
 import { type CircuitEdge, type CircuitNode, nodeId } from './nodes.js';
 
@@ -36,7 +36,7 @@ export interface ToyExample {
 
 /** Singular subjects light input 0, plural ones input 1, with noise on both. */
 export function toyData(count: number, seed: number): ToyExample[] {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => {
     const label = (i % 2) as 0 | 1;
     const strong = 0.6 + 0.8 * r();
@@ -59,7 +59,7 @@ export function toyForward(net: ToyNetwork, x: readonly number[]): { hidden: Flo
 
 /** Trains the network with softmax cross-entropy by full-batch gradient descent. */
 export function trainToyNetwork(data: readonly ToyExample[], seed = 1, steps = 2000, lr = 0.2): ToyNetwork {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   const u = (n: number, s: number) => Float64Array.from({ length: n }, () => (r() * 2 - 1) * s);
   const net: ToyNetwork = { W1: u(8, 1), b1: u(4, 0.1).map((v) => v + 0.1), W2: u(8, 1), b2: new Float64Array(2) };
   for (let step = 0; step < steps; step++) {
@@ -116,7 +116,7 @@ export function trainToySae(
   lr = 0.05,
   l1 = 0.01,
 ): ToySae {
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   const u = (n: number, s: number) => Float64Array.from({ length: n }, () => (r() * 2 - 1) * s);
   const sae: ToySae = {
     W_enc: u(4 * dSae, 0.7),

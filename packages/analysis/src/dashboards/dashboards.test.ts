@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusVocabulary, demoTokenizerConfig, demoTokenizerJson, generateCorpus } from '../data/index.js';
+import { mulberry32 } from '../data/prng.js';
 import type { GPT2Config } from '../model/config.js';
 import type { HookedGPT2 } from '../model/hooked.js';
 import { hookedGPT2FromWeights } from '../model/load.js';
-import { randomGPT2Weights, seededRandom } from '../model/random.js';
+import { randomGPT2Weights } from '../model/random.js';
 import { referenceEncode, type Sae } from '../sae/sae.js';
 import { TextTokenizer } from '../tokenizer/tokenizer.js';
 import { computeDashboards, corpusContexts, type DashboardState } from './dashboards.js';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   weights = randomGPT2Weights(config, 3);
   model = await hookedGPT2FromWeights(config, weights, { cacheDir: dir });
   tokenizer = new TextTokenizer(demoTokenizerJson(vocab), demoTokenizerConfig());
-  const r = seededRandom(5);
+  const r = mulberry32(5);
   const u = (n: number, s: number) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * s);
   sae = {
     config: {

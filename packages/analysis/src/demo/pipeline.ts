@@ -7,12 +7,13 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from '../data/corpus.js';
+import { mulberry32 } from '../data/prng.js';
 import { generateSvaDatasets, parseSvaJsonl, SVA_TEMPLATES, type SvaPair, type SvaTemplate } from '../data/sva.js';
 import { corpusVocabulary, writeDemoTokenizer } from '../data/tokenizer.js';
 import type { GPT2Config } from '../model/config.js';
 import { HookedGPT2 } from '../model/hooked.js';
 import { loadGPT2Checkpoint } from '../model/loader.js';
-import { seededRandom, writeGPT2Checkpoint } from '../model/random.js';
+import { writeGPT2Checkpoint } from '../model/random.js';
 import { nodeOrt } from '../runtime/node.js';
 import type { OrtModule } from '../runtime/session.js';
 import { loadSae, type Sae, saveSae } from '../sae/sae.js';
@@ -122,7 +123,7 @@ export function lossEnds(losses: readonly number[]): { first: number; last: numb
 
 /** `count` random sentence-start rows of seq + 1 tokens. */
 export function sampleRows(stream: TokenStream, count: number, seq: number, seed: number): Int32Array {
-  const rng = seededRandom(seed);
+  const rng = mulberry32(seed);
   const picks = Array.from({ length: count }, () => stream.starts[Math.floor(rng() * stream.starts.length)]!);
   return batchRows(stream, picks, seq);
 }

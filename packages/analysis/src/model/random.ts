@@ -1,24 +1,13 @@
 /** Random GPT-2 checkpoints: for tests (written to disk in Hugging Face format) and benchmarks. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '../data/prng.js';
 import { encodeSafetensors, type FloatTensor } from '../io/safetensors.js';
 import { type GPT2Config, gpt2WeightShapes } from './config.js';
 
-/** A small deterministic generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Weights uniform in [-scale, scale]; LayerNorm gains around 1. */
 export function randomGPT2Weights(config: GPT2Config, seed = 1, scale = 0.3): Map<string, Float32Array> {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const weights = new Map<string, Float32Array>();
   for (const [name, shape] of gpt2WeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));

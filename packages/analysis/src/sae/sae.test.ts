@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../data/prng.js';
 import { encodeSafetensors, tensorToFloat32 } from '../io/safetensors.js';
-import { seededRandom } from '../model/random.js';
 import { nodeOrt } from '../runtime/node.js';
 import { parseSaeConfig, type SaeArchitecture, type SaeConfig, type SaeNormalization } from './config.js';
 import { exportSaeEncoder, floatToHalf, SaeSession } from './graph.js';
@@ -27,7 +27,7 @@ function randomSae(
 ): Sae {
   const dIn = 12;
   const dSae = 40;
-  const r = seededRandom(seed);
+  const r = mulberry32(seed);
   const u = (n: number, s: number, o = 0) => Float32Array.from({ length: n }, () => o + (r() * 2 - 1) * s);
   const config: SaeConfig = {
     architecture,
@@ -78,7 +78,7 @@ describe('SAE (SAELens format)', () => {
       const loaded = await loadSae(dir);
       expect(loaded.config).toEqual(sae.config);
       const rows = 9;
-      const r = seededRandom(3);
+      const r = mulberry32(3);
       const x = Float32Array.from({ length: rows * sae.config.dIn }, () => (r() * 2 - 1) * 2 + 0.3);
       const ref = referenceEncode(loaded, x, rows);
       const xhat = referenceDecode(loaded, ref.features, rows, ref.stats);

@@ -3,19 +3,20 @@
  * start at sentence boundaries (BOS, sentence, BOS, next sentence, ...), and a next-token cross-entropy loss graph
  * built on the engine's GPT-2 graph (the same graph the hooked model runs), trained with GraphTrainer.
  */
+
+import { mulberry32 } from '../data/prng.js';
 import { byteLevelPreTokenize } from '../data/tokenizer.js';
 import type { Tensor } from '../graph/graph.js';
 import * as op from '../graph/ops.js';
 import { type GPT2Config, gpt2WeightShapes } from '../model/config.js';
 import { buildGPT2Graph } from '../model/gpt2-graph.js';
-import { seededRandom } from '../model/random.js';
 import type { OrtModule } from '../runtime/session.js';
 import { normalSampler } from './optim.js';
 import { GraphTrainer, type LossGraph, TrainingLog } from './trainer.js';
 
 /** GPT-2 initialisation: N(0, 0.02) matrices and embeddings, residual projections scaled by 1/sqrt(2 L). */
 export function initGPT2Weights(config: GPT2Config, seed = 0): Map<string, Float32Array> {
-  const normal = normalSampler(seededRandom(seed));
+  const normal = normalSampler(mulberry32(seed));
   const weights = new Map<string, Float32Array>();
   for (const [name, shape] of gpt2WeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -162,7 +163,7 @@ export async function trainGPT2(o: TrainGPT2Options): Promise<TrainResult> {
     clipNorm: o.clipNorm ?? 1,
   });
   const log = new TrainingLog(o.logPath ?? null, o.steps, { label: 'model', progress: o.progress });
-  const rng = seededRandom(o.seed + 1);
+  const rng = mulberry32(o.seed + 1);
   const losses: number[] = [];
   const starts = o.stream.starts;
   let ema = Number.NaN;

@@ -5,9 +5,10 @@
  * on inputs the SAE reconstructs worst. Inputs are scaled to mean squared norm d_in during training; the scale is
  * folded into the saved weights, so the result is a plain SAELens TopK SAE with normalisation "none".
  */
+
+import { mulberry32 } from '../data/prng.js';
 import { Graph } from '../graph/graph.js';
 import * as op from '../graph/ops.js';
-import { seededRandom } from '../model/random.js';
 import type { OrtModule } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
 import { saeDecode, saeEncode, saeWeightTensors } from '../sae/graph.js';
@@ -116,7 +117,7 @@ export async function trainTopKSae(o: TrainSaeOptions): Promise<TrainSaeResult> 
   const scale = stats.scale;
   const variance = stats.variance / (scale * scale);
   const config = topkConfig(o);
-  const rng = seededRandom(o.seed);
+  const rng = mulberry32(o.seed);
   const normal = normalSampler(rng);
 
   const W_dec = Float32Array.from({ length: dSae * dIn }, () => normal());
