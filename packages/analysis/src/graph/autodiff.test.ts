@@ -94,6 +94,13 @@ const cases: Case[] = [
     ints: { idx: { shape: [3, 1], values: [1, 3, 1] } },
     build: (_, { d, u, idx }) => op.scatterAdd(d!, idx!, u!),
   },
+  { name: 'TopK values', inputs: { a: [2, 3, 6] }, build: (_, { a }) => op.topK(a!, 3)[0] },
+  {
+    name: 'TopK indices (through Gather)',
+    inputs: { a: [1, 5], w: [5, 2] },
+    build: (_, { a, w }) =>
+      op.mul(op.gather(w!, op.reshape(op.topK(a!, 2)[1], [2])), op.reshape(op.topK(a!, 2)[0], [2, 1])),
+  },
   { name: 'Reshape', inputs: { a: [2, 6] }, build: (_, { a }) => op.reshape(a!, [3, -1]) },
   { name: 'Expand', inputs: { a: [3, 1] }, build: (_, { a }) => op.expand(a!, [2, 3, 4]) },
   { name: 'Transpose', inputs: { a: [2, 3, 4] }, build: (_, { a }) => op.transpose(a!, [2, 0, 1]) },

@@ -263,6 +263,27 @@ function evalNode(node: Node, ins: Array64[]): Array64[] {
       }
       return [shaped(out)];
     }
+    case 'TopK': {
+      // Last axis only (as the op's shape rule demands); ties go to the lower index, as in ONNX.
+      const k = y.data[0]!;
+      const n = x.shape[x.shape.length - 1]!;
+      const rows = x.data.length / n;
+      const values = new Float64Array(rows * k);
+      const indices = new Float64Array(rows * k);
+      for (let r = 0; r < rows; r++) {
+        const order = Array.from({ length: n }, (_, i) => i);
+        order.sort((a, b) => x.data[r * n + b]! - x.data[r * n + a]! || a - b);
+        for (let j = 0; j < k; j++) {
+          indices[r * k + j] = order[j]!;
+          values[r * k + j] = x.data[r * n + order[j]!]!;
+        }
+      }
+      const shape = [...x.shape.slice(0, -1), k];
+      return [
+        { shape, data: values },
+        { shape, data: indices },
+      ];
+    }
     case 'Reshape':
       return [shaped(x.data.slice())];
     case 'Expand':

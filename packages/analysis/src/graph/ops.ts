@@ -364,6 +364,21 @@ export const OPS: Record<string, OpDef> = {
       return [needs[0] ? g : null, null, needs[2] ? gatherND(g, indices!) : null];
     },
   },
+  TopK: {
+    // The k largest along the last axis, sorted, with their int64 indices (ONNX TopK, opset 11+).
+    infer: ([x, k], attrs) => {
+      const kv = x!.graph.constantValue(k!);
+      if (!(kv instanceof BigInt64Array) || kv.length !== 1) throw new Error('TopK: K must be an int64 constant [1]');
+      if (normAxis(attrInt(attrs, 'axis'), x!.rank) !== x!.rank - 1) throw new Error('TopK: only the last axis');
+      const shape = [...x!.shape.slice(0, -1), Number(kv[0])];
+      return [
+        { shape, dtype: x!.dtype },
+        { shape, dtype: 'int64' },
+      ];
+    },
+    // Each value is one input element: its gradient goes back to where Indices says it came from.
+    vjp: ({ inputs: [x], outputs: [, indices] }, [g]) => [g ? scatterAddLast(zerosLike(x!), indices!, g) : null, null],
+  },
   GatherND: {
     infer: ([data, indices]) => {
       const k = indices!.shape[indices!.rank - 1]!;
@@ -550,6 +565,24 @@ export const gatherND = (data: Tensor, indices: Tensor) => one('GatherND', [data
 /** ScatterND with reduction='add'. */
 export const scatterAdd = (data: Tensor, indices: Tensor, updates: Tensor) =>
   one('ScatterND', [data, indices, updates], { reduction: str('add') });
+/** The k largest values along the last axis, largest first, and their indices. */
+export function topK(x: Tensor, k: number): [Tensor, Tensor] {
+  const outs = make('TopK', [x, x.graph.ints([k])], { axis: int(-1), largest: int(1), sorted: int(1) }).outputs;
+  return [outs[0]!, outs[1]!];
+}
+/** `data` plus `updates` placed at `indices` along the last axis (indices and updates have one shape). */
+function scatterAddLast(data: Tensor, indices: Tensor, updates: Tensor): Tensor {
+  const n = data.shape.at(-1)!;
+  const k = indices.shape.at(-1)!;
+  const rows = indices.size / k;
+  // ScatterND wants (row, column) pairs: the row of each index, beside the index.
+  const rowOf = data.graph.ints(
+    Array.from({ length: rows * k }, (_, i) => Math.floor(i / k)),
+    [rows * k, 1],
+  );
+  const at = concat([rowOf, reshape(indices, [rows * k, 1])], 1);
+  return reshape(scatterAdd(reshape(data, [rows, n]), at, reshape(updates, [rows * k])), data.shape);
+}
 export const reshape = (x: Tensor, shape: readonly number[]) => one('Reshape', [x, x.graph.ints(shape)]);
 export const expand = (x: Tensor, shape: readonly number[]) => one('Expand', [x, x.graph.ints(shape)]);
 export const transpose = (x: Tensor, perm: number[]) => one('Transpose', [x], { perm: intList(perm) });

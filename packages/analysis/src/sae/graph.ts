@@ -1,7 +1,6 @@
 /**
  * SAE encode/decode as engine Graphs, exported to ONNX for onnxruntime-node and onnxruntime-web (the same graph
- * definitions), with fp32 or fp16 weights. The TopK op, which the engine's op set lacks, is registered here
- * (forward only: TopK SAEs use it for the k-th largest value, a threshold that carries no gradient).
+ * definitions), with fp32 or fp16 weights.
  */
 import onnxProto from 'onnx-proto';
 import { Graph, type Tensor } from '../graph/graph.js';
@@ -10,39 +9,6 @@ import * as op from '../graph/ops.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
 import type { SaeConfig } from './config.js';
 import type { Sae, SaeWeights } from './sae.js';
-
-if (!op.OPS.TopK) {
-  op.OPS.TopK = {
-    // ONNX TopK (opset 11+): inputs X and K (int64 [1]); outputs Values and Indices along `axis`.
-    infer: ([x, k], attrs) => {
-      const kv = x!.graph.constantValue(k!);
-      if (!(kv instanceof BigInt64Array) || kv.length !== 1) throw new Error('TopK: K must be an int64 constant [1]');
-      const axisAttr = attrs.axis;
-      const axis = axisAttr ? (axisAttr.value as number) : -1;
-      const a = axis < 0 ? axis + x!.rank : axis;
-      const shape = x!.shape.map((d, i) => (i === a ? Number(kv[0]) : d));
-      return [
-        { shape, dtype: x!.dtype },
-        { shape, dtype: 'int64' },
-      ];
-    },
-  };
-}
-
-/** The k largest values along the last axis (and their indices). */
-export function topK(x: Tensor, k: number): [Tensor, Tensor] {
-  const node = x.graph.addNode(
-    'TopK',
-    [x, x.graph.ints([k])],
-    {
-      axis: { type: 'int', value: -1 },
-      largest: { type: 'int', value: 1 },
-      sorted: { type: 'int', value: 1 },
-    },
-    op.OPS.TopK!.infer([x, x.graph.ints([k])], { axis: { type: 'int', value: -1 } }),
-  );
-  return [node.outputs[0]!, node.outputs[1]!];
-}
 
 export interface SaeTensors {
   W_enc: Tensor;
@@ -102,7 +68,7 @@ export function saeEncode(
   if (c.architecture === 'standard') features = op.relu(pre);
   else if (c.architecture === 'jumprelu') features = op.where(op.greater(pre, w.threshold!), op.relu(pre), zero);
   else {
-    const [values] = topK(pre, c.k!);
+    const [values] = op.topK(pre, c.k!);
     // k-th largest value per row: keep entries >= it (ties aside, exactly the top k), then ReLU.
     const kth = op.stopGradient(op.neg(op.reduceMax(op.neg(values), [-1], true)));
     features = op.where(op.not(op.less(pre, kth)), op.relu(pre), zero);
