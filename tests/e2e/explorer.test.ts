@@ -102,6 +102,24 @@ describe('feature explorer in real Chromium', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
+    // A public label on the top feature shows beside it when the text runs again (signed out: public labels only).
+    const { createTeam } = await user.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Explorers" }) { id } }',
+    );
+    await user.ok('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
+      i: {
+        teamId: createTeam.id,
+        modelId: 'demo',
+        saeId: `demo/${fixture.saeHook}`,
+        featureIndex: shown[0]![0],
+        name: 'plural subject',
+        visibility: 'PUBLIC',
+      },
+    });
+    await page.getByRole('button', { name: 'Show features' }).click();
+    const firstRow = page.getByTestId('top-features').getByTestId('feature-row').first();
+    await expect.poll(() => firstRow.getByTestId('feature-label').textContent()).toBe('plural subject proposed');
+
     // A token's own top features, and click-through to the feature page.
     await page.getByTestId('token').nth(2).click();
     await page.getByTestId('token-features').waitFor();
@@ -115,6 +133,15 @@ describe('feature explorer in real Chromium', () => {
     await page.getByTestId('feature-dashboard').waitFor();
     expect(await page.getByTestId('dashboard-context').count()).toBeGreaterThan(0);
     await page.screenshot({ path: 'artifacts/explorer-feature.png' });
+
+    // Words outside a word-level vocabulary are pointed out.
+    await page.goto(
+      `${stack.webUrl}/explore?${new URLSearchParams({ sae: `demo/${fixture.saeHook}`, text: 'The zyxwv' })}`,
+    );
+    await page.getByRole('button', { name: 'Show features' }).click();
+    await expect
+      .poll(() => page.getByTestId('unknown-tokens').textContent())
+      .toContain("1 word is not in demo's vocabulary");
     expect(errors).toEqual([]);
   });
 });

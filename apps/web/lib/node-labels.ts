@@ -1,7 +1,7 @@
 'use client';
 
 import { useApolloClient } from '@apollo/client/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { type FeatureKey, featureKeyOf, featureKeyString, type Graph } from './graph';
 import { SHOWN_LABELS } from './operations';
 
@@ -14,30 +14,21 @@ export interface NodeLabel {
 const BATCH = 2000;
 
 /**
- * The label each feature node shows (Query.shownLabels picks it on the server), keyed by featureKeyString. Every
- * distinct feature of the graph is asked for, most influential first.
+ * The label each feature shows (Query.shownLabels picks it on the server; `teamId` prefers that team's labels),
+ * keyed by featureKeyString. Keys are asked for in the order given; a new refreshKey asks again.
  */
-export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map<string, NodeLabel> {
+export function useShownLabels(keys: FeatureKey[], teamId: string | null, refreshKey = 0): Map<string, NodeLabel> {
   const client = useApolloClient();
   const [labels, setLabels] = useState<Map<string, NodeLabel>>(() => new Map());
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey asks for a fresh fetch
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keys are compared by value; refreshKey asks again
   useEffect(() => {
-    const keys = new Map<string, { key: FeatureKey; weight: number }>();
-    for (const node of graph.nodes) {
-      const key = featureKeyOf(node, graph);
-      if (!key) continue;
-      const id = featureKeyString(key);
-      const weight = Math.abs(typeof node.influence === 'number' ? node.influence : 0);
-      if ((keys.get(id)?.weight ?? -1) < weight) keys.set(id, { key, weight });
-    }
-    const wanted = [...keys.values()].sort((a, b) => b.weight - a.weight).map((entry) => entry.key);
-    if (!wanted.length) return;
+    if (!keys.length) return;
     let cancelled = false;
-    // Let the graph draw first: labels are fetched just after.
+    // Let the page draw first: labels are fetched just after.
     const timer = setTimeout(async () => {
       const found = new Map<string, NodeLabel>();
-      for (let start = 0; start < wanted.length && !cancelled; start += BATCH) {
-        const features = wanted.slice(start, start + BATCH);
+      for (let start = 0; start < keys.length && !cancelled; start += BATCH) {
+        const features = keys.slice(start, start + BATCH);
         try {
           const result = await client.query<{ shownLabels: (NodeLabel | null)[] }>({
             query: SHOWN_LABELS,
@@ -48,15 +39,31 @@ export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map
             if (label) found.set(featureKeyString(features[i]!), { name: label.name, status: label.status });
           });
         } catch {
-          // Labels are decoration: a failed batch leaves those nodes showing their ids.
+          // Labels are decoration: a failed batch leaves those features showing their indices.
         }
         if (!cancelled) setLabels(new Map(found));
       }
-    }, 300);
+    }, 100);
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [graph, teamId, client, refreshKey]);
+  }, [keys.map(featureKeyString).join(','), teamId, client, refreshKey]);
   return labels;
+}
+
+/** Labels for a graph's feature nodes: every distinct feature, most influential first. */
+export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map<string, NodeLabel> {
+  const keys = useMemo(() => {
+    const byId = new Map<string, { key: FeatureKey; weight: number }>();
+    for (const node of graph.nodes) {
+      const key = featureKeyOf(node, graph);
+      if (!key) continue;
+      const id = featureKeyString(key);
+      const weight = Math.abs(typeof node.influence === 'number' ? node.influence : 0);
+      if ((byId.get(id)?.weight ?? -1) < weight) byId.set(id, { key, weight });
+    }
+    return [...byId.values()].sort((a, b) => b.weight - a.weight).map((entry) => entry.key);
+  }, [graph]);
+  return useShownLabels(keys, teamId, refreshKey);
 }

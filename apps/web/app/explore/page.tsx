@@ -4,9 +4,11 @@ import { gql } from '@apollo/client';
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { StatusBadge } from '../../components/Badges';
 import { TopBar } from '../../components/TopBar';
 import { errorMessage } from '../../lib/errors';
-import { featurePath } from '../../lib/graph';
+import { featureKeyString, featurePath } from '../../lib/graph';
+import { type NodeLabel, useShownLabels } from '../../lib/node-labels';
 import { decodeFloat32, encodeInBrowser } from '../../lib/sae-encoder';
 
 const MODELS = gql`
@@ -57,9 +59,24 @@ interface Result {
   /** [tokens, dSae] */
   features: Float32Array;
   encodeMs: number;
+  /** When it ran: a new run fetches labels again. */
+  ranAt: number;
 }
 
 const TOP = 12;
+
+/** Tokens a vocabulary does not know (word-level tokenizers such as the demo model's). */
+const UNKNOWN_TOKENS = new Set(['[UNK]', '<unk>', '<|unk|>']);
+
+/** The SAE to open with: the middle layer's residual stream if there is one (early layers say little). */
+function defaultSae(model: Model): Sae | undefined {
+  const middle = `blocks.${Math.floor(model.nLayers / 2)}.hook_resid_post`;
+  return (
+    model.saes.find((s) => s.hook === middle) ??
+    model.saes.find((s) => s.hook.endsWith('hook_resid_post')) ??
+    model.saes[0]
+  );
+}
 
 /** Indices of the k largest values. */
 function topK(values: ArrayLike<number>, k: number): number[] {
@@ -82,7 +99,7 @@ export default function ExplorerPage() {
 
   const list = models.data?.models ?? [];
   const model = list.find((m) => m.id === modelId) ?? list[0];
-  const sae = model?.saes.find((s) => s.id === saeId) ?? model?.saes.at(-1);
+  const sae = model?.saes.find((s) => s.id === saeId) ?? (model ? defaultSae(model) : undefined);
   // The choices live in the URL, so a reload or a shared link shows the same text with the same SAE.
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
@@ -116,6 +133,7 @@ export default function ExplorerPage() {
         tokens: data.activations.tokens,
         features,
         encodeMs: performance.now() - started,
+        ranAt: Date.now(),
       });
       setSelectedToken(null);
       setSelectedFeature(null);
@@ -152,10 +170,27 @@ export default function ExplorerPage() {
     return summary.maxPerToken[t]! / peak;
   };
 
-  const tokenTop =
-    result && selectedToken !== null
-      ? topK(result.features.subarray(selectedToken * result.sae.dSae, (selectedToken + 1) * result.sae.dSae), TOP)
-      : [];
+  const tokenTop = useMemo(
+    () =>
+      result && selectedToken !== null
+        ? topK(result.features.subarray(selectedToken * result.sae.dSae, (selectedToken + 1) * result.sae.dSae), TOP)
+        : [],
+    [result, selectedToken],
+  );
+  // Labels of the listed features, the best one each (public ones, and your teams').
+  const labelKeys = useMemo(
+    () =>
+      result && summary
+        ? [...new Set([...summary.top, ...tokenTop])].map((featureIndex) => ({
+            modelId: result.modelId,
+            saeId: result.sae.id,
+            featureIndex,
+          }))
+        : [],
+    [result, summary, tokenTop],
+  );
+  const labels = useShownLabels(labelKeys, null, result?.ranAt);
+  const unknownTokens = result?.tokens.filter((t) => UNKNOWN_TOKENS.has(t.trim())).length ?? 0;
 
   return (
     <>
@@ -245,6 +280,13 @@ export default function ExplorerPage() {
               Encoded {result.tokens.length} tokens in your browser in {result.encodeMs.toFixed(0)} ms.
               {selectedFeature !== null && ` Shading: feature ${selectedFeature}.`}
             </p>
+            {unknownTokens > 0 && (
+              <p className="muted" data-testid="unknown-tokens" style={{ margin: 0 }}>
+                {unknownTokens} {unknownTokens === 1 ? 'word is' : 'words are'} not in {result.modelId}&apos;s
+                vocabulary (shown as {result.tokens.find((t) => UNKNOWN_TOKENS.has(t.trim()))?.trim()}): the model sees
+                them all as one token.
+              </p>
+            )}
             <div className="row" style={{ alignItems: 'flex-start', gap: '2rem' }}>
               <FeatureTable
                 title="Top features over the text"
@@ -252,6 +294,7 @@ export default function ExplorerPage() {
                 indices={summary.top}
                 value={(f) => summary.maxPerFeature[f]!}
                 result={result}
+                labels={labels}
                 selected={selectedFeature}
                 onSelect={setSelectedFeature}
               />
@@ -262,6 +305,7 @@ export default function ExplorerPage() {
                   indices={tokenTop}
                   value={(f) => result.features[selectedToken * result.sae.dSae + f]!}
                   result={result}
+                  labels={labels}
                   selected={selectedFeature}
                   onSelect={setSelectedFeature}
                 />
@@ -280,6 +324,7 @@ function FeatureTable(props: {
   indices: number[];
   value: (feature: number) => number;
   result: Result;
+  labels: Map<string, NodeLabel>;
   selected: number | null;
   onSelect: (feature: number | null) => void;
 }) {
@@ -291,27 +336,38 @@ function FeatureTable(props: {
       {indices.length === 0 && <p className="muted">No feature fires.</p>}
       <table data-testid={props.testId}>
         <tbody>
-          {indices.map((f) => (
-            <tr key={f} data-testid="feature-row" data-feature={f} data-value={value(f)}>
-              <td>
-                <Link href={featurePath({ modelId: result.modelId, saeId: result.sae.id, featureIndex: f })}>#{f}</Link>
-              </td>
-              <td style={{ width: 160 }}>
-                <div className="bar" style={{ width: `${(100 * value(f)) / (peak || 1)}%` }} />
-              </td>
-              <td className="muted">{value(f).toFixed(3)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-pressed={props.selected === f}
-                  onClick={() => props.onSelect(props.selected === f ? null : f)}
-                >
-                  {props.selected === f ? 'Unshade' : 'Shade'}
-                </button>
-              </td>
-            </tr>
-          ))}
+          {indices.map((f) => {
+            const key = { modelId: result.modelId, saeId: result.sae.id, featureIndex: f };
+            const label = props.labels.get(featureKeyString(key));
+            return (
+              <tr key={f} data-testid="feature-row" data-feature={f} data-value={value(f)}>
+                <td>
+                  <Link href={featurePath(key)}>#{f}</Link>
+                </td>
+                <td className="feature-label" data-testid="feature-label">
+                  {label && (
+                    <>
+                      {label.name} <StatusBadge status={label.status} />
+                    </>
+                  )}
+                </td>
+                <td style={{ width: 160 }}>
+                  <div className="bar" style={{ width: `${(100 * value(f)) / (peak || 1)}%` }} />
+                </td>
+                <td className="muted">{value(f).toFixed(3)}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-pressed={props.selected === f}
+                    onClick={() => props.onSelect(props.selected === f ? null : f)}
+                  >
+                    {props.selected === f ? 'Unshade' : 'Shade'}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
