@@ -45,7 +45,15 @@ describe('circuit builder', () => {
     await page.getByRole('button', { name: 'Compute circuit' }).click();
     await page.waitForURL('**/c/*', { timeout: 120_000 });
     const slug = new URL(page.url()).pathname.split('/')[2]!;
-    type CircuitNode = { id: string; kind: string; hook: string; feature: number | null; effect: number };
+    type CircuitNode = {
+      id: string;
+      kind: string;
+      hook: string;
+      layer: number | null;
+      feature: number | null;
+      position: number | null;
+      effect: number;
+    };
     const { circuit } = await api.gql<{
       circuit: {
         title: string;
@@ -90,6 +98,15 @@ describe('circuit builder', () => {
     await page.reload();
     const strongestNode = page.locator(`.react-flow__node[data-id="${strongest.id}"]`);
     await expect.poll(() => strongestNode.textContent(), { timeout: 15_000 }).toContain('number of the subject');
+    // Under the label: which feature it is and where ("L1 resid_post #12 · “ girl” · pos 2").
+    const sublayer = strongest.hook
+      .split('.')
+      .at(-1)!
+      .replace(/^hook_/, '')
+      .replace(/_out$/, '');
+    const subtitle = await strongestNode.locator('.fnode-sub').textContent();
+    expect(subtitle).toContain(`L${strongest.layer} ${sublayer} #${strongest.feature}`);
+    expect(subtitle).toContain(`pos ${strongest.position}`);
     await page.goto(`${stack.webUrl}/c/${slug}?sel=${encodeURIComponent(strongest.id)}`);
     expect(await page.getByTestId('feature-link').getAttribute('href')).toBe(
       `/models/${graph.model.name}/${saeId}/${strongest.feature}`,

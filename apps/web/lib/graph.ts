@@ -58,6 +58,49 @@ export interface CircuitContent {
 
 export const edgeKey = (edge: { source: string; target: string }): string => `${edge.source}->${edge.target}`;
 
+/** A node's signed importance: `influence` (circuit-tracer graphs) or `effect` (circuits the workbench computed). */
+export function influenceOf(node: GraphNode): number | undefined {
+  const value = node.influence ?? node.effect;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The row a node is drawn in, bottom up. A computed circuit has several hooks per model layer (attention, MLP,
+ * residual), so its rows are its hooks in forward order with the metric on top; other graphs use their layer.
+ */
+export function rowOf(node: GraphNode, graph: Graph): number | undefined {
+  if (graph.schema === 'workbench.circuit' && Array.isArray(graph.hooks)) {
+    const hooks = graph.hooks as unknown[];
+    if (node.kind === 'metric') return hooks.length;
+    const row = hooks.indexOf(node.hook);
+    return row >= 0 ? row : undefined;
+  }
+  return layerOf(node);
+}
+
+/**
+ * How a node of a circuit the workbench computed reads: a name ("L3 mlp #752", "L3 mlp error", "metric") and where
+ * it sits (the token of the first prompt at its position). Undefined for other graphs, which bring their own
+ * (clerp, ids).
+ */
+export function computedNodeText(node: GraphNode, graph: Graph): { name: string; place: string } | undefined {
+  if (graph.schema !== 'workbench.circuit') return undefined;
+  if (node.kind === 'metric') return { name: 'metric', place: 'logit difference' };
+  const sublayer = String(node.hook ?? '')
+    .split('.')
+    .at(-1)!
+    .replace(/^hook_/, '')
+    .replace(/_out$/, '');
+  const what = typeof node.feature === 'number' ? `#${node.feature}` : String(node.kind ?? '');
+  const name = `${node.layer === undefined || node.layer === null ? '' : `L${node.layer} `}${sublayer} ${what}`;
+  const dataset = graph.dataset as { promptTokens?: unknown } | undefined;
+  const tokens = Array.isArray(dataset?.promptTokens) ? (dataset.promptTokens as unknown[]) : [];
+  const position = positionOf(node);
+  if (position === undefined) return { name, place: 'all positions' };
+  const token = tokens[position];
+  return { name, place: typeof token === 'string' ? `“${token}” · pos ${position}` : `pos ${position}` };
+}
+
 /** Numeric layer of a node: "E" (embedding) is -1, numeric strings are numbers, anything else is undefined. */
 export function layerOf(node: GraphNode): number | undefined {
   const layer = node.layer;

@@ -26,27 +26,53 @@ export type Positions = Record<string, { x: number; y: number }>;
 function createLayoutEngine(): (input: LayoutInput) => Positions {
   const NODE_W = 150;
   const ROW_H = 110;
+  const SUB_ROW_H = 64;
   const COLUMN_GAP = 60;
+  // Crowded cells (many features at one layer and token) wrap into sub-rows: the widest row is chosen so the whole
+  // drawing is about this much wider than tall (a screen's shape), neither one endless line nor a tower.
+  const ASPECT = 1.6;
 
   function computeLayout(input: LayoutInput): Positions {
     const positions: Positions = {};
     const structured = input.nodes.filter((n) => n.layer !== undefined && n.pos !== undefined);
     const loose = input.nodes.filter((n) => n.layer === undefined || n.pos === undefined);
     let right = 0;
-    let maxLayer = 0;
-    for (const n of structured) maxLayer = Math.max(maxLayer, n.layer!);
 
     if (structured.length) {
-      // Cells (layer, pos); a column is as wide as its fullest cell.
+      // Cells (layer, pos); a column is as wide as its fullest cell (up to the chosen cap), a layer as tall as its
+      // tallest cell.
       const cells = new Map<string, LayoutNode[]>();
-      const columnWidth = new Map<number, number>();
       for (const n of structured) {
         const key = `${n.layer}|${n.pos}`;
         const cell = cells.get(key) ?? [];
         cell.push(n);
         cells.set(key, cell);
-        columnWidth.set(n.pos!, Math.max(columnWidth.get(n.pos!) ?? 0, cell.length));
       }
+      const measure = (cap: number) => {
+        const columnWidth = new Map<number, number>();
+        for (const cell of cells.values()) {
+          const pos = cell[0]!.pos!;
+          columnWidth.set(pos, Math.max(columnWidth.get(pos) ?? 0, Math.min(cap, cell.length)));
+        }
+        const layerRows = new Map<number, number>();
+        for (const cell of cells.values()) {
+          const { layer, pos } = cell[0]!;
+          const rows = Math.ceil(cell.length / columnWidth.get(pos!)!);
+          layerRows.set(layer!, Math.max(layerRows.get(layer!) ?? 0, rows));
+        }
+        let width = 0;
+        for (const w of columnWidth.values()) width += w * NODE_W + COLUMN_GAP;
+        let height = 0;
+        for (const rows of layerRows.values()) height += (rows - 1) * SUB_ROW_H + ROW_H;
+        return { columnWidth, layerRows, misfit: Math.abs(Math.log(width / height / ASPECT)) };
+      };
+      const fullest = Math.max(...[...cells.values()].map((cell) => cell.length));
+      let best = measure(fullest);
+      for (let cap = 1; cap < fullest; cap++) {
+        const candidate = measure(cap);
+        if (candidate.misfit < best.misfit) best = candidate;
+      }
+      const { columnWidth, layerRows } = best;
       const columnX = new Map<number, number>();
       let x = 0;
       for (const pos of [...columnWidth.keys()].sort((a, b) => a - b)) {
@@ -54,12 +80,23 @@ function createLayoutEngine(): (input: LayoutInput) => Positions {
         x += columnWidth.get(pos)! * NODE_W + COLUMN_GAP;
       }
       right = x;
+      // Layers bottom to top: the highest layer gets y = 0.
+      const layerY = new Map<number, number>();
+      let y = 0;
+      for (const layer of [...layerRows.keys()].sort((a, b) => b - a)) {
+        layerY.set(layer, y);
+        y += (layerRows.get(layer)! - 1) * SUB_ROW_H + ROW_H;
+      }
       for (const cell of cells.values()) {
         cell.sort((a, b) => Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0) || a.id.localeCompare(b.id));
         const width = columnWidth.get(cell[0]!.pos!)!;
-        const offset = ((width - cell.length) * NODE_W) / 2;
         cell.forEach((n, i) => {
-          positions[n.id] = { x: columnX.get(n.pos!)! + offset + i * NODE_W, y: (maxLayer - n.layer!) * ROW_H };
+          const inRow = Math.min(width, cell.length - Math.floor(i / width) * width);
+          const offset = ((width - inRow) * NODE_W) / 2;
+          positions[n.id] = {
+            x: columnX.get(n.pos!)! + offset + (i % width) * NODE_W,
+            y: layerY.get(n.layer!)! + Math.floor(i / width) * SUB_ROW_H,
+          };
         });
       }
     }

@@ -2,7 +2,7 @@
 
 import { useApolloClient } from '@apollo/client/react';
 import { useEffect, useMemo, useState } from 'react';
-import { type FeatureKey, featureKeyOf, featureKeyString, type Graph } from './graph';
+import { type FeatureKey, featureKeyOf, featureKeyString, type Graph, influenceOf } from './graph';
 import { SHOWN_LABELS } from './operations';
 
 export interface NodeLabel {
@@ -60,7 +60,7 @@ export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map
       const key = featureKeyOf(node, graph);
       if (!key) continue;
       const id = featureKeyString(key);
-      const weight = Math.abs(typeof node.influence === 'number' ? node.influence : 0);
+      const weight = Math.abs(influenceOf(node) ?? 0);
       if ((byId.get(id)?.weight ?? -1) < weight) byId.set(id, { key, weight });
     }
     return [...byId.values()].sort((a, b) => b.weight - a.weight).map((entry) => entry.key);

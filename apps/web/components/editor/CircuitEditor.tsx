@@ -24,11 +24,12 @@ import { errorExtensions, errorMessage } from '../../lib/errors';
 import {
   type GraphEdge,
   type GraphNode,
-  layerOf,
+  influenceOf,
   normalizeContent,
   type Point,
   parseCircuitJson,
   positionOf,
+  rowOf,
 } from '../../lib/graph';
 import type { LayoutInput } from '../../lib/layout';
 import { useNodeLabels } from '../../lib/node-labels';
@@ -151,7 +152,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   // ---- thresholds, selection, viewport: view state in the URL ----
   const maxWeight = useMemo(() => Math.max(0, ...doc.graph.edges.map((e) => Math.abs(e.weight ?? 0))), [doc.graph]);
   const maxInfluence = useMemo(
-    () => Math.max(0, ...doc.graph.nodes.map((n) => (typeof n.influence === 'number' ? Math.abs(n.influence) : 0))),
+    () => Math.max(0, ...doc.graph.nodes.map((n) => Math.abs(influenceOf(n) ?? 0))),
     [doc.graph],
   );
   const [edgeThreshold, setEdgeThreshold] = useState(() => {
@@ -225,9 +226,9 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     return {
       nodes: all.map((n) => ({
         id: n.id,
-        layer: layerOf(n),
+        layer: rowOf(n, doc.graph),
         pos: positionOf(n),
-        weight: typeof n.influence === 'number' ? n.influence : 0,
+        weight: influenceOf(n) ?? 0,
       })),
       edges: edges.map((e) => ({ source: e.source, target: e.target })),
     };

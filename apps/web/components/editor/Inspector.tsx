@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { commands, type EditorDoc, type EditorStore } from '../../lib/editor-store';
-import { featureKeyOf, featureKeyString, featurePath } from '../../lib/graph';
+import { computedNodeText, featureKeyOf, featureKeyString, featurePath, influenceOf } from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
 import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
@@ -139,11 +139,14 @@ function NodeInspector(props: InspectorProps & { id: string }) {
   const node = doc.graph.nodes.find((n) => n.id === id);
   if (!node) return <p className="muted panel-body">{id} is not in this version.</p>;
   const key = featureKeyOf(node, doc.graph);
+  const influence = influenceOf(node);
   const label = key ? labels.get(featureKeyString(key)) : undefined;
   const pinned = Boolean(doc.pinned[id]);
   return (
     <div className="stack panel-body" data-testid="node-inspector">
-      <h2 className="section-title">{doc.annotations.nodes[id]?.label ?? label?.name ?? node.id}</h2>
+      <h2 className="section-title">
+        {doc.annotations.nodes[id]?.label ?? label?.name ?? computedNodeText(node, doc.graph)?.name ?? node.id}
+      </h2>
       <dl className="facts small">
         <dt>Node</dt>
         <dd>{node.id}</dd>
@@ -165,10 +168,10 @@ function NodeInspector(props: InspectorProps & { id: string }) {
             <dd>{formatNumber(node.activation)}</dd>
           </>
         )}
-        {typeof node.influence === 'number' && (
+        {influence !== undefined && (
           <>
-            <dt>Influence</dt>
-            <dd>{formatNumber(node.influence)}</dd>
+            <dt>{typeof node.effect === 'number' ? 'Effect' : 'Influence'}</dt>
+            <dd>{formatNumber(influence)}</dd>
           </>
         )}
         {key && (

@@ -1,6 +1,14 @@
 import { type Edge, type Node, type NodeHandle, Position } from '@xyflow/react';
 import type { EditorDoc } from '../../lib/editor-store';
-import { edgeKey, featureKeyOf, featureKeyString, type GraphEdge, type GraphNode } from '../../lib/graph';
+import {
+  computedNodeText,
+  edgeKey,
+  featureKeyOf,
+  featureKeyString,
+  type GraphEdge,
+  type GraphNode,
+  influenceOf,
+} from '../../lib/graph';
 import type { Positions } from '../../lib/layout';
 import type { NodeLabel } from '../../lib/node-labels';
 
@@ -104,8 +112,13 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
   const visible = new Set<string>();
   for (const node of doc.graph.nodes) {
     if (doc.hidden[node.id]) continue;
-    const influence = typeof node.influence === 'number' ? Math.abs(node.influence) : undefined;
-    if (doc.pinned[node.id] || influence === undefined || influence >= nodeThreshold || groupOf.has(node.id)) {
+    const influence = influenceOf(node);
+    if (
+      doc.pinned[node.id] ||
+      influence === undefined ||
+      Math.abs(influence) >= nodeThreshold ||
+      groupOf.has(node.id)
+    ) {
       visible.add(node.id);
     }
   }
@@ -120,9 +133,11 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     const annotation = doc.annotations.nodes[node.id];
     const key = featureKeyOf(node, doc.graph);
     const label = key ? labels.get(featureKeyString(key)) : undefined;
-    const title = annotation?.label ?? label?.name ?? (typeof node.clerp === 'string' && node.clerp) ?? node.id;
+    const computed = computedNodeText(node, doc.graph);
+    const clerp = typeof node.clerp === 'string' && node.clerp ? node.clerp : undefined;
+    const title = annotation?.label ?? label?.name ?? clerp ?? computed?.name ?? node.id;
     const activation = typeof node.activation === 'number' ? node.activation : undefined;
-    const influence = typeof node.influence === 'number' ? node.influence : undefined;
+    const influence = influenceOf(node);
     const pinned = Boolean(doc.pinned[node.id]);
     const mark = diff?.nodes[node.id];
     const isSelected = selected.has(node.id);
@@ -135,8 +150,12 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
         ...size(),
         selected: isSelected,
         data: {
-          title: String(title || node.id),
-          subtitle: key ? `#${key.featureIndex} · L${node.layer ?? '?'}` : node.id,
+          title,
+          subtitle: computed
+            ? `${title === computed.name ? '' : `${computed.name} · `}${computed.place}`
+            : key
+              ? `#${key.featureIndex} · L${node.layer ?? '?'}`
+              : node.id,
           activation,
           influence,
           strength: activation === undefined ? 0 : Math.min(1, Math.abs(activation) / maxActivation),
@@ -168,7 +187,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     for (const node of doc.graph.nodes) {
       if (groupOf.get(node.id) !== group.id) continue;
       activation += typeof node.activation === 'number' ? node.activation : 0;
-      influence += typeof node.influence === 'number' ? node.influence : 0;
+      influence += influenceOf(node) ?? 0;
     }
     const position = { x: x / placed, y: y / placed };
     const isSelected = selected.has(group.id);

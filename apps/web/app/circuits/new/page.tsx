@@ -2,6 +2,7 @@
 
 import { gql } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { JobProgressBar, jobFinished, useJob } from '../../../components/JobProgress';
@@ -101,7 +102,10 @@ export default function CircuitBuilderPage() {
             integrated gradients or attribution patching, direct-path edges, scored by faithfulness.
           </p>
           {teams.data && !writableTeams.length && (
-            <p className="error">You need to be a member of a team to compute circuits for it.</p>
+            <p className="error">
+              Circuits belong to a team, and you are not a member (or a viewer only) of any:{' '}
+              <Link href="/">create a team</Link> or ask a team&apos;s admin for an invitation.
+            </p>
           )}
           <form className="stack" onSubmit={onSubmit}>
             <div className="row" style={{ flexWrap: 'wrap' }}>
