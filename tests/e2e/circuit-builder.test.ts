@@ -98,7 +98,7 @@ describe('circuit builder', () => {
     await page.reload();
     const strongestNode = page.locator(`.react-flow__node[data-id="${strongest.id}"]`);
     await expect.poll(() => strongestNode.textContent(), { timeout: 15_000 }).toContain('number of the subject');
-    // Under the label: which feature it is and where ("L1 resid_post #12 · “ girl” · pos 2").
+    // Under the label: which feature it is and where ("L1 resid_post #12 · “ girl” @2").
     const sublayer = strongest.hook
       .split('.')
       .at(-1)!
@@ -106,7 +106,7 @@ describe('circuit builder', () => {
       .replace(/_out$/, '');
     const subtitle = await strongestNode.locator('.fnode-sub').textContent();
     expect(subtitle).toContain(`L${strongest.layer} ${sublayer} #${strongest.feature}`);
-    expect(subtitle).toContain(`pos ${strongest.position}`);
+    expect(subtitle).toContain(`@${strongest.position}`);
     await page.goto(`${stack.webUrl}/c/${slug}?sel=${encodeURIComponent(strongest.id)}`);
     expect(await page.getByTestId('feature-link').getAttribute('href')).toBe(
       `/models/${graph.model.name}/${saeId}/${strongest.feature}`,

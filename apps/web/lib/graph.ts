@@ -80,7 +80,7 @@ export function rowOf(node: GraphNode, graph: Graph): number | undefined {
 
 /**
  * How a node of a circuit the workbench computed reads: a name ("L3 mlp #752", "L3 mlp error", "metric") and where
- * it sits (the token of the first prompt at its position). Undefined for other graphs, which bring their own
+ * it sits (“ window” @5: the first prompt's token at its position, short enough for a node's footer). Undefined for other graphs, which bring their own
  * (clerp, ids).
  */
 export function computedNodeText(node: GraphNode, graph: Graph): { name: string; place: string } | undefined {
@@ -98,7 +98,7 @@ export function computedNodeText(node: GraphNode, graph: Graph): { name: string;
   const position = positionOf(node);
   if (position === undefined) return { name, place: 'all positions' };
   const token = tokens[position];
-  return { name, place: typeof token === 'string' ? `“${token}” · pos ${position}` : `pos ${position}` };
+  return { name, place: typeof token === 'string' ? `“${token}” @${position}` : `@${position}` };
 }
 
 /** Numeric layer of a node: "E" (embedding) is -1, numeric strings are numbers, anything else is undefined. */
