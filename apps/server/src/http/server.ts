@@ -35,11 +35,18 @@ export interface ApiServer {
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** The client's address: the first X-Forwarded-For hop when the web app proxies, else the socket's peer. */
+/**
+ * The client's address. The web app's proxy appends the address it saw to X-Forwarded-For, so the last entry is
+ * the one to trust; earlier entries come from the client and could be anything (a new one per request would dodge
+ * the per-address rate limit). Without the header (a direct call): the socket's peer.
+ */
 function clientAddress(req: IncomingMessage): string | undefined {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops.at(-1) ?? req.socket.remoteAddress;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -222,5 +222,16 @@ describe('models and activations over GraphQL', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]?.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
     expect(results.length - limited.length).toBeGreaterThanOrEqual(10);
+
+    // A made-up X-Forwarded-For first hop does not buy a fresh bucket: only the last hop (the proxy's) counts.
+    const spoofed = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7, 127.0.0.1' },
+      body: JSON.stringify({
+        query: '{ activations(model: "demo", hook: "blocks.0.hook_resid_post", text: "The cat") { shape } }',
+      }),
+    });
+    const body = (await spoofed.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 });
