@@ -111,6 +111,14 @@ describe('circuit builder', () => {
     expect(await page.getByTestId('feature-link').getAttribute('href')).toBe(
       `/models/${graph.model.name}/${saeId}/${strongest.feature}`,
     );
+    // With a node selected its edges stand out and the others fade; another node is still one Ctrl+click away.
+    await expect.poll(() => page.locator('.react-flow__edge.edge-of-selection').count()).toBeGreaterThan(0);
+    const other = page.locator(`.react-flow__node:not([data-id="${strongest.id}"])`).first();
+    const otherId = (await other.getAttribute('data-id'))!;
+    await other.click({ modifiers: ['Control'], timeout: 5000 });
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('sel')?.split(',').map(decodeURIComponent).sort())
+      .toEqual([strongest.id, otherId].sort());
     expect(errors).toEqual([]);
   });
 });

@@ -776,7 +776,6 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               onlyRenderVisibleElements
               deleteKeyCode={null}
               nodesConnectable={false}
-              elevateEdgesOnSelect
               proOptions={{ hideAttribution: true }}
             >
               <Background gap={24} />

@@ -228,13 +228,17 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
       entry.original = undefined;
     } else merged.set(id, { source, target, weight, original: edge });
   }
+  // With nodes selected, their edges stand out and the rest fade. Edges stay under the nodes (not elevated), so
+  // they never take a click meant for a node.
+  const focus = nodes.some((n) => selected.has(n.id));
   const edges: Edge[] = [];
   for (const [id, entry] of merged) {
     if (Math.abs(entry.weight) < edgeThreshold) continue;
     const mark = entry.original ? diff?.edges[edgeKey(entry.original)] : undefined;
     const isSelected = selected.has(id);
     const note = doc.annotations.edges[id];
-    const sig = `${entry.weight}|${mark}|${isSelected}|${note?.label ?? ''}`;
+    const emphasis = !focus ? 'plain' : selected.has(entry.source) || selected.has(entry.target) ? 'focus' : 'faded';
+    const sig = `${entry.weight}|${mark}|${isSelected}|${note?.label ?? ''}|${emphasis}`;
     edges.push(
       cache.edge(id, sig, () => {
         const width = 0.6 + 4 * Math.min(1, Math.abs(entry.weight) / maxWeight);
@@ -246,8 +250,12 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
           selected: isSelected,
           label: note?.label,
           data: { weight: entry.weight },
-          className: mark ? `edge-diff-${mark}` : undefined,
-          style: { stroke: colour, strokeWidth: isSelected ? width + 2 : width, opacity: mark ? 1 : 0.75 },
+          className: mark ? `edge-diff-${mark}` : emphasis === 'focus' ? 'edge-of-selection' : undefined,
+          style: {
+            stroke: colour,
+            strokeWidth: isSelected || emphasis === 'focus' ? width + 1.5 : width,
+            opacity: mark || emphasis === 'focus' ? 1 : emphasis === 'faded' ? 0.15 : 0.75,
+          },
           ariaLabel: `Edge ${id}, weight ${fmt(entry.weight)}`,
         };
       }),
