@@ -9,6 +9,7 @@ import { InProcessQueue, RedisQueue } from './jobs/queue.js';
 import { type JobHandler, JobRunner } from './jobs/runner.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
+import { ACTIVITY_CHANNEL, type ActivityNotice, teamTopic } from './services/activity.js';
 import { createServices, type Services } from './services/index.js';
 import { createRateLimiters } from './services/rate-limit.js';
 
@@ -72,6 +73,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       closers.push(async () => void (await limiterRedis.quit()));
     }
     const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis));
+    // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
+    // listens to the database itself, so the event is delivered locally, not through Redis).
+    await database.listen(ACTIVITY_CHANNEL, (payload) => {
+      const { teamId, action, subjectType, subjectId } = JSON.parse(payload) as ActivityNotice;
+      events.publishLocal(teamTopic(teamId), { kind: 'activity', id: subjectId, action, subjectType });
+    });
     const kinds = jobHandlers({
       prisma: database.prisma,
       models,

@@ -1,13 +1,13 @@
 'use client';
 
 import { gql } from '@apollo/client';
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type ChangeEvent, type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type ChangeEvent, type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { featurePath, parseCircuitJson } from '../lib/graph';
-import { ADD_MEMBER, CREATE_CIRCUIT, TEAM } from '../lib/operations';
+import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
 import { InviteLinks } from './InviteLinks';
 import { TopBar } from './TopBar';
@@ -83,7 +83,19 @@ function describe(event: ActivityRow): string {
 export function TeamPage({ id }: { id: string }) {
   const router = useRouter();
   const client = useApolloClient();
-  const team = useQuery<{ team: TeamData }>(TEAM, { variables: { id }, pollInterval: 15_000 });
+  const team = useQuery<{ team: TeamData }>(TEAM, { variables: { id } });
+  // Live: whatever lands in the team's activity refreshes the page; a burst of events becomes one refetch.
+  const [labelTick, setLabelTick] = useState(0);
+  const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useSubscription<{ teamChanged: { kind: string; id: string | null; data: { subjectType?: string } } }>(TEAM_CHANGED, {
+    variables: { teamId: id },
+    onData: ({ data }) => {
+      if (data.data?.teamChanged.data.subjectType === 'label') setLabelTick((t) => t + 1);
+      if (refetchTimer.current) clearTimeout(refetchTimer.current);
+      refetchTimer.current = setTimeout(() => void team.refetch(), 250);
+    },
+  });
+  useEffect(() => () => void (refetchTimer.current && clearTimeout(refetchTimer.current)), []);
   const [addMember, adding] = useMutation(ADD_MEMBER);
   const [createCircuit, creating] = useMutation<{ createCircuit: { slug: string } }>(CREATE_CIRCUIT);
   const [memberError, setMemberError] = useState<string | null>(null);
@@ -105,7 +117,9 @@ export function TeamPage({ id }: { id: string }) {
       ),
     [data?.activity],
   );
-  // Labels have no team listing in the API: the team's label ids come from its activity, details in one query.
+  // Labels have no team listing in the API: the team's label ids come from its activity, details in one query
+  // (again when a label event comes in: a vote changes a label's status, not the set of ids).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: labelTick asks for a fresh fetch
   useEffect(() => {
     if (!labelIds.length) return;
     let cancelled = false;
@@ -128,7 +142,7 @@ export function TeamPage({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-  }, [labelIds, client]);
+  }, [labelIds, client, labelTick]);
 
   if (!data) {
     return (

@@ -419,6 +419,16 @@ export const TEAM = gql`
   }
 `;
 
+export const TEAM_CHANGED = gql`
+  subscription TeamChanged($teamId: ID!) {
+    teamChanged(teamId: $teamId) {
+      kind
+      id
+      data
+    }
+  }
+`;
+
 export const TEAM_MEMBERS = gql`
   ${MEMBER_FIELDS}
   query TeamMembers($id: ID!) {

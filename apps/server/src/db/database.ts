@@ -17,6 +17,8 @@ export interface Database {
   prisma: PrismaClient;
   /** "postgres" for DATABASE_URL, "pglite" for the embedded database. */
   kind: 'postgres' | 'pglite';
+  /** Calls `onPayload` with each NOTIFY on `channel` (delivered once the notifying transaction commits). */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,10 +67,17 @@ async function openPostgres(url: string, onQuery?: (sql: string) => void): Promi
   }
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   const prisma = createPrisma(new PrismaPg(pool), onQuery);
+  const listeners: PostgresListener[] = [];
   return {
     kind: 'postgres',
     prisma,
+    listen: async (channel, onPayload) => {
+      const listener = new PostgresListener(url, channel, onPayload);
+      listeners.push(listener);
+      await listener.start();
+    },
     close: async () => {
+      await Promise.all(listeners.map((l) => l.stop()));
       await prisma.$disconnect();
       await pool.end();
     },
@@ -93,10 +102,62 @@ async function openPglite(dataDir: string | undefined, onQuery?: (sql: string) =
   return {
     kind: 'pglite',
     prisma,
+    listen: async (channel, onPayload) => {
+      await pglite.listen(channel, onPayload);
+    },
     close: async () => {
       await prisma.$disconnect();
       // An open PGlite keeps Node from exiting.
       await pglite.close();
     },
   };
+}
+
+/**
+ * LISTEN needs a connection of its own that stays open. If it drops (a Postgres restart), it is opened again
+ * after a second, and notifications sent in between are lost: listeners use them to refresh, not as a log.
+ */
+class PostgresListener {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly channel: string,
+    private readonly onPayload: (payload: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (message) => {
+      if (message.channel === this.channel && message.payload !== undefined) this.onPayload(message.payload);
+    });
+    client.on('error', (error) => {
+      console.error(`LISTEN ${this.channel}: ${error.message}; reconnecting`);
+      this.reconnect();
+    });
+    client.on('end', () => this.reconnect());
+    await client.connect();
+    await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
+    this.client = client;
+  }
+
+  private reconnect(): void {
+    if (this.stopped || this.retry) return;
+    this.client = null;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.start().catch((error: Error) => {
+        console.error(`LISTEN ${this.channel}: ${error.message}`);
+        this.reconnect();
+      });
+    }, 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.client?.end().catch(() => {});
+  }
 }

@@ -6,6 +6,11 @@ import { EventEmitter, on } from 'node:events';
  */
 export interface EventBus {
   publish(topic: string, payload: unknown): void;
+  /**
+   * Delivers to this instance's subscribers only: for events every instance hears by itself (Postgres
+   * notifications), which `publish` through Redis would deliver once per instance.
+   */
+  publishLocal(topic: string, payload: unknown): void;
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown>;
 }
 
@@ -14,6 +19,10 @@ export class InProcessEventBus implements EventBus {
 
   publish(topic: string, payload: unknown): void {
     this.emitter.emit(topic, payload);
+  }
+
+  publishLocal(topic: string, payload: unknown): void {
+    this.publish(topic, payload);
   }
 
   async *subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {

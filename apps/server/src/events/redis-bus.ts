@@ -34,6 +34,10 @@ export class RedisEventBus implements EventBus {
     });
   }
 
+  publishLocal(topic: string, payload: unknown): void {
+    this.local.publish(topic, payload);
+  }
+
   subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
     return this.local.subscribe(topic, signal);
   }

@@ -16,6 +16,7 @@ import type {
 import { jobTopic } from '../jobs/runner.js';
 import type { CatalogModel, CatalogSae } from '../models/catalog.js';
 import { encoderUrl } from '../models/encoders.js';
+import { teamTopic } from '../services/activity.js';
 import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
 import { AppError } from '../services/errors.js';
@@ -265,6 +266,18 @@ export const resolvers = {
           if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(latest.status)) return;
         }
       },
+    },
+    teamChanged: {
+      subscribe: async (_: unknown, { teamId }: { teamId: string }, ctx: Context) => {
+        requireUser(ctx);
+        if ((await roleOf(ctx.viewer, teamId)) === null) throw new AppError('NOT_FOUND', `No team ${teamId}`);
+        // Membership is checked again for each event: someone removed from the team stops hearing at once.
+        return filtered(ctx, [teamTopic(teamId)], async () => {
+          ctx.viewer.loaders.role.clearAll();
+          return (await roleOf(ctx.viewer, teamId)) !== null;
+        });
+      },
+      resolve: (event: unknown) => event,
     },
     myInbox: {
       subscribe: (_: unknown, __: Args, ctx: Context) =>

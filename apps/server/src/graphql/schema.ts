@@ -614,6 +614,8 @@ export const typeDefs = /* GraphQL */ `
     featureChanged(feature: FeatureKeyInput!): ChangeEvent!
     "Versions, comments and reviews of one circuit."
     circuitChanged(circuitId: ID!): ChangeEvent!
+    "Anything that lands in a team's activity (members, circuits, labels, comments, reviews), for team members."
+    teamChanged(teamId: ID!): ChangeEvent!
     "Mentions and review requests for me."
     myInbox: ChangeEvent!
     "A job's progress, then its final state."

@@ -429,6 +429,49 @@ describe('comments and reviews', () => {
     }
   });
 
+  it('tells team members live about what lands in the team’s activity, and no one else', async () => {
+    const connect = (client: TestClient) =>
+      createClient({
+        url: app.url.replace('http', 'ws'),
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: { cookie: client.sessionCookie } });
+          }
+        },
+      });
+    const TEAM_CHANGED = 'subscription($t: ID!) { teamChanged(teamId: $t) { kind id data } }';
+    const ws = connect(reviewer);
+    const outsider = await TestClient.signUp(app.url, 'stranger@lab.org');
+    const strangerWs = connect(outsider);
+    try {
+      const events = ws.iterate<{ teamChanged: { kind: string; id: string; data: { action: string } } }>({
+        query: TEAM_CHANGED,
+        variables: { t: teamId },
+      });
+      const next = events.next();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const sentAt = Date.now();
+      const { proposeLabel } = await member.ok<{ proposeLabel: { id: string } }>(
+        'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+        { i: { teamId, ...FEATURE, featureIndex: 900, name: 'live one' } },
+      );
+      const event = await next;
+      expect(Date.now() - sentAt).toBeLessThan(1000);
+      expect(event.value?.data?.teamChanged).toMatchObject({
+        kind: 'activity',
+        id: proposeLabel.id,
+        data: { action: 'label.proposed', subjectType: 'label' },
+      });
+      await events.return?.();
+
+      const refused = strangerWs.iterate({ query: TEAM_CHANGED, variables: { t: teamId } });
+      expect((await refused.next()).value).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+    } finally {
+      await ws.dispose();
+      await strangerWs.dispose();
+    }
+  });
+
   it('logs every change in the team’s activity feed', async () => {
     const feed = await owner.ok<{ team: { activity: { action: string; actor: { displayName: string } }[] } }>(
       `query($id: ID!) { team(id: $id) { activity(first: 200) { action actor { displayName } } } }`,

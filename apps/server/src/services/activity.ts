@@ -14,3 +14,16 @@ export interface ActivityInput {
 export async function logActivity(tx: Prisma.TransactionClient, event: ActivityInput): Promise<void> {
   await tx.activityEvent.create({ data: { ...event, data: event.data ?? {} } });
 }
+
+/** What a team page listens to: every committed activity entry of the team. */
+export const teamTopic = (teamId: string) => `team:${teamId}`;
+
+/** The NOTIFY channel of the trigger on activity_events (migration 20261127060000_activity_notify). */
+export const ACTIVITY_CHANNEL = 'workbench_activity';
+
+export interface ActivityNotice {
+  teamId: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+}
