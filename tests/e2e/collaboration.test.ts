@@ -234,7 +234,7 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => carol.getByTestId('circuit-supernode').textContent(), poll).toContain('subject number');
     await expect.poll(() => node(carol, '1_1000_0').textContent(), poll).toContain('verb number');
     await node(carol, '1_1000_0').click();
-    await carol.getByLabel('New comment (Comments on 1_1000_0)').fill('Is this really verb number? @ada@lab.org');
+    await carol.getByLabel('New comment (Comments on verb number)').fill('Is this really verb number? @ada@lab.org');
     await carol.getByRole('button', { name: 'Comment', exact: true }).click();
     await expect.poll(() => carol.getByTestId('comment-thread').textContent(), poll).toContain('really verb number');
 

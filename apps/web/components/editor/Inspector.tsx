@@ -142,11 +142,10 @@ function NodeInspector(props: InspectorProps & { id: string }) {
   const influence = influenceOf(node);
   const label = key ? labels.get(featureKeyString(key)) : undefined;
   const pinned = Boolean(doc.pinned[id]);
+  const name = doc.annotations.nodes[id]?.label ?? label?.name ?? computedNodeText(node, doc.graph)?.name ?? node.id;
   return (
     <div className="stack panel-body" data-testid="node-inspector">
-      <h2 className="section-title">
-        {doc.annotations.nodes[id]?.label ?? label?.name ?? computedNodeText(node, doc.graph)?.name ?? node.id}
-      </h2>
+      <h2 className="section-title">{name}</h2>
       <dl className="facts small">
         <dt>Node</dt>
         <dd>{node.id}</dd>
@@ -208,7 +207,7 @@ function NodeInspector(props: InspectorProps & { id: string }) {
         key={`node-${id}-${props.commentTick}`}
         target={{ type: 'NODE', circuitId: props.circuit.id, nodeId: id }}
         canComment={props.canComment}
-        title={`Comments on ${id}`}
+        title={`Comments on ${name}`}
       />
     </div>
   );
