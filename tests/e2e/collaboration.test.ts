@@ -287,6 +287,15 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('Resolved by Ada');
     await expect.poll(() => ada.locator('[data-slot="activation-dashboard"]').count()).toBe(1);
     await ada.screenshot({ path: 'artifacts/feature-page.png' });
+
+    // The team page lists the label with its status, and follows a new vote live.
+    await bob.goto(`${stack.webUrl}/teams/${state.teamId}`);
+    const labelsSection = bob.getByRole('region', { name: 'Labels' });
+    await expect.poll(() => labelsSection.textContent(), poll).toContain('plural verb number');
+    await expect.poll(() => labelsSection.textContent(), poll).toContain('disputed');
+    // Ada takes her up-vote back: one vote left, too few to dispute, so the label is proposed again.
+    await ada.getByRole('button', { name: 'Vote up plural verb number' }).click();
+    await expect.poll(() => labelsSection.textContent(), poll).toContain('proposed');
   });
 
   it('Ada requests a review; Bob approves it from his queue and Ada sees the status change', async () => {

@@ -1,10 +1,9 @@
 'use client';
 
-import { gql } from '@apollo/client';
-import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type ChangeEvent, type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { featurePath, parseCircuitJson } from '../lib/graph';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
@@ -42,6 +41,7 @@ interface TeamData {
   createdAt: string;
   members: { role: string; user: { id: string; email: string; displayName: string } }[];
   circuits: { edges: { node: CircuitRow }[] };
+  labels: { edges: { node: LabelRow }[]; pageInfo: { hasNextPage: boolean } };
   activity: ActivityRow[];
 }
 
@@ -82,15 +82,12 @@ function describe(event: ActivityRow): string {
 /** A team: members and roles, circuits and labels with search, filters and sorting, and what happened lately. */
 export function TeamPage({ id }: { id: string }) {
   const router = useRouter();
-  const client = useApolloClient();
   const team = useQuery<{ team: TeamData }>(TEAM, { variables: { id } });
   // Live: whatever lands in the team's activity refreshes the page; a burst of events becomes one refetch.
-  const [labelTick, setLabelTick] = useState(0);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useSubscription<{ teamChanged: { kind: string; id: string | null; data: { subjectType?: string } } }>(TEAM_CHANGED, {
     variables: { teamId: id },
-    onData: ({ data }) => {
-      if (data.data?.teamChanged.data.subjectType === 'label') setLabelTick((t) => t + 1);
+    onData: () => {
       if (refetchTimer.current) clearTimeout(refetchTimer.current);
       refetchTimer.current = setTimeout(() => void team.refetch(), 250);
     },
@@ -106,44 +103,8 @@ export function TeamPage({ id }: { id: string }) {
   const [labelSearch, setLabelSearch] = useState('');
   const [labelStatus, setLabelStatus] = useState('ALL');
   const [labelSort, setLabelSort] = useState('newest');
-  const [labels, setLabels] = useState<LabelRow[]>([]);
 
   const data = team.data?.team;
-  const labelIds = useMemo(
-    () =>
-      [...new Set((data?.activity ?? []).filter((a) => a.subjectType === 'label').map((a) => a.subjectId))].slice(
-        0,
-        50,
-      ),
-    [data?.activity],
-  );
-  // Labels have no team listing in the API: the team's label ids come from its activity, details in one query
-  // (again when a label event comes in: a vote changes a label's status, not the set of ids).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: labelTick asks for a fresh fetch
-  useEffect(() => {
-    if (!labelIds.length) return;
-    let cancelled = false;
-    const query = gql(
-      `query TeamLabels(${labelIds.map((_, i) => `$l${i}: ID!`).join(', ')}) { ${labelIds
-        .map((_, i) => `l${i}: label(id: $l${i}) { id name status score modelId saeId featureIndex updatedAt }`)
-        .join('\n')} }`,
-    );
-    client
-      .query<Record<string, LabelRow>>({
-        query,
-        variables: Object.fromEntries(labelIds.map((labelId, i) => [`l${i}`, labelId])),
-        fetchPolicy: 'network-only',
-        errorPolicy: 'all',
-      })
-      .then((result) => {
-        if (!cancelled) setLabels(Object.values(result.data ?? {}).filter(Boolean) as LabelRow[]);
-      })
-      .catch(() => {});
-    return () => {
-      cancelled = true;
-    };
-  }, [labelIds, client, labelTick]);
-
   if (!data) {
     return (
       <>
@@ -168,7 +129,8 @@ export function TeamPage({ id }: { id: string }) {
           ? a.status.localeCompare(b.status)
           : b.updatedAt.localeCompare(a.updatedAt),
     );
-  const shownLabels = labels
+  const shownLabels = data.labels.edges
+    .map((e) => e.node)
     .filter((l) => labelStatus === 'ALL' || l.status === labelStatus)
     .filter((l) => `${l.name} ${l.saeId} ${l.featureIndex}`.toLowerCase().includes(labelSearch.toLowerCase()))
     .sort((a, b) =>
@@ -447,6 +409,9 @@ export function TeamPage({ id }: { id: string }) {
               )}
             </tbody>
           </table>
+          {data.labels.pageInfo.hasNextPage && (
+            <p className="muted">The 100 most recently changed labels; search and filters apply to these.</p>
+          )}
         </section>
       </main>
     </>

@@ -403,6 +403,23 @@ export const TEAM = gql`
           }
         }
       }
+      labels(first: 100) {
+        edges {
+          node {
+            id
+            name
+            status
+            score
+            modelId
+            saeId
+            featureIndex
+            updatedAt
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
       activity(first: 100) {
         id
         action

@@ -315,6 +315,7 @@ export const resolvers = {
     members: (team: Team, _: Args, ctx: Context) => ctx.services.teams.members(ctx.viewer, team.id),
     invitations: (team: Team, _: Args, ctx: Context) => ctx.services.invitations.list(ctx.viewer, team.id),
     circuits: (team: Team, page: Page, ctx: Context) => ctx.services.circuits.forTeam(ctx.viewer, team.id, page),
+    labels: (team: Team, page: Page, ctx: Context) => ctx.services.labels.forTeam(ctx.viewer, team.id, page),
     activity: (team: Team, { first }: { first?: number }, ctx: Context) =>
       ctx.services.teams.activity(ctx.viewer, team.id, Math.min(first ?? 50, 200)),
   },

@@ -79,6 +79,8 @@ export const typeDefs = /* GraphQL */ `
     "Invitation links (admins and owners; empty for others)."
     invitations: [TeamInvitation!]!
     circuits(first: Int, after: String): CircuitConnection!
+    "The team's feature labels, most recently changed first."
+    labels(first: Int, after: String): FeatureLabelConnection!
     activity(first: Int): [ActivityEvent!]!
   }
 

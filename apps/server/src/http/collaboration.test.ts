@@ -143,6 +143,29 @@ describe('feature labels', () => {
     expect(many).toBeLessThanOrEqual(6);
   });
 
+  it('lists a team’s labels, most recently changed first, page by page', async () => {
+    type Page = {
+      team: {
+        labels: {
+          edges: { node: { id: string; updatedAt: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      };
+    };
+    const LIST = `query($id: ID!, $after: String) { team(id: $id) { labels(first: 5, after: $after) {
+      edges { node { id updatedAt } } pageInfo { hasNextPage endCursor } } } }`;
+    const first = await member.ok<Page>(LIST, { id: teamId });
+    const times = first.team.labels.edges.map((e) => e.node.updatedAt);
+    expect(times).toHaveLength(5);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(first.team.labels.pageInfo.hasNextPage).toBe(true);
+    const second = await member.ok<Page>(LIST, { id: teamId, after: first.team.labels.pageInfo.endCursor });
+    const firstIds = new Set(first.team.labels.edges.map((e) => e.node.id));
+    expect(second.team.labels.edges.length).toBeGreaterThan(0);
+    expect(second.team.labels.edges.some((e) => firstIds.has(e.node.id))).toBe(false);
+    expect(second.team.labels.edges[0]!.node.updatedAt <= times.at(-1)!).toBe(true);
+  });
+
   it('picks the label each graph node shows, for thousands of features in a constant number of queries', async () => {
     const other = await member.ok<{ createTeam: { id: string } }>(
       'mutation { createTeam(input: { name: "Other" }) { id } }',

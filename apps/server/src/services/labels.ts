@@ -134,6 +134,18 @@ export class LabelService {
     return features.map((f) => best.get(featureTopic(f)) ?? null);
   }
 
+  /** A team's labels, most recently changed first: all of them for members, the public ones for anyone else. */
+  async forTeam(viewer: Viewer, teamId: string, page: PageArgs): Promise<Connection<FeatureLabel>> {
+    const member = (await roleOf(viewer, teamId)) !== null;
+    return paginate(page, (p) =>
+      this.prisma.featureLabel.findMany({
+        ...p,
+        where: { teamId, ...(member ? {} : { visibility: 'PUBLIC' as const }) },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+      }),
+    );
+  }
+
   private async visibleTeamIds(viewer: Viewer): Promise<string[]> {
     if (!viewer.user) return [];
     const memberships = await this.prisma.membership.findMany({
