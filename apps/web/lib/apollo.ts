@@ -29,7 +29,14 @@ function cache(): InMemoryCache {
           versions: { merge: false },
         },
       },
-      Team: { fields: { members: { merge: false }, activity: { merge: false } } },
+      Team: {
+        fields: {
+          members: { merge: false },
+          activity: { merge: false },
+          circuits: { merge: false },
+          labels: { merge: false },
+        },
+      },
       FeatureLabel: { fields: { revisions: { merge: false } } },
     },
   });
@@ -39,6 +46,7 @@ function cache(): InMemoryCache {
 export function makeApolloClient(): ApolloClient {
   const http = new HttpLink({ uri: '/graphql', credentials: 'same-origin', fetch: fetchWithShare });
   if (typeof window === 'undefined') return new ApolloClient({ link: http, cache: cache() });
+  let connections = 0;
   const ws = new GraphQLWsLink(
     createClient({
       url: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/graphql`,
@@ -46,8 +54,23 @@ export function makeApolloClient(): ApolloClient {
         const shareToken = getShareToken();
         return shareToken ? { shareToken } : {};
       },
+      // A tab left open outlives server restarts: keep reconnecting, waiting 1, 2, 4, then at most 5 s (plus up to
+      // 1 s of jitter, so tabs do not all come back at once).
+      retryAttempts: Number.POSITIVE_INFINITY,
+      // Also after a failed connection attempt (the server still down), not only after a close: graphql-ws's
+      // default gives up on those.
+      shouldRetry: () => true,
+      retryWait: (retries) =>
+        new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 5000) + Math.random() * 1000)),
+      on: {
+        // Events sent while the socket was down are gone: after a reconnect, what is on screen is fetched again.
+        connected: () => {
+          if (connections++ > 0) void client.refetchQueries({ include: 'active' });
+        },
+      },
     }),
   );
   const link = ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, ws, http);
-  return new ApolloClient({ link, cache: cache() });
+  const client = new ApolloClient({ link, cache: cache() });
+  return client;
 }
