@@ -10,6 +10,10 @@ export interface Stack {
   /** The web app's origin, e.g. http://127.0.0.1:40123 */
   webUrl: string;
   apiUrl: string;
+  /** Stops the API server, runs `whileDown`, and starts it again on the same port (the web app keeps running). */
+  restartApi(whileDown?: () => Promise<void>): Promise<void>;
+  /** Another API server on the same database (Postgres only: PGlite allows one process); its GraphQL URL. */
+  startExtraApi(): Promise<{ apiUrl: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -65,17 +69,15 @@ export async function startStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): 
   const databaseUrl = database.config.kind === 'postgres' ? database.config.url : undefined;
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' };
   delete baseEnv.DATABASE_URL;
-  const api = await startProcess(
-    'apps/server/dist/main.js',
-    {
-      ...baseEnv,
-      API_PORT: '0',
-      DATA_DIR: dataDir,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      ...options.apiEnv,
-    },
-    'API ready at',
-  );
+  const apiEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    API_PORT: '0',
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.apiEnv,
+  };
+  let api = await startProcess('apps/server/dist/main.js', apiEnv, 'API ready at');
+  const extras: ChildProcess[] = [];
   const web = await startProcess(
     'apps/web/server.mjs',
     { ...baseEnv, WEB_PORT: '0', API_URL: api.url },
@@ -84,8 +86,20 @@ export async function startStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): 
   return {
     webUrl: web.url,
     apiUrl: `${api.url}/graphql`,
+    restartApi: async (whileDown) => {
+      await stopProcesses([api.child]);
+      await whileDown?.();
+      const port = new URL(api.url).port;
+      api = await startProcess('apps/server/dist/main.js', { ...apiEnv, API_PORT: port }, 'API ready at');
+    },
+    startExtraApi: async () => {
+      if (!databaseUrl) throw new Error('a second API server needs Postgres (set DATABASE_URL)');
+      const extra = await startProcess('apps/server/dist/main.js', apiEnv, 'API ready at');
+      extras.push(extra.child);
+      return { apiUrl: `${extra.url}/graphql`, stop: () => stopProcesses([extra.child]) };
+    },
     stop: async () => {
-      await stopProcesses([web.child, api.child]);
+      await stopProcesses([web.child, api.child, ...extras]);
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
