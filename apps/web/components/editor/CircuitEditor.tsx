@@ -661,7 +661,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           />
         </label>
         <label className="slider">
-          |influence| ≥ {nodeThreshold.toPrecision(2)}
+          |{computed ? 'effect' : 'influence'}| ≥ {nodeThreshold.toPrecision(2)}
           <input
             type="range"
             min={0}
