@@ -40,7 +40,7 @@ interface TeamData {
   myRole: string;
   createdAt: string;
   members: { role: string; user: { id: string; email: string; displayName: string } }[];
-  circuits: { edges: { node: CircuitRow }[] };
+  circuits: { edges: { node: CircuitRow }[]; pageInfo: { hasNextPage: boolean } };
   labels: { edges: { node: LabelRow }[]; pageInfo: { hasNextPage: boolean } };
   activity: ActivityRow[];
 }
@@ -328,6 +328,9 @@ export function TeamPage({ id }: { id: string }) {
               )}
             </tbody>
           </table>
+          {data.circuits.pageInfo.hasNextPage && (
+            <p className="muted">The 100 most recently updated circuits; search and filters apply to these.</p>
+          )}
           {canCreate && (
             <form className="row wrap align-end" onSubmit={onImport} aria-label="Import a circuit">
               <label>

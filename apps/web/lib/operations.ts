@@ -382,7 +382,7 @@ export const TEAM = gql`
       members {
         ...MemberFields
       }
-      circuits(first: 50) {
+      circuits(first: 100) {
         edges {
           node {
             id
@@ -401,6 +401,9 @@ export const TEAM = gql`
               ...ReviewAgreementFields
             }
           }
+        }
+        pageInfo {
+          hasNextPage
         }
       }
       labels(first: 100) {
