@@ -1,17 +1,49 @@
-import { buildSchema, type DocumentNode, validate } from 'graphql';
+import {
+  buildSchema,
+  type DocumentNode,
+  type GraphQLInputType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  type OperationDefinitionNode,
+  typeFromAST,
+  validate,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { MAX_COST, queryCost } from '../../apps/server/src/graphql/limits.js';
 import { typeDefs } from '../../apps/server/src/graphql/schema.js';
 import * as operations from '../../apps/web/lib/operations.js';
 
-// Every operation the web app sends must be valid against the server's schema (fields, arguments, fragments).
-describe('web operations', () => {
-  const schema = buildSchema(typeDefs);
-  const documents = Object.entries(operations) as [string, DocumentNode][];
+const schema = buildSchema(typeDefs);
 
-  it.each(documents.filter(([, doc]) => doc.definitions.some((d) => d.kind === 'OperationDefinition')))(
-    '%s is valid against the schema',
-    (_, doc) => {
-      expect(validate(schema, doc).map((error) => error.message)).toEqual([]);
-    },
+/** Some value of an input type: enough for the cost rule, which only reads `first` (always a literal here). */
+function sample(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return sample(type.ofType);
+  if (isListType(type)) return [sample(type.ofType)];
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(Object.values(type.getFields()).map((field) => [field.name, sample(field.type)]));
+  }
+  return { Int: 1, Float: 1, Boolean: false }[type.name] ?? 'x';
+}
+
+// Every operation the web app sends must be valid against the server's schema (fields, arguments, fragments) and
+// cheap enough for the server's cost limit (a page asking for too much would fail for everyone).
+describe('web operations', () => {
+  const documents = (Object.entries(operations) as [string, DocumentNode][]).filter(([, doc]) =>
+    doc.definitions.some((d) => d.kind === 'OperationDefinition'),
   );
+
+  it.each(documents)('%s is valid against the schema and within the cost limit', (_, doc) => {
+    expect(validate(schema, doc).map((error) => error.message)).toEqual([]);
+    const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+    const variables = Object.fromEntries(
+      (operation.variableDefinitions ?? []).map((v) => [
+        v.variable.name.value,
+        sample(typeFromAST(schema, v.type as never) as GraphQLInputType),
+      ]),
+    );
+    expect(queryCost(schema, doc, variables)).toBeLessThanOrEqual(MAX_COST);
+  });
 });

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { AppError } from '../services/errors.js';
 
 // graphql-query-complexity's ESM build imports graphql's .mjs files, a second copy of graphql beside the CommonJS
@@ -14,22 +14,32 @@ export const MAX_DEPTH = 10;
 /** One point per field; list fields count once per item the `first` argument asks for. */
 export const MAX_COST = Number(process.env.GRAPHQL_MAX_COST ?? 5000);
 
+/** The cost of an operation, by the rule above (variables fill in `first` where it is not a literal). */
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+  operationName?: string,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    estimators: [
+      fieldExtensionsEstimator(),
+      ({ args, childComplexity }) =>
+        typeof args.first === 'number' ? 1 + args.first * Math.max(1, childComplexity) : undefined,
+      simpleEstimator({ defaultComplexity: 1 }),
+    ],
+  });
+}
+
 export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
   return {
     requestDidStart: async () => ({
       didResolveOperation: async ({ request, document }) => {
-        const cost = getComplexity({
-          schema,
-          query: document,
-          operationName: request.operationName,
-          variables: request.variables,
-          estimators: [
-            fieldExtensionsEstimator(),
-            ({ args, childComplexity }) =>
-              typeof args.first === 'number' ? 1 + args.first * Math.max(1, childComplexity) : undefined,
-            simpleEstimator({ defaultComplexity: 1 }),
-          ],
-        });
+        const cost = queryCost(schema, document, request.variables, request.operationName);
         if (cost > MAX_COST) {
           throw new AppError(
             'BAD_USER_INPUT',
