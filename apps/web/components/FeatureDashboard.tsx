@@ -1,40 +1,12 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { errorMessage } from '../lib/errors';
 import type { FeatureKey } from '../lib/graph';
+import { COMPUTE_DASHBOARDS, FEATURE_DASHBOARD } from '../lib/operations';
 import { JobProgressBar, jobFinished, useJob } from './JobProgress';
-
-const DASHBOARD = gql`
-  query FeatureDashboard($sae: ID!, $index: Int!) {
-    featureDashboard(sae: $sae, featureIndex: $index) {
-      maxActivation
-      density
-      histogram
-      topContexts
-      quantiles
-      topLogits
-      bottomLogits
-      corpus
-      createdAt
-    }
-    me {
-      id
-    }
-  }
-`;
-
-const COMPUTE = gql`
-  mutation ComputeDashboards($model: ID!, $sae: ID!) {
-    computeDashboards(model: $model, sae: $sae) {
-      id
-      status
-    }
-  }
-`;
 
 interface Context {
   tokens: string[];
@@ -97,12 +69,12 @@ function LogitTable({ title, logits }: { title: string; logits: { token: string;
 
 /** The activation dashboard of one feature, or a button to compute the SAE's dashboards (with live progress). */
 export function FeatureDashboard({ feature }: { feature: FeatureKey }) {
-  const query = useQuery<{ featureDashboard: Dashboard | null; me: { id: string } | null }>(DASHBOARD, {
+  const query = useQuery<{ featureDashboard: Dashboard | null; me: { id: string } | null }>(FEATURE_DASHBOARD, {
     variables: { sae: feature.saeId, index: feature.featureIndex },
   });
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [compute, computing] = useMutation<{ computeDashboards: { id: string } }>(COMPUTE);
+  const [compute, computing] = useMutation<{ computeDashboards: { id: string } }>(COMPUTE_DASHBOARDS);
   const job = useJob(jobId, (update) => {
     if (update.status === 'SUCCEEDED') void query.refetch();
     if (update.status === 'FAILED') setError(update.error ?? 'the job failed');

@@ -1,42 +1,10 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import { CREATE_INVITATION, REVOKE_INVITATION, TEAM_INVITATIONS } from '../lib/operations';
 import { formatDate } from './Badges';
-
-const INVITATIONS = gql`
-  query TeamInvitations($id: ID!) {
-    team(id: $id) {
-      id
-      invitations {
-        id
-        role
-        expiresAt
-        revokedAt
-        uses
-      }
-    }
-  }
-`;
-
-const CREATE = gql`
-  mutation CreateInvitation($teamId: ID!, $role: Role, $days: Int) {
-    createInvitation(teamId: $teamId, role: $role, days: $days) {
-      path
-    }
-  }
-`;
-
-const REVOKE = gql`
-  mutation RevokeInvitation($id: ID!) {
-    revokeInvitation(id: $id) {
-      id
-      revokedAt
-    }
-  }
-`;
 
 interface Invitation {
   id: string;
@@ -48,9 +16,9 @@ interface Invitation {
 
 /** Invitation links for a team: create (role, days valid), copy the link once, see uses, revoke. */
 export function InviteLinks({ teamId, canInviteAdmins }: { teamId: string; canInviteAdmins: boolean }) {
-  const list = useQuery<{ team: { invitations: Invitation[] } }>(INVITATIONS, { variables: { id: teamId } });
-  const [create, creating] = useMutation<{ createInvitation: { path: string } }>(CREATE);
-  const [revoke] = useMutation(REVOKE);
+  const list = useQuery<{ team: { invitations: Invitation[] } }>(TEAM_INVITATIONS, { variables: { id: teamId } });
+  const [create, creating] = useMutation<{ createInvitation: { path: string } }>(CREATE_INVITATION);
+  const [revoke] = useMutation(REVOKE_INVITATION);
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);

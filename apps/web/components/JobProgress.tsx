@@ -1,21 +1,7 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useSubscription } from '@apollo/client/react';
-
-const JOB_PROGRESS = gql`
-  subscription JobProgress($id: ID!) {
-    jobProgress(id: $id) {
-      id
-      status
-      stage
-      percent
-      etaSeconds
-      error
-      result
-    }
-  }
-`;
+import { JOB_PROGRESS } from '../lib/operations';
 
 export interface JobState {
   status: string;

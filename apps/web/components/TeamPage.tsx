@@ -329,7 +329,7 @@ export function TeamPage({ id }: { id: string }) {
             </tbody>
           </table>
           {data.circuits.pageInfo.hasNextPage && (
-            <p className="muted">The 100 most recently updated circuits; search and filters apply to these.</p>
+            <p className="muted">The 50 most recently updated circuits; search and filters apply to these.</p>
           )}
           {canCreate && (
             <form className="row wrap align-end" onSubmit={onImport} aria-label="Import a circuit">

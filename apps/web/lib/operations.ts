@@ -382,7 +382,7 @@ export const TEAM = gql`
       members {
         ...MemberFields
       }
-      circuits(first: 100) {
+      circuits(first: 50) {
         edges {
           node {
             id
@@ -629,6 +629,158 @@ export const SET_COMMENT_RESOLVED = gql`
         id
         displayName
       }
+    }
+  }
+`;
+
+// ---- Explorer, dashboards, jobs, invitations ----
+
+export const FEATURE_DASHBOARD = gql`
+  query FeatureDashboard($sae: ID!, $index: Int!) {
+    featureDashboard(sae: $sae, featureIndex: $index) {
+      maxActivation
+      density
+      histogram
+      topContexts
+      quantiles
+      topLogits
+      bottomLogits
+      corpus
+      createdAt
+    }
+    me {
+      id
+    }
+  }
+`;
+
+export const COMPUTE_DASHBOARDS = gql`
+  mutation ComputeDashboards($model: ID!, $sae: ID!) {
+    computeDashboards(model: $model, sae: $sae) {
+      id
+      status
+    }
+  }
+`;
+
+export const TEAM_INVITATIONS = gql`
+  query TeamInvitations($id: ID!) {
+    team(id: $id) {
+      id
+      invitations {
+        id
+        role
+        expiresAt
+        revokedAt
+        uses
+      }
+    }
+  }
+`;
+
+export const CREATE_INVITATION = gql`
+  mutation CreateInvitation($teamId: ID!, $role: Role, $days: Int) {
+    createInvitation(teamId: $teamId, role: $role, days: $days) {
+      path
+    }
+  }
+`;
+
+export const REVOKE_INVITATION = gql`
+  mutation RevokeInvitation($id: ID!) {
+    revokeInvitation(id: $id) {
+      id
+      revokedAt
+    }
+  }
+`;
+
+export const JOB_PROGRESS = gql`
+  subscription JobProgress($id: ID!) {
+    jobProgress(id: $id) {
+      id
+      status
+      stage
+      percent
+      etaSeconds
+      error
+      result
+    }
+  }
+`;
+
+export const EVALUATE_SELECTION = gql`
+  mutation EvaluateSelection($circuitId: ID!, $version: Int!, $nodeIds: [String!]!) {
+    evaluateSelection(circuitId: $circuitId, version: $version, nodeIds: $nodeIds) {
+      id
+    }
+  }
+`;
+
+export const EXPLORER_MODELS = gql`
+  query ExplorerModels {
+    models {
+      id
+      nLayers
+      saes {
+        id
+        hook
+        dIn
+        dSae
+        architecture
+        encoderUrl
+      }
+    }
+  }
+`;
+
+export const EXPLORER_ACTIVATIONS = gql`
+  query ExplorerActivations($model: ID!, $hook: String!, $text: String!, $sae: ID) {
+    activations(model: $model, hook: $hook, text: $text, sae: $sae) {
+      tokens
+      shape
+      data
+    }
+  }
+`;
+
+export const INVITATION_PREVIEW = gql`
+  query InvitationPreview($token: String!) {
+    invitation(token: $token) {
+      teamName
+      role
+      expiresAt
+    }
+  }
+`;
+
+export const ACCEPT_INVITATION = gql`
+  mutation AcceptInvitation($token: String!) {
+    acceptInvitation(token: $token) {
+      id
+      myRole
+    }
+  }
+`;
+
+export const BUILDER_MODELS = gql`
+  query BuilderModels {
+    models {
+      id
+      nLayers
+      saes {
+        id
+        hook
+      }
+    }
+  }
+`;
+
+export const START_CIRCUIT_JOB = gql`
+  mutation StartCircuitJob($input: CircuitJobInput!) {
+    startCircuitJob(input: $input) {
+      id
+      status
     }
   }
 `;

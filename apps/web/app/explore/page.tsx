@@ -1,6 +1,5 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
@@ -9,34 +8,8 @@ import { TopBar } from '../../components/TopBar';
 import { errorMessage } from '../../lib/errors';
 import { featureKeyString, featurePath } from '../../lib/graph';
 import { type NodeLabel, useShownLabels } from '../../lib/node-labels';
+import { EXPLORER_ACTIVATIONS, EXPLORER_MODELS } from '../../lib/operations';
 import { decodeFloat32, encodeInBrowser } from '../../lib/sae-encoder';
-
-const MODELS = gql`
-  query ExplorerModels {
-    models {
-      id
-      nLayers
-      saes {
-        id
-        hook
-        dIn
-        dSae
-        architecture
-        encoderUrl
-      }
-    }
-  }
-`;
-
-const ACTIVATIONS = gql`
-  query ExplorerActivations($model: ID!, $hook: String!, $text: String!, $sae: ID) {
-    activations(model: $model, hook: $hook, text: $text, sae: $sae) {
-      tokens
-      shape
-      data
-    }
-  }
-`;
 
 interface Sae {
   id: string;
@@ -86,7 +59,7 @@ function topK(values: ArrayLike<number>, k: number): number[] {
 }
 
 export default function ExplorerPage() {
-  const models = useQuery<{ models: Model[] }>(MODELS);
+  const models = useQuery<{ models: Model[] }>(EXPLORER_MODELS);
   const client = useApolloClient();
   const [modelId, setModelId] = useState('');
   const [saeId, setSaeId] = useState('');
@@ -119,7 +92,7 @@ export default function ExplorerPage() {
     setError(null);
     try {
       const { data } = await client.query<{ activations: { tokens: string[]; shape: number[]; data: string } }>({
-        query: ACTIVATIONS,
+        query: EXPLORER_ACTIVATIONS,
         variables: { model: model.id, hook: sae.hook, text, sae: sae.id },
         fetchPolicy: 'no-cache',
       });

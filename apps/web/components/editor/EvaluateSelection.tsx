@@ -1,25 +1,17 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/errors';
+import { EVALUATE_SELECTION } from '../../lib/operations';
 import { jobFinished, useJob } from '../JobProgress';
-
-const EVALUATE = gql`
-  mutation EvaluateSelection($circuitId: ID!, $version: Int!, $nodeIds: [String!]!) {
-    evaluateSelection(circuitId: $circuitId, version: $version, nodeIds: $nodeIds) {
-      id
-    }
-  }
-`;
 
 /**
  * Faithfulness of the chosen nodes: the server mean-ablates every other node of the model and reruns the pairs the
  * circuit was computed from (a job; seconds on the demo model).
  */
 export function EvaluateSelection(props: { circuitId: string; version: number; nodeIds: string[] }) {
-  const [start, starting] = useMutation<{ evaluateSelection: { id: string } }>(EVALUATE);
+  const [start, starting] = useMutation<{ evaluateSelection: { id: string } }>(EVALUATE_SELECTION);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const job = useJob(jobId, (update) => {

@@ -1,6 +1,5 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -8,29 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { JobProgressBar, jobFinished, useJob } from '../../../components/JobProgress';
 import { TopBar } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
-import { MY_TEAMS } from '../../../lib/operations';
-
-const MODELS = gql`
-  query BuilderModels {
-    models {
-      id
-      nLayers
-      saes {
-        id
-        hook
-      }
-    }
-  }
-`;
-
-const START = gql`
-  mutation StartCircuitJob($input: CircuitJobInput!) {
-    startCircuitJob(input: $input) {
-      id
-      status
-    }
-  }
-`;
+import { BUILDER_MODELS, MY_TEAMS, START_CIRCUIT_JOB } from '../../../lib/operations';
 
 const TEMPLATES = [
   { id: 'nounpp', label: 'nounpp: The key(s) near the cabinet …' },
@@ -43,11 +20,13 @@ const TEMPLATES = [
 export default function CircuitBuilderPage() {
   const router = useRouter();
   const teams = useQuery<{ myTeams: { id: string; name: string; myRole: string }[] }>(MY_TEAMS);
-  const models = useQuery<{ models: { id: string; nLayers: number; saes: { id: string; hook: string }[] }[] }>(MODELS);
+  const models = useQuery<{ models: { id: string; nLayers: number; saes: { id: string; hook: string }[] }[] }>(
+    BUILDER_MODELS,
+  );
   const [source, setSource] = useState<'dataset' | 'pair'>('dataset');
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [start, starting] = useMutation<{ startCircuitJob: { id: string } }>(START);
+  const [start, starting] = useMutation<{ startCircuitJob: { id: string } }>(START_CIRCUIT_JOB);
   const job = useJob(jobId, (update) => {
     if (update.status === 'SUCCEEDED' && update.result?.slug) router.push(`/c/${update.result.slug}`);
     if (update.status === 'FAILED') setError(update.error ?? 'The computation failed');

@@ -1,41 +1,22 @@
 'use client';
 
-import { gql } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { TopBar, useMe } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
-
-const PREVIEW = gql`
-  query InvitationPreview($token: String!) {
-    invitation(token: $token) {
-      teamName
-      role
-      expiresAt
-    }
-  }
-`;
-
-const ACCEPT = gql`
-  mutation AcceptInvitation($token: String!) {
-    acceptInvitation(token: $token) {
-      id
-      myRole
-    }
-  }
-`;
+import { ACCEPT_INVITATION, INVITATION_PREVIEW } from '../../../lib/operations';
 
 /** /invite/{token}: what the link offers, and a button to join (after signing in). */
 export default function InvitePage() {
   const { token } = useParams<{ token: string }>();
   const router = useRouter();
   const { me, loading } = useMe();
-  const preview = useQuery<{ invitation: { teamName: string; role: string; expiresAt: string } }>(PREVIEW, {
+  const preview = useQuery<{ invitation: { teamName: string; role: string; expiresAt: string } }>(INVITATION_PREVIEW, {
     variables: { token },
   });
-  const [accept, accepting] = useMutation<{ acceptInvitation: { id: string } }>(ACCEPT);
+  const [accept, accepting] = useMutation<{ acceptInvitation: { id: string } }>(ACCEPT_INVITATION);
   const [error, setError] = useState<string | null>(null);
   const invitation = preview.data?.invitation;
   return (
