@@ -44,10 +44,9 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
           throw new AppError(
             'BAD_USER_INPUT',
             `Query costs ${cost}, more than the limit of ${MAX_COST}; ask for less`,
-            {
-              cost,
-              limit: MAX_COST,
-            },
+            // http: Apollo answers with this status (400, not the 500 of an error thrown in a plugin) and drops it
+            // from the error it sends.
+            { cost, limit: MAX_COST, http: { status: 400 } },
           );
         }
       },

@@ -529,16 +529,22 @@ describe('API limits', () => {
       `{ reviewQueue { edges { node { circuit { reviews { circuit { reviews { circuit { reviews { circuit { reviews { circuit { slug } } } } } } } } } } } } }`,
     );
     expect(deep.errors?.[0]?.message).toMatch(/exceeds maximum operation depth/);
-    const costly = await owner.request(
-      `query($f: FeatureKeyInput!) { ${['a', 'b', 'c', 'd']
-        .map(
-          (alias) =>
-            `${alias}: featureLabels(feature: $f, first: 100) { edges { node { revisions { name author { id email displayName } } agreement { up down agreement } author { id email } } } }`,
-        )
-        .join(' ')} }`,
-      { f: FEATURE },
-    );
+    const COSTLY = `query($f: FeatureKeyInput!) { ${['a', 'b', 'c', 'd']
+      .map(
+        (alias) =>
+          `${alias}: featureLabels(feature: $f, first: 100) { edges { node { revisions { name author { id email displayName } } agreement { up down agreement } author { id email } } } }`,
+      )
+      .join(' ')} }`;
+    const costly = await owner.request(COSTLY, { f: FEATURE });
     expect(costly.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(costly.errors?.[0]?.message).toMatch(/more than the limit/);
+    expect(costly.errors?.[0]?.extensions?.http).toBeUndefined();
+    // A refusal of the request, not a server failure.
+    const raw = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: owner.sessionCookie },
+      body: JSON.stringify({ query: COSTLY, variables: { f: FEATURE } }),
+    });
+    expect(raw.status).toBe(400);
   });
 });
