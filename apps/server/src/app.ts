@@ -76,7 +76,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
     // listens to the database itself, so the event is delivered locally, not through Redis).
     await database.listen(ACTIVITY_CHANNEL, (payload) => {
-      const { teamId, action, subjectType, subjectId } = JSON.parse(payload) as ActivityNotice;
+      let notice: ActivityNotice;
+      try {
+        notice = JSON.parse(payload) as ActivityNotice;
+      } catch {
+        console.error(`${ACTIVITY_CHANNEL}: ignored a notification that is not JSON`);
+        return;
+      }
+      const { teamId, action, subjectType, subjectId } = notice;
       events.publishLocal(teamTopic(teamId), { kind: 'activity', id: subjectId, action, subjectType });
     });
     const kinds = jobHandlers({
