@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { ADD_COMMENT, COMMENTS, SET_COMMENT_RESOLVED } from '../lib/operations';
 import { formatDate } from './Badges';
@@ -28,20 +28,29 @@ interface Comment {
   resolvedBy: { id: string; displayName: string } | null;
 }
 
-/** Threaded comments on one target: top-level comments with replies, resolve and reopen, @email mentions. */
+/**
+ * Threaded comments on one target: top-level comments with replies, resolve and reopen, @email mentions. A new
+ * `refreshKey` (someone else commented) fetches the thread again without touching what is being typed.
+ */
 export function CommentThread({
   target,
   canComment,
   title = 'Comments',
+  refreshKey = 0,
 }: {
   target: CommentTarget;
   canComment: boolean;
   title?: string;
+  refreshKey?: number;
 }) {
   const comments = useQuery<{ comments: { edges: { node: Comment }[] } }>(COMMENTS, {
     variables: { target },
     fetchPolicy: 'cache-and-network',
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new refreshKey asks for a refetch
+  useEffect(() => {
+    if (refreshKey) void comments.refetch();
+  }, [refreshKey]);
   const [addComment, adding] = useMutation(ADD_COMMENT);
   const [setResolved] = useMutation(SET_COMMENT_RESOLVED);
   const [replyTo, setReplyTo] = useState<string | null>(null);

@@ -65,10 +65,16 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
     variables: { feature },
     fetchPolicy: 'cache-and-network',
   });
+  // Label events refresh the labels (and their open histories); comment events refresh the thread.
   const [tick, setTick] = useState(0);
-  useSubscription(FEATURE_CHANGED, {
+  const [commentTick, setCommentTick] = useState(0);
+  useSubscription<{ featureChanged: { kind: string } }>(FEATURE_CHANGED, {
     variables: { feature },
-    onData: () => {
+    onData: ({ data }) => {
+      if (data.data?.featureChanged.kind === 'comment') {
+        setCommentTick((t) => t + 1);
+        return;
+      }
       void labels.refetch();
       setTick((t) => t + 1);
     },
@@ -198,7 +204,8 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
           </section>
           <section className="card">
             <CommentThread
-              key={`${teamId}-${tick}`}
+              key={teamId ?? 'public'}
+              refreshKey={commentTick}
               target={{ type: 'FEATURE', ...feature, ...(teamId ? { teamId } : {}) }}
               canComment={Boolean(me)}
               title={team ? `Discussion in ${team.name}` : 'Public discussion'}

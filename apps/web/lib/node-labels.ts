@@ -53,7 +53,7 @@ export function useShownLabels(keys: FeatureKey[], teamId: string | null, refres
 }
 
 /** Labels for a graph's feature nodes: every distinct feature, most influential first. */
-export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map<string, NodeLabel> {
+export function useNodeLabels(graph: Graph, teamId: string): Map<string, NodeLabel> {
   const keys = useMemo(() => {
     const byId = new Map<string, { key: FeatureKey; weight: number }>();
     for (const node of graph.nodes) {
@@ -65,5 +65,5 @@ export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map
     }
     return [...byId.values()].sort((a, b) => b.weight - a.weight).map((entry) => entry.key);
   }, [graph]);
-  return useShownLabels(keys, teamId, refreshKey);
+  return useShownLabels(keys, teamId);
 }

@@ -34,6 +34,7 @@ import {
 import type { LayoutInput } from '../../lib/layout';
 import { useNodeLabels } from '../../lib/node-labels';
 import { CIRCUIT_CHANGED, CIRCUIT_DIFF, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
+import { withShare } from '../../lib/share';
 import { useLayout } from '../../lib/use-layout';
 import { StatusBadge } from '../Badges';
 import { Dialog } from '../Dialog';
@@ -234,8 +235,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     };
   }, [doc.graph, diff]);
   const positions = useLayout(layoutInput, diff ? null : doc.graph);
-  const [labelRefresh, setLabelRefresh] = useState(0);
-  const labels = useNodeLabels(doc.graph, circuit.teamId, labelRefresh);
+  const labels = useNodeLabels(doc.graph, circuit.teamId);
   const cache = useRef(new DeriveCache());
   const derived = useMemo(
     () =>
@@ -422,10 +422,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     }
   }
 
-  const openVersion = (number: number | null) => {
-    const search = shareToken ? `?share=${encodeURIComponent(shareToken)}` : '';
-    router.push(number === null ? `/c/${circuit.slug}${search}` : `/c/${circuit.slug}/v/${number}${search}`);
-  };
+  const openVersion = (number: number | null) =>
+    router.push(withShare(number === null ? `/c/${circuit.slug}` : `/c/${circuit.slug}/v/${number}`, shareToken));
 
   // ---- live: versions, comments, reviews from others ----
   const dirtyRef = useRef(dirty);
@@ -829,7 +827,6 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               canComment={canComment}
               commentTick={commentTick}
               onGroup={() => setGroupDialog(true)}
-              onLabelsChanged={() => setLabelRefresh((n) => n + 1)}
               version={version}
               baseNumber={baseNumber}
             />

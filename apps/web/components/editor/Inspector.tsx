@@ -20,7 +20,6 @@ interface InspectorProps {
   canComment: boolean;
   commentTick: number;
   onGroup: () => void;
-  onLabelsChanged: () => void;
   version: VersionData;
   baseNumber: number;
 }
@@ -45,7 +44,7 @@ export function Inspector(props: InspectorProps) {
           Click a node or edge to inspect, label and discuss it; Shift+drag selects several. Press ? for shortcuts.
         </p>
         <CommentThread
-          key={`circuit-${props.commentTick}`}
+          refreshKey={props.commentTick}
           target={{ type: 'CIRCUIT', circuitId: circuit.id }}
           canComment={props.canComment}
           title="Comments on this circuit"
@@ -204,7 +203,8 @@ function NodeInspector(props: InspectorProps & { id: string }) {
       </div>
       <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={props.canEdit} />
       <CommentThread
-        key={`node-${id}-${props.commentTick}`}
+        key={`node-${id}`}
+        refreshKey={props.commentTick}
         target={{ type: 'NODE', circuitId: props.circuit.id, nodeId: id }}
         canComment={props.canComment}
         title={`Comments on ${name}`}
@@ -261,7 +261,8 @@ function EdgeInspector(props: InspectorProps & { id: string }) {
       </dl>
       <AnnotationForm key={id} kind="edges" id={id} store={store} doc={doc} canEdit={props.canEdit} />
       <CommentThread
-        key={`edge-${id}-${props.commentTick}`}
+        key={`edge-${id}`}
+        refreshKey={props.commentTick}
         target={{ type: 'EDGE', circuitId: props.circuit.id, edgeId: id }}
         canComment={props.canComment}
         title={`Comments on ${id}`}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type EditorStore, useEditor } from '../../lib/editor-store';
 import { errorMessage } from '../../lib/errors';
 import { CIRCUIT_VERSIONS } from '../../lib/operations';
@@ -40,10 +40,13 @@ export function VersionsPanel({
     skip: onlyVersion !== null,
     fetchPolicy: 'cache-and-network',
   });
-  // A new version was saved or opened: list it.
+  // A new version was saved or opened while the panel is open: list it (opening the panel fetches already).
+  const listed = useRef(current);
   // biome-ignore lint/correctness/useExhaustiveDependencies: current is the trigger
   useEffect(() => {
-    if (onlyVersion === null) void versions.refetch();
+    if (listed.current === current || onlyVersion !== null) return;
+    listed.current = current;
+    void versions.refetch();
   }, [current]);
   const past = useEditor(undoStack, (s) => s.past);
   const future = useEditor(undoStack, (s) => s.future);

@@ -22,7 +22,7 @@ import {
 } from './discover.js';
 import { CircuitEvaluator, type EvaluationScores } from './evaluate.js';
 import { type CircuitFile, parseCircuitFile } from './format.js';
-import { METRIC_NODE_ID, sublayerIndex } from './nodes.js';
+import { METRIC_NODE_ID } from './nodes.js';
 
 export interface ComputeCircuitOptions extends DiscoverOptions {
   /** Hugging Face folder, or 'demo' for the bundled demo model. */
@@ -67,14 +67,7 @@ export async function saeSourcesFromDir(dir: string): Promise<SaeSource[]> {
     });
   }
   if (out.length === 0) throw new Error(`${dir}: no SAE folders (cfg.json + sae_weights.safetensors) found`);
-  const order = (h: string) => {
-    try {
-      return sublayerIndex(h);
-    } catch {
-      return Number.POSITIVE_INFINITY;
-    }
-  };
-  return out.sort((a, b) => order(a.hook) - order(b.hook));
+  return out;
 }
 
 /** Pairs of a named template (generated test split) or a JSONL file. */
@@ -144,6 +137,10 @@ export function buildCircuitFile(
   scores: EvaluationScores | null,
 ): CircuitFile {
   const c = model.config;
+  const hookOrder = (hook: string) => {
+    const index = result.layout.hooks.indexOf(hook);
+    return index < 0 ? Number.POSITIVE_INFINITY : index;
+  };
   const features = result.nodes.filter((n) => n.id !== METRIC_NODE_ID).length;
   return parseCircuitFile(
     {
@@ -157,13 +154,16 @@ export function buildCircuitFile(
         dModel: c.dModel,
         vocabSize: c.vocabSize,
       },
-      saes: saes.map((s) => ({
-        hook: s.hook,
-        dSae: s.config.dSae,
-        architecture: s.config.architecture,
-        ...(meta.saeSources?.[s.hook] ? { source: meta.saeSources[s.hook] } : {}),
-        ...(meta.saeIds?.[s.hook] ? { id: meta.saeIds[s.hook] } : {}),
-      })),
+      // In forward order, as the circuit's hooks are, whatever order the sources came in.
+      saes: [...saes]
+        .sort((a, b) => hookOrder(a.hook) - hookOrder(b.hook))
+        .map((s) => ({
+          hook: s.hook,
+          dSae: s.config.dSae,
+          architecture: s.config.architecture,
+          ...(meta.saeSources?.[s.hook] ? { source: meta.saeSources[s.hook] } : {}),
+          ...(meta.saeIds?.[s.hook] ? { id: meta.saeIds[s.hook] } : {}),
+        })),
       hooks: result.layout.hooks,
       dataset: {
         name: meta.datasetName,
