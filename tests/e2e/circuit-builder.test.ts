@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('circuit builder', () => {
   it('computes a circuit for a prompt pair with live progress, lands in the editor and scores a selection', async () => {
     const api = await Api.signUp(stack.webUrl, 'builder@lab.org', 'Bea Builder');
-    const { createTeam } = await api.gql<{ createTeam: { id: string } }>(
+    const { createTeam } = await api.ok<{ createTeam: { id: string } }>(
       'mutation { createTeam(input: { name: "Agreement" }) { id } }',
     );
     await api.signInBrowser(browser.context);
@@ -54,7 +54,7 @@ describe('circuit builder', () => {
       position: number | null;
       effect: number;
     };
-    const { circuit } = await api.gql<{
+    const { circuit } = await api.ok<{
       circuit: {
         title: string;
         version: {
@@ -86,7 +86,7 @@ describe('circuit builder', () => {
       .filter((n) => n.kind === 'feature')
       .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0]!;
     const saeId = graph.saes.find((sae) => sae.hook === strongest.hook)!.id!;
-    await api.gql('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
+    await api.ok('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
       i: {
         teamId: createTeam.id,
         modelId: graph.model.name,

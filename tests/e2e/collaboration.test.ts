@@ -162,7 +162,7 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => ada.getByText('Saved as version 2').count(), poll).toBe(1);
 
     // The saved version has the edits.
-    const saved = await adaApi.gql<{
+    const saved = await adaApi.ok<{
       circuit: {
         version: { graph: { nodes: unknown[] }; groups: { label: string }[]; annotations: unknown; layout: unknown };
       };

@@ -45,14 +45,10 @@ describe('feature explorer in real Chromium', () => {
     ]);
 
     // The reference: the same activations from the API, encoded in float64 here.
-    const response = await fetch(stack.apiUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `{ activations(model: "demo", hook: "${fixture.saeHook}", text: "${text}", sae: "demo/${fixture.saeHook}") { data shape } }`,
-      }),
-    });
-    const { data } = (await response.json()) as { data: { activations: { data: string; shape: number[] } } };
+    const data = await new TestClient(stack.apiUrl).ok<{ activations: { data: string; shape: number[] } }>(
+      'query($h: String!, $t: String!, $s: ID) { activations(model: "demo", hook: $h, text: $t, sae: $s) { data shape } }',
+      { h: fixture.saeHook, t: text, s: `demo/${fixture.saeHook}` },
+    );
     const raw = Buffer.from(data.activations.data, 'base64');
     const x = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
     const rows = data.activations.shape[0]!;
@@ -93,14 +89,7 @@ describe('feature explorer in real Chromium', () => {
     const { computeDashboards } = await user.ok<{ computeDashboards: { id: string } }>(
       `mutation { computeDashboards(model: "demo", sae: "demo/${fixture.saeHook}", maxContexts: 40) { id } }`,
     );
-    for (let i = 0; i < 300; i++) {
-      const { job } = await user.ok<{ job: { status: string } }>('query($id: ID!) { job(id: $id) { status } }', {
-        id: computeDashboards.id,
-      });
-      if (job.status === 'SUCCEEDED') break;
-      expect(job.status).not.toBe('FAILED');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    expect((await user.waitForJob(computeDashboards.id)).status).toBe('SUCCEEDED');
 
     // A public label on the top feature shows beside it when the text runs again (signed out: public labels only).
     const { createTeam } = await user.ok<{ createTeam: { id: string } }>(

@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('invitations by link', () => {
   it('an owner creates a link on the team page; a new user opens it, signs up and joins', async () => {
     const api = await Api.signUp(stack.webUrl, 'inviter@lab.org', 'Ivy Inviter');
-    const { createTeam } = await api.gql<{ createTeam: { id: string } }>(
+    const { createTeam } = await api.ok<{ createTeam: { id: string } }>(
       'mutation { createTeam(input: { name: "Sparse Club" }) { id } }',
     );
     await api.signInBrowser(owner.context);

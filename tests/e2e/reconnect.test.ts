@@ -23,7 +23,7 @@ afterAll(async () => {
 describe.skipIf(!enabled)('live pages across an API restart', () => {
   it('a team page shows what happened while its API server was down, once the server is back', async () => {
     const api = await Api.signUp(stack.webUrl, 'away@lab.org', 'Al Away');
-    const { createTeam } = await api.gql<{ createTeam: { id: string } }>(
+    const { createTeam } = await api.ok<{ createTeam: { id: string } }>(
       'mutation { createTeam(input: { name: "Restarts" }) { id } }',
     );
     await api.signInBrowser(browser.context);

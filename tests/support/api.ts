@@ -7,17 +7,12 @@ export class Api extends TestClient {
     super(`${webUrl}/graphql`);
   }
 
-  gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    return this.ok<T>(query, variables);
-  }
-
-  static override async signUp(webUrl: string, email: string, displayName = email): Promise<Api & { userId: string }> {
+  static override async signUp(webUrl: string, email: string, displayName = email): Promise<Api> {
     const api = new Api(webUrl);
-    const result = await api.gql<{ signUp: { id: string } }>(
-      'mutation($i: SignUpInput!) { signUp(input: $i) { id } }',
-      { i: { email, displayName, password: 'a long enough password' } },
-    );
-    return Object.assign(api, { userId: result.signUp.id });
+    await api.ok('mutation($i: SignUpInput!) { signUp(input: $i) { id } }', {
+      i: { email, displayName, password: 'a long enough password' },
+    });
+    return api;
   }
 
   /** Signs a browser context in as this user (the same session cookie). */

@@ -25,6 +25,11 @@ export interface RuntimeOptions {
   jobConcurrency?: number;
   /** Text files that dashboard jobs may read by name. */
   corporaDir?: string;
+  /**
+   * This process answers API clients (startApp sets it): it then shares rate limits through Redis and listens for
+   * team activity. Workers and CLIs need neither.
+   */
+  servesClients?: boolean;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -64,9 +69,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     closers.push(() => runner.close());
     // Rate limits shared by every instance on the same Redis; per process without it. Without an offline queue a
     // Redis outage fails each check at once (the limiter then lets requests through) instead of stalling them.
-    const limiterRedis = options.redisUrl
-      ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-      : undefined;
+    const limiterRedis =
+      options.redisUrl && options.servesClients
+        ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+        : undefined;
     if (limiterRedis) {
       limiterRedis.on('error', () => {}); // reported by the limiter when a check fails
       await limiterRedis.connect();
@@ -75,17 +81,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis));
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
     // listens to the database itself, so the event is delivered locally, not through Redis).
-    await database.listen(ACTIVITY_CHANNEL, (payload) => {
-      let notice: ActivityNotice;
-      try {
-        notice = JSON.parse(payload) as ActivityNotice;
-      } catch {
-        console.error(`${ACTIVITY_CHANNEL}: ignored a notification that is not JSON`);
-        return;
-      }
-      const { teamId, action, subjectType, subjectId } = notice;
-      events.publishLocal(teamTopic(teamId), { kind: 'activity', id: subjectId, action, subjectType });
-    });
+    if (options.servesClients)
+      await database.listen(ACTIVITY_CHANNEL, (payload) => {
+        let notice: ActivityNotice;
+        try {
+          notice = JSON.parse(payload) as ActivityNotice;
+        } catch {
+          console.error(`${ACTIVITY_CHANNEL}: ignored a notification that is not JSON`);
+          return;
+        }
+        const { teamId, action, subjectType, subjectId } = notice;
+        events.publishLocal(teamTopic(teamId), { kind: 'activity', id: subjectId, action, subjectType });
+      });
     const kinds = jobHandlers({
       prisma: database.prisma,
       models,
@@ -109,7 +116,7 @@ export interface RunningApp extends ApiServer {
 
 /** The runtime plus the GraphQL API over HTTP and WebSocket. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
-  const runtime = await createRuntime(options);
+  const runtime = await createRuntime({ ...options, servesClients: true });
   try {
     const server = await startApiServer({ services: runtime.services, ...options });
     return {

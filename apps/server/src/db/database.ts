@@ -31,6 +31,16 @@ export type DatabaseConfig = (
   onQuery?: (sql: string) => void;
 };
 
+/** A PGlite database as the migrator's SqlRunner. */
+export function pgliteRunner(pglite: PGlite): SqlRunner {
+  return {
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <Row>(sql: string, params: unknown[] = []) => (await pglite.query<Row>(sql, params)).rows,
+  };
+}
+
 function createPrisma(adapter: PrismaPg | PrismaPGlite, onQuery: ((sql: string) => void) | undefined): PrismaClient {
   if (!onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
@@ -88,12 +98,7 @@ async function openPglite(dataDir: string | undefined, onQuery?: (sql: string) =
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
   try {
-    await migrate({
-      exec: async (sql) => {
-        await pglite.exec(sql);
-      },
-      query: async <Row>(sql: string, params: unknown[] = []) => (await pglite.query<Row>(sql, params)).rows,
-    });
+    await migrate(pgliteRunner(pglite));
   } catch (error) {
     await pglite.close();
     throw error;
@@ -129,17 +134,28 @@ class PostgresListener {
   ) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    // keepAlive: a connection that silently dies (a failover without a reset) ends in an error, not in silence.
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel === this.channel && message.payload !== undefined) this.onPayload(message.payload);
     });
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.stopped) {
+      // stop() came while this (re)connection was being made.
+      await client.end().catch(() => {});
+      return;
+    }
     client.on('error', (error) => {
       console.error(`LISTEN ${this.channel}: ${error.message}; reconnecting`);
       this.reconnect();
     });
     client.on('end', () => this.reconnect());
-    await client.connect();
-    await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
     this.client = client;
   }
 

@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SqlRunner } from './database.js';
+import { pgliteRunner } from './database.js';
 import { migrate, readMigrations } from './migrate.js';
 
 const pglite = new PGlite();
-const runner: SqlRunner = {
-  exec: async (sql) => {
-    await pglite.exec(sql);
-  },
-  query: async <Row>(sql: string, params: unknown[] = []) => (await pglite.query<Row>(sql, params)).rows,
-};
+const runner = pgliteRunner(pglite);
 afterAll(() => pglite.close());
 
 describe('offline migrator', () => {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteRunner } from './database.js';
 import { migrate } from './migrate.js';
 
 /**
@@ -163,12 +164,7 @@ async function databaseFacts(db: PGlite): Promise<string[]> {
 describe('migrations and schema.prisma', () => {
   const db = new PGlite();
   beforeAll(async () => {
-    await migrate({
-      exec: async (sql) => {
-        await db.exec(sql);
-      },
-      query: async <Row>(sql: string, params: unknown[] = []) => (await db.query<Row>(sql, params)).rows,
-    });
+    await migrate(pgliteRunner(db));
   });
   afterAll(() => db.close());
 

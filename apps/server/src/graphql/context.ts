@@ -2,6 +2,7 @@ import type { User } from '../generated/prisma/client.js';
 import type { CircuitGrant } from '../services/circuit-access.js';
 import { AppError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
+import { addressRateKey, userRateKey } from '../services/rate-limit.js';
 import { createLoaders, type Viewer } from '../services/viewer.js';
 
 export const SESSION_COOKIE = 'wb_session';
@@ -57,7 +58,7 @@ export async function buildContext(
     shareTokens: parseShareTokens(request.shareTokens),
     loaders: createLoaders(services.prisma),
   };
-  const clientKey = user ? `user:${user.id}` : `address:${request.address ?? 'unknown'}`;
+  const clientKey = user ? userRateKey(user.id) : addressRateKey(request.address);
   return { services, viewer, user, sessionToken, setCookies: [], secureCookies, grants: new Map(), clientKey };
 }
 

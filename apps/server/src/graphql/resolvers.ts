@@ -41,6 +41,8 @@ function grantOf(ctx: Context, circuit: Circuit) {
   return grant;
 }
 
+const MEMBERSHIP_RECHECK_MS = 5000;
+
 /** Runs a subscription's events through `visible`, so a subscriber never hears about what it may not see. */
 async function* filtered(
   ctx: Context,
@@ -271,10 +273,17 @@ export const resolvers = {
       subscribe: async (_: unknown, { teamId }: { teamId: string }, ctx: Context) => {
         requireUser(ctx);
         if ((await roleOf(ctx.viewer, teamId)) === null) throw new AppError('NOT_FOUND', `No team ${teamId}`);
-        // Membership is checked again for each event: someone removed from the team stops hearing at once.
+        // Membership is checked again at most every few seconds (a busy team has many events and many open pages):
+        // someone removed from the team stops hearing within MEMBERSHIP_RECHECK_MS.
+        let member = true;
+        let checkedAt = Date.now();
         return filtered(ctx, [teamTopic(teamId)], async () => {
-          ctx.viewer.loaders.role.clearAll();
-          return (await roleOf(ctx.viewer, teamId)) !== null;
+          if (Date.now() - checkedAt > MEMBERSHIP_RECHECK_MS) {
+            ctx.viewer.loaders.role.clearAll();
+            member = (await roleOf(ctx.viewer, teamId)) !== null;
+            checkedAt = Date.now();
+          }
+          return member;
         });
       },
       resolve: (event: unknown) => event,

@@ -143,6 +143,13 @@ export const typeDefs = /* GraphQL */ `
     updatedAt: String!
   }
 
+  "What a graph node shows of a label: a lean type, as one request may ask for thousands."
+  type ShownLabel {
+    id: ID!
+    name: String!
+    status: LabelStatus!
+  }
+
   type LabelRevision {
     revision: Int!
     name: String!
@@ -432,7 +439,7 @@ export const typeDefs = /* GraphQL */ `
     The label each feature shows on a graph, in the order asked (null where none): the team's accepted label, else
     any accepted one, else the best-scored proposed one; never a disputed one. At most 5000 features.
     """
-    shownLabels(features: [FeatureKeyInput!]!, teamId: ID): [FeatureLabel]!
+    shownLabels(features: [FeatureKeyInput!]!, teamId: ID): [ShownLabel]!
     label(id: ID!): FeatureLabel!
     "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
     circuit(slug: String!): Circuit!

@@ -46,16 +46,6 @@ const pairs = [
   },
 ];
 
-async function waitForJob(client: TestClient, id: string) {
-  let job: { status: string; error: string | null; result: Record<string, unknown> } | undefined;
-  for (let i = 0; i < 600 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    job = (await client.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', { id }))
-      .job;
-  }
-  return job!;
-}
-
 describe('circuit jobs', () => {
   it('computes a circuit in the background and stores it as the first version of a new team circuit', async () => {
     const owner = await TestClient.signUp(app.url, 'circuits@lab.org');
@@ -83,18 +73,10 @@ describe('circuit jobs', () => {
         nodeThreshold: 0,
       },
     });
-    let job: { status: string; error: string | null; result: { slug: string; nodes: number } | null } | undefined;
-    for (let i = 0; i < 600 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = (
-        await owner.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', {
-          id: startCircuitJob.id,
-        })
-      ).job;
-    }
-    expect(job?.error).toBeNull();
-    expect(job?.status).toBe('SUCCEEDED');
-    const slug = job!.result!.slug;
+    const job = await owner.waitForJob(startCircuitJob.id);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('SUCCEEDED');
+    const slug = job.result!.slug as string;
     const { circuit } = await owner.ok<{
       circuit: {
         title: string;
@@ -105,7 +87,7 @@ describe('circuit jobs', () => {
     expect(circuit).toMatchObject({ title: 'Agreement (tiny)', latestVersion: 1 });
     expect(circuit.version.graph.schema).toBe('workbench.circuit');
     expect(circuit.version.graph.nodes.length).toBeGreaterThan(0);
-    expect(circuit.version.graph.metrics.nodes).toBe(job!.result!.nodes);
+    expect(circuit.version.graph.metrics.nodes).toBe(job.result!.nodes);
     expect(circuit.version.message).toMatch(/custom, 2 pairs, ig/);
 
     // Score hand-picked node sets of the stored version: everything, and nothing.
@@ -121,14 +103,14 @@ describe('circuit jobs', () => {
         'mutation($c: ID!, $n: [String!]!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: $n) { id } }',
         { c: ids.id, n: nodeIds },
       );
-      return waitForJob(owner, evaluateSelection.id);
+      return owner.waitForJob(evaluateSelection.id);
     };
     const all = await evaluate(allNodes);
     expect(all.status).toBe('SUCCEEDED');
-    expect(all.result.faithfulness).toBeCloseTo(1, 3);
+    expect(all.result!.faithfulness).toBeCloseTo(1, 3);
     const none = await evaluate([]);
-    expect(none.result.faithfulness).toBeCloseTo(0, 3);
-    expect(none.result.completeness).toBeCloseTo(1, 3);
+    expect(none.result!.faithfulness).toBeCloseTo(0, 3);
+    expect(none.result!.completeness).toBeCloseTo(1, 3);
     const stranger = await outsider.request(
       'mutation($c: ID!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: []) { id } }',
       { c: ids.id },
@@ -161,7 +143,7 @@ describe('circuit jobs', () => {
         nodeThreshold: 0.01,
       },
     });
-    const job = await waitForJob(owner, startCircuitJob.id);
+    const job = await owner.waitForJob(startCircuitJob.id);
     expect(job.error).toBeNull();
     const { circuit } = await owner.ok<{
       circuit: {
@@ -174,14 +156,14 @@ describe('circuit jobs', () => {
           };
         };
       };
-    }>('query($s: String!) { circuit(slug: $s) { id version { graph } } }', { s: job.result.slug as string });
+    }>('query($s: String!) { circuit(slug: $s) { id version { graph } } }', { s: job.result!.slug as string });
     const { graph } = circuit.version;
     expect(graph.dataset).toMatchObject({ pairs: 21, examples: many });
     const { evaluateSelection } = await owner.ok<{ evaluateSelection: { id: string } }>(
       'mutation($c: ID!, $n: [String!]!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: $n) { id } }',
       { c: circuit.id, n: graph.nodes.map((n) => n.id) },
     );
-    const scored = await waitForJob(owner, evaluateSelection.id);
-    expect(scored.result.faithfulness).toBeCloseTo(graph.metrics.faithfulness, 4);
+    const scored = await owner.waitForJob(evaluateSelection.id);
+    expect(scored.result!.faithfulness).toBeCloseTo(graph.metrics.faithfulness, 4);
   });
 });

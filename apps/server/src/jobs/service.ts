@@ -2,7 +2,7 @@ import type { Job, PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
 import type { CircuitService } from '../services/circuits.js';
 import { AppError, parseInput } from '../services/errors.js';
-import type { RateLimiter } from '../services/rate-limit.js';
+import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleAtLeast, roleOf, type Viewer } from '../services/viewer.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput } from './dashboards.js';
@@ -49,7 +49,7 @@ export class JobService {
       maxContexts: args.maxContexts ?? undefined,
     });
     this.models.sae(input.saeId); // NOT_FOUND now rather than a failed job later
-    await this.limiter.take(viewer.user.id);
+    await this.limiter.take(userRateKey(viewer.user.id));
     return this.runner.enqueue('dashboards', input, { createdById: viewer.user.id });
   }
 
@@ -66,7 +66,7 @@ export class JobService {
         throw new AppError('BAD_USER_INPUT', `saeIds: ${id} is not an SAE of ${input.modelId}`, { field: 'saeIds' });
       }
     }
-    await this.limiter.take(viewer.user.id);
+    await this.limiter.take(userRateKey(viewer.user.id));
     return this.runner.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
   }
 
@@ -76,13 +76,13 @@ export class JobService {
     const input = parseInput(evaluateInput, raw);
     await this.circuits.version(viewer, input.circuitId, input.version);
     const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
-    await this.limiter.take(viewer.user.id);
+    await this.limiter.take(userRateKey(viewer.user.id));
     return this.runner.enqueue('evaluate', input, { teamId: circuit.teamId, createdById: viewer.user.id });
   }
 
   async startSelftest(viewer: Viewer, input: { steps?: number; stepMs?: number; failAt?: number }): Promise<Job> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    await this.limiter.take(viewer.user.id);
+    await this.limiter.take(userRateKey(viewer.user.id));
     return this.runner.enqueue('selftest', input, { createdById: viewer.user.id });
   }
 }

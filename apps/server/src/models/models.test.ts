@@ -179,15 +179,7 @@ describe('models and activations over GraphQL', () => {
     const { computeDashboards } = await user.ok<{ computeDashboards: { id: string } }>(
       'mutation { computeDashboards(model: "demo", sae: "demo/blocks.1.hook_resid_post", maxContexts: 24) { id } }',
     );
-    let job: { status: string; error: string | null; result: { features: number; contexts: number } } | undefined;
-    for (let i = 0; i < 300 && !['SUCCEEDED', 'FAILED'].includes(job?.status ?? ''); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = (
-        await user.ok<{ job: typeof job }>('query($id: ID!) { job(id: $id) { status error result } }', {
-          id: computeDashboards.id,
-        })
-      ).job;
-    }
+    const job = await user.waitForJob(computeDashboards.id);
     expect(job).toMatchObject({ status: 'SUCCEEDED', result: { features: 8, contexts: 24 } });
     const { featureDashboard } = await client.ok<{
       featureDashboard: {

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient, User } from '../generated/prisma/client.js';
 import { AppError, parseInput } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { hashToken, newToken } from './tokens.js';
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
@@ -24,8 +24,6 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 // Every request resolves its session; a short in-memory cache spares the database two queries for most of them.
 // A sign-out here is seen at once; one on another instance within SESSION_CACHE_MS.
 const SESSION_CACHE_MS = Number(process.env.SESSION_CACHE_MS ?? 5000);
@@ -39,7 +37,7 @@ export class AuthService {
   async signUp(raw: unknown): Promise<IssuedSession> {
     const input = parseInput(signUpInput, raw);
     const passwordHash = await hashPassword(input.password);
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     try {
       // One transaction: a user is never created without the session the caller was promised, or vice versa.
@@ -94,7 +92,7 @@ export class AuthService {
   }
 
   private async issueSession(user: User): Promise<IssuedSession> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     await this.prisma.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
     return { user, token, expiresAt };

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Circuit, PrismaClient, SharePermission } from '../generated/prisma/client.js';
+import { hashToken } from './tokens.js';
 import { roleOf, type Viewer } from './viewer.js';
 
 /** What someone may do with a circuit; each level includes the ones below it. */
@@ -13,8 +13,6 @@ export enum Access {
 }
 
 const LINK_ACCESS: Record<SharePermission, Access> = { VIEW: Access.VIEW, COMMENT: Access.COMMENT, EDIT: Access.EDIT };
-
-export const hashShareToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface CircuitGrant {
   access: Access;
@@ -44,7 +42,7 @@ export async function grantFor(prisma: PrismaClient, viewer: Viewer, circuit: Ci
     const links = await prisma.shareLink.findMany({
       where: {
         circuitId: circuit.id,
-        tokenHash: { in: viewer.shareTokens.map(hashShareToken) },
+        tokenHash: { in: viewer.shareTokens.map(hashToken) },
         revokedAt: null,
         OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }],
       },

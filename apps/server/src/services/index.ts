@@ -54,7 +54,8 @@ export function createServices(
     reviews: new ReviewService(prisma, events, limiter, circuits),
     events,
     models,
-    jobs: new JobService(prisma, runner, models, circuits, limiter),
+    // Jobs run the model: they count against the same per-user bucket as model runs (activations).
+    jobs: new JobService(prisma, runner, models, circuits, limiters.compute),
     computeLimiter: limiters.compute,
   };
 }

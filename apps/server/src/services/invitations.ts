@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
 import type { PrismaClient, Role, TeamInvitation } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
 import { AppError, parseInput } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
+import { hashToken, newToken } from './tokens.js';
 import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
 
 const createInput = z.object({
@@ -13,8 +13,6 @@ const createInput = z.object({
   /** Days the link stays valid. */
   days: z.number().int().min(1, 'must be at least 1').max(90, 'must be at most 90').default(7),
 });
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** What someone holding an invitation link sees before joining. */
 export interface InvitationPreview {
@@ -43,7 +41,7 @@ export class InvitationService {
     const user = viewer.user;
     await this.limiter.take(user.id);
     // 256 random bits; only the hash is stored, so the database cannot hand out working links.
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const invitation = await this.prisma.$transaction(async (tx) => {
       const created = await tx.teamInvitation.create({
         data: {

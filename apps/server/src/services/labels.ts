@@ -16,7 +16,7 @@ export type FeatureKey = z.infer<typeof featureKeySchema>;
 export const featureTopic = (k: FeatureKey) => `feature:${k.modelId}/${k.saeId}/${k.featureIndex}`;
 
 /** Enough for the largest circuits a browser draws. */
-export const MAX_SHOWN_LABEL_FEATURES = 5000;
+const MAX_SHOWN_LABEL_FEATURES = 5000;
 const shownLabelsInput = z.object({
   features: z
     .array(featureKeySchema)
@@ -51,14 +51,14 @@ export interface Agreement {
  * STATUS_ACCEPT_SHARE are up; DISPUTED with enough votes and at least one down otherwise; PROPOSED before that.
  * The vote statement in LabelService.vote applies this rule in SQL with the same constants.
  */
-export const STATUS_MIN_VOTES = 2;
+const STATUS_MIN_VOTES = 2;
 /** feature_labels columns as Prisma's FeatureLabel fields, for the raw statements of the hot writes. */
 const LABEL_COLUMNS = Prisma.raw(
   `id, team_id AS "teamId", model_id AS "modelId", sae_id AS "saeId", feature_index AS "featureIndex",
    visibility, status, author_id AS "authorId", name, description, revision, score,
    created_at AS "createdAt", updated_at AS "updatedAt"`,
 );
-export const STATUS_ACCEPT_SHARE = 0.75;
+const STATUS_ACCEPT_SHARE = 0.75;
 
 export class LabelService {
   constructor(

@@ -7,6 +7,10 @@ export interface RateLimit {
   perSecond: number;
 }
 
+/** The bucket key of a signed-in user's model runs; signed out, the client's address is the key. */
+export const userRateKey = (userId: string) => `user:${userId}`;
+export const addressRateKey = (address: string | undefined) => `address:${address ?? 'unknown'}`;
+
 /** Throws RATE_LIMITED (with retryAfterMs) when the key's bucket is empty; otherwise takes one token. */
 export interface RateLimiter {
   take(key: string): Promise<void>;
@@ -21,12 +25,19 @@ function limited(waitMs: number): AppError {
 /** Buckets in this process's memory: the limit holds per server instance (the default without Redis). */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private lastSweep = Date.now();
 
   constructor(private readonly limit: RateLimit) {}
 
   async take(key: string): Promise<void> {
     const { burst, perSecond } = this.limit;
     const now = Date.now();
+    // Keys are users and client addresses: forget buckets that have refilled, or the map only grows.
+    const refillMs = (burst / perSecond) * 1000;
+    if (now - this.lastSweep > refillMs) {
+      for (const [k, b] of this.buckets) if (now - b.at >= refillMs) this.buckets.delete(k);
+      this.lastSweep = now;
+    }
     const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
     bucket.at = now;
@@ -60,20 +71,26 @@ return wait
  */
 export class RedisRateLimiter implements RateLimiter {
   private warned = false;
+  private readonly redis: Redis & {
+    workbenchTakeToken(key: string, burst: number, perSecond: number): Promise<number>;
+  };
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly name: string,
     private readonly limit: RateLimit,
-  ) {}
+  ) {
+    // Registered once, then sent by hash (EVALSHA), not as text on every request.
+    if (!('workbenchTakeToken' in redis))
+      redis.defineCommand('workbenchTakeToken', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.redis = redis as typeof this.redis;
+  }
 
   async take(key: string): Promise<void> {
     let waitMs: number;
     try {
       waitMs = Number(
-        await this.redis.eval(
-          TAKE_SCRIPT,
-          1,
+        await this.redis.workbenchTakeToken(
           `workbench:rate:${this.name}:${key}`,
           this.limit.burst,
           this.limit.perSecond,
@@ -96,7 +113,7 @@ export interface RateLimiters {
   compute: RateLimiter;
 }
 
-export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof RateLimiters, RateLimit> {
+function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof RateLimiters, RateLimit> {
   return {
     writes: { burst: Number(env.WRITE_RATE_BURST ?? 60), perSecond: Number(env.WRITE_RATE_PER_SECOND ?? 20) },
     compute: { burst: Number(env.COMPUTE_RATE_BURST ?? 20), perSecond: Number(env.COMPUTE_RATE_PER_SECOND ?? 5) },

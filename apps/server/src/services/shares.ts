@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient, ShareLink } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
-import { Access, hashShareToken } from './circuit-access.js';
+import { Access } from './circuit-access.js';
 import type { CircuitService } from './circuits.js';
 import { AppError, parseInput } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
+import { hashToken, newToken } from './tokens.js';
 import type { Viewer } from './viewer.js';
 
 const createInput = z.object({
@@ -41,12 +41,12 @@ export class ShareService {
     }
     const user = viewer.user!;
     await this.limiter.take(user.id);
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const link = await this.prisma.$transaction(async (tx) => {
       const created = await tx.shareLink.create({
         data: {
           circuitId: circuit.id,
-          tokenHash: hashShareToken(token),
+          tokenHash: hashToken(token),
           version: input.version ?? null,
           permission: input.permission,
           expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,

@@ -1,6 +1,18 @@
 import DataLoader from 'dataloader';
 import type { LabelRevision, LabelVote, PrismaClient, Review, Role, User } from '../generated/prisma/client.js';
 
+/** Rows grouped by key (in their order), read back per key: one pass, not a filter per key. */
+function groupBy<T>(rows: T[], keyOf: (row: T) => string): (key: string) => T[] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return (key) => groups.get(key) ?? [];
+}
+
 /** Batched, per-request lookups: one query per kind of thing however many resolvers ask (no N+1). */
 export function createLoaders(prisma: PrismaClient) {
   return {
@@ -21,7 +33,7 @@ export function createLoaders(prisma: PrismaClient) {
     /** Label id → its votes (agreement and the viewer's own vote are read from these). */
     labelVotes: new DataLoader<string, LabelVote[]>(async (ids) => {
       const rows = await prisma.labelVote.findMany({ where: { labelId: { in: [...ids] } } });
-      return ids.map((id) => rows.filter((v) => v.labelId === id));
+      return ids.map(groupBy(rows, (v) => v.labelId));
     }),
     /** Label id → its revisions, newest first. */
     labelRevisions: new DataLoader<string, LabelRevision[]>(async (ids) => {
@@ -29,7 +41,7 @@ export function createLoaders(prisma: PrismaClient) {
         where: { labelId: { in: [...ids] } },
         orderBy: { revision: 'desc' },
       });
-      return ids.map((id) => rows.filter((r) => r.labelId === id));
+      return ids.map(groupBy(rows, (r) => r.labelId));
     }),
     /** `${circuitId}:${version}` → that version's reviews (status, reviews and agreement all come from them). */
     reviews: new DataLoader<string, Review[]>(async (keys) => {
@@ -38,7 +50,7 @@ export function createLoaders(prisma: PrismaClient) {
         where: { OR: pairs.map(([circuitId, version]) => ({ circuitId, version: Number(version) })) },
         orderBy: { createdAt: 'asc' },
       });
-      return keys.map((k) => rows.filter((r) => `${r.circuitId}:${r.version}` === k));
+      return keys.map(groupBy(rows, (r) => `${r.circuitId}:${r.version}`));
     }),
   };
 }

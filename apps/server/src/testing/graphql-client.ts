@@ -3,6 +3,12 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string; field?: string; [key: string]: unknown } }[];
 }
 
+export interface FinishedJob {
+  status: string;
+  error: string | null;
+  result: Record<string, unknown> | null;
+}
+
 /** A minimal cookie-keeping GraphQL client over real HTTP, for tests and benchmarks. */
 export class TestClient {
   private cookie = '';
@@ -36,6 +42,22 @@ export class TestClient {
     const result = await this.request<T>(query, variables);
     if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
     return result.data;
+  }
+
+  /**
+   * Polls a job until it succeeds, fails or is cancelled; throws if it is still going after `timeoutMs`, so a
+   * stuck job fails the test instead of letting it carry on.
+   */
+  async waitForJob(id: string, timeoutMs = 60_000): Promise<FinishedJob> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const { job } = await this.ok<{ job: FinishedJob }>('query($id: ID!) { job(id: $id) { status error result } }', {
+        id,
+      });
+      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) return job;
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** The same session against another server instance (instances share the database, so the session holds). */
