@@ -4,9 +4,9 @@ import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
-import { TopBar } from '../components/TopBar';
+import { TopBar, useMe } from '../components/TopBar';
 import { errorMessage } from '../lib/errors';
-import { CREATE_TEAM, ME, MY_TEAM_ADDED, MY_TEAMS } from '../lib/operations';
+import { CREATE_TEAM, MY_TEAM_ADDED, MY_TEAMS } from '../lib/operations';
 
 interface Team {
   id: string;
@@ -18,8 +18,8 @@ interface Team {
 
 export default function HomePage() {
   const router = useRouter();
-  const me = useQuery<{ me: { id: string; displayName: string; email: string } | null }>(ME);
-  const signedIn = Boolean(me.data?.me);
+  const { me, loading, error: meError } = useMe();
+  const signedIn = Boolean(me);
   const teams = useQuery<{ myTeams: Team[] }>(MY_TEAMS, { skip: !signedIn });
   // Teams created elsewhere (another tab, a colleague's invitation) appear without a reload.
   useSubscription(MY_TEAM_ADDED, { skip: !signedIn, onData: () => void teams.refetch() });
@@ -27,10 +27,10 @@ export default function HomePage() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!me.loading && !me.error && !me.data?.me) router.replace('/signin');
-  }, [me.loading, me.error, me.data, router]);
+    if (!loading && !meError && !me) router.replace('/signin');
+  }, [loading, meError, me, router]);
 
-  if (me.loading || !me.data?.me) return <main className="muted">Loading…</main>;
+  if (loading || !me) return <main className="muted">Loading…</main>;
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

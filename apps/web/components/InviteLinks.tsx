@@ -104,8 +104,8 @@ export function InviteLinks({ teamId, canInviteAdmins }: { teamId: string; canIn
                     type="button"
                     className="secondary"
                     onClick={async () => {
+                      // The mutation returns revokedAt: the cached row updates, and the list drops it.
                       await revoke({ variables: { id: i.id } });
-                      await list.refetch();
                     }}
                   >
                     Revoke

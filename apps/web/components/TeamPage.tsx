@@ -150,8 +150,8 @@ export function TeamPage({ id }: { id: string }) {
       await addMember({
         variables: { input: { teamId: id, email: String(values.get('email')), role: String(values.get('role')) } },
       });
+      // The member appears through teamChanged (team.member_set), like changes made by anyone else.
       form.reset();
-      await team.refetch();
     } catch (caught) {
       setMemberError(errorMessage(caught));
     }

@@ -1,7 +1,15 @@
 'use client';
 
 import { useSyncExternalStore } from 'react';
-import type { Annotation, Annotations, CircuitContent, Graph, Group, Point } from './graph';
+import {
+  type Annotation,
+  type Annotations,
+  type CircuitContent,
+  edgeKey,
+  type Graph,
+  type Group,
+  type Point,
+} from './graph';
 
 /** The editable document: one circuit version plus the edits made since it was loaded. */
 export interface EditorDoc {
@@ -66,7 +74,7 @@ export function contentFromDoc(doc: EditorDoc): CircuitContent {
     .filter((g) => g.nodeIds.length > 0);
   const positions = Object.fromEntries(Object.entries(doc.positions).filter(([id]) => kept.has(id)));
   const nodeNotes = Object.fromEntries(Object.entries(doc.annotations.nodes).filter(([id]) => kept.has(id)));
-  const edgeIds = new Set(edges.map((e) => `${e.source}->${e.target}`));
+  const edgeIds = new Set(edges.map(edgeKey));
   const edgeNotes = Object.fromEntries(Object.entries(doc.annotations.edges).filter(([id]) => edgeIds.has(id)));
   return {
     graph: { ...doc.graph, nodes, edges },

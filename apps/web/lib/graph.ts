@@ -102,7 +102,7 @@ export function computedNodeText(node: GraphNode, graph: Graph): { name: string;
 }
 
 /** Numeric layer of a node: "E" (embedding) is -1, numeric strings are numbers, anything else is undefined. */
-export function layerOf(node: GraphNode): number | undefined {
+function layerOf(node: GraphNode): number | undefined {
   const layer = node.layer;
   if (typeof layer === 'number' && Number.isFinite(layer)) return layer;
   if (typeof layer === 'string') {
@@ -224,7 +224,7 @@ export function parseCircuitJson(json: unknown): CircuitContent & { title?: stri
   };
 }
 
-export function normalizeAnnotations(raw: unknown): Annotations {
+function normalizeAnnotations(raw: unknown): Annotations {
   const value = isRecord(raw) ? raw : {};
   return {
     nodes: isRecord(value.nodes) ? (value.nodes as Record<string, Annotation>) : {},

@@ -120,7 +120,7 @@ export const MY_TEAM_ADDED = gql`
 
 // ---- Circuits ----
 
-export const CIRCUIT_FIELDS = gql`
+const CIRCUIT_FIELDS = gql`
   ${REVIEW_AGREEMENT_FIELDS}
   fragment CircuitFields on Circuit {
     id
@@ -472,7 +472,7 @@ export const ADD_MEMBER = gql`
 
 // ---- Labels ----
 
-export const LABEL_FIELDS = gql`
+const LABEL_FIELDS = gql`
   fragment LabelFields on FeatureLabel {
     id
     modelId

@@ -3,7 +3,7 @@
 import type * as Ort from 'onnxruntime-web';
 
 /** Rows per encoder run, as the server exports the graph (ENCODER_ROWS in apps/server/src/models/encoders.ts). */
-export const ENCODER_ROWS = 64;
+const ENCODER_ROWS = 64;
 const CACHE_NAME = 'sae-encoders-v1';
 
 let ortPromise: Promise<typeof Ort> | null = null;

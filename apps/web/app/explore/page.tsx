@@ -80,9 +80,6 @@ export default function ExplorerPage() {
     if (params.get('sae')) setSaeId(params.get('sae')!);
     if (params.get('text')) setText(params.get('text')!);
   }, []);
-  useEffect(() => {
-    if (model && !modelId) setModelId(model.id);
-  }, [model, modelId]);
 
   async function run(event?: FormEvent) {
     event?.preventDefault();
@@ -130,7 +127,7 @@ export default function ExplorerPage() {
         if (v > maxPerToken[t]!) maxPerToken[t] = v;
       }
     }
-    return { maxPerFeature, maxPerToken, top: topK(maxPerFeature, TOP) };
+    return { maxPerFeature, maxPerToken, peakToken: Math.max(...maxPerToken) || 1, top: topK(maxPerFeature, TOP) };
   }, [result]);
 
   const shade = (t: number): number => {
@@ -139,8 +136,7 @@ export default function ExplorerPage() {
       const peak = summary.maxPerFeature[selectedFeature]! || 1;
       return result.features[t * result.sae.dSae + selectedFeature]! / peak;
     }
-    const peak = Math.max(...summary.maxPerToken) || 1;
-    return summary.maxPerToken[t]! / peak;
+    return summary.maxPerToken[t]! / summary.peakToken;
   };
 
   const tokenTop = useMemo(

@@ -22,6 +22,7 @@ import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } f
 import { commands, contentFromDoc, docFromContent, EditorStore, useEditor } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
 import {
+  edgeKey,
   type GraphEdge,
   type GraphNode,
   influenceOf,
@@ -214,7 +215,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         nodes,
         edges,
         ghostNodes: (old.nodes ?? []).filter((n) => removedNodes.has(n.id)),
-        ghostEdges: (old.edges ?? []).filter((e) => removedEdges.has(`${e.source}->${e.target}`)),
+        ghostEdges: (old.edges ?? []).filter((e) => removedEdges.has(edgeKey(e))),
       });
     },
     [diffQuery, circuit.slug, baseNumber],
@@ -355,7 +356,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const selectedIds = [...selected];
   // Circuits computed by the server can be scored again for any node set: the selection, groups expanded.
   const computed = (doc.graph as { schema?: unknown }).schema === 'workbench.circuit';
-  const graphIds = new Set(doc.graph.nodes.map((n) => n.id));
+  const graphIds = useMemo(() => new Set(doc.graph.nodes.map((n) => n.id)), [doc.graph]);
   const evaluationNodes = [
     ...new Set(
       selectedIds.flatMap((id) => doc.groups.find((g) => g.id === id)?.nodeIds ?? (graphIds.has(id) ? [id] : [])),

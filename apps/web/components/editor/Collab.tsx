@@ -196,8 +196,8 @@ export function ShareDialog({
                         className="secondary small"
                         onClick={async () => {
                           try {
+                            // The mutation returns revokedAt: the cached link updates in place.
                             await revoke({ variables: { id: link.id } });
-                            await links.refetch();
                           } catch (caught) {
                             setError(errorMessage(caught));
                           }

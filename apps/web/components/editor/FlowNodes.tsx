@@ -11,7 +11,7 @@ function classes(data: FeatureNodeData, extra: string) {
 }
 
 /** A feature (or error / embedding / logit) node. Details hide when zoomed out (CSS: .lod-low). */
-export const FeatureNodeView = memo(function FeatureNodeView({ data }: NodeProps<FeatureNode>) {
+const FeatureNodeView = memo(function FeatureNodeView({ data }: NodeProps<FeatureNode>) {
   return (
     <div className={classes(data, 'fnode')} data-testid="circuit-node" title={`${data.title}\n${data.subtitle}`}>
       <Handle type="target" position={Position.Bottom} isConnectable={false} />
@@ -39,7 +39,7 @@ export const FeatureNodeView = memo(function FeatureNodeView({ data }: NodeProps
 });
 
 /** A supernode: a named group of nodes drawn as one, its edges summed. */
-export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<FeatureNode>) {
+const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<FeatureNode>) {
   return (
     <div className={classes(data, 'fnode gnode')} data-testid="circuit-supernode" title={data.subtitle}>
       <Handle type="target" position={Position.Bottom} isConnectable={false} />

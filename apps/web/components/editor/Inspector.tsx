@@ -3,7 +3,14 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { commands, type EditorDoc, type EditorStore } from '../../lib/editor-store';
-import { computedNodeText, featureKeyOf, featureKeyString, featurePath, influenceOf } from '../../lib/graph';
+import {
+  computedNodeText,
+  featureKeyOf,
+  featureKeyString,
+  featurePath,
+  influenceOf,
+  positionOf,
+} from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
 import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
@@ -154,10 +161,10 @@ function NodeInspector(props: InspectorProps & { id: string }) {
             <dd>{String(node.layer)}</dd>
           </>
         )}
-        {(node.ctx_idx ?? node.position) !== undefined && (
+        {positionOf(node) !== undefined && (
           <>
             <dt>Token position</dt>
-            <dd>{String(node.ctx_idx ?? node.position)}</dd>
+            <dd>{positionOf(node)}</dd>
           </>
         )}
         {typeof node.activation === 'number' && (

@@ -168,6 +168,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     );
   }
 
+  const nodeById = new Map(doc.graph.nodes.map((n) => [n.id, n]));
   for (const group of doc.groups) {
     const members = group.nodeIds.filter((id) => visible.has(id));
     if (!members.length) continue;
@@ -184,8 +185,9 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
       placed++;
     }
     if (!placed) continue;
-    for (const node of doc.graph.nodes) {
-      if (groupOf.get(node.id) !== group.id) continue;
+    for (const member of group.nodeIds) {
+      const node = nodeById.get(member);
+      if (!node || groupOf.get(member) !== group.id) continue;
       activation += typeof node.activation === 'number' ? node.activation : 0;
       influence += influenceOf(node) ?? 0;
     }
@@ -220,7 +222,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     const source = displayOf.get(edge.source);
     const target = displayOf.get(edge.target);
     if (!source || !target || source === target) continue;
-    const id = `${source}->${target}`;
+    const id = edgeKey({ source, target });
     const weight = edge.weight ?? 0;
     const entry = merged.get(id);
     if (entry) {
