@@ -1,5 +1,3 @@
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { GPT2Config } from '../model/config.js';
 import { HookedGPT2 } from '../model/hooked.js';
@@ -8,15 +6,12 @@ import { nodeOrt } from '../runtime/node.js';
 import { buildCircuitFile } from './api.js';
 import { discoverCircuit, toSaeSource } from './discover.js';
 import { circuitToJson, readCircuitJson } from './format.js';
-import { fromNeuronpedia, toNeuronpedia } from './neuronpedia.js';
+import { fromNeuronpedia, neuronpediaValidator, toNeuronpedia } from './neuronpedia.js';
 import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
 import { circuitHooks, randomCircuitSae, randomPairs, sharedNeuronpediaSchema } from './testing.js';
 
 // Validate against the outside copy of Neuronpedia's schema when it is beside the repository (CI), else the bundled one.
-const schema = sharedNeuronpediaSchema() ?? NEURONPEDIA_GRAPH_SCHEMA;
-const ajv = new Ajv({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validate = ajv.compile(schema);
+const validate = neuronpediaValidator(sharedNeuronpediaSchema() ?? undefined);
 
 const config: GPT2Config = { nLayers: 2, dModel: 16, nHeads: 2, nCtx: 16, vocabSize: 24, lnEps: 1e-5, bosTokenId: 0 };
 const model = new HookedGPT2(config, randomGPT2Weights(config, 3, 0.4), nodeOrt);

@@ -1,13 +1,9 @@
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { fromNeuronpedia, toNeuronpedia } from './neuronpedia.js';
-import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
+import { fromNeuronpedia, neuronpediaValidator, toNeuronpedia } from './neuronpedia.js';
 import { sharedNeuronpediaSchema } from './testing.js';
 import { toyCircuit, toyData, toyForward, toySaeDecode, toySaeEncode, trainToyNetwork, trainToySae } from './toy.js';
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(
-  sharedNeuronpediaSchema() ?? NEURONPEDIA_GRAPH_SCHEMA,
-);
+const validate = neuronpediaValidator(sharedNeuronpediaSchema() ?? undefined);
 
 describe('toy feature circuit (2 inputs -> 4 ReLU -> 2 outputs, SAE over the hidden units)', () => {
   const train = toyData(64, 1);

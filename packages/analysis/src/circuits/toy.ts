@@ -199,12 +199,11 @@ export function toyCircuit(net: ToyNetwork, sae: ToySae, x: [number, number]): T
     for (let j = 0; j < S; j++) if (f[j]! > 0) s -= sae.W_enc[h * S + j]! * featureGrad(j);
     return s;
   };
-  /** d metric / d hidden_h through the spliced SAE: features (gated) plus the error node. */
-  const hiddenGrad = (h: number) => {
-    let s = viaError(h);
-    for (let j = 0; j < S; j++) if (f[j]! > 0) s += sae.W_enc[h * S + j]! * featureGrad(j);
-    return s;
-  };
+  /**
+   * d metric / d hidden_h through the spliced SAE: the features (gated) plus the error node, which together pass
+   * the gradient through unchanged (the error node is what the features leave out).
+   */
+  const hiddenGrad = (h: number) => net.W2[h * 2 + 1]! - net.W2[h * 2]!;
   for (let i = 0; i < 2; i++) {
     let g = 0;
     for (let h = 0; h < 4; h++) if (hidden[h]! > 0) g += net.W1[i * 4 + h]! * hiddenGrad(h);

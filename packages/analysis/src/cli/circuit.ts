@@ -12,17 +12,11 @@ import cliProgress from 'cli-progress';
 import { computeCircuit } from '../circuits/api.js';
 import { circuitToJson } from '../circuits/format.js';
 import { toNeuronpedia } from '../circuits/neuronpedia.js';
+import { numberFlag } from './args.js';
 
 const USAGE = `Usage: circuit --model <HF dir | demo> --saes <dir | demo> --dataset <nounpp|simple|rc|within_rc|file.jsonl>
   [--n 100] [--method ig|atp] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
   [--aggregation position|sum] [--no-edges] [--no-eval] [--seed 0] [--out circuit.json] [--neuronpedia graph.json]`;
-
-const num = (v: string | undefined, name: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${v}"`);
-  return n;
-};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -72,16 +66,16 @@ async function main(): Promise<void> {
         model: values.model,
         saes: values.saes,
         dataset: values.dataset,
-        n: num(values.n, 'n') ?? 100,
+        n: numberFlag(values.n, 'n') ?? 100,
         method,
-        steps: num(values.steps, 'steps'),
-        nodeThreshold: num(values['node-threshold'], 'node-threshold'),
-        edgeThreshold: num(values['edge-threshold'], 'edge-threshold'),
-        maxNodes: num(values['max-nodes'], 'max-nodes'),
+        steps: numberFlag(values.steps, 'steps'),
+        nodeThreshold: numberFlag(values['node-threshold'], 'node-threshold'),
+        edgeThreshold: numberFlag(values['edge-threshold'], 'edge-threshold'),
+        maxNodes: numberFlag(values['max-nodes'], 'max-nodes'),
         aggregation,
         edges: !values['no-edges'],
         evaluate: !values['no-eval'],
-        seed: num(values.seed, 'seed'),
+        seed: numberFlag(values.seed, 'seed'),
       },
       {
         signal: controller.signal,

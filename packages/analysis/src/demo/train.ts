@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { numberFlag } from '../cli/args.js';
 import {
   CHECK_CONFIG,
   DEMO_ASSETS_DIR,
@@ -71,15 +72,15 @@ async function main(): Promise<void> {
     ...base,
     train: {
       ...base.train,
-      steps: values.steps ? Number(values.steps) : base.train.steps,
-      weightDecay: values['weight-decay'] ? Number(values['weight-decay']) : base.train.weightDecay,
-      labelSmoothing: values['label-smoothing'] ? Number(values['label-smoothing']) : base.train.labelSmoothing,
+      steps: numberFlag(values.steps, 'steps') ?? base.train.steps,
+      weightDecay: numberFlag(values['weight-decay'], 'weight-decay') ?? base.train.weightDecay,
+      labelSmoothing: numberFlag(values['label-smoothing'], 'label-smoothing') ?? base.train.labelSmoothing,
     },
-    sae: { ...base.sae, steps: values['sae-steps'] ? Number(values['sae-steps']) : base.sae.steps },
+    sae: { ...base.sae, steps: numberFlag(values['sae-steps'], 'sae-steps') ?? base.sae.steps },
   };
   console.log(`${check ? 'check run' : 'full run'} -> ${outDir}`);
   const manifest = await trainDemo(outDir, config, {
-    threads: values.threads ? Number(values.threads) : undefined,
+    threads: numberFlag(values.threads, 'threads'),
     progress: true,
     externalDir: defaultExternalSvaDir(),
     log: (line) => console.log(line),
