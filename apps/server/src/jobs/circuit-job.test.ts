@@ -166,4 +166,23 @@ describe('circuit jobs', () => {
     const scored = await owner.waitForJob(evaluateSelection.id);
     expect(scored.result!.faithfulness).toBeCloseTo(graph.metrics.faithfulness, 4);
   });
+
+  it('does not save a computed circuit into a team its owner has left meanwhile', async () => {
+    const owner = await TestClient.signUp(app.url, 'leaver-owner@lab.org');
+    const leaver = await TestClient.signUp(app.url, 'leaver@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Left" }) { id } }',
+    );
+    const { me } = await leaver.ok<{ me: { id: string } }>('{ me { id } }');
+    const save = () =>
+      app.runtime.services.circuits.createForJob(
+        { teamId: createTeam.id, createdById: me.id },
+        { title: 'late', visibility: 'TEAM', graph: { nodes: [{ id: 'a' }], edges: [] }, message: 'computed' },
+      );
+    await expect(save()).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId: createTeam.id, email: 'leaver@lab.org', role: 'MEMBER' },
+    });
+    await expect(save()).resolves.toMatchObject({ teamId: createTeam.id, title: 'late' });
+  });
 });

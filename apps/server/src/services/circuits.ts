@@ -126,8 +126,31 @@ export class CircuitService {
     if (!roleAtLeast(await roleOf(viewer, input.teamId), 'MEMBER')) {
       throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can create circuits');
     }
-    const user = viewer.user;
-    await this.limiter.take(user.id);
+    await this.limiter.take(viewer.user.id);
+    return this.insert(input, viewer.user.id, 'circuit.created');
+  }
+
+  /**
+   * Stores a computed circuit for a job started by `createdById` for `teamId`. Membership was checked when the job
+   * was queued and is checked again now: someone removed from the team meanwhile does not get a circuit into it.
+   * The rules for the graph are the same as for any version.
+   */
+  async createForJob(
+    owner: { teamId: string; createdById: string },
+    raw: { title: string; visibility: Visibility; graph: unknown; message: string },
+  ): Promise<Circuit> {
+    const input = parseInput(createInput, { ...raw, teamId: owner.teamId });
+    const membership = await this.prisma.membership.findUnique({
+      where: { teamId_userId: { teamId: owner.teamId, userId: owner.createdById } },
+    });
+    if (!roleAtLeast(membership?.role ?? null, 'MEMBER')) {
+      throw new AppError('FORBIDDEN', "The job's owner is no longer a member of the team; the circuit was not saved");
+    }
+    return this.insert(input, owner.createdById, 'circuit.computed');
+  }
+
+  /** A new circuit with its first version, and its activity entry, in one transaction. */
+  private insert(input: z.infer<typeof createInput>, authorId: string, action: string): Promise<Circuit> {
     return this.prisma.$transaction(async (tx) => {
       const circuit = await tx.circuit.create({
         data: {
@@ -135,46 +158,14 @@ export class CircuitService {
           slug: newSlug(),
           title: input.title,
           visibility: input.visibility,
-          createdById: user.id,
-          versions: { create: this.versionData(input, user.id, 1, null) },
+          createdById: authorId,
+          versions: { create: this.versionData(input, authorId, 1, null) },
         },
       });
       await logActivity(tx, {
         teamId: input.teamId,
-        actorId: user.id,
-        action: 'circuit.created',
-        subjectType: 'circuit',
-        subjectId: circuit.id,
-        data: { title: input.title },
-      });
-      return circuit;
-    });
-  }
-
-  /**
-   * Stores a computed circuit for a job: the job was started by `createdById` when they were a member of `teamId`
-   * (checked at enqueue time); the rules for the graph are the same as for any version.
-   */
-  async createForJob(
-    owner: { teamId: string; createdById: string },
-    raw: { title: string; visibility: Visibility; graph: unknown; message: string },
-  ): Promise<Circuit> {
-    const input = parseInput(createInput, { ...raw, teamId: owner.teamId });
-    return this.prisma.$transaction(async (tx) => {
-      const circuit = await tx.circuit.create({
-        data: {
-          teamId: owner.teamId,
-          slug: newSlug(),
-          title: input.title,
-          visibility: input.visibility,
-          createdById: owner.createdById,
-          versions: { create: this.versionData(input, owner.createdById, 1, null) },
-        },
-      });
-      await logActivity(tx, {
-        teamId: owner.teamId,
-        actorId: owner.createdById,
-        action: 'circuit.computed',
+        actorId: authorId,
+        action,
         subjectType: 'circuit',
         subjectId: circuit.id,
         data: { title: input.title },
