@@ -18,6 +18,8 @@ interface CircuitRow {
   status: string;
   visibility: string;
   latestVersion: number;
+  /** As the latest version's graph records it; null for graphs without metrics (imported ones). */
+  faithfulness: number | null;
   updatedAt: string;
   createdAt: string;
   createdBy: { displayName: string } | null;
@@ -57,6 +59,26 @@ interface LabelRow {
 }
 
 const ROLES = ['VIEWER', 'MEMBER', 'ADMIN', 'OWNER'];
+
+/** Below this, the circuit explains less than half of the behaviour: worth a warning in the list. */
+const LOW_FAITHFULNESS = 0.5;
+
+/** "faithfulness 0.86", flagged when low; nothing when the graph records none. */
+function Faithfulness({ value }: { value: number | null }) {
+  if (value === null) return null;
+  const low = value < LOW_FAITHFULNESS;
+  // Low: the amber of pending states, a caution rather than an error.
+  return (
+    <span
+      className={low ? 'badge status-pending' : 'small muted'}
+      data-testid="circuit-faithfulness"
+      title="How much of the model's behaviour on the prompt pairs the circuit alone recovers (1: all of it)"
+    >
+      faithfulness {value.toFixed(2)}
+      {low && ' — low'}
+    </span>
+  );
+}
 
 const ACTIONS: Record<string, string> = {
   'team.member_set': 'set a member’s role',
@@ -306,7 +328,7 @@ export function TeamPage({ id }: { id: string }) {
               {circuits.map((c) => (
                 <tr key={c.id}>
                   <td>
-                    <Link href={`/c/${c.slug}`}>{c.title}</Link>
+                    <Link href={`/c/${c.slug}`}>{c.title}</Link> <Faithfulness value={c.faithfulness} />
                   </td>
                   <td>
                     <StatusBadge status={c.status} />

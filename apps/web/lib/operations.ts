@@ -391,6 +391,7 @@ export const TEAM = gql`
             status
             visibility
             latestVersion
+            faithfulness
             updatedAt
             createdAt
             createdBy {

@@ -41,6 +41,15 @@ function grantOf(ctx: Context, circuit: Circuit) {
   return grant;
 }
 
+/**
+ * The scores of the version a circuit shows by default (the latest, or the one version a link grants): its parent
+ * circuit was already authorized, and the grant keeps a one-version link from reading another version's numbers.
+ */
+async function shownMetrics(ctx: Context, circuit: Circuit) {
+  const { onlyVersion } = await grantOf(ctx, circuit);
+  return ctx.viewer.loaders.versionMetrics.load(`${circuit.id}:${onlyVersion ?? circuit.latestVersion}`);
+}
+
 const MEMBERSHIP_RECHECK_MS = 5000;
 
 /** Runs a subscription's events through `visible`, so a subscriber never hears about what it may not see. */
@@ -361,6 +370,8 @@ export const resolvers = {
     reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(ctx.viewer, c),
     reviewAgreement: async (c: Circuit, _: Args, ctx: Context) =>
       reviewAgreement(await ctx.services.reviews.forLatest(ctx.viewer, c)),
+    faithfulness: async (c: Circuit, _: Args, ctx: Context) => (await shownMetrics(ctx, c)).faithfulness,
+    completeness: async (c: Circuit, _: Args, ctx: Context) => (await shownMetrics(ctx, c)).completeness,
     version: async (c: Circuit, { number }: { number?: number }, ctx: Context) => {
       const grant = await grantOf(ctx, c);
       return ctx.services.circuits.version(ctx.viewer, c.id, number ?? grant.onlyVersion ?? c.latestVersion);

@@ -189,6 +189,10 @@ export const typeDefs = /* GraphQL */ `
     status: CircuitStatus!
     reviews: [Review!]!
     reviewAgreement: ReviewAgreement!
+    "Faithfulness recorded in the graph (metrics.faithfulness) of the latest version, or of the one version a link grants; 1: the circuit alone recovers the model's behaviour. Null when the graph has none (imported graphs)."
+    faithfulness: Float
+    "Completeness recorded in the same graph (metrics.completeness); null when it has none."
+    completeness: Float
     version(number: Int): CircuitVersion!
     versions: [CircuitVersion!]!
     diff(from: Int!, to: Int!): VersionDiff!

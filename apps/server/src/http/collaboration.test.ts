@@ -293,6 +293,51 @@ describe('circuits', () => {
     ids.slug = circuit.slug;
   });
 
+  it('lists circuits with the faithfulness their shown graph records, null without, in a fixed number of queries', async () => {
+    const withMetrics = (faithfulness: number, completeness: number) => ({
+      ...graph(['a'], []),
+      metrics: { nodes: 1, faithfulness, completeness },
+    });
+    const create = (title: string, g: unknown) =>
+      member.ok<{ createCircuit: { id: string; slug: string } }>(CREATE, { i: { teamId, title, graph: g } });
+    const LIST = `query($id: ID!) { team(id: $id) { circuits(first: 50) { edges { node { id faithfulness completeness } } } } }`;
+    const list = async () => {
+      const before = queries;
+      const { team } = await member.ok<{
+        team: {
+          circuits: { edges: { node: { id: string; faithfulness: number | null; completeness: number | null } }[] };
+        };
+      }>(LIST, { id: teamId });
+      return { queries: queries - before, byId: new Map(team.circuits.edges.map((e) => [e.node.id, e.node])) };
+    };
+
+    const computed = (await create('computed', withMetrics(0.5, 0.25))).createCircuit;
+    const imported = (await create('imported', graph(['a'], []))).createCircuit;
+    // The latest version's numbers, not the first's.
+    await member.ok(SAVE, { i: { circuitId: computed.id, baseVersion: 1, graph: withMetrics(0.86, 0.12) } });
+    const few = await list();
+    expect(few.byId.get(computed.id)).toMatchObject({ faithfulness: 0.86, completeness: 0.12 });
+    expect(few.byId.get(imported.id)).toMatchObject({ faithfulness: null, completeness: null });
+
+    for (let i = 0; i < 3; i++) await create(`more ${i}`, withMetrics(0.1 * i, 0));
+    const many = await list();
+    expect(many.byId.size).toBe(few.byId.size + 3);
+    expect(many.queries).toBe(few.queries);
+
+    // A link to version 1 shows version 1's numbers: the grant decides which version's are read.
+    const { createShareLink } = await member.ok<{ createShareLink: { token: string } }>(
+      `mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }`,
+      { i: { circuitId: computed.id, permission: 'VIEW', version: 1 } },
+    );
+    const linked = new TestClient(app.url);
+    linked.shareToken = createShareLink.token;
+    const { circuit } = await linked.ok<{ circuit: { faithfulness: number } }>(
+      'query($s: String!) { circuit(slug: $s) { faithfulness } }',
+      { s: computed.slug },
+    );
+    expect(circuit.faithfulness).toBe(0.5);
+  });
+
   it('shares by unguessable, expiring, revocable links scoped to a circuit or one version', async () => {
     await owner.ok(`mutation($id: ID!) { setCircuitVisibility(circuitId: $id, visibility: PRIVATE) { id } }`, {
       id: ids.circuit,

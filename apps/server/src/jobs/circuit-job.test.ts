@@ -119,7 +119,8 @@ describe('circuit jobs', () => {
   });
 
   it('uses and records every given pair, so scoring the stored circuit again reproduces its faithfulness', async () => {
-    const nouns = ['boy', 'girl', 'dog', 'cat', 'king', 'child', 'bird'];
+    // Words of the demo vocabulary, singular and plural: unknown ones would all be one [UNK] token, and refused.
+    const nouns = ['boy', 'girl', 'dog', 'cat', 'doctor', 'teacher', 'pilot'];
     // 21 pairs: more than the default n (20), which applies to datasets, not to pairs given one by one.
     const many = ['near the car', 'behind the tree', 'by the house'].flatMap((place) =>
       nouns.map((noun) => ({
@@ -165,6 +166,39 @@ describe('circuit jobs', () => {
     );
     const scored = await owner.waitForJob(evaluateSelection.id);
     expect(scored.result!.faithfulness).toBeCloseTo(graph.metrics.faithfulness, 4);
+  });
+
+  it('refuses, at start and without queuing a job, a custom pair the model cannot tell apart', async () => {
+    const owner = await TestClient.signUp(app.url, 'same-pair@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Same" }) { id } }',
+    );
+    const start = (pair: Partial<(typeof pairs)[number]>) =>
+      owner.request(START, {
+        i: { teamId: createTeam.id, title: 'x', model: 'demo', pairs: [pairs[0], { ...pairs[1], ...pair }] },
+      });
+
+    const same = await start({ patch_prefix: 'The girl behind the tree' });
+    expect(same.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'pairs.1' });
+    const message = same.errors?.[0]?.message ?? '';
+    expect(message).toContain('Pair 2: "The girl behind the tree" and "The girl behind the tree" tokenize identically');
+    expect(message).toContain('(tokens: The | girl | behind | the | tree)');
+    expect(message).toContain("change the subject's number");
+
+    // Different words, same tokens: both are unknown to the demo vocabulary, so both become one <unk>.
+    const unknown = await start({
+      clean_prefix: 'The zorb behind the tree',
+      patch_prefix: 'The zorbs behind the tree',
+    });
+    expect(unknown.errors?.[0]?.message).toContain(
+      '"The zorb behind the tree" and "The zorbs behind the tree" tokenize identically',
+    );
+
+    const sameAnswer = await start({ patch_answer: ' is' });
+    expect(sameAnswer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'pairs.1' });
+    expect(sameAnswer.errors?.[0]?.message).toMatch(/^Pair 2: the answers " is" and " is" are the same token/);
+
+    expect(await app.runtime.services.prisma.job.count({ where: { teamId: createTeam.id } })).toBe(0);
   });
 
   it('does not save a computed circuit into a team its owner has left meanwhile', async () => {

@@ -6,6 +6,7 @@ import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleAtLeast, roleOf, type Viewer } from '../services/viewer.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput } from './dashboards.js';
+import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
 
 /** Who may see and cancel jobs: their creator and members of their team. */
@@ -65,6 +66,12 @@ export class JobService {
       if (this.models.sae(id).modelId !== input.modelId) {
         throw new AppError('BAD_USER_INPUT', `saeIds: ${id} is not an SAE of ${input.modelId}`, { field: 'saeIds' });
       }
+    }
+    if (input.pairs) {
+      // Only pairs the user typed can collide (template datasets never do); the model's own tokenizer decides, as
+      // in the job. Refused here, as input, rather than as a job that fails or stores a meaningless circuit.
+      const { tokenizer } = await this.models.load(input.modelId);
+      assertPairsDiffer(tokenizer, input.pairs);
     }
     await this.limiter.take(userRateKey(viewer.user.id));
     return this.runner.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });

@@ -13,6 +13,35 @@ function groupBy<T>(rows: T[], keyOf: (row: T) => string): (key: string) => T[] 
   return (key) => groups.get(key) ?? [];
 }
 
+/** The scores a circuit version's graph records (metrics.*); null where the graph has none or not a number. */
+export interface VersionMetrics {
+  faithfulness: number | null;
+  completeness: number | null;
+}
+
+/**
+ * Metrics of many versions in one query, reading only those JSON paths in SQL: graphs run to megabytes, and a
+ * circuit list needs two numbers of each.
+ */
+async function versionMetrics(prisma: PrismaClient, keys: readonly string[]): Promise<VersionMetrics[]> {
+  const wanted = JSON.stringify(
+    keys.map((k) => {
+      const [circuitId, version] = k.split(':') as [string, string];
+      return { circuit_id: circuitId, number: Number(version) };
+    }),
+  );
+  const rows = await prisma.$queryRaw<(VersionMetrics & { key: string })[]>`
+    SELECT k.circuit_id || ':' || k.number AS key,
+           CASE WHEN jsonb_typeof(v.graph #> '{metrics,faithfulness}') = 'number'
+                THEN (v.graph #>> '{metrics,faithfulness}')::float8 END AS faithfulness,
+           CASE WHEN jsonb_typeof(v.graph #> '{metrics,completeness}') = 'number'
+                THEN (v.graph #>> '{metrics,completeness}')::float8 END AS completeness
+    FROM jsonb_to_recordset(${wanted}::jsonb) AS k(circuit_id uuid, number int)
+    JOIN circuit_versions v ON v.circuit_id = k.circuit_id AND v.number = k.number`;
+  const byKey = new Map(rows.map(({ key, ...metrics }) => [key, metrics]));
+  return keys.map((k) => byKey.get(k) ?? { faithfulness: null, completeness: null });
+}
+
 /** Batched, per-request lookups: one query per kind of thing however many resolvers ask (no N+1). */
 export function createLoaders(prisma: PrismaClient) {
   return {
@@ -52,6 +81,8 @@ export function createLoaders(prisma: PrismaClient) {
       });
       return keys.map(groupBy(rows, (r) => `${r.circuitId}:${r.version}`));
     }),
+    /** `${circuitId}:${version}` → the faithfulness and completeness its graph records (circuit lists show them). */
+    versionMetrics: new DataLoader<string, VersionMetrics>((keys) => versionMetrics(prisma, keys)),
   };
 }
 

@@ -169,7 +169,7 @@ export default function CircuitBuilderPage() {
             <div className="row" style={{ flexWrap: 'wrap' }}>
               <label>
                 Method
-                <select name="method" defaultValue="ig">
+                <select name="method" defaultValue="ig" aria-describedby="method-note">
                   <option value="ig">Integrated gradients (10 steps)</option>
                   <option value="atp">Attribution patching (fast)</option>
                 </select>
@@ -183,6 +183,12 @@ export default function CircuitBuilderPage() {
                 <input name="edgeThreshold" type="number" step="any" min={0} defaultValue={0.01} />
               </label>
             </div>
+            <p id="method-note" className="muted small" style={{ margin: 0 }}>
+              Attribution patching is a one-step linear approximation: fast, but it can badly misjudge effects where
+              activations change a lot between the clean and patched prompts, and give circuits with faithfulness near
+              0. Integrated gradients (10 steps) is the default and the one to use for final circuits; attribution
+              patching is for quick looks.
+            </p>
             <button type="submit" disabled={starting.loading || Boolean(running) || !writableTeams.length}>
               Compute circuit
             </button>
