@@ -78,27 +78,90 @@ export function rowOf(node: GraphNode, graph: Graph): number | undefined {
   return layerOf(node);
 }
 
+/** The submodule of a TransformerLens hook, short: "embed", "attn", "mlp", "resid" (or the hook's last part). */
+export function sublayerOf(hook: string): string {
+  if (hook === 'hook_embed' || hook.endsWith('hook_resid_pre')) return 'embed';
+  return hook
+    .split('.')
+    .at(-1)!
+    .replace(/^hook_/, '')
+    .replace(/_(out|post)$/, '');
+}
+
 /**
  * How a node of a circuit the workbench computed reads: a name ("L3 mlp #752", "L3 mlp error", "metric") and where
- * it sits (“ window” @5: the first prompt's token at its position, short enough for a node's footer). Undefined for other graphs, which bring their own
- * (clerp, ids).
+ * it sits (“ window” @5: the first prompt's token at its position, short enough for a node's footer). Undefined for
+ * other graphs, which bring their own (clerp, ids).
  */
 export function computedNodeText(node: GraphNode, graph: Graph): { name: string; place: string } | undefined {
   if (graph.schema !== 'workbench.circuit') return undefined;
   if (node.kind === 'metric') return { name: 'metric', place: 'logit difference' };
-  const sublayer = String(node.hook ?? '')
-    .split('.')
-    .at(-1)!
-    .replace(/^hook_/, '')
-    .replace(/_out$/, '');
   const what = typeof node.feature === 'number' ? `#${node.feature}` : String(node.kind ?? '');
-  const name = `${node.layer === undefined || node.layer === null ? '' : `L${node.layer} `}${sublayer} ${what}`;
-  const dataset = graph.dataset as { promptTokens?: unknown } | undefined;
-  const tokens = Array.isArray(dataset?.promptTokens) ? (dataset.promptTokens as unknown[]) : [];
+  const name = `${node.layer === undefined || node.layer === null ? '' : `L${node.layer} `}${sublayerOf(String(node.hook ?? ''))} ${what}`;
   const position = positionOf(node);
   if (position === undefined) return { name, place: 'all positions' };
-  const token = tokens[position];
-  return { name, place: typeof token === 'string' ? `“${token}” @${position}` : `@${position}` };
+  const token = promptColumns(graph)[position]?.clean;
+  return { name, place: token === undefined ? `@${position}` : `“${token}” @${position}` };
+}
+
+/** What colours a node: its submodule (or a circuit-tracer node's type) and whether it is an error node. */
+export interface NodeLook {
+  submodule: 'embed' | 'attn' | 'mlp' | 'resid' | 'transcoder' | 'output' | 'other';
+  error: boolean;
+}
+
+export function nodeLookOf(node: GraphNode, graph: Graph): NodeLook {
+  const type = String(node.feature_type ?? '');
+  const error = node.kind === 'error' || /error/.test(type);
+  if (node.kind === 'metric' || type === 'logit') return { submodule: 'output', error };
+  if (graph.schema === 'workbench.circuit') {
+    const sub = sublayerOf(String(node.hook ?? ''));
+    return { submodule: sub === 'embed' || sub === 'attn' || sub === 'mlp' || sub === 'resid' ? sub : 'other', error };
+  }
+  if (type === 'embedding' || node.layer === 'E') return { submodule: 'embed', error };
+  if (/transcoder/.test(type)) return { submodule: 'transcoder', error };
+  if (/mlp/.test(type)) return { submodule: 'mlp', error };
+  return { submodule: 'other', error };
+}
+
+/**
+ * The name of each drawing row (see rowOf): a computed circuit's hooks ("embed", "L2 attn", ...) and "metric" on
+ * top; other graphs' layers ("embed", "L3", or "logits" for a row of logit nodes).
+ */
+export function rowLabels(graph: Graph): Map<number, string> {
+  const labels = new Map<number, string>();
+  if (graph.schema === 'workbench.circuit' && Array.isArray(graph.hooks)) {
+    (graph.hooks as unknown[]).forEach((hook, row) => {
+      const layer = /^blocks\.(\d+)\./.exec(String(hook))?.[1];
+      labels.set(row, `${layer === undefined ? '' : `L${layer} `}${sublayerOf(String(hook))}`);
+    });
+    labels.set(graph.hooks.length, 'metric');
+    return labels;
+  }
+  const logitRows = new Map<number, boolean>();
+  for (const node of graph.nodes) {
+    const row = layerOf(node);
+    if (row === undefined) continue;
+    logitRows.set(row, (logitRows.get(row) ?? true) && node.feature_type === 'logit');
+  }
+  for (const [row, allLogits] of logitRows) labels.set(row, row === -1 ? 'embed' : allLogits ? 'logits' : `L${row}`);
+  return labels;
+}
+
+/**
+ * The prompt's tokens, one per position: a computed circuit's first clean prompt (with the patched prompt's token
+ * where they differ, when the file has it), or an attribution graph's prompt_tokens.
+ */
+export function promptColumns(graph: Graph): { clean: string; patch?: string }[] {
+  const strings = (value: unknown) =>
+    Array.isArray(value) && value.every((t) => typeof t === 'string') ? (value as string[]) : [];
+  const dataset = isRecord(graph.dataset) ? graph.dataset : {};
+  const clean =
+    graph.schema === 'workbench.circuit' ? strings(dataset.promptTokens) : strings(graph.metadata?.prompt_tokens);
+  const patch = strings(dataset.patchTokens);
+  return clean.map((token, i) =>
+    patch[i] !== undefined && patch[i] !== token ? { clean: token, patch: patch[i] } : { clean: token },
+  );
 }
 
 /** Numeric layer of a node: "E" (embedding) is -1, numeric strings are numbers, anything else is undefined. */

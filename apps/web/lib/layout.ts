@@ -1,8 +1,11 @@
 /**
- * Layered layout of a circuit: layers bottom to top, token positions left to right. Nodes with a layer and a
- * token position go in a grid of (position column, layer row) cells; the rest get a generic layered layout
- * (longest-path layers from the sources, barycentre ordering) placed to the right. Pure and synchronous; the page
- * runs it in a Web Worker built from this very code (layoutWorkerSource) so big graphs do not block the page.
+ * Layered layout of a circuit, drawn like the papers' figures: token positions left to right (one column each, an
+ * empty one kept narrow so the prompt still reads), rows bottom to top (embedding, then each layer's attn, mlp and
+ * resid; rows with nothing to show are left out, so a pruned circuit packs tight), strongest nodes first within a
+ * cell. Nodes with a row but no position (the metric; circuits summed over positions) are centred across their row.
+ * Nodes with neither get a generic layered layout (longest-path layers from the sources, barycentre ordering)
+ * placed to the right. Pure and synchronous; the page runs it in a Web Worker built from this very code
+ * (layoutWorkerSource) so big graphs do not block the page.
  */
 
 export interface LayoutNode {
@@ -15,87 +18,144 @@ export interface LayoutNode {
 export interface LayoutInput {
   nodes: LayoutNode[];
   edges: { source: string; target: string }[];
+  /** Token positions 0..columns-1 get a column even when no node sits there (the prompt's tokens head them). */
+  columns?: number;
 }
 
 export type Positions = Record<string, { x: number; y: number }>;
+
+/** Where the grid's columns and rows ended up, for the headers drawn over the canvas. */
+export interface LayoutGrid {
+  columns: { pos: number; x: number; width: number }[];
+  rows: { layer: number; y: number; height: number }[];
+}
+
+export interface LayoutResult {
+  positions: Positions;
+  grid: LayoutGrid;
+}
 
 /**
  * The whole engine in one self-contained function (no references outside it), so its source text can start a
  * worker from a Blob: no bundler support for worker entry points needed.
  */
-function createLayoutEngine(): (input: LayoutInput) => Positions {
+function createLayoutEngine(): (input: LayoutInput) => LayoutResult {
   const NODE_W = 150;
-  const ROW_H = 110;
-  const SUB_ROW_H = 64;
-  const COLUMN_GAP = 60;
+  const ROW_H = 72;
+  const SUB_ROW_H = 50;
+  const COLUMN_GAP = 40;
+  const EMPTY_COLUMN_W = 90;
   // Crowded cells (many features at one layer and token) wrap into sub-rows: the widest row is chosen so the whole
   // drawing is about this much wider than tall (a screen's shape), neither one endless line nor a tower.
-  const ASPECT = 1.6;
+  const ASPECT = 1.4;
 
-  function computeLayout(input: LayoutInput): Positions {
+  function computeLayout(input: LayoutInput): LayoutResult {
     const positions: Positions = {};
-    const structured = input.nodes.filter((n) => n.layer !== undefined && n.pos !== undefined);
-    const loose = input.nodes.filter((n) => n.layer === undefined || n.pos === undefined);
+    const grid: LayoutGrid = { columns: [], rows: [] };
+    const rowed = input.nodes.filter((n) => n.layer !== undefined);
+    const loose = input.nodes.filter((n) => n.layer === undefined);
+    const anyPosition = rowed.some((n) => n.pos !== undefined);
+    // Summed over positions: one column for everything.
+    const structured = rowed.filter((n) => n.pos !== undefined || !anyPosition);
+    const spanning = anyPosition ? rowed.filter((n) => n.pos === undefined) : [];
+    const posOf = (n: LayoutNode) => n.pos ?? 0;
     let right = 0;
 
-    if (structured.length) {
+    if (rowed.length) {
       // Cells (layer, pos); a column is as wide as its fullest cell (up to the chosen cap), a layer as tall as its
-      // tallest cell.
+      // tallest cell plus its spanning nodes.
       const cells = new Map<string, LayoutNode[]>();
       for (const n of structured) {
-        const key = `${n.layer}|${n.pos}`;
+        const key = `${n.layer}|${posOf(n)}`;
         const cell = cells.get(key) ?? [];
         cell.push(n);
         cells.set(key, cell);
       }
+      const spanningByLayer = new Map<number, LayoutNode[]>();
+      for (const n of spanning) {
+        const row = spanningByLayer.get(n.layer!) ?? [];
+        row.push(n);
+        spanningByLayer.set(n.layer!, row);
+      }
+      const allPositions = new Set<number>(structured.map(posOf));
+      for (let p = 0; p < (input.columns ?? 0); p++) allPositions.add(p);
+      const columnPx = (nodes: number) => (nodes ? nodes * NODE_W : EMPTY_COLUMN_W);
       const measure = (cap: number) => {
-        const columnWidth = new Map<number, number>();
+        const columnWidth = new Map<number, number>([...allPositions].map((p) => [p, 0]));
         for (const cell of cells.values()) {
-          const pos = cell[0]!.pos!;
-          columnWidth.set(pos, Math.max(columnWidth.get(pos) ?? 0, Math.min(cap, cell.length)));
-        }
-        const layerRows = new Map<number, number>();
-        for (const cell of cells.values()) {
-          const { layer, pos } = cell[0]!;
-          const rows = Math.ceil(cell.length / columnWidth.get(pos!)!);
-          layerRows.set(layer!, Math.max(layerRows.get(layer!) ?? 0, rows));
+          const pos = posOf(cell[0]!);
+          columnWidth.set(pos, Math.max(columnWidth.get(pos)!, Math.min(cap, cell.length)));
         }
         let width = 0;
-        for (const w of columnWidth.values()) width += w * NODE_W + COLUMN_GAP;
+        for (const w of columnWidth.values()) width += columnPx(w) + COLUMN_GAP;
+        const perSpanRow = Math.max(1, Math.floor(width / NODE_W));
+        const layerRows = new Map<number, { spanRows: number; rows: number }>();
+        const rowsOf = (layer: number) => {
+          const entry = layerRows.get(layer) ?? {
+            spanRows: Math.ceil((spanningByLayer.get(layer)?.length ?? 0) / perSpanRow),
+            rows: 0,
+          };
+          layerRows.set(layer, entry);
+          return entry;
+        };
+        for (const layer of spanningByLayer.keys()) rowsOf(layer);
+        for (const cell of cells.values()) {
+          const entry = rowsOf(cell[0]!.layer!);
+          entry.rows = Math.max(entry.rows, Math.ceil(cell.length / columnWidth.get(posOf(cell[0]!))!));
+        }
         let height = 0;
-        for (const rows of layerRows.values()) height += (rows - 1) * SUB_ROW_H + ROW_H;
-        return { columnWidth, layerRows, misfit: Math.abs(Math.log(width / height / ASPECT)) };
+        for (const { spanRows, rows } of layerRows.values()) height += (spanRows + rows - 1) * SUB_ROW_H + ROW_H;
+        return { columnWidth, layerRows, width, perSpanRow, misfit: Math.abs(Math.log(width / height / ASPECT)) };
       };
-      const fullest = Math.max(...[...cells.values()].map((cell) => cell.length));
+      const fullest = Math.max(1, ...[...cells.values()].map((cell) => cell.length));
       let best = measure(fullest);
       for (let cap = 1; cap < fullest; cap++) {
         const candidate = measure(cap);
         if (candidate.misfit < best.misfit) best = candidate;
       }
-      const { columnWidth, layerRows } = best;
+      const { columnWidth, layerRows, width, perSpanRow } = best;
       const columnX = new Map<number, number>();
       let x = 0;
       for (const pos of [...columnWidth.keys()].sort((a, b) => a - b)) {
         columnX.set(pos, x);
-        x += columnWidth.get(pos)! * NODE_W + COLUMN_GAP;
+        grid.columns.push({ pos, x, width: columnPx(columnWidth.get(pos)!) });
+        x += columnPx(columnWidth.get(pos)!) + COLUMN_GAP;
       }
       right = x;
-      // Layers bottom to top: the highest layer gets y = 0.
+      // Layers bottom to top: the highest layer gets y = 0. Spanning nodes sit above the layer's cells.
       const layerY = new Map<number, number>();
       let y = 0;
       for (const layer of [...layerRows.keys()].sort((a, b) => b - a)) {
+        const { spanRows, rows } = layerRows.get(layer)!;
         layerY.set(layer, y);
-        y += (layerRows.get(layer)! - 1) * SUB_ROW_H + ROW_H;
+        const height = (spanRows + rows - 1) * SUB_ROW_H + ROW_H;
+        grid.rows.push({ layer, y, height });
+        y += height;
+      }
+      const strongestFirst = (a: LayoutNode, b: LayoutNode) =>
+        Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0) || a.id.localeCompare(b.id);
+      for (const [layer, row] of spanningByLayer) {
+        row.sort(strongestFirst);
+        row.forEach((n, i) => {
+          const inRow = Math.min(perSpanRow, row.length - Math.floor(i / perSpanRow) * perSpanRow);
+          positions[n.id] = {
+            x: (width - COLUMN_GAP - inRow * NODE_W) / 2 + (i % perSpanRow) * NODE_W,
+            y: layerY.get(layer)! + Math.floor(i / perSpanRow) * SUB_ROW_H,
+          };
+        });
       }
       for (const cell of cells.values()) {
-        cell.sort((a, b) => Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0) || a.id.localeCompare(b.id));
-        const width = columnWidth.get(cell[0]!.pos!)!;
+        cell.sort(strongestFirst);
+        const layer = cell[0]!.layer!;
+        const pos = posOf(cell[0]!);
+        const cellWidth = columnWidth.get(pos)!;
+        const top = layerY.get(layer)! + layerRows.get(layer)!.spanRows * SUB_ROW_H;
         cell.forEach((n, i) => {
-          const inRow = Math.min(width, cell.length - Math.floor(i / width) * width);
-          const offset = ((width - inRow) * NODE_W) / 2;
+          const inRow = Math.min(cellWidth, cell.length - Math.floor(i / cellWidth) * cellWidth);
+          const offset = ((cellWidth - inRow) * NODE_W) / 2;
           positions[n.id] = {
-            x: columnX.get(n.pos!)! + offset + (i % width) * NODE_W,
-            y: layerY.get(n.layer!)! + Math.floor(i / width) * SUB_ROW_H,
+            x: columnX.get(pos)! + offset + (i % cellWidth) * NODE_W,
+            y: top + Math.floor(i / cellWidth) * SUB_ROW_H,
           };
         });
       }
@@ -112,7 +172,7 @@ function createLayoutEngine(): (input: LayoutInput) => Positions {
         });
       }
     }
-    return positions;
+    return { positions, grid };
   }
 
   interface Placed {
@@ -216,8 +276,8 @@ function createLayoutEngine(): (input: LayoutInput) => Positions {
 
 export const computeLayout = createLayoutEngine();
 
-/** Source of a classic worker: { id, input } in, { id, positions } out. */
+/** Source of a classic worker: { id, input } in, { id, result } out. */
 export function layoutWorkerSource(): string {
   return `const computeLayout = (${createLayoutEngine.toString()})();
-self.onmessage = (event) => self.postMessage({ id: event.data.id, positions: computeLayout(event.data.input) });`;
+self.onmessage = (event) => self.postMessage({ id: event.data.id, result: computeLayout(event.data.input) });`;
 }

@@ -1,27 +1,32 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { computeLayout, type LayoutInput, layoutWorkerSource, type Positions } from './layout';
+import { computeLayout, type LayoutInput, type LayoutResult, layoutWorkerSource } from './layout';
 
 let workerUrl: string | null = null;
+/** Layouts kept for going back to a node set (undo, a threshold moved back): a few are plenty. */
+const CACHED_LAYOUTS = 16;
 
 /**
- * Positions for a layout input, computed in a Web Worker. Keeps the last positions while a new layout runs (so
- * extra ghost nodes do not blank the graph); null until the first layout is ready.
+ * The layout of an input, computed in a Web Worker. `key` names the input (the same key, the same layout): layouts
+ * already computed come back at once, without a worker round trip. Keeps the last layout while a new one runs (so
+ * a threshold change does not blank the graph); null until the first layout is ready.
  */
-export function useLayout(input: LayoutInput | null, cacheKey?: object | null): Positions | null {
-  // Layouts already computed for a graph (undo back to it, say) come back at once, without a worker round trip.
-  const [cache] = useState(() => new WeakMap<object, Positions>());
-  const [positions, setPositions] = useState<Positions | null>(null);
-  const cached = cacheKey ? cache.get(cacheKey) : undefined;
+export function useLayout(input: LayoutInput | null, key: string | null): LayoutResult | null {
+  const [cache] = useState(() => new Map<string, LayoutResult>());
+  const [latest, setLatest] = useState<LayoutResult | null>(null);
+  const cached = key === null ? undefined : cache.get(key);
   useEffect(() => {
     if (!input || cached) return;
     let worker: Worker | null = null;
     let cancelled = false;
-    const done = (result: Positions) => {
+    const done = (result: LayoutResult) => {
       if (cancelled) return;
-      if (cacheKey) cache.set(cacheKey, result);
-      setPositions(result);
+      if (key !== null) {
+        cache.set(key, result);
+        if (cache.size > CACHED_LAYOUTS) cache.delete(cache.keys().next().value!);
+      }
+      setLatest(result);
     };
     const fallback = () => done(computeLayout(input));
     try {
@@ -31,8 +36,8 @@ export function useLayout(input: LayoutInput | null, cacheKey?: object | null): 
       fallback();
       return;
     }
-    worker.onmessage = (event: MessageEvent<{ positions: Positions }>) => {
-      done(event.data.positions);
+    worker.onmessage = (event: MessageEvent<{ result: LayoutResult }>) => {
+      done(event.data.result);
       worker?.terminate();
     };
     worker.onerror = (event) => {
@@ -45,6 +50,6 @@ export function useLayout(input: LayoutInput | null, cacheKey?: object | null): 
       cancelled = true;
       worker?.terminate();
     };
-  }, [input, cached, cacheKey, cache]);
-  return cached ?? positions;
+  }, [input, cached, key, cache]);
+  return cached ?? latest;
 }

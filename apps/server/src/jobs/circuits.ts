@@ -97,6 +97,7 @@ export function circuitJob(deps: { models: ModelService; circuits: CircuitServic
         // All of them (at most 1000), so any node set can be scored again on the same pairs later.
         examples: pairs,
         promptTokens: tokenizer.tokenTexts(tokenized[0]!.clean),
+        patchTokens: tokenizer.tokenTexts(tokenized[0]!.patch),
         // Registry ids, not server folders: the file is shown to users, and the app links features by these.
         saeIds: Object.fromEntries(saes.map((s) => [s.hook, s.id])),
       },

@@ -30,11 +30,15 @@ import {
   type Point,
   parseCircuitJson,
   positionOf,
+  promptColumns,
+  rowLabels,
   rowOf,
 } from '../../lib/graph';
 import type { LayoutInput } from '../../lib/layout';
 import { useNodeLabels } from '../../lib/node-labels';
 import { CIRCUIT_CHANGED, CIRCUIT_DIFF, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
+import { defaultThreshold, moreThreshold } from '../../lib/pruning';
+import { LOW_FAITHFULNESS } from '../../lib/quality';
 import { withShare } from '../../lib/share';
 import { useLayout } from '../../lib/use-layout';
 import { StatusBadge } from '../Badges';
@@ -42,10 +46,12 @@ import { Dialog } from '../Dialog';
 import { TopBar } from '../TopBar';
 import { CanvasLayer } from './CanvasLayer';
 import { CanvasMiniMap } from './CanvasMiniMap';
+import { faithfulnessOf } from './CircuitQuality';
 import { ReviewPanel, ShareDialog } from './Collab';
-import { DeriveCache, type DiffView, derive, type FeatureNodeData } from './derive';
+import { DeriveCache, type DiffView, derive, type FeatureNodeData, prunableMagnitudes, visibleNodeIds } from './derive';
 import { EvaluateSelection } from './EvaluateSelection';
 import { nodeTypes } from './FlowNodes';
+import { GridHeaders } from './GridHeaders';
 import { Inspector } from './Inspector';
 import { readViewState, writeViewState } from './url-state';
 import { VersionsPanel } from './VersionsPanel';
@@ -89,13 +95,35 @@ interface EditorProps {
 
 /** Edges shown at first: at most this many, by |weight| (the slider shows the threshold; lower it to see more). */
 const DEFAULT_EDGE_BUDGET = 3000;
-const LOW_DETAIL_ZOOM = 0.55;
+/** Below this zoom nodes show only their name, larger (lod-mid); below LOW_DETAIL_ZOOM they are plain boxes. */
+const MID_DETAIL_ZOOM = 0.95;
+const LOW_DETAIL_ZOOM = 0.3;
 /** Above this many drawn nodes, open at OPENING_ZOOM on the output end rather than fitting the whole graph. */
 const LARGE_GRAPH = 300;
 const OPENING_ZOOM = 0.8;
 /** Below this zoom, big circuits are painted on a canvas (see CanvasLayer) instead of as DOM nodes and SVG edges. */
 const CANVAS_ZOOM = 0.3;
 const NO_EDGES: Edge[] = [];
+/** Shift+click and Ctrl/Cmd+click add to the selection (Shift+drag still draws a selection box). */
+const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
+/** Room around a fitted graph for the token headers (top) and row names (left). */
+const FIT_PADDING = { top: '40px', left: '78px', right: '16px', bottom: '48px' } as const;
+
+function detailAt(zoom: number): 'full' | 'mid' | 'low' {
+  return zoom >= MID_DETAIL_ZOOM ? 'full' : zoom >= LOW_DETAIL_ZOOM ? 'mid' : 'low';
+}
+
+/** A number per object, for cache keys (the layout of this graph's node set). */
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+function identityOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(value, id);
+  }
+  return id;
+}
 const ACCESS_RANK = { VIEW: 1, COMMENT: 2, EDIT: 3, MANAGE: 4 } as const;
 
 export function CircuitEditor(props: EditorProps) {
@@ -164,21 +192,42 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     const sorted = edges.map((e) => Math.abs(e.weight ?? 0)).sort((a, b) => b - a);
     return sorted[DEFAULT_EDGE_BUDGET - 1] ?? 0;
   });
-  const [nodeThreshold, setNodeThreshold] = useState(initialView.nodeThreshold ?? 0);
+  // Opens on the nodes that carry most of the effect (see pruning.ts); the URL keeps any other choice.
+  const magnitudes = useMemo(() => prunableMagnitudes(doc.graph), [doc.graph]);
+  const openingThreshold = useMemo(() => defaultThreshold(magnitudes), [magnitudes]);
+  const [nodeThreshold, setNodeThreshold] = useState(
+    () => initialView.nodeThreshold ?? defaultThreshold(prunableMagnitudes(normalizeContent(version).graph)),
+  );
   const [selected, setSelected] = useState<Set<string>>(() => new Set(initialView.selected));
   const [viewport, setViewport] = useState<Viewport | null>(initialView.viewport);
-  const [lowDetail, setLowDetail] = useState((initialView.viewport?.zoom ?? 1) < LOW_DETAIL_ZOOM);
+  const [detail, setDetail] = useState(() => detailAt(initialView.viewport?.zoom ?? 1));
 
   useEffect(() => {
     const timer = setTimeout(() => {
       const path = pinnedVersion === null ? window.location.pathname : `/c/${circuit.slug}/v/${baseNumber}`;
       writeViewState(
-        { selected: [...selected], viewport, pinned: Object.keys(doc.pinned), edgeThreshold, nodeThreshold },
+        {
+          selected: [...selected],
+          viewport,
+          pinned: Object.keys(doc.pinned),
+          edgeThreshold,
+          nodeThreshold: nodeThreshold === openingThreshold ? null : nodeThreshold,
+        },
         path,
       );
     }, 250);
     return () => clearTimeout(timer);
-  }, [selected, viewport, doc.pinned, edgeThreshold, nodeThreshold, pinnedVersion, baseNumber, circuit.slug]);
+  }, [
+    selected,
+    viewport,
+    doc.pinned,
+    edgeThreshold,
+    nodeThreshold,
+    openingThreshold,
+    pinnedVersion,
+    baseNumber,
+    circuit.slug,
+  ]);
 
   // ---- diff against an older version ----
   const [diff, setDiff] = useState<DiffView | null>(null);
@@ -221,9 +270,15 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     [diffQuery, circuit.slug, baseNumber],
   );
 
-  // ---- layout (Web Worker) and the drawn graph ----
+  // ---- layout (Web Worker) and the drawn graph: only the nodes that pass the thresholds are laid out, so a
+  // pruned circuit packs tight ----
+  const visible = useMemo(() => visibleNodeIds(doc, nodeThreshold), [doc, nodeThreshold]);
+  const columns = useMemo(() => promptColumns(doc.graph), [doc.graph]);
+  const rowNames = useMemo(() => rowLabels(doc.graph), [doc.graph]);
   const layoutInput = useMemo<LayoutInput>(() => {
-    const all = diff ? [...doc.graph.nodes, ...diff.ghostNodes] : doc.graph.nodes;
+    const shown = doc.graph.nodes.filter((n) => visible.has(n.id));
+    const all = diff ? [...shown, ...diff.ghostNodes] : shown;
+    const ids = new Set(all.map((n) => n.id));
     const edges = diff ? [...doc.graph.edges, ...diff.ghostEdges] : doc.graph.edges;
     return {
       nodes: all.map((n) => ({
@@ -232,18 +287,24 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         pos: positionOf(n),
         weight: influenceOf(n) ?? 0,
       })),
-      edges: edges.map((e) => ({ source: e.source, target: e.target })),
+      edges: edges
+        .filter((e) => ids.has(e.source) && ids.has(e.target))
+        .map((e) => ({ source: e.source, target: e.target })),
+      columns: columns.length,
     };
-  }, [doc.graph, diff]);
-  const positions = useLayout(layoutInput, diff ? null : doc.graph);
+  }, [doc.graph, visible, diff, columns]);
+  const layoutKey = useMemo(
+    () => (diff ? null : `${identityOf(doc.graph)}|${layoutInput.nodes.map((n) => n.id).join(' ')}`),
+    [diff, doc.graph, layoutInput],
+  );
+  const layout = useLayout(layoutInput, layoutKey);
+  const positions = layout?.positions ?? null;
   const labels = useNodeLabels(doc.graph, circuit.teamId);
   const cache = useRef(new DeriveCache());
   const derived = useMemo(
     () =>
-      positions
-        ? derive({ doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff }, cache.current)
-        : null,
-    [doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff],
+      positions ? derive({ doc, positions, edgeThreshold, visible, selected, labels, diff }, cache.current) : null,
+    [doc, positions, edgeThreshold, visible, selected, labels, diff],
   );
   // Big circuits open at reading zoom on their output end (top layer, last token positions) instead of fitting
   // everything: only what is on screen is rendered (onlyRenderVisibleElements), so they open and pan quickly.
@@ -273,6 +334,17 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     setRfNodes(derived.nodes);
     setRfEdges(derived.edges);
   }, [derived]);
+  // Pruning changes which nodes are laid out: refit the view to the survivors once they are drawn (small graphs;
+  // big ones keep the reader's place).
+  const fittedLayout = useRef(layout);
+  useEffect(() => {
+    if (!layout || fittedLayout.current === layout) return;
+    const first = fittedLayout.current === null;
+    fittedLayout.current = layout;
+    if (first || Object.keys(layout.positions).length > LARGE_GRAPH) return;
+    const timer = setTimeout(() => void flow.fitView({ padding: FIT_PADDING, duration: 250 }), 50);
+    return () => clearTimeout(timer);
+  }, [layout, flow]);
 
   const updateSelection = useCallback((changes: (NodeChange | EdgeChange)[]) => {
     const selects = changes.filter((c) => c.type === 'select');
@@ -356,6 +428,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const selectedIds = [...selected];
   // Circuits computed by the server can be scored again for any node set: the selection, groups expanded.
   const computed = (doc.graph as { schema?: unknown }).schema === 'workbench.circuit';
+  const faithfulness = faithfulnessOf(doc.graph);
   const graphIds = useMemo(() => new Set(doc.graph.nodes.map((n) => n.id)), [doc.graph]);
   const evaluationNodes = [
     ...new Set(
@@ -494,7 +567,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
       setSelected(new Set());
       setDiff(null);
       setNotice(`Imported ${content.graph.nodes.length} nodes from ${file.name}: save to make it a new version`);
-      setTimeout(() => flow.fitView(), 200);
+      setTimeout(() => flow.fitView({ padding: FIT_PADDING }), 200);
     } catch (caught) {
       setImportError(`Could not import ${file.name}: ${errorMessage(caught)}`);
     }
@@ -509,11 +582,13 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     group: () => canGroup && setGroupDialog(true),
     ungroup: ungroupSelected,
     pin: togglePin,
-    fit: () => void flow.fitView({ duration: 200 }),
+    fit: () => void flow.fitView({ padding: FIT_PADDING, duration: 200 }),
     clear: () => setSelected(new Set()),
     help: () => setHelpOpen(true),
     save: () => canEdit && setSaveOpen(true),
     showAll: () => store.dispatch(commands.showAll()),
+    selectAll: () =>
+      setSelected(new Set((derived?.nodes ?? []).filter((n) => n.selectable !== false).map((n) => n.id))),
   };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -529,6 +604,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         if (key === 'z') act(event.shiftKey ? 'redo' : 'undo');
         else if (key === 'y') act('redo');
         else if (key === 's') act('save');
+        else if (key === 'a') act('selectAll');
         return;
       }
       if (event.altKey) return;
@@ -548,8 +624,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const hiddenCount = Object.keys(doc.hidden).length;
   const [farOut, setFarOut] = useState(false);
   const onMove = useCallback((_: unknown, vp: Viewport) => {
-    const low = vp.zoom < LOW_DETAIL_ZOOM;
-    setLowDetail((previous) => (previous === low ? previous : low));
+    setDetail(detailAt(vp.zoom));
     const far = vp.zoom < CANVAS_ZOOM;
     setFarOut((previous) => (previous === far ? previous : far));
   }, []);
@@ -671,12 +746,37 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             aria-label="Node influence threshold"
           />
         </label>
+        {faithfulness !== null && (
+          <button
+            type="button"
+            className={`small quality-chip${faithfulness < LOW_FAITHFULNESS ? ' low' : ''}`}
+            data-testid="quality-chip"
+            title="How well the circuit reproduces the model's behaviour: open the quality panel"
+            onClick={() => {
+              setSelected(new Set());
+              setPanel('inspect');
+            }}
+          >
+            faithfulness {faithfulness.toFixed(2)}
+            {faithfulness < LOW_FAITHFULNESS ? ' ⚠ low' : ''}
+          </button>
+        )}
         {computed && <EvaluateSelection circuitId={circuit.id} version={baseNumber} nodeIds={evaluationNodes} />}
         <span className="muted small" data-testid="graph-stats">
           {derived
-            ? `${derived.shownNodes}/${doc.graph.nodes.length} nodes · ${derived.shownEdges}/${doc.graph.edges.length} edges`
+            ? `showing ${visible.size} of ${doc.graph.nodes.length} nodes · ${derived.shownEdges} of ${doc.graph.edges.length} edges`
             : 'Laying out…'}
         </span>
+        {visible.size + hiddenCount < doc.graph.nodes.length && (
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setNodeThreshold(moreThreshold(magnitudes, nodeThreshold))}
+            title="Lower the |effect| threshold to show about twice as many nodes"
+          >
+            Show more
+          </button>
+        )}
         <span className="spacer" />
         <details className="menu">
           <summary className="button secondary small">Export</summary>
@@ -753,7 +853,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         </div>
       )}
       <div className="editor-body">
-        <div ref={canvasRef} className={`editor-canvas${lowDetail ? ' lod-low' : ''}`} data-testid="editor-canvas">
+        <div ref={canvasRef} className={`editor-canvas lod-${detail}`} data-testid="editor-canvas">
           {derived && openingView ? (
             <ReactFlow
               nodes={flowNodes}
@@ -769,18 +869,22 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               onMoveEnd={onMoveEnd}
               defaultViewport={openingView === 'fit' ? undefined : openingView}
               fitView={openingView === 'fit'}
-              fitViewOptions={{ padding: 0.1 }}
+              fitViewOptions={{ padding: FIT_PADDING }}
               minZoom={0.03}
               maxZoom={3}
               onlyRenderVisibleElements
+              multiSelectionKeyCode={MULTI_SELECT_KEYS}
               deleteKeyCode={null}
               nodesConnectable={false}
               proOptions={{ hideAttribution: true }}
             >
               <Background gap={24} />
-              <Controls showInteractive={false} />
-              <CanvasMiniMap nodes={rfNodes} />
+              <Controls showInteractive={false} orientation="horizontal" style={{ left: 66 }} />
+              {rfNodes.length > LARGE_GRAPH && <CanvasMiniMap nodes={rfNodes} />}
               {canvasMode && <CanvasLayer nodes={rfNodes} edges={rfEdges} />}
+              {layout && layout.grid.rows.length > 0 && !diff && (
+                <GridHeaders grid={layout.grid} rows={rowNames} tokens={columns} />
+              )}
             </ReactFlow>
           ) : (
             <p className="muted centered" data-testid="layout-pending">
@@ -945,7 +1049,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               ['Escape', 'Clear the selection'],
               ['Ctrl+S', 'Save as a new version'],
               ['Shift+drag', 'Select with a box'],
-              ['Ctrl+click', 'Add to the selection'],
+              ['Shift+click / Ctrl+click', 'Add to the selection'],
+              ['Ctrl+A', 'Select every visible node'],
               ['?', 'This help'],
             ].map(([key, what]) => (
               <tr key={key}>

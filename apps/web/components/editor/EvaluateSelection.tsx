@@ -4,6 +4,7 @@ import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/errors';
 import { EVALUATE_SELECTION } from '../../lib/operations';
+import { describeScores } from '../../lib/quality';
 import { jobFinished, useJob } from '../JobProgress';
 
 /**
@@ -42,10 +43,15 @@ export function EvaluateSelection(props: { circuitId: string; version: number; n
         {running ? `Evaluating… ${job ? `${job.percent.toFixed(0)}%` : ''}` : 'Evaluate selection'}
       </button>
       {result && (
-        <span className="muted small" data-testid="evaluation-result">
-          {result.nodes} nodes: faithfulness {result.faithfulness.toFixed(3)}, completeness{' '}
-          {result.completeness.toFixed(3)}
-        </span>
+        <>
+          <span className="muted small" data-testid="evaluation-result" title={describeScores(result)}>
+            {result.nodes} nodes: faithfulness {result.faithfulness.toFixed(3)}, completeness{' '}
+            {result.completeness.toFixed(3)}
+          </span>
+          <span className="small" data-testid="evaluation-explanation">
+            {describeScores(result)}
+          </span>
+        </>
       )}
       {error && (
         <span className="error small" role="alert">

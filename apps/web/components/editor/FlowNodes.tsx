@@ -7,10 +7,21 @@ import { type FeatureNodeData, formatNumber } from './derive';
 type FeatureNode = Node<FeatureNodeData>;
 
 function classes(data: FeatureNodeData, extra: string) {
-  return [extra, data.pinned && 'pinned', data.diff && `diff-${data.diff}`].filter(Boolean).join(' ');
+  return [
+    extra,
+    data.look && `look-${data.look.submodule}`,
+    data.look?.error && 'look-error',
+    data.pinned && 'pinned',
+    data.diff && `diff-${data.diff}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
-/** A feature (or error / embedding / logit) node. Details hide when zoomed out (CSS: .lod-low). */
+/**
+ * A feature (or error / embedding / logit) node, coloured by submodule. Zoomed out, details hide and the name grows
+ * (CSS: .lod-mid), and further out nodes are plain boxes (.lod-low).
+ */
 const FeatureNodeView = memo(function FeatureNodeView({ data }: NodeProps<FeatureNode>) {
   return (
     <div className={classes(data, 'fnode')} data-testid="circuit-node" title={`${data.title}\n${data.subtitle}`}>

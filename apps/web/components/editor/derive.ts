@@ -8,6 +8,8 @@ import {
   type GraphEdge,
   type GraphNode,
   influenceOf,
+  type NodeLook,
+  nodeLookOf,
 } from '../../lib/graph';
 import type { Positions } from '../../lib/layout';
 import type { NodeLabel } from '../../lib/node-labels';
@@ -35,6 +37,8 @@ export interface FeatureNodeData extends Record<string, unknown> {
   note: boolean;
   /** Supernodes: how many members. */
   members?: number;
+  /** Colour by submodule; error nodes are drawn differently. */
+  look?: NodeLook;
   labelStatus?: string;
 }
 
@@ -51,7 +55,8 @@ export interface DeriveInput {
   doc: EditorDoc;
   positions: Positions;
   edgeThreshold: number;
-  nodeThreshold: number;
+  /** The nodes that pass the node threshold (see visibleNodeIds). */
+  visible: Set<string>;
   selected: Set<string>;
   labels: Map<string, NodeLabel>;
   diff: DiffView | null;
@@ -98,17 +103,24 @@ export class DeriveCache {
 const fmt = (value: number | undefined) =>
   value === undefined ? '' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(2);
 
-/** The graph React Flow draws: hidden and below-threshold parts dropped, supernodes collapsed, diff ghosts added. */
-export function derive(input: DeriveInput, cache: DeriveCache): Derived {
-  const { doc, positions, edgeThreshold, nodeThreshold, selected, labels, diff } = input;
-  const maxActivation = Math.max(
-    1e-9,
-    ...doc.graph.nodes.map((n) => (typeof n.activation === 'number' ? Math.abs(n.activation) : 0)),
-  );
-  const maxWeight = Math.max(1e-9, ...doc.graph.edges.map((e) => Math.abs(e.weight ?? 0)));
-  const groupOf = new Map<string, string>();
-  for (const group of doc.groups) for (const member of group.nodeIds) groupOf.set(member, group.id);
+/** Output nodes (the metric, logits) are what the circuit explains: no threshold hides them. */
+export const isOutputNode = (node: GraphNode, graph: EditorDoc['graph']) =>
+  nodeLookOf(node, graph).submodule === 'output';
 
+/** |effect| of the nodes a threshold can hide (what the default pruning and "show more" count). */
+export function prunableMagnitudes(graph: EditorDoc['graph']): number[] {
+  return graph.nodes.flatMap((node) => {
+    const influence = influenceOf(node);
+    return influence === undefined || isOutputNode(node, graph) ? [] : [Math.abs(influence)];
+  });
+}
+
+/**
+ * Nodes that are drawn: not hidden, and pinned, in a supernode, an output, without an effect, or with |effect| at
+ * least the threshold.
+ */
+export function visibleNodeIds(doc: EditorDoc, nodeThreshold: number): Set<string> {
+  const grouped = new Set(doc.groups.flatMap((g) => g.nodeIds));
   const visible = new Set<string>();
   for (const node of doc.graph.nodes) {
     if (doc.hidden[node.id]) continue;
@@ -117,11 +129,26 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
       doc.pinned[node.id] ||
       influence === undefined ||
       Math.abs(influence) >= nodeThreshold ||
-      groupOf.has(node.id)
+      grouped.has(node.id) ||
+      isOutputNode(node, doc.graph)
     ) {
       visible.add(node.id);
     }
   }
+  return visible;
+}
+
+/** The graph React Flow draws: hidden and below-threshold parts dropped, supernodes collapsed, diff ghosts added. */
+export function derive(input: DeriveInput, cache: DeriveCache): Derived {
+  const { doc, positions, edgeThreshold, visible, selected, labels, diff } = input;
+  const maxActivation = Math.max(
+    1e-9,
+    ...doc.graph.nodes.map((n) => (typeof n.activation === 'number' ? Math.abs(n.activation) : 0)),
+  );
+  const maxWeight = Math.max(1e-9, ...doc.graph.edges.map((e) => Math.abs(e.weight ?? 0)));
+  const groupOf = new Map<string, string>();
+  for (const group of doc.groups) for (const member of group.nodeIds) groupOf.set(member, group.id);
+
   const displayOf = new Map<string, string>();
   for (const id of visible) displayOf.set(id, groupOf.get(id) ?? id);
 
@@ -141,7 +168,8 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     const pinned = Boolean(doc.pinned[node.id]);
     const mark = diff?.nodes[node.id];
     const isSelected = selected.has(node.id);
-    const sig = `${position.x},${position.y}|${title}|${pinned}|${mark}|${isSelected}|${Boolean(annotation?.note)}|${label?.status}`;
+    const look = nodeLookOf(node, doc.graph);
+    const sig = `${position.x},${position.y}|${title}|${pinned}|${mark}|${isSelected}|${Boolean(annotation?.note)}|${label?.status}|${look.submodule}|${look.error}`;
     nodes.push(
       cache.node(node.id, sig, () => ({
         id: node.id,
@@ -163,6 +191,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
           diff: mark,
           note: Boolean(annotation?.note),
           labelStatus: annotation?.label ? undefined : label?.status,
+          look,
         },
       })),
     );

@@ -111,6 +111,7 @@ export interface CircuitFileMeta {
   datasetName: string;
   examples?: SvaPair[];
   promptTokens?: string[];
+  patchTokens?: string[];
   /** By hook: where each SAE was read from. */
   saeSources?: Record<string, string>;
   /** By hook: the workbench's SAE ids (set by the server, so the app can link features and show their labels). */
@@ -170,6 +171,7 @@ export function buildCircuitFile(
         pairs: pairsCount,
         ...(meta.examples ? { examples: recordedExamples(meta.datasetName, meta.examples) } : {}),
         ...(meta.promptTokens ? { promptTokens: meta.promptTokens } : {}),
+        ...(meta.patchTokens ? { patchTokens: meta.patchTokens } : {}),
       },
       method: {
         kind: options.method ?? 'ig',
@@ -286,6 +288,7 @@ export async function computeCircuit(options: ComputeCircuitOptions, control: Ru
         datasetName: name,
         examples: pairs,
         promptTokens: tokenizer.tokenTexts(tokenized[0]!.clean),
+        patchTokens: tokenizer.tokenTexts(tokenized[0]!.patch),
         saeSources: Object.fromEntries(saes.map((s) => [s.hook, s.path ?? saeDir])),
       },
       control,

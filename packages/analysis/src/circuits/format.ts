@@ -72,6 +72,8 @@ export const CircuitFileSchema = z
         .optional(),
       /** Tokens of the first clean prompt (the exchange format's prompt_tokens). */
       promptTokens: z.array(z.string()).optional(),
+      /** Tokens of the first patched prompt, so a viewer can mark where the pair differs ("boy→boys"). */
+      patchTokens: z.array(z.string()).optional(),
     }),
     method: z.object({
       kind: z.enum(['ig', 'atp', 'exact']),

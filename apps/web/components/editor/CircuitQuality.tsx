@@ -1,0 +1,130 @@
+'use client';
+
+import type { Graph } from '../../lib/graph';
+import { describeCompleteness, describeFaithfulness, LOW_FAITHFULNESS, lowFaithfulnessAdvice } from '../../lib/quality';
+import { formatNumber } from './derive';
+
+interface ComputedFile {
+  method?: {
+    kind?: string;
+    steps?: number;
+    aggregation?: string;
+    nodeThreshold?: number;
+    edgeThreshold?: number;
+    maxNodes?: number | null;
+  };
+  dataset?: {
+    name?: string;
+    pairs?: number;
+    examples?: { clean_prefix: string; patch_prefix: string; clean_answer: string; patch_answer: string }[];
+  };
+  metrics?: {
+    faithfulness?: number | null;
+    completeness?: number | null;
+    cleanMetric?: number | null;
+    patchMetric?: number | null;
+    totalNodes?: number;
+  };
+}
+
+const METHOD_NAMES: Record<string, string> = {
+  ig: 'integrated gradients',
+  atp: 'attribution patching',
+  exact: 'exact activation patching',
+};
+const SHOWN_PAIRS = 3;
+
+/** The circuit's faithfulness for the toolbar: null when the graph has none (not computed here, or not evaluated). */
+export function faithfulnessOf(graph: Graph): number | null {
+  if (graph.schema !== 'workbench.circuit') return null;
+  const value = (graph as ComputedFile).metrics?.faithfulness;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Whether a computed circuit is any good, on screen: its scores in numbers and words, how it was computed, the prompt
+ * pairs, and a warning that says what to try when its nodes do not reproduce the behaviour.
+ */
+export function CircuitQuality({ graph }: { graph: Graph }) {
+  if (graph.schema !== 'workbench.circuit') return null;
+  const { method, dataset, metrics } = graph as ComputedFile;
+  const faithfulness = faithfulnessOf(graph);
+  const completeness = typeof metrics?.completeness === 'number' ? metrics.completeness : null;
+  const pairs = dataset?.pairs ?? dataset?.examples?.length ?? 0;
+  const low = faithfulness !== null && faithfulness < LOW_FAITHFULNESS;
+  return (
+    <section className="quality stack" data-testid="circuit-quality" aria-label="Circuit quality">
+      <h3 className="section-title">Quality</h3>
+      {low && (
+        <div className="notice warn" role="alert" data-testid="quality-warning">
+          <strong>Low faithfulness ({faithfulness.toFixed(2)}).</strong> The nodes kept here do not reproduce the
+          model's behaviour: {describeFaithfulness(faithfulness)}, so reading the circuit as "how the model does it"
+          would mislead. Try:
+          <ul>
+            {lowFaithfulnessAdvice(method, pairs).map((advice) => (
+              <li key={advice}>{advice}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <dl className="quality-scores">
+        <dt>Faithfulness</dt>
+        <dd data-testid="quality-faithfulness">
+          {faithfulness === null ? (
+            'not evaluated'
+          ) : (
+            <>
+              <strong className={low ? 'bad' : 'good'}>{faithfulness.toFixed(2)}</strong>{' '}
+              <span className="muted">({describeFaithfulness(faithfulness)}; 1 is best)</span>
+            </>
+          )}
+        </dd>
+        <dt>Completeness</dt>
+        <dd data-testid="quality-completeness">
+          {completeness === null ? (
+            'not evaluated'
+          ) : (
+            <>
+              <strong>{completeness.toFixed(2)}</strong>{' '}
+              <span className="muted">({describeCompleteness(completeness)}; 0 is best)</span>
+            </>
+          )}
+        </dd>
+        <dt>Metric</dt>
+        <dd>
+          clean {formatNumber(metrics?.cleanMetric ?? undefined) || '–'}, patched{' '}
+          {formatNumber(metrics?.patchMetric ?? undefined) || '–'}{' '}
+          <span className="muted">(logit of the patched answer minus the clean answer's, at the last token)</span>
+        </dd>
+        <dt>Method</dt>
+        <dd data-testid="quality-method">
+          {METHOD_NAMES[method?.kind ?? ''] ?? method?.kind ?? 'unknown'}
+          {method?.kind === 'ig' ? `, ${method.steps} steps` : ''}
+          {method?.aggregation === 'sum' ? ', summed over positions' : ', per token position'}
+        </dd>
+        <dt>Thresholds</dt>
+        <dd>
+          nodes |effect| ≥ {method?.nodeThreshold ?? '–'}, edges |weight| ≥ {method?.edgeThreshold ?? '–'}
+          {method?.maxNodes ? `, at most ${method.maxNodes} nodes` : ''}
+          {metrics?.totalNodes ? ` (of ${metrics.totalNodes.toLocaleString()} candidate nodes)` : ''}
+        </dd>
+        <dt>Prompt pairs</dt>
+        <dd data-testid="quality-pairs">
+          {pairs} from {dataset?.name ?? 'a dataset'}
+          {dataset?.examples?.length ? (
+            <ul className="pairs">
+              {dataset.examples.slice(0, SHOWN_PAIRS).map((pair) => (
+                <li key={`${pair.clean_prefix}|${pair.patch_prefix}`}>
+                  “{pair.clean_prefix}
+                  <b>{pair.clean_answer}</b>” vs “{pair.patch_prefix}
+                  <b>{pair.patch_answer}</b>”
+                </li>
+              ))}
+              {pairs > SHOWN_PAIRS && <li className="muted">…and {pairs - SHOWN_PAIRS} more</li>}
+            </ul>
+          ) : null}
+        </dd>
+      </dl>
+    </section>
+  );
+}
