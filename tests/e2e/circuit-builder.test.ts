@@ -98,12 +98,12 @@ describe('circuit builder', () => {
     await page.reload();
     const strongestNode = page.locator(`.react-flow__node[data-id="${strongest.id}"]`);
     await expect.poll(() => strongestNode.textContent(), { timeout: 15_000 }).toContain('number of the subject');
-    // Under the label: which feature it is and where ("L1 resid_post #12 · “ girl” @2").
+    // Under the label: which feature it is and where ("L1 resid #12 · “ girl” @2").
     const sublayer = strongest.hook
       .split('.')
       .at(-1)!
       .replace(/^hook_/, '')
-      .replace(/_out$/, '');
+      .replace(/_(out|post)$/, '');
     const subtitle = await strongestNode.locator('.fnode-sub').textContent();
     expect(subtitle).toContain(`L${strongest.layer} ${sublayer} #${strongest.feature}`);
     expect(subtitle).toContain(`@${strongest.position}`);
