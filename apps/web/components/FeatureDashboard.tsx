@@ -6,45 +6,8 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { errorMessage } from '../lib/errors';
 import type { FeatureKey } from '../lib/graph';
 import { COMPUTE_DASHBOARDS, FEATURE_DASHBOARD } from '../lib/operations';
+import { ContextLine, type Dashboard } from './ContextLine';
 import { JobProgressBar, jobFinished, useJob } from './JobProgress';
-
-interface Context {
-  tokens: string[];
-  values: number[];
-  max: number;
-}
-interface Dashboard {
-  maxActivation: number;
-  density: number;
-  histogram: { edges: number[]; counts: number[] };
-  topContexts: Context[];
-  quantiles: { from: number; to: number; contexts: Context[] }[];
-  topLogits: { token: string; value: number }[];
-  bottomLogits: { token: string; value: number }[];
-  corpus: string;
-  createdAt: string;
-}
-/** One context with each token shaded by the feature's activation there (relative to `peak`). */
-function ContextLine({ context, peak }: { context: Context; peak: number }) {
-  return (
-    <div className="context-line" data-testid="dashboard-context">
-      {context.tokens.map((token, i) => {
-        const value = context.values[i] ?? 0;
-        const alpha = peak > 0 ? Math.min(1, value / peak) : 0;
-        return (
-          <span
-            // biome-ignore lint/suspicious/noArrayIndexKey: a token's position is its identity in the context
-            key={i}
-            title={value ? value.toFixed(3) : undefined}
-            style={{ background: value > 0 ? `rgba(230, 120, 20, ${(0.15 + 0.75 * alpha).toFixed(2)})` : undefined }}
-          >
-            {token.replace(/\n/g, '↵')}
-          </span>
-        );
-      })}
-    </div>
-  );
-}
 
 /** Tokens whose logits the feature's decoder direction raises (or lowers) most, through the unembedding. */
 function LogitTable({ title, logits }: { title: string; logits: { token: string; value: number }[] }) {

@@ -26,7 +26,6 @@ export function useShownLabels(keys: FeatureKey[], teamId: string | null, refres
     let cancelled = false;
     // Let the page draw first: labels are fetched just after.
     const timer = setTimeout(async () => {
-      const found = new Map<string, NodeLabel>();
       for (let start = 0; start < keys.length && !cancelled; start += BATCH) {
         const features = keys.slice(start, start + BATCH);
         try {
@@ -35,13 +34,21 @@ export function useShownLabels(keys: FeatureKey[], teamId: string | null, refres
             variables: { features, teamId },
             fetchPolicy: 'network-only',
           });
-          result.data?.shownLabels.forEach((label, i) => {
-            if (label) found.set(featureKeyString(features[i]!), { name: label.name, status: label.status });
+          const shown = result.data?.shownLabels;
+          if (cancelled || !shown) continue;
+          // Each answer replaces its batch's labels: on a refresh, later batches keep theirs until their turn.
+          setLabels((previous) => {
+            const next = new Map(previous);
+            features.forEach((feature, i) => {
+              const label = shown[i];
+              if (label) next.set(featureKeyString(feature), { name: label.name, status: label.status });
+              else next.delete(featureKeyString(feature));
+            });
+            return next;
           });
         } catch {
-          // Labels are decoration: a failed batch leaves those features showing their indices.
+          // Labels are decoration: a failed batch leaves those features as they were (or showing their indices).
         }
-        if (!cancelled) setLabels(new Map(found));
       }
     }, 100);
     return () => {
@@ -52,8 +59,11 @@ export function useShownLabels(keys: FeatureKey[], teamId: string | null, refres
   return labels;
 }
 
-/** Labels for a graph's feature nodes: every distinct feature, most influential first. */
-export function useNodeLabels(graph: Graph, teamId: string): Map<string, NodeLabel> {
+/**
+ * Labels for a graph's feature nodes: every distinct feature, most influential first. A new refreshKey asks again
+ * (after a label was proposed, voted on or edited).
+ */
+export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map<string, NodeLabel> {
   const keys = useMemo(() => {
     const byId = new Map<string, { key: FeatureKey; weight: number }>();
     for (const node of graph.nodes) {
@@ -65,5 +75,5 @@ export function useNodeLabels(graph: Graph, teamId: string): Map<string, NodeLab
     }
     return [...byId.values()].sort((a, b) => b.weight - a.weight).map((entry) => entry.key);
   }, [graph]);
-  return useShownLabels(keys, teamId);
+  return useShownLabels(keys, teamId, refreshKey);
 }

@@ -1,10 +1,12 @@
 'use client';
 
+import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { commands, type EditorDoc, type EditorStore } from '../../lib/editor-store';
 import {
   computedNodeText,
+  type FeatureKey,
   featureKeyOf,
   featureKeyString,
   featurePath,
@@ -12,8 +14,10 @@ import {
   positionOf,
 } from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
+import { MY_TEAMS } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
+import { FeatureLabels } from '../FeatureLabels';
 import type { CircuitInfo, VersionData } from './CircuitEditor';
 import { formatNumber } from './derive';
 
@@ -29,6 +33,8 @@ interface InspectorProps {
   onGroup: () => void;
   version: VersionData;
   baseNumber: number;
+  /** After a label of a feature was proposed, voted on or edited here (or by someone else): the graph's labels are stale. */
+  onLabelsChanged?: () => void;
 }
 
 /** The side panel for the selection: details, label and note, supernode name, and the comment thread. */
@@ -209,6 +215,15 @@ function NodeInspector(props: InspectorProps & { id: string }) {
         </button>
       </div>
       <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={props.canEdit} />
+      {key && (
+        <FeatureLabelSection
+          key={featureKeyString(key)}
+          feature={key}
+          teamId={props.circuit.teamId}
+          canComment={props.canComment}
+          onLabelsChanged={props.onLabelsChanged}
+        />
+      )}
       <CommentThread
         key={`node-${id}`}
         refreshKey={props.commentTick}
@@ -217,6 +232,47 @@ function NodeInspector(props: InspectorProps & { id: string }) {
         title={`Comments on ${name}`}
       />
     </div>
+  );
+}
+
+/**
+ * The feature's labels in the circuit's team, with votes and a "Propose a label" form for those who may comment on
+ * the circuit and are members of its team (the API lets only members propose or vote on a team's labels).
+ */
+function FeatureLabelSection({
+  feature,
+  teamId,
+  canComment,
+  onLabelsChanged,
+}: {
+  feature: FeatureKey;
+  teamId: string;
+  canComment: boolean;
+  onLabelsChanged?: () => void;
+}) {
+  const teams = useQuery<{ myTeams: { id: string; name: string; myRole: string }[] }>(MY_TEAMS, {
+    skip: !canComment,
+    fetchPolicy: 'cache-first',
+  });
+  const team = teams.data?.myTeams.find((t) => t.id === teamId);
+  const member = Boolean(canComment && team && team.myRole !== 'VIEWER');
+  return (
+    <section className="stack" aria-label="Feature labels" data-testid="inspector-labels">
+      <h3 className="section-title">Labels{team ? ` in ${team.name}` : ''}</h3>
+      <FeatureLabels
+        feature={feature}
+        onlyTeamId={teamId}
+        proposeTeam={member && team ? { id: team.id, name: team.name } : null}
+        proposeNote={
+          canComment &&
+          teams.data &&
+          !member && <p className="muted small">Only members of the circuit’s team propose and vote on its labels.</p>
+        }
+        canVote={member}
+        canEdit={member}
+        onChanged={onLabelsChanged}
+      />
+    </section>
   );
 }
 

@@ -1,0 +1,339 @@
+'use client';
+
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import Link from 'next/link';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { errorMessage } from '../lib/errors';
+import { type FeatureKey, featurePath } from '../lib/graph';
+import {
+  EDIT_LABEL,
+  FEATURE_CHANGED,
+  FEATURE_LABELS,
+  LABEL_REVISIONS,
+  PROPOSE_LABEL,
+  VOTE_LABEL,
+} from '../lib/operations';
+import { formatDate, StatusBadge } from './Badges';
+
+interface Label {
+  __typename?: 'FeatureLabel';
+  id: string;
+  teamId: string;
+  visibility: string;
+  status: string;
+  name: string;
+  description: string;
+  revision: number;
+  score: number;
+  myVote: number;
+  createdAt: string;
+  updatedAt: string;
+  author: { __typename?: 'User'; id: string; displayName: string } | null;
+  agreement: { __typename?: 'Agreement'; up: number; down: number; agreement: number };
+  [key: string]: unknown;
+}
+
+/** The same rule as the API: ACCEPTED at >= 2 votes with 3 in 4 up; DISPUTED at >= 2 votes with any down. */
+function statusFor(up: number, down: number): string {
+  const total = up + down;
+  if (total < 2) return 'PROPOSED';
+  if (up / total >= 0.75) return 'ACCEPTED';
+  return down > 0 ? 'DISPUTED' : 'PROPOSED';
+}
+
+export interface FeatureLabelsProps {
+  feature: FeatureKey;
+  /** Show only this team's labels (the circuit editor shows its circuit's team); unset: every label one may see. */
+  onlyTeamId?: string;
+  /** The team a proposal goes to; null: no form, `proposeNote` instead. */
+  proposeTeam: { id: string; name: string } | null;
+  proposeNote?: ReactNode;
+  canVote: boolean;
+  canEdit: boolean;
+  /** After this user proposes, votes or edits, and on label events from others: what a graph shows may change. */
+  onChanged?: () => void;
+  /** Every featureChanged event of the feature (the feature page refreshes its comments on 'comment' ones). */
+  onEvent?: (kind: string) => void;
+}
+
+/**
+ * The labels of one SAE feature, best first, with votes, edits, histories and a "Propose a label" form; they follow
+ * the feature's live events. Used by the feature page and the circuit editor's inspector.
+ */
+export function FeatureLabels({
+  feature,
+  onlyTeamId,
+  proposeTeam,
+  proposeNote,
+  canVote,
+  canEdit,
+  onChanged,
+  onEvent,
+}: FeatureLabelsProps) {
+  const labels = useQuery<{ featureLabels: { edges: { node: Label }[] } }>(FEATURE_LABELS, {
+    variables: { feature },
+    fetchPolicy: 'cache-and-network',
+  });
+  // Label events refresh the labels (and their open histories).
+  const [tick, setTick] = useState(0);
+  useSubscription<{ featureChanged: { kind: string } }>(FEATURE_CHANGED, {
+    variables: { feature },
+    onData: ({ data }) => {
+      const kind = data.data?.featureChanged.kind;
+      if (kind) onEvent?.(kind);
+      if (kind === 'comment') return;
+      void labels.refetch();
+      setTick((t) => t + 1);
+      onChanged?.();
+    },
+  });
+  const [propose, proposing] = useMutation(PROPOSE_LABEL);
+  const [error, setError] = useState<string | null>(null);
+
+  async function onPropose(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!proposeTeam) return;
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    setError(null);
+    try {
+      await propose({
+        variables: {
+          input: {
+            teamId: proposeTeam.id,
+            ...feature,
+            name: String(data.get('name') ?? ''),
+            description: String(data.get('description') ?? ''),
+            visibility: String(data.get('visibility') ?? 'TEAM'),
+          },
+        },
+      });
+      form.reset();
+      await labels.refetch();
+      onChanged?.();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+
+  const all = labels.data?.featureLabels.edges.map((e) => e.node) ?? [];
+  const list = onlyTeamId ? all.filter((label) => label.teamId === onlyTeamId) : all;
+  const others = all.length - list.length;
+  const sorted = [...list].sort((a, b) => b.score - a.score || a.createdAt.localeCompare(b.createdAt));
+  return (
+    <>
+      {labels.error && <p className="error">{errorMessage(labels.error)}</p>}
+      <ul className="plain stack" data-testid="label-list">
+        {sorted.map((label) => (
+          <LabelItem
+            key={label.id}
+            label={label}
+            canVote={canVote}
+            canEdit={canEdit}
+            tick={tick}
+            onChanged={onChanged}
+          />
+        ))}
+        {!sorted.length && !labels.loading && (
+          <li className="muted small">{proposeTeam ? 'No labels yet: propose the first.' : 'No labels yet.'}</li>
+        )}
+      </ul>
+      {others > 0 && (
+        <p className="muted small">
+          {others} more from other teams or public: <Link href={featurePath(feature)}>see the feature page</Link>.
+        </p>
+      )}
+      {proposeTeam ? (
+        <form className="stack" onSubmit={onPropose} aria-label="Propose a label">
+          <h3 className="section-title">Propose a label</h3>
+          <input name="name" aria-label="Label name" placeholder="e.g. plural subject noun" required maxLength={200} />
+          <textarea name="description" aria-label="Label description" placeholder="What makes it fire?" rows={2} />
+          <div className="row">
+            <select name="visibility" aria-label="Label visibility" defaultValue="TEAM">
+              <option value="TEAM">{proposeTeam.name} only</option>
+              <option value="PUBLIC">public</option>
+            </select>
+            <button type="submit" disabled={proposing.loading}>
+              Propose
+            </button>
+          </div>
+        </form>
+      ) : (
+        proposeNote
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function LabelItem({
+  label,
+  canVote,
+  canEdit,
+  tick,
+  onChanged,
+}: {
+  label: Label;
+  canVote: boolean;
+  canEdit: boolean;
+  tick: number;
+  onChanged?: () => void;
+}) {
+  const [vote] = useMutation<{ voteLabel: Label }>(VOTE_LABEL);
+  const [edit, editing] = useMutation(EDIT_LABEL);
+  const [editOpen, setEditOpen] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const revisions = useQuery<{
+    label: {
+      revisions: {
+        revision: number;
+        name: string;
+        description: string;
+        createdAt: string;
+        author: { displayName: string } | null;
+      }[];
+    };
+  }>(LABEL_REVISIONS, { variables: { id: label.id }, skip: !historyOpen, fetchPolicy: 'network-only' });
+  // Someone edited a label: the open history follows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the trigger
+  useEffect(() => {
+    if (historyOpen && tick) void revisions.refetch();
+  }, [tick]);
+
+  const castVote = async (value: number) => {
+    const next = label.myVote === value ? 0 : value;
+    const up = label.agreement.up - (label.myVote === 1 ? 1 : 0) + (next === 1 ? 1 : 0);
+    const down = label.agreement.down - (label.myVote === -1 ? 1 : 0) + (next === -1 ? 1 : 0);
+    setError(null);
+    try {
+      await vote({
+        variables: { labelId: label.id, value: next },
+        // Shown at once; the server's answer replaces it (or the cache rolls back on an error).
+        optimisticResponse: {
+          voteLabel: {
+            ...label,
+            myVote: next,
+            score: up - down,
+            status: statusFor(up, down),
+            agreement: { ...label.agreement, up, down, agreement: up + down ? Math.max(up, down) / (up + down) : 0 },
+          },
+        },
+      });
+      onChanged?.();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  };
+
+  const myVote = label.myVote === 1 ? 'you voted up' : label.myVote === -1 ? 'you voted down' : null;
+  return (
+    <li className="label-item" data-testid="label-item" data-label-name={label.name}>
+      <div className="row spread">
+        <div className="row">
+          <strong>{label.name}</strong> <StatusBadge status={label.status} />
+          {label.visibility === 'PUBLIC' && <span className="badge">public</span>}
+        </div>
+        {canVote ? (
+          <div className="row vote">
+            <button
+              type="button"
+              className={label.myVote === 1 ? 'small' : 'secondary small'}
+              aria-pressed={label.myVote === 1}
+              aria-label={`Vote up ${label.name}`}
+              onClick={() => castVote(1)}
+            >
+              ▲ {label.agreement.up}
+            </button>
+            <button
+              type="button"
+              className={label.myVote === -1 ? 'small danger' : 'secondary small'}
+              aria-pressed={label.myVote === -1}
+              aria-label={`Vote down ${label.name}`}
+              onClick={() => castVote(-1)}
+            >
+              ▼ {label.agreement.down}
+            </button>
+          </div>
+        ) : (
+          <span className="small muted" data-testid="label-votes">
+            ▲ {label.agreement.up} ▼ {label.agreement.down}
+          </span>
+        )}
+      </div>
+      {label.description && <p className="comment-body">{label.description}</p>}
+      <p className="small muted">
+        score {label.score} · agreement {Math.round(label.agreement.agreement * 100)}%{myVote ? ` · ${myVote}` : ''} ·
+        revision {label.revision} by {label.author?.displayName ?? 'someone'} · {formatDate(label.updatedAt)}
+      </p>
+      <div className="row small">
+        {canEdit && (
+          <button type="button" className="link" onClick={() => setEditOpen(!editOpen)}>
+            {editOpen ? 'Cancel edit' : 'Edit'}
+          </button>
+        )}
+        <button type="button" className="link" onClick={() => setHistoryOpen(!historyOpen)} aria-expanded={historyOpen}>
+          {historyOpen ? 'Hide history' : `History (${label.revision} revision${label.revision === 1 ? '' : 's'})`}
+        </button>
+      </div>
+      {editOpen && (
+        <form
+          className="stack"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            const data = new FormData(event.currentTarget);
+            setError(null);
+            try {
+              await edit({
+                variables: {
+                  input: {
+                    labelId: label.id,
+                    name: String(data.get('name') ?? ''),
+                    description: String(data.get('description') ?? ''),
+                  },
+                },
+              });
+              setEditOpen(false);
+              void revisions.refetch();
+              onChanged?.();
+            } catch (caught) {
+              setError(errorMessage(caught));
+            }
+          }}
+        >
+          <input name="name" aria-label="Edited label name" defaultValue={label.name} required maxLength={200} />
+          <textarea
+            name="description"
+            aria-label="Edited label description"
+            defaultValue={label.description}
+            rows={2}
+          />
+          <button type="submit" className="small" disabled={editing.loading}>
+            Save revision
+          </button>
+        </form>
+      )}
+      {historyOpen && (
+        <ol className="plain small revisions" data-testid="revisions">
+          {revisions.data?.label.revisions.map((r) => (
+            <li key={r.revision}>
+              <strong>r{r.revision}</strong> “{r.name}”{r.description ? ` — ${r.description}` : ''}{' '}
+              <span className="muted">
+                {r.author?.displayName ?? 'someone'}, {formatDate(r.createdAt)}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
