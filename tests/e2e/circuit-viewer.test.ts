@@ -10,6 +10,8 @@ let stack: Stack;
 let browser: Browser;
 let api: Api;
 let teamId: string;
+/** The nounpp circuit the first test computes; the later ones open it again. */
+let nounpp: { slug: string; graph: CircuitGraph };
 
 beforeAll(async () => {
   await mkdir('artifacts/circuit-viewer', { recursive: true });
@@ -29,13 +31,22 @@ afterAll(async () => {
 interface CircuitNode {
   id: string;
   kind: string;
+  hook: string;
+  feature: number | null;
   effect: number;
 }
 interface CircuitGraph {
   nodes: CircuitNode[];
+  saes: { hook: string; id: string }[];
+  model: { name: string };
   dataset: { promptTokens: string[]; patchTokens?: string[] };
-  metrics: { faithfulness: number | null };
+  method: Record<string, unknown>;
+  metrics: Record<string, unknown> & { faithfulness: number | null };
+  [key: string]: unknown;
 }
+
+const strongestFeature = (graph: CircuitGraph) =>
+  graph.nodes.filter((n) => n.kind === 'feature').sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0]!;
 
 /** Computes a circuit on the demo model through the API and returns its slug and graph. */
 async function computeCircuit(input: Record<string, unknown>): Promise<{ slug: string; graph: CircuitGraph }> {
@@ -71,6 +82,7 @@ describe('circuit viewer', () => {
       nodeThreshold: 0.005,
       edgeThreshold: 0.005,
     });
+    nounpp = { slug, graph };
     const total = graph.nodes.length;
     expect(total).toBeGreaterThan(60);
     const page = await browser.context.newPage();
@@ -98,9 +110,7 @@ describe('circuit viewer', () => {
     expect(shown).toBeLessThan(total);
     expect(await page.getByTestId('circuit-node').count()).toBe(shown);
     // The strongest feature is among them.
-    const strongest = graph.nodes
-      .filter((n) => n.kind === 'feature')
-      .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0]!;
+    const strongest = strongestFeature(graph);
     await page.locator(`.react-flow__node[data-id="${strongest.id}"]`).waitFor();
 
     // Every node's name is readable at the fit zoom: at least 8 px on screen, not hidden, not cut to nothing.
@@ -133,5 +143,92 @@ describe('circuit viewer', () => {
     await page.waitForTimeout(600);
     await page.screenshot({ path: 'artifacts/circuit-viewer/show-more.png' });
     expect(errors).toEqual([]);
+  });
+
+  it("shows a feature's evidence on hover, labels it from the inspector, and selects with Ctrl+A and Shift+click", async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await openCircuit(page, nounpp.slug);
+    const strongest = strongestFeature(nounpp.graph);
+    const node = page.locator(`.react-flow__node[data-id="${strongest.id}"]`);
+
+    // An SAE without dashboards: its features' cards offer to compute them.
+    const saeOf = (hook: string) => nounpp.graph.saes.find((sae) => sae.hook === hook)!.id;
+    const shownIds = await page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((n) => n.dataset.id));
+    const elsewhere = nounpp.graph.nodes.find(
+      (n) => n.kind === 'feature' && n.hook !== strongest.hook && shownIds.includes(n.id),
+    )!;
+    await page.locator(`.react-flow__node[data-id="${elsewhere.id}"]`).hover();
+    const card = page.getByTestId('node-hover-card');
+    await card.getByRole('button', { name: 'Compute dashboards' }).waitFor();
+    await page.mouse.move(5, 400);
+    await expect.poll(() => card.count()).toBe(0);
+
+    // With the strongest feature's dashboards computed, its card shows its name, place, effect and evidence.
+    const { computeDashboards } = await api.ok<{ computeDashboards: { id: string } }>(
+      'mutation($m: ID!, $s: ID!) { computeDashboards(model: $m, sae: $s, maxContexts: 40) { id } }',
+      { m: 'demo', s: saeOf(strongest.hook) },
+    );
+    expect((await api.waitForJob(computeDashboards.id, 150_000)).status).toBe('SUCCEEDED');
+    await node.hover();
+    await card.waitFor();
+    const name = `L${/blocks\.(\d+)/.exec(strongest.hook)![1]}`;
+    expect(await card.textContent()).toContain(name);
+    expect(await card.textContent()).toContain(`#${strongest.feature}`);
+    expect(await card.textContent()).toMatch(/Effect/);
+    await card.getByTestId('hover-dashboard').waitFor();
+    expect(await card.getByTestId('hover-dashboard').textContent()).toMatch(/Top activations/);
+    await page.screenshot({ path: 'artifacts/circuit-viewer/hover-card.png' });
+    // The card goes when the pointer leaves node and card.
+    await page.mouse.move(5, 400);
+    await expect.poll(() => card.count()).toBe(0);
+
+    // The inspector proposes a label for the feature, and the node shows it.
+    await node.click();
+    await page.getByLabel('Label name').fill('plural subject noun');
+    await page.getByRole('form', { name: 'Propose a label' }).getByRole('button').first().click();
+    await expect.poll(() => node.textContent(), { timeout: 15_000 }).toContain('plural subject noun');
+    await page.screenshot({ path: 'artifacts/circuit-viewer/inspector-label.png' });
+
+    // Shift+click adds to the selection; Ctrl+A selects every visible node.
+    const other = page.locator(`.react-flow__node:not([data-id="${strongest.id}"])`).first();
+    await other.click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await page.locator('.react-flow__pane').click({ position: { x: 300, y: 60 } });
+    await page.keyboard.press('Control+a');
+    const shown = await page.getByTestId('circuit-node').count();
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(shown);
+    expect(errors).toEqual([]);
+  });
+
+  it('puts quality on screen, and warns about a circuit whose nodes do not reproduce the behaviour', async () => {
+    const page = await browser.context.newPage();
+    await openCircuit(page, nounpp.slug);
+    const quality = page.getByTestId('circuit-quality');
+    const faithfulness = nounpp.graph.metrics.faithfulness!;
+    expect(await page.getByTestId('quality-chip').textContent()).toContain(`faithfulness ${faithfulness.toFixed(2)}`);
+    expect(await quality.getByTestId('quality-faithfulness').textContent()).toContain(faithfulness.toFixed(2));
+    expect(await quality.getByTestId('quality-method').textContent()).toContain('integrated gradients, 4 steps');
+    expect(await quality.getByTestId('quality-pairs').textContent()).toMatch(/^6 from nounpp/);
+
+    // The same circuit as attribution patching with faithfulness 0.12 (a stored file, as an import would bring).
+    const weak = {
+      ...nounpp.graph,
+      method: { ...nounpp.graph.method, kind: 'atp', steps: 1 },
+      metrics: { ...nounpp.graph.metrics, faithfulness: 0.12, completeness: 0.8 },
+    };
+    const { createCircuit } = await api.ok<{ createCircuit: { slug: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { slug } }',
+      { i: { teamId, title: 'A weak atp circuit', graph: weak } },
+    );
+    await openCircuit(page, createCircuit.slug);
+    expect(await page.getByTestId('quality-chip').textContent()).toContain('faithfulness 0.12 ⚠ low');
+    const warning = page.getByTestId('quality-warning');
+    expect(await warning.textContent()).toContain('Low faithfulness (0.12)');
+    expect(await warning.textContent()).toContain('recover 12%');
+    expect(await warning.textContent()).toMatch(/integrated gradients/);
+    expect(await warning.textContent()).toMatch(/more prompt pairs/);
+    await page.screenshot({ path: 'artifacts/circuit-viewer/low-faithfulness.png' });
   });
 });

@@ -18,11 +18,22 @@ import {
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type ChangeEvent,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { commands, contentFromDoc, docFromContent, EditorStore, useEditor } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
 import {
   edgeKey,
+  featureKeyOf,
+  featureKeyString,
+  type Graph,
   type GraphEdge,
   type GraphNode,
   influenceOf,
@@ -35,7 +46,7 @@ import {
   rowOf,
 } from '../../lib/graph';
 import type { LayoutInput } from '../../lib/layout';
-import { useNodeLabels } from '../../lib/node-labels';
+import { type NodeLabel, useNodeLabels } from '../../lib/node-labels';
 import { CIRCUIT_CHANGED, CIRCUIT_DIFF, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
 import { defaultThreshold, moreThreshold } from '../../lib/pruning';
 import { LOW_FAITHFULNESS } from '../../lib/quality';
@@ -53,6 +64,7 @@ import { EvaluateSelection } from './EvaluateSelection';
 import { nodeTypes } from './FlowNodes';
 import { GridHeaders } from './GridHeaders';
 import { Inspector } from './Inspector';
+import { type HoverTarget, NodeHoverCard } from './NodeHoverCard';
 import { readViewState, writeViewState } from './url-state';
 import { VersionsPanel } from './VersionsPanel';
 
@@ -299,7 +311,9 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   );
   const layout = useLayout(layoutInput, layoutKey);
   const positions = layout?.positions ?? null;
-  const labels = useNodeLabels(doc.graph, circuit.teamId);
+  const [labelTick, setLabelTick] = useState(0);
+  const labels = useNodeLabels(doc.graph, circuit.teamId, labelTick);
+  const hover = useHoverCard(doc.graph, labels);
   const cache = useRef(new DeriveCache());
   const derived = useMemo(
     () =>
@@ -387,9 +401,11 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   );
   // Position changes outside a drag come from arrow keys; a drag is recorded once, when it stops.
   const dragging = useRef(false);
+  const cancelHover = hover.cancel;
   const onDragStart = useCallback(() => {
     dragging.current = true;
-  }, []);
+    cancelHover();
+  }, [cancelHover]);
   const onDragStop = useCallback(
     (_: unknown, __: unknown, dragged?: Node[]) => {
       dragging.current = false;
@@ -867,6 +883,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               onSelectionDragStop={onSelectionDragStop}
               onMove={onMove}
               onMoveEnd={onMoveEnd}
+              onNodeMouseEnter={hover.enterNode}
+              onNodeMouseLeave={hover.leave}
               defaultViewport={openingView === 'fit' ? undefined : openingView}
               fitView={openingView === 'fit'}
               fitViewOptions={{ padding: FIT_PADDING }}
@@ -890,6 +908,15 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             <p className="muted centered" data-testid="layout-pending">
               Laying out {doc.graph.nodes.length} nodes…
             </p>
+          )}
+          {hover.target && (
+            <NodeHoverCard
+              target={hover.target}
+              graph={doc.graph}
+              label={hover.label}
+              onPointerEnter={hover.keep}
+              onPointerLeave={hover.leave}
+            />
           )}
           {diff && (
             <div className="legend" data-testid="diff-legend">
@@ -923,6 +950,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           </div>
           {panel === 'inspect' && (
             <Inspector
+              onLabelsChanged={() => setLabelTick((t) => t + 1)}
               circuit={info}
               doc={doc}
               store={store}
@@ -1065,6 +1093,39 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
       </Dialog>
     </div>
   );
+}
+
+/** Hover cards open after a short rest on a node and stay while the pointer is on the node or the card. */
+const HOVER_OPEN_MS = 250;
+const HOVER_CLOSE_MS = 200;
+
+function useHoverCard(graph: Graph, labels: Map<string, NodeLabel>) {
+  const [target, setTarget] = useState<HoverTarget | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
+  const later = (ms: number, run: () => void) => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(run, ms);
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const enterNode = useCallback(
+    (event: ReactMouseEvent, flowNode: Node) => {
+      const node = nodeById.get(flowNode.id);
+      const element = (event.target as HTMLElement).closest('.react-flow__node');
+      if (!node || !element) return;
+      const box = element.getBoundingClientRect();
+      later(HOVER_OPEN_MS, () => setTarget({ node, x: box.right, y: box.top, left: box.left }));
+    },
+    [nodeById],
+  );
+  const leave = useCallback(() => later(HOVER_CLOSE_MS, () => setTarget(null)), []);
+  const keep = useCallback(() => clearTimeout(timer.current), []);
+  const cancel = useCallback(() => {
+    clearTimeout(timer.current);
+    setTarget(null);
+  }, []);
+  const key = target ? featureKeyOf(target.node, graph) : null;
+  return { target, label: key ? labels.get(featureKeyString(key)) : undefined, enterNode, leave, keep, cancel };
 }
 
 export interface ReviewRow {

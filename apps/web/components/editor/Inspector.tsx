@@ -19,6 +19,7 @@ import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
 import type { CircuitInfo, VersionData } from './CircuitEditor';
+import { CircuitQuality } from './CircuitQuality';
 import { formatNumber } from './derive';
 
 interface InspectorProps {
@@ -56,6 +57,7 @@ export function Inspector(props: InspectorProps) {
         <p className="muted small">
           Click a node or edge to inspect, label and discuss it; Shift+drag selects several. Press ? for shortcuts.
         </p>
+        <CircuitQuality graph={doc.graph} />
         <CommentThread
           refreshKey={props.commentTick}
           target={{ type: 'CIRCUIT', circuitId: circuit.id }}
