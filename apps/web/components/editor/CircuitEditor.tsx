@@ -1103,10 +1103,10 @@ function useHoverCard(graph: Graph, labels: Map<string, NodeLabel>) {
   const [target, setTarget] = useState<HoverTarget | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
-  const later = (ms: number, run: () => void) => {
+  const later = useCallback((ms: number, run: () => void) => {
     clearTimeout(timer.current);
     timer.current = setTimeout(run, ms);
-  };
+  }, []);
   useEffect(() => () => clearTimeout(timer.current), []);
   const enterNode = useCallback(
     (event: ReactMouseEvent, flowNode: Node) => {
@@ -1116,9 +1116,9 @@ function useHoverCard(graph: Graph, labels: Map<string, NodeLabel>) {
       const box = element.getBoundingClientRect();
       later(HOVER_OPEN_MS, () => setTarget({ node, x: box.right, y: box.top, left: box.left }));
     },
-    [nodeById],
+    [nodeById, later],
   );
-  const leave = useCallback(() => later(HOVER_CLOSE_MS, () => setTarget(null)), []);
+  const leave = useCallback(() => later(HOVER_CLOSE_MS, () => setTarget(null)), [later]);
   const keep = useCallback(() => clearTimeout(timer.current), []);
   const cancel = useCallback(() => {
     clearTimeout(timer.current);
