@@ -65,35 +65,9 @@ import { nodeTypes } from './FlowNodes';
 import { GridHeaders } from './GridHeaders';
 import { Inspector } from './Inspector';
 import { type HoverTarget, NodeHoverCard } from './NodeHoverCard';
+import type { CircuitInfo, ReviewRow, VersionData } from './types';
 import { readViewState, writeViewState } from './url-state';
 import { VersionsPanel } from './VersionsPanel';
-
-export interface CircuitInfo {
-  id: string;
-  slug: string;
-  title: string;
-  teamId: string;
-  visibility: string;
-  latestVersion: number;
-  myAccess: 'VIEW' | 'COMMENT' | 'EDIT' | 'MANAGE';
-  onlyVersion: number | null;
-  status: string;
-  createdBy: { id: string; displayName: string } | null;
-  reviewAgreement: { approved: number; changesRequested: number; pending: number; agreement: number };
-  updatedAt: string;
-}
-
-export interface VersionData {
-  number: number;
-  parent: number | null;
-  graph: unknown;
-  layout: unknown;
-  groups: unknown;
-  annotations: unknown;
-  message: string;
-  createdAt: string;
-  author: { id: string; displayName: string } | null;
-}
 
 interface EditorProps {
   circuit: CircuitInfo;
@@ -1126,17 +1100,6 @@ function useHoverCard(graph: Graph, labels: Map<string, NodeLabel>) {
   }, []);
   const key = target ? featureKeyOf(target.node, graph) : null;
   return { target, label: key ? labels.get(featureKeyString(key)) : undefined, enterNode, leave, keep, cancel };
-}
-
-export interface ReviewRow {
-  id: string;
-  version: number;
-  state: string;
-  comment: string | null;
-  decidedAt: string | null;
-  createdAt: string;
-  reviewer: { id: string; displayName: string; email: string } | null;
-  requestedBy: { id: string; displayName: string } | null;
 }
 
 function GroupDialog({

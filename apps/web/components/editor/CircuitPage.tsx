@@ -7,7 +7,8 @@ import { errorExtensions, errorMessage } from '../../lib/errors';
 import { CIRCUIT } from '../../lib/operations';
 import { setShareToken } from '../../lib/share';
 import { TopBar } from '../TopBar';
-import { CircuitEditor, type CircuitInfo, type VersionData } from './CircuitEditor';
+import { CircuitEditor } from './CircuitEditor';
+import type { CircuitInfo, VersionData } from './types';
 
 /** /c/{slug} (latest version) and /c/{slug}/v/{n}; ?share={token} grants access through a share link. */
 export function CircuitPage({ slug, version }: { slug: string; version: number | null }) {

@@ -15,7 +15,7 @@ import {
 import { formatDate, StatusBadge } from '../Badges';
 import { Dialog } from '../Dialog';
 import { useMe } from '../TopBar';
-import type { CircuitInfo, ReviewRow } from './CircuitEditor';
+import type { CircuitInfo, ReviewRow } from './types';
 
 const VISIBILITY_HELP: Record<string, string> = {
   PRIVATE: 'Only you and the team’s admins',

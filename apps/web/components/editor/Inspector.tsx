@@ -18,9 +18,9 @@ import { MY_TEAMS } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
-import type { CircuitInfo, VersionData } from './CircuitEditor';
 import { CircuitQuality } from './CircuitQuality';
 import { formatNumber } from './derive';
+import type { CircuitInfo, VersionData } from './types';
 
 interface InspectorProps {
   circuit: CircuitInfo;
