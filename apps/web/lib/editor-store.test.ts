@@ -62,4 +62,29 @@ describe('editor store', () => {
     store.dispatch(commands.move({ a: { x: 0, y: 0 } }));
     expect(history(store)).toEqual([]);
   });
+
+  it('keeps the view beside the document: view changes are never undone, saved or dirty', () => {
+    const store = new EditorStore(docFromContent(content), { nodeThreshold: 0.5 });
+    let notified = 0;
+    store.subscribe(() => notified++);
+    store.dispatch(commands.hide(['c']));
+    store.setView({ selected: new Set(['a']), nodeThreshold: 0.1 });
+    store.setView((view) => ({ selected: new Set([...view.selected, 'b']) }));
+    expect([...store.getState().view.selected]).toEqual(['a', 'b']);
+    expect(history(store)).toEqual(['Hide c']);
+    // Undo takes back the edit, not the selection or the threshold.
+    store.undo();
+    expect(store.getState().doc.hidden).toEqual({});
+    expect(store.getState().view.nodeThreshold).toBe(0.1);
+    expect([...store.getState().view.selected]).toEqual(['a', 'b']);
+    expect(store.getState().doc).toBe(store.getState().saved);
+    // Setting what is already there notifies no one; opening another version drops the diff only.
+    const before = notified;
+    store.setView({ nodeThreshold: 0.1 });
+    expect(notified).toBe(before);
+    store.setView({ diff: { from: 1, to: 2, nodes: {}, edges: {}, ghostNodes: [], ghostEdges: [] } });
+    store.reset(docFromContent(content));
+    expect(store.getState().view.diff).toBeNull();
+    expect(store.getState().view.nodeThreshold).toBe(0.1);
+  });
 });

@@ -7,6 +7,8 @@ import {
   type CircuitContent,
   edgeKey,
   type Graph,
+  type GraphEdge,
+  type GraphNode,
   type Group,
   type Point,
 } from './graph';
@@ -24,6 +26,28 @@ export interface EditorDoc {
   pinned: Record<string, true>;
   /** Everything else in the version's layout JSON, kept as it was. */
   layoutExtra: Record<string, unknown>;
+}
+
+export type DiffMark = 'added' | 'removed' | 'changed';
+
+/** Changes between an older version and the one being edited, drawn over the graph (ghosts are what was removed). */
+export interface DiffView {
+  from: number;
+  to: number;
+  nodes: Record<string, DiffMark>;
+  edges: Record<string, DiffMark>;
+  ghostNodes: GraphNode[];
+  ghostEdges: GraphEdge[];
+}
+
+/** How the document is looked at: not part of it, so never undone, saved or marked dirty (the URL carries most). */
+export interface EditorView {
+  /** Node, supernode and edge ids (edges as "source->target"). */
+  selected: ReadonlySet<string>;
+  viewport: { x: number; y: number; zoom: number } | null;
+  edgeThreshold: number;
+  nodeThreshold: number;
+  diff: DiffView | null;
 }
 
 /** Every edit is a command: a name for the history and a pure function of the document. */
@@ -44,6 +68,7 @@ interface HistoryEntry {
 
 export interface EditorState {
   doc: EditorDoc;
+  view: EditorView;
   past: HistoryEntry[];
   future: HistoryEntry[];
   /** The doc as last loaded or saved: dirty is doc !== saved. */
@@ -88,8 +113,16 @@ export class EditorStore {
   private state: EditorState;
   private readonly listeners = new Set<() => void>();
 
-  constructor(doc: EditorDoc) {
-    this.state = { doc, past: [], future: [], saved: doc };
+  constructor(doc: EditorDoc, view: Partial<EditorView> = {}) {
+    const initialView: EditorView = {
+      selected: new Set(),
+      viewport: null,
+      edgeThreshold: 0,
+      nodeThreshold: 0,
+      diff: null,
+      ...view,
+    };
+    this.state = { doc, view: initialView, past: [], future: [], saved: doc };
   }
 
   getState = (): EditorState => this.state;
@@ -139,8 +172,17 @@ export class EditorStore {
     });
   };
 
-  /** Replaces everything (another version was opened); history starts again. */
-  reset = (doc: EditorDoc): void => this.set({ doc, past: [], future: [], saved: doc });
+  /** Changes how the document is looked at; history is untouched. A change to nothing notifies no one. */
+  setView = (update: Partial<EditorView> | ((view: EditorView) => Partial<EditorView>)): void => {
+    const patch = typeof update === 'function' ? update(this.state.view) : update;
+    const view = { ...this.state.view, ...patch };
+    if ((Object.keys(patch) as (keyof EditorView)[]).every((key) => view[key] === this.state.view[key])) return;
+    this.set({ ...this.state, view });
+  };
+
+  /** Replaces the document (another version was opened); history starts again, the diff goes, the view stays. */
+  reset = (doc: EditorDoc): void =>
+    this.set({ doc, view: { ...this.state.view, diff: null }, past: [], future: [], saved: doc });
 
   /** The current doc is now what the server holds; history stays so a save can still be undone locally. */
   markSaved = (): void => this.set({ ...this.state, saved: this.state.doc });

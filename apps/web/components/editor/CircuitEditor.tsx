@@ -27,7 +27,15 @@ import {
   useRef,
   useState,
 } from 'react';
-import { commands, contentFromDoc, docFromContent, EditorStore, useEditor } from '../../lib/editor-store';
+import {
+  commands,
+  contentFromDoc,
+  type DiffView,
+  docFromContent,
+  EditorStore,
+  type EditorView,
+  useEditor,
+} from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
 import {
   edgeKey,
@@ -59,14 +67,14 @@ import { CanvasLayer } from './CanvasLayer';
 import { CanvasMiniMap } from './CanvasMiniMap';
 import { faithfulnessOf } from './CircuitQuality';
 import { ReviewPanel, ShareDialog } from './Collab';
-import { DeriveCache, type DiffView, derive, type FeatureNodeData, prunableMagnitudes, visibleNodeIds } from './derive';
+import { DeriveCache, derive, type FeatureNodeData, prunableMagnitudes, visibleNodeIds } from './derive';
 import { EvaluateSelection } from './EvaluateSelection';
 import { nodeTypes } from './FlowNodes';
 import { GridHeaders } from './GridHeaders';
 import { Inspector } from './Inspector';
 import { type HoverTarget, NodeHoverCard } from './NodeHoverCard';
 import type { CircuitInfo, ReviewRow, VersionData } from './types';
-import { readViewState, writeViewState } from './url-state';
+import { readViewState, type ViewState, writeViewState } from './url-state';
 import { VersionsPanel } from './VersionsPanel';
 
 interface EditorProps {
@@ -94,6 +102,24 @@ const NO_EDGES: Edge[] = [];
 const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
 /** Room around a fitted graph for the token headers (top) and row names (left). */
 const FIT_PADDING = { top: '40px', left: '78px', right: '16px', bottom: '48px' } as const;
+
+/**
+ * The view a circuit opens with: what the URL says, else every edge up to DEFAULT_EDGE_BUDGET (by |weight|) and the
+ * nodes that carry most of the effect (see pruning.ts).
+ */
+function initialEditorView(graph: Graph, url: ViewState): Partial<EditorView> {
+  let edgeThreshold = url.edgeThreshold ?? 0;
+  if (url.edgeThreshold === null && graph.edges.length > DEFAULT_EDGE_BUDGET) {
+    const sorted = graph.edges.map((e) => Math.abs(e.weight ?? 0)).sort((a, b) => b - a);
+    edgeThreshold = sorted[DEFAULT_EDGE_BUDGET - 1] ?? 0;
+  }
+  return {
+    selected: new Set(url.selected),
+    viewport: url.viewport,
+    edgeThreshold,
+    nodeThreshold: url.nodeThreshold ?? defaultThreshold(prunableMagnitudes(graph)),
+  };
+}
 
 function detailAt(zoom: number): 'full' | 'mid' | 'low' {
   return zoom >= MID_DETAIL_ZOOM ? 'full' : zoom >= LOW_DETAIL_ZOOM ? 'mid' : 'low';
@@ -133,7 +159,10 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const router = useRouter();
   const flow = useReactFlow();
   const [initialView] = useState(() => readViewState(new URLSearchParams(window.location.search)));
-  const [store] = useState(() => new EditorStore(docFromContent(normalizeContent(version), initialView.pinned)));
+  const [store] = useState(() => {
+    const content = normalizeContent(version);
+    return new EditorStore(docFromContent(content, initialView.pinned), initialEditorView(content.graph, initialView));
+  });
   const doc = useEditor(store, (s) => s.doc);
   const canUndo = useEditor(store, (s) => s.past.length > 0);
   const canRedo = useEditor(store, (s) => s.future.length > 0);
@@ -162,7 +191,6 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     if (version.number === baseNumber) return;
     store.reset(docFromContent(normalizeContent(version), Object.keys(store.getState().doc.pinned)));
     setBaseNumber(version.number);
-    setDiff(null);
   }, [version, loading, baseNumber, store]);
 
   // ---- thresholds, selection, viewport: view state in the URL ----
@@ -171,21 +199,23 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     () => Math.max(0, ...doc.graph.nodes.map((n) => Math.abs(influenceOf(n) ?? 0))),
     [doc.graph],
   );
-  const [edgeThreshold, setEdgeThreshold] = useState(() => {
-    if (initialView.edgeThreshold !== null) return initialView.edgeThreshold;
-    const edges = normalizeContent(version).graph.edges;
-    if (edges.length <= DEFAULT_EDGE_BUDGET) return 0;
-    const sorted = edges.map((e) => Math.abs(e.weight ?? 0)).sort((a, b) => b - a);
-    return sorted[DEFAULT_EDGE_BUDGET - 1] ?? 0;
-  });
-  // Opens on the nodes that carry most of the effect (see pruning.ts); the URL keeps any other choice.
+  // The view lives in the editor store beside the document (never undone); these read and set its parts.
+  const selected = useEditor(store, (s) => s.view.selected);
+  const viewport = useEditor(store, (s) => s.view.viewport);
+  const edgeThreshold = useEditor(store, (s) => s.view.edgeThreshold);
+  const nodeThreshold = useEditor(store, (s) => s.view.nodeThreshold);
+  const diff = useEditor(store, (s) => s.view.diff);
+  const setSelected = useCallback(
+    (next: ReadonlySet<string> | ((previous: ReadonlySet<string>) => ReadonlySet<string>)) =>
+      store.setView((view) => ({ selected: typeof next === 'function' ? next(view.selected) : next })),
+    [store],
+  );
+  const setEdgeThreshold = (edgeThreshold: number) => store.setView({ edgeThreshold });
+  const setNodeThreshold = (nodeThreshold: number) => store.setView({ nodeThreshold });
+  const setViewport = useCallback((viewport: Viewport) => store.setView({ viewport }), [store]);
+  const setDiff = useCallback((diff: DiffView | null) => store.setView({ diff }), [store]);
   const magnitudes = useMemo(() => prunableMagnitudes(doc.graph), [doc.graph]);
   const openingThreshold = useMemo(() => defaultThreshold(magnitudes), [magnitudes]);
-  const [nodeThreshold, setNodeThreshold] = useState(
-    () => initialView.nodeThreshold ?? defaultThreshold(prunableMagnitudes(normalizeContent(version).graph)),
-  );
-  const [selected, setSelected] = useState<Set<string>>(() => new Set(initialView.selected));
-  const [viewport, setViewport] = useState<Viewport | null>(initialView.viewport);
   const [detail, setDetail] = useState(() => detailAt(initialView.viewport?.zoom ?? 1));
 
   useEffect(() => {
@@ -216,7 +246,6 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   ]);
 
   // ---- diff against an older version ----
-  const [diff, setDiff] = useState<DiffView | null>(null);
   const diffQuery = useQuery<{
     circuit: {
       diff: Record<'nodes' | 'edges' | 'annotations', { added: string[]; removed: string[]; changed: string[] }>;
@@ -253,7 +282,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         ghostEdges: (old.edges ?? []).filter((e) => removedEdges.has(edgeKey(e))),
       });
     },
-    [diffQuery, circuit.slug, baseNumber],
+    [diffQuery, circuit.slug, baseNumber, setDiff],
   );
 
   // ---- layout (Web Worker) and the drawn graph: only the nodes that pass the thresholds are laid out, so a
@@ -334,19 +363,22 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     return () => clearTimeout(timer);
   }, [layout, flow]);
 
-  const updateSelection = useCallback((changes: (NodeChange | EdgeChange)[]) => {
-    const selects = changes.filter((c) => c.type === 'select');
-    if (!selects.length) return;
-    setSelected((previous) => {
-      const next = new Set(previous);
-      for (const change of selects) {
-        if (change.type !== 'select') continue;
-        if (change.selected) next.add(change.id);
-        else next.delete(change.id);
-      }
-      return next.size === previous.size && [...next].every((id) => previous.has(id)) ? previous : next;
-    });
-  }, []);
+  const updateSelection = useCallback(
+    (changes: (NodeChange | EdgeChange)[]) => {
+      const selects = changes.filter((c) => c.type === 'select');
+      if (!selects.length) return;
+      setSelected((previous) => {
+        const next = new Set(previous);
+        for (const change of selects) {
+          if (change.type !== 'select') continue;
+          if (change.selected) next.add(change.id);
+          else next.delete(change.id);
+        }
+        return next.size === previous.size && [...next].every((id) => previous.has(id)) ? previous : next;
+      });
+    },
+    [setSelected],
+  );
   /**
    * Records moved nodes in the document. A moved supernode moves its members by the same offset. React Flow moves
    * nodes itself (drag, arrow keys on a focused selected node); the moves only last once they are a command here.
@@ -623,7 +655,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     () => (canvasMode ? rfNodes.map((n) => ({ ...n, hidden: true })) : rfNodes),
     [canvasMode, rfNodes],
   );
-  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => setViewport(vp), []);
+  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => setViewport(vp), [setViewport]);
 
   const reviewSummary = info.reviewAgreement;
   return (

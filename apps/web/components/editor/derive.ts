@@ -1,5 +1,8 @@
 import { type Edge, type Node, type NodeHandle, Position } from '@xyflow/react';
-import type { EditorDoc } from '../../lib/editor-store';
+import type { DiffMark, DiffView, EditorDoc } from '../../lib/editor-store';
+
+export type { DiffMark, DiffView };
+
 import {
   computedNodeText,
   edgeKey,
@@ -13,17 +16,6 @@ import {
 } from '../../lib/graph';
 import type { Positions } from '../../lib/layout';
 import type { NodeLabel } from '../../lib/node-labels';
-
-export type DiffMark = 'added' | 'removed' | 'changed';
-
-export interface DiffView {
-  from: number;
-  to: number;
-  nodes: Record<string, DiffMark>;
-  edges: Record<string, DiffMark>;
-  ghostNodes: GraphNode[];
-  ghostEdges: GraphEdge[];
-}
 
 export interface FeatureNodeData extends Record<string, unknown> {
   title: string;
@@ -57,7 +49,7 @@ export interface DeriveInput {
   edgeThreshold: number;
   /** The nodes that pass the node threshold (see visibleNodeIds). */
   visible: Set<string>;
-  selected: Set<string>;
+  selected: ReadonlySet<string>;
   labels: Map<string, NodeLabel>;
   diff: DiffView | null;
 }
