@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
@@ -231,4 +233,90 @@ describe('circuit viewer', () => {
     expect(await warning.textContent()).toMatch(/more prompt pairs/);
     await page.screenshot({ path: 'artifacts/circuit-viewer/low-faithfulness.png' });
   });
+
+  it('imports a Neuronpedia graph at its cap (7,500 nodes, 50,000 links), opens it pruned and saves it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'np-graph-'));
+    try {
+      const file = join(dir, 'neuronpedia-7500.json');
+      await writeFile(file, JSON.stringify(neuronpediaGraph(7500, 50_000)));
+      const { createCircuit } = await api.ok<{ createCircuit: { slug: string } }>(
+        'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { slug } }',
+        { i: { teamId, title: 'Imported attribution graph', graph: { nodes: [{ id: 'x' }], edges: [] } } },
+      );
+      const page = await browser.context.newPage();
+      await openCircuit(page, createCircuit.slug);
+      await page.getByTestId('import-version-file').setInputFiles(file);
+      await expect
+        .poll(() => page.getByTestId('graph-stats').textContent(), { timeout: 30_000 })
+        .toMatch(/^showing \d+ of 7500 nodes · \d+ of 50000 edges/);
+      const shown = Number(/showing (\d+)/.exec((await page.getByTestId('graph-stats').textContent())!)![1]);
+      expect(shown).toBeLessThanOrEqual(70);
+      // Layers head the rows; prompt tokens head the columns.
+      expect(await page.getByTestId('row-label').allTextContents()).toContain('L3');
+      expect(await page.getByTestId('token-header').first().textContent()).toBe('·tok0');
+      await page.screenshot({ path: 'artifacts/circuit-viewer/neuronpedia-7500.png' });
+      await page.getByRole('button', { name: 'Save version' }).click();
+      await page.getByLabel('Version message').fill('imported from Neuronpedia');
+      await page.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+      await expect.poll(() => page.getByTestId('version-label').textContent(), { timeout: 60_000 }).toBe('v2');
+      const { circuit } = await api.ok<{ circuit: { version: { graph: { nodes: unknown[]; edges: unknown[] } } } }>(
+        'query($s: String!) { circuit(slug: $s) { version { graph } } }',
+        { s: createCircuit.slug },
+      );
+      expect(circuit.version.graph.nodes).toHaveLength(7500);
+      expect(circuit.version.graph.edges).toHaveLength(50_000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** An attribution graph in Neuronpedia's format: 12 layers x 8 positions of transcoder features, seeded. */
+function neuronpediaGraph(nodeCount: number, linkCount: number) {
+  let seed = 7;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const layers = 12;
+  const byLayer: string[][] = Array.from({ length: layers }, () => []);
+  const nodes = Array.from({ length: nodeCount }, (_, i) => {
+    const layer = i % layers;
+    const ctx = Math.floor(i / layers) % 8;
+    const node_id = `${layer}_${1000 + i}_${ctx}`;
+    byLayer[layer]!.push(node_id);
+    return {
+      node_id,
+      feature: 1000 + i,
+      layer: String(layer),
+      ctx_idx: ctx,
+      feature_type: 'cross layer transcoder',
+      influence: Number(random().toFixed(4)),
+      activation: Number((random() * 10).toFixed(3)),
+      clerp: '',
+    };
+  });
+  const links: { source: string; target: string; weight: number }[] = [];
+  const seen = new Set<string>();
+  while (links.length < linkCount) {
+    const from = Math.floor(random() * (layers - 1));
+    const source = byLayer[from]![Math.floor(random() * byLayer[from]!.length)]!;
+    const target = byLayer[from + 1]![Math.floor(random() * byLayer[from + 1]!.length)]!;
+    if (seen.has(`${source}->${target}`)) continue;
+    seen.add(`${source}->${target}`);
+    links.push({ source, target, weight: Number(((random() - 0.35) * 2).toFixed(4)) });
+  }
+  return {
+    metadata: {
+      slug: 'np-7500',
+      scan: 'gpt2-small',
+      prompt: 'a prompt of eight tokens',
+      prompt_tokens: Array.from({ length: 8 }, (_, i) => ` tok${i}`),
+    },
+    qParams: { pinnedIds: [], supernodes: [] },
+    nodes,
+    links,
+  };
+}

@@ -103,21 +103,27 @@ const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
 /** Room around a fitted graph for the token headers (top) and row names (left). */
 const FIT_PADDING = { top: '40px', left: '78px', right: '16px', bottom: '48px' } as const;
 
-/**
- * The view a circuit opens with: what the URL says, else every edge up to DEFAULT_EDGE_BUDGET (by |weight|) and the
- * nodes that carry most of the effect (see pruning.ts).
- */
+/** Thresholds a graph opens with: the nodes that carry most of the effect (see pruning.ts), and the edges among them
+ * up to DEFAULT_EDGE_BUDGET (by |weight|). */
+function defaultThresholds(graph: Graph): { edgeThreshold: number; nodeThreshold: number } {
+  const nodeThreshold = defaultThreshold(prunableMagnitudes(graph));
+  const shown = visibleNodeIds({ graph, hidden: {}, groups: [], pinned: {} }, nodeThreshold);
+  const weights = graph.edges.flatMap((e) =>
+    shown.has(e.source) && shown.has(e.target) ? [Math.abs(e.weight ?? 0)] : [],
+  );
+  const edgeThreshold =
+    weights.length > DEFAULT_EDGE_BUDGET ? (weights.sort((a, b) => b - a)[DEFAULT_EDGE_BUDGET - 1] ?? 0) : 0;
+  return { edgeThreshold, nodeThreshold };
+}
+
+/** The view a circuit opens with: what the URL says, else the graph's default thresholds. */
 function initialEditorView(graph: Graph, url: ViewState): Partial<EditorView> {
-  let edgeThreshold = url.edgeThreshold ?? 0;
-  if (url.edgeThreshold === null && graph.edges.length > DEFAULT_EDGE_BUDGET) {
-    const sorted = graph.edges.map((e) => Math.abs(e.weight ?? 0)).sort((a, b) => b - a);
-    edgeThreshold = sorted[DEFAULT_EDGE_BUDGET - 1] ?? 0;
-  }
+  const defaults = defaultThresholds(graph);
   return {
     selected: new Set(url.selected),
     viewport: url.viewport,
-    edgeThreshold,
-    nodeThreshold: url.nodeThreshold ?? defaultThreshold(prunableMagnitudes(graph)),
+    edgeThreshold: url.edgeThreshold ?? defaults.edgeThreshold,
+    nodeThreshold: url.nodeThreshold ?? defaults.nodeThreshold,
   };
 }
 
@@ -586,8 +592,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     try {
       const content = parseCircuitJson(JSON.parse(await file.text()));
       store.dispatch(commands.replaceContent(content, `Import ${file.name}`));
-      setSelected(new Set());
-      setDiff(null);
+      // An imported graph opens as any circuit does: pruned to its most important nodes.
+      store.setView({ ...defaultThresholds(content.graph), selected: new Set(), diff: null });
       setNotice(`Imported ${content.graph.nodes.length} nodes from ${file.name}: save to make it a new version`);
       setTimeout(() => flow.fitView({ padding: FIT_PADDING }), 200);
     } catch (caught) {

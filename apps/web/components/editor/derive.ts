@@ -13,6 +13,7 @@ import {
   influenceOf,
   type NodeLook,
   nodeLookOf,
+  positionOf,
 } from '../../lib/graph';
 import type { Positions } from '../../lib/layout';
 import type { NodeLabel } from '../../lib/node-labels';
@@ -95,6 +96,16 @@ export class DeriveCache {
 const fmt = (value: number | undefined) =>
   value === undefined ? '' : Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(2);
 
+/** A readable name for another tool's node without a clerp: "L3 #2079", "L3 error", "embed @4". */
+function genericName(node: GraphNode): string | undefined {
+  const type = String(node.feature_type ?? '');
+  const position = positionOf(node);
+  if (type === 'embedding' || node.layer === 'E') return position === undefined ? 'embed' : `embed @${position}`;
+  if (node.layer === undefined || node.layer === null || node.layer === '') return undefined;
+  if (/error/.test(type)) return `L${node.layer} error`;
+  return typeof node.feature === 'number' ? `L${node.layer} #${node.feature}` : undefined;
+}
+
 /** Output nodes (the metric, logits) are what the circuit explains: no threshold hides them. */
 export const isOutputNode = (node: GraphNode, graph: EditorDoc['graph']) =>
   nodeLookOf(node, graph).submodule === 'output';
@@ -111,7 +122,10 @@ export function prunableMagnitudes(graph: EditorDoc['graph']): number[] {
  * Nodes that are drawn: not hidden, and pinned, in a supernode, an output, without an effect, or with |effect| at
  * least the threshold.
  */
-export function visibleNodeIds(doc: EditorDoc, nodeThreshold: number): Set<string> {
+export function visibleNodeIds(
+  doc: Pick<EditorDoc, 'graph' | 'hidden' | 'groups' | 'pinned'>,
+  nodeThreshold: number,
+): Set<string> {
   const grouped = new Set(doc.groups.flatMap((g) => g.nodeIds));
   const visible = new Set<string>();
   for (const node of doc.graph.nodes) {
@@ -154,7 +168,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     const label = key ? labels.get(featureKeyString(key)) : undefined;
     const computed = computedNodeText(node, doc.graph);
     const clerp = typeof node.clerp === 'string' && node.clerp ? node.clerp : undefined;
-    const title = annotation?.label ?? label?.name ?? clerp ?? computed?.name ?? node.id;
+    const title = annotation?.label ?? label?.name ?? clerp ?? computed?.name ?? genericName(node) ?? node.id;
     const activation = typeof node.activation === 'number' ? node.activation : undefined;
     const influence = influenceOf(node);
     const pinned = Boolean(doc.pinned[node.id]);
