@@ -1,5 +1,6 @@
 export * from './circuits/index.js';
 export * from './dashboards/dashboards.js';
+export * from './dashboards/logits.js';
 export * from './data/index.js';
 export * from './demo/index.js';
 export * from './graph/autodiff.js';

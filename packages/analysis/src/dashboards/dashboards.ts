@@ -9,6 +9,7 @@ import { nodeOrt } from '../runtime/node.js';
 import { SaeSession } from '../sae/graph.js';
 import type { Sae } from '../sae/sae.js';
 import type { TextTokenizer } from '../tokenizer/tokenizer.js';
+import { type LogitEffects, logitEffects } from './logits.js';
 
 export interface DashboardOptions {
   /** Tokens per context (BOS included when the SAE prepends it). */
@@ -169,8 +170,9 @@ export async function computeDashboards(run: DashboardRun): Promise<FeatureDashb
     await session.release();
   }
   await run.onProgress?.('logit effects', 92);
-  const logits = logitEffects(sae, run.unembedding, tokenizer, o.logitTokens);
-  return Array.from({ length: dSae }, (_, f) => finish(state, f, logits[f]!, o));
+  const effects = await logitEffects(nodeOrt, sae.weights.W_dec, run.unembedding, dIn, o.logitTokens, { threads: 2 });
+  const logits = logitLists(effects, tokenizer);
+  return Array.from({ length: dSae }, (_, f) => finish(state, f, logits(f), o));
 }
 
 function accumulate(
@@ -242,25 +244,17 @@ function accumulate(
   }
 }
 
-function logitEffects(sae: Sae, unembedding: Float32Array, tokenizer: TextTokenizer, k: number) {
-  const { dSae, dIn } = sae.config;
-  const vocab = unembedding.length / dIn;
-  const names = tokenizer.tokenTexts(Array.from({ length: vocab }, (_, i) => i));
-  const out: { top: { token: string; value: number }[]; bottom: { token: string; value: number }[] }[] = [];
-  const row = new Float32Array(vocab);
-  for (let f = 0; f < dSae; f++) {
-    const dir = sae.weights.W_dec.subarray(f * dIn, (f + 1) * dIn);
-    for (let t = 0; t < vocab; t++) {
-      let s = 0;
-      const off = t * dIn;
-      for (let i = 0; i < dIn; i++) s += dir[i]! * unembedding[off + i]!;
-      row[t] = s;
-    }
-    const order = Array.from({ length: vocab }, (_, i) => i).sort((a, b) => row[b]! - row[a]!);
-    const pick = (ids: number[]) => ids.map((t) => ({ token: names[t]!, value: round4(row[t]!) }));
-    out.push({ top: pick(order.slice(0, k)), bottom: pick(order.slice(-k).reverse()) });
-  }
-  return out;
+/** Token texts of the logit effects, decoded once per distinct token. */
+function logitLists(effects: LogitEffects, tokenizer: TextTokenizer) {
+  const { k } = effects;
+  const distinct = [...new Set([...effects.topIds, ...effects.bottomIds])];
+  const texts = new Map(tokenizer.tokenTexts(distinct).map((t, i) => [distinct[i]!, t]));
+  const list = (ids: Uint32Array, values: Float32Array, f: number) =>
+    Array.from({ length: k }, (_, j) => ({ token: texts.get(ids[f * k + j]!)!, value: round4(values[f * k + j]!) }));
+  return (f: number) => ({
+    top: list(effects.topIds, effects.topValues, f),
+    bottom: list(effects.bottomIds, effects.bottomValues, f),
+  });
 }
 
 function finish(

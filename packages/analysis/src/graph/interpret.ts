@@ -268,11 +268,12 @@ function evalNode(node: Node, ins: Array64[]): Array64[] {
       const k = y.data[0]!;
       const n = x.shape[x.shape.length - 1]!;
       const rows = x.data.length / n;
+      const sign = attr('largest') === 0 ? -1 : 1;
       const values = new Float64Array(rows * k);
       const indices = new Float64Array(rows * k);
       for (let r = 0; r < rows; r++) {
         const order = Array.from({ length: n }, (_, i) => i);
-        order.sort((a, b) => x.data[r * n + b]! - x.data[r * n + a]! || a - b);
+        order.sort((a, b) => sign * (x.data[r * n + b]! - x.data[r * n + a]!) || a - b);
         for (let j = 0; j < k; j++) {
           indices[r * k + j] = order[j]!;
           values[r * k + j] = x.data[r * n + order[j]!]!;

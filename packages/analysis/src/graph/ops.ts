@@ -565,9 +565,10 @@ export const gatherND = (data: Tensor, indices: Tensor) => one('GatherND', [data
 /** ScatterND with reduction='add'. */
 export const scatterAdd = (data: Tensor, indices: Tensor, updates: Tensor) =>
   one('ScatterND', [data, indices, updates], { reduction: str('add') });
-/** The k largest values along the last axis, largest first, and their indices. */
-export function topK(x: Tensor, k: number): [Tensor, Tensor] {
-  const outs = make('TopK', [x, x.graph.ints([k])], { axis: int(-1), largest: int(1), sorted: int(1) }).outputs;
+/** The k largest (or, with largest false, smallest) values along the last axis, sorted, and their indices. */
+export function topK(x: Tensor, k: number, opts: { largest?: boolean } = {}): [Tensor, Tensor] {
+  const largest = int(opts.largest === false ? 0 : 1);
+  const outs = make('TopK', [x, x.graph.ints([k])], { axis: int(-1), largest, sorted: int(1) }).outputs;
   return [outs[0]!, outs[1]!];
 }
 /** `data` plus `updates` placed at `indices` along the last axis (indices and updates have one shape). */
