@@ -3,7 +3,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   computeDashboards,
   corpusContexts,
-  type DashboardState,
+  decodeDashboardState,
+  encodeDashboardState,
   generateCorpus,
   loadSae,
   readSafetensorsLazy,
@@ -78,10 +79,13 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
     if (!contexts.length) throw new Error(`corpus "${input.corpus}" has fewer than ${contextTokens} tokens`);
 
     await mkdir(deps.stateDir, { recursive: true });
-    const stateFile = join(deps.stateDir, `dashboards-${context.job.id}.json`);
+    const stateFile = join(deps.stateDir, `dashboards-${context.job.id}.bin`);
     const resumeFrom = (context.checkpoint as { stateFile?: string } | null)?.stateFile;
+    // A missing or unreadable checkpoint (e.g. an older JSON one) means starting afresh.
     const state = resumeFrom
-      ? ((await readFile(resumeFrom, 'utf8').then(JSON.parse, () => undefined)) as DashboardState | undefined)
+      ? await readFile(resumeFrom)
+          .then((bytes) => decodeDashboardState(bytes))
+          .catch(() => undefined)
       : undefined;
     let lastSave = Date.now();
     const dashboards = await computeDashboards({
@@ -98,7 +102,7 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
       onCheckpoint: async (s) => {
         if (Date.now() - lastSave < CHECKPOINT_EVERY_MS) return;
         lastSave = Date.now();
-        await writeFile(`${stateFile}.tmp`, JSON.stringify(s));
+        await writeFile(`${stateFile}.tmp`, encodeDashboardState(s));
         await rename(`${stateFile}.tmp`, stateFile);
         await context.saveCheckpoint({ stateFile });
       },

@@ -10,7 +10,14 @@ import { hookedGPT2FromWeights } from '../model/load.js';
 import { randomGPT2Weights } from '../model/random.js';
 import { referenceEncode, type Sae } from '../sae/sae.js';
 import { TextTokenizer } from '../tokenizer/tokenizer.js';
-import { computeDashboards, corpusContexts, type DashboardState } from './dashboards.js';
+import {
+  computeDashboards,
+  computeDashboardsForSaes,
+  corpusContexts,
+  type DashboardState,
+  decodeDashboardState,
+  encodeDashboardState,
+} from './dashboards.js';
 
 let dir: string;
 let model: HookedGPT2;
@@ -119,7 +126,45 @@ describe('feature dashboards', () => {
       }),
     ).rejects.toThrow('interrupted');
     expect(saved!.contextsDone).toBe(16);
-    const resumed = await run({ state: JSON.parse(JSON.stringify(saved)) });
+    // Through the checkpoint's bytes, as a job saves and reads it.
+    const resumed = await run({ state: decodeDashboardState(encodeDashboardState(saved!)) });
     expect(resumed).toEqual(full);
+  });
+
+  it('computes several SAEs on different hooks in one pass, as each alone', async () => {
+    const second: Sae = {
+      config: { ...sae.config, hookName: 'blocks.0.hook_resid_post', hookLayer: 0, dSae: 20 },
+      weights: {
+        ...sae.weights,
+        W_enc: sae.weights.W_enc.map((v, i) => v * (i % 3 ? 1 : -1)).subarray(0, 16 * 20),
+        b_enc: sae.weights.b_enc.subarray(0, 20),
+        W_dec: sae.weights.W_dec.subarray(0, 20 * 16),
+      },
+    };
+    let forwardRuns = 0;
+    const counting = new Proxy(model, {
+      get: (target, key) =>
+        key === 'run'
+          ? (...args: Parameters<HookedGPT2['run']>) => {
+              forwardRuns++;
+              return target.run(...args);
+            }
+          : Reflect.get(target, key),
+    });
+    const { results, timings } = await computeDashboardsForSaes({
+      model: counting,
+      tokenizer,
+      saes: [sae, second],
+      contexts,
+      unembedding: weights.get('wte.weight')!,
+      centerResidual: false,
+      options: { contextTokens: 12, batchSize: 8, topContexts: 5, reservoir: 6 },
+    });
+    expect(forwardRuns).toBe(Math.ceil(contexts.length / 8));
+    expect(timings.forward).toBeGreaterThan(0);
+    const alone = await run({ sae: second });
+    expect(alone.filter((d) => d.density > 0).length).toBeGreaterThan(5);
+    expect(Array.from({ length: 20 }, (_, f) => results[1]!.dashboard(f))).toEqual(alone);
+    expect(Array.from({ length: 24 }, (_, f) => results[0]!.dashboard(f))).toEqual(await run());
   });
 });

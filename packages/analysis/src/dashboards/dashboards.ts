@@ -1,18 +1,38 @@
 /**
  * Feature dashboards over a corpus: for every SAE feature, its top-activating contexts with per-token values,
  * a few contexts from each activation quantile, the activation density and histogram, and its direct logit
- * effects (W_dec times the unembedding). The state between batches is plain data, so a job can checkpoint it and
- * resume where it stopped.
+ * effects (W_dec times the unembedding). Several SAEs of one model share one pass: each batch runs the model once
+ * with every SAE's hook and feeds each SAE its own. The state between batches lives in typed arrays (state.ts),
+ * so a job can checkpoint it and resume where it stopped; token text is decoded only when dashboards are written.
  */
 import type { HookedGPT2 } from '../model/hooked.js';
 import { nodeOrt } from '../runtime/node.js';
 import { SaeSession } from '../sae/graph.js';
 import type { Sae } from '../sae/sae.js';
 import type { TextTokenizer } from '../tokenizer/tokenizer.js';
-import { type LogitEffects, logitEffects } from './logits.js';
+import { type LogitEffects, LogitEffectsSession } from './logits.js';
+import {
+  accumulateBatch,
+  checkDashboardState,
+  type DashboardShape,
+  type DashboardState,
+  emptyDashboardState,
+  HIST_MAX_LOG,
+  HIST_MIN_LOG,
+  type KeptContext,
+  sampledContextsOf,
+  topContextsOf,
+} from './state.js';
+
+export {
+  type DashboardState,
+  decodeDashboardState,
+  emptyDashboardState,
+  encodeDashboardState,
+} from './state.js';
 
 export interface DashboardOptions {
-  /** Tokens per context (BOS included when the SAE prepends it). */
+  /** Tokens per context (BOS included when the SAE prepends it); longer contexts raise it to their length. */
   contextTokens?: number;
   /** Contexts per model run. */
   batchSize?: number;
@@ -26,6 +46,8 @@ export interface DashboardOptions {
   histogramBins?: number;
   logitTokens?: number;
   seed?: number;
+  /** ORT threads for the SAE encode and the logit effects (default 2). */
+  threads?: number;
 }
 
 export interface FeatureContext {
@@ -49,48 +71,7 @@ export interface FeatureDashboard {
   bottomLogits: { token: string; value: number }[];
 }
 
-/** Accumulated over batches; JSON-serialisable for checkpoints. */
-export interface DashboardState {
-  contextsDone: number;
-  tokensSeen: number;
-  /** Per feature: firing token count. */
-  fires: number[];
-  /** Per feature: activation values seen (for the histogram), as log10 bin counts over [1e-4, 1e3]. */
-  hist: number[][];
-  top: FeatureContext[][];
-  reservoir: FeatureContext[][];
-  /** Per feature: how many firing contexts the reservoir has seen. */
-  seenContexts: number[];
-  rng: number;
-}
-
-const HIST_MIN_LOG = -4;
-const HIST_MAX_LOG = 3;
-
 const round4 = (x: number) => (x === 0 ? 0 : Number(x.toPrecision(4)));
-
-export function emptyDashboardState(dSae: number, histogramBins: number, seed: number): DashboardState {
-  return {
-    contextsDone: 0,
-    tokensSeen: 0,
-    fires: new Array(dSae).fill(0),
-    hist: Array.from({ length: dSae }, () => new Array(histogramBins).fill(0)),
-    top: Array.from({ length: dSae }, () => []),
-    reservoir: Array.from({ length: dSae }, () => []),
-    seenContexts: new Array(dSae).fill(0),
-    rng: seed >>> 0 || 1,
-  };
-}
-
-/** xorshift32: reservoir sampling must be reproducible across resumes, so its state lives in DashboardState. */
-function nextRandom(state: DashboardState): number {
-  let x = state.rng;
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  state.rng = x >>> 0;
-  return state.rng / 2 ** 32;
-}
 
 /** Splits a corpus into contexts of `length` token ids (BOS first when asked), dropping a short tail. */
 export function corpusContexts(
@@ -110,25 +91,44 @@ export function corpusContexts(
   return contexts;
 }
 
-export interface DashboardRun {
+export interface MultiDashboardRun {
   model: HookedGPT2;
   tokenizer: TextTokenizer;
-  sae: Sae;
+  /** SAEs of `model`, each on its own hook (several may share one). */
+  saes: Sae[];
   contexts: number[][];
   /** The unembedding [vocab, d_model] (GPT-2: wte), for logit effects. */
   unembedding: Float32Array;
   centerResidual: boolean;
   options?: DashboardOptions;
-  /** Resume from here (a checkpoint). */
-  state?: DashboardState;
+  /** Resume from here (a checkpoint): one state per SAE, in `saes` order. */
+  states?: DashboardState[];
   onProgress?: (stage: string, percent: number) => void | Promise<void>;
-  /** Called after each batch with the state so far: save it to resume later. */
-  onCheckpoint?: (state: DashboardState) => void | Promise<void>;
+  /** Called after each batch with every SAE's state so far: save them to resume later. */
+  onCheckpoint?: (states: DashboardState[]) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
-export async function computeDashboards(run: DashboardRun): Promise<FeatureDashboard[]> {
-  const o = {
+/** Seconds spent per stage of a run (the benchmark's breakdown). */
+export interface DashboardTimings {
+  forward: number;
+  encode: number;
+  accumulate: number;
+  logitEffects: number;
+}
+
+/** One SAE's finished dashboards: built per feature on demand, so all of them need not be in memory at once. */
+export interface SaeDashboards {
+  sae: Sae;
+  features: number;
+  state: DashboardState;
+  dashboard(feature: number): FeatureDashboard;
+}
+
+type Options = Required<DashboardOptions>;
+
+function withDefaults(options: DashboardOptions | undefined): Options {
+  return {
     contextTokens: 32,
     batchSize: 16,
     topContexts: 10,
@@ -138,110 +138,134 @@ export async function computeDashboards(run: DashboardRun): Promise<FeatureDashb
     histogramBins: 28,
     logitTokens: 10,
     seed: 1,
-    ...run.options,
+    threads: 2,
+    ...options,
   };
-  const { model, tokenizer, sae, contexts } = run;
-  const { dSae, dIn, hookName } = sae.config;
-  const state = run.state ?? emptyDashboardState(dSae, o.histogramBins, o.seed);
-  const session = await SaeSession.create(nodeOrt, sae, { rows: o.batchSize * o.contextTokens, threads: 2 });
+}
+
+/** Dashboards of several SAEs of one model in one pass over the corpus. */
+export async function computeDashboardsForSaes(
+  run: MultiDashboardRun,
+): Promise<{ results: SaeDashboards[]; timings: DashboardTimings }> {
+  const o = withDefaults(run.options);
+  const { saes, contexts } = run;
+  if (!saes.length) throw new Error('dashboards: no SAEs');
+  const contextTokens = contexts.reduce((m, c) => Math.max(m, c.length), o.contextTokens);
+  const states = saes.map((sae, i) => {
+    const shape: DashboardShape = {
+      dSae: sae.config.dSae,
+      topK: o.topContexts,
+      reservoir: o.reservoir,
+      contextTokens,
+      histogramBins: o.histogramBins,
+    };
+    const resumed = run.states?.[i];
+    if (!resumed) return emptyDashboardState(shape, contexts, o.seed);
+    checkDashboardState(resumed, shape, contexts);
+    return resumed;
+  });
+  if (new Set(states.map((s) => s.contextsDone)).size > 1)
+    throw new Error('dashboards: the checkpoints of one run stopped at different contexts');
+  const timings: DashboardTimings = { forward: 0, encode: 0, accumulate: 0, logitEffects: 0 };
+  const sessions: SaeSession[] = [];
   try {
-    for (let start = state.contextsDone; start < contexts.length; start += o.batchSize) {
-      if (run.signal?.aborted) throw new Error('cancelled');
-      const batch = contexts.slice(start, start + o.batchSize);
-      const out = await model.run(batch, { hooks: [hookName], logits: false, centerResid: run.centerResidual });
-      const hook = out.hooks.get(hookName)!;
-      const seq = hook.shape[1]!;
-      // Rows of real tokens only (sequences can be right-padded).
-      const rows: { context: number; position: number }[] = [];
-      const x = new Float32Array(batch.reduce((n, c) => n + c.length, 0) * dIn);
-      for (const [b, context] of batch.entries()) {
-        for (let p = 0; p < context.length; p++) {
-          x.set(hook.data.subarray((b * seq + p) * dIn, (b * seq + p + 1) * dIn), rows.length * dIn);
-          rows.push({ context: b, position: p });
-        }
-      }
-      const { features } = await session.encode(x, rows.length);
-      accumulate(state, features, rows, batch, tokenizer, o);
-      state.contextsDone = Math.min(contexts.length, start + o.batchSize);
-      await run.onCheckpoint?.(state);
-      await run.onProgress?.('encoding the corpus', (90 * state.contextsDone) / contexts.length);
+    for (const sae of saes)
+      sessions.push(await SaeSession.create(nodeOrt, sae, { rows: o.batchSize * contextTokens, threads: o.threads }));
+    await encodeCorpus(run, o, states, sessions, timings);
+  } finally {
+    await Promise.all(sessions.map((s) => s.release()));
+  }
+  await run.onProgress?.('logit effects', 92);
+  const t0 = performance.now();
+  const effects = await logitEffectsOf(saes, run.unembedding, o);
+  timings.logitEffects = (performance.now() - t0) / 1000;
+  const texts = contextTexts(run.tokenizer, contexts);
+  const results = saes.map((sae, i): SaeDashboards => {
+    const logits = logitLists(effects[i]!, run.tokenizer);
+    return {
+      sae,
+      features: sae.config.dSae,
+      state: states[i]!,
+      dashboard: (f) => finish(states[i]!, f, logits(f), texts, o),
+    };
+  });
+  return { results, timings };
+}
+
+/** The pass over the corpus: per batch, one model run for every hook, then each SAE's encode and accumulate. */
+async function encodeCorpus(
+  run: MultiDashboardRun,
+  o: Options,
+  states: DashboardState[],
+  sessions: SaeSession[],
+  timings: DashboardTimings,
+): Promise<void> {
+  const { model, saes, contexts } = run;
+  const hooks = [...new Set(saes.map((s) => s.config.hookName))];
+  for (let start = states[0]!.contextsDone; start < contexts.length; start += o.batchSize) {
+    if (run.signal?.aborted) throw new Error('cancelled');
+    const batch = contexts.slice(start, start + o.batchSize);
+    const ids = batch.map((_, b) => start + b);
+    const lengths = batch.map((c) => c.length);
+    let t = performance.now();
+    const out = await model.run(batch, { hooks, logits: false, centerResid: run.centerResidual });
+    timings.forward += (performance.now() - t) / 1000;
+    for (const [i, sae] of saes.entries()) {
+      const hook = out.hooks.get(sae.config.hookName)!;
+      const x = realRows(hook.data, hook.shape[1]!, lengths, sae.config.dIn);
+      t = performance.now();
+      const { features } = await sessions[i]!.encode(x, x.length / sae.config.dIn);
+      timings.encode += (performance.now() - t) / 1000;
+      t = performance.now();
+      accumulateBatch(states[i]!, features, ids, lengths);
+      timings.accumulate += (performance.now() - t) / 1000;
     }
+    for (const s of states) s.contextsDone = Math.min(contexts.length, start + o.batchSize);
+    await run.onCheckpoint?.(states);
+    await run.onProgress?.('encoding the corpus', (90 * states[0]!.contextsDone) / contexts.length);
+  }
+}
+
+/** Hook rows of real tokens only ([batch, seq, d] with right-padded sequences); no copy when nothing is padded. */
+function realRows(data: Float32Array, seq: number, lengths: number[], d: number): Float32Array {
+  if (lengths.every((l) => l === seq)) return data.subarray(0, lengths.length * seq * d);
+  const x = new Float32Array(lengths.reduce((n, l) => n + l, 0) * d);
+  let row = 0;
+  for (const [b, len] of lengths.entries()) {
+    x.set(data.subarray(b * seq * d, (b * seq + len) * d), row * d);
+    row += len;
+  }
+  return x;
+}
+
+/** Every SAE's logit effects through one compiled unembedding. */
+async function logitEffectsOf(saes: Sae[], unembedding: Float32Array, o: Options): Promise<LogitEffects[]> {
+  const dIn = saes[0]!.config.dIn;
+  if (saes.some((s) => s.config.dIn !== dIn)) throw new Error('dashboards: SAEs of one run must share d_in');
+  const session = await LogitEffectsSession.create(nodeOrt, unembedding, dIn, o.logitTokens, {
+    threads: o.threads,
+    chunk: Math.min(256, Math.max(...saes.map((s) => s.config.dSae))),
+  });
+  try {
+    const out: LogitEffects[] = [];
+    for (const sae of saes) out.push(await session.effects(sae.weights.W_dec));
+    return out;
   } finally {
     await session.release();
   }
-  await run.onProgress?.('logit effects', 92);
-  const effects = await logitEffects(nodeOrt, sae.weights.W_dec, run.unembedding, dIn, o.logitTokens, { threads: 2 });
-  const logits = logitLists(effects, tokenizer);
-  return Array.from({ length: dSae }, (_, f) => finish(state, f, logits(f), o));
 }
 
-function accumulate(
-  state: DashboardState,
-  features: Float32Array,
-  rows: { context: number; position: number }[],
-  batch: number[][],
-  tokenizer: TextTokenizer,
-  o: Required<DashboardOptions>,
-): void {
-  const dSae = state.fires.length;
-  state.tokensSeen += rows.length;
-  // Per feature, per context in the batch: the context's activations, built only for features that fire there.
-  const perContext = new Map<number, Map<number, Float32Array>>();
-  for (const [r, { context, position }] of rows.entries()) {
-    const base = r * dSae;
-    for (let f = 0; f < dSae; f++) {
-      const v = features[base + f]!;
-      if (v <= 0) continue;
-      state.fires[f]!++;
-      const bin = Math.floor(((Math.log10(v) - HIST_MIN_LOG) / (HIST_MAX_LOG - HIST_MIN_LOG)) * o.histogramBins);
-      state.hist[f]![Math.max(0, Math.min(o.histogramBins - 1, bin))]!++;
-      let byContext = perContext.get(f);
-      if (!byContext) {
-        byContext = new Map();
-        perContext.set(f, byContext);
-      }
-      let values = byContext.get(context);
-      if (!values) {
-        values = new Float32Array(batch[context]!.length);
-        byContext.set(context, values);
-      }
-      values[position] = v;
-    }
-  }
-  const texts = new Map<number, string[]>();
-  const textOf = (c: number) => {
-    let t = texts.get(c);
+/** Token texts of a context, decoded on first use and shared by every feature that keeps it. */
+function contextTexts(tokenizer: TextTokenizer, contexts: number[][]): (context: number) => string[] {
+  const cache = new Map<number, string[]>();
+  return (c) => {
+    let t = cache.get(c);
     if (!t) {
-      t = tokenizer.tokenTexts(batch[c]!);
-      texts.set(c, t);
+      t = tokenizer.tokenTexts(contexts[c]!);
+      cache.set(c, t);
     }
     return t;
   };
-  for (const [f, byContext] of perContext) {
-    for (const [c, values] of byContext) {
-      let max = 0;
-      for (const v of values) if (v > max) max = v;
-      const top = state.top[f]!;
-      const makeContext = (): FeatureContext => ({
-        tokens: textOf(c),
-        values: Array.from(values, round4),
-        max: round4(max),
-      });
-      if (top.length < o.topContexts || max > top.at(-1)!.max) {
-        top.push(makeContext());
-        top.sort((a, b) => b.max - a.max);
-        if (top.length > o.topContexts) top.pop();
-      }
-      // Reservoir sampling (algorithm R) of firing contexts, for the quantile examples.
-      const seen = ++state.seenContexts[f]!;
-      const reservoir = state.reservoir[f]!;
-      if (reservoir.length < o.reservoir) reservoir.push(makeContext());
-      else {
-        const slot = Math.floor(nextRandom(state) * seen);
-        if (slot < o.reservoir) reservoir[slot] = makeContext();
-      }
-    }
-  }
 }
 
 /** Token texts of the logit effects, decoded once per distinct token. */
@@ -257,36 +281,68 @@ function logitLists(effects: LogitEffects, tokenizer: TextTokenizer) {
   });
 }
 
+function featureContext(kept: KeptContext, texts: (context: number) => string[]): FeatureContext {
+  const tokens = texts(kept.context);
+  return { tokens, values: Array.from(kept.values.subarray(0, tokens.length), round4), max: round4(kept.max) };
+}
+
 function finish(
   state: DashboardState,
   f: number,
   logits: { top: { token: string; value: number }[]; bottom: { token: string; value: number }[] },
-  o: Required<DashboardOptions>,
+  texts: (context: number) => string[],
+  o: Options,
 ): FeatureDashboard {
-  const top = state.top[f]!;
-  const sample = [...state.reservoir[f]!].sort((a, b) => a.max - b.max);
+  const bins = state.histogramBins;
+  const top = topContextsOf(state, f).map((c) => featureContext(c, texts));
+  const sample = sampledContextsOf(state, f);
   const quantiles: FeatureDashboard['quantiles'] = [];
   if (sample.length) {
-    const bins = Math.min(o.quantileBins, sample.length);
-    for (let b = 0; b < bins; b++) {
-      const from = Math.floor((b * sample.length) / bins);
-      const to = Math.floor(((b + 1) * sample.length) / bins);
+    const count = Math.min(o.quantileBins, sample.length);
+    for (let b = 0; b < count; b++) {
+      const from = Math.floor((b * sample.length) / count);
+      const to = Math.floor(((b + 1) * sample.length) / count);
       const slice = sample.slice(from, to);
-      quantiles.push({ from: slice[0]!.max, to: slice.at(-1)!.max, contexts: slice.slice(-o.perBin) });
+      quantiles.push({
+        from: round4(slice[0]!.max),
+        to: round4(slice.at(-1)!.max),
+        contexts: slice.slice(-o.perBin).map((c) => featureContext(c, texts)),
+      });
     }
   }
-  const step = (HIST_MAX_LOG - HIST_MIN_LOG) / o.histogramBins;
+  const step = (HIST_MAX_LOG - HIST_MIN_LOG) / bins;
   return {
     index: f,
     maxActivation: top[0]?.max ?? 0,
     density: state.tokensSeen ? state.fires[f]! / state.tokensSeen : 0,
     histogram: {
-      edges: Array.from({ length: o.histogramBins + 1 }, (_, i) => round4(10 ** (HIST_MIN_LOG + i * step))),
-      counts: state.hist[f]!,
+      edges: Array.from({ length: bins + 1 }, (_, i) => round4(10 ** (HIST_MIN_LOG + i * step))),
+      counts: Array.from(state.hist.subarray(f * bins, (f + 1) * bins)),
     },
     topContexts: top,
     quantiles,
     topLogits: logits.top,
     bottomLogits: logits.bottom,
   };
+}
+
+export interface DashboardRun extends Omit<MultiDashboardRun, 'saes' | 'states' | 'onCheckpoint'> {
+  sae: Sae;
+  /** Resume from here (a checkpoint). */
+  state?: DashboardState;
+  /** Called after each batch with the state so far: save it to resume later. */
+  onCheckpoint?: (state: DashboardState) => void | Promise<void>;
+}
+
+/** One SAE's dashboards, every feature's (computeDashboardsForSaes for several in one pass). */
+export async function computeDashboards(run: DashboardRun): Promise<FeatureDashboard[]> {
+  const { sae, state, onCheckpoint, ...rest } = run;
+  const { results } = await computeDashboardsForSaes({
+    ...rest,
+    saes: [sae],
+    states: state ? [state] : undefined,
+    onCheckpoint: onCheckpoint && ((states) => onCheckpoint(states[0]!)),
+  });
+  const [result] = results;
+  return Array.from({ length: result!.features }, (_, f) => result!.dashboard(f));
 }

@@ -49,50 +49,63 @@ function buildLogitGraph(chunk: number, dModel: number, vocab: number, k: number
 }
 
 /**
- * `decoder`: [rows, d_model] (an SAE's W_dec); `unembedding`: [vocab, d_model] (GPT-2: wte). Values are float32
- * dot products. Ties are ordered as a stable descending sort of the row would order them: the lower token id first
- * at the top, the higher one first at the bottom (read from the sort's end).
+ * One unembedding compiled once (ORT pre-packs it), for the decoders of any number of SAEs. Values are float32 dot
+ * products. Ties are ordered as a stable descending sort of the row would order them: the lower token id first at
+ * the top, the higher one first at the bottom (read from the sort's end).
  */
-export async function logitEffects(
-  ort: OrtModule,
-  decoder: Float32Array,
-  unembedding: Float32Array,
-  dModel: number,
-  k: number,
-  options: LogitEffectsOptions = {},
-): Promise<LogitEffects> {
-  const rows = decoder.length / dModel;
-  const vocab = unembedding.length / dModel;
-  if (!Number.isInteger(rows) || !Number.isInteger(vocab))
-    throw new Error(
-      `logit effects: decoder (${decoder.length}) or unembedding (${unembedding.length}) is not [n, ${dModel}]`,
-    );
-  if (k > vocab) throw new Error(`logit effects: k ${k} exceeds the vocabulary (${vocab})`);
-  const chunk = Math.max(1, Math.min(options.chunk ?? 256, rows));
-  const { graph, outputs } = buildLogitGraph(chunk, dModel, vocab, k);
-  const model = toOnnx(graph, {
-    outputs,
-    weights: 'initializer',
-    name: 'logit-effects',
-    weightData: () => unembedding,
-  });
-  const compiled = await CompiledGraph.create(ort, model, { threads: options.threads });
-  const out: LogitEffects = {
-    k,
-    topIds: new Uint32Array(rows * k),
-    topValues: new Float32Array(rows * k),
-    bottomIds: new Uint32Array(rows * k),
-    bottomValues: new Float32Array(rows * k),
-  };
-  const kb = Math.min(k + 1, vocab);
-  try {
+export class LogitEffectsSession {
+  private constructor(
+    private readonly compiled: CompiledGraph,
+    readonly dModel: number,
+    readonly vocab: number,
+    readonly k: number,
+    readonly chunk: number,
+  ) {}
+
+  /** `unembedding`: [vocab, d_model] (GPT-2: wte). */
+  static async create(
+    ort: OrtModule,
+    unembedding: Float32Array,
+    dModel: number,
+    k: number,
+    options: LogitEffectsOptions = {},
+  ): Promise<LogitEffectsSession> {
+    const vocab = unembedding.length / dModel;
+    if (!Number.isInteger(vocab))
+      throw new Error(`logit effects: unembedding (${unembedding.length}) is not [n, ${dModel}]`);
+    if (k > vocab) throw new Error(`logit effects: k ${k} exceeds the vocabulary (${vocab})`);
+    const chunk = Math.max(1, options.chunk ?? 256);
+    const { graph, outputs } = buildLogitGraph(chunk, dModel, vocab, k);
+    const model = toOnnx(graph, {
+      outputs,
+      weights: 'initializer',
+      name: 'logit-effects',
+      weightData: () => unembedding,
+    });
+    const compiled = await CompiledGraph.create(ort, model, { threads: options.threads });
+    return new LogitEffectsSession(compiled, dModel, vocab, k, chunk);
+  }
+
+  /** `decoder`: [rows, d_model] (an SAE's W_dec). */
+  async effects(decoder: Float32Array): Promise<LogitEffects> {
+    const { dModel, vocab, k, chunk } = this;
+    const rows = decoder.length / dModel;
+    if (!Number.isInteger(rows)) throw new Error(`logit effects: decoder (${decoder.length}) is not [n, ${dModel}]`);
+    const out: LogitEffects = {
+      k,
+      topIds: new Uint32Array(rows * k),
+      topValues: new Float32Array(rows * k),
+      bottomIds: new Uint32Array(rows * k),
+      bottomValues: new Float32Array(rows * k),
+    };
+    const kb = Math.min(k + 1, vocab);
     const dirs = new Float32Array(chunk * dModel);
     for (let start = 0; start < rows; start += chunk) {
       const count = Math.min(chunk, rows - start);
       // The last chunk is zero-padded (static shapes); its padded rows are dropped below.
       dirs.fill(0);
       dirs.set(decoder.subarray(start * dModel, (start + count) * dModel));
-      const r = await compiled.run({ dirs }, ['topValues', 'topIds', 'bottomValues', 'bottomIds']);
+      const r = await this.compiled.run({ dirs }, ['topValues', 'topIds', 'bottomValues', 'bottomIds']);
       out.topValues.set(r.topValues!.data.subarray(0, count * k), start * k);
       out.topIds.set(r.topIds!.data.subarray(0, count * k), start * k);
       const unresolved: number[] = [];
@@ -104,15 +117,36 @@ export async function logitEffects(
         out.bottomIds.set(ids.subarray(0, k), (start + i) * k);
       }
       if (!unresolved.length) continue;
-      const full = (await compiled.run({ dirs }, ['logits'])).logits!.data;
-      for (const i of unresolved) {
-        bottomOfRow(full.subarray(i * vocab, (i + 1) * vocab), k, out, start + i);
-      }
+      const full = (await this.compiled.run({ dirs }, ['logits'])).logits!.data;
+      for (const i of unresolved) bottomOfRow(full.subarray(i * vocab, (i + 1) * vocab), k, out, start + i);
     }
-  } finally {
-    await compiled.release();
+    return out;
   }
-  return out;
+
+  async release(): Promise<void> {
+    await this.compiled.release();
+  }
+}
+
+/** One decoder's logit effects with a session of its own (chunk capped at its row count). */
+export async function logitEffects(
+  ort: OrtModule,
+  decoder: Float32Array,
+  unembedding: Float32Array,
+  dModel: number,
+  k: number,
+  options: LogitEffectsOptions = {},
+): Promise<LogitEffects> {
+  const rows = Math.max(1, Math.floor(decoder.length / dModel));
+  const session = await LogitEffectsSession.create(ort, unembedding, dModel, k, {
+    ...options,
+    chunk: Math.min(options.chunk ?? 256, rows),
+  });
+  try {
+    return await session.effects(decoder);
+  } finally {
+    await session.release();
+  }
 }
 
 /**
