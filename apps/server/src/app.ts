@@ -12,6 +12,7 @@ import { ModelService } from './models/service.js';
 import { ACTIVITY_CHANNEL, type ActivityNotice, teamTopic } from './services/activity.js';
 import { createServices, type Services } from './services/index.js';
 import { createRateLimiters } from './services/rate-limit.js';
+import { boundedStep } from './shutdown.js';
 
 export interface RuntimeOptions {
   database: DatabaseConfig;
@@ -41,22 +42,31 @@ export interface AppOptions extends RuntimeOptions {
 export interface Runtime {
   services: Services;
   runner: JobRunner;
-  close(): Promise<void>;
+  /** Closes everything in reverse order of opening; a step that takes over `stepMs` is left behind. */
+  close(options?: { stepMs?: number }): Promise<void>;
+}
+
+/** A thing to close at shutdown, named (or describing what it waits for) for the log when it is slow. */
+interface Closer {
+  name: string | (() => string);
+  close: () => Promise<void>;
 }
 
 /** Everything but HTTP: database (migrated), events, models, services and the job runner. Servers and workers share it. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const database = await openDatabase(options.database);
-  const closers: (() => Promise<void>)[] = [() => database.close()];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch((error) => console.error('while closing:', error));
+  const closers: Closer[] = [
+    { name: `database (${database.kind}: pool and LISTEN connections)`, close: () => database.close() },
+  ];
+  const close = async ({ stepMs = 5000 } = {}) => {
+    for (const closer of closers.reverse()) await boundedStep(closer.name, closer.close, stepMs);
   };
   try {
     const events = await createEventBus(options.redisUrl);
-    if (events.close) closers.push(() => events.close!());
+    if (events.close) closers.push({ name: 'event bus (Redis)', close: () => events.close!() });
     const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [] };
     const models = new ModelService(catalog, options.engineCacheDir ?? join(tmpdir(), 'workbench-engine'));
-    closers.push(() => models.dispose());
+    closers.push({ name: 'model engine', close: () => models.dispose() });
     await models.syncRegistry(database.prisma);
     const concurrency = options.jobConcurrency ?? 1;
     const queue = options.redisUrl
@@ -66,7 +76,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Handlers need the services and the services need the runner: the map is filled once both exist.
     const handlers = new Map<string, JobHandler>();
     const runner = new JobRunner(database.prisma, events, queue, handlers);
-    closers.push(() => runner.close());
+    closers.push({ name: () => `job runner (${runner.describe()})`, close: () => runner.close() });
     // Rate limits shared by every instance on the same Redis; per process without it. Without an offline queue a
     // Redis outage fails each check at once (the limiter then lets requests through) instead of stalling them.
     const limiterRedis =
@@ -76,7 +86,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (limiterRedis) {
       limiterRedis.on('error', () => {}); // reported by the limiter when a check fails
       await limiterRedis.connect();
-      closers.push(async () => void (await limiterRedis.quit()));
+      closers.push({ name: 'rate-limit Redis', close: async () => void (await limiterRedis.quit()) });
     }
     const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis));
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
@@ -111,7 +121,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 export interface RunningApp extends ApiServer {
   runtime: Runtime;
-  stop(): Promise<void>;
+  /**
+   * HTTP first (new requests refused, open ones given part of the time), then the runtime, step by step: returns
+   * in about `deadlineMs` (default 10 s) even when a client, a job or a connection never lets go.
+   */
+  stop(deadlineMs?: number): Promise<void>;
 }
 
 /** The runtime plus the GraphQL API over HTTP and WebSocket. */
@@ -122,9 +136,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     return {
       ...server,
       runtime,
-      stop: async () => {
-        await server.close();
-        await runtime.close();
+      stop: async (deadlineMs = 10_000) => {
+        await server.close(deadlineMs * 0.3);
+        await runtime.close({ stepMs: deadlineMs * 0.25 });
       },
     };
   } catch (error) {

@@ -16,6 +16,8 @@ const envSchema = z.object({
   WORKBENCH_CORPORA_DIR: z.string().optional(),
   /** Jobs run at once per process; 0 in an API server that leaves jobs to workers (worker.js). */
   JOB_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
+  /** SIGTERM/SIGINT: how long the API or a worker may take to stop before it exits anyway (non-zero). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,6 +1,7 @@
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
 import { databaseConfigFromEnv } from './db/database.js';
+import { stopOnSignals } from './shutdown.js';
 
 const config = loadConfig();
 const database = databaseConfigFromEnv(process.env, config.dataDir);
@@ -18,12 +19,8 @@ const app = await startApp({
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
 console.log(`API ready at ${app.url} using ${where}${config.REDIS_URL ? ' and Redis for events' : ''}`);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await app.stop();
-    process.exit(0);
-  });
-}
+stopOnSignals({
+  name: 'API',
+  deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
+  stop: () => app.stop(config.SHUTDOWN_TIMEOUT_MS),
+});

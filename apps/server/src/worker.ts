@@ -3,6 +3,7 @@
 import { createRuntime } from './app.js';
 import { loadConfig } from './config.js';
 import { databaseConfigFromEnv } from './db/database.js';
+import { stopOnSignals } from './shutdown.js';
 
 const config = loadConfig();
 if (!config.REDIS_URL) {
@@ -18,9 +19,8 @@ const runtime = await createRuntime({
   jobConcurrency: Math.max(1, config.JOB_CONCURRENCY),
 });
 console.log(`Worker ready: taking jobs from Redis (concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    await runtime.close();
-    process.exit(0);
-  });
-}
+stopOnSignals({
+  name: 'worker',
+  deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
+  stop: () => runtime.close({ stepMs: config.SHUTDOWN_TIMEOUT_MS * 0.4 }),
+});

@@ -22,10 +22,16 @@ export interface Context {
   clientKey: string;
 }
 
+/** A cookie's value; a malformed one (bad percent-encoding) counts as absent: it cannot be a session we issued. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

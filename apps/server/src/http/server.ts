@@ -1,10 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import depthLimit from 'graphql-depth-limit';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,6 +15,17 @@ import { typeDefs } from '../graphql/schema.js';
 import { ENCODER_PATH, EncoderStore } from '../models/encoders.js';
 import { AppError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
+import { waitingFor } from '../shutdown.js';
+import {
+  answerClientError,
+  decodeSegment,
+  guarded,
+  HttpError,
+  parseTarget,
+  readBody,
+  requireMethod,
+  sendText,
+} from './requests.js';
 
 export interface ApiServerOptions {
   services: Services;
@@ -30,7 +40,11 @@ export interface ApiServerOptions {
 export interface ApiServer {
   url: string;
   httpServer: Server;
-  close(): Promise<void>;
+  /**
+   * Stops taking connections, gives requests in flight and WebSocket clients `graceMs` to finish, then cuts
+   * whatever is left: it always returns within about graceMs.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -51,17 +65,6 @@ function clientAddress(req: IncomingMessage): string | undefined {
     .map((hop) => hop.trim())
     .filter(Boolean);
   return hops.at(-1) ?? req.socket.remoteAddress;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** GraphQL over HTTP (Apollo Server 5 on plain node:http) and over WebSocket (graphql-ws), on one port and path. */
@@ -99,79 +102,138 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       console.error('unexpected error', original);
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      costLimitPlugin(schema),
-      { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
-    ],
+    // This process decides when and how it stops (main.ts), within a deadline: Apollo's own handler would stop the
+    // server on SIGTERM and re-raise the signal.
+    stopOnTerminationSignals: false,
+    plugins: [costLimitPlugin(schema)],
   });
   await apollo.start();
 
-  httpServer.on('request', async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith(ENCODER_PATH) && req.method === 'GET') {
-      await encoders.handle(req, res, url);
-      return;
+  const graphqlRoute = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    requireMethod(req, ['GET', 'POST']);
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const raw = req.method === 'POST' ? await readBody(req, MAX_BODY_BYTES) : '';
+    // Apollo checks the content type (its CSRF rule) and the body's shape; it only needs JSON parsed for it.
+    let body: unknown = raw;
+    if (raw && headers.get('content-type')?.startsWith('application/json')) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw new HttpError(400, 'request body is not valid JSON');
+      }
+    }
+    const shareHeader = req.headers[SHARE_TOKEN_HEADER];
+    const context = await buildContext(
+      services,
+      {
+        cookie: req.headers.cookie,
+        shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader,
+        address: clientAddress(req),
+      },
+      secureCookies,
+    );
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => context,
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    if (context.setCookies.length) res.setHeader('set-cookie', context.setCookies);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  /** Every path this server answers; the rest are 404s. */
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = parseTarget(req.url);
+    if (url.pathname === '/graphql') return graphqlRoute(req, res, url);
+    if (url.pathname.startsWith(ENCODER_PATH)) {
+      requireMethod(req, ['GET', 'HEAD']);
+      return encoders.handle(req, res, decodeSegment(url.pathname.slice(ENCODER_PATH.length)), url.searchParams);
     }
     if (url.pathname === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      return;
+      requireMethod(req, ['GET', 'HEAD']);
+      return sendText(res, 200, 'ok');
     }
-    if (url.pathname !== '/graphql') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the API lives at /graphql');
-      return;
-    }
-    try {
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const raw = req.method === 'POST' ? await readBody(req) : '';
-      let body: unknown = raw;
-      if (raw && headers.get('content-type')?.startsWith('application/json')) {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          res.writeHead(400, { 'content-type': 'text/plain' }).end('request body is not valid JSON');
-          return;
-        }
-      }
-      const shareHeader = req.headers[SHARE_TOKEN_HEADER];
-      const context = await buildContext(
-        services,
-        {
-          cookie: req.headers.cookie,
-          shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader,
-          address: clientAddress(req),
-        },
-        secureCookies,
-      );
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => context,
-      });
-      for (const [key, value] of result.headers) res.setHeader(key, value);
-      if (context.setCookies.length) res.setHeader('set-cookie', context.setCookies);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        res.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
-      if (status === 500) console.error('request failed', error);
-      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(status === 500 ? 'internal error' : (error as Error).message);
-    }
-  });
+    throw new HttpError(404, 'not found: the API lives at /graphql');
+  };
 
-  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
+  const connections = trackConnections(httpServer);
+  httpServer.on('request', guarded(route));
+  httpServer.on('clientError', answerClientError);
+
+  // A port in use must fail the start, not leave it waiting forever.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://${options.host}:${port}/graphql`,
     httpServer,
-    close: () => apollo.stop(),
+    close: (graceMs = DEFAULT_GRACE_MS) =>
+      closeServer({ httpServer, wsServer, connections, graceMs, disposeWs: async () => wsCleanup.dispose(), apollo }),
   };
+}
+
+const DEFAULT_GRACE_MS = 3000;
+
+/** Open sockets and requests in flight, so shutdown can wait for them and say which it gave up on. */
+function trackConnections(httpServer: Server) {
+  const state = { sockets: 0, requests: 0 };
+  httpServer.on('connection', (socket) => {
+    state.sockets++;
+    socket.once('close', () => state.sockets--);
+  });
+  httpServer.on('request', (_req, res: ServerResponse) => {
+    state.requests++;
+    res.once('close', () => state.requests--);
+  });
+  return state;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * httpServer.close() alone waits for every keep-alive and WebSocket connection to end, which a client may never do
+ * (that is how app.stop() hung): idle sockets are closed at once, the rest get the grace period, then every HTTP
+ * connection is closed and every WebSocket terminated.
+ */
+async function closeServer(parts: {
+  httpServer: Server;
+  wsServer: WebSocketServer;
+  connections: { sockets: number; requests: number };
+  graceMs: number;
+  disposeWs: () => Promise<void>;
+  apollo: ApolloServer<Context>;
+}): Promise<void> {
+  const { httpServer, wsServer, connections, graceMs } = parts;
+  const done = waitingFor(
+    () =>
+      `HTTP server: ${connections.requests} request(s) in flight, ${connections.sockets} socket(s), ` +
+      `${wsServer.clients.size} WebSocket client(s)`,
+  );
+  try {
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    // graphql-ws closes each client with 1001 "Going away"; its promise waits for them all to close.
+    const wsDisposed = parts.disposeWs().catch((error) => console.error('closing WebSockets:', error));
+    await Promise.race([Promise.all([closed, wsDisposed]), sleep(graceMs)]);
+    for (const client of wsServer.clients) client.terminate();
+    httpServer.closeAllConnections();
+    await Promise.race([Promise.all([closed, wsDisposed]), sleep(500)]);
+    await parts.apollo.stop();
+  } finally {
+    done();
+  }
 }

@@ -186,12 +186,24 @@ export class JobRunner {
     }
   }
 
+  /** For the shutdown log: the jobs still running here. */
+  describe(): string {
+    return this.running.size ? `running ${[...this.running.keys()].join(', ')}` : 'no job running';
+  }
+
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.closing = true;
     for (const abort of this.running.values()) abort.abort();
     await this.queue.close();
     // Let aborted runs record their end before the database closes under them.
-    await Promise.race([Promise.allSettled([...this.finishing]), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.finishing]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, 5000);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }

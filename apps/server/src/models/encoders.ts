@@ -56,10 +56,9 @@ export class EncoderStore {
     return { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` };
   }
 
-  /** GET /api/sae-encoder/{saeId}?dtype=fp32|fp16[&v={encoderVersion}] */
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const saeId = decodeURIComponent(url.pathname.slice(ENCODER_PATH.length));
-    const dtype = url.searchParams.get('dtype') ?? 'fp32';
+  /** GET /api/sae-encoder/{saeId}?dtype=fp32|fp16[&v={encoderVersion}]; the HTTP layer decodes the id. */
+  async handle(req: IncomingMessage, res: ServerResponse, saeId: string, query: URLSearchParams): Promise<void> {
+    const dtype = query.get('dtype') ?? 'fp32';
     if (dtype !== 'fp32' && dtype !== 'fp16') {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`dtype must be fp32 or fp16, not "${dtype}"`);
       return;
@@ -81,7 +80,7 @@ export class EncoderStore {
       'content-type': 'application/octet-stream',
       'cross-origin-resource-policy': 'same-origin',
       'cache-control':
-        url.searchParams.get('v') === encoderVersion(this.models.sae(saeId).fileHash)
+        query.get('v') === encoderVersion(this.models.sae(saeId).fileHash)
           ? 'public, max-age=31536000, immutable'
           : 'no-cache',
     };
