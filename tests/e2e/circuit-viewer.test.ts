@@ -155,17 +155,21 @@ describe('circuit viewer', () => {
     const strongest = strongestFeature(nounpp.graph);
     const node = page.locator(`.react-flow__node[data-id="${strongest.id}"]`);
 
-    // An SAE without dashboards: its features' cards offer to compute them.
+    // An SAE without dashboards: its features' cards say so, and the inspector offers to compute them.
     const saeOf = (hook: string) => nounpp.graph.saes.find((sae) => sae.hook === hook)!.id;
     const shownIds = await page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((n) => n.dataset.id));
     const elsewhere = nounpp.graph.nodes.find(
       (n) => n.kind === 'feature' && n.hook !== strongest.hook && shownIds.includes(n.id),
     )!;
-    await page.locator(`.react-flow__node[data-id="${elsewhere.id}"]`).hover();
+    const elsewhereNode = page.locator(`.react-flow__node[data-id="${elsewhere.id}"]`);
+    await elsewhereNode.hover();
     const card = page.getByTestId('node-hover-card');
-    await card.getByRole('button', { name: 'Compute dashboards' }).waitFor();
+    await expect.poll(() => card.textContent()).toContain('No dashboard yet');
+    await elsewhereNode.click();
+    await page.getByTestId('node-inspector').getByRole('button', { name: 'Compute dashboards' }).waitFor();
     await page.mouse.move(5, 400);
     await expect.poll(() => card.count()).toBe(0);
+    await page.keyboard.press('Escape');
 
     // With the strongest feature's dashboards computed, its card shows its name, place, effect and evidence.
     const { computeDashboards } = await api.ok<{ computeDashboards: { id: string } }>(

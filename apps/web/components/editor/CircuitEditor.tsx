@@ -18,15 +18,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import {
-  type ChangeEvent,
-  type MouseEvent as ReactMouseEvent,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   commands,
   contentFromDoc,
@@ -37,29 +29,12 @@ import {
   useEditor,
 } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
-import {
-  edgeKey,
-  featureKeyOf,
-  featureKeyString,
-  type Graph,
-  type GraphEdge,
-  type GraphNode,
-  influenceOf,
-  normalizeContent,
-  type Point,
-  parseCircuitJson,
-  positionOf,
-  promptColumns,
-  rowLabels,
-  rowOf,
-} from '../../lib/graph';
-import type { LayoutInput } from '../../lib/layout';
-import { type NodeLabel, useNodeLabels } from '../../lib/node-labels';
-import { CIRCUIT_CHANGED, CIRCUIT_DIFF, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
+import { type Graph, influenceOf, normalizeContent, type Point, parseCircuitJson } from '../../lib/graph';
+import { useNodeLabels } from '../../lib/node-labels';
+import { CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
 import { defaultThreshold, moreThreshold } from '../../lib/pruning';
 import { LOW_FAITHFULNESS } from '../../lib/quality';
 import { withShare } from '../../lib/share';
-import { useLayout } from '../../lib/use-layout';
 import { StatusBadge } from '../Badges';
 import { Dialog } from '../Dialog';
 import { TopBar } from '../TopBar';
@@ -71,10 +46,15 @@ import { DeriveCache, derive, type FeatureNodeData, prunableMagnitudes, visibleN
 import { EvaluateSelection } from './EvaluateSelection';
 import { nodeTypes } from './FlowNodes';
 import { GridHeaders } from './GridHeaders';
+import { GroupDialog } from './GroupDialog';
 import { Inspector } from './Inspector';
-import { type HoverTarget, NodeHoverCard } from './NodeHoverCard';
+import { NodeHoverCard } from './NodeHoverCard';
+import { type ShortcutActions, ShortcutsDialog, useEditorShortcuts } from './shortcuts';
 import type { CircuitInfo, ReviewRow, VersionData } from './types';
 import { readViewState, type ViewState, writeViewState } from './url-state';
+import { useCircuitDiff } from './use-circuit-diff';
+import { useCircuitLayout } from './use-circuit-layout';
+import { useHoverCard } from './use-hover-card';
 import { VersionsPanel } from './VersionsPanel';
 
 interface EditorProps {
@@ -131,17 +111,6 @@ function detailAt(zoom: number): 'full' | 'mid' | 'low' {
   return zoom >= MID_DETAIL_ZOOM ? 'full' : zoom >= LOW_DETAIL_ZOOM ? 'mid' : 'low';
 }
 
-/** A number per object, for cache keys (the layout of this graph's node set). */
-const identities = new WeakMap<object, number>();
-let lastIdentity = 0;
-function identityOf(value: object): number {
-  let id = identities.get(value);
-  if (id === undefined) {
-    id = ++lastIdentity;
-    identities.set(value, id);
-  }
-  return id;
-}
 const ACCESS_RANK = { VIEW: 1, COMMENT: 2, EDIT: 3, MANAGE: 4 } as const;
 
 export function CircuitEditor(props: EditorProps) {
@@ -252,73 +221,12 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   ]);
 
   // ---- diff against an older version ----
-  const diffQuery = useQuery<{
-    circuit: {
-      diff: Record<'nodes' | 'edges' | 'annotations', { added: string[]; removed: string[]; changed: string[] }>;
-      version: { number: number; graph: { nodes: GraphNode[]; edges: GraphEdge[] } };
-    };
-  }>(CIRCUIT_DIFF, { skip: true });
-  const compareWith = useCallback(
-    async (from: number | null) => {
-      if (from === null) {
-        setDiff(null);
-        return;
-      }
-      const result = await diffQuery.refetch({ slug: circuit.slug, from, to: baseNumber });
-      const data = result.data?.circuit;
-      if (!data) return;
-      const nodes: DiffView['nodes'] = {};
-      const edges: DiffView['edges'] = {};
-      for (const id of data.diff.nodes.added) nodes[id] = 'added';
-      for (const id of data.diff.nodes.changed) nodes[id] = 'changed';
-      for (const key of data.diff.annotations.added.concat(data.diff.annotations.changed)) {
-        if (key.startsWith('node:') && !nodes[key.slice(5)]) nodes[key.slice(5)] = 'changed';
-      }
-      for (const id of data.diff.edges.added) edges[id] = 'added';
-      for (const id of data.diff.edges.changed) edges[id] = 'changed';
-      const removedNodes = new Set(data.diff.nodes.removed);
-      const removedEdges = new Set(data.diff.edges.removed);
-      const old = data.version.graph;
-      setDiff({
-        from,
-        to: baseNumber,
-        nodes,
-        edges,
-        ghostNodes: (old.nodes ?? []).filter((n) => removedNodes.has(n.id)),
-        ghostEdges: (old.edges ?? []).filter((e) => removedEdges.has(edgeKey(e))),
-      });
-    },
-    [diffQuery, circuit.slug, baseNumber, setDiff],
-  );
+  const compareWith = useCircuitDiff(circuit.slug, baseNumber, setDiff);
 
   // ---- layout (Web Worker) and the drawn graph: only the nodes that pass the thresholds are laid out, so a
   // pruned circuit packs tight ----
   const visible = useMemo(() => visibleNodeIds(doc, nodeThreshold), [doc, nodeThreshold]);
-  const columns = useMemo(() => promptColumns(doc.graph), [doc.graph]);
-  const rowNames = useMemo(() => rowLabels(doc.graph), [doc.graph]);
-  const layoutInput = useMemo<LayoutInput>(() => {
-    const shown = doc.graph.nodes.filter((n) => visible.has(n.id));
-    const all = diff ? [...shown, ...diff.ghostNodes] : shown;
-    const ids = new Set(all.map((n) => n.id));
-    const edges = diff ? [...doc.graph.edges, ...diff.ghostEdges] : doc.graph.edges;
-    return {
-      nodes: all.map((n) => ({
-        id: n.id,
-        layer: rowOf(n, doc.graph),
-        pos: positionOf(n),
-        weight: influenceOf(n) ?? 0,
-      })),
-      edges: edges
-        .filter((e) => ids.has(e.source) && ids.has(e.target))
-        .map((e) => ({ source: e.source, target: e.target })),
-      columns: columns.length,
-    };
-  }, [doc.graph, visible, diff, columns]);
-  const layoutKey = useMemo(
-    () => (diff ? null : `${identityOf(doc.graph)}|${layoutInput.nodes.map((n) => n.id).join(' ')}`),
-    [diff, doc.graph, layoutInput],
-  );
-  const layout = useLayout(layoutInput, layoutKey);
+  const { layout, columns, rowNames } = useCircuitLayout(doc.graph, visible, diff);
   const positions = layout?.positions ?? null;
   const [labelTick, setLabelTick] = useState(0);
   const labels = useNodeLabels(doc.graph, circuit.teamId, labelTick);
@@ -601,8 +509,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     }
   };
 
-  // ---- keyboard ----
-  const keyActions = useRef<Record<string, () => void>>({});
+  // ---- keyboard (see shortcuts.ts) ----
+  const keyActions = useRef<ShortcutActions>({});
   keyActions.current = {
     undo: store.undo,
     redo: store.redo,
@@ -618,36 +526,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     selectAll: () =>
       setSelected(new Set((derived?.nodes ?? []).filter((n) => n.selectable !== false).map((n) => n.id))),
   };
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (document.querySelector('dialog[open]')) return;
-      if (target?.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
-      const act = (name: string) => {
-        event.preventDefault();
-        keyActions.current[name]?.();
-      };
-      const key = event.key.toLowerCase();
-      if (event.ctrlKey || event.metaKey) {
-        if (key === 'z') act(event.shiftKey ? 'redo' : 'undo');
-        else if (key === 'y') act('redo');
-        else if (key === 's') act('save');
-        else if (key === 'a') act('selectAll');
-        return;
-      }
-      if (event.altKey) return;
-      if (event.key === 'Delete' || event.key === 'Backspace') act('hide');
-      else if (event.key === '?') act('help');
-      else if (event.key === 'Escape') act('clear');
-      else if (key === 'g') act('group');
-      else if (key === 'u') act('ungroup');
-      else if (key === 'p') act('pin');
-      else if (key === 'f') act('fit');
-      else if (key === 'a' && event.shiftKey) act('showAll');
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useEditorShortcuts(keyActions);
 
   const hiddenCount = Object.keys(doc.hidden).length;
   const [farOut, setFarOut] = useState(false);
@@ -921,15 +800,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               Laying out {doc.graph.nodes.length} nodes…
             </p>
           )}
-          {hover.target && (
-            <NodeHoverCard
-              target={hover.target}
-              graph={doc.graph}
-              label={hover.label}
-              onPointerEnter={hover.keep}
-              onPointerLeave={hover.leave}
-            />
-          )}
+          {hover.target && <NodeHoverCard target={hover.target} graph={doc.graph} label={hover.label} />}
           {diff && (
             <div className="legend" data-testid="diff-legend">
               Changes v{diff.from} → v{diff.to}: <span className="chip added">added</span>
@@ -1073,107 +944,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         </div>
       </Dialog>
       <ShareDialog open={shareOpen} onClose={() => setShareOpen(false)} circuit={info} version={baseNumber} />
-      <Dialog open={helpOpen} title="Keyboard shortcuts" onClose={() => setHelpOpen(false)}>
-        <table className="shortcuts">
-          <tbody>
-            {[
-              ['Ctrl+Z', 'Undo'],
-              ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
-              ['Delete / Backspace', 'Hide the selected nodes'],
-              ['Shift+A', 'Show hidden nodes'],
-              ['G', 'Group the selected nodes into a supernode'],
-              ['U', 'Ungroup the selected supernode'],
-              ['P', 'Pin or unpin the selected nodes'],
-              ['F', 'Fit the graph in view'],
-              ['Arrow keys (Shift: 4x)', 'Nudge the selected nodes (a run of nudges is one undo step)'],
-              ['Escape', 'Clear the selection'],
-              ['Ctrl+S', 'Save as a new version'],
-              ['Shift+drag', 'Select with a box'],
-              ['Shift+click / Ctrl+click', 'Add to the selection'],
-              ['Ctrl+A', 'Select every visible node'],
-              ['?', 'This help'],
-            ].map(([key, what]) => (
-              <tr key={key}>
-                <td>
-                  <kbd>{key}</kbd>
-                </td>
-                <td>{what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Dialog>
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
-  );
-}
-
-/** Hover cards open after a short rest on a node and stay while the pointer is on the node or the card. */
-const HOVER_OPEN_MS = 250;
-const HOVER_CLOSE_MS = 200;
-
-function useHoverCard(graph: Graph, labels: Map<string, NodeLabel>) {
-  const [target, setTarget] = useState<HoverTarget | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
-  const later = useCallback((ms: number, run: () => void) => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(run, ms);
-  }, []);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const enterNode = useCallback(
-    (event: ReactMouseEvent, flowNode: Node) => {
-      const node = nodeById.get(flowNode.id);
-      const element = (event.target as HTMLElement).closest('.react-flow__node');
-      if (!node || !element) return;
-      const box = element.getBoundingClientRect();
-      later(HOVER_OPEN_MS, () => setTarget({ node, x: box.right, y: box.top, left: box.left }));
-    },
-    [nodeById, later],
-  );
-  const leave = useCallback(() => later(HOVER_CLOSE_MS, () => setTarget(null)), [later]);
-  const keep = useCallback(() => clearTimeout(timer.current), []);
-  const cancel = useCallback(() => {
-    clearTimeout(timer.current);
-    setTarget(null);
-  }, []);
-  const key = target ? featureKeyOf(target.node, graph) : null;
-  return { target, label: key ? labels.get(featureKeyString(key)) : undefined, enterNode, leave, keep, cancel };
-}
-
-function GroupDialog({
-  open,
-  count,
-  defaultName,
-  onClose,
-  onGroup,
-}: {
-  open: boolean;
-  count: number;
-  defaultName: string;
-  onClose: () => void;
-  onGroup: (name: string) => void;
-}) {
-  return (
-    <Dialog open={open} title="Group into a supernode" onClose={onClose}>
-      <form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const name = String(new FormData(event.currentTarget).get('name') ?? '').trim();
-          if (name) onGroup(name);
-        }}
-      >
-        <label>
-          Name for the {count} selected nodes
-          <input name="name" aria-label="Supernode name" defaultValue={defaultName} required autoFocus />
-        </label>
-        <div className="row">
-          <button type="submit">Group</button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

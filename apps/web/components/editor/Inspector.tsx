@@ -20,6 +20,7 @@ import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
 import { CircuitQuality } from './CircuitQuality';
 import { formatNumber } from './derive';
+import { FeaturePreview } from './NodeHoverCard';
 import type { CircuitInfo, VersionData } from './types';
 
 interface InspectorProps {
@@ -204,6 +205,7 @@ function NodeInspector(props: InspectorProps & { id: string }) {
           </>
         )}
       </dl>
+      {key && <FeaturePreview key={featureKeyString(key)} feature={key} interactive />}
       <div className="row wrap">
         <button
           type="button"

@@ -1,7 +1,6 @@
 'use client';
 
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import Link from 'next/link';
 import { type JSX, useLayoutEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
 import {
@@ -9,7 +8,6 @@ import {
   type FeatureKey,
   featureKeyOf,
   featureKeyString,
-  featurePath,
   type Graph,
   type GraphNode,
   influenceOf,
@@ -35,9 +33,6 @@ interface HoverCardProps {
   graph: Graph;
   /** The feature's shown label (useNodeLabels), if any. */
   label: NodeLabel | undefined;
-  /** The card is interactive: the editor keeps it open while the pointer is over it. */
-  onPointerEnter: () => void;
-  onPointerLeave: () => void;
 }
 
 const GAP = 8;
@@ -52,15 +47,10 @@ const formatValue = (value: number) => (Math.abs(value) >= 1000 ? value.toFixed(
 /**
  * A card beside a hovered node: its name and label status, where it sits, its activation and effect in this
  * circuit and, for an SAE feature, its top activating contexts and promoted tokens from the feature's dashboard
- * (or a button to compute the SAE's dashboards). Kept inside the window.
+ * (the inspector offers to compute missing ones). Kept inside the window; it takes no pointer events, so it never
+ * covers the next node the pointer goes to (the inspector, on click, has the same preview with its buttons).
  */
-export function NodeHoverCard({
-  target,
-  graph,
-  label,
-  onPointerEnter,
-  onPointerLeave,
-}: HoverCardProps): JSX.Element | null {
+export function NodeHoverCard({ target, graph, label }: HoverCardProps): JSX.Element | null {
   const { node } = target;
   const ref = useRef<HTMLDivElement>(null);
   // Placed before paint, and again whenever the card's size changes (the dashboard arriving).
@@ -98,8 +88,6 @@ export function NodeHoverCard({
       data-testid="node-hover-card"
       role="tooltip"
       style={{ position: 'fixed', left: target.x + GAP, top: target.y }}
-      onPointerEnter={onPointerEnter}
-      onPointerLeave={onPointerLeave}
     >
       <div className="hover-card-head">
         <strong className="hover-card-name">{name}</strong>
@@ -128,10 +116,7 @@ export function NodeHoverCard({
       {key ? (
         <>
           {!label && clerp && clerp !== name && <p className="small">{clerp}</p>}
-          <FeaturePreview key={featureKeyString(key)} feature={key} />
-          <Link href={featurePath(key)} className="small" data-testid="hover-feature-link">
-            Open feature page
-          </Link>
+          <FeaturePreview key={featureKeyString(key)} feature={key} interactive={false} />
         </>
       ) : (
         <p className="small muted" data-testid="hover-node-kind">
@@ -174,7 +159,7 @@ function describe(node: GraphNode): string {
 const dashboardJobs = new Map<string, string>();
 
 /** The top contexts and promoted tokens of one feature; mounted per feature (keyed), so it starts fresh for each. */
-function FeaturePreview({ feature }: { feature: FeatureKey }) {
+export function FeaturePreview({ feature, interactive }: { feature: FeatureKey; interactive: boolean }) {
   const client = useApolloClient();
   const variables = { sae: feature.saeId, index: feature.featureIndex };
   // Cache first, so hovering the same node again asks nothing; but a cached "no dashboard yet" is asked again, as
@@ -212,6 +197,8 @@ function FeaturePreview({ feature }: { feature: FeatureKey }) {
         <p className="muted small">No dashboard yet.</p>
         {running ? (
           <JobProgressBar job={job} label="Dashboard progress" />
+        ) : !interactive ? (
+          <p className="muted small">Click the node to compute its SAE's dashboards.</p>
         ) : query.data?.me ? (
           <button
             type="button"
