@@ -114,7 +114,8 @@ export interface DashboardTimings {
   forward: number;
   encode: number;
   accumulate: number;
-  logitEffects: number;
+  /** Per SAE; the first includes compiling the unembedding. */
+  logitEffects: number[];
 }
 
 /** One SAE's finished dashboards: built per feature on demand, so all of them need not be in memory at once. */
@@ -166,7 +167,7 @@ export async function computeDashboardsForSaes(
   });
   if (new Set(states.map((s) => s.contextsDone)).size > 1)
     throw new Error('dashboards: the checkpoints of one run stopped at different contexts');
-  const timings: DashboardTimings = { forward: 0, encode: 0, accumulate: 0, logitEffects: 0 };
+  const timings: DashboardTimings = { forward: 0, encode: 0, accumulate: 0, logitEffects: [] };
   const sessions: SaeSession[] = [];
   try {
     for (const sae of saes)
@@ -176,9 +177,7 @@ export async function computeDashboardsForSaes(
     await Promise.all(sessions.map((s) => s.release()));
   }
   await run.onProgress?.('logit effects', 92);
-  const t0 = performance.now();
-  const effects = await logitEffectsOf(saes, run.unembedding, o);
-  timings.logitEffects = (performance.now() - t0) / 1000;
+  const effects = await logitEffectsOf(saes, run.unembedding, o, timings.logitEffects);
   const texts = contextTexts(run.tokenizer, contexts);
   const results = saes.map((sae, i): SaeDashboards => {
     const logits = logitLists(effects[i]!, run.tokenizer);
@@ -239,7 +238,13 @@ function realRows(data: Float32Array, seq: number, lengths: number[], d: number)
 }
 
 /** Every SAE's logit effects through one compiled unembedding. */
-async function logitEffectsOf(saes: Sae[], unembedding: Float32Array, o: Options): Promise<LogitEffects[]> {
+async function logitEffectsOf(
+  saes: Sae[],
+  unembedding: Float32Array,
+  o: Options,
+  seconds: number[],
+): Promise<LogitEffects[]> {
+  let t = performance.now();
   const dIn = saes[0]!.config.dIn;
   if (saes.some((s) => s.config.dIn !== dIn)) throw new Error('dashboards: SAEs of one run must share d_in');
   const session = await LogitEffectsSession.create(nodeOrt, unembedding, dIn, o.logitTokens, {
@@ -248,7 +253,11 @@ async function logitEffectsOf(saes: Sae[], unembedding: Float32Array, o: Options
   });
   try {
     const out: LogitEffects[] = [];
-    for (const sae of saes) out.push(await session.effects(sae.weights.W_dec));
+    for (const sae of saes) {
+      out.push(await session.effects(sae.weights.W_dec));
+      seconds.push((performance.now() - t) / 1000);
+      t = performance.now();
+    }
     return out;
   } finally {
     await session.release();
