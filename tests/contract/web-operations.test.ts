@@ -8,11 +8,14 @@ import {
   isListType,
   isNonNullType,
   type OperationDefinitionNode,
+  parse,
+  print,
+  specifiedRules,
   typeFromAST,
   validate,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { MAX_COST, queryCost } from '../../apps/server/src/graphql/limits.js';
+import { apiValidationRules, MAX_COST, MAX_TOKENS, queryCost } from '../../apps/server/src/graphql/limits.js';
 import { typeDefs } from '../../apps/server/src/graphql/schema.js';
 import * as operations from '../../apps/web/lib/operations.js';
 
@@ -30,14 +33,16 @@ function sample(type: GraphQLInputType): unknown {
 }
 
 // Every operation the web app sends must be valid against the server's schema (fields, arguments, fragments) and
-// cheap enough for the server's cost limit (a page asking for too much would fail for everyone).
+// within the server's limits and cheap enough for its cost limit (a page asking for too much would fail for everyone).
 describe('web operations', () => {
   const documents = (Object.entries(operations) as [string, DocumentNode][]).filter(([, doc]) =>
     doc.definitions.some((d) => d.kind === 'OperationDefinition'),
   );
 
   it.each(documents)('%s is valid against the schema and within the cost limit', (_, doc) => {
-    expect(validate(schema, doc).map((error) => error.message)).toEqual([]);
+    // The server's own rules too (depth, aliases), and its parser's token limit with room to spare.
+    expect(validate(schema, doc, [...specifiedRules, ...apiValidationRules]).map((error) => error.message)).toEqual([]);
+    expect(() => parse(print(addTypenameToDocument(doc)), { maxTokens: MAX_TOKENS / 4 })).not.toThrow();
     const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
     const variables = Object.fromEntries(
       (operation.variableDefinitions ?? []).map((v) => [

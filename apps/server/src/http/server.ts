@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import depthLimit from 'graphql-depth-limit';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { buildContext, type Context, SHARE_TOKEN_HEADER } from '../graphql/context.js';
-import { costLimitPlugin, MAX_DEPTH } from '../graphql/limits.js';
+import { apiValidationRules, costLimitPlugin, MAX_TOKENS } from '../graphql/limits.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { typeDefs } from '../graphql/schema.js';
 import { ENCODER_PATH, EncoderStore } from '../models/encoders.js';
@@ -92,12 +91,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const apollo = new ApolloServer<Context>({
     schema,
-    validationRules: [depthLimit(MAX_DEPTH)],
+    validationRules: apiValidationRules,
+    parseOptions: { maxTokens: MAX_TOKENS },
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // Errors the services raise on purpose carry a code; anything else is a bug: log it, show no internals.
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
+      // The parser recurses per nesting level: a document nested thousands deep (within MAX_TOKENS) overflows it.
+      if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && /call stack/.test(formatted.message)) {
+        return { message: 'Query is nested too deeply to parse', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
+      }
       if (original instanceof AppError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       console.error('unexpected error', original);
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

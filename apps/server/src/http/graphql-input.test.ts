@@ -1,0 +1,150 @@
+// Bad GraphQL is the client's mistake: a 400 with Apollo's stable code, never a 500. Before: the cost check ran on
+// uncoerced variables and unresolved operations (wrong-typed, missing or out-of-range variables, an empty or unknown
+// operationName were 500s), the depth rule recursed into fragment cycles until the stack overflowed (500), and
+// the cost counter's node limit (many aliases) was a 500.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../app.js';
+import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+
+let db: TestDatabase;
+let app: RunningApp;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: false });
+});
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+});
+
+const JOB = 'query($id: ID!) { job(id: $id) { id } }';
+const QUEUE = 'query($n: Int) { reviewQueue(first: $n) { edges { node { id } } } }';
+const aliases = (n: number, field = '__typename') =>
+  `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+/** reviewQueue > edges > node > circuit > reviews > circuit > ... : `levels` fields that have a selection. */
+function nested(levels: number): string {
+  const path = ['reviewQueue', 'edges', 'node'];
+  while (path.length < levels) path.push(path.length % 2 ? 'circuit' : 'reviews');
+  return `{ ${path.map((field) => `${field} {`).join(' ')} id ${'}'.repeat(path.length)} }`;
+}
+/** Fragments that each spread the next one twice: 2^40 expansions for a walker that does not remember them. */
+const doubling = (n: number) =>
+  `{ ...F0 } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${n} on Query { __typename }`;
+
+type Body = Record<string, unknown>;
+/** [what, body, code] */
+const cases: [string, Body, string | RegExp][] = [
+  ['a variable of the wrong type', { query: JOB, variables: { id: { nested: true } } }, 'BAD_USER_INPUT'],
+  ['a missing required variable', { query: JOB }, 'BAD_USER_INPUT'],
+  ['a null for a required variable', { query: JOB, variables: { id: null } }, 'BAD_USER_INPUT'],
+  ['an out-of-range Int variable', { query: QUEUE, variables: { n: 1e12 } }, 'BAD_USER_INPUT'],
+  ['a fractional Int variable', { query: QUEUE, variables: { n: 1.5 } }, 'BAD_USER_INPUT'],
+  [
+    'an unknown enum value in a variable',
+    {
+      query: 'mutation($v: Visibility!) { setCircuitVisibility(circuitId: "x", visibility: $v) { id } }',
+      variables: { v: 'SECRET' },
+    },
+    'BAD_USER_INPUT',
+  ],
+  [
+    'an unknown enum value inline',
+    { query: 'mutation { setCircuitVisibility(circuitId: "x", visibility: SECRET) { id } }' },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
+  [
+    'an out-of-range Int inline',
+    { query: '{ reviewQueue(first: 99999999999) { edges { cursor } } }' },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
+  ['a huge `first` (cost)', { query: QUEUE, variables: { n: 2_147_483_647 } }, 'BAD_USER_INPUT'],
+  [
+    'an empty operationName (one operation)',
+    { query: '{ __typename }', operationName: '' },
+    'OPERATION_RESOLUTION_FAILURE',
+  ],
+  [
+    'an empty operationName (two operations)',
+    { query: 'query A { __typename } query B { me { id } }', operationName: '' },
+    'OPERATION_RESOLUTION_FAILURE',
+  ],
+  ['an unknown operationName', { query: '{ __typename }', operationName: 'Nope' }, 'OPERATION_RESOLUTION_FAILURE'],
+  [
+    'two operations and no operationName',
+    { query: 'query A { __typename } query B { me { id } }' },
+    'OPERATION_RESOLUTION_FAILURE',
+  ],
+  ['variables that are an array', { query: '{ __typename }', variables: [1] }, 'BAD_REQUEST'],
+  ['variables that are a number', { query: '{ __typename }', variables: 5 }, 'BAD_REQUEST'],
+  ['an operationName that is a number', { query: '{ __typename }', operationName: 5 }, 'BAD_REQUEST'],
+  ['an empty query', { query: '' }, 'BAD_REQUEST'],
+  [
+    'a fragment cycle',
+    { query: '{ me { ...A } } fragment A on User { id ...B } fragment B on User { ...A }' },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
+  [
+    'a fragment spreading itself',
+    { query: '{ me { ...A } } fragment A on User { id ...A }' },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
+  [
+    'a fragment cycle under a deep field',
+    { query: `{ myTeams { members { user { ...A } } } } fragment A on User { ...A }` },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
+  ['an unknown fragment', { query: '{ me { ...Nope } }' }, 'GRAPHQL_VALIDATION_FAILED'],
+  // The cost counter expands fragments and stops at its node limit.
+  ['fragments spreading each other 2^40 times', { query: doubling(40) }, 'BAD_USER_INPUT'],
+  ['an unknown field', { query: '{ nope }' }, 'GRAPHQL_VALIDATION_FAILED'],
+  ['an unknown argument', { query: '{ me(id: 1) { id } }' }, 'GRAPHQL_VALIDATION_FAILED'],
+  ['an unused variable', { query: 'query($x: Int) { __typename }', variables: { x: 1 } }, 'GRAPHQL_VALIDATION_FAILED'],
+  [`${MAX_ALIASES + 1} aliases`, { query: aliases(MAX_ALIASES + 1) }, 'GRAPHQL_VALIDATION_FAILED'],
+  ['1,000 aliases of a field with a selection', { query: aliases(1000, 'me { id }') }, 'GRAPHQL_VALIDATION_FAILED'],
+  // graphql's overlapping-fields rule compares same-named fields pairwise: the token limit keeps that small.
+  ['5,000 copies of one field', { query: `{ ${'me { id } '.repeat(5000)}}` }, 'GRAPHQL_PARSE_FAILED'],
+  ['20,000 aliases (over the token limit)', { query: aliases(20_000) }, 'GRAPHQL_PARSE_FAILED'],
+  [`a query ${MAX_DEPTH + 1} levels deep`, { query: nested(MAX_DEPTH + 1) }, 'GRAPHQL_VALIDATION_FAILED'],
+  // Refused by the depth rule, or by the parser when its stack runs out first (it depends on the stack's size).
+  [
+    'a query 3,000 levels deep',
+    { query: `{ ${'me { '.repeat(3000)}id${' }'.repeat(3000)} }` },
+    /^GRAPHQL_(PARSE|VALIDATION)_FAILED$/,
+  ],
+  ['a syntax error', { query: '{ me ' }, 'GRAPHQL_PARSE_FAILED'],
+];
+
+async function post(body: Body) {
+  const response = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    text,
+    json: JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] },
+  };
+}
+
+describe('bad GraphQL input', () => {
+  it.each(cases)('%s is a 400 with a stable code', async (_what, body, code) => {
+    const started = Date.now();
+    const { status, json, text } = await post(body);
+    expect(status, text.slice(0, 300)).toBe(400);
+    expect(json.errors?.[0]?.extensions?.code ?? 'none', text.slice(0, 300)).toMatch(code);
+    expect(json.errors?.[0]?.message).not.toMatch(/internal|call stack|Cannot read/i);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it(`accepts a query ${MAX_DEPTH} levels deep and ${MAX_ALIASES} aliases: the limits are where they say`, async () => {
+    for (const query of [nested(MAX_DEPTH), aliases(MAX_ALIASES)]) {
+      const { status, json } = await post({ query });
+      expect(status).toBe(200);
+      expect(json.errors?.[0]?.extensions?.code ?? 'none').not.toMatch(/VALIDATION|PARSE|BAD_USER_INPUT/);
+    }
+  });
+});
