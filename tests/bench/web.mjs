@@ -16,20 +16,13 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../support/chromium.mjs';
 import { startProcess, stopProcesses } from '../support/processes.mjs';
+import { seededRandom } from '../support/random.mjs';
 
 const RUNS = 5;
 
 /** 12 layers x 8 token positions, features spread over the cells; edges go up one or two layers. */
 function bigGraph(nodeCount, edgeCount) {
-  // mulberry32: an LCG in doubles loses precision (seed * 1103515245 passes 2^53) and falls into a short cycle that
-  // cannot yield 50,000 distinct edges.
-  let seed = 42;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(42);
   const layers = 12;
   const positions = 8;
   const nodes = [];

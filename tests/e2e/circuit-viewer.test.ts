@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
+import { seededRandom } from '../support/random.mjs';
 import { type Stack, startStack } from '../support/stack.js';
 
 // The viewer as a researcher meets it: circuits computed on the bundled demo model open as a readable figure.
@@ -277,13 +278,7 @@ describe('circuit viewer', () => {
 
 /** An attribution graph in Neuronpedia's format: 12 layers x 8 positions of transcoder features, seeded. */
 function neuronpediaGraph(nodeCount: number, linkCount: number) {
-  let seed = 7;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(7);
   const layers = 12;
   const byLayer: string[][] = Array.from({ length: layers }, () => []);
   const nodes = Array.from({ length: nodeCount }, (_, i) => {
