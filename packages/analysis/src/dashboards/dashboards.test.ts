@@ -167,4 +167,30 @@ describe('feature dashboards', () => {
     expect(Array.from({ length: 20 }, (_, f) => results[1]!.dashboard(f))).toEqual(alone);
     expect(Array.from({ length: 24 }, (_, f) => results[0]!.dashboard(f))).toEqual(await run());
   });
+
+  it('uses only the real tokens of right-padded batches (contexts of different lengths)', async () => {
+    const ragged = contexts.map((c, i) => c.slice(0, 12 - (i % 4)));
+    const dashboards = await run({ contexts: ragged });
+    let fires = new Array(24).fill(0);
+    const max = new Array(24).fill(0);
+    let tokens = 0;
+    for (const c of ragged) {
+      const hook = (await model.run([c], { hooks: [HOOK], logits: false })).hooks.get(HOOK)!;
+      const { features } = referenceEncode(sae, hook.data, c.length);
+      tokens += c.length;
+      for (let r = 0; r < c.length; r++) {
+        for (let f = 0; f < 24; f++) {
+          const v = features[r * 24 + f]!;
+          if (v > 0) fires[f]++;
+          max[f] = Math.max(max[f], v);
+        }
+      }
+    }
+    fires = fires.map((n) => n / tokens);
+    expect(dashboards.map((d) => d.density)).toEqual(fires);
+    dashboards.forEach((d, f) => {
+      expect(Math.abs(d.maxActivation - max[f]) / Math.max(max[f], 1e-6)).toBeLessThan(1e-3);
+      for (const c of d.topContexts) expect(c.values).toHaveLength(c.tokens.length);
+    });
+  });
 });
