@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
-  computeDashboards,
+  computeDashboardsForSaes,
   corpusContexts,
   decodeDashboardState,
   encodeDashboardState,
@@ -88,49 +88,54 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
           .catch(() => undefined)
       : undefined;
     let lastSave = Date.now();
-    const dashboards = await computeDashboards({
+    const { results } = await computeDashboardsForSaes({
       model,
       tokenizer,
-      sae: weights,
+      saes: [weights],
       contexts,
       unembedding,
       centerResidual: sae.conventions.centerResidual,
       options: { contextTokens },
-      state,
+      states: state ? [state] : undefined,
       signal: context.signal,
       onProgress: (stage, percent) => context.progress(stage, 3 + percent * 0.9),
-      onCheckpoint: async (s) => {
+      onCheckpoint: async ([s]) => {
         if (Date.now() - lastSave < CHECKPOINT_EVERY_MS) return;
         lastSave = Date.now();
-        await writeFile(`${stateFile}.tmp`, encodeDashboardState(s));
+        await writeFile(`${stateFile}.tmp`, encodeDashboardState(s!));
         await rename(`${stateFile}.tmp`, stateFile);
         await context.saveCheckpoint({ stateFile });
       },
     });
 
     await context.progress('saving dashboards', 96);
-    const rows = dashboards.map((d) => ({
-      saeId: sae.id,
-      featureIndex: d.index,
-      maxActivation: d.maxActivation,
-      density: d.density,
-      histogram: d.histogram,
-      topContexts: d.topContexts as never,
-      quantiles: d.quantiles as never,
-      topLogits: d.topLogits,
-      bottomLogits: d.bottomLogits,
-      corpus: input.corpus,
-      jobId: context.job.id,
-    }));
+    const result = results[0]!;
+    // Built 500 at a time from the engine's typed state, so a 24,576-feature SAE's dashboards are never all in memory.
+    const rows = (from: number) =>
+      Array.from({ length: Math.min(500, result.features - from) }, (_, i) => {
+        const d = result.dashboard(from + i);
+        return {
+          saeId: sae.id,
+          featureIndex: d.index,
+          maxActivation: d.maxActivation,
+          density: d.density,
+          histogram: d.histogram,
+          topContexts: d.topContexts as never,
+          quantiles: d.quantiles as never,
+          topLogits: d.topLogits,
+          bottomLogits: d.bottomLogits,
+          corpus: input.corpus,
+          jobId: context.job.id,
+        };
+      });
     await deps.prisma.$transaction(
       async (tx) => {
         await tx.featureDashboard.deleteMany({ where: { saeId: sae.id } });
-        for (let i = 0; i < rows.length; i += 500)
-          await tx.featureDashboard.createMany({ data: rows.slice(i, i + 500) });
+        for (let i = 0; i < result.features; i += 500) await tx.featureDashboard.createMany({ data: rows(i) });
       },
       { timeout: 300_000 },
     );
     await rm(stateFile, { force: true });
-    return { saeId: sae.id, features: rows.length, contexts: contexts.length, corpus: input.corpus };
+    return { saeId: sae.id, features: result.features, contexts: contexts.length, corpus: input.corpus };
   };
 }
