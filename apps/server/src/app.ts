@@ -37,6 +37,8 @@ export interface AppOptions extends RuntimeOptions {
   host: string;
   port: number;
   secureCookies: boolean;
+  /** Page origins besides the app's own that may open a WebSocket. */
+  allowedOrigins?: readonly string[];
 }
 
 export interface Runtime {

@@ -18,6 +18,16 @@ const envSchema = z.object({
   JOB_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   /** SIGTERM/SIGINT: how long the API or a worker may take to stop before it exits anyway (non-zero). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Page origins, comma-separated, that may open a WebSocket besides the app's own (e.g. a second hostname). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')

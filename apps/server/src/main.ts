@@ -10,6 +10,7 @@ const app = await startApp({
   host: config.HOST,
   port: config.API_PORT,
   secureCookies: config.COOKIE_SECURE,
+  allowedOrigins: config.ALLOWED_ORIGINS,
   redisUrl: config.REDIS_URL,
   models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
   engineCacheDir: config.engineCacheDir,

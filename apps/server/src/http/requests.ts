@@ -14,6 +14,20 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The client's address. The web app's proxy appends the address it saw to X-Forwarded-For, so the last entry is
+ * the one to trust; earlier entries come from the client and could be anything (a new one per request would dodge
+ * the per-address rate limit). Without the header (a direct call): the socket's peer.
+ */
+export function clientAddress(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops.at(-1) ?? req.socket.remoteAddress;
+}
+
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 /**

@@ -3,20 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { buildContext, type Context, SHARE_TOKEN_HEADER } from '../graphql/context.js';
+import { maskError } from '../graphql/format-error.js';
 import { apiValidationRules, costLimitPlugin, MAX_TOKENS } from '../graphql/limits.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { typeDefs } from '../graphql/schema.js';
 import { ENCODER_PATH, EncoderStore } from '../models/encoders.js';
-import { AppError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import { waitingFor } from '../shutdown.js';
 import {
   answerClientError,
+  clientAddress,
   decodeSegment,
   guarded,
   HttpError,
@@ -25,6 +24,7 @@ import {
   requireMethod,
   sendText,
 } from './requests.js';
+import { startGraphQLWebSocket } from './websocket.js';
 
 export interface ApiServerOptions {
   services: Services;
@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   secureCookies: boolean;
   /** Where built SAE encoders are kept. */
   engineCacheDir?: string;
+  /** Page origins besides the app's own that may open a WebSocket (ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface ApiServer {
@@ -52,42 +54,20 @@ export interface ApiServer {
  */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/**
- * The client's address. The web app's proxy appends the address it saw to X-Forwarded-For, so the last entry is
- * the one to trust; earlier entries come from the client and could be anything (a new one per request would dodge
- * the per-address rate limit). Without the header (a direct call): the socket's peer.
- */
-function clientAddress(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((hop) => hop.trim())
-    .filter(Boolean);
-  return hops.at(-1) ?? req.socket.remoteAddress;
-}
-
 /** GraphQL over HTTP (Apollo Server 5 on plain node:http) and over WebSocket (graphql-ws), on one port and path. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { services, secureCookies } = options;
   const schema = makeExecutableSchema({ typeDefs, resolvers });
   const encoders = new EncoderStore(services.models, join(options.engineCacheDir ?? tmpdir(), 'sae-encoders'));
   const httpServer = createServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(
-    {
-      schema,
-      context: (ctx) =>
-        buildContext(
-          services,
-          {
-            cookie: ctx.extra.request.headers.cookie,
-            shareTokens: (ctx.connectionParams?.shareToken as string | undefined) ?? undefined,
-          },
-          secureCookies,
-        ),
-    },
-    wsServer,
-  );
+  const { wsServer, dispose: disposeWs } = startGraphQLWebSocket({
+    httpServer,
+    schema,
+    services,
+    secureCookies,
+    allowedOrigins: options.allowedOrigins ?? [],
+    maxPayload: MAX_BODY_BYTES,
+  });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -95,17 +75,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     parseOptions: { maxTokens: MAX_TOKENS },
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    // Errors the services raise on purpose carry a code; anything else is a bug: log it, show no internals.
-    formatError: (formatted, error) => {
-      const original = unwrapResolverError(error);
-      // The parser recurses per nesting level: a document nested thousands deep (within MAX_TOKENS) overflows it.
-      if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && /call stack/.test(formatted.message)) {
-        return { message: 'Query is nested too deeply to parse', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
-      }
-      if (original instanceof AppError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-      console.error('unexpected error', original);
-      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-    },
+    formatError: maskError,
     // This process decides when and how it stops (main.ts), within a deadline: Apollo's own handler would stop the
     // server on SIGTERM and re-raise the signal.
     stopOnTerminationSignals: false,
@@ -186,7 +156,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     url: `http://${options.host}:${port}/graphql`,
     httpServer,
     close: (graceMs = DEFAULT_GRACE_MS) =>
-      closeServer({ httpServer, wsServer, connections, graceMs, disposeWs: async () => wsCleanup.dispose(), apollo }),
+      closeServer({ httpServer, wsServer, connections, graceMs, disposeWs, apollo }),
   };
 }
 

@@ -1,0 +1,25 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { AppError } from '../services/errors.js';
+
+const INTERNAL: GraphQLFormattedError = {
+  message: 'Internal server error',
+  extensions: { code: 'INTERNAL_SERVER_ERROR' },
+};
+
+/**
+ * What a client may see of an error, for HTTP (Apollo's formatError) and WebSocket alike. Errors the services raise
+ * on purpose (AppError) and request errors that carry a code pass; anything else is a bug: logged, shown as
+ * "Internal server error" without internals.
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  // The parser recurses per nesting level: a document nested thousands deep (within MAX_TOKENS) overflows it.
+  if (code === 'GRAPHQL_PARSE_FAILED' && /call stack/.test(formatted.message)) {
+    return { message: 'Query is nested too deeply to parse', extensions: { code } };
+  }
+  if (original instanceof AppError || (code !== undefined && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
+  console.error('unexpected error', original);
+  return INTERNAL;
+}

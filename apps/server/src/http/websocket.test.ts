@@ -1,0 +1,138 @@
+// GraphQL over WebSocket is guarded as HTTP is. Before: graphql-ws ran operations with graphql's rules only (no
+// depth, alias, token or cost limit), accepted 100 MB messages, sent internal errors unmasked, accepted an upgrade
+// from any page's Origin (with the user's cookie), and took a non-string share token into the context.
+import { createClient, type FormattedExecutionResult } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type RunningApp, startApp } from '../app.js';
+import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+
+let db: TestDatabase;
+let app: RunningApp;
+let wsUrl: string;
+const FRIEND = 'https://friend.example';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  app = await startApp({
+    database: db.config,
+    host: '127.0.0.1',
+    port: 0,
+    secureCookies: false,
+    allowedOrigins: [FRIEND],
+  });
+  wsUrl = app.url.replace('http', 'ws');
+});
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+});
+
+type Errors = { message: string; extensions?: { code?: string } }[];
+
+/** Runs one operation over graphql-ws; resolves with the errors it ended with (or of its first result). */
+async function errorsOver(query: string, variables: Record<string, unknown> = {}): Promise<Errors> {
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    return await new Promise<Errors>((resolve, reject) => {
+      client.subscribe(
+        { query, variables },
+        {
+          next: (result: FormattedExecutionResult) => resolve((result.errors ?? []) as Errors),
+          error: (error) => (Array.isArray(error) ? resolve(error as Errors) : reject(error)),
+          complete: () => resolve([]),
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+/** Opens a raw socket with these headers; resolves with the HTTP status of a refused upgrade, or 101. */
+function upgrade(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws', { headers });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.on('error', () => {});
+  });
+}
+
+/** Sends `messages` on a raw graphql-ws socket; resolves with the close code and reason. */
+function closeAfter(messages: (string | Buffer)[]): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    socket.on('open', () => {
+      for (const message of messages) socket.send(message);
+    });
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    socket.on('error', () => {});
+  });
+}
+
+const nested = (levels: number) => {
+  const path = ['reviewQueue', 'edges', 'node'];
+  while (path.length < levels) path.push(path.length % 2 ? 'circuit' : 'reviews');
+  return `{ ${path.map((field) => `${field} {`).join(' ')} id ${'}'.repeat(path.length)} }`;
+};
+
+describe('operations over WebSocket', () => {
+  const cases: [string, string, Record<string, unknown>, string][] = [
+    [`${MAX_DEPTH + 1} levels deep`, nested(MAX_DEPTH + 1), {}, 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      `${MAX_ALIASES + 1} aliases`,
+      `{ ${Array.from({ length: MAX_ALIASES + 1 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+      {},
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'a fragment cycle',
+      '{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }',
+      {},
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    ['over the token limit', `{ ${'me { id } '.repeat(3000)}}`, {}, 'GRAPHQL_PARSE_FAILED'],
+    [
+      'over the cost limit',
+      'query($n: Int) { reviewQueue(first: $n) { edges { cursor } } }',
+      { n: 1e9 },
+      'BAD_USER_INPUT',
+    ],
+    ['a wrong-typed variable', 'query($id: ID!) { job(id: $id) { id } }', { id: { a: 1 } }, 'BAD_USER_INPUT'],
+    ['an unknown field', 'subscription { nope }', {}, 'GRAPHQL_VALIDATION_FAILED'],
+  ];
+  it.each(cases)('refuses an operation %s, as HTTP does', async (_what, query, variables, code) => {
+    const errors = await errorsOver(query, variables);
+    expect(errors[0]?.extensions?.code, JSON.stringify(errors).slice(0, 300)).toBe(code);
+  });
+
+  it('still runs a good operation', async () => {
+    expect(await errorsOver('{ __typename }')).toEqual([]);
+  });
+
+  it('closes the socket on a message over the size limit (1009)', async () => {
+    const big = JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(17 * 1024 * 1024) } });
+    expect((await closeAfter([big])).code).toBe(1009);
+  });
+
+  it('refuses a share token that is not a string with a clear close reason', async () => {
+    const init = JSON.stringify({ type: 'connection_init', payload: { shareToken: { $gt: '' } } });
+    expect(await closeAfter([init])).toEqual({ code: 4400, reason: 'connectionParams.shareToken must be a string' });
+  });
+});
+
+describe('the WebSocket upgrade', () => {
+  it("refuses another site's pages and accepts the app's own, listed ones and non-browsers", async () => {
+    const own = new URL(app.url).origin;
+    expect(await upgrade({ origin: 'https://evil.example' })).toBe(403);
+    expect(await upgrade({ origin: 'null' })).toBe(403);
+    expect(await upgrade({ origin: own })).toBe(101);
+    expect(await upgrade({ origin: FRIEND })).toBe(101);
+    expect(await upgrade({})).toBe(101);
+  });
+});
