@@ -132,7 +132,6 @@ export function accumulateBatch(
   const rows = lengths.reduce((a, b) => a + b, 0);
   if (features.length !== rows * dSae)
     throw new Error(`dashboards: ${features.length} feature values for ${rows} rows of ${dSae}`);
-  const scale = bins / (HIST_MAX_LOG - HIST_MIN_LOG);
   const contextMax = new Float32Array(dSae);
   const touched = new Uint32Array(dSae);
   let row = 0;
@@ -148,7 +147,8 @@ export function accumulateBatch(
         const v = features[base + f]!;
         if (!(v > 0)) continue;
         fires[f]!++;
-        const bin = Math.floor((Math.log10(v) - HIST_MIN_LOG) * scale);
+        // The same float expression as the JSON-state version had, so histograms come out bin for bin the same.
+        const bin = Math.floor(((Math.log10(v) - HIST_MIN_LOG) / (HIST_MAX_LOG - HIST_MIN_LOG)) * bins);
         hist[f * bins + (bin < 0 ? 0 : bin >= bins ? bins - 1 : bin)]!++;
         if (contextMax[f] === 0) touched[nTouched++] = f;
         if (v > contextMax[f]!) contextMax[f] = v;
