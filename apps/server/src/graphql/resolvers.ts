@@ -186,6 +186,8 @@ export const resolvers = {
       ctx.services.circuits.fork(ctx.viewer, input),
     setCircuitVisibility: (_: unknown, args: { circuitId: string; visibility: Circuit['visibility'] }, ctx: Context) =>
       ctx.services.circuits.setVisibility(ctx.viewer, args.circuitId, args.visibility),
+    voteCircuit: (_: unknown, args: { circuitId: string; value: number }, ctx: Context) =>
+      ctx.services.circuits.vote(ctx.viewer, args),
     createShareLink: async (_: unknown, { input }: { input: unknown }, ctx: Context) => {
       const { link, token } = await ctx.services.shares.create(ctx.viewer, input);
       const circuit = await ctx.services.prisma.circuit.findUniqueOrThrow({ where: { id: link.circuitId } });
@@ -370,6 +372,12 @@ export const resolvers = {
     reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(ctx.viewer, c),
     reviewAgreement: async (c: Circuit, _: Args, ctx: Context) =>
       reviewAgreement(await ctx.services.reviews.forLatest(ctx.viewer, c)),
+    score: async (c: Circuit, _: Args, ctx: Context) => {
+      const { up, down } = await ctx.services.circuits.voteAgreement(ctx.viewer, c.id);
+      return up - down;
+    },
+    voteAgreement: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.voteAgreement(ctx.viewer, c.id),
+    myVote: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.myVote(ctx.viewer, c.id),
     faithfulness: async (c: Circuit, _: Args, ctx: Context) => (await shownMetrics(ctx, c)).faithfulness,
     completeness: async (c: Circuit, _: Args, ctx: Context) => (await shownMetrics(ctx, c)).completeness,
     version: async (c: Circuit, { number }: { number?: number }, ctx: Context) => {

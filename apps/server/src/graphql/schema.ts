@@ -189,6 +189,12 @@ export const typeDefs = /* GraphQL */ `
     status: CircuitStatus!
     reviews: [Review!]!
     reviewAgreement: ReviewAgreement!
+    "Up votes minus down votes (votes are on the circuit, reviews on a version)."
+    score: Int!
+    "Up and down votes on the circuit."
+    voteAgreement: Agreement!
+    "+1, -1 or 0: the signed-in user's vote on the circuit."
+    myVote: Int!
     "Faithfulness recorded in the graph (metrics.faithfulness) of the latest version, or of the one version a link grants; 1: the circuit alone recovers the model's behaviour. Null when the graph has none (imported graphs)."
     faithfulness: Float
     "Completeness recorded in the same graph (metrics.completeness); null when it has none."
@@ -598,6 +604,8 @@ export const typeDefs = /* GraphQL */ `
     saveCircuitVersion(input: SaveVersionInput!): CircuitVersion!
     forkCircuit(input: ForkCircuitInput!): Circuit!
     setCircuitVisibility(circuitId: ID!, visibility: Visibility!): Circuit!
+    "Whoever may comment may vote. value: 1 up, -1 down, 0 withdraw. Repeating a vote changes nothing."
+    voteCircuit(circuitId: ID!, value: Int!): Circuit!
     createShareLink(input: CreateShareLinkInput!): CreatedShareLink!
     revokeShareLink(id: ID!): ShareLink!
     addComment(input: AddCommentInput!): Comment!
@@ -625,7 +633,7 @@ export const typeDefs = /* GraphQL */ `
     myTeamAdded: Team!
     "Labels, votes and comments on one feature."
     featureChanged(feature: FeatureKeyInput!): ChangeEvent!
-    "Versions, comments and reviews of one circuit."
+    "Versions, comments, reviews and votes of one circuit."
     circuitChanged(circuitId: ID!): ChangeEvent!
     "Anything that lands in a team's activity (members, circuits, labels, comments, reviews), for team members."
     teamChanged(teamId: ID!): ChangeEvent!

@@ -18,6 +18,10 @@ circuit.comment  PRIVATE     N         N      N      Y     Y     N        N     
 circuit.comment  TEAM        N         N      Y      Y     Y     N        N        Y           Y
 circuit.comment  UNLISTED    N         N      Y      Y     Y     N        N        Y           Y
 circuit.comment  PUBLIC      N         N      Y      Y     Y     N        N        Y           Y
+circuit.vote     PRIVATE     N         N      N      Y     Y     N        N        Y           Y
+circuit.vote     TEAM        N         N      Y      Y     Y     N        N        Y           Y
+circuit.vote     UNLISTED    N         N      Y      Y     Y     N        N        Y           Y
+circuit.vote     PUBLIC      N         N      Y      Y     Y     N        N        Y           Y
 circuit.save     PRIVATE     N         N      N      Y     Y     N        N        N           Y
 circuit.save     TEAM        N         N      Y      Y     Y     N        N        N           Y
 circuit.save     UNLISTED    N         N      Y      Y     Y     N        N        N           Y
@@ -157,6 +161,8 @@ async function attempt(actor: Actor, operation: string, visibility: string): Pro
       client.request('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
         i: { target: { type: 'CIRCUIT', circuitId: circuit?.id }, body: 'hi' },
       }),
+    'circuit.vote': () =>
+      client.request('mutation($id: ID!) { voteCircuit(circuitId: $id, value: 1) { score } }', { id: circuit?.id }),
     'circuit.save': async () =>
       client.request('mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }', {
         i: { circuitId: circuit?.id, baseVersion: await latest(), graph },

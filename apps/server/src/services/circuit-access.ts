@@ -6,6 +6,7 @@ import { roleOf, type Viewer } from './viewer.js';
 export enum Access {
   NONE = 0,
   VIEW = 1,
+  /** Comments, and votes on the circuit. */
   COMMENT = 2,
   EDIT = 3,
   /** Visibility, share links, review requests, deletion. */
@@ -23,7 +24,7 @@ export interface CircuitGrant {
 /**
  * The one place that decides circuit access. Team role by visibility: PRIVATE is the creator's (and admins');
  * TEAM, UNLISTED and PUBLIC let members edit and viewers view; UNLISTED and PUBLIC let anyone view. A valid share
- * link adds its permission. Writing (comment, edit) always needs a signed-in user, so every change has an author.
+ * link adds its permission. Writing (comment, vote, edit) always needs a signed-in user, so every change has an author.
  */
 export async function grantFor(prisma: PrismaClient, viewer: Viewer, circuit: Circuit): Promise<CircuitGrant> {
   const role = await roleOf(viewer, circuit.teamId);

@@ -5,6 +5,7 @@ import type { Circuit, CircuitVersion, Prisma, PrismaClient, Visibility } from '
 import { logActivity } from './activity.js';
 import { Access, type CircuitGrant, grantFor } from './circuit-access.js';
 import { AppError, parseInput } from './errors.js';
+import type { Agreement } from './labels.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
 import type { RateLimiter } from './rate-limit.js';
 import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
@@ -44,6 +45,10 @@ const saveInput = z.object({
   circuitId: z.uuid('must be a circuit id'),
   baseVersion: z.number().int().min(1),
   ...versionContent,
+});
+const voteInput = z.object({
+  circuitId: z.uuid('must be a circuit id'),
+  value: z.union([z.literal(1), z.literal(-1), z.literal(0)]),
 });
 const forkInput = z.object({
   circuitId: z.uuid('must be a circuit id'),
@@ -259,6 +264,54 @@ export class CircuitService {
       });
       return fork;
     });
+  }
+
+  /**
+   * One vote per person per circuit: +1, -1, or 0 to withdraw. Whoever may comment on the circuit may vote (a
+   * view-only link may not). Repeating a vote changes nothing: no activity entry, no event. Votes belong to the
+   * circuit, not to a version (reviews are per version).
+   */
+  async vote(viewer: Viewer, raw: unknown): Promise<Circuit> {
+    const input = parseInput(voteInput, raw);
+    const { circuit } = await this.require(viewer, { id: input.circuitId }, Access.COMMENT);
+    const user = viewer.user!;
+    await this.limiter.take(user.id);
+    // One statement: the vote (or its removal) and, only when it changed something, the activity entry. The
+    // score is counted afterwards from the votes themselves, so concurrent voters can never make it drift.
+    const data = JSON.stringify({ value: input.value, title: circuit.title });
+    const rows = await this.prisma.$queryRaw<{ changed: number }[]>`
+      WITH removed AS (
+        DELETE FROM circuit_votes
+        WHERE circuit_id = ${circuit.id}::uuid AND user_id = ${user.id}::uuid AND ${input.value}::int = 0
+        RETURNING value
+      ), cast_vote AS (
+        INSERT INTO circuit_votes (circuit_id, user_id, value, updated_at)
+        SELECT ${circuit.id}::uuid, ${user.id}::uuid, ${input.value}::int, now() WHERE ${input.value}::int <> 0
+        ON CONFLICT (circuit_id, user_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+          WHERE circuit_votes.value <> EXCLUDED.value
+        RETURNING value
+      ), logged AS (
+        INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
+        SELECT gen_random_uuid(), ${circuit.teamId}::uuid, ${user.id}::uuid, 'circuit.voted', 'circuit',
+               ${circuit.id}, ${data}::jsonb
+        WHERE EXISTS (SELECT 1 FROM removed) OR EXISTS (SELECT 1 FROM cast_vote)
+        RETURNING id
+      )
+      SELECT count(*)::int AS changed FROM logged`;
+    if (rows[0]?.changed) this.events.publish(circuitTopic(circuit.id), { kind: 'vote', id: circuit.id });
+    return circuit;
+  }
+
+  /** Up and down votes on a circuit (its score is up - down), batched per request. */
+  async voteAgreement(viewer: Viewer, circuitId: string): Promise<Agreement> {
+    const { up, down } = await viewer.loaders.circuitVoteCounts.load(circuitId);
+    return { up, down, agreement: up + down ? Math.max(up, down) / (up + down) : 0 };
+  }
+
+  /** +1, -1 or 0: the signed-in user's vote on the circuit. */
+  async myVote(viewer: Viewer, circuitId: string): Promise<number> {
+    if (!viewer.user) return 0;
+    return viewer.loaders.circuitVote.load(`${circuitId}:${viewer.user.id}`);
   }
 
   async setVisibility(viewer: Viewer, circuitId: string, visibility: Visibility): Promise<Circuit> {

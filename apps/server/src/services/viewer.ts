@@ -64,6 +64,30 @@ export function createLoaders(prisma: PrismaClient) {
       const rows = await prisma.labelVote.findMany({ where: { labelId: { in: [...ids] } } });
       return ids.map(groupBy(rows, (v) => v.labelId));
     }),
+    /** Circuit id → its up and down votes, counted in the database (a circuit list needs two numbers of each). */
+    circuitVoteCounts: new DataLoader<string, { up: number; down: number }>(async (ids) => {
+      const rows = await prisma.circuitVote.groupBy({
+        by: ['circuitId', 'value'],
+        where: { circuitId: { in: [...ids] } },
+        _count: { _all: true },
+      });
+      const counts = new Map(ids.map((id) => [id, { up: 0, down: 0 }]));
+      for (const row of rows) {
+        const entry = counts.get(row.circuitId)!;
+        if (row.value === 1) entry.up = row._count._all;
+        else if (row.value === -1) entry.down = row._count._all;
+      }
+      return ids.map((id) => counts.get(id)!);
+    }),
+    /** `${circuitId}:${userId}` → that user's vote on the circuit (+1 or -1), 0 without one. */
+    circuitVote: new DataLoader<string, number>(async (keys) => {
+      const pairs = keys.map((k) => k.split(':') as [string, string]);
+      const rows = await prisma.circuitVote.findMany({
+        where: { OR: pairs.map(([circuitId, userId]) => ({ circuitId, userId })) },
+      });
+      const byKey = new Map(rows.map((v) => [`${v.circuitId}:${v.userId}`, v.value]));
+      return keys.map((k) => byKey.get(k) ?? 0);
+    }),
     /** Label id → its revisions, newest first. */
     labelRevisions: new DataLoader<string, LabelRevision[]>(async (ids) => {
       const rows = await prisma.labelRevision.findMany({
