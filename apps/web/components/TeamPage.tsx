@@ -8,10 +8,11 @@ import { errorMessage } from '../lib/errors';
 import { featurePath, parseCircuitJson } from '../lib/graph';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
+import { type CircuitVoteData, CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
 import { TopBar } from './TopBar';
 
-interface CircuitRow {
+interface CircuitRow extends CircuitVoteData {
   id: string;
   slug: string;
   title: string;
@@ -92,9 +93,12 @@ const ACTIONS: Record<string, string> = {
   'review.changes_requested': 'requested changes',
 };
 
+const VOTES: Record<string, string> = { '1': 'voted up', '-1': 'voted down', '0': 'withdrew a vote on' };
+
 function describe(event: ActivityRow): string {
   const data = event.data ?? {};
   const verb =
+    (event.action === 'circuit.voted' ? `${VOTES[String(data.value)] ?? 'voted on'} a circuit` : undefined) ??
     ACTIONS[event.action] ??
     `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')} ${event.subjectType.replaceAll('_', ' ')}`;
   const what = data.title ?? data.name ?? (data.version ? `v${data.version}` : '');
@@ -149,7 +153,9 @@ export function TeamPage({ id }: { id: string }) {
         ? a.title.localeCompare(b.title)
         : circuitSort === 'status'
           ? a.status.localeCompare(b.status)
-          : b.updatedAt.localeCompare(a.updatedAt),
+          : circuitSort === 'score'
+            ? b.score - a.score || b.updatedAt.localeCompare(a.updatedAt)
+            : b.updatedAt.localeCompare(a.updatedAt),
     );
   const shownLabels = data.labels.edges
     .map((e) => e.node)
@@ -310,6 +316,7 @@ export function TeamPage({ id }: { id: string }) {
                 <option value="updated">recently updated</option>
                 <option value="title">title</option>
                 <option value="status">status</option>
+                <option value="score">score</option>
               </select>
             </label>
           </div>
@@ -319,6 +326,7 @@ export function TeamPage({ id }: { id: string }) {
                 <th>Circuit</th>
                 <th>Status</th>
                 <th>Reviews</th>
+                <th>Votes</th>
                 <th>Versions</th>
                 <th>Visibility</th>
                 <th>Updated</th>
@@ -336,6 +344,9 @@ export function TeamPage({ id }: { id: string }) {
                   <td>
                     {c.reviewAgreement.approved}✓ {c.reviewAgreement.changesRequested}✗ {c.reviewAgreement.pending}…
                   </td>
+                  <td>
+                    <CircuitVotes circuit={c} slug={c.slug} />
+                  </td>
                   <td>{c.latestVersion}</td>
                   <td>{c.visibility.toLowerCase()}</td>
                   <td className="muted">{formatDate(c.updatedAt)}</td>
@@ -343,7 +354,7 @@ export function TeamPage({ id }: { id: string }) {
               ))}
               {!circuits.length && (
                 <tr>
-                  <td colSpan={6} className="muted">
+                  <td colSpan={7} className="muted">
                     No circuits{circuitSearch || circuitStatus !== 'ALL' ? ' match' : ' yet'}.
                   </td>
                 </tr>

@@ -39,6 +39,18 @@ const REVIEW_AGREEMENT_FIELDS = gql`
   }
 `;
 
+const CIRCUIT_VOTE_FIELDS = gql`
+  fragment CircuitVoteFields on Circuit {
+    id
+    score
+    myVote
+    voteAgreement {
+      up
+      down
+    }
+  }
+`;
+
 const SHARE_LINK_FIELDS = gql`
   fragment ShareLinkFields on ShareLink {
     id
@@ -300,6 +312,26 @@ export const REVOKE_SHARE_LINK = gql`
   }
 `;
 
+/** The circuit's votes and whether I may vote (what the review panel, team list and review queue show). */
+export const CIRCUIT_VOTES = gql`
+  ${CIRCUIT_VOTE_FIELDS}
+  query CircuitVotes($slug: String!) {
+    circuit(slug: $slug) {
+      myAccess
+      ...CircuitVoteFields
+    }
+  }
+`;
+
+export const VOTE_CIRCUIT = gql`
+  ${CIRCUIT_VOTE_FIELDS}
+  mutation VoteCircuit($circuitId: ID!, $value: Int!) {
+    voteCircuit(circuitId: $circuitId, value: $value) {
+      ...CircuitVoteFields
+    }
+  }
+`;
+
 export const CIRCUIT_CHANGED = gql`
   subscription CircuitChanged($circuitId: ID!) {
     circuitChanged(circuitId: $circuitId) {
@@ -333,6 +365,7 @@ export const DECIDE_REVIEW = gql`
 `;
 
 export const REVIEW_QUEUE = gql`
+  ${CIRCUIT_VOTE_FIELDS}
   query ReviewQueue($pendingOnly: Boolean) {
     reviewQueue(first: 50, pendingOnly: $pendingOnly) {
       edges {
@@ -353,6 +386,8 @@ export const REVIEW_QUEUE = gql`
             title
             status
             latestVersion
+            myAccess
+            ...CircuitVoteFields
           }
         }
       }
@@ -376,6 +411,7 @@ export const TEAM = gql`
   ${TEAM_FIELDS}
   ${MEMBER_FIELDS}
   ${REVIEW_AGREEMENT_FIELDS}
+  ${CIRCUIT_VOTE_FIELDS}
   query Team($id: ID!) {
     team(id: $id) {
       ...TeamFields
@@ -401,6 +437,8 @@ export const TEAM = gql`
             reviewAgreement {
               ...ReviewAgreementFields
             }
+            myAccess
+            ...CircuitVoteFields
           }
         }
         pageInfo {

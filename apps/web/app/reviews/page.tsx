@@ -4,6 +4,7 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useState } from 'react';
 import { formatDate, StatusBadge } from '../../components/Badges';
+import { type CircuitVoteData, CircuitVotes } from '../../components/CircuitVotes';
 import { DecideReview } from '../../components/editor/Collab';
 import { TopBar, useMe } from '../../components/TopBar';
 import { errorMessage } from '../../lib/errors';
@@ -17,10 +18,10 @@ interface ReviewRow {
   decidedAt: string | null;
   createdAt: string;
   requestedBy: { displayName: string } | null;
-  circuit: { id: string; slug: string; title: string; status: string; latestVersion: number } | null;
+  circuit: (CircuitVoteData & { slug: string; title: string; status: string; latestVersion: number }) | null;
 }
 
-/** Reviews assigned to me, pending first: open the circuit, approve or request changes. */
+/** Reviews assigned to me, pending first: open the circuit, approve or request changes, vote on it. */
 export default function ReviewsPage() {
   const { me, loading } = useMe();
   const [pendingOnly, setPendingOnly] = useState(false);
@@ -70,6 +71,7 @@ export default function ReviewsPage() {
                   your review <StatusBadge status={review.state} />
                 </span>
               </div>
+              {review.circuit && <CircuitVotes circuit={review.circuit} slug={review.circuit.slug} live />}
               <p className="small muted">
                 Requested by {review.requestedBy?.displayName ?? 'someone'} · {formatDate(review.createdAt)}
                 {review.decidedAt ? ` · decided ${formatDate(review.decidedAt)}` : ''}

@@ -13,6 +13,7 @@ import {
   TEAM_MEMBERS,
 } from '../../lib/operations';
 import { formatDate, StatusBadge } from '../Badges';
+import { CircuitVotesFor } from '../CircuitVotes';
 import { Dialog } from '../Dialog';
 import { useMe } from '../TopBar';
 import type { CircuitInfo, ReviewRow } from './types';
@@ -219,7 +220,7 @@ export function ShareDialog({
   );
 }
 
-/** Reviews of the circuit: request reviewers from the team, decide the ones assigned to me. */
+/** Reviews of the circuit: request reviewers from the team, decide the ones assigned to me; votes on the circuit. */
 export function ReviewPanel({
   circuit,
   reviews,
@@ -267,6 +268,10 @@ export function ReviewPanel({
         {agreement.approved} approved · {agreement.changesRequested} changes requested · {agreement.pending} pending
         {agreement.approved + agreement.changesRequested > 0 && ` · ${Math.round(agreement.agreement * 100)}% agree`}
       </p>
+      <div className="row spread" data-testid="circuit-vote-row">
+        <span className="small muted">Votes (on the circuit; reviews are per version)</span>
+        <CircuitVotesFor slug={circuit.slug} />
+      </div>
       <ul className="plain stack">
         {reviews.map((review) => (
           <li key={review.id} className="review-row">
