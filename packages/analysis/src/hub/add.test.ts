@@ -76,6 +76,23 @@ describe('models add (offline)', () => {
     expect(run.err).toMatch(/config\.json: not a GPT-2 config\.json: n_layer: /);
   });
 
+  it('rejects options the engine does not implement, and an untied head missing from the weights', async () => {
+    const files = tinyGpt2Files();
+    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+    const withConfig = async (name: string, extra: Record<string, unknown>) => {
+      files['config.json'] = new TextEncoder().encode(JSON.stringify({ ...config, ...extra }));
+      return cli(['add', await writeFolder(join(root, name), files)]);
+    };
+    const relu = await withConfig('relu', { activation_function: 'relu' });
+    expect(relu.code).toBe(1);
+    expect(relu.err).toContain('activation_function = "relu" is not supported');
+    expect((await withConfig('cross', { add_cross_attention: true })).err).toContain('add_cross_attention = true');
+    const untied = await withConfig('untied', { tie_word_embeddings: false });
+    expect(untied.code).toBe(1);
+    expect(untied.err).toContain('no tensor "lm_head.weight" (expected shape [16, 8], tie_word_embeddings: false)');
+    expect((await readRegistry(cacheDir)).entries).toEqual([]);
+  });
+
   it('registers an SAE checked against the model its cfg names, with its conventions', async () => {
     await addModel('tiny-gpt2');
     const folder = await writeFolder(

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { readSafetensorsHeader, type SafetensorsHeader } from '../io/safetensors.js';
+import { checkGPT2Options } from '../model/config.js';
 import { HubError, ShapeError } from './errors.js';
 import { digestFile, type FileDigest } from './hash.js';
 import {
@@ -117,6 +118,12 @@ export async function inspectModelFolder(
   if (d % config.n_head !== 0) {
     throw new ShapeError(`${configPath}: n_embd ${d} is not divisible by n_head ${config.n_head}`);
   }
+  // The engine's own refusals (activation function, n_inner, cross-attention, ...), before anything is registered.
+  try {
+    checkGPT2Options(config);
+  } catch (error) {
+    throw new ShapeError(`${configPath}: ${(error as Error).message.replace(/^config\.json: /, '')}`);
+  }
   const inner = config.n_inner ?? 4 * d;
   const weightsPath = join(folder, 'model.safetensors');
   const header = await readHeader(weightsPath);
@@ -144,6 +151,10 @@ export async function inspectModelFolder(
   }
   t('ln_f.weight', [d], 'n_embd');
   t('ln_f.bias', [d], 'n_embd');
+  // An untied head is a top-level tensor in GPT2LMHeadModel's state dict (no "transformer." prefix).
+  if (config.tie_word_embeddings === false) {
+    expectTensor(header, weightsPath, 'lm_head.weight', [config.vocab_size, d], 'tie_word_embeddings: false', problems);
+  }
   const extraLayer = Object.keys(header.tensors).find((name) => name.startsWith(`${prefix}h.${config.n_layer}.`));
   if (extraLayer)
     problems.push(`${weightsPath}: tensor "${extraLayer}" is beyond n_layer ${config.n_layer} of config.json`);

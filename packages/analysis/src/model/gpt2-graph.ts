@@ -8,7 +8,7 @@ import { grad } from '../graph/autodiff.js';
 import { Graph, type Tensor } from '../graph/graph.js';
 import * as op from '../graph/ops.js';
 import { allHookNames, parseHookName } from '../hooks.js';
-import { type GPT2Config, gpt2WeightShapes } from './config.js';
+import { attentionScale, type GPT2Config, gpt2WeightShapes, unembeddingName } from './config.js';
 
 export interface GPT2GraphSpec {
   batch: number;
@@ -114,7 +114,6 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
   const mask = new Float32Array(T * T);
   for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
   const causal = g.constant(mask, [T, T]);
-  const invSqrt = op.scalar(g, 1 / Math.sqrt(dh));
 
   for (let l = 0; l < config.nLayers; l++) {
     const p = `h.${l}.`;
@@ -125,7 +124,10 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
     const [q, k, v] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
     const heads = (t: Tensor) => op.transpose(op.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
     const scores = op.add(
-      op.mul(op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])), invSqrt),
+      op.mul(
+        op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])),
+        op.scalar(g, attentionScale(config, l)),
+      ),
       causal,
     );
     let pattern = op.softmax(scores, -1);
@@ -150,10 +152,11 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
   }
   const final = layerNorm(resid, 'ln_f', 'ln_final.hook_scale');
 
+  const unembed = w(unembeddingName(config));
   const outputs: Record<string, Tensor> = {};
   if (spec.logits) {
     // [B*T, vocab]: left 2-D so the runtime need not copy it for a reshape (callers view it as [B, T, vocab]).
-    outputs.logits = op.gemm(op.reshape(final, [B * T, D]), w('wte.weight'), undefined, { transB: true });
+    outputs.logits = op.gemm(op.reshape(final, [B * T, D]), unembed, undefined, { transB: true });
   }
   for (const name of spec.hooks) outputs[name] = hooks.get(name)!;
   if (spec.gradient) {
@@ -170,7 +173,7 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
       const select = g.input('metric.select', [B, 1, T]);
       const pair = g.input('metric.tokens', [B, 2], 'int64');
       const picked = op.reshape(op.matmul(select, final), [B, D]);
-      const [ua, ub] = op.split(op.gather(w('wte.weight'), pair), 1, [1, 1]) as [Tensor, Tensor];
+      const [ua, ub] = op.split(op.gather(unembed, pair), 1, [1, 1]) as [Tensor, Tensor];
       const direction = op.reshape(op.sub(ua, ub), [B, D]);
       metric = op.reduceSum(op.mul(picked, direction), [1]);
     }

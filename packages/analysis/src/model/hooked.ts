@@ -162,7 +162,8 @@ export class HookedGPT2 {
         extra: { externalData: [{ path: location, data: w.bytes }] },
       });
     }
-    const path = await this.options.writeModel?.(w, key, model.bytes);
+    // The config is part of the file's key: one weights file can serve configs that differ only in options.
+    const path = await this.options.writeModel?.(w, `${JSON.stringify(this.config)}\n${key}`, model.bytes);
     if (!path)
       throw new Error('weights on disk need a Node model writer (use loadHookedGPT2 or hookedGPT2FromWeights)');
     return CompiledGraph.create(this.ort, model, { threads }, path);

@@ -32,6 +32,9 @@ export function configToJson(c: GPT2Config): Record<string, unknown> {
     activation_function: 'gelu_new',
     bos_token_id: c.bosTokenId,
     eos_token_id: c.bosTokenId,
+    scale_attn_weights: c.scaleAttnWeights ?? true,
+    scale_attn_by_inverse_layer_idx: c.scaleAttnByInverseLayerIdx ?? false,
+    tie_word_embeddings: c.tieWordEmbeddings ?? true,
   };
 }
 

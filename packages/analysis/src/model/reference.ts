@@ -4,6 +4,10 @@
  */
 import type { GPT2Config } from './config.js';
 
+// The options are spelled out here, not taken from config.ts's helpers, so the reference stays independent.
+const scoreScale = (c: GPT2Config, layer: number, dh: number) =>
+  (c.scaleAttnWeights === false ? 1 : 1 / Math.sqrt(dh)) / (c.scaleAttnByInverseLayerIdx ? layer + 1 : 1);
+
 export interface ReferenceIntervention {
   /** h' = h * keep + add, elementwise over the hook's full shape. */
   keep: ArrayLike<number>;
@@ -120,6 +124,7 @@ export function referenceForward(
     resid = hook(`blocks.${l}.hook_resid_pre`, resid);
     const x1 = layerNorm(resid, `${pre}ln_1`);
     const qkv = linear(x1, D, w(`${pre}attn.c_attn.weight`), w(`${pre}attn.c_attn.bias`), 3 * D);
+    const scale = scoreScale(c, l, dh);
     let pattern: F64 = new Float64Array(B * H * T * T);
     for (let b = 0; b < B; b++)
       for (let h = 0; h < H; h++)
@@ -130,7 +135,7 @@ export function referenceForward(
             let s = 0;
             for (let q = 0; q < dh; q++)
               s += qkv[(b * T + i) * 3 * D + h * dh + q]! * qkv[(b * T + j) * 3 * D + D + h * dh + q]!;
-            row[j] = s / Math.sqrt(dh);
+            row[j] = s * scale;
             max = Math.max(max, row[j]!);
           }
           let sum = 0;
@@ -180,11 +185,12 @@ export function referenceForward(
   }
   const final = layerNorm(resid, 'ln_f', 'ln_final.hook_scale');
   const V = c.vocabSize;
+  const unembed = c.tieWordEmbeddings === false ? w('lm_head.weight') : wte;
   const logits = new Float64Array(N * V);
   for (let r = 0; r < N; r++)
     for (let v = 0; v < V; v++) {
       let s = 0;
-      for (let i = 0; i < D; i++) s += final[r * D + i]! * wte[v * D + i]!;
+      for (let i = 0; i < D; i++) s += final[r * D + i]! * unembed[v * D + i]!;
       logits[r * V + v] = s;
     }
   let metric: Float64Array | null = null;

@@ -7,7 +7,7 @@ import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensorsHeader, tensorToFloat32 } from '../io/safetensors.js';
-import { type GPT2Config, gpt2WeightShapes, parseGPT2Config } from './config.js';
+import { type GPT2Config, gpt2TensorKey, gpt2WeightShapes, missingWhy, parseGPT2Config } from './config.js';
 import { packLayout, type WeightSource } from './weights.js';
 
 export function defaultCacheDir(): string {
@@ -59,7 +59,8 @@ export async function gpt2WeightsFile(
   const header = await readSafetensorsHeader(path);
   const info = await stat(path);
   const key = createHash('sha256')
-    .update(`${path}\n${info.size}\n${info.mtimeMs}\n${JSON.stringify(header.tensors)}`)
+    // the config is part of the key: it decides which tensors are packed (lm_head.weight when untied)
+    .update(`${path}\n${info.size}\n${info.mtimeMs}\n${JSON.stringify(header.tensors)}\n${JSON.stringify(config)}`)
     .digest('hex')
     .slice(0, 24);
   const dir = join(cacheDir, key);
@@ -68,14 +69,15 @@ export async function gpt2WeightsFile(
   const shapes = gpt2WeightShapes(config);
   const byName = new Map<string, string>();
   for (const [name, t] of Object.entries(header.tensors)) {
-    const short = name.startsWith('transformer.') ? name.slice('transformer.'.length) : name;
-    const want = shapes.get(short);
-    if (!want) continue;
+    const short = gpt2TensorKey(config, shapes, name, path);
+    if (short === null) continue;
+    const want = shapes.get(short)!;
     if (want.join() !== t.shape.join())
       throw new Error(`${path}: "${name}" has shape [${t.shape}], expected [${want}]`);
     byName.set(short, name);
   }
-  for (const name of shapes.keys()) if (!byName.has(name)) throw new Error(`${path}: missing tensor "${name}"`);
+  for (const name of shapes.keys())
+    if (!byName.has(name)) throw new Error(`${path}: missing tensor "${name}"${missingWhy(name)}`);
   const { entries } = packLayout([...shapes].map(([n, s]) => [n, s.reduce((a, b) => a * b, 1)] as [string, number]));
   const handle = await open(path, 'r');
   try {
