@@ -9,7 +9,7 @@
  * edges into attn_l and mlp_l are one sublayer's vector-Jacobian product at the clean input, run in small graphs
  * of that sublayer alone (graphs.ts), many (node, example) rows per run.
  */
-import type { GPT2Config } from '../model/config.js';
+import { attentionScale, type GPT2Config } from '../model/config.js';
 import type { HookedGPT2, Intervention } from '../model/hooked.js';
 import type { CompiledGraph } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
@@ -542,11 +542,13 @@ export async function discoverCircuit(
       return m;
     };
     const vjpGraphs = new Map<string, CompiledGraph>();
-    const vjp = async (kind: 'attn' | 'mlp', shape: number[]) => {
-      const k = `${kind}/${shape}`;
+    const vjp = async (kind: 'attn' | 'mlp', shape: number[], layer: number) => {
+      // Layers share a graph unless their attention scales differ (scale_attn_by_inverse_layer_idx).
+      const scale = attentionScale(c, layer);
+      const k = `${kind}/${shape}/${kind === 'attn' ? scale : ''}`;
       let g = vjpGraphs.get(k);
       if (!g) {
-        g = await compileBlockVjp(ort, c, kind, shape, centerResid, options.threads);
+        g = await compileBlockVjp(ort, c, kind, shape, centerResid, scale, options.threads);
         vjpGraphs.set(k, g);
       }
       return g;
@@ -576,7 +578,7 @@ export async function discoverCircuit(
         const resid = xc.get(`blocks.${l}.hook_resid_mid`)!;
         const items: { d: Candidate; i: number; t: number }[] = [];
         for (const d of list) for (let i = 0; i < P; i++) for (const t of positionsOf(d, i)) items.push({ d, i, t });
-        const g = await vjp('mlp', [MLP_ROWS, D]);
+        const g = await vjp('mlp', [MLP_ROWS, D], l);
         const feedsW = Object.fromEntries(await weightsOf(l));
         const results = new Map<string, Float32Array>();
         for (let s = 0; s < items.length; s += MLP_ROWS) {
@@ -604,7 +606,7 @@ export async function discoverCircuit(
       } else {
         // Attention mixes positions: one row per (node, pair), the seed at the node's position(s).
         const resid = xc.get(`blocks.${l}.hook_resid_pre`)!;
-        const g = await vjp('attn', [ATT_ROWS, T, D]);
+        const g = await vjp('attn', [ATT_ROWS, T, D], l);
         const feedsW = Object.fromEntries(await weightsOf(l));
         const items: { d: Candidate; i: number }[] = [];
         for (const d of list) for (let i = 0; i < P; i++) items.push({ d, i });

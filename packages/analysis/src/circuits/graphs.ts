@@ -11,7 +11,7 @@ import { grad } from '../graph/autodiff.js';
 import { Graph, type Tensor } from '../graph/graph.js';
 import { toOnnx } from '../graph/onnx.js';
 import * as op from '../graph/ops.js';
-import type { GPT2Config } from '../model/config.js';
+import { attentionScale, type GPT2Config, unembeddingName } from '../model/config.js';
 import type { HookedGPT2 } from '../model/hooked.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
@@ -71,8 +71,11 @@ type W = (name: string) => Tensor;
 
 const center = (x: Tensor, on: boolean) => (on ? op.sub(x, op.reduceMean(x, [-1], true)) : x);
 
-/** GPT-2 attention sublayer (as in model/gpt2-graph.ts): resid [B, T, d] -> attn_out [B, T, d]. */
-export function attentionBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: boolean): Tensor {
+/**
+ * GPT-2 attention sublayer (as in model/gpt2-graph.ts): resid [B, T, d] -> attn_out [B, T, d]. `scale`: the
+ * layer's score factor, attentionScale(c, layer) (a parameter, so one compiled graph serves equal-scale layers).
+ */
+export function attentionBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: boolean, scale: number): Tensor {
   const g = resid.graph;
   const [B, T, D] = resid.shape as [number, number, number];
   const H = c.nHeads;
@@ -84,10 +87,7 @@ export function attentionBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: 
   const mask = new Float32Array(T * T);
   for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
   const scores = op.add(
-    op.mul(
-      op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])),
-      op.scalar(g, 1 / Math.sqrt(dh)),
-    ),
+    op.mul(op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])), op.scalar(g, scale)),
     g.constant(mask, [T, T]),
   );
   const pattern = op.softmax(scores, -1);
@@ -123,7 +123,7 @@ function layerWeightShapes(c: GPT2Config): Record<string, number[]> {
 /**
  * One sublayer's vector-Jacobian product: inputs `x` (the sublayer's input: resid_pre for attention [R, T, d],
  * resid_mid for the MLP [R, d]), `seed` (same shape) and the layer's weights (`w.<name>`); output `gx` =
- * d(sum(seed * sublayer(x)))/dx.
+ * d(sum(seed * sublayer(x)))/dx. `attnScale`: attentionScale(c, layer) of the layers it serves.
  */
 export async function compileBlockVjp(
   ort: OrtModule,
@@ -131,6 +131,7 @@ export async function compileBlockVjp(
   kind: 'attn' | 'mlp',
   shape: number[],
   centerResid: boolean,
+  attnScale: number,
   threads?: number,
 ): Promise<CompiledGraph> {
   const g = new Graph();
@@ -146,7 +147,7 @@ export async function compileBlockVjp(
   };
   const x = g.input('x', shape);
   const seed = g.input('seed', shape);
-  const y = kind === 'attn' ? attentionBlock(c, x, w, centerResid) : mlpBlock(c, x, w, centerResid);
+  const y = kind === 'attn' ? attentionBlock(c, x, w, centerResid, attnScale) : mlpBlock(c, x, w, centerResid);
   const [gx] = grad(
     op.reduceSum(
       op.mul(y, seed),
@@ -276,7 +277,7 @@ export function buildSplicedGPT2(
   for (let l = 0; l < c.nLayers; l++) {
     const w: W = (name) => mw(`h.${l}.${name}`, shapes[name]!);
     resid = splice(`blocks.${l}.hook_resid_pre`, resid);
-    const attn = splice(`blocks.${l}.hook_attn_out`, attentionBlock(c, resid, w, centerResid));
+    const attn = splice(`blocks.${l}.hook_attn_out`, attentionBlock(c, resid, w, centerResid, attentionScale(c, l)));
     resid = op.add(resid, attn);
     const mlp = splice(`blocks.${l}.hook_mlp_out`, mlpBlock(c, resid, w, centerResid));
     resid = splice(`blocks.${l}.hook_resid_post`, op.add(resid, mlp));
@@ -285,7 +286,8 @@ export function buildSplicedGPT2(
   const select = g.input('select', [B, 1, T]);
   const pair = g.input('pair', [B, 2], 'int64');
   const picked = op.reshape(op.matmul(select, final), [B, D]);
-  const [ua, ub] = op.split(op.gather(wte, pair), 1, [1, 1]) as [Tensor, Tensor];
+  const unembed = unembeddingName(c) === 'wte.weight' ? wte : mw('lm_head.weight', [c.vocabSize, D]);
+  const [ua, ub] = op.split(op.gather(unembed, pair), 1, [1, 1]) as [Tensor, Tensor];
   const metric = op.reduceSum(op.mul(picked, op.reshape(op.sub(ua, ub), [B, D])), [1]);
   const lastResid = op.reshape(op.matmul(select, resid), [B, D]);
   return { graph: g, outputs: { metric, final: lastResid } };
@@ -294,6 +296,7 @@ export function buildSplicedGPT2(
 /** Names of every model weight the spliced graph reads. */
 export function splicedModelWeightNames(c: GPT2Config): string[] {
   const names = ['wte.weight', 'wpe.weight', 'ln_f.weight', 'ln_f.bias'];
+  if (unembeddingName(c) !== 'wte.weight') names.push(unembeddingName(c));
   for (let l = 0; l < c.nLayers; l++) for (const n of Object.keys(layerWeightShapes(c))) names.push(`h.${l}.${n}`);
   return names;
 }
