@@ -6,7 +6,7 @@ import { nodeOrt } from '../runtime/node.js';
 import { buildCircuitFile } from './api.js';
 import { discoverCircuit, toSaeSource } from './discover.js';
 import { circuitToJson, readCircuitJson } from './format.js';
-import { fromNeuronpedia, neuronpediaValidator, toNeuronpedia } from './neuronpedia.js';
+import { cantorPair, fromNeuronpedia, neuronpediaValidator, toNeuronpedia } from './neuronpedia.js';
 import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
 import { circuitHooks, randomCircuitSae, randomPairs, sharedNeuronpediaSchema } from './testing.js';
 
@@ -64,10 +64,15 @@ describe('circuit file and Neuronpedia graph exchange', () => {
       expect(validate(g), JSON.stringify(validate.errors)).toBe(true);
       const ids = new Set(g.nodes.map((n) => n.node_id));
       expect(ids.size).toBe(g.nodes.length);
+      const back0 = new Set([(g.metadata.workbench as { ids: Record<string, string> }).ids.metric]);
       for (const n of g.nodes) {
-        if (n.feature_type === 'cross layer transcoder') expect(n.node_id).toBe(`${n.layer}_${n.feature}_${n.ctx_idx}`);
-        if (n.feature_type === 'mlp reconstruction error') expect(n.node_id).toBe(`0_${n.layer}_${n.ctx_idx}`);
+        const [layer, index, ctx] = n.node_id.split('_');
+        if (n.feature_type !== 'embedding') expect([layer, ctx]).toEqual([String(n.layer), String(n.ctx_idx)]);
+        if (n.feature_type === 'cross layer transcoder')
+          expect(n.feature).toBe(cantorPair(Number(layer), Number(index)));
+        if (n.feature_type === 'mlp reconstruction error') expect([index, n.feature]).toEqual(['-1', -1]);
         if (n.feature_type === 'logit') expect(Number(n.layer)).toBe(c.hooks.length + 1);
+        expect(n.is_target_logit).toBe(n.feature_type === 'logit' && back0.has(n.node_id));
       }
       for (const l of g.links) expect(ids.has(l.source) && ids.has(l.target)).toBe(true);
       const back = fromNeuronpedia(JSON.parse(JSON.stringify(g)));

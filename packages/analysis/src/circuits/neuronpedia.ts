@@ -1,15 +1,18 @@
 /**
  * Import and export of the attribution-graph JSON of Neuronpedia and circuit-tracer
- * (bundled in neuronpedia-schema.ts, a copy of shared/data/neuronpedia/graph-schema.json). Node ids: feature `{layer}_{feature}_{ctx}`, error
- * `0_{layer}_{ctx}`, embedding `E_{token}_{ctx}`, logit `{n_layers+1}_{vocab}_{ctx}`. Our circuit hooks become
- * the exchange layers 1..n in forward order (layer 0 holds no features, so error ids never collide with feature
- * ids); the metric becomes a logit node. `metadata.workbench` keeps what the format has no place for (hooks,
- * our node ids, the metric), so our own exports round-trip exactly; graphs from elsewhere import too.
+ * (bundled in neuronpedia-schema.ts, a copy of shared/data/neuronpedia/graph-schema.json). Our exports follow
+ * today's circuit-tracer: feature `{layer}_{index}_{ctx}` (with `feature` the Cantor pairing of layer and index,
+ * as circuit-tracer writes it), error `{layer}_-1_{ctx}` with `feature: -1`, embedding `E_{token}_{ctx}` (with
+ * `feature` the position), logit `{n_layers+1}_{token}_{ctx}` with `token_prob` and `is_target_logit`. Our circuit
+ * hooks become the exchange layers 0..n-1 in forward order (n = the number of hooks, so logits sit at n + 1); the
+ * metric becomes the target logit node. `metadata.workbench` keeps what the format has no place for (hooks, our
+ * node ids, the metric), so our own exports round-trip exactly; graphs from elsewhere import too, older files
+ * (error ids `0_{layer}_{ctx}`, layers from 1) included.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type CircuitFile, parseCircuitFile } from './format.js';
 import { NEURONPEDIA_GRAPH_SCHEMA } from './neuronpedia-schema.js';
-import { type CircuitNode, METRIC_NODE_ID, nodeId } from './nodes.js';
+import { type CircuitNode, METRIC_NODE_ID, nodeId, parseNodeId } from './nodes.js';
 
 export interface NeuronpediaNode {
   node_id: string;
@@ -100,59 +103,66 @@ export interface NeuronpediaExportOptions {
 /** Exports a circuit as an attribution graph; the result validates against the Neuronpedia schema. */
 export function toNeuronpedia(circuit: CircuitFile, options: NeuronpediaExportOptions = {}): NeuronpediaGraph {
   const hooks = circuit.hooks;
-  const layerOf = new Map(hooks.map((h, i) => [h, i + 1]));
+  const layerOf = new Map(hooks.map((h, i) => [h, i]));
   const logitLayer = hooks.length + 1;
   const tokens = circuit.dataset.promptTokens ?? [];
   const lastCtx = Math.max(0, tokens.length - 1);
-  const metricVocab =
-    circuit.method.metric.kind === 'tokens'
-      ? circuit.method.metric.answer
-      : circuit.method.metric.kind === 'pair'
-        ? 0
-        : 0;
+  const metricVocab = circuit.method.metric.kind === 'tokens' ? circuit.method.metric.answer : 0;
   const ids: Record<string, string> = {};
+  const taken = new Set<string>();
   const meta: WorkbenchMeta['nodes'] = {};
   const nodes: NeuronpediaNode[] = circuit.nodes.map((n) => {
     const ctx = n.position ?? (n.kind === 'metric' ? lastCtx : 0);
-    let layer: number;
+    let layer: string;
     let id: string;
-    let feature: number | null;
+    let jsNodeId: string;
+    let feature: number;
     let type: string;
-    if (n.kind === 'metric' || n.kind === 'output') {
-      layer = logitLayer;
-      feature = n.kind === 'metric' ? metricVocab : (n.feature ?? 0);
-      id = `${layer}_${feature}_${ctx}`;
+    const logit = n.kind === 'metric' || n.kind === 'output';
+    if (logit) {
+      const vocab = n.kind === 'metric' ? metricVocab : (n.feature ?? 0);
+      layer = String(logitLayer);
+      feature = vocab;
+      id = `${logitLayer}_${vocab}_${ctx}`;
+      jsNodeId = `L_${vocab}-${ctx}`;
       type = 'logit';
     } else if (n.kind === 'input' && !layerOf.has(n.hook)) {
-      layer = 0;
-      feature = n.feature ?? 0;
-      id = `E_${feature}_${ctx}`;
+      const token = n.feature ?? 0;
+      layer = 'E';
+      feature = ctx;
+      id = `E_${token}_${ctx}`;
+      jsNodeId = `E_${token}-${ctx}`;
       type = 'embedding';
     } else {
       const l = layerOf.get(n.hook);
       if (l === undefined) throw new Error(`node "${n.id}": hook ${n.hook} is not among the circuit's hooks`);
-      layer = l;
+      layer = String(l);
       if (n.feature === null) {
-        feature = null;
-        id = `0_${layer}_${ctx}`;
+        feature = -1;
+        id = `${l}_-1_${ctx}`;
+        jsNodeId = `${l}_-1-${ctx}`;
         type = 'mlp reconstruction error';
       } else {
-        feature = n.feature;
-        id = `${layer}_${feature}_${ctx}`;
+        feature = cantorPair(l, n.feature);
+        id = `${l}_${n.feature}_${ctx}`;
+        jsNodeId = `${l}_${n.feature}-0`;
         type = 'cross layer transcoder';
       }
     }
-    if (Object.values(ids).includes(id)) throw new Error(`node "${n.id}": exchange id ${id} is already taken`);
+    if (taken.has(id)) throw new Error(`node "${n.id}": exchange id ${id} is already taken`);
+    taken.add(id);
     ids[n.id] = id;
     meta[id] = { kind: n.kind, hook: n.hook, layer: n.layer, effect: n.effect };
-    const [a, b] = id.split(/_(?=[^_]*$)/) as [string, string];
     return {
       node_id: id,
       feature,
-      layer: type === 'embedding' ? 'E' : String(layer),
+      layer,
       ctx_idx: ctx,
       feature_type: type,
-      jsNodeId: `${a}-${b}`,
+      // The workbench records no output probabilities: 0, as circuit-tracer writes for nodes other than logits.
+      token_prob: 0,
+      is_target_logit: n.kind === 'metric',
+      jsNodeId,
       clerp: n.label ?? (n.kind === 'metric' ? (options.answerLabel ?? 'metric') : ''),
       influence: n.effect,
       activation: n.activation ?? null,
@@ -204,7 +214,8 @@ export function fromNeuronpedia(value: unknown, source = 'graph'): CircuitFile {
     const ours = back.get(n.node_id);
     let node: CircuitNode;
     if (m && ours) {
-      const hookLayerFeature = m.kind === 'metric' ? null : m.kind === 'error' ? null : (n.feature ?? null);
+      // our id has the feature (the exchange `feature` of a transcoder node is a pairing, of an embedding the position)
+      const hookLayerFeature = m.kind === 'metric' || m.kind === 'error' ? null : parseNodeId(ours).feature;
       node = {
         id: ours,
         kind: m.kind,
@@ -215,9 +226,9 @@ export function fromNeuronpedia(value: unknown, source = 'graph'): CircuitFile {
         effect: m.effect,
       };
     } else if (n.feature_type === 'embedding' || n.layer === 'E') {
-      node = mk('input', 'embed_tokens', null, n.feature ?? tokenOf(n.node_id), ctx, n);
+      node = mk('input', 'embed_tokens', null, tokenOf(n.node_id) ?? n.feature ?? 0, ctx, n);
     } else if (n.feature_type === 'logit') {
-      node = mk('output', 'logits', null, n.feature ?? 0, ctx, n);
+      node = mk('output', 'logits', null, n.feature ?? middleOf(n.node_id) ?? 0, ctx, n);
     } else if (/error/i.test(n.feature_type) || n.feature === null || (n.feature ?? 0) < 0) {
       if (!Number.isFinite(layerNum))
         throw new Error(`${source}: /nodes/${i}/layer: "${n.layer}" is not a layer number`);
@@ -225,7 +236,9 @@ export function fromNeuronpedia(value: unknown, source = 'graph'): CircuitFile {
     } else {
       if (!Number.isFinite(layerNum))
         throw new Error(`${source}: /nodes/${i}/layer: "${n.layer}" is not a layer number`);
-      node = mk('feature', `layer_${layerNum}`, layerNum, n.feature, ctx, n);
+      // circuit-tracer's `feature` is a flat index (the Cantor pairing of layer and index); the id has the index
+      const index = middleOf(n.node_id, layerNum, ctx) ?? n.feature;
+      node = mk('feature', `layer_${layerNum}`, layerNum, index, ctx, n);
     }
     if (n.clerp && !(node.kind === 'metric' && n.clerp === 'metric')) node.label = n.clerp;
     if (typeof n.activation === 'number') node.activation = n.activation;
@@ -303,7 +316,21 @@ function positionOf(id: string): number | null {
   return !m || m[1] === '*' ? null : Number(m[1]);
 }
 
-function tokenOf(nodeIdText: string): number {
-  const m = /^E_(-?\d+)_/.exec(nodeIdText);
-  return m ? Math.max(0, Number(m[1])) : 0;
+/** The token of an embedding id `E_{token}_{ctx}`, or undefined for other ids. */
+function tokenOf(nodeIdText: string): number | undefined {
+  const m = /^E_(\d+)_\d+$/.exec(nodeIdText);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The middle number of an id `{layer}_{n}_{ctx}` (when layer and ctx, if given, match), or undefined. */
+function middleOf(nodeIdText: string, layer?: number, ctx?: number): number | undefined {
+  const m = /^(\d+)_(\d+)_(\d+)$/.exec(nodeIdText);
+  if (!m || (layer !== undefined && Number(m[1]) !== layer) || (ctx !== undefined && Number(m[3]) !== ctx))
+    return undefined;
+  return Number(m[2]);
+}
+
+/** Cantor's pairing of two non-negative integers: circuit-tracer's `feature` of a transcoder node. */
+export function cantorPair(x: number, y: number): number {
+  return ((x + y) * (x + y + 1)) / 2 + y;
 }
