@@ -96,6 +96,15 @@ const cases: Case[] = [
   },
   { name: 'TopK values', inputs: { a: [2, 3, 6] }, build: (_, { a }) => op.topK(a!, 3)[0] },
   {
+    // the TopK SAE activation: ReLU of the top k scattered back to their indices (sae/graph.ts)
+    name: 'TopK scattered (TopK SAE)',
+    inputs: { a: [2, 3, 6] },
+    build: (_, { a }) => {
+      const [values, indices] = op.topK(a!, 3);
+      return op.scatterAddLast(op.zerosLike(a!), indices, op.relu(values));
+    },
+  },
+  {
     name: 'TopK indices (through Gather)',
     inputs: { a: [1, 5], w: [5, 2] },
     build: (_, { a, w }) =>

@@ -572,7 +572,7 @@ export function topK(x: Tensor, k: number, opts: { largest?: boolean } = {}): [T
   return [outs[0]!, outs[1]!];
 }
 /** `data` plus `updates` placed at `indices` along the last axis (indices and updates have one shape). */
-function scatterAddLast(data: Tensor, indices: Tensor, updates: Tensor): Tensor {
+export function scatterAddLast(data: Tensor, indices: Tensor, updates: Tensor): Tensor {
   const n = data.shape.at(-1)!;
   const k = indices.shape.at(-1)!;
   const rows = indices.size / k;

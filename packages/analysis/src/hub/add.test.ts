@@ -150,6 +150,17 @@ describe('models add (offline)', () => {
     );
   });
 
+  it('rejects SAE options the engine does not implement, and a missing finetuning scale', async () => {
+    const add = async (name: string, cfg: Record<string, unknown>) =>
+      addLocalFolder(await writeFolder(join(root, name), tinySaeFiles({ cfg })), { cacheDir });
+    await expect(add('head', { hook_head_index: 2 })).rejects.toThrow(/hook_head_index = 2 is not supported/);
+    await expect(add('tanh', { activation_fn_str: 'tanh-relu' })).rejects.toThrow(/activation_fn_str = "tanh-relu"/);
+    await expect(add('scaled', { finetuning_scaling_factor: true })).rejects.toThrow(
+      /no tensor "finetuning_scaling_factor" \(expected shape \[16\]/,
+    );
+    expect((await readRegistry(cacheDir)).entries).toEqual([]);
+  });
+
   it('rejects an SAE whose d_in does not match the model, or whose tensors disagree with cfg.json', async () => {
     await addModel('tiny-gpt2');
     const wide = await writeFolder(join(root, 'wide'), tinySaeFiles({ dIn: 6 }));

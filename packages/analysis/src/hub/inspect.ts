@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { readSafetensorsHeader, type SafetensorsHeader } from '../io/safetensors.js';
 import { checkGPT2Options } from '../model/config.js';
+import { finetuningScalingFactor, parseSaeConfig } from '../sae/config.js';
 import { HubError, ShapeError } from './errors.js';
 import { digestFile, type FileDigest } from './hash.js';
 import {
@@ -263,6 +264,14 @@ export async function inspectSaeFolder(
   const hook = cfg.hook_name ?? cfg.hook_point;
   if (!hook) throw new ShapeError(`${cfgPath}: no hook_name (or hook_point) saying where the SAE reads`);
   const { architecture, k } = saeArchitecture(cfg, cfgPath);
+  // The engine's own refusals (per-head SAEs, hook_z reshaping, other activation functions, ...).
+  let scaled: boolean;
+  try {
+    parseSaeConfig(cfg, cfgPath);
+    scaled = finetuningScalingFactor(cfg, cfgPath);
+  } catch (error) {
+    throw new ShapeError((error as Error).message);
+  }
   const problems: string[] = [];
   if (model) {
     const width = hookWidth(hook, model);
@@ -279,8 +288,11 @@ export async function inspectSaeFolder(
   expectTensor(header, weightsPath, 'b_enc', [d_sae], 'd_sae from cfg.json', problems);
   expectTensor(header, weightsPath, 'W_dec', [d_sae, d_in], 'd_sae x d_in from cfg.json', problems);
   expectTensor(header, weightsPath, 'b_dec', [d_in], 'd_in from cfg.json', problems);
-  if (architecture === 'jumprelu') {
+  if (architecture === 'jumprelu' && !header.tensors.log_threshold) {
     expectTensor(header, weightsPath, 'threshold', [d_sae], 'd_sae, JumpReLU threshold', problems);
+  }
+  if (scaled && !header.tensors.scaling_factor) {
+    expectTensor(header, weightsPath, 'finetuning_scaling_factor', [d_sae], 'finetuning_scaling_factor', problems);
   }
   fail(problems);
   const names = ['cfg.json', 'sae_weights.safetensors'];

@@ -68,10 +68,11 @@ export function saeEncode(
   if (c.architecture === 'standard') features = op.relu(pre);
   else if (c.architecture === 'jumprelu') features = op.where(op.greater(pre, w.threshold!), op.relu(pre), zero);
   else {
-    const [values] = op.topK(pre, c.k!);
-    // k-th largest value per row: keep entries >= it (ties aside, exactly the top k), then ReLU.
-    const kth = op.stopGradient(op.neg(op.reduceMax(op.neg(values), [-1], true)));
-    features = op.where(op.not(op.less(pre, kth)), op.relu(pre), zero);
+    // As SAELens: ReLU of the top k values, scattered back to their indices. Exactly k features even on ties
+    // (ONNX TopK, like torch.topk on CPU, takes the lower index first), where keeping every value >= the k-th
+    // largest would keep more.
+    const [values, indices] = op.topK(pre, c.k!);
+    features = op.scatterAddLast(op.zerosLike(pre), indices, op.relu(values));
   }
   return { features, pre, stats };
 }

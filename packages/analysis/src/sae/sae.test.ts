@@ -178,3 +178,163 @@ describe('SAE (SAELens format)', () => {
     );
   });
 });
+
+describe('SAELens options (issue 17): implemented, or refused by name', () => {
+  const t = (shape: number[], data?: ArrayLike<number>) => ({
+    shape,
+    data: Float32Array.from(data ?? { length: shape.reduce((a, b) => a * b, 1) }, (v) => v ?? 0),
+  });
+  /** A SAELens folder written by hand: cfg.json fields and safetensors tensors exactly as given. */
+  async function folder(
+    cfg: Record<string, unknown>,
+    tensors: Record<string, { shape: number[]; data: Float32Array }>,
+  ) {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'cfg.json'), JSON.stringify(cfg));
+    await writeFile(join(dir, 'sae_weights.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
+    return dir;
+  }
+
+  it('finetuning_scaling_factor: features times the per-feature scale are decoded (float64 check)', async () => {
+    const sae = randomSae('standard', 'none', 5);
+    const { dIn, dSae } = sae.config;
+    const r = mulberry32(8);
+    const scale = Float32Array.from({ length: dSae }, () => 0.2 + 2 * r());
+    const w = sae.weights;
+    const tensors = {
+      W_enc: t([dIn, dSae], w.W_enc),
+      b_enc: t([dSae], w.b_enc),
+      W_dec: t([dSae, dIn], w.W_dec),
+      b_dec: t([dIn], w.b_dec),
+    };
+    const cfg = { d_in: dIn, d_sae: dSae, hook_name: 'blocks.1.hook_resid_post', architecture: 'standard' };
+    const rows = 6;
+    const x = Float32Array.from({ length: rows * dIn }, () => (r() * 2 - 1) * 2);
+    // SAELens decode: (f * s) @ W_dec + b_dec, with f the unscaled encoding
+    const f = referenceEncode(sae, x, rows).features;
+    const expected = new Float64Array(rows * dIn);
+    for (let row = 0; row < rows; row++)
+      for (let i = 0; i < dIn; i++) {
+        let v = w.b_dec[i]!;
+        for (let j = 0; j < dSae; j++) v += f[row * dSae + j]! * scale[j]! * w.W_dec[j * dIn + i]!;
+        expected[row * dIn + i] = v;
+      }
+    // the parameter's name, and the older file name SAELens renames on load
+    for (const name of ['finetuning_scaling_factor', 'scaling_factor']) {
+      const dir = await folder({ ...cfg, finetuning_scaling_factor: true }, { ...tensors, [name]: t([dSae], scale) });
+      const loaded = await loadSae(dir);
+      const session = await SaeSession.create(nodeOrt, loaded, { rows: 4, reconstruction: true, threads: 1 });
+      const out = await session.encode(x, rows);
+      await session.release();
+      expect(maxDiff(out.features, f)).toBeLessThanOrEqual(1e-4);
+      expect(maxDiff(out.reconstruction!, expected), name).toBeLessThanOrEqual(1e-4);
+      expect(maxDiff(referenceDecode(loaded, f, rows), expected)).toBeLessThanOrEqual(1e-5);
+    }
+    // without the flag the scale would be ignored: refused unless it is all ones (SAELens saved ones for a while)
+    await expect(loadSae(await folder(cfg, { ...tensors, scaling_factor: t([dSae], scale) }))).rejects.toThrow(
+      /"scaling_factor" is not all ones but cfg\.json has finetuning_scaling_factor false/,
+    );
+    const ones = await loadSae(await folder(cfg, { ...tensors, scaling_factor: t([dSae], new Array(dSae).fill(1)) }));
+    expect(maxDiff(ones.weights.W_dec, w.W_dec)).toBe(0);
+    await expect(loadSae(await folder({ ...cfg, finetuning_scaling_factor: true }, tensors))).rejects.toThrow(
+      /finetuning_scaling_factor true but there is no "finetuning_scaling_factor" tensor \[40\]/,
+    );
+  });
+
+  it('TopK keeps exactly k features on ties, the lowest indices first (as torch.topk on CPU)', async () => {
+    const dIn = 3;
+    const dSae = 8;
+    // W_enc = 0, so pre = b_enc for every input: 0.9 at 2 and 6; 0.5 at 1, 3, 4 and 7; k = 4 keeps 2, 6, 1, 3.
+    const b_enc = Float32Array.from([0.1, 0.5, 0.9, 0.5, 0.5, -0.2, 0.9, 0.5]);
+    const sae: Sae = {
+      config: {
+        architecture: 'topk',
+        dIn,
+        dSae,
+        hookName: 'blocks.0.hook_resid_post',
+        hookLayer: 0,
+        k: 4,
+        applyBDecToInput: true,
+        normalization: 'none',
+        prependBos: true,
+        extra: {},
+      },
+      weights: {
+        W_enc: new Float32Array(dIn * dSae),
+        b_enc,
+        W_dec: Float32Array.from({ length: dSae * dIn }, (_, i) => i / 10),
+        b_dec: new Float32Array(dIn),
+      },
+    };
+    const rows = 3;
+    const x = Float32Array.from({ length: rows * dIn }, (_, i) => i - 4);
+    const want = [0, 0.5, 0.9, 0.5, 0, 0, 0.9, 0];
+    const ref = referenceEncode(sae, x, rows).features;
+    const session = await SaeSession.create(nodeOrt, sae, { rows: 2, reconstruction: true, threads: 1 });
+    const out = await session.encode(x, rows);
+    await session.release();
+    for (let row = 0; row < rows; row++) {
+      const got = Array.from(out.features.subarray(row * dSae, (row + 1) * dSae), (v) => Math.round(v * 1e6) / 1e6);
+      expect(got, `row ${row}`).toEqual(want);
+      expect(Array.from(ref.subarray(row * dSae, (row + 1) * dSae))).toEqual(want.map((v) => Math.fround(v)));
+    }
+  });
+
+  const cfg = { d_in: 4, d_sae: 8, hook_name: 'blocks.0.hook_resid_post' };
+  const refused: [Record<string, unknown>, string][] = [
+    [{ hook_head_index: 3 }, 'hook_head_index = 3'],
+    [{ hook_point_head_index: 0 }, 'hook_point_head_index = 0'],
+    [{ reshape_activations: 'hook_z' }, 'reshape_activations = "hook_z"'],
+    [{ architecture: 'topk', k: 2, rescale_acts_by_decoder_norm: true }, 'rescale_acts_by_decoder_norm = true'],
+    [{ activation_fn_str: 'tanh-relu' }, 'activation_fn_str = "tanh-relu"'],
+    [{ architecture: 'standard', activation_fn: 'tanh-relu' }, 'activation_fn_str = "tanh-relu"'],
+    [
+      { activation_fn_str: 'topk', activation_fn_kwargs: { k: 2, postact_fn: 'gelu' } },
+      'activation_fn_kwargs.postact_fn',
+    ],
+    [{ architecture: 'gated' }, '"gated"'],
+    [{ architecture: 'batchtopk' }, '"batchtopk"'],
+    [{ finetuning_scaling_factor: 'yes' }, 'finetuning_scaling_factor must be true or false'],
+  ];
+  for (const [extra, message] of refused) {
+    it(`refuses ${JSON.stringify(extra)}`, async () => {
+      const dir = await folder(
+        { ...cfg, ...extra },
+        { W_enc: t([4, 8]), b_enc: t([8]), W_dec: t([8, 4]), b_dec: t([4]) },
+      );
+      await expect(loadSae(dir)).rejects.toThrow(message);
+    });
+  }
+
+  it('accepts neutral values and metadata; old activation_fn names and boolean normalize_activations', async () => {
+    const neutral = parseSaeConfig({
+      ...cfg,
+      hook_head_index: null,
+      reshape_activations: 'none',
+      rescale_acts_by_decoder_norm: false,
+      normalize_activations: false,
+      model_name: 'gpt2',
+      context_size: 128,
+      l1_coefficient: 8e-5,
+      neuronpedia_id: 'gpt2-small/0-res-jb',
+      some_future_metadata: { a: 1 },
+    });
+    expect(neutral).toMatchObject({ architecture: 'standard', normalization: 'none' });
+    expect(neutral.extra).toMatchObject({ model_name: 'gpt2', some_future_metadata: { a: 1 } });
+    // SAELens renames activation_fn to activation_fn_str: an old TopK config must not be read as ReLU
+    expect(parseSaeConfig({ ...cfg, activation_fn: 'topk', activation_fn_kwargs: { k: 2 } })).toMatchObject({
+      architecture: 'topk',
+      k: 2,
+    });
+  });
+
+  it('refuses a tensor the architecture has no use for (it would otherwise be ignored)', async () => {
+    const tensors = { W_enc: t([4, 8]), b_enc: t([8]), W_dec: t([8, 4]), b_dec: t([4]), b_gate: t([8]) };
+    await expect(loadSae(await folder(cfg, tensors))).rejects.toThrow(/"b_gate" not used by a standard SAE/);
+    const jump = { ...tensors, b_gate: undefined, threshold: t([8]), log_threshold: t([8]) };
+    delete jump.b_gate;
+    expect((await loadSae(await folder({ ...cfg, architecture: 'jumprelu' }, jump))).config.architecture).toBe(
+      'jumprelu',
+    );
+  });
+});

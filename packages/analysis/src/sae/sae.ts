@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeSafetensors, type FloatTensor, readSafetensors } from '../io/safetensors.js';
-import { parseSaeConfig, type SaeConfig, saeConfigToJson } from './config.js';
+import { finetuningScalingFactor, parseSaeConfig, type SaeConfig, saeConfigToJson } from './config.js';
 
 export interface SaeWeights {
   /** [d_in, d_sae] */
@@ -76,7 +76,66 @@ export async function loadSae(dir: string): Promise<Sae> {
     const lt = tensors.get('log_threshold')!;
     tensors.set('threshold', { shape: lt.shape, data: lt.data.map(Math.exp) });
   }
-  return { config, weights: checkSaeWeights(config, tensors, weightsPath) };
+  if (config.architecture === 'jumprelu') tensors.delete('log_threshold'); // the same parameter, stored as its log
+  const scale = takeScalingFactor(config, tensors, finetuningScalingFactor(json, cfgPath), weightsPath);
+  refuseUnknownTensors(config, tensors, weightsPath);
+  const weights = checkSaeWeights(config, tensors, weightsPath);
+  if (scale) weights.W_dec = foldFeatureScale(weights.W_dec, scale, config);
+  return { config, weights };
+}
+
+/** Names SAELens gives the per-feature scale: the parameter, and the older file name it renames on load. */
+const SCALE_TENSORS = ['finetuning_scaling_factor', 'scaling_factor'];
+
+/**
+ * Removes the per-feature scale from `tensors` and returns it when cfg.json's finetuning_scaling_factor is true. A
+ * scale of all ones is dropped (SAELens saved one for a while); any other scale the config does not enable is an
+ * error, as in SAELens, rather than silently unused.
+ */
+function takeScalingFactor(
+  config: SaeConfig,
+  tensors: Map<string, FloatTensor>,
+  enabled: boolean,
+  source: string,
+): Float32Array | null {
+  const name = SCALE_TENSORS.find((n) => tensors.has(n));
+  const t = name ? tensors.get(name)! : null;
+  if (name) tensors.delete(name);
+  if (!enabled) {
+    if (t?.data.some((v) => v !== 1))
+      throw new Error(`${source}: tensor "${name}" is not all ones but cfg.json has finetuning_scaling_factor false`);
+    return null;
+  }
+  if (!t) {
+    throw new Error(
+      `${source}: cfg.json has finetuning_scaling_factor true but there is no "finetuning_scaling_factor" tensor [${config.dSae}]`,
+    );
+  }
+  if (t.data.length !== config.dSae)
+    throw new Error(`${source}: tensor "${name}" has shape [${t.shape}], expected [${config.dSae}] (d_sae)`);
+  return t.data;
+}
+
+/**
+ * decode(f) = (f * s) W_dec + b_dec = f (diag(s) W_dec) + b_dec: scaling row j of W_dec by s_j makes every consumer
+ * of W_dec (graphs, circuits, dashboards, the browser) decode as SAELens does, with the features left unscaled.
+ */
+function foldFeatureScale(W_dec: Float32Array, scale: Float32Array, c: SaeConfig): Float32Array {
+  const out = new Float32Array(W_dec.length);
+  for (let j = 0; j < c.dSae; j++)
+    for (let i = 0; i < c.dIn; i++) out[j * c.dIn + i] = W_dec[j * c.dIn + i]! * scale[j]!;
+  return out;
+}
+
+/** A tensor the SAE has no use for (a gate, a skip connection, ...) means an architecture this engine does not run. */
+function refuseUnknownTensors(config: SaeConfig, tensors: Map<string, FloatTensor>, source: string): void {
+  const known = saeWeightShapes(config);
+  const unknown = [...tensors.keys()].filter((n) => !(n in known));
+  if (unknown.length > 0) {
+    throw new Error(
+      `${source}: tensor${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} not used by a ${config.architecture} SAE`,
+    );
+  }
 }
 
 /** Writes a SAELens folder (cfg.json + sae_weights.safetensors, float32). */
