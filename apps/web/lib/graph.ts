@@ -245,38 +245,49 @@ export function parseCircuitJson(json: unknown): CircuitContent & { title?: stri
     };
   }
   if (!Array.isArray(json.nodes)) throw new Error('The file has no "nodes" array');
-  const rawEdges = Array.isArray(json.edges) ? json.edges : Array.isArray(json.links) ? json.links : [];
+  // An attribution graph (Neuronpedia / circuit-tracer) has links; the app's bare graphs have edges.
+  const exchange = Array.isArray(json.links) && !Array.isArray(json.edges);
+  const rawEdges = Array.isArray(json.edges) ? json.edges : exchange ? (json.links as unknown[]) : [];
   const annotations: Annotations = { nodes: {}, edges: {} };
+  const seen = new Map<string, number>();
   const nodes: GraphNode[] = json.nodes.map((raw, index) => {
     if (!isRecord(raw)) throw new Error(`Node ${index} is not an object`);
     const id = raw.id ?? raw.node_id ?? raw.jsNodeId;
     if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`Node ${index} has no id or node_id`);
-    const { node_id: _nodeId, ...rest } = raw;
-    return { ...rest, id: String(id) } as GraphNode;
+    const name = String(id);
+    if (exchange) checkExchangeNode(raw, index, name);
+    const first = seen.get(name);
+    if (first !== undefined) throw new Error(`Node ${index} ("${name}") has the same id as node ${first}`);
+    seen.set(name, index);
+    // node_id becomes the id (and comes back on export); a node that has both keeps both.
+    if (raw.id === undefined && raw.node_id !== undefined) {
+      const { node_id: _nodeId, ...rest } = raw;
+      return { ...rest, id: name } as GraphNode;
+    }
+    return { ...raw, id: name } as GraphNode;
   });
-  const ids = new Set(nodes.map((n) => n.id));
   const edges: GraphEdge[] = rawEdges.map((raw: unknown, index: number) => {
-    if (!isRecord(raw)) throw new Error(`Edge ${index} is not an object`);
+    const what = exchange ? 'Link' : 'Edge';
+    if (!isRecord(raw)) throw new Error(`${what} ${index} is not an object`);
     const source = String(raw.source ?? '');
     const target = String(raw.target ?? '');
-    if (!ids.has(source) || !ids.has(target))
-      throw new Error(`Edge ${index} joins unknown nodes ${source} -> ${target}`);
+    const missing = [source, target].filter((end) => !seen.has(end));
+    if (missing.length)
+      throw new Error(
+        `${what} ${index} (${source} -> ${target}) joins ${missing.map((end) => `"${end}"`).join(' and ')}, which ${missing.length > 1 ? 'are not nodes' : 'is not a node'}`,
+      );
+    if (exchange && typeof raw.weight !== 'number')
+      throw new Error(
+        `${what} ${index} (${source} -> ${target}): weight must be a number (got ${JSON.stringify(raw.weight)})`,
+      );
     const weight = typeof raw.weight === 'number' ? raw.weight : undefined;
     return { ...raw, source, target, ...(weight === undefined ? {} : { weight }) } as GraphEdge;
   });
-  const groups: Group[] = [];
   const qParams = isRecord(json.qParams) ? json.qParams : undefined;
-  if (qParams && Array.isArray(qParams.supernodes)) {
-    qParams.supernodes.forEach((entry: unknown, index: number) => {
-      if (!Array.isArray(entry) || entry.length < 2) return;
-      const [label, ...members] = entry.map(String);
-      const nodeIds = members.filter((m) => ids.has(m));
-      if (nodeIds.length) groups.push({ id: `g${index + 1}`, label: label ?? `group ${index + 1}`, nodeIds });
-    });
-  }
-  const graph: Graph = { nodes, edges };
-  if (isRecord(json.metadata)) graph.metadata = json.metadata;
-  if (qParams) graph.qParams = qParams;
+  const groups = groupsFromSupernodes(qParams?.supernodes, seen);
+  // Everything else at the top (metadata, qParams, fields this app does not know) is kept for the export.
+  const { nodes: _nodes, edges: _edges, links: _links, ...other } = json;
+  const graph: Graph = { ...other, nodes, edges };
   const metaTitle = isRecord(json.metadata) ? (json.metadata.prompt ?? json.metadata.slug) : undefined;
   return {
     title: typeof json.title === 'string' ? json.title : typeof metaTitle === 'string' ? metaTitle : undefined,
@@ -285,6 +296,158 @@ export function parseCircuitJson(json: unknown): CircuitContent & { title?: stri
     groups,
     annotations,
   };
+}
+
+/** The types the attribution-graph schema gives a node's fields, checked where a field is present. */
+function checkExchangeNode(raw: Record<string, unknown>, index: number, name: string): void {
+  const integer = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+  const rules: [string, (v: unknown) => boolean, string][] = [
+    ['node_id', (v) => typeof v === 'string', 'a string'],
+    ['feature', (v) => v === null || integer(v), 'an integer or null'],
+    ['layer', (v) => typeof v === 'string' || integer(v), 'a string or an integer'],
+    ['ctx_idx', integer, 'an integer'],
+    ['feature_type', (v) => typeof v === 'string', 'a string'],
+    ['jsNodeId', (v) => typeof v === 'string', 'a string'],
+    ['clerp', (v) => typeof v === 'string', 'a string'],
+    ['influence', (v) => v === null || typeof v === 'number', 'a number or null'],
+    ['activation', (v) => v === null || typeof v === 'number', 'a number or null'],
+  ];
+  for (const [key, ok, expected] of rules)
+    if (key in raw && !ok(raw[key]))
+      throw new Error(`Node ${index} ("${name}"): ${key} must be ${expected} (got ${JSON.stringify(raw[key])})`);
+}
+
+/** Supernodes (qParams.supernodes: [label, ...node ids]) as groups g1, g2, ... of the nodes the graph has. */
+function groupsFromSupernodes(supernodes: unknown, ids: { has(id: string): boolean }): Group[] {
+  const groups: Group[] = [];
+  if (!Array.isArray(supernodes)) return groups;
+  supernodes.forEach((entry: unknown, index: number) => {
+    if (!Array.isArray(entry) || entry.length < 2) return;
+    const [label, ...members] = entry.map(String);
+    const nodeIds = members.filter((m) => ids.has(m));
+    if (nodeIds.length) groups.push({ id: `g${index + 1}`, label: label ?? `group ${index + 1}`, nodeIds });
+  });
+  return groups;
+}
+
+/** What the attribution-graph export reads: the editor's document (its graph, groups, annotations, pins, hides). */
+export interface ExchangeInput {
+  graph: Graph;
+  groups: Group[];
+  annotations: Annotations;
+  pinned?: Record<string, true>;
+  hidden?: Record<string, true>;
+}
+
+/**
+ * The circuit as Neuronpedia / circuit-tracer attribution-graph JSON ({metadata, qParams, nodes, links}), for the
+ * editor's "Neuronpedia / circuit-tracer JSON" export. A graph that was imported from that format comes back as it
+ * came (node ids, links, metadata, qParams and every field, known or not), changed only where the editor changed it:
+ * a node's label becomes its `clerp`, groups become `qParams.supernodes` (a supernode whose group is unchanged is
+ * written as it was read), pins are added to `qParams.pinnedIds`, hidden nodes leave with their links, pins and
+ * supernode memberships. Other graphs (computed circuits, bare graphs) get the fields the schema requires from what
+ * they have. Notes on nodes and edges have no place in the format and stay in the app's own export.
+ */
+export function toAttributionGraph(input: ExchangeInput): Record<string, unknown> {
+  const { graph, annotations } = input;
+  const hidden = input.hidden ?? {};
+  const { nodes: _nodes, edges: _edges, metadata, qParams, ...other } = graph;
+  const kept = graph.nodes.filter((n) => !hidden[n.id]);
+  const keptIds = new Set(kept.map((n) => n.id));
+  const nodes = kept.map((node) => {
+    const { id, ...rest } = node;
+    const out: Record<string, unknown> = 'node_id' in rest ? { id, ...rest } : { node_id: id, ...rest };
+    const label = annotations.nodes[id]?.label;
+    if (label !== undefined) out.clerp = label;
+    // Only what the schema requires and the node lacks is filled in (a graph not read from this format).
+    if (!('feature' in out) || !(out.feature === null || Number.isInteger(out.feature)))
+      out.feature = Number.isInteger(node.feature) ? node.feature : null;
+    if (!('layer' in out) || !(typeof out.layer === 'string' || Number.isInteger(out.layer)))
+      out.layer = String(rowOf(node, graph) ?? 0);
+    if (!Number.isInteger(out.ctx_idx)) out.ctx_idx = positionOf(node) ?? 0;
+    if (typeof out.feature_type !== 'string') out.feature_type = featureTypeOf(node);
+    if (typeof out.jsNodeId !== 'string') out.jsNodeId = id;
+    if (typeof out.clerp !== 'string') out.clerp = '';
+    return out;
+  });
+  const links = graph.edges
+    .filter((e) => keptIds.has(e.source) && keptIds.has(e.target))
+    .map((e) => ({ ...e, weight: typeof e.weight === 'number' ? e.weight : 0 }));
+  const meta: Record<string, unknown> = isRecord(metadata) ? { ...metadata } : {};
+  const tokens = promptColumns(graph).map((c) => c.clean);
+  if (typeof meta.slug !== 'string') meta.slug = stringOr((other.dataset as { name?: unknown })?.name) ?? 'graph';
+  if (typeof meta.scan !== 'string') meta.scan = stringOr((other.model as { name?: unknown })?.name) ?? '';
+  if (!Array.isArray(meta.prompt_tokens)) meta.prompt_tokens = tokens;
+  if (typeof meta.prompt !== 'string') meta.prompt = (meta.prompt_tokens as unknown[]).join('');
+  const q: Record<string, unknown> = isRecord(qParams) ? { ...qParams } : {};
+  const allIds = new Set(graph.nodes.map((n) => n.id));
+  const pinnedIds = pinnedIdsOf(q.pinnedIds, input.pinned ?? {}, keptIds);
+  if (pinnedIds) q.pinnedIds = pinnedIds;
+  const supernodes = supernodesOf(q.supernodes, input.groups, keptIds, allIds);
+  if (supernodes) q.supernodes = supernodes;
+  if (typeof q.clickedId === 'string' && hidden[q.clickedId]) q.clickedId = '';
+  return { metadata: meta, qParams: q, nodes, links, ...other };
+}
+
+function featureTypeOf(node: GraphNode): string {
+  if (node.kind === 'metric' || node.kind === 'output') return 'logit';
+  if (node.kind === 'input') return 'embedding';
+  if (node.kind === 'error') return 'reconstruction error';
+  return typeof node.kind === 'string' ? node.kind : 'feature';
+}
+
+/** The stored pinnedIds less nodes hidden or gone, then the editor's pins not among them (undefined: none). */
+function pinnedIdsOf(stored: unknown, pinned: Record<string, true>, keptIds: Set<string>): unknown[] | undefined {
+  const before = Array.isArray(stored) ? stored.filter((id) => typeof id !== 'string' || keptIds.has(id)) : undefined;
+  const added = Object.keys(pinned).filter((id) => keptIds.has(id) && !before?.includes(id));
+  if (!before && !added.length) return undefined;
+  return [...(before ?? []), ...added];
+}
+
+/**
+ * qParams.supernodes from the editor's groups: each stored entry whose group is unchanged stays as it was (less
+ * hidden members), a changed one is rewritten, a removed one leaves; entries that never became groups stay; new
+ * groups follow. Undefined when there were none and are none.
+ */
+function supernodesOf(
+  stored: unknown,
+  groups: Group[],
+  keptIds: Set<string>,
+  allIds: Set<string>,
+): unknown[] | undefined {
+  const entries = Array.isArray(stored) ? stored : [];
+  const fromFile = new Map(groupsFromSupernodes(entries, keptIds).map((g) => [g.id, g]));
+  const fromFileAll = new Map(groupsFromSupernodes(entries, allIds).map((g) => [g.id, g]));
+  const current = new Map(groups.map((g) => [g.id, g]));
+  const entryOf = (g: Group) => [g.label, ...g.nodeIds.filter((id) => keptIds.has(id))];
+  const out: unknown[] = [];
+  entries.forEach((entry, index) => {
+    const id = `g${index + 1}`;
+    const read = fromFileAll.get(id);
+    if (!read) {
+      out.push(entry); // never a group here (no member in this graph, or not [label, ...ids])
+      return;
+    }
+    const group = current.get(id);
+    if (!group) return; // ungrouped in the editor
+    const same =
+      group.label === read.label &&
+      sameIds(
+        group.nodeIds.filter((m) => keptIds.has(m)),
+        fromFile.get(id)?.nodeIds ?? [],
+      );
+    const members = same ? (entry as unknown[]).slice(1).filter((m) => typeof m !== 'string' || keptIds.has(m)) : [];
+    if (same && members.length) out.push([(entry as unknown[])[0], ...members]);
+    else if (!same && entryOf(group).length > 1) out.push(entryOf(group));
+  });
+  const storedIds = new Set(entries.map((_, index) => `g${index + 1}`));
+  for (const group of groups) if (!storedIds.has(group.id) && entryOf(group).length > 1) out.push(entryOf(group));
+  if (!Array.isArray(stored) && !out.length) return undefined;
+  return out;
+}
+
+function sameIds(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 function normalizeAnnotations(raw: unknown): Annotations {

@@ -29,7 +29,14 @@ import {
   useEditor,
 } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
-import { type Graph, influenceOf, normalizeContent, type Point, parseCircuitJson } from '../../lib/graph';
+import {
+  type Graph,
+  influenceOf,
+  normalizeContent,
+  type Point,
+  parseCircuitJson,
+  toAttributionGraph,
+} from '../../lib/graph';
 import { useNodeLabels } from '../../lib/node-labels';
 import { CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
 import { defaultThreshold, moreThreshold } from '../../lib/pruning';
@@ -476,6 +483,13 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     download(url, `${circuit.slug}-v${baseNumber}.json`);
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
+  // Neuronpedia / circuit-tracer attribution-graph JSON: an imported graph comes back with only the edits changed.
+  const exportAttributionGraph = () => {
+    const blob = new Blob([JSON.stringify(toAttributionGraph(doc))], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    download(url, `${circuit.slug}-v${baseNumber}.attribution-graph.json`);
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
   const exportImage = async (kind: 'png' | 'svg') => {
     const element = document.querySelector<HTMLElement>('.editor-canvas .react-flow');
     if (!element) return;
@@ -696,6 +710,14 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             </button>
             <button type="button" className="secondary small" onClick={exportJson}>
               Graph JSON
+            </button>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={exportAttributionGraph}
+              title="Attribution-graph JSON for Neuronpedia and circuit-tracer: labels as clerp, supernodes, pins"
+            >
+              Neuronpedia / circuit-tracer JSON
             </button>
           </div>
         </details>

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commands, contentFromDoc, docFromContent, type EditorDoc } from './editor-store';
+import { type CircuitContent, normalizeContent, parseCircuitJson, toAttributionGraph } from './graph';
+
+// A graph circuit-tracer wrote (see tests/fixtures/graphs/README.md for where it comes from).
+const FIXTURE = new URL('../../../tests/fixtures/graphs/123-gemma-3-1b-pt-gemmascope2-16k.json', import.meta.url);
+// biome-ignore lint/suspicious/noExplicitAny: free-form JSON read back in tests
+type Json = Record<string, any>;
+const fixture = (): Json => JSON.parse(readFileSync(FIXTURE, 'utf8'));
+
+/** What a version keeps: the server stores the content as JSON (JSONB), so only JSON survives. */
+const stored = (content: CircuitContent): CircuitContent =>
+  normalizeContent(JSON.parse(JSON.stringify({ ...content, message: '' })));
+
+/** Import (parseCircuitJson), save (the server's storage), open in the editor. */
+function openImported(json: unknown): EditorDoc {
+  return docFromContent(stored(parseCircuitJson(json)));
+}
+
+const exported = (doc: EditorDoc): Json => JSON.parse(JSON.stringify(toAttributionGraph(doc)));
+
+describe('Neuronpedia / circuit-tracer JSON: import, store, export', () => {
+  it('gives the fixture back unchanged when nothing was edited (up to key order and number formatting)', () => {
+    const doc = openImported(fixture());
+    expect(doc.graph.nodes).toHaveLength(57);
+    expect(doc.graph.edges).toHaveLength(221);
+    expect(exported(doc)).toEqual(fixture());
+    // and again, after the export was imported and saved once more
+    expect(exported(openImported(exported(doc)))).toEqual(fixture());
+  });
+
+  it('keeps unknown fields at the top, in metadata, qParams, nodes and links', () => {
+    const g = fixture();
+    g.qk_only_nodes = {
+      '3_9_1': { node_id: '3_9_1', feature_type: 'lorsa', layer: '3', ctx_idx: 1, jsNodeId: 'x', clerp: '' },
+    };
+    g.metadata.custom = { who: 'a colleague', list: [1, 2] };
+    g.qParams.extra = 'kept';
+    g.qParams.pinnedIds = ['4_42_1', '27_236812_3'];
+    g.qParams.supernodes = [
+      ['counting', '0_391_1', '0_1281_1'],
+      ['outputs', '27_236812_3', '27_236771_3'],
+    ];
+    g.nodes[0].vis_link = 'https://example.org/f/391';
+    g.links[0].note = 'unknown link field';
+    const doc = openImported(g);
+    expect(doc.groups.map((x) => x.label)).toEqual(['counting', 'outputs']);
+    expect(exported(doc)).toEqual(g);
+  });
+
+  it('changes only what the edits touch: labels, supernodes, pins, hidden nodes', () => {
+    const g = fixture();
+    g.qParams.supernodes = [['embeddings', 'E_2_0', 'E_236770_1']];
+    g.qParams.pinnedIds = ['4_42_1'];
+    let doc = openImported(g);
+    doc = commands.annotate('nodes', '3_234_1', { label: 'digit one' }).apply(doc);
+    doc = commands.group(['24_1500_3', '24_2367_3'], 'late layer 24', 'g-new').apply(doc);
+    doc = commands.setPinned(['20_358_3'], true).apply(doc);
+    doc = commands.hide(['0_179_3']).apply(doc);
+    const out = exported(doc);
+
+    const expected = fixture();
+    expected.qParams.pinnedIds = ['4_42_1', '20_358_3'];
+    expected.qParams.supernodes = [
+      ['embeddings', 'E_2_0', 'E_236770_1'],
+      ['late layer 24', '24_1500_3', '24_2367_3'],
+    ];
+    expected.nodes = expected.nodes.filter((n: Json) => n.node_id !== '0_179_3');
+    expected.nodes.find((n: Json) => n.node_id === '3_234_1').clerp = 'digit one';
+    expected.links = expected.links.filter((l: Json) => l.source !== '0_179_3' && l.target !== '0_179_3');
+    expect(out).toEqual(expected);
+    expect(out.links.length).toBe(221 - 2);
+
+    // the same through a save: what the editor stores and opens again exports the same
+    const saved = docFromContent(stored(contentFromDoc(doc)), Object.keys(doc.pinned));
+    expect(exported(saved)).toEqual(expected);
+  });
+
+  it('a renamed or ungrouped supernode is rewritten or left out; one with a hidden member loses it (and stays while it has one)', () => {
+    const g = fixture();
+    g.qParams.supernodes = [
+      ['a', '0_391_1', '0_1281_1', '0_2511_1'],
+      ['b', '4_42_1', '4_165_1'],
+      ['c', '9_251_1', '9_477_1'],
+    ];
+    let doc = openImported(g);
+    doc = commands.renameGroup('g1', 'a, renamed').apply(doc);
+    doc = commands.ungroup(['g2']).apply(doc);
+    doc = commands.hide(['9_251_1']).apply(doc);
+    expect(exported(doc).qParams.supernodes).toEqual([
+      ['a, renamed', '0_391_1', '0_1281_1', '0_2511_1'],
+      ['c', '9_477_1'],
+    ]);
+    doc = commands.showAll().apply(doc);
+    doc = commands.hide(['0_2511_1']).apply(doc);
+    expect(exported(doc).qParams.supernodes).toEqual([
+      ['a, renamed', '0_391_1', '0_1281_1'],
+      ['c', '9_251_1', '9_477_1'],
+    ]);
+  });
+
+  it('says where a foreign graph came from and invents nothing about its model or method', () => {
+    const out = exported(openImported(fixture()));
+    expect(out.metadata.scan).toBe('gemma-3-1b');
+    expect(out.metadata.info.generator.name).toBe('circuit-tracer by Hanna & Piotrowski');
+    expect(out.metadata.info.creator_name).toBe('circuit-tracer nnsight backend (RTX 5090, bfloat16)');
+    expect(out.metadata).not.toHaveProperty('workbench');
+    expect(out.nodes.find((n: Json) => n.node_id === '27_236812_3')).toMatchObject({
+      token_prob: 0.328125,
+      is_target_logit: true,
+    });
+  });
+
+  it('rejects malformed graphs with errors that name the node or link', () => {
+    const missing = fixture();
+    missing.links[5].target = '9_9_9';
+    expect(() => parseCircuitJson(missing)).toThrow(
+      /Link 5 \(E_236770_1 -> 9_9_9\) joins "9_9_9", which is not a node/,
+    );
+    const duplicate = fixture();
+    duplicate.nodes[3].node_id = '0_391_1';
+    expect(() => parseCircuitJson(duplicate)).toThrow(/Node 3 \("0_391_1"\) has the same id as node 0/);
+    const wrongType = fixture();
+    wrongType.nodes[2].ctx_idx = '1';
+    expect(() => parseCircuitJson(wrongType)).toThrow(/Node 2 \("0_2511_1"\): ctx_idx must be an integer \(got "1"\)/);
+    const wrongFeature = fixture();
+    wrongFeature.nodes[40].feature = 'error';
+    expect(() => parseCircuitJson(wrongFeature)).toThrow(/Node 40 \("0_-1_1"\): feature must be an integer or null/);
+    const wrongWeight = fixture();
+    wrongWeight.links[0].weight = '8.1875';
+    expect(() => parseCircuitJson(wrongWeight)).toThrow(/Link 0 \(E_2_0 -> 0_391_1\): weight must be a number/);
+  });
+
+  it('exports a graph not read from this format with the fields the schema requires', () => {
+    const doc = docFromContent(
+      parseCircuitJson({
+        nodes: [{ id: 'a', layer: 1, clerp: 'x' }, { id: 'b' }],
+        edges: [{ source: 'a', target: 'b' }],
+      }),
+    );
+    const out = exported(doc);
+    expect(Object.keys(out.metadata).sort()).toEqual(['prompt', 'prompt_tokens', 'scan', 'slug']);
+    for (const n of out.nodes)
+      for (const key of ['node_id', 'feature', 'layer', 'ctx_idx', 'feature_type', 'jsNodeId', 'clerp'])
+        expect(n).toHaveProperty(key);
+    expect(out.links).toEqual([{ source: 'a', target: 'b', weight: 0 }]);
+  });
+});
