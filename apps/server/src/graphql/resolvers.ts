@@ -21,6 +21,7 @@ import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
 import { AppError } from '../services/errors.js';
 import { featureKeySchema, featureTopic } from '../services/labels.js';
+import { emailVisible } from '../services/policy.js';
 import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
 import { roleOf } from '../services/viewer.js';
@@ -48,6 +49,12 @@ function grantOf(ctx: Context, circuit: Circuit) {
 async function shownMetrics(ctx: Context, circuit: Circuit) {
   const { onlyVersion } = await grantOf(ctx, circuit);
   return ctx.viewer.loaders.versionMetrics.load(`${circuit.id}:${onlyVersion ?? circuit.latestVersion}`);
+}
+
+/** The rest of a sign-in or sign-up request is the new user's (their own email in the answer, for one). */
+function signedInAs(ctx: Context, user: User) {
+  ctx.user = user;
+  ctx.viewer.user = user;
 }
 
 const MEMBERSHIP_RECHECK_MS = 5000;
@@ -138,11 +145,13 @@ export const resolvers = {
     signUp: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
       const session = await ctx.services.auth.signUp(input);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
+      signedInAs(ctx, session.user);
       return session.user;
     },
     signIn: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
       const session = await ctx.services.auth.signIn(input);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
+      signedInAs(ctx, session.user);
       return session.user;
     },
     signOut: async (_: unknown, __: Args, ctx: Context): Promise<boolean> => {
@@ -154,6 +163,8 @@ export const resolvers = {
       toTeam(await ctx.services.teams.createTeam(requireUser(ctx).id, input)),
     addTeamMember: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.teams.addMember(ctx.viewer, input),
+    removeTeamMember: (_: unknown, args: { teamId: string; userId: string }, ctx: Context) =>
+      ctx.services.teams.removeMember(ctx.viewer, args),
     createInvitation: async (
       _: unknown,
       args: { teamId: string; role?: string | null; days?: number | null },
@@ -304,6 +315,10 @@ export const resolvers = {
         filtered(ctx, [`user:${requireUser(ctx).id}:inbox`], async () => true),
       resolve: (event: unknown) => event,
     },
+  },
+  User: {
+    email: async (u: User, _: Args, ctx: Context) =>
+      (await emailVisible(ctx.services.prisma, ctx.viewer, u.id)) ? u.email : null,
   },
   FeatureDashboard: {
     createdAt: (d: { createdAt: Date }) => d.createdAt.toISOString(),

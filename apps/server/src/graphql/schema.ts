@@ -64,7 +64,8 @@ export const typeDefs = /* GraphQL */ `
 
   type User {
     id: ID!
-    email: String!
+    "Shown to the user and to people who share a team with them; null for anyone else."
+    email: String
     displayName: String!
   }
 
@@ -591,7 +592,10 @@ export const typeDefs = /* GraphQL */ `
     "Ends the current session; true even when there was none."
     signOut: Boolean!
     createTeam(input: CreateTeamInput!): Team!
+    "Adds someone or changes their role: admins for members and viewers, owners for admins and owners."
     addTeamMember(input: AddMemberInput!): Member!
+    "Removes a member (your own id: leaves the team). Admins remove members and viewers, owners anyone; the last owner stays."
+    removeTeamMember(teamId: ID!, userId: ID!): Boolean!
     "role: ADMIN (owners only), MEMBER or VIEWER; days: 1-90 (default 7)."
     createInvitation(teamId: ID!, role: Role, days: Int): CreatedInvitation!
     acceptInvitation(token: String!): Team!

@@ -56,7 +56,7 @@ describe('circuit jobs', () => {
     const denied = await outsider.request(START, {
       i: { teamId: createTeam.id, title: 'x', model: 'demo', pairs, method: 'atp' },
     });
-    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(denied.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const both = await owner.request(START, {
       i: { teamId: createTeam.id, title: 'x', model: 'demo', pairs, dataset: 'nounpp' },
     });

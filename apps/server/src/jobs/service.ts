@@ -2,14 +2,15 @@ import type { Job, PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
 import type { CircuitService } from '../services/circuits.js';
 import { AppError, parseInput } from '../services/errors.js';
+import { mayCancelJob, requireTeamRole } from '../services/policy.js';
 import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
-import { roleAtLeast, roleOf, type Viewer } from '../services/viewer.js';
+import { roleOf, type Viewer } from '../services/viewer.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput } from './dashboards.js';
 import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
 
-/** Who may see and cancel jobs: their creator and members of their team. */
+/** Who may see jobs: their creator and members of their team; cancelling is policy.ts's mayCancelJob. */
 export class JobService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -31,8 +32,13 @@ export class JobService {
     return job.teamId !== null && (await roleOf(viewer, job.teamId)) !== null;
   }
 
+  /** Only the job's creator, or an admin or owner of its team, may cancel it (teammates may only watch it). */
   async cancel(viewer: Viewer, id: string): Promise<Job> {
     const job = await this.get(viewer, id);
+    const role = job.teamId ? await roleOf(viewer, job.teamId) : null;
+    if (!mayCancelJob(viewer.user?.id ?? null, role, job)) {
+      throw new AppError('FORBIDDEN', `Only whoever started job ${job.id} or an admin of its team may cancel it`);
+    }
     await this.runner.cancel(job.id);
     return this.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
   }
@@ -58,9 +64,7 @@ export class JobService {
   async startCircuit(viewer: Viewer, raw: unknown): Promise<Job> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
     const input = parseInput(circuitJobInput, raw);
-    if (!roleAtLeast(await roleOf(viewer, input.teamId), 'MEMBER')) {
-      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can compute circuits for it');
-    }
+    await requireTeamRole(viewer, input.teamId, 'job.compute', 'compute circuits for it');
     this.models.model(input.modelId);
     for (const id of input.saeIds ?? []) {
       if (this.models.sae(id).modelId !== input.modelId) {

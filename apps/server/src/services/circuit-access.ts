@@ -1,17 +1,9 @@
 import type { Circuit, PrismaClient, SharePermission } from '../generated/prisma/client.js';
+import { Access, circuitAccess } from './policy.js';
 import { hashToken } from './tokens.js';
 import { roleOf, type Viewer } from './viewer.js';
 
-/** What someone may do with a circuit; each level includes the ones below it. */
-export enum Access {
-  NONE = 0,
-  VIEW = 1,
-  /** Comments, and votes on the circuit. */
-  COMMENT = 2,
-  EDIT = 3,
-  /** Visibility, share links, review requests, deletion. */
-  MANAGE = 4,
-}
+export { Access };
 
 const LINK_ACCESS: Record<SharePermission, Access> = { VIEW: Access.VIEW, COMMENT: Access.COMMENT, EDIT: Access.EDIT };
 
@@ -22,21 +14,15 @@ export interface CircuitGrant {
 }
 
 /**
- * The one place that decides circuit access. Team role by visibility: PRIVATE is the creator's (and admins');
- * TEAM, UNLISTED and PUBLIC let members edit and viewers view; UNLISTED and PUBLIC let anyone view. A valid share
- * link adds its permission. Writing (comment, vote, edit) always needs a signed-in user, so every change has an author.
+ * The one place that decides circuit access: the team role by visibility, from policy.ts's CIRCUIT_RULES (PRIVATE
+ * is the creator's and admins'; TEAM, UNLISTED and PUBLIC let members edit and viewers view; UNLISTED and PUBLIC
+ * let anyone view). A valid share link adds its permission. Writing (comment, vote, edit) always needs a signed-in
+ * user, so every change has an author.
  */
 export async function grantFor(prisma: PrismaClient, viewer: Viewer, circuit: Circuit): Promise<CircuitGrant> {
   const role = await roleOf(viewer, circuit.teamId);
   const isCreator = viewer.user?.id === circuit.createdById;
-  let access = Access.NONE;
-  if (role === 'OWNER' || role === 'ADMIN') access = Access.MANAGE;
-  else if (circuit.visibility === 'PRIVATE') access = isCreator ? Access.MANAGE : Access.NONE;
-  else if (role === 'MEMBER') access = isCreator ? Access.MANAGE : Access.EDIT;
-  else if (role === 'VIEWER') access = Access.VIEW;
-  if (access < Access.VIEW && (circuit.visibility === 'PUBLIC' || circuit.visibility === 'UNLISTED')) {
-    access = Access.VIEW;
-  }
+  let access = circuitAccess(role, isCreator, circuit.visibility);
 
   let onlyVersion: number | null = null;
   if (viewer.shareTokens.length) {

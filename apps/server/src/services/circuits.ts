@@ -7,8 +7,9 @@ import { Access, type CircuitGrant, grantFor } from './circuit-access.js';
 import { AppError, parseInput } from './errors.js';
 import type { Agreement } from './labels.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
+import { circuitListFilter, mayInTeam, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
-import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+import { roleOf, type Viewer } from './viewer.js';
 
 const graphSchema = z
   .object({
@@ -127,12 +128,10 @@ export class CircuitService {
 
   async create(viewer: Viewer, raw: unknown): Promise<Circuit> {
     const input = parseInput(createInput, raw);
-    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    if (!roleAtLeast(await roleOf(viewer, input.teamId), 'MEMBER')) {
-      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can create circuits');
-    }
-    await this.limiter.take(viewer.user.id);
-    return this.insert(input, viewer.user.id, 'circuit.created');
+    await requireTeamRole(viewer, input.teamId, 'circuit.create', 'create circuits');
+    const user = viewer.user!;
+    await this.limiter.take(user.id);
+    return this.insert(input, user.id, 'circuit.created');
   }
 
   /**
@@ -148,7 +147,7 @@ export class CircuitService {
     const membership = await this.prisma.membership.findUnique({
       where: { teamId_userId: { teamId: owner.teamId, userId: owner.createdById } },
     });
-    if (!roleAtLeast(membership?.role ?? null, 'MEMBER')) {
+    if (!mayInTeam(membership?.role ?? null, 'job.compute')) {
       throw new AppError('FORBIDDEN', "The job's owner is no longer a member of the team; the circuit was not saved");
     }
     return this.insert(input, owner.createdById, 'circuit.computed');
@@ -225,11 +224,8 @@ export class CircuitService {
     const { circuit, grant } = await this.require(viewer, { id: input.circuitId }, Access.VIEW);
     const number = input.version ?? grant.onlyVersion ?? circuit.latestVersion;
     const source = await this.version(viewer, circuit.id, number);
-    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    if (!roleAtLeast(await roleOf(viewer, input.teamId), 'MEMBER')) {
-      throw new AppError('FORBIDDEN', 'You can fork only into a team where you are a member, admin or owner');
-    }
-    const user = viewer.user;
+    await requireTeamRole(viewer, input.teamId, 'circuit.create', 'fork circuits into it');
+    const user = viewer.user!;
     await this.limiter.take(user.id);
     return this.prisma.$transaction(async (tx) => {
       const fork = await tx.circuit.create({
@@ -367,12 +363,8 @@ export class CircuitService {
   /** A team's circuits the viewer may see, newest first. */
   async forTeam(viewer: Viewer, teamId: string, page: PageArgs): Promise<Connection<Circuit>> {
     const role = await roleOf(viewer, teamId);
-    const visible: Prisma.CircuitWhereInput =
-      role === 'OWNER' || role === 'ADMIN'
-        ? {}
-        : role
-          ? { OR: [{ visibility: { not: 'PRIVATE' } }, { createdById: viewer.user!.id }] }
-          : { visibility: 'PUBLIC' };
+    // The same rule as grantFor's, from the same table (policy.ts).
+    const visible = circuitListFilter(role, viewer.user?.id ?? null);
     return paginate(page, (p) =>
       this.prisma.circuit.findMany({
         ...p,

@@ -7,8 +7,9 @@ import { type CircuitService, circuitTopic } from './circuits.js';
 import { AppError, parseInput } from './errors.js';
 import { featureTopic, type LabelService } from './labels.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
+import { mayInTeam } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
-import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+import { roleOf, type Viewer } from './viewer.js';
 
 const targetSchema = z.discriminatedUnion('type', [
   z.object({
@@ -63,7 +64,9 @@ export class CommentService {
         if (teamId) {
           const role = await roleOf(viewer, teamId);
           if (!role) throw new AppError('NOT_FOUND', 'No such team thread');
-          if (write && !roleAtLeast(role, 'MEMBER')) throw new AppError('FORBIDDEN', 'Viewers cannot comment');
+          if (write && !mayInTeam(role, 'comment.teamThread')) {
+            throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team may comment in its threads');
+          }
         } else if (write && !viewer.user) {
           throw new AppError('UNAUTHENTICATED', 'Sign in first');
         }
@@ -120,7 +123,13 @@ export class CommentService {
     await this.limiter.take(user.id);
     if (input.parentId) {
       const parent = await this.prisma.comment.findUnique({ where: { id: input.parentId } });
-      if (!parent || parent.targetKey !== target.key || parent.targetType !== target.type) {
+      // The same thread: same target and the same team (a feature has a public thread and one per team).
+      if (
+        !parent ||
+        parent.targetKey !== target.key ||
+        parent.targetType !== target.type ||
+        parent.teamId !== target.teamId
+      ) {
         throw new AppError('BAD_USER_INPUT', 'parentId: not a comment in this thread', { field: 'parentId' });
       }
     }

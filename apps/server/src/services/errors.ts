@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** A team always keeps an owner: its last one cannot leave, be removed or be demoted. */
+  | 'LAST_OWNER'
+  /** Too many jobs running or queued (per user, or for the whole deployment). */
+  | 'QUOTA_EXCEEDED';
 
 /** A rule broken by the caller's input or rights; reaches the client as a GraphQL error with `extensions.code`. */
 export class AppError extends GraphQLError {

@@ -3,6 +3,7 @@ import type { EventBus } from '../events/bus.js';
 import type { PrismaClient, Role, TeamInvitation } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
 import { AppError, parseInput } from './errors.js';
+import { mayInTeam, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
@@ -31,14 +32,13 @@ export class InvitationService {
 
   async create(viewer: Viewer, raw: unknown): Promise<{ invitation: TeamInvitation; token: string }> {
     const input = parseInput(createInput, raw);
-    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    const role = await roleOf(viewer, input.teamId);
-    if (!role) throw new AppError('NOT_FOUND', `No team ${input.teamId}`);
-    const needed = input.role === 'ADMIN' ? 'OWNER' : 'ADMIN';
-    if (!roleAtLeast(role, needed)) {
-      throw new AppError('FORBIDDEN', `Only ${needed.toLowerCase()}s can invite people as ${input.role.toLowerCase()}`);
-    }
-    const user = viewer.user;
+    await requireTeamRole(
+      viewer,
+      input.teamId,
+      input.role === 'ADMIN' ? 'team.manageAdmins' : 'team.manageMembers',
+      `invite people as ${input.role.toLowerCase()}`,
+    );
+    const user = viewer.user!;
     await this.limiter.take(user.id);
     // 256 random bits; only the hash is stored, so the database cannot hand out working links.
     const token = newToken();
@@ -110,13 +110,13 @@ export class InvitationService {
   }
 
   async list(viewer: Viewer, teamId: string): Promise<TeamInvitation[]> {
-    if (!roleAtLeast(await roleOf(viewer, teamId), 'ADMIN')) return [];
+    if (!mayInTeam(await roleOf(viewer, teamId), 'team.manageMembers')) return [];
     return this.prisma.teamInvitation.findMany({ where: { teamId }, orderBy: { createdAt: 'desc' } });
   }
 
   async revoke(viewer: Viewer, id: string): Promise<TeamInvitation> {
     const invitation = await this.prisma.teamInvitation.findUnique({ where: { id } });
-    if (!invitation || !roleAtLeast(await roleOf(viewer, invitation.teamId), 'ADMIN')) {
+    if (!invitation || !mayInTeam(await roleOf(viewer, invitation.teamId), 'team.manageMembers')) {
       throw new AppError('NOT_FOUND', `No invitation ${id}`);
     }
     return this.prisma.teamInvitation.update({

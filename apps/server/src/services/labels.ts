@@ -4,8 +4,9 @@ import { type FeatureLabel, Prisma, type PrismaClient } from '../generated/prism
 import { logActivity } from './activity.js';
 import { AppError, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
+import { labelListFilter, labelVisible, mayInTeam, mayParticipateInLabel } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
-import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+import { roleOf, type Viewer } from './viewer.js';
 
 export const featureKeySchema = z.object({
   modelId: z.string().trim().min(1, 'must not be empty').max(200),
@@ -68,14 +69,14 @@ export class LabelService {
   ) {}
 
   async canSee(viewer: Viewer, label: FeatureLabel): Promise<boolean> {
-    return label.visibility === 'PUBLIC' || (await roleOf(viewer, label.teamId)) !== null;
+    if (label.visibility === 'PUBLIC') return true;
+    return labelVisible(await roleOf(viewer, label.teamId), label.visibility);
   }
 
   /** Votes and comments: team members (not viewers) on team labels; anyone signed in on public ones. */
   async canParticipate(viewer: Viewer, label: FeatureLabel): Promise<boolean> {
     if (!viewer.user) return false;
-    const role = await roleOf(viewer, label.teamId);
-    return roleAtLeast(role, 'MEMBER') || (label.visibility === 'PUBLIC' && role === null);
+    return mayParticipateInLabel(true, await roleOf(viewer, label.teamId), label.visibility);
   }
 
   async get(viewer: Viewer, labelId: string): Promise<FeatureLabel> {
@@ -91,7 +92,7 @@ export class LabelService {
     return paginate(page, (p) =>
       this.prisma.featureLabel.findMany({
         ...p,
-        where: { ...key, OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] },
+        where: { ...key, ...labelListFilter(teamIds) },
         orderBy: [{ score: 'desc' }, { id: 'asc' }],
       }),
     );
@@ -117,7 +118,7 @@ export class LabelService {
           where: {
             OR: [...bySae.values()],
             status: { not: 'DISPUTED' },
-            AND: { OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] },
+            AND: labelListFilter(teamIds),
           },
         })
       : [];
@@ -136,11 +137,11 @@ export class LabelService {
 
   /** A team's labels, most recently changed first: all of them for members, the public ones for anyone else. */
   async forTeam(viewer: Viewer, teamId: string, page: PageArgs): Promise<Connection<FeatureLabel>> {
-    const member = (await roleOf(viewer, teamId)) !== null;
+    const role = await roleOf(viewer, teamId);
     return paginate(page, (p) =>
       this.prisma.featureLabel.findMany({
         ...p,
-        where: { teamId, ...(member ? {} : { visibility: 'PUBLIC' as const }) },
+        where: { teamId, ...labelListFilter(role ? [teamId] : []) },
         orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
       }),
     );
@@ -279,8 +280,8 @@ export class LabelService {
 
   private async requireMember(viewer: Viewer, teamId: string) {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    if (!roleAtLeast(await roleOf(viewer, teamId), 'MEMBER')) {
-      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the team can do this');
+    if (!mayInTeam(await roleOf(viewer, teamId), 'label.propose')) {
+      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the label’s team may propose or edit labels');
     }
     return viewer.user;
   }

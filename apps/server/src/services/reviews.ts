@@ -6,8 +6,9 @@ import { Access } from './circuit-access.js';
 import { type CircuitService, circuitTopic } from './circuits.js';
 import { AppError, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
+import { mayInTeam } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
-import { roleAtLeast, type Viewer } from './viewer.js';
+import type { Viewer } from './viewer.js';
 
 const requestInput = z.object({
   circuitId: z.uuid('must be a circuit id'),
@@ -71,7 +72,7 @@ export class ReviewService {
     const members = await this.prisma.membership.findMany({
       where: { teamId: circuit.teamId, userId: { in: input.reviewerIds } },
     });
-    const eligible = new Set(members.filter((m) => roleAtLeast(m.role, 'MEMBER')).map((m) => m.userId));
+    const eligible = new Set(members.filter((m) => mayInTeam(m.role, 'review.reviewer')).map((m) => m.userId));
     const stranger = input.reviewerIds.find((id) => !eligible.has(id));
     if (stranger) {
       throw new AppError('BAD_USER_INPUT', `reviewerIds: ${stranger} is not a member of the circuit's team`, {

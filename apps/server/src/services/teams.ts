@@ -1,15 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
-import type { PrismaClient, Role, Team } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient, Role, Team } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
 import { AppError, parseInput } from './errors.js';
-import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+import { mayInTeam, membershipChangeRefusal, requireTeamRole } from './policy.js';
+import { roleOf, type Viewer } from './viewer.js';
 
 const addMemberInput = z.object({
   teamId: z.uuid('must be a team id'),
   email: z.string().trim().toLowerCase().pipe(z.email('must be a valid email address')),
   role: z.enum(['OWNER', 'ADMIN', 'MEMBER', 'VIEWER']),
+});
+
+const removeMemberInput = z.object({
+  teamId: z.uuid('must be a team id'),
+  userId: z.uuid('must be a user id'),
 });
 
 const createTeamInput = z.object({
@@ -57,20 +63,19 @@ export class TeamService {
     return memberships.map((m) => ({ team: m.team, role: m.role }));
   }
 
-  /** Adds someone (or changes their role). Admins manage members and viewers; only owners grant admin or owner. */
+  /**
+   * Adds someone or changes their role, by the rules of policy.ts (membershipChangeRefusal): admins manage members
+   * and viewers; only owners make, change or remove admins and owners; a team always keeps an owner.
+   */
   async addMember(viewer: Viewer, raw: unknown) {
     const input = parseInput(addMemberInput, raw);
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    const myRole = await roleOf(viewer, input.teamId);
-    if (!myRole) throw new AppError('NOT_FOUND', `No team ${input.teamId}`);
-    const needed = input.role === 'OWNER' || input.role === 'ADMIN' ? 'OWNER' : 'ADMIN';
-    if (!roleAtLeast(myRole, needed)) {
-      throw new AppError('FORBIDDEN', `Only ${needed.toLowerCase()}s can make someone ${input.role.toLowerCase()}`);
-    }
+    const actorRole = await requireTeamRole(viewer, input.teamId, 'team.manageMembers', 'add or change members');
     const person = await this.prisma.user.findUnique({ where: { email: input.email } });
     if (!person) throw new AppError('NOT_FOUND', `No account with ${input.email}`, { field: 'email' });
     const actorId = viewer.user.id;
     const membership = await this.prisma.$transaction(async (tx) => {
+      const targetRole = await this.lockedChange(tx, input.teamId, actorRole, actorId, person.id, input.role);
       const saved = await tx.membership.upsert({
         where: { teamId_userId: { teamId: input.teamId, userId: person.id } },
         create: { teamId: input.teamId, userId: person.id, role: input.role },
@@ -83,7 +88,7 @@ export class TeamService {
         action: 'team.member_set',
         subjectType: 'user',
         subjectId: person.id,
-        data: { role: input.role },
+        data: { role: input.role, from: targetRole },
       });
       return saved;
     });
@@ -91,8 +96,60 @@ export class TeamService {
     return membership;
   }
 
+  /**
+   * Removes someone from the team; `userId` the viewer's own id is leaving it. Admins remove members and viewers,
+   * owners anyone; anyone may leave, except the team's last owner.
+   */
+  async removeMember(viewer: Viewer, raw: unknown): Promise<boolean> {
+    const input = parseInput(removeMemberInput, raw);
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const actorRole = await requireTeamRole(viewer, input.teamId, 'team.view', 'leave or change it');
+    const actorId = viewer.user.id;
+    await this.prisma.$transaction(async (tx) => {
+      const targetRole = await this.lockedChange(tx, input.teamId, actorRole, actorId, input.userId, null);
+      if (!targetRole) throw new AppError('NOT_FOUND', `No member ${input.userId} in this team`, { field: 'userId' });
+      await tx.membership.delete({ where: { teamId_userId: { teamId: input.teamId, userId: input.userId } } });
+      await logActivity(tx, {
+        teamId: input.teamId,
+        actorId,
+        action: actorId === input.userId ? 'team.member_left' : 'team.member_removed',
+        subjectType: 'user',
+        subjectId: input.userId,
+        data: { role: targetRole },
+      });
+    });
+    viewer.loaders.role.clearAll();
+    return true;
+  }
+
+  /**
+   * Checks a membership change inside the transaction that makes it, with the team's owner rows locked: two owners
+   * demoting each other at once cannot leave the team without one. Returns the target's current role.
+   */
+  private async lockedChange(
+    tx: Prisma.TransactionClient,
+    teamId: string,
+    actorRole: Role,
+    actorId: string,
+    targetId: string,
+    newRole: Role | null,
+  ): Promise<Role | null> {
+    const owners = await tx.$queryRaw<{ user_id: string }[]>`
+      SELECT user_id FROM memberships WHERE team_id = ${teamId}::uuid AND role = 'OWNER' FOR UPDATE`;
+    const target = await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId: targetId } } });
+    const refusal = membershipChangeRefusal({
+      actorRole,
+      self: actorId === targetId,
+      targetRole: target?.role ?? null,
+      newRole,
+      owners: owners.length,
+    });
+    if (refusal) throw refusal;
+    return target?.role ?? null;
+  }
+
   async members(viewer: Viewer, teamId: string) {
-    if (!(await roleOf(viewer, teamId))) throw new AppError('NOT_FOUND', `No team ${teamId}`);
+    if (!mayInTeam(await roleOf(viewer, teamId), 'team.view')) throw new AppError('NOT_FOUND', `No team ${teamId}`);
     return this.prisma.membership.findMany({
       where: { teamId },
       include: { user: true },
@@ -101,7 +158,7 @@ export class TeamService {
   }
 
   async activity(viewer: Viewer, teamId: string, first = 50) {
-    if (!(await roleOf(viewer, teamId))) throw new AppError('NOT_FOUND', `No team ${teamId}`);
+    if (!mayInTeam(await roleOf(viewer, teamId), 'team.view')) throw new AppError('NOT_FOUND', `No team ${teamId}`);
     return this.prisma.activityEvent.findMany({ where: { teamId }, orderBy: { createdAt: 'desc' }, take: first });
   }
 }

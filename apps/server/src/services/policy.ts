@@ -1,0 +1,227 @@
+// Who may do what, in one place: the services check these rules and the list filters are built from the same
+// tables, so what a list shows and what a lookup allows cannot drift apart. The authorization tests
+// (http/authorization.test.ts, http/roles.test.ts) hold the rules to account with real users of every role.
+import DataLoader from 'dataloader';
+import type { Prisma, PrismaClient, Role, User, Visibility } from '../generated/prisma/client.js';
+import { AppError } from './errors.js';
+import { roleAtLeast, roleOf, type Viewer } from './viewer.js';
+
+/** Actions on a team and the least role that may take each. */
+export const TEAM_RULES = {
+  /** The team page: name, members, activity, circuits and labels that members see. */
+  'team.view': 'VIEWER',
+  /** Invitation links for members and viewers; adding, changing and removing members and viewers. */
+  'team.manageMembers': 'ADMIN',
+  /** Making someone admin or owner; changing or removing admins and owners (an admin may still step down). */
+  'team.manageAdmins': 'OWNER',
+  'circuit.create': 'MEMBER',
+  /** Computing circuits for the team (a job that stores a circuit in it). */
+  'job.compute': 'MEMBER',
+  /** Cancelling a teammate's job (one's own job can always be cancelled). */
+  'job.cancelAny': 'ADMIN',
+  /** Being asked to review a circuit version. */
+  'review.reviewer': 'MEMBER',
+  'label.propose': 'MEMBER',
+  /** Votes and comments on the team's labels, comments in the team's feature threads. */
+  'label.participate': 'MEMBER',
+  'comment.teamThread': 'MEMBER',
+} as const satisfies Record<string, Role>;
+export type TeamAction = keyof typeof TEAM_RULES;
+
+export function mayInTeam(role: Role | null, action: TeamAction): boolean {
+  return roleAtLeast(role, TEAM_RULES[action]);
+}
+
+const ROLE_NAME: Record<Role, string> = { OWNER: 'owners', ADMIN: 'admins', MEMBER: 'members', VIEWER: 'viewers' };
+
+/**
+ * The viewer's role in the team when it allows `action`. Not signed in: UNAUTHENTICATED; not in the team:
+ * NOT_FOUND (a team's existence is not revealed to outsiders); in it with too low a role: FORBIDDEN naming the
+ * role needed.
+ */
+export async function requireTeamRole(
+  viewer: Viewer,
+  teamId: string,
+  action: TeamAction,
+  what: string = action,
+): Promise<Role> {
+  if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  const role = await roleOf(viewer, teamId);
+  if (!role) throw new AppError('NOT_FOUND', `No team ${teamId}`);
+  if (!mayInTeam(role, action)) {
+    const allowed = (['OWNER', 'ADMIN', 'MEMBER', 'VIEWER'] as const).filter((r) => mayInTeam(r, action));
+    throw new AppError('FORBIDDEN', `Only ${allowed.map((r) => ROLE_NAME[r]).join(', ')} of the team may ${what}`, {
+      needed: TEAM_RULES[action],
+    });
+  }
+  return role;
+}
+
+/** What someone may do with a circuit; each level includes the ones below it. */
+export enum Access {
+  NONE = 0,
+  VIEW = 1,
+  /** Comments, and votes on the circuit. */
+  COMMENT = 2,
+  EDIT = 3,
+  /** Visibility, share links, review requests, deletion. */
+  MANAGE = 4,
+}
+
+type AccessName = keyof typeof Access;
+type RoleOrNone = Role | 'NONE';
+
+/**
+ * Circuit access from the team role, by visibility (NONE: not in the team, or signed out). PRIVATE is the
+ * creator's (and admins'); TEAM, UNLISTED and PUBLIC let members edit and viewers view; UNLISTED and PUBLIC let
+ * anyone view. Share links add their permission on top (circuit-access.ts).
+ */
+export const CIRCUIT_RULES: Record<RoleOrNone, Record<Visibility, AccessName>> = {
+  OWNER: { PRIVATE: 'MANAGE', TEAM: 'MANAGE', UNLISTED: 'MANAGE', PUBLIC: 'MANAGE' },
+  ADMIN: { PRIVATE: 'MANAGE', TEAM: 'MANAGE', UNLISTED: 'MANAGE', PUBLIC: 'MANAGE' },
+  MEMBER: { PRIVATE: 'NONE', TEAM: 'EDIT', UNLISTED: 'EDIT', PUBLIC: 'EDIT' },
+  VIEWER: { PRIVATE: 'NONE', TEAM: 'VIEW', UNLISTED: 'VIEW', PUBLIC: 'VIEW' },
+  NONE: { PRIVATE: 'NONE', TEAM: 'NONE', UNLISTED: 'VIEW', PUBLIC: 'VIEW' },
+};
+
+/**
+ * What a circuit's creator may do with it at least, by their role now: someone demoted to viewer or removed from
+ * the team keeps nothing of their own circuits beyond what their role gives.
+ */
+export const CREATOR_RULES: Record<RoleOrNone, AccessName> = {
+  OWNER: 'MANAGE',
+  ADMIN: 'MANAGE',
+  MEMBER: 'MANAGE',
+  VIEWER: 'VIEW',
+  NONE: 'NONE',
+};
+
+/** Access from the team role alone (no share link). */
+export function circuitAccess(role: Role | null, isCreator: boolean, visibility: Visibility): Access {
+  const row = role ?? 'NONE';
+  const byRole = Access[CIRCUIT_RULES[row][visibility]];
+  const asCreator = isCreator ? Access[CREATOR_RULES[row]] : Access.NONE;
+  return Math.max(byRole, asCreator);
+}
+
+const VISIBILITIES: Visibility[] = ['PRIVATE', 'TEAM', 'UNLISTED', 'PUBLIC'];
+
+/**
+ * The circuits of one team a list shows the viewer, built from the same tables as circuitAccess: every circuit
+ * the viewer may view, except UNLISTED ones for people outside the team (those are opened by their link only).
+ */
+export function circuitListFilter(role: Role | null, userId: string | null): Prisma.CircuitWhereInput {
+  const row = role ?? 'NONE';
+  const listed = VISIBILITIES.filter(
+    (v) => Access[CIRCUIT_RULES[row][v]] >= Access.VIEW && !(role === null && v === 'UNLISTED'),
+  );
+  const any: Prisma.CircuitWhereInput[] = [{ visibility: { in: listed } }];
+  if (userId && Access[CREATOR_RULES[row]] >= Access.VIEW) any.push({ createdById: userId });
+  return { OR: any };
+}
+
+/** Feature labels: TEAM ones are the team's (viewers included); PUBLIC ones anyone's. */
+export function labelVisible(role: Role | null, visibility: Visibility): boolean {
+  return visibility === 'PUBLIC' || role !== null;
+}
+
+/** Votes and comments on a label: the team's members; on a public label, also anyone signed in outside the team. */
+export function mayParticipateInLabel(signedIn: boolean, role: Role | null, visibility: Visibility): boolean {
+  if (!signedIn) return false;
+  return mayInTeam(role, 'label.participate') || (visibility === 'PUBLIC' && role === null);
+}
+
+/** The labels lists show: public ones and those of the viewer's teams (the same rule as labelVisible). */
+export function labelListFilter(teamIds: string[]): Prisma.FeatureLabelWhereInput {
+  return { OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] };
+}
+
+/**
+ * Why a change to a membership is refused, or null when it is allowed. `newRole` null removes the member (leaving,
+ * when the actor is the target). Rules: admins manage members and viewers; only owners make admins or owners or
+ * change or remove them; anyone may leave or step down; a team always keeps an owner.
+ */
+export function membershipChangeRefusal(change: {
+  actorRole: Role | null;
+  self: boolean;
+  targetRole: Role | null;
+  newRole: Role | null;
+  /** Owners the team has now, the target included. */
+  owners: number;
+}): AppError | null {
+  const { actorRole, self, targetRole, newRole, owners } = change;
+  if (!actorRole) return new AppError('NOT_FOUND', 'No such team');
+  const stepsDown = self && newRole !== null && newRole !== targetRole && roleAtLeast(targetRole, newRole);
+  if (!self || !(newRole === null || stepsDown)) {
+    if (!mayInTeam(actorRole, 'team.manageMembers')) {
+      return new AppError('FORBIDDEN', 'Only admins and owners of the team may change its members');
+    }
+    const touchesAdmins =
+      (newRole !== null && roleAtLeast(newRole, 'ADMIN')) || (!self && roleAtLeast(targetRole, 'ADMIN'));
+    if (touchesAdmins && !mayInTeam(actorRole, 'team.manageAdmins')) {
+      return new AppError(
+        'FORBIDDEN',
+        newRole !== null && roleAtLeast(newRole, 'ADMIN') && !roleAtLeast(targetRole, 'ADMIN')
+          ? `Only owners may make someone ${newRole.toLowerCase()}`
+          : `Only owners may change or remove ${targetRole === 'OWNER' ? 'an owner' : 'an admin'}`,
+      );
+    }
+  }
+  if (targetRole === 'OWNER' && newRole !== 'OWNER' && owners <= 1) {
+    return new AppError(
+      'LAST_OWNER',
+      newRole === null
+        ? 'The team’s last owner cannot leave or be removed; make someone else owner first'
+        : 'The team’s last owner cannot be demoted; make someone else owner first',
+    );
+  }
+  return null;
+}
+
+/** A job: its creator, or an admin of its team, may cancel it. */
+export function mayCancelJob(userId: string | null, role: Role | null, job: { createdById: string | null }): boolean {
+  if (!userId) return false;
+  return job.createdById === userId || mayInTeam(role, 'job.cancelAny');
+}
+
+/**
+ * Operators run the deployment: the self-test job and replacing an SAE's stored dashboards (which every team sees)
+ * are theirs. They are named by email in OPERATOR_EMAILS.
+ */
+export function isOperator(user: Pick<User, 'email'> | null, operatorEmails: ReadonlySet<string>): boolean {
+  return user !== null && operatorEmails.has(user.email.toLowerCase());
+}
+
+export function parseOperatorEmails(raw: string | undefined): ReadonlySet<string> {
+  return new Set(
+    (raw ?? '')
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+const teammateLoaders = new WeakMap<Viewer, DataLoader<string, boolean>>();
+
+/**
+ * Emails are shown to the person themselves and to people who share a team with them, nobody else (not to
+ * readers of a public circuit or label, nor to a share-link holder). Batched per request: one query for a list.
+ */
+export async function emailVisible(prisma: PrismaClient, viewer: Viewer, userId: string): Promise<boolean> {
+  const me = viewer.user?.id;
+  if (!me) return false;
+  if (me === userId) return true;
+  let loader = teammateLoaders.get(viewer);
+  if (!loader) {
+    loader = new DataLoader<string, boolean>(async (ids) => {
+      const rows = await prisma.membership.findMany({
+        where: { userId: { in: [...ids] }, team: { memberships: { some: { userId: me } } } },
+        select: { userId: true },
+      });
+      const teammates = new Set(rows.map((r) => r.userId));
+      return ids.map((id) => teammates.has(id));
+    });
+    teammateLoaders.set(viewer, loader);
+  }
+  return loader.load(userId);
+}
