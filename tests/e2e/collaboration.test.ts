@@ -313,6 +313,12 @@ describe('two people collaborate on a circuit', () => {
 
     await expect.poll(() => ada.locator('[data-status="APPROVED"]').count(), poll).toBeGreaterThan(0);
     await expect.poll(() => ada.getByTestId('review-panel').textContent(), poll).toContain('Faithful enough.');
+    // Bob votes the circuit up from his queue; Ada's review panel follows live. Pressing it again withdraws it.
+    await bob.getByTestId('review-queue').getByRole('button', { name: 'Vote the circuit up' }).first().click();
+    await expect.poll(() => bob.getByTestId('circuit-score').first().textContent(), poll).toBe('score 1 · you voted up');
+    await expect
+      .poll(() => ada.getByTestId('review-panel').getByTestId('circuit-score').textContent(), poll)
+      .toBe('score 1');
     await bob.screenshot({ path: 'artifacts/review-queue.png' });
 
     // The team page lists the circuit with its status and the team's labels, with search and filters.
