@@ -12,6 +12,8 @@ const env = {
   API_PORT: apiPort,
   WEB_PORT: webPort,
   API_URL: process.env.API_URL ?? `http://127.0.0.1:${apiPort}`,
+  // The web app's server.mjs proxies /graphql and appends the client's address to X-Forwarded-For: the API reads it.
+  TRUST_PROXY: process.env.TRUST_PROXY ?? 'true',
   NEXT_TELEMETRY_DISABLED: '1',
 };
 

@@ -28,6 +28,8 @@ beforeAll(async () => {
     JOB_CONCURRENCY: '0',
     WRITE_RATE_BURST: '6',
     WRITE_RATE_PER_SECOND: '0.1',
+    // bob runs the self-test job, an operator's.
+    OPERATOR_EMAILS: 'bob@cross.org',
   };
   for (let i = 0; i < 2; i++) servers.push(await startProcess('apps/server/dist/main.js', env, 'API ready at'));
   worker = (await startProcessUntil('apps/server/dist/worker.js', { ...env, JOB_CONCURRENCY: '1' }, 'Worker ready'))

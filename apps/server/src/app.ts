@@ -10,7 +10,8 @@ import { type JobHandler, JobRunner } from './jobs/runner.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
 import { ACTIVITY_CHANNEL, type ActivityNotice, teamTopic } from './services/activity.js';
-import { createServices, type Services } from './services/index.js';
+import { createServices, DEFAULT_JOB_QUOTAS, type JobQuotas, type Services } from './services/index.js';
+import { parseOperatorEmails } from './services/policy.js';
 import { createRateLimiters } from './services/rate-limit.js';
 import { boundedStep } from './shutdown.js';
 
@@ -31,6 +32,10 @@ export interface RuntimeOptions {
    * team activity. Workers and CLIs need neither.
    */
   servesClients?: boolean;
+  /** Operators' emails (OPERATOR_EMAILS, comma-separated); default: none. */
+  operatorEmails?: string;
+  /** Jobs running plus queued at once, per user and in all (JOB_QUOTA_PER_USER, JOB_QUOTA_TOTAL). */
+  jobQuotas?: JobQuotas;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -39,6 +44,8 @@ export interface AppOptions extends RuntimeOptions {
   secureCookies: boolean;
   /** Page origins besides the app's own that may open a WebSocket. */
   allowedOrigins?: readonly string[];
+  /** Read the client's address from X-Forwarded-For (TRUST_PROXY: a proxy in front appends it). */
+  trustProxy?: boolean;
 }
 
 export interface Runtime {
@@ -90,7 +97,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await limiterRedis.connect();
       closers.push({ name: 'rate-limit Redis', close: async () => void (await limiterRedis.quit()) });
     }
-    const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis));
+    const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis), {
+      operatorEmails: parseOperatorEmails(options.operatorEmails),
+      jobQuotas: options.jobQuotas ?? DEFAULT_JOB_QUOTAS,
+    });
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
     // listens to the database itself, so the event is delivered locally, not through Redis).
     if (options.servesClients)

@@ -28,6 +28,19 @@ const envSchema = z.object({
         .map((o) => o.trim())
         .filter(Boolean),
     ),
+  /** Operators, by email (comma-separated): the self-test job and replacing an SAE's stored dashboards. */
+  OPERATOR_EMAILS: z.string().default(''),
+  /**
+   * The API sits behind a proxy that appends the client's address to X-Forwarded-For (the web app's server.mjs,
+   * docker-compose): read the address from there. Off, the header is ignored (anyone could write it).
+   */
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Jobs running plus queued, per user and for the whole deployment. */
+  JOB_QUOTA_PER_USER: z.coerce.number().int().min(1).default(3),
+  JOB_QUOTA_TOTAL: z.coerce.number().int().min(1).default(20),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')

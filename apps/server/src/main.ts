@@ -16,6 +16,9 @@ const app = await startApp({
   engineCacheDir: config.engineCacheDir,
   corporaDir: config.corporaDir,
   jobConcurrency: config.JOB_CONCURRENCY,
+  operatorEmails: config.OPERATOR_EMAILS,
+  trustProxy: config.TRUST_PROXY,
+  jobQuotas: { perUser: config.JOB_QUOTA_PER_USER, total: config.JOB_QUOTA_TOTAL },
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
 console.log(`API ready at ${app.url} using ${where}${config.REDIS_URL ? ' and Redis for events' : ''}`);

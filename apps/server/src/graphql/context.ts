@@ -20,6 +20,8 @@ export interface Context {
   grants: Map<string, Promise<CircuitGrant>>;
   /** Who to rate-limit: the user, or the client's address when signed out. */
   clientKey: string;
+  /** The client's address as a rate-limit key, signed in or not (sign-in attempts are limited per address). */
+  addressKey: string;
 }
 
 /** A cookie's value; a malformed one (bad percent-encoding) counts as absent: it cannot be a session we issued. */
@@ -64,8 +66,19 @@ export async function buildContext(
     shareTokens: parseShareTokens(request.shareTokens),
     loaders: createLoaders(services.prisma),
   };
-  const clientKey = user ? userRateKey(user.id) : addressRateKey(request.address);
-  return { services, viewer, user, sessionToken, setCookies: [], secureCookies, grants: new Map(), clientKey };
+  const addressKey = addressRateKey(request.address);
+  const clientKey = user ? userRateKey(user.id) : addressKey;
+  return {
+    services,
+    viewer,
+    user,
+    sessionToken,
+    setCookies: [],
+    secureCookies,
+    grants: new Map(),
+    clientKey,
+    addressKey,
+  };
 }
 
 export function requireUser(context: Context): User {

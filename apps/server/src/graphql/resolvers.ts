@@ -100,13 +100,18 @@ export const resolvers = {
     job: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.get(ctx.viewer, id),
     models: (_: unknown, __: Args, ctx: Context) => ctx.services.models.models(),
     model: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.models.model(id),
-    tokenize: (_: unknown, args: { model: string; text: string }, ctx: Context) =>
-      ctx.services.models.tokenize(args.model, args.text),
+    tokenize: async (_: unknown, args: { model: string; text: string }, ctx: Context) => {
+      ctx.services.models.checkText(args.text);
+      // Each field takes its own token, so aliases in one request cannot multiply the work past the limit.
+      await ctx.services.computeLimiter.take(ctx.clientKey);
+      return ctx.services.models.tokenize(args.model, args.text);
+    },
     activations: async (
       _: unknown,
       args: { model: string; hook: string; text: string; sae?: string | null; prependBos?: boolean | null },
       ctx: Context,
     ) => {
+      ctx.services.models.checkText(args.text);
       await ctx.services.computeLimiter.take(ctx.clientKey);
       const result = await ctx.services.models.activations(args.model, args.hook, args.text, {
         saeId: args.sae,
@@ -149,7 +154,7 @@ export const resolvers = {
       return session.user;
     },
     signIn: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
-      const session = await ctx.services.auth.signIn(input);
+      const session = await ctx.services.auth.signIn(input, ctx.addressKey);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
       signedInAs(ctx, session.user);
       return session.user;

@@ -15,11 +15,13 @@ export class HttpError extends Error {
 }
 
 /**
- * The client's address. The web app's proxy appends the address it saw to X-Forwarded-For, so the last entry is
- * the one to trust; earlier entries come from the client and could be anything (a new one per request would dodge
- * the per-address rate limit). Without the header (a direct call): the socket's peer.
+ * The client's address. Only behind a proxy (TRUST_PROXY) is X-Forwarded-For read: the web app's proxy appends the
+ * address it saw, so the last entry is the one to trust; earlier entries come from the client and could be
+ * anything (a new one per request would dodge the per-address rate limit). Otherwise, or without the header: the
+ * socket's peer, whatever the header says (a client talking to the API directly could write any address there).
  */
-export function clientAddress(req: IncomingMessage): string | undefined {
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (!trustProxy) return req.socket.remoteAddress;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')

@@ -36,6 +36,8 @@ export interface ApiServerOptions {
   engineCacheDir?: string;
   /** Page origins besides the app's own that may open a WebSocket (ALLOWED_ORIGINS). */
   allowedOrigins?: readonly string[];
+  /** Client addresses from X-Forwarded-For (TRUST_PROXY); otherwise the socket's peer. */
+  trustProxy?: boolean;
 }
 
 export interface ApiServer {
@@ -67,6 +69,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     secureCookies,
     allowedOrigins: options.allowedOrigins ?? [],
     maxPayload: MAX_BODY_BYTES,
+    trustProxy: options.trustProxy ?? false,
   });
 
   const apollo = new ApolloServer<Context>({
@@ -105,7 +108,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       {
         cookie: req.headers.cookie,
         shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader,
-        address: clientAddress(req),
+        address: clientAddress(req, options.trustProxy ?? false),
       },
       secureCookies,
     );

@@ -60,7 +60,15 @@ describe('SIGTERM', () => {
     const deadlineMs = 4000;
     const api = await start(
       [MAIN],
-      { ...env, API_PORT: '0', DATA_DIR: dataDir, DEMO_DIR: '', SHUTDOWN_TIMEOUT_MS: String(deadlineMs) },
+      {
+        ...env,
+        API_PORT: '0',
+        DATA_DIR: dataDir,
+        DEMO_DIR: '',
+        SHUTDOWN_TIMEOUT_MS: String(deadlineMs),
+        // The test's user starts the self-test job, an operator's.
+        OPERATOR_EMAILS: 'sub@lab.org',
+      },
       /API ready at (http:\/\/\S+)/,
     );
     const url = api.match[1] as string;
@@ -130,6 +138,7 @@ describe.runIf(withServices)('SIGTERM on Postgres and Redis', () => {
       DATA_DIR: dataDir,
       DEMO_DIR: '',
       SHUTDOWN_TIMEOUT_MS: String(deadlineMs),
+      OPERATOR_EMAILS: 'jobs@lab.org',
     };
     try {
       const api = await start([MAIN], { ...env, API_PORT: '0', JOB_CONCURRENCY: '0' }, /API ready at (http:\/\/\S+)/);

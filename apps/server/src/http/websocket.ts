@@ -28,6 +28,8 @@ export interface WebSocketOptions {
   allowedOrigins: readonly string[];
   /** Largest message accepted, in bytes: the same as an HTTP body. */
   maxPayload: number;
+  /** Client addresses from X-Forwarded-For (TRUST_PROXY). */
+  trustProxy: boolean;
 }
 
 /**
@@ -115,7 +117,7 @@ export function startGraphQLWebSocket(options: WebSocketOptions) {
           {
             cookie: ctx.extra.request.headers.cookie,
             shareTokens: (ctx.connectionParams?.shareToken as string | undefined) ?? undefined,
-            address: clientAddress(ctx.extra.request),
+            address: clientAddress(ctx.extra.request, options.trustProxy),
           },
           secureCookies,
         ),

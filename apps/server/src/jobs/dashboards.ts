@@ -25,6 +25,8 @@ export const dashboardInput = z.object({
     .default('demo'),
   /** At most this many contexts (default: all). */
   maxContexts: z.number().int().min(1).max(1_000_000).optional(),
+  /** Replace stored dashboards (an operator's job, the CLI's); false: only an SAE without any gets them. */
+  replace: z.boolean().default(true),
 });
 export type DashboardInput = z.infer<typeof dashboardInput>;
 
@@ -130,6 +132,9 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
       });
     await deps.prisma.$transaction(
       async (tx) => {
+        if (!input.replace && (await tx.featureDashboard.findFirst({ where: { saeId: sae.id } }))) {
+          throw new Error(`dashboards for ${sae.id} were stored meanwhile; replacing them needs an operator`);
+        }
         await tx.featureDashboard.deleteMany({ where: { saeId: sae.id } });
         for (let i = 0; i < result.features; i += 500) await tx.featureDashboard.createMany({ data: rows(i) });
       },

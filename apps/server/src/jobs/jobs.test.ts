@@ -38,7 +38,14 @@ describe('jobs over GraphQL', () => {
   let app: RunningApp;
   let user: TestClient;
   beforeAll(async () => {
-    app = await startApp({ database: durable, host: '127.0.0.1', port: 0, secureCookies: false });
+    // The self-test job is an operator's.
+    app = await startApp({
+      database: durable,
+      host: '127.0.0.1',
+      port: 0,
+      secureCookies: false,
+      operatorEmails: 'jobs@lab.org',
+    });
     user = await TestClient.signUp(app.url, 'jobs@lab.org');
   });
   afterAll(() => app?.stop());

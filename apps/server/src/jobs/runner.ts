@@ -56,11 +56,21 @@ export class JobRunner {
     kind: string,
     input: Prisma.InputJsonValue,
     owner: { teamId?: string | null; createdById?: string | null } = {},
+    /**
+     * Runs in the transaction that creates the job, after a lock that every admitting enqueue takes: a quota it
+     * checks (jobs running plus queued) holds however many requests arrive at once. Throw to refuse the job.
+     */
+    admit?: (tx: Prisma.TransactionClient) => Promise<void>,
   ): Promise<Job> {
     if (!this.handlers.has(kind)) throw new Error(`no handler for job kind "${kind}"`);
-    const job = await this.prisma.job.create({
-      data: { kind, input, teamId: owner.teamId ?? null, createdById: owner.createdById ?? null },
-    });
+    const data = { kind, input, teamId: owner.teamId ?? null, createdById: owner.createdById ?? null };
+    const job = admit
+      ? await this.prisma.$transaction(async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('workbench_job_admission'))`;
+          await admit(tx);
+          return tx.job.create({ data });
+        })
+      : await this.prisma.job.create({ data });
     await this.queue.add(job.id);
     return job;
   }

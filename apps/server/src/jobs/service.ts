@@ -1,8 +1,9 @@
-import type { Job, PrismaClient } from '../generated/prisma/client.js';
+import type { Job, JobStatus, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
 import type { CircuitService } from '../services/circuits.js';
 import { AppError, parseInput } from '../services/errors.js';
-import { mayCancelJob, requireTeamRole } from '../services/policy.js';
+import type { ServiceSettings } from '../services/index.js';
+import { isOperator, mayCancelJob, requireTeamRole } from '../services/policy.js';
 import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleOf, type Viewer } from '../services/viewer.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
@@ -18,7 +19,35 @@ export class JobService {
     private readonly models: ModelService,
     private readonly circuits: CircuitService,
     private readonly limiter: RateLimiter,
+    private readonly settings: ServiceSettings,
   ) {}
+
+  /**
+   * Enqueues a job if its starter has fewer than jobQuotas.perUser jobs running or queued and the deployment fewer
+   * than jobQuotas.total (QUOTA_EXCEEDED naming the limit otherwise), checked atomically with the insert.
+   */
+  private enqueue(kind: string, input: Prisma.InputJsonValue, owner: { teamId?: string; createdById: string }) {
+    const { perUser, total } = this.settings.jobQuotas;
+    return this.runner.enqueue(kind, input, owner, async (tx) => {
+      const open = { status: { in: ['QUEUED', 'RUNNING'] as JobStatus[] } };
+      const mine = await tx.job.count({ where: { ...open, createdById: owner.createdById } });
+      if (mine >= perUser) {
+        throw new AppError(
+          'QUOTA_EXCEEDED',
+          `You have ${mine} jobs running or queued, the most one person may (${perUser}); wait for one to finish or cancel one`,
+          { limit: perUser, scope: 'user' },
+        );
+      }
+      const all = await tx.job.count({ where: open });
+      if (all >= total) {
+        throw new AppError(
+          'QUOTA_EXCEEDED',
+          `${all} jobs are running or queued, the most the server takes at once (${total}); try again later`,
+          { limit: total, scope: 'total' },
+        );
+      }
+    });
+  }
 
   async get(viewer: Viewer, id: string): Promise<Job> {
     const job = /^[0-9a-f-]{36}$/i.test(id) ? await this.prisma.job.findUnique({ where: { id } }) : null;
@@ -43,7 +72,10 @@ export class JobService {
     return this.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
   }
 
-  /** Any signed-in user may ask for an SAE's dashboards (they are shared by everyone who views the feature). */
+  /**
+   * Any signed-in user may compute an SAE's missing dashboards; replacing stored ones (every team sees them) is for
+   * operators (OPERATOR_EMAILS). The job checks again before it writes, in case they were computed meanwhile.
+   */
   async startDashboards(
     viewer: Viewer,
     args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },
@@ -56,8 +88,15 @@ export class JobService {
       maxContexts: args.maxContexts ?? undefined,
     });
     this.models.sae(input.saeId); // NOT_FOUND now rather than a failed job later
+    const operator = isOperator(viewer.user, this.settings.operatorEmails);
+    if (!operator && (await this.prisma.featureDashboard.findFirst({ where: { saeId: input.saeId } }))) {
+      throw new AppError(
+        'FORBIDDEN',
+        `SAE ${input.saeId} already has dashboards; replacing them needs an operator (OPERATOR_EMAILS)`,
+      );
+    }
     await this.limiter.take(userRateKey(viewer.user.id));
-    return this.runner.enqueue('dashboards', input, { createdById: viewer.user.id });
+    return this.enqueue('dashboards', { ...input, replace: operator }, { createdById: viewer.user.id });
   }
 
   /** Team members (not viewers) may compute circuits for their team. */
@@ -78,7 +117,7 @@ export class JobService {
       assertPairsDiffer(tokenizer, input.pairs);
     }
     await this.limiter.take(userRateKey(viewer.user.id));
-    return this.runner.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
+    return this.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
   }
 
   /** Anyone who may view a circuit version may score a node set of it (a job: it runs the model). */
@@ -88,12 +127,16 @@ export class JobService {
     await this.circuits.version(viewer, input.circuitId, input.version);
     const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
     await this.limiter.take(userRateKey(viewer.user.id));
-    return this.runner.enqueue('evaluate', input, { teamId: circuit.teamId, createdById: viewer.user.id });
+    return this.enqueue('evaluate', input, { teamId: circuit.teamId, createdById: viewer.user.id });
   }
 
+  /** The job pipeline's health check: operators only (OPERATOR_EMAILS); it would otherwise be free busy work. */
   async startSelftest(viewer: Viewer, input: { steps?: number; stepMs?: number; failAt?: number }): Promise<Job> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    if (!isOperator(viewer.user, this.settings.operatorEmails)) {
+      throw new AppError('FORBIDDEN', 'The self-test job is for operators (OPERATOR_EMAILS)');
+    }
     await this.limiter.take(userRateKey(viewer.user.id));
-    return this.runner.enqueue('selftest', input, { createdById: viewer.user.id });
+    return this.enqueue('selftest', input, { createdById: viewer.user.id });
   }
 }

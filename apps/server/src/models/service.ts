@@ -31,7 +31,20 @@ export class ModelService {
     private readonly engineCacheDir: string,
     readonly maxTokens = Number(process.env.MAX_ACTIVATION_TOKENS ?? 256),
     private readonly maxLoaded = 2,
+    /** Longest text tokenize and activations take, checked before any tokenizing (BPE work grows with it). */
+    readonly maxTextChars = Number(process.env.MAX_TEXT_CHARS ?? 10_000),
   ) {}
+
+  /** BAD_USER_INPUT naming the limit when a text is longer than maxTextChars. */
+  checkText(text: string): void {
+    if (text.length > this.maxTextChars) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `text: ${text.length} characters, more than the limit of ${this.maxTextChars}`,
+        { field: 'text', characters: text.length, limit: this.maxTextChars },
+      );
+    }
+  }
 
   /** Writes the catalog to the database registry (what lists and feature keys refer to). */
   async syncRegistry(prisma: PrismaClient): Promise<void> {
@@ -102,6 +115,7 @@ export class ModelService {
   }
 
   async tokenize(modelId: string, text: string): Promise<{ ids: number[]; tokens: string[] }> {
+    this.checkText(text);
     const { tokenizer } = await this.load(modelId);
     const ids = tokenizer.encode(text);
     return { ids, tokens: tokenizer.tokenTexts(ids) };
@@ -129,6 +143,7 @@ export class ModelService {
     if (hook.endsWith('attn.hook_pattern')) {
       throw new AppError('BAD_USER_INPUT', 'hook: attention patterns are not per-token activations', { field: 'hook' });
     }
+    this.checkText(text);
     if (!text.trim()) throw new AppError('BAD_USER_INPUT', 'text: must not be empty', { field: 'text' });
     const sae = options.saeId ? this.sae(options.saeId) : null;
     if (sae && (sae.modelId !== modelId || sae.hook !== hook)) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PrismaClient, User } from '../generated/prisma/client.js';
 import { AppError, parseInput } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import type { RateLimiters } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -16,6 +17,13 @@ const signUpInput = z.object({
     .max(200, 'must be at most 200 characters'),
 });
 const signInInput = z.object({ email: z.string().trim().toLowerCase(), password: z.string() });
+
+let dummy: Promise<string> | null = null;
+/** A hash with the current parameters, of a password no one has: what an unknown email is checked against. */
+const dummyHash = () => {
+  dummy ??= hashPassword(newToken());
+  return dummy;
+};
 
 export interface IssuedSession {
   user: User;
@@ -32,7 +40,10 @@ const SESSION_CACHE_SIZE = 10_000;
 export class AuthService {
   private readonly sessions = new Map<string, { user: User; expiresAt: number; cachedAt: number }>();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly limiters: Pick<RateLimiters, 'signInAccount' | 'signInAddress'>,
+  ) {}
 
   async signUp(raw: unknown): Promise<IssuedSession> {
     const input = parseInput(signUpInput, raw);
@@ -58,13 +69,18 @@ export class AuthService {
     }
   }
 
-  async signIn(raw: unknown): Promise<IssuedSession> {
+  /**
+   * Rate-limited per client address and per account (whether or not it exists, so the limit does not tell either).
+   * An unknown email costs the same scrypt hash as a known one: the time taken does not reveal who has an account.
+   */
+  async signIn(raw: unknown, addressKey: string): Promise<IssuedSession> {
     const input = parseInput(signInInput, raw);
+    await this.limiters.signInAddress.take(addressKey);
+    await this.limiters.signInAccount.take(`account:${input.email}`);
     const user = await this.prisma.user.findUnique({ where: { email: input.email } });
+    const matches = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
     // Same error for unknown email and wrong password: the response does not reveal who has an account.
-    if (!user || !(await verifyPassword(input.password, user.passwordHash))) {
-      throw new AppError('WRONG_CREDENTIALS', 'Wrong email or password');
-    }
+    if (!user || !matches) throw new AppError('WRONG_CREDENTIALS', 'Wrong email or password');
     return this.issueSession(user);
   }
 

@@ -29,6 +29,20 @@ export interface Services {
   jobs: JobService;
   /** Model runs (activations) per user or client address: they cost CPU even when signed out. */
   computeLimiter: RateLimiter;
+  /** Who runs the deployment (OPERATOR_EMAILS), for policy.ts's isOperator. */
+  operatorEmails: ReadonlySet<string>;
+}
+
+/** Jobs running plus queued at once: per user, and in all. */
+export interface JobQuotas {
+  perUser: number;
+  total: number;
+}
+export const DEFAULT_JOB_QUOTAS: JobQuotas = { perUser: 3, total: 20 };
+
+export interface ServiceSettings {
+  operatorEmails: ReadonlySet<string>;
+  jobQuotas: JobQuotas;
 }
 
 export function createServices(
@@ -37,6 +51,7 @@ export function createServices(
   models: ModelService,
   runner: JobRunner,
   limiters: RateLimiters = createRateLimiters(),
+  settings: ServiceSettings = { operatorEmails: new Set(), jobQuotas: DEFAULT_JOB_QUOTAS },
 ): Services {
   const limiter = limiters.writes;
   const { prisma } = database;
@@ -44,7 +59,7 @@ export function createServices(
   const circuits = new CircuitService(prisma, events, limiter);
   return {
     prisma,
-    auth: new AuthService(prisma),
+    auth: new AuthService(prisma, limiters),
     teams: new TeamService(prisma, events),
     invitations: new InvitationService(prisma, events, limiter),
     labels,
@@ -55,7 +70,8 @@ export function createServices(
     events,
     models,
     // Jobs run the model: they count against the same per-user bucket as model runs (activations).
-    jobs: new JobService(prisma, runner, models, circuits, limiters.compute),
+    jobs: new JobService(prisma, runner, models, circuits, limiters.compute, settings),
     computeLimiter: limiters.compute,
+    operatorEmails: settings.operatorEmails,
   };
 }

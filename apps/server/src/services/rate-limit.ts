@@ -107,16 +107,30 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
-/** Write mutations per user, and model runs per user or client address (they cost CPU even signed out). */
+/**
+ * Write mutations per user; model runs per user or client address (they cost CPU even signed out); sign-in
+ * attempts per account (password guessing against one person) and per client address (against many).
+ */
 export interface RateLimiters {
   writes: RateLimiter;
   compute: RateLimiter;
+  signInAccount: RateLimiter;
+  signInAddress: RateLimiter;
 }
 
 function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof RateLimiters, RateLimit> {
   return {
     writes: { burst: Number(env.WRITE_RATE_BURST ?? 60), perSecond: Number(env.WRITE_RATE_PER_SECOND ?? 20) },
     compute: { burst: Number(env.COMPUTE_RATE_BURST ?? 20), perSecond: Number(env.COMPUTE_RATE_PER_SECOND ?? 5) },
+    // 10 tries, then one every 30 s per account; 30, then one every 2 s per address.
+    signInAccount: {
+      burst: Number(env.SIGNIN_ACCOUNT_BURST ?? 10),
+      perSecond: Number(env.SIGNIN_ACCOUNT_PER_SECOND ?? 1 / 30),
+    },
+    signInAddress: {
+      burst: Number(env.SIGNIN_ADDRESS_BURST ?? 30),
+      perSecond: Number(env.SIGNIN_ADDRESS_PER_SECOND ?? 0.5),
+    },
   };
 }
 
@@ -124,5 +138,10 @@ function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof R
 export function createRateLimiters(redis?: Redis, limits = rateLimitsFromEnv()): RateLimiters {
   const make = (name: keyof RateLimiters) =>
     redis ? new RedisRateLimiter(redis, name, limits[name]) : new MemoryRateLimiter(limits[name]);
-  return { writes: make('writes'), compute: make('compute') };
+  return {
+    writes: make('writes'),
+    compute: make('compute'),
+    signInAccount: make('signInAccount'),
+    signInAddress: make('signInAddress'),
+  };
 }
