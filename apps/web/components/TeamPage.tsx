@@ -42,7 +42,7 @@ interface TeamData {
   name: string;
   myRole: string;
   createdAt: string;
-  members: { role: string; user: { id: string; email: string; displayName: string } }[];
+  members: { role: string; user: { id: string; email: string | null; displayName: string } }[];
   circuits: { edges: { node: CircuitRow }[]; pageInfo: { hasNextPage: boolean } };
   labels: { edges: { node: LabelRow }[]; pageInfo: { hasNextPage: boolean } };
   activity: ActivityRow[];

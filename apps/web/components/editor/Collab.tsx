@@ -236,7 +236,7 @@ export function ReviewPanel({
 }) {
   const { me } = useMe();
   const members = useQuery<{
-    team: { members: { role: string; user: { id: string; displayName: string; email: string } }[] };
+    team: { members: { role: string; user: { id: string; displayName: string; email: string | null } }[] };
   }>(TEAM_MEMBERS, { variables: { id: circuit.teamId }, skip: !canRequest });
   const [requestReview, requesting] = useMutation(REQUEST_REVIEW);
   const [error, setError] = useState<string | null>(null);
@@ -298,7 +298,7 @@ export function ReviewPanel({
               {candidates.map((m) => (
                 <label key={m.user.id} className="check">
                   <input type="checkbox" name="reviewer" value={m.user.id} /> {m.user.displayName}{' '}
-                  <span className="muted">({m.user.email})</span>
+                  {m.user.email && <span className="muted">({m.user.email})</span>}
                 </label>
               ))}
             </fieldset>

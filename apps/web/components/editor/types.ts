@@ -34,6 +34,6 @@ export interface ReviewRow {
   comment: string | null;
   decidedAt: string | null;
   createdAt: string;
-  reviewer: { id: string; displayName: string; email: string } | null;
+  reviewer: { id: string; displayName: string; email: string | null } | null;
   requestedBy: { id: string; displayName: string } | null;
 }
