@@ -90,27 +90,30 @@ const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
 /** Room around a fitted graph for the token headers (top) and row names (left). */
 const FIT_PADDING = { top: '40px', left: '78px', right: '16px', bottom: '48px' } as const;
 
-/** Thresholds a graph opens with: the nodes that carry most of the effect (see pruning.ts), and the edges among them
- * up to DEFAULT_EDGE_BUDGET (by |weight|). */
-function defaultThresholds(graph: Graph): { edgeThreshold: number; nodeThreshold: number } {
-  const nodeThreshold = defaultThreshold(prunableMagnitudes(graph));
+/** The edge threshold that draws at most DEFAULT_EDGE_BUDGET edges (by |weight|) among the nodes a node threshold
+ * shows: more SVG edges than that make panning slow. */
+function edgeBudgetThreshold(graph: Graph, nodeThreshold: number): number {
   const shown = visibleNodeIds({ graph, hidden: {}, groups: [], pinned: {} }, nodeThreshold);
   const weights = graph.edges.flatMap((e) =>
     shown.has(e.source) && shown.has(e.target) ? [Math.abs(e.weight ?? 0)] : [],
   );
-  const edgeThreshold =
-    weights.length > DEFAULT_EDGE_BUDGET ? (weights.sort((a, b) => b - a)[DEFAULT_EDGE_BUDGET - 1] ?? 0) : 0;
-  return { edgeThreshold, nodeThreshold };
+  return weights.length > DEFAULT_EDGE_BUDGET ? (weights.sort((a, b) => b - a)[DEFAULT_EDGE_BUDGET - 1] ?? 0) : 0;
+}
+
+/** Thresholds a graph opens with: the nodes that carry most of the effect (see pruning.ts) and the edge budget. */
+function defaultThresholds(graph: Graph): { edgeThreshold: number; nodeThreshold: number } {
+  const nodeThreshold = defaultThreshold(prunableMagnitudes(graph));
+  return { edgeThreshold: edgeBudgetThreshold(graph, nodeThreshold), nodeThreshold };
 }
 
 /** The view a circuit opens with: what the URL says, else the graph's default thresholds. */
 function initialEditorView(graph: Graph, url: ViewState): Partial<EditorView> {
-  const defaults = defaultThresholds(graph);
+  const nodeThreshold = url.nodeThreshold ?? defaultThreshold(prunableMagnitudes(graph));
   return {
     selected: new Set(url.selected),
     viewport: url.viewport,
-    edgeThreshold: url.edgeThreshold ?? defaults.edgeThreshold,
-    nodeThreshold: url.nodeThreshold ?? defaults.nodeThreshold,
+    edgeThreshold: url.edgeThreshold ?? edgeBudgetThreshold(graph, nodeThreshold),
+    nodeThreshold,
   };
 }
 
@@ -692,7 +695,10 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           <button
             type="button"
             className="secondary small"
-            onClick={() => setNodeThreshold(moreThreshold(magnitudes, nodeThreshold))}
+            onClick={() => {
+              const next = moreThreshold(magnitudes, nodeThreshold);
+              store.setView({ nodeThreshold: next, edgeThreshold: edgeBudgetThreshold(doc.graph, next) });
+            }}
             title="Lower the |effect| threshold to show about twice as many nodes"
           >
             Show more

@@ -21,11 +21,17 @@ export function useHoverCard(graph: Graph, labels: Map<string, NodeLabel>) {
   useEffect(() => () => clearTimeout(timer.current), []);
   const enterNode = useCallback(
     (event: ReactMouseEvent, flowNode: Node) => {
+      // Passing over nodes while panning (a button held) opens nothing; and the node is measured only once the
+      // pointer has rested, since measuring forces a layout, which costs frames mid-pan.
+      if (event.buttons) return;
       const node = nodeById.get(flowNode.id);
       const element = (event.target as HTMLElement).closest('.react-flow__node');
       if (!node || !element) return;
-      const box = element.getBoundingClientRect();
-      later(HOVER_OPEN_MS, () => setTarget({ node, x: box.right, y: box.top, left: box.left }));
+      later(HOVER_OPEN_MS, () => {
+        if (!element.isConnected) return;
+        const box = element.getBoundingClientRect();
+        setTarget({ node, x: box.right, y: box.top, left: box.left });
+      });
     },
     [nodeById, later],
   );
