@@ -315,7 +315,9 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => ada.getByTestId('review-panel').textContent(), poll).toContain('Faithful enough.');
     // Bob votes the circuit up from his queue; Ada's review panel follows live. Pressing it again withdraws it.
     await bob.getByTestId('review-queue').getByRole('button', { name: 'Vote the circuit up' }).first().click();
-    await expect.poll(() => bob.getByTestId('circuit-score').first().textContent(), poll).toBe('score 1 · you voted up');
+    await expect
+      .poll(() => bob.getByTestId('circuit-score').first().textContent(), poll)
+      .toBe('score 1 · you voted up');
     await expect
       .poll(() => ada.getByTestId('review-panel').getByTestId('circuit-score').textContent(), poll)
       .toBe('score 1');

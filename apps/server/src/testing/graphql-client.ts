@@ -1,6 +1,10 @@
 export interface GraphQLResponse<T> {
   data: T | null;
-  errors?: { message: string; extensions?: { code?: string; field?: string; [key: string]: unknown } }[];
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: { code?: string; field?: string; [key: string]: unknown };
+  }[];
 }
 
 export interface FinishedJob {

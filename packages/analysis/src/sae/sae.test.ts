@@ -331,8 +331,8 @@ describe('SAELens options (issue 17): implemented, or refused by name', () => {
   it('refuses a tensor the architecture has no use for (it would otherwise be ignored)', async () => {
     const tensors = { W_enc: t([4, 8]), b_enc: t([8]), W_dec: t([8, 4]), b_dec: t([4]), b_gate: t([8]) };
     await expect(loadSae(await folder(cfg, tensors))).rejects.toThrow(/"b_gate" not used by a standard SAE/);
-    const jump = { ...tensors, b_gate: undefined, threshold: t([8]), log_threshold: t([8]) };
-    delete jump.b_gate;
+    const { b_gate: _unused, ...standard } = tensors;
+    const jump = { ...standard, threshold: t([8]), log_threshold: t([8]) };
     expect((await loadSae(await folder({ ...cfg, architecture: 'jumprelu' }, jump))).config.architecture).toBe(
       'jumprelu',
     );
