@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { type DatabaseConfig, openDatabase } from './db/database.js';
 import { createEventBus } from './events/redis-bus.js';
+import type { CookieSecurity } from './http/requests.js';
 import { type ApiServer, startApiServer } from './http/server.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { InProcessQueue, RedisQueue } from './jobs/queue.js';
@@ -41,7 +42,8 @@ export interface RuntimeOptions {
 export interface AppOptions extends RuntimeOptions {
   host: string;
   port: number;
-  secureCookies: boolean;
+  /** `Secure` on the session cookie: always, never, or `'auto'` (when the request came over HTTPS). */
+  secureCookies: CookieSecurity;
   /** Page origins besides the app's own that may open a WebSocket. */
   allowedOrigins?: readonly string[];
   /** Read the client's address from X-Forwarded-For (TRUST_PROXY: a proxy in front appends it). */

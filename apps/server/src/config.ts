@@ -41,10 +41,14 @@ const envSchema = z.object({
   /** Jobs running plus queued, per user and for the whole deployment. */
   JOB_QUOTA_PER_USER: z.coerce.number().int().min(1).default(3),
   JOB_QUOTA_TOTAL: z.coerce.number().int().min(1).default(20),
+  /**
+   * `Secure` on the session cookie. `auto`: when the request came over HTTPS (a TLS socket, or X-Forwarded-Proto:
+   * https from a trusted proxy, TRUST_PROXY); `true`/`false` force it.
+   */
   COOKIE_SECURE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+    .enum(['auto', 'true', 'false'])
+    .default('auto')
+    .transform((v): boolean | 'auto' => (v === 'auto' ? v : v === 'true')),
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & {

@@ -30,6 +30,30 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   return hops.at(-1) ?? req.socket.remoteAddress;
 }
 
+/**
+ * `Secure` on the session cookie: `true` or `false` as configured (COOKIE_SECURE), or `'auto'` (the default): on
+ * when this request came over HTTPS.
+ */
+export type CookieSecurity = boolean | 'auto';
+
+/**
+ * Whether the client reached the app over HTTPS: a TLS socket, or behind a trusted proxy (TRUST_PROXY) an
+ * X-Forwarded-Proto whose first entry is https. Each proxy appends the scheme it was reached by (the web app's proxy
+ * adds `http` after an HTTPS terminator's `https`), so the first entry is what the browser used. A client that writes
+ * the header itself only changes its own cookie.
+ */
+export function requestIsHttps(req: IncomingMessage, trustProxy: boolean): boolean {
+  if ((req.socket as { encrypted?: boolean }).encrypted) return true;
+  if (!trustProxy) return false;
+  const header = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
+}
+
+export function secureCookiesFor(req: IncomingMessage, setting: CookieSecurity, trustProxy: boolean): boolean {
+  return setting === 'auto' ? requestIsHttps(req, trustProxy) : setting;
+}
+
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 /**

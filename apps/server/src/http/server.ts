@@ -15,6 +15,7 @@ import type { Services } from '../services/index.js';
 import { waitingFor } from '../shutdown.js';
 import {
   answerClientError,
+  type CookieSecurity,
   clientAddress,
   decodeSegment,
   guarded,
@@ -22,6 +23,7 @@ import {
   parseTarget,
   readBody,
   requireMethod,
+  secureCookiesFor,
   sendText,
 } from './requests.js';
 import { startGraphQLWebSocket } from './websocket.js';
@@ -30,8 +32,8 @@ export interface ApiServerOptions {
   services: Services;
   port: number;
   host: string;
-  /** Adds `Secure` to cookies; on when served over HTTPS. */
-  secureCookies: boolean;
+  /** Adds `Secure` to cookies: always, never, or `'auto'`: when the request came over HTTPS (COOKIE_SECURE). */
+  secureCookies: CookieSecurity;
   /** Where built SAE encoders are kept. */
   engineCacheDir?: string;
   /** Page origins besides the app's own that may open a WebSocket (ALLOWED_ORIGINS). */
@@ -110,7 +112,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         shareTokens: Array.isArray(shareHeader) ? shareHeader.join(',') : shareHeader,
         address: clientAddress(req, options.trustProxy ?? false),
       },
-      secureCookies,
+      secureCookiesFor(req, secureCookies, options.trustProxy ?? false),
     );
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

@@ -17,13 +17,13 @@ import { buildContext } from '../graphql/context.js';
 import { maskError } from '../graphql/format-error.js';
 import { apiValidationRules, MAX_COST, MAX_TOKENS, queryCost } from '../graphql/limits.js';
 import type { Services } from '../services/index.js';
-import { clientAddress } from './requests.js';
+import { type CookieSecurity, clientAddress, secureCookiesFor } from './requests.js';
 
 export interface WebSocketOptions {
   httpServer: Server;
   schema: GraphQLSchema;
   services: Services;
-  secureCookies: boolean;
+  secureCookies: CookieSecurity;
   /** Origins besides the app's own (the Host it was reached at) whose pages may open a socket. */
   allowedOrigins: readonly string[];
   /** Largest message accepted, in bytes: the same as an HTTP body. */
@@ -119,7 +119,7 @@ export function startGraphQLWebSocket(options: WebSocketOptions) {
             shareTokens: (ctx.connectionParams?.shareToken as string | undefined) ?? undefined,
             address: clientAddress(ctx.extra.request, options.trustProxy),
           },
-          secureCookies,
+          secureCookiesFor(ctx.extra.request, secureCookies, options.trustProxy),
         ),
       onSubscribe: (_ctx, _id, payload) => prepare(options.schema, payload),
       onNext: (_ctx, _id, _payload, _args, result) =>

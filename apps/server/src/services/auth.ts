@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient, User } from '../generated/prisma/client.js';
 import { AppError, parseInput } from './errors.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import type { RateLimiters } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -81,7 +81,24 @@ export class AuthService {
     const matches = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
     // Same error for unknown email and wrong password: the response does not reveal who has an account.
     if (!user || !matches) throw new AppError('WRONG_CREDENTIALS', 'Wrong email or password');
+    if (needsRehash(user.passwordHash)) await this.rehash(user, input.password);
     return this.issueSession(user);
+  }
+
+  /**
+   * A hash made with weaker parameters than today's is replaced now that the password is known. Only if it is still
+   * the stored one: a password changed meanwhile is not overwritten. A failure here does not fail the sign-in.
+   */
+  private async rehash(user: User, password: string): Promise<void> {
+    try {
+      const passwordHash = await hashPassword(password);
+      await this.prisma.user.updateMany({
+        where: { id: user.id, passwordHash: user.passwordHash },
+        data: { passwordHash },
+      });
+    } catch (error) {
+      console.error(`could not upgrade the password hash of user ${user.id}:`, error);
+    }
   }
 
   async signOut(token: string | undefined): Promise<void> {
