@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   operatorEmails?: string;
   /** Jobs running plus queued at once, per user and in all (JOB_QUOTA_PER_USER, JOB_QUOTA_TOTAL). */
   jobQuotas?: JobQuotas;
+  /** How often open subscriptions check their access again (SUBSCRIPTION_RECHECK_MS, default 5000). */
+  subscriptionRecheckMs?: number;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -102,6 +104,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis), {
       operatorEmails: parseOperatorEmails(options.operatorEmails),
       jobQuotas: options.jobQuotas ?? DEFAULT_JOB_QUOTAS,
+      subscriptionRecheckMs: options.subscriptionRecheckMs,
     });
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
     // listens to the database itself, so the event is delivered locally, not through Redis).

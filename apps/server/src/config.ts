@@ -38,6 +38,11 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * How often an open subscription checks again what it depends on (session, membership, share link): signing out
+   * or losing access ends it within this time.
+   */
+  SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** Jobs running plus queued, per user and for the whole deployment. */
   JOB_QUOTA_PER_USER: z.coerce.number().int().min(1).default(3),
   JOB_QUOTA_TOTAL: z.coerce.number().int().min(1).default(20),

@@ -18,6 +18,7 @@ const app = await startApp({
   jobConcurrency: config.JOB_CONCURRENCY,
   operatorEmails: config.OPERATOR_EMAILS,
   trustProxy: config.TRUST_PROXY,
+  subscriptionRecheckMs: config.SUBSCRIPTION_RECHECK_MS,
   jobQuotas: { perUser: config.JOB_QUOTA_PER_USER, total: config.JOB_QUOTA_TOTAL },
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;

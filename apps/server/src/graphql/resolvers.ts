@@ -24,8 +24,9 @@ import { featureKeySchema, featureTopic } from '../services/labels.js';
 import { emailVisible } from '../services/policy.js';
 import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
-import { roleOf } from '../services/viewer.js';
+import { createLoaders, roleOf } from '../services/viewer.js';
 import { type Context, clearedSessionCookie, requireUser, sessionCookie } from './context.js';
+import { type AccessCheck, whileAllowed } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
 type Page = { first?: number | null; after?: string | null };
@@ -57,15 +58,50 @@ function signedInAs(ctx: Context, user: User) {
   ctx.viewer.user = user;
 }
 
-const MEMBERSHIP_RECHECK_MS = 5000;
+/**
+ * Checks again what a subscription depends on: the session it was opened with (signing out ends it) and, given
+ * `resource`, the viewer's access to what it watches (a removed membership, a revoked or expired share link), with
+ * fresh loaders so nothing cached from the start is trusted.
+ */
+function accessCheck(ctx: Context, resource?: () => Promise<boolean>): AccessCheck {
+  const userId = ctx.user?.id;
+  return async () => {
+    if (userId) {
+      const user = await ctx.services.auth.userForToken(ctx.sessionToken);
+      if (user?.id !== userId) return new AppError('UNAUTHENTICATED', 'Signed out: this subscription has ended');
+    }
+    if (!resource) return null;
+    ctx.viewer.loaders = createLoaders(ctx.services.prisma);
+    ctx.grants.clear();
+    try {
+      if (await resource()) return null;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+    return new AppError('FORBIDDEN', 'Access ended: you can no longer see what this subscription follows');
+  };
+}
 
-/** Runs a subscription's events through `visible`, so a subscriber never hears about what it may not see. */
+/** A subscription that ends when `check` fails, checked every SUBSCRIPTION_RECHECK_MS. */
+const guarded = <T>(ctx: Context, check: AccessCheck, open: (signal: AbortSignal) => AsyncIterable<T>) =>
+  whileAllowed(open, check, ctx.services.subscriptionRecheckMs);
+
+/**
+ * Runs a subscription's events through `visible`, so a subscriber never hears about what it may not see; ends when
+ * `signal` is aborted.
+ */
 async function* filtered(
   ctx: Context,
   topics: string[],
   visible: (event: Record<string, unknown>) => Promise<boolean>,
+  signal: AbortSignal,
 ) {
   const abort = new AbortController();
+  const onAbort = () => {
+    abort.abort();
+    wake?.();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
   const iterators = topics.map((topic) => ctx.services.events.subscribe(topic, abort.signal));
   const queue: Record<string, unknown>[] = [];
   let wake: (() => void) | null = null;
@@ -76,15 +112,17 @@ async function* filtered(
     }
   });
   try {
-    while (true) {
-      while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
-      const event = queue.shift()!;
+    while (!abort.signal.aborted) {
+      while (!queue.length && !abort.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      const event = queue.shift();
+      if (!event) break;
       if (await visible(event)) {
         const { kind, id, ...data } = event;
         yield { kind: String(kind), id: id === undefined ? null : String(id), data };
       }
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
     abort.abort();
     await Promise.allSettled(pumps);
   }
@@ -236,88 +274,104 @@ export const resolvers = {
       ctx.services.jobs.startSelftest(ctx.viewer, args),
     cancelJob: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.cancel(ctx.viewer, id),
   },
+  // Each subscription ends, with an error, within SUBSCRIPTION_RECHECK_MS of losing what it depended on (see
+  // accessCheck): the session it was opened with, and its team, circuit (membership or share link) or job.
   Subscription: {
     myTeamAdded: {
-      subscribe: async function* (_: unknown, __: Args, ctx: Context) {
+      subscribe: (_: unknown, __: Args, ctx: Context) => {
         const user = requireUser(ctx);
-        for await (const event of ctx.services.events.subscribe(`user:${user.id}:teams`)) {
-          const { teamId } = event as { teamId: string };
-          const team = (await ctx.services.teams.teamsOf(user.id)).find((t) => t.team.id === teamId);
-          if (team) yield { myTeamAdded: toTeam(team) };
-        }
+        return guarded(ctx, accessCheck(ctx), async function* (signal) {
+          for await (const event of ctx.services.events.subscribe(`user:${user.id}:teams`, signal)) {
+            const { teamId } = event as { teamId: string };
+            const team = (await ctx.services.teams.teamsOf(user.id)).find((t) => t.team.id === teamId);
+            if (team) yield { myTeamAdded: toTeam(team) };
+          }
+        });
       },
     },
     featureChanged: {
       subscribe: (_: unknown, { feature }: { feature: unknown }, ctx: Context) => {
         const key = featureKeySchema.parse(feature);
-        return filtered(ctx, [featureTopic(key)], async (event) =>
-          event.teamId ? (await roleOf(ctx.viewer, String(event.teamId))) !== null : true,
+        return guarded(ctx, accessCheck(ctx), (signal) =>
+          filtered(
+            ctx,
+            [featureTopic(key)],
+            async (event) => (event.teamId ? (await roleOf(ctx.viewer, String(event.teamId))) !== null : true),
+            signal,
+          ),
         );
       },
       resolve: (event: unknown) => event,
     },
     circuitChanged: {
       subscribe: async (_: unknown, { circuitId }: { circuitId: string }, ctx: Context) => {
-        await ctx.services.circuits.require(ctx.viewer, { id: circuitId }, Access.VIEW);
-        return filtered(ctx, [circuitTopic(circuitId)], async () => {
-          ctx.viewer.loaders.role.clearAll();
-          try {
-            await ctx.services.circuits.require(ctx.viewer, { id: circuitId }, Access.VIEW);
-            return true;
-          } catch {
-            return false;
-          }
-        });
+        const canView = async () => {
+          await ctx.services.circuits.require(ctx.viewer, { id: circuitId }, Access.VIEW);
+          return true;
+        };
+        await canView();
+        return guarded(ctx, accessCheck(ctx, canView), (signal) =>
+          filtered(
+            ctx,
+            [circuitTopic(circuitId)],
+            async () => {
+              ctx.viewer.loaders.role.clearAll();
+              return canView().catch(() => false);
+            },
+            signal,
+          ),
+        );
       },
       resolve: (event: unknown) => event,
     },
     jobProgress: {
-      subscribe: async function* (_: unknown, { id }: { id: string }, ctx: Context) {
+      subscribe: async (_: unknown, { id }: { id: string }, ctx: Context) => {
         const job = await ctx.services.jobs.get(ctx.viewer, id);
-        yield { jobProgress: job };
-        if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) return;
-        for await (const raw of ctx.services.events.subscribe(jobTopic(id))) {
-          const event = raw as { kind: string; stage?: string; percent?: number; etaSeconds?: number | null };
-          if (event.kind === 'progress') {
-            yield {
-              jobProgress: {
-                ...job,
-                status: 'RUNNING',
-                stage: event.stage,
-                percent: event.percent,
-                etaSeconds: event.etaSeconds,
-              },
-            };
-            continue;
+        const canSee = async () => Boolean(await ctx.services.jobs.get(ctx.viewer, id));
+        return guarded(ctx, accessCheck(ctx, canSee), async function* (signal) {
+          yield { jobProgress: job };
+          if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) return;
+          for await (const raw of ctx.services.events.subscribe(jobTopic(id), signal)) {
+            const event = raw as { kind: string; stage?: string; percent?: number; etaSeconds?: number | null };
+            if (event.kind === 'progress') {
+              yield {
+                jobProgress: {
+                  ...job,
+                  status: 'RUNNING',
+                  stage: event.stage,
+                  percent: event.percent,
+                  etaSeconds: event.etaSeconds,
+                },
+              };
+              continue;
+            }
+            const latest = await ctx.services.jobs.get(ctx.viewer, id);
+            yield { jobProgress: latest };
+            if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(latest.status)) return;
           }
-          const latest = await ctx.services.jobs.get(ctx.viewer, id);
-          yield { jobProgress: latest };
-          if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(latest.status)) return;
-        }
+        });
       },
     },
     teamChanged: {
       subscribe: async (_: unknown, { teamId }: { teamId: string }, ctx: Context) => {
         requireUser(ctx);
-        if ((await roleOf(ctx.viewer, teamId)) === null) throw new AppError('NOT_FOUND', `No team ${teamId}`);
-        // Membership is checked again at most every few seconds (a busy team has many events and many open pages):
-        // someone removed from the team stops hearing within MEMBERSHIP_RECHECK_MS.
-        let member = true;
-        let checkedAt = Date.now();
-        return filtered(ctx, [teamTopic(teamId)], async () => {
-          if (Date.now() - checkedAt > MEMBERSHIP_RECHECK_MS) {
-            ctx.viewer.loaders.role.clearAll();
-            member = (await roleOf(ctx.viewer, teamId)) !== null;
-            checkedAt = Date.now();
-          }
-          return member;
-        });
+        const isMember = async () => (await roleOf(ctx.viewer, teamId)) !== null;
+        if (!(await isMember())) throw new AppError('NOT_FOUND', `No team ${teamId}`);
+        // Membership is checked again every SUBSCRIPTION_RECHECK_MS, not per event (a busy team has many events and
+        // many open pages): someone removed from the team stops hearing within it.
+        return guarded(ctx, accessCheck(ctx, isMember), (signal) =>
+          filtered(ctx, [teamTopic(teamId)], async () => true, signal),
+        );
       },
       resolve: (event: unknown) => event,
     },
     myInbox: {
-      subscribe: (_: unknown, __: Args, ctx: Context) =>
-        filtered(ctx, [`user:${requireUser(ctx).id}:inbox`], async () => true),
+      subscribe: (_: unknown, __: Args, ctx: Context) => {
+        const user = requireUser(ctx);
+        return guarded(ctx, accessCheck(ctx), (signal) =>
+          filtered(ctx, [`user:${user.id}:inbox`], async () => true, signal),
+        );
+      },
       resolve: (event: unknown) => event,
     },
   },

@@ -7,11 +7,14 @@ import WebSocket from 'ws';
 import { type RunningApp, startApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
 import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { TestClient } from '../testing/graphql-client.js';
 
 let db: TestDatabase;
 let app: RunningApp;
 let wsUrl: string;
 const FRIEND = 'https://friend.example';
+/** Subscriptions check their access again this often here (SUBSCRIPTION_RECHECK_MS; 5 s by default). */
+const RECHECK_MS = 200;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -21,6 +24,7 @@ beforeAll(async () => {
     port: 0,
     secureCookies: false,
     allowedOrigins: [FRIEND],
+    subscriptionRecheckMs: RECHECK_MS,
   });
   wsUrl = app.url.replace('http', 'ws');
 });
@@ -134,5 +138,120 @@ describe('the WebSocket upgrade', () => {
     expect(await upgrade({ origin: own })).toBe(101);
     expect(await upgrade({ origin: FRIEND })).toBe(101);
     expect(await upgrade({})).toBe(101);
+  });
+});
+
+describe('subscriptions end when what they depended on goes', () => {
+  let owner: TestClient;
+  let member: TestClient;
+  let memberId: string;
+  let circuitId: string;
+  let version = 1;
+
+  beforeAll(async () => {
+    owner = await TestClient.signUp(app.url, 'owner@ws.test');
+    member = await TestClient.signUp(app.url, 'member@ws.test');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "WS" }) { id } }',
+    );
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId: createTeam.id, email: 'member@ws.test', role: 'MEMBER' },
+    });
+    memberId = (await member.ok<{ me: { id: string } }>('{ me { id } }')).me.id;
+    const { createCircuit } = await owner.ok<{ createCircuit: { id: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
+      { i: { teamId: createTeam.id, title: 'watched', graph: { nodes: [{ id: 'a' }], edges: [] } } },
+    );
+    circuitId = createCircuit.id;
+  });
+
+  let saving = false;
+  /** A new version: a circuitChanged event. One at a time, so each names the latest version as its base. */
+  const saveVersion = async () => {
+    if (saving) return;
+    saving = true;
+    try {
+      const { saveCircuitVersion } = await owner.ok<{ saveCircuitVersion: { number: number } }>(
+        'mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }',
+        { i: { circuitId, baseVersion: version, graph: { nodes: [{ id: 'a' }], edges: [] }, message: 'tick' } },
+      );
+      version = saveCircuitVersion.number;
+    } finally {
+      saving = false;
+    }
+  };
+
+  /**
+   * Subscribes to the circuit with this cookie or share token and waits until an event arrives (the subscription
+   * is live); `ended` resolves with the errors it ended with and when.
+   */
+  async function liveCircuitSubscription(auth: { cookie?: string; shareToken?: string }) {
+    const client = createClient({
+      url: wsUrl,
+      retryAttempts: 0,
+      connectionParams: auth.shareToken ? { shareToken: auth.shareToken } : {},
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: auth.cookie ? { cookie: auth.cookie } : {} });
+        }
+      },
+    });
+    let first!: () => void;
+    const live = new Promise<void>((resolve) => (first = resolve));
+    const ended = new Promise<{ errors: Errors; at: number }>((resolve) => {
+      client.subscribe(
+        { query: 'subscription($id: ID!) { circuitChanged(circuitId: $id) { kind } }', variables: { id: circuitId } },
+        {
+          next: (result) => (result.errors ? resolve({ errors: result.errors as Errors, at: Date.now() }) : first()),
+          error: (error) => resolve({ errors: (Array.isArray(error) ? error : [error]) as Errors, at: Date.now() }),
+          complete: () => resolve({ errors: [], at: Date.now() }),
+        },
+      );
+    });
+    // Events until one arrives: the first may be published before the subscription is registered.
+    const ticker = setInterval(() => saveVersion().catch((error) => console.error(error)), 300);
+    void saveVersion().catch((error) => console.error(error));
+    try {
+      await Promise.race([live, ended]);
+    } finally {
+      clearInterval(ticker);
+    }
+    return { ended, dispose: () => client.dispose() };
+  }
+
+  /** The subscription ends with `code` within a few re-check intervals of `revoke` returning. */
+  async function expectEnds(sub: Awaited<ReturnType<typeof liveCircuitSubscription>>, code: string, at: number) {
+    try {
+      const { errors, at: endedAt } = await sub.ended;
+      expect(errors[0]?.extensions?.code, JSON.stringify(errors)).toBe(code);
+      expect(endedAt - at).toBeLessThan(RECHECK_MS * 5 + 1000);
+    } finally {
+      await sub.dispose();
+    }
+  }
+
+  it('a removed member’s circuit subscription ends', async () => {
+    const sub = await liveCircuitSubscription({ cookie: member.sessionCookie });
+    await owner.ok('mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) }', {
+      t: (await owner.ok<{ myTeams: { id: string }[] }>('{ myTeams { id } }')).myTeams[0]!.id,
+      u: memberId,
+    });
+    await expectEnds(sub, 'FORBIDDEN', Date.now());
+  });
+
+  it('a revoked share link’s subscription ends', async () => {
+    const { createShareLink } = await owner.ok<{ createShareLink: { token: string; link: { id: string } } }>(
+      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token link { id } } }',
+      { i: { circuitId, permission: 'VIEW' } },
+    );
+    const sub = await liveCircuitSubscription({ shareToken: createShareLink.token });
+    await owner.ok('mutation($id: ID!) { revokeShareLink(id: $id) { revokedAt } }', { id: createShareLink.link.id });
+    await expectEnds(sub, 'FORBIDDEN', Date.now());
+  });
+
+  it('signing out ends a circuit subscription', async () => {
+    const sub = await liveCircuitSubscription({ cookie: owner.sessionCookie });
+    await owner.ok('mutation { signOut }');
+    await expectEnds(sub, 'UNAUTHENTICATED', Date.now());
   });
 });

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
+import { DEFAULT_SUBSCRIPTION_RECHECK_MS } from '../graphql/subscriptions.js';
 import type { JobRunner } from '../jobs/runner.js';
 import { JobService } from '../jobs/service.js';
 import type { ModelService } from '../models/service.js';
@@ -31,6 +32,8 @@ export interface Services {
   computeLimiter: RateLimiter;
   /** Who runs the deployment (OPERATOR_EMAILS), for policy.ts's isOperator. */
   operatorEmails: ReadonlySet<string>;
+  /** How often an open subscription's access is checked again (SUBSCRIPTION_RECHECK_MS). */
+  subscriptionRecheckMs: number;
 }
 
 /** Jobs running plus queued at once: per user, and in all. */
@@ -43,6 +46,7 @@ export const DEFAULT_JOB_QUOTAS: JobQuotas = { perUser: 3, total: 20 };
 export interface ServiceSettings {
   operatorEmails: ReadonlySet<string>;
   jobQuotas: JobQuotas;
+  subscriptionRecheckMs?: number;
 }
 
 export function createServices(
@@ -73,5 +77,6 @@ export function createServices(
     jobs: new JobService(prisma, runner, models, circuits, limiters.compute, settings),
     computeLimiter: limiters.compute,
     operatorEmails: settings.operatorEmails,
+    subscriptionRecheckMs: settings.subscriptionRecheckMs ?? DEFAULT_SUBSCRIPTION_RECHECK_MS,
   };
 }
