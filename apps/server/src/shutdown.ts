@@ -28,11 +28,20 @@ export async function boundedStep(
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
   });
+  // A step left behind may still fail later (its connection killed when the database goes): that failure is
+  // logged here too, never left as an unhandled rejection.
+  const running = Promise.resolve()
+    .then(run)
+    .then(
+      () => 'done' as const,
+      (error: unknown) => {
+        console.error(`shutdown: ${describe()} failed:`, error);
+        return 'failed' as const;
+      },
+    );
   try {
-    const outcome = await Promise.race([run().then(() => 'done' as const), timedOut]);
+    const outcome = await Promise.race([running, timedOut]);
     if (outcome === 'timeout') console.error(`shutdown: ${describe()} did not finish in ${ms} ms; going on without it`);
-  } catch (error) {
-    console.error(`shutdown: ${describe()} failed:`, error);
   } finally {
     clearTimeout(timer);
     done();

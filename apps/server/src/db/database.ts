@@ -76,6 +76,9 @@ async function openPostgres(url: string, onQuery?: (sql: string) => void): Promi
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // An idle connection that dies (Postgres restarted, the connection killed while the pool closes) is an 'error' event on
+  // the pool: without a listener it would end the process. The pool replaces the connection on the next query.
+  pool.on('error', (error) => console.error(`database pool: an idle connection failed: ${error.message}`));
   const prisma = createPrisma(new PrismaPg(pool), onQuery);
   const listeners: PostgresListener[] = [];
   return {
