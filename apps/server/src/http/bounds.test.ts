@@ -9,8 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../app.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import type { RunningApp } from '../app.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 import { writeTinyModelFixture } from '../testing/fixtures.js';
 import { TestClient } from '../testing/graphql-client.js';
 import { clientAddress } from './requests.js';
@@ -28,32 +28,27 @@ const saved = Object.fromEntries(Object.keys(ENV).map((k) => [k, process.env[k]]
 const OPERATORS = ['op1@ops.org', 'op2@ops.org', 'op3@ops.org'];
 
 let dir: string;
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 
 beforeAll(async () => {
   Object.assign(process.env, ENV);
   dir = await mkdtemp(join(tmpdir(), 'bounds-'));
   await writeTinyModelFixture(dir);
-  db = await createTestDatabase();
-  app = await startApp({
-    database: db.config,
-    host: '127.0.0.1',
-    port: 0,
-    secureCookies: false,
+  testApp = await startTestApp({
     models: { bundledDir: dir, registryDir: join(dir, 'registry') },
     engineCacheDir: join(dir, 'engine-cache'),
     operatorEmails: ` ${OPERATORS.join(', ').toUpperCase()} `,
     jobQuotas: { perUser: 2, total: 3 },
   });
+  app = testApp.app;
 });
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -119,10 +114,10 @@ describe('sign-in', () => {
 
   it('takes as long for an unknown email as for a known one (a dummy hash is checked)', async () => {
     // Its own server with room for the attempts: the limits above would stop them.
-    const roomy = await createTestDatabase();
     const generous = { SIGNIN_ACCOUNT_BURST: '1000', SIGNIN_ADDRESS_BURST: '1000' };
     Object.assign(process.env, generous);
-    const other = await startApp({ database: roomy.config, host: '127.0.0.1', port: 0, secureCookies: false });
+    const roomy = await startTestApp();
+    const other = roomy.app;
     Object.assign(process.env, ENV);
     try {
       await TestClient.signUp(other.url, 'known@lab.org');
@@ -144,8 +139,7 @@ describe('sign-in', () => {
       expect(median(unknown) / median(known)).toBeGreaterThan(0.6);
       expect(median(unknown) / median(known)).toBeLessThan(1.7);
     } finally {
-      await other.stop();
-      await roomy.drop();
+      await roomy.stop();
     }
   });
 });

@@ -1,11 +1,11 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningApp, startApp } from '../app.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import type { RunningApp } from '../app.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 let queries = 0;
 let owner: TestClient;
@@ -44,13 +44,8 @@ function connect(client: TestClient) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startApp({
-    database: { ...db.config, onQuery: () => void queries++ },
-    host: '127.0.0.1',
-    port: 0,
-    secureCookies: false,
-  });
+  testApp = await startTestApp({ onQuery: () => void queries++ });
+  app = testApp.app;
   owner = await TestClient.signUp(app.url, 'owner@votes.org', 'Olive Owner');
   member = await TestClient.signUp(app.url, 'member@votes.org', 'Max Member');
   viewer = await TestClient.signUp(app.url, 'viewer@votes.org', 'Vic Viewer');
@@ -70,8 +65,7 @@ beforeAll(async () => {
   ).createCircuit;
 });
 afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
 });
 
 describe('votes on circuits', () => {

@@ -2,10 +2,10 @@
 // sign-in, and a Secure session cookie by default when the app is reached over HTTPS.
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../app.js';
+import type { RunningApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { hashPassword, needsRehash, storedParams, verifyPassword } from '../services/passwords.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 import { requestIsHttps } from './requests.js';
 
@@ -13,18 +13,17 @@ const EMAIL = 'ada@example.com';
 const PASSWORD = 'a long enough password';
 const OLD = { N: 2 ** 15, r: 8, p: 1 };
 
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   // The default setting, behind a proxy as in docker-compose.
-  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: 'auto', trustProxy: true });
+  testApp = await startTestApp({ secureCookies: 'auto', trustProxy: true });
+  app = testApp.app;
   await TestClient.signUp(app.url, EMAIL);
 });
 afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
 });
 
 const storedHash = async () =>

@@ -3,20 +3,19 @@
 // operationName were 500s), the depth rule recursed into fragment cycles until the stack overflowed (500), and
 // the cost counter's node limit (many aliases) was a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../app.js';
+import type { RunningApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: false });
+  testApp = await startTestApp();
+  app = testApp.app;
 });
 afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
 });
 
 const JOB = 'query($id: ID!) { job(id: $id) { id } }';

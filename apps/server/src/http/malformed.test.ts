@@ -3,21 +3,20 @@
 // stopped the process (an exception in an async request handler) and a bad cookie was a 500.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../app.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import type { RunningApp } from '../app.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 let port: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: false });
+  testApp = await startTestApp();
+  app = testApp.app;
   port = Number(new URL(app.url).port);
 });
 afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
 });
 
 interface RawAnswer {

@@ -5,8 +5,8 @@
 // off a comment in a team's thread, and every email was shown to anyone who could see its user (a public circuit's
 // creator, a share link's reviewers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../app.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import type { RunningApp } from '../app.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 
 const PEOPLE = ['owner', 'owner2', 'admin', 'admin2', 'member', 'member2', 'viewer', 'outsider'] as const;
@@ -14,7 +14,7 @@ type Person = (typeof PEOPLE)[number];
 type Actor = Person | 'anonymous';
 type Role = 'OWNER' | 'ADMIN' | 'MEMBER' | 'VIEWER';
 
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 const clients = {} as Record<Actor, TestClient>;
 const ids = {} as Record<Person, string>;
@@ -23,8 +23,8 @@ const savedBurst = process.env.WRITE_RATE_BURST;
 
 beforeAll(async () => {
   process.env.WRITE_RATE_BURST = '100000';
-  db = await createTestDatabase();
-  app = await startApp({ database: db.config, host: '127.0.0.1', port: 0, secureCookies: false });
+  testApp = await startTestApp();
+  app = testApp.app;
   clients.anonymous = new TestClient(app.url);
   for (const person of PEOPLE) {
     clients[person] = await TestClient.signUp(app.url, email(person));
@@ -33,8 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env.WRITE_RATE_BURST = savedBurst;
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
 });
 
 /** A fresh team: owner (and owner2 when asked), admin, admin2, member, member2 and viewer; outsider is not in it. */

@@ -4,12 +4,12 @@
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningApp, startApp } from '../app.js';
+import type { RunningApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
-import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 
-let db: TestDatabase;
+let testApp: TestApp | undefined;
 let app: RunningApp;
 let wsUrl: string;
 const FRIEND = 'https://friend.example';
@@ -17,20 +17,12 @@ const FRIEND = 'https://friend.example';
 const RECHECK_MS = 200;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startApp({
-    database: db.config,
-    host: '127.0.0.1',
-    port: 0,
-    secureCookies: false,
-    allowedOrigins: [FRIEND],
-    subscriptionRecheckMs: RECHECK_MS,
-  });
+  testApp = await startTestApp({ allowedOrigins: [FRIEND], subscriptionRecheckMs: RECHECK_MS });
+  app = testApp.app;
   wsUrl = app.url.replace('http', 'ws');
 });
 afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
+  await testApp?.stop();
 });
 
 type Errors = { message: string; extensions?: { code?: string } }[];
