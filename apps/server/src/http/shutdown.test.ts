@@ -1,8 +1,6 @@
 // SIGTERM stops the built API (dist/main.js, as `npm run serve` and the e2e stack start it) within its deadline,
 // whatever clients hold open. Before: app.stop() waited on Apollo's drain (10 s grace, then the WebSocket close
 // handshake and every close step without a bound) and a second signal was ignored.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
@@ -13,44 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestDatabase } from '../testing/database.js';
 import { TestClient } from '../testing/graphql-client.js';
+import { killStartedProcesses, MAIN, SHUTDOWN, startProcess as start, WORKER } from '../testing/process.js';
 
-const ROOT = new URL('../../../../', import.meta.url).pathname;
-const MAIN = join(ROOT, 'apps/server/dist/main.js');
-const SHUTDOWN = join(ROOT, 'apps/server/dist/shutdown.js');
-const WORKER = join(ROOT, 'apps/server/dist/worker.js');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; at: number }>;
-}
-
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  killStartedProcesses();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Started & { match: RegExpExecArray }> {
-  if (!existsSync(MAIN)) throw new Error('apps/server/dist is missing: run `npx tsc -b` first');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let output = '';
-    const exited = new Promise<{ code: number | null; at: number }>((done) =>
-      child.once('exit', (code) => done({ code, at: Date.now() })),
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) resolve({ child, output: () => output, exited, match });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then(({ code }) => reject(new Error(`exited with ${code} before it was ready:\n${output}`)));
-  });
-}
 
 describe('SIGTERM', () => {
   it('stops the API within the deadline with a subscription, a running job, a keep-alive socket and a stalled upload open', async () => {
@@ -162,7 +129,7 @@ describe.runIf(withServices)('SIGTERM on Postgres and Redis', () => {
         expect(at - sentAt, server.output()).toBeLessThan(deadlineMs);
       }
     } finally {
-      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      killStartedProcesses();
       await db.drop();
     }
   });
