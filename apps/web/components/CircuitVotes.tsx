@@ -3,20 +3,17 @@
 import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
-import { CIRCUIT_CHANGED, CIRCUIT_VOTES, VOTE_CIRCUIT } from '../lib/operations';
+import { CIRCUIT_CHANGED, CIRCUIT_VOTES, type CircuitPermissions, VOTE_CIRCUIT } from '../lib/operations';
 
 /** A circuit's votes as CircuitVoteFields reads them, with the access that decides whether I may vote. */
 export interface CircuitVoteData {
   __typename?: 'Circuit';
   id: string;
-  myAccess: string;
+  can: Pick<CircuitPermissions, 'comment'>;
   score: number;
   myVote: number;
   voteAgreement: { __typename?: 'Agreement'; up: number; down: number };
 }
-
-/** The API lets whoever may comment vote (Circuit.myAccess COMMENT or above). */
-const MAY_VOTE = new Set(['COMMENT', 'EDIT', 'MANAGE']);
 
 /**
  * Up and down votes on a circuit: the score, my vote, and buttons when I may vote (pressing my vote again withdraws
@@ -78,7 +75,7 @@ export function CircuitVotes({
       data-score={circuit.score}
       data-my-vote={circuit.myVote}
     >
-      {MAY_VOTE.has(circuit.myAccess) ? (
+      {circuit.can.comment ? (
         <>
           <button
             type="button"

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import type { FeatureKey } from '../lib/graph';
-import { MY_TEAMS } from '../lib/operations';
+import { MY_TEAMS, type TeamPermissions } from '../lib/operations';
 import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
 import { FeatureLabels } from './FeatureLabels';
@@ -14,7 +14,7 @@ import { TopBar, useMe } from './TopBar';
 interface Team {
   id: string;
   name: string;
-  myRole: string;
+  can: TeamPermissions;
 }
 
 /** Labels, votes and discussion of one SAE feature; the activation dashboard slot is left for the explorer. */
@@ -25,7 +25,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
   const teams = useQuery<{ myTeams: Team[] }>(MY_TEAMS, { skip: !me });
   const teamId = search.get('team') ?? teams.data?.myTeams[0]?.id ?? null;
   const team = teams.data?.myTeams.find((t) => t.id === teamId);
-  const canWrite = Boolean(me && team && team.myRole !== 'VIEWER');
+  const canWrite = Boolean(me && team?.can.proposeLabels);
   // Comment events (heard by the labels' subscription) refresh the thread.
   const [commentTick, setCommentTick] = useState(0);
 

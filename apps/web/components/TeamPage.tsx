@@ -6,7 +6,7 @@ import { useRouter } from 'next/navigation';
 import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { featurePath, parseCircuitJson } from '../lib/graph';
-import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
+import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED, type TeamPermissions } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
 import { type CircuitVoteData, CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
@@ -41,6 +41,7 @@ interface TeamData {
   id: string;
   name: string;
   myRole: string;
+  can: TeamPermissions;
   createdAt: string;
   members: { role: string; user: { id: string; email: string | null; displayName: string } }[];
   circuits: { edges: { node: CircuitRow }[]; pageInfo: { hasNextPage: boolean } };
@@ -59,7 +60,9 @@ interface LabelRow {
   updatedAt: string;
 }
 
-const ROLES = ['VIEWER', 'MEMBER', 'ADMIN', 'OWNER'];
+/** Admins add members and viewers; owners also make admins and owners (Team.can.manageAdmins). */
+const ROLES = ['VIEWER', 'MEMBER'];
+const ADMIN_ROLES = ['ADMIN', 'OWNER'];
 
 /** Below this, the circuit explains less than half of the behaviour: worth a warning in the list. */
 const LOW_FAITHFULNESS = 0.5;
@@ -141,8 +144,8 @@ export function TeamPage({ id }: { id: string }) {
       </>
     );
   }
-  const manage = data.myRole === 'OWNER' || data.myRole === 'ADMIN';
-  const canCreate = data.myRole !== 'VIEWER';
+  const manage = data.can.manageMembers;
+  const canCreate = data.can.createCircuits;
 
   const circuits = data.circuits.edges
     .map((e) => e.node)
@@ -253,7 +256,7 @@ export function TeamPage({ id }: { id: string }) {
               <form className="row wrap" onSubmit={onAddMember} aria-label="Add a member">
                 <input name="email" type="email" aria-label="Member email" placeholder="colleague@lab.org" required />
                 <select name="role" aria-label="Member role" defaultValue="MEMBER">
-                  {ROLES.map((role) => (
+                  {(data.can.manageAdmins ? [...ROLES, ...ADMIN_ROLES] : ROLES).map((role) => (
                     <option key={role} value={role}>
                       {role.toLowerCase()}
                     </option>
@@ -269,7 +272,7 @@ export function TeamPage({ id }: { id: string }) {
                 {memberError}
               </p>
             )}
-            {manage && <InviteLinks teamId={id} canInviteAdmins={data.myRole === 'OWNER'} />}
+            {manage && <InviteLinks teamId={id} canInviteAdmins={data.can.manageAdmins} />}
           </section>
           <section className="card stack" aria-label="Activity">
             <h2 className="section-title">Activity</h2>

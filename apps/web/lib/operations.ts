@@ -10,12 +10,37 @@ const USER_FIELDS = gql`
   }
 `;
 
+/** What the signed-in user may do in a team (Team.can: the server's policy, never ranks compared here). */
+export interface TeamPermissions {
+  manageMembers: boolean;
+  manageAdmins: boolean;
+  createCircuits: boolean;
+  computeCircuits: boolean;
+  proposeLabels: boolean;
+  participate: boolean;
+}
+
+/** What the signed-in user or share-link holder may do with a circuit (Circuit.can). */
+export interface CircuitPermissions {
+  comment: boolean;
+  edit: boolean;
+  manage: boolean;
+}
+
 const TEAM_FIELDS = gql`
   fragment TeamFields on Team {
     id
     name
     slug
     myRole
+    can {
+      manageMembers
+      manageAdmins
+      createCircuits
+      computeCircuits
+      proposeLabels
+      participate
+    }
     createdAt
   }
 `;
@@ -141,7 +166,11 @@ const CIRCUIT_FIELDS = gql`
     teamId
     visibility
     latestVersion
-    myAccess
+    can {
+      comment
+      edit
+      manage
+    }
     onlyVersion
     status
     createdBy {
@@ -317,7 +346,11 @@ export const CIRCUIT_VOTES = gql`
   ${CIRCUIT_VOTE_FIELDS}
   query CircuitVotes($slug: String!) {
     circuit(slug: $slug) {
-      myAccess
+      can {
+        comment
+        edit
+        manage
+      }
       ...CircuitVoteFields
     }
   }
@@ -386,7 +419,11 @@ export const REVIEW_QUEUE = gql`
             title
             status
             latestVersion
-            myAccess
+            can {
+              comment
+              edit
+              manage
+            }
             ...CircuitVoteFields
           }
         }
@@ -437,7 +474,11 @@ export const TEAM = gql`
             reviewAgreement {
               ...ReviewAgreementFields
             }
-            myAccess
+            can {
+              comment
+              edit
+              manage
+            }
             ...CircuitVoteFields
           }
         }
@@ -798,6 +839,14 @@ export const ACCEPT_INVITATION = gql`
     acceptInvitation(token: $token) {
       id
       myRole
+      can {
+        manageMembers
+        manageAdmins
+        createCircuits
+        computeCircuits
+        proposeLabels
+        participate
+      }
     }
   }
 `;

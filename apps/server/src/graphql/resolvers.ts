@@ -9,6 +9,7 @@ import type {
   LabelRevision,
   Notification,
   Review,
+  Role,
   ShareLink,
   Team,
   User,
@@ -21,7 +22,7 @@ import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
 import { AppError } from '../services/errors.js';
 import { featureKeySchema, featureTopic } from '../services/labels.js';
-import { emailVisible } from '../services/policy.js';
+import { circuitPermissions, emailVisible, teamPermissions } from '../services/policy.js';
 import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
 import { createLoaders, roleOf } from '../services/viewer.js';
@@ -405,6 +406,7 @@ export const resolvers = {
     },
   },
   Team: {
+    can: (team: { myRole: Role }) => teamPermissions(team.myRole),
     createdAt: (team: Team) => team.createdAt.toISOString(),
     members: (team: Team, _: Args, ctx: Context) => ctx.services.teams.members(ctx.viewer, team.id),
     invitations: (team: Team, _: Args, ctx: Context) => ctx.services.invitations.list(ctx.viewer, team.id),
@@ -440,6 +442,7 @@ export const resolvers = {
   Circuit: {
     createdBy: (c: Circuit, _: Args, ctx: Context) => loadUser(ctx, c.createdById),
     myAccess: async (c: Circuit, _: Args, ctx: Context) => Access[(await grantOf(ctx, c)).access],
+    can: async (c: Circuit, _: Args, ctx: Context) => circuitPermissions((await grantOf(ctx, c)).access),
     onlyVersion: async (c: Circuit, _: Args, ctx: Context) => (await grantOf(ctx, c)).onlyVersion,
     status: async (c: Circuit, _: Args, ctx: Context) =>
       circuitStatus(await ctx.services.reviews.forLatest(ctx.viewer, c)),

@@ -75,6 +75,8 @@ export const typeDefs = /* GraphQL */ `
     slug: String!
     "The signed-in user's role in this team."
     myRole: Role!
+    "What that role lets the signed-in user do here, from the server's policy table (clients read this, not ranks)."
+    can: TeamPermissions!
     createdAt: String!
     members: [Member!]!
     "Invitation links (admins and owners; empty for others)."
@@ -83,6 +85,19 @@ export const typeDefs = /* GraphQL */ `
     "The team's feature labels, most recently changed first."
     labels(first: Int, after: String): FeatureLabelConnection!
     activity(first: Int): [ActivityEvent!]!
+  }
+
+  type TeamPermissions {
+    "Invite, add, change and remove members and viewers."
+    manageMembers: Boolean!
+    "Make someone admin or owner; change or remove admins and owners."
+    manageAdmins: Boolean!
+    createCircuits: Boolean!
+    "Start jobs that compute circuits for the team."
+    computeCircuits: Boolean!
+    proposeLabels: Boolean!
+    "Vote and comment on the team's labels and in its feature threads."
+    participate: Boolean!
   }
 
   "A link that adds whoever opens it to a team (token shown once, at creation)."
@@ -175,6 +190,15 @@ export const typeDefs = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  type CircuitPermissions {
+    "Comment, and vote on the circuit."
+    comment: Boolean!
+    "Save versions and request reviews."
+    edit: Boolean!
+    "Change visibility and manage share links."
+    manage: Boolean!
+  }
+
   type Circuit {
     id: ID!
     slug: String!
@@ -185,6 +209,8 @@ export const typeDefs = /* GraphQL */ `
     createdBy: User
     forkedFromVersion: Int
     myAccess: CircuitAccess!
+    "What myAccess lets the signed-in user (or share-link holder) do, from the server's policy table."
+    can: CircuitPermissions!
     "Set when access comes from a link for this one version."
     onlyVersion: Int
     status: CircuitStatus!

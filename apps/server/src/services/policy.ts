@@ -57,6 +57,18 @@ export async function requireTeamRole(
   return role;
 }
 
+/** The team actions a client shows controls for, as the API's Team.can reports them to the signed-in user. */
+export function teamPermissions(role: Role | null) {
+  return {
+    manageMembers: mayInTeam(role, 'team.manageMembers'),
+    manageAdmins: mayInTeam(role, 'team.manageAdmins'),
+    createCircuits: mayInTeam(role, 'circuit.create'),
+    computeCircuits: mayInTeam(role, 'job.compute'),
+    proposeLabels: mayInTeam(role, 'label.propose'),
+    participate: mayInTeam(role, 'label.participate'),
+  };
+}
+
 /** What someone may do with a circuit; each level includes the ones below it. */
 export enum Access {
   NONE = 0,
@@ -66,6 +78,11 @@ export enum Access {
   EDIT = 3,
   /** Visibility, share links, review requests, deletion. */
   MANAGE = 4,
+}
+
+/** What a level of circuit access lets a client offer (Circuit.can). */
+export function circuitPermissions(access: Access) {
+  return { comment: access >= Access.COMMENT, edit: access >= Access.EDIT, manage: access >= Access.MANAGE };
 }
 
 type AccessName = keyof typeof Access;

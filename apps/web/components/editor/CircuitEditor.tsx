@@ -121,8 +121,6 @@ function detailAt(zoom: number): 'full' | 'mid' | 'low' {
   return zoom >= MID_DETAIL_ZOOM ? 'full' : zoom >= LOW_DETAIL_ZOOM ? 'mid' : 'low';
 }
 
-const ACCESS_RANK = { VIEW: 1, COMMENT: 2, EDIT: 3, MANAGE: 4 } as const;
-
 export function CircuitEditor(props: EditorProps) {
   return (
     <ReactFlowProvider>
@@ -157,10 +155,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const [baseNumber, setBaseNumber] = useState(version.number);
   const mySaves = useRef(new Set<number>());
 
-  const access = ACCESS_RANK[circuit.myAccess] ?? 1;
-  const canEdit = access >= ACCESS_RANK.EDIT;
-  const canComment = access >= ACCESS_RANK.COMMENT;
-  const canManage = access >= ACCESS_RANK.MANAGE;
+  const { edit: canEdit, comment: canComment, manage: canManage } = circuit.can;
 
   const meta = useQuery<{ circuit: CircuitInfo & { reviews: ReviewRow[] } }>(CIRCUIT_META, {
     variables: { slug: circuit.slug },

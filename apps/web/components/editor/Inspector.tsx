@@ -14,7 +14,7 @@ import {
   positionOf,
 } from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
-import { MY_TEAMS } from '../../lib/operations';
+import { MY_TEAMS, type TeamPermissions } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
@@ -254,12 +254,12 @@ function FeatureLabelSection({
   canComment: boolean;
   onLabelsChanged?: () => void;
 }) {
-  const teams = useQuery<{ myTeams: { id: string; name: string; myRole: string }[] }>(MY_TEAMS, {
+  const teams = useQuery<{ myTeams: { id: string; name: string; can: TeamPermissions }[] }>(MY_TEAMS, {
     skip: !canComment,
     fetchPolicy: 'cache-first',
   });
   const team = teams.data?.myTeams.find((t) => t.id === teamId);
-  const member = Boolean(canComment && team && team.myRole !== 'VIEWER');
+  const member = Boolean(canComment && team?.can.proposeLabels);
   return (
     <section className="stack" aria-label="Feature labels" data-testid="inspector-labels">
       <h3 className="section-title">Labels{team ? ` in ${team.name}` : ''}</h3>

@@ -1,3 +1,5 @@
+import type { CircuitPermissions } from '../../lib/operations';
+
 /** What the circuit editor's parts share: the circuit, the version being edited, its reviews (as the API sends them). */
 
 export interface CircuitInfo {
@@ -7,7 +9,7 @@ export interface CircuitInfo {
   teamId: string;
   visibility: string;
   latestVersion: number;
-  myAccess: 'VIEW' | 'COMMENT' | 'EDIT' | 'MANAGE';
+  can: CircuitPermissions;
   onlyVersion: number | null;
   status: string;
   createdBy: { id: string; displayName: string } | null;

@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { JobProgressBar, jobFinished, useJob } from '../../../components/JobProgress';
 import { TopBar } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
-import { BUILDER_MODELS, MY_TEAMS, START_CIRCUIT_JOB } from '../../../lib/operations';
+import { BUILDER_MODELS, MY_TEAMS, START_CIRCUIT_JOB, type TeamPermissions } from '../../../lib/operations';
 
 const TEMPLATES = [
   { id: 'nounpp', label: 'nounpp: The key(s) near the cabinet …' },
@@ -19,7 +19,7 @@ const TEMPLATES = [
 /** Computes a sparse feature circuit as a background job, shows its progress, and opens the editor when done. */
 export default function CircuitBuilderPage() {
   const router = useRouter();
-  const teams = useQuery<{ myTeams: { id: string; name: string; myRole: string }[] }>(MY_TEAMS);
+  const teams = useQuery<{ myTeams: { id: string; name: string; can: TeamPermissions }[] }>(MY_TEAMS);
   const models = useQuery<{ models: { id: string; nLayers: number; saes: { id: string; hook: string }[] }[] }>(
     BUILDER_MODELS,
   );
@@ -31,7 +31,7 @@ export default function CircuitBuilderPage() {
     if (update.status === 'SUCCEEDED' && update.result?.slug) router.push(`/c/${update.result.slug}`);
     if (update.status === 'FAILED') setError(update.error ?? 'The computation failed');
   });
-  const writableTeams = (teams.data?.myTeams ?? []).filter((t) => t.myRole !== 'VIEWER');
+  const writableTeams = (teams.data?.myTeams ?? []).filter((t) => t.can.computeCircuits);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
