@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pgliteRunner } from './database.js';
+import { createTestDatabase } from '../testing/database.js';
+import { openDatabase, pgliteRunner } from './database.js';
 import { migrate, readMigrations } from './migrate.js';
 
 const pglite = new PGlite();
@@ -40,5 +41,23 @@ describe('offline migrator', () => {
 
     await writeFile(join(dir, '001_ok', 'migration.sql'), 'CREATE TABLE "t_ok" ("id" BIGINT);');
     await expect(migrate(runner, dir)).rejects.toThrow(/001_ok was changed after it was applied/);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('migrating Postgres from several processes at once', () => {
+  it('brings up a fresh database when four instances start together (they take turns)', async () => {
+    const db = await createTestDatabase();
+    try {
+      const opened = await Promise.allSettled([1, 2, 3, 4].map(() => openDatabase(db.config)));
+      for (const result of opened) if (result.status === 'fulfilled') await result.value.close();
+      expect(opened.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))).toEqual([
+        'ok',
+        'ok',
+        'ok',
+        'ok',
+      ]);
+    } finally {
+      await db.drop();
+    }
   });
 });

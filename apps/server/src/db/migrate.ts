@@ -37,10 +37,12 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 /** Applies pending migrations; returns the names it applied. Throws if an applied migration was edited. */
 export async function migrate(db: SqlRunner, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(dir);
-  await db.exec(`CREATE TABLE IF NOT EXISTS "_workbench_migrations" (
-    "name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now())`);
+  // The lock comes first: CREATE TABLE IF NOT EXISTS is not safe against itself, so two processes starting together
+  // on a fresh database would otherwise race to create the table and one would fail (duplicate pg_type entry).
   await db.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {
+    await db.exec(`CREATE TABLE IF NOT EXISTS "_workbench_migrations" (
+      "name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now())`);
     const rows = await db.query<{ name: string; checksum: string }>(
       'SELECT "name", "checksum" FROM "_workbench_migrations"',
     );
