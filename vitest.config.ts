@@ -3,6 +3,18 @@ import { defineConfig } from 'vitest/config';
 // One build of graphql for everything (Vite's ESM and @graphql-tools' CommonJS would otherwise clash).
 const graphqlAlias = { graphql: new URL('./node_modules/graphql/index.js', import.meta.url).pathname };
 
+/**
+ * Tests whose bounds are times (a deadline, a latency, equal-time sign-ins): they run last and alone, so a loaded
+ * machine's other test files do not eat their margins.
+ */
+const TIMING = [
+  'apps/server/src/http/bounds.test.ts',
+  'apps/server/src/http/shutdown.test.ts',
+  'tests/integration/cross-instance.test.ts',
+];
+
+// Groups run one after another (sequence.groupOrder): unit and integration together (one stack at a time, in the
+// integration project), then the e2e stacks, then the timing tests. Stacks never run beside each other.
 export default defineConfig({
   resolve: { alias: graphqlAlias },
   test: {
@@ -11,6 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['packages/*/src/**/*.test.ts', 'apps/web/lib/**/*.test.ts', 'tests/contract/**/*.test.ts'],
           testTimeout: 120_000,
         },
@@ -20,6 +33,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['apps/server/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          exclude: TIMING,
+          sequence: { groupOrder: 0 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -29,9 +44,21 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'timing',
+          sequence: { groupOrder: 2 },
+          include: TIMING,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },
