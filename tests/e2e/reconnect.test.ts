@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasPostgres } from '../../apps/server/src/testing/services.js';
 import { Api } from '../support/api.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
 // Something changes while the page's API server is away (through a second server on the same Postgres); when the
 // server is back, the open page catches up without a reload. PGlite allows one server process, so Postgres only.
-const enabled = Boolean(process.env.DATABASE_URL);
+const enabled = hasPostgres();
 
 let stack: Stack;
 let browser: Browser;

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../../apps/server/src/testing/database.js';
 import { TestClient } from '../../apps/server/src/testing/graphql-client.js';
+import { hasPostgres, hasRedis } from '../../apps/server/src/testing/services.js';
 import { startProcess, startProcessUntil, stopProcesses } from '../support/stack.js';
 
 // Two API server processes share one Postgres and one Redis: an event raised on one reaches subscribers of the
 // other. Needs real services (CI has both); on a machine without them there is nothing to cross.
-const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+const enabled = hasPostgres() && hasRedis();
 
 let db: TestDatabase;
 const servers: { child: ChildProcess; url: string }[] = [];

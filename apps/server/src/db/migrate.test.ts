@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../testing/database.js';
+import { hasPostgres } from '../testing/services.js';
 import { openDatabase, pgliteRunner } from './database.js';
 import { migrate, readMigrations } from './migrate.js';
 
@@ -44,7 +45,7 @@ describe('offline migrator', () => {
   });
 });
 
-describe.runIf(process.env.DATABASE_URL)('migrating Postgres from several processes at once', () => {
+describe.runIf(hasPostgres())('migrating Postgres from several processes at once', () => {
   it('brings up a fresh database when four instances start together (they take turns)', async () => {
     const db = await createTestDatabase();
     try {

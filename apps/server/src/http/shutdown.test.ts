@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createTestDatabase } from '../testing/database.js';
 import { TestClient } from '../testing/graphql-client.js';
 import { killStartedProcesses, MAIN, SHUTDOWN, startProcess as start, WORKER } from '../testing/process.js';
+import { hasPostgres, hasRedis } from '../testing/services.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -90,7 +91,7 @@ describe('SIGTERM', () => {
 });
 
 // A worker and an API on one Postgres database and Redis queue, as in a team deployment.
-const withServices = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+const withServices = hasPostgres() && hasRedis();
 
 describe.runIf(withServices)('SIGTERM on Postgres and Redis', () => {
   it('stops a worker running a job and an API holding a LISTEN connection, each within the deadline', async () => {

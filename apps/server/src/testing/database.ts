@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DatabaseConfig } from '../db/database.js';
+import { hasPostgres } from './services.js';
 
 export interface TestDatabase {
   config: DatabaseConfig;
@@ -14,7 +15,7 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL?.trim();
-  if (!baseUrl) return { config: { kind: 'pglite' }, drop: async () => {} };
+  if (!hasPostgres() || !baseUrl) return { config: { kind: 'pglite' }, drop: async () => {} };
   const name = `wb_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
