@@ -18,6 +18,7 @@ const TIMING = [
 export default defineConfig({
   resolve: { alias: graphqlAlias },
   test: {
+    reporters: ['default', './tests/support/skipped-reporter.ts'],
     projects: [
       {
         extends: true,
