@@ -220,6 +220,30 @@ describe('feature labels', () => {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   });
+
+  it('counts every vote when people vote on one label at the same moment', async () => {
+    // Before: each vote recounted the others' votes as of its own start, so on Postgres two votes at once each
+    // missed the other and the stored score and status kept only one of them (found by durability.test.ts).
+    const labelIds: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { proposeLabel } = await owner.ok<{ proposeLabel: { id: string } }>(
+        'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+        { i: { teamId, ...FEATURE, featureIndex: 700 + i, name: `raced ${i}` } },
+      );
+      labelIds.push(proposeLabel.id);
+    }
+    const VOTE = 'mutation($id: ID!, $v: Int!) { voteLabel(labelId: $id, value: $v) { id } }';
+    await Promise.all(
+      labelIds.flatMap((id) => [owner, member, reviewer].map((client) => client.ok(VOTE, { id, v: 1 }))),
+    );
+    for (const id of labelIds) {
+      const { label } = await owner.ok<{ label: unknown }>(
+        'query($id: ID!) { label(id: $id) { score status agreement { up down } } }',
+        { id },
+      );
+      expect(label).toEqual({ score: 3, status: 'ACCEPTED', agreement: { up: 3, down: 0 } });
+    }
+  });
 });
 
 describe('circuits', () => {

@@ -226,10 +226,14 @@ export class LabelService {
     }
     const user = viewer.user!;
     await this.limiter.take(user.id);
-    // One statement: the vote, the recount, the label's score and status, and the activity entry, atomically and
-    // in one round trip (this is the hottest write). The counts read the other voters' votes plus this one.
+    // One statement: the vote, the recount, the label's score and status, and the activity entry. The counts read
+    // the other voters' votes (plus this one) as of the statement's start, so the label's row is locked first in the
+    // same transaction: votes on one label take turns and each recount sees those before it (unlocked, two votes at
+    // once each missed the other's and the score kept one of them).
     const data = JSON.stringify({ value: input.value });
-    const rows = await this.prisma.$queryRaw<FeatureLabel[]>`
+    const rows = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM feature_labels WHERE id = ${current.id}::uuid FOR UPDATE`;
+      return tx.$queryRaw<FeatureLabel[]>`
       WITH removed AS (
         DELETE FROM label_votes WHERE label_id = ${current.id}::uuid AND user_id = ${user.id}::uuid AND ${input.value}::int = 0
       ), cast_vote AS (
@@ -255,6 +259,7 @@ export class LabelService {
         SELECT gen_random_uuid(), team_id, ${user.id}::uuid, 'label.voted', 'label', id::text, ${data}::jsonb FROM updated
       )
       SELECT ${LABEL_COLUMNS} FROM updated`;
+    });
     const label = rows[0];
     if (!label) throw new AppError('NOT_FOUND', `No label ${input.labelId}`);
     this.publish(label, 'VOTED');
