@@ -80,6 +80,23 @@ describe('circuit builder', () => {
     await expect
       .poll(() => page.getByTestId('evaluation-result').textContent(), { timeout: 60_000 })
       .toMatch(/^2 nodes: faithfulness -?\d+\.\d{3}, completeness -?\d+\.\d{3}$/);
+    // What the page shows is the API's score for the same two nodes, not some other selection's.
+    const selected = await Promise.all([0, 1].map((i) => nodes.nth(i).getAttribute('data-id')));
+    const { circuit: ids } = await api.ok<{ circuit: { id: string } }>(
+      'query($s: String!) { circuit(slug: $s) { id } }',
+      {
+        s: slug,
+      },
+    );
+    const { evaluateSelection } = await api.ok<{ evaluateSelection: { id: string } }>(
+      'mutation($c: ID!, $n: [String!]!) { evaluateSelection(circuitId: $c, version: 1, nodeIds: $n) { id } }',
+      { c: ids.id, n: selected },
+    );
+    const scored = await api.waitForJob(evaluateSelection.id);
+    const { faithfulness, completeness } = scored.result as { faithfulness: number; completeness: number };
+    expect(await page.getByTestId('evaluation-result').textContent()).toBe(
+      `2 nodes: faithfulness ${faithfulness.toFixed(3)}, completeness ${completeness.toFixed(3)}`,
+    );
 
     // A label proposed for the strongest feature shows on its node, and the inspector links to the feature page.
     const strongest = graph.nodes
