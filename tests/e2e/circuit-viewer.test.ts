@@ -259,7 +259,9 @@ describe('circuit viewer', () => {
       // Layers head the rows; prompt tokens head the columns.
       // The headers follow the layout, which may land a frame after the stats line: poll, as for the stats.
       await expect.poll(() => page.getByTestId('row-label').allTextContents(), { timeout: 30_000 }).toContain('L3');
-      await expect.poll(() => page.getByTestId('token-header').first().textContent(), { timeout: 30_000 }).toBe('·tok0');
+      await expect
+        .poll(() => page.getByTestId('token-header').first().textContent(), { timeout: 30_000 })
+        .toBe('·tok0');
       await page.screenshot({ path: 'artifacts/circuit-viewer/neuronpedia-7500.png' });
       await page.getByRole('button', { name: 'Save version' }).click();
       await page.getByLabel('Version message').fill('imported from Neuronpedia');
