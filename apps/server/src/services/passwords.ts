@@ -1,12 +1,25 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import pLimit from 'p-limit';
 
-const scryptAsync = promisify(scrypt) as (
+const scryptUnbounded = promisify(scrypt) as (
   password: string,
   salt: Buffer,
   keylen: number,
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
+
+/**
+ * Hashes at once per process. Each takes 128 MiB and a libuv thread for 100-300 ms: a burst of sign-ups or sign-ins
+ * (before any rate limit answers) would otherwise take gigabytes and every thread the database driver and file
+ * reads also need. Further requests wait their turn.
+ */
+export const PASSWORD_HASH_CONCURRENCY = 2;
+const hashing = pLimit(PASSWORD_HASH_CONCURRENCY);
+const scryptAsync: typeof scryptUnbounded = (...args) => hashing(() => scryptUnbounded(...args));
+
+/** Hashes running and waiting now (for tests and diagnostics). */
+export const passwordHashQueue = () => ({ running: hashing.activeCount, waiting: hashing.pendingCount });
 
 export interface ScryptParams {
   N: number;
