@@ -10,6 +10,7 @@ import { InProcessQueue, RedisQueue } from './jobs/queue.js';
 import { type JobHandler, JobRunner } from './jobs/runner.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
 import { ModelService } from './models/service.js';
+import { defaultQueuePrefix } from './redis-namespace.js';
 import { ACTIVITY_CHANNEL, type ActivityNotice, teamTopic } from './services/activity.js';
 import { createServices, DEFAULT_JOB_QUOTAS, type JobQuotas, type Services } from './services/index.js';
 import { parseOperatorEmails } from './services/policy.js';
@@ -20,6 +21,11 @@ export interface RuntimeOptions {
   database: DatabaseConfig;
   /** Events and jobs cross processes through Redis when set; otherwise they stay in this process. */
   redisUrl?: string;
+  /**
+   * Starts this deployment's Redis keys and channels (QUEUE_PREFIX); default: derived from `database`, so every
+   * process on the same database agrees and other deployments on the same Redis are apart.
+   */
+  queuePrefix?: string;
   /** Where models and SAEs come from (default: none). */
   models?: CatalogSources;
   /** Packed weights and compiled graphs (default: a folder in the OS temp dir). */
@@ -55,6 +61,8 @@ export interface AppOptions extends RuntimeOptions {
 export interface Runtime {
   services: Services;
   runner: JobRunner;
+  /** The Redis namespace in use (for the startup log). */
+  queuePrefix: string;
   /** Closes everything in reverse order of opening; a step that takes over `stepMs` is left behind. */
   close(options?: { stepMs?: number }): Promise<void>;
 }
@@ -74,6 +82,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const close = async ({ stepMs = 5000 } = {}) => {
     for (const closer of closers.reverse()) await boundedStep(closer.name, closer.close, stepMs);
   };
+  const queuePrefix = options.queuePrefix ?? defaultQueuePrefix(options.database);
   try {
     const events = await createEventBus(options.redisUrl);
     if (events.close) closers.push({ name: 'event bus (Redis)', close: () => events.close!() });
@@ -83,7 +92,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     await models.syncRegistry(database.prisma);
     const concurrency = options.jobConcurrency ?? 1;
     const queue = options.redisUrl
-      ? new RedisQueue(options.redisUrl, Math.max(1, concurrency))
+      ? new RedisQueue(options.redisUrl, Math.max(1, concurrency), queuePrefix)
       : new InProcessQueue(Math.max(1, concurrency));
     const engineCacheDir = options.engineCacheDir ?? join(tmpdir(), 'workbench-engine');
     // Handlers need the services and the services need the runner: the map is filled once both exist.
@@ -129,7 +138,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     for (const [kind, handler] of kinds) handlers.set(kind, handler);
     if (concurrency > 0) await runner.startWorking();
-    return { services, runner, close };
+    return { services, runner, queuePrefix, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { QUEUE_PREFIX_PATTERN } from './redis-namespace.js';
 
 /** Every environment variable the server reads, with its default. The README lists the same. */
 const envSchema = z.object({
@@ -8,6 +9,15 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('.data'),
   REDIS_URL: z.string().optional(),
+  /**
+   * Starts every Redis key and channel of this deployment (job queue, events, rate limits). Unset: derived from the
+   * database (redis-namespace.ts), so deployments on different databases sharing a Redis stay apart; set it (the same
+   * on the API servers and workers) when they reach one database by different addresses.
+   */
+  QUEUE_PREFIX: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(QUEUE_PREFIX_PATTERN, 'letters, digits and _ . : - only (up to 100)').optional(),
+  ),
   /** The bundled demo model and SAEs (model/ and saes/); set to an empty string to offer none. */
   DEMO_DIR: z.string().default(new URL('../../../packages/analysis/assets/demo', import.meta.url).pathname),
   /** The `npm run models` cache with registry.json. */

@@ -12,6 +12,7 @@ const app = await startApp({
   secureCookies: config.COOKIE_SECURE,
   allowedOrigins: config.ALLOWED_ORIGINS,
   redisUrl: config.REDIS_URL,
+  queuePrefix: config.QUEUE_PREFIX,
   models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
   engineCacheDir: config.engineCacheDir,
   corporaDir: config.corporaDir,
@@ -22,7 +23,8 @@ const app = await startApp({
   jobQuotas: { perUser: config.JOB_QUOTA_PER_USER, total: config.JOB_QUOTA_TOTAL },
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
-console.log(`API ready at ${app.url} using ${where}${config.REDIS_URL ? ' and Redis for events' : ''}`);
+const redis = config.REDIS_URL ? ` and Redis for events and jobs (prefix ${app.runtime.queuePrefix})` : '';
+console.log(`API ready at ${app.url} using ${where}${redis}`);
 
 stopOnSignals({
   name: 'API',

@@ -13,12 +13,15 @@ if (!config.REDIS_URL) {
 const runtime = await createRuntime({
   database: databaseConfigFromEnv(process.env, config.dataDir),
   redisUrl: config.REDIS_URL,
+  queuePrefix: config.QUEUE_PREFIX,
   models: { bundledDir: config.DEMO_DIR || null, registryDir: config.modelsDir },
   engineCacheDir: config.engineCacheDir,
   corporaDir: config.corporaDir,
   jobConcurrency: Math.max(1, config.JOB_CONCURRENCY),
 });
-console.log(`Worker ready: taking jobs from Redis (concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`);
+console.log(
+  `Worker ready: taking jobs from Redis (prefix ${runtime.queuePrefix}, concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`,
+);
 stopOnSignals({
   name: 'worker',
   deadlineMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +166,42 @@ describe('jobs across a graceful restart', () => {
       expect(result.visited.at(-1)).toBe(30);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('a delivery the runner cannot claim', () => {
+  it('is refused with an error when this database has no such job, and left alone when the row says it is not ours now', async () => {
+    const runtime = await createRuntime({ database: durable, jobConcurrency: 0 });
+    try {
+      const { prisma } = runtime.services;
+      const stranger = randomUUID();
+      await expect(runtime.runner.execute(stranger)).rejects.toThrow(
+        `no job ${stranger} in this deployment's database: it was queued by another deployment that shares this Redis queue (give each deployment its own QUEUE_PREFIX); left to that deployment`,
+      );
+      // A duplicate delivery of a job another runtime is running, and of a finished one: nothing to do, nothing changed.
+      const heartbeatAt = new Date();
+      const running = await prisma.job.create({
+        data: { kind: 'selftest', input: {}, status: 'RUNNING', attempts: 1, heartbeatAt },
+      });
+      const finished = await prisma.job.create({
+        data: { kind: 'selftest', input: {}, status: 'SUCCEEDED', attempts: 1, result: { visited: [1] } },
+      });
+      await runtime.runner.execute(running.id);
+      await runtime.runner.execute(finished.id);
+      expect(await prisma.job.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({
+        status: 'RUNNING',
+        attempts: 1,
+        heartbeatAt,
+      });
+      expect(await prisma.job.findUniqueOrThrow({ where: { id: finished.id } })).toMatchObject({
+        status: 'SUCCEEDED',
+        attempts: 1,
+        result: { visited: [1] },
+      });
+      await prisma.job.update({ where: { id: running.id }, data: { status: 'CANCELLED' } }); // no later sweep revives it
+    } finally {
+      await runtime.close();
     }
   });
 });

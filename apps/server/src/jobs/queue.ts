@@ -53,9 +53,12 @@ export class InProcessQueue implements JobQueue {
   }
 }
 
-const QUEUE_NAME = 'workbench-jobs';
+const QUEUE_NAME = 'jobs';
 
-/** BullMQ on Redis: any process with a worker (a server, or `node apps/server/dist/worker.js`) takes jobs. */
+/**
+ * BullMQ on Redis: any process with a worker (a server, or `node apps/server/dist/worker.js`) takes jobs. The queue
+ * lives under `prefix` (QUEUE_PREFIX), so only processes of the same deployment hand each other jobs.
+ */
 export class RedisQueue implements JobQueue {
   private readonly queue: Queue;
   private worker: Worker | null = null;
@@ -63,12 +66,14 @@ export class RedisQueue implements JobQueue {
   constructor(
     private readonly redisUrl: string,
     private readonly concurrency: number,
+    private readonly prefix: string,
   ) {
-    this.queue = new Queue(QUEUE_NAME, { connection: { url: redisUrl } });
+    this.queue = new Queue(QUEUE_NAME, { connection: { url: redisUrl }, prefix });
   }
 
   async add(jobId: string): Promise<void> {
-    // The job id dedupes: a job re-added while still queued is not queued twice.
+    // The job id dedupes: a job re-added while still queued is not queued twice. A failed queue entry is removed
+    // too, or it would keep the id taken and the job's own deployment could not queue it again.
     await this.queue.add('run', { jobId }, { jobId, removeOnComplete: true, removeOnFail: true });
   }
 
@@ -76,8 +81,10 @@ export class RedisQueue implements JobQueue {
     this.worker = new Worker(QUEUE_NAME, async (job) => execute((job.data as { jobId: string }).jobId), {
       connection: { url: this.redisUrl, maxRetriesPerRequest: null },
       concurrency: this.concurrency,
+      prefix: this.prefix,
     });
     this.worker.on('error', (error) => console.error(`job worker: ${error.message}`));
+    this.worker.on('failed', (job, error) => console.error(`job ${job?.id ?? '?'} not run: ${error.message}`));
   }
 
   async close(): Promise<void> {

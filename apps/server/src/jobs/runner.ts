@@ -129,7 +129,26 @@ export class JobRunner {
       where: { id: jobId, status: 'QUEUED' },
       data: { status: 'RUNNING', startedAt: now, heartbeatAt: now, attempts: { increment: 1 }, error: null },
     });
-    if (claimed.count === 0) return; // taken by another worker, cancelled or finished
+    if (claimed.count === 0) await this.refuseUnclaimed(jobId);
+    else await this.runClaimed(jobId);
+  }
+
+  /**
+   * A job this runtime could not claim is never taken silently. If its row is here, the row is the truth and says
+   * the job is not ours to run now (running elsewhere, a duplicate delivery, cancelled or finished): nothing to do.
+   * If there is no row (rows are never deleted), the id came from a queue another deployment shares (QUEUE_PREFIX set
+   * alike on two databases): throwing fails that delivery visibly in this worker's log rather than completing it, and
+   * it is not retried here; the job's own deployment finds it QUEUED in its database and queues it again.
+   */
+  private async refuseUnclaimed(jobId: string): Promise<void> {
+    if (await this.prisma.job.findUnique({ where: { id: jobId }, select: { id: true } })) return;
+    throw new Error(
+      `no job ${jobId} in this deployment's database: it was queued by another deployment that shares this Redis ` +
+        'queue (give each deployment its own QUEUE_PREFIX); left to that deployment',
+    );
+  }
+
+  private async runClaimed(jobId: string): Promise<void> {
     const job = await this.prisma.job.findUniqueOrThrow({ where: { id: jobId } });
     const handler = this.handlers.get(job.kind);
     const abort = new AbortController();
