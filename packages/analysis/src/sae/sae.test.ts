@@ -60,6 +60,27 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
+/**
+ * Each row keeps exactly its k largest pre-activations, at their values, and nothing else (this data's top k are
+ * all positive, so TopK's ReLU drops none of them).
+ */
+function expectTopK(features: ArrayLike<number>, pre: ArrayLike<number>, rows: number, dSae: number, k: number) {
+  expect(features.length).toBe(rows * dSae);
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: dSae }, (_, j) => pre[r * dSae + j]!);
+    const largest = new Set(
+      row
+        .map((v, j) => [v, j] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, k)
+        .map(([, j]) => j),
+    );
+    const kept = row.flatMap((_, j) => (features[r * dSae + j] !== 0 ? [j] : []));
+    expect(kept, `row ${r}`).toEqual([...largest].sort((a, b) => a - b));
+    for (const j of kept) expect(Math.abs(features[r * dSae + j]! - row[j]!), `row ${r}`).toBeLessThan(1e-4);
+  }
+}
+
 const CASES: [SaeArchitecture, SaeNormalization, boolean][] = [
   ['standard', 'none', true],
   ['standard', 'layer_norm', false],
@@ -90,7 +111,10 @@ describe('SAE (SAELens format)', () => {
       // sparsity as the architecture says
       let active = 0;
       for (const v of ref.features) if (v > 0) active++;
-      if (arch === 'topk') expect(active).toBeLessThanOrEqual(rows * 5);
+      if (arch === 'topk') {
+        expectTopK(out.features, ref.pre, rows, sae.config.dSae, 5);
+        expectTopK(ref.features, ref.pre, rows, sae.config.dSae, 5);
+      }
       expect(active).toBeGreaterThan(0);
       // fp16 weights: the same graph, matching the reference run on fp16-rounded weights
       const half = (a: Float32Array) => tensorToFloat32(new Uint8Array(Uint16Array.from(a, floatToHalf).buffer), 'F16');
