@@ -84,7 +84,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const queuePrefix = options.queuePrefix ?? defaultQueuePrefix(options.database);
   try {
-    const events = await createEventBus(options.redisUrl);
+    const events = await createEventBus(options.redisUrl, queuePrefix);
     if (events.close) closers.push({ name: 'event bus (Redis)', close: () => events.close!() });
     const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [] };
     const models = new ModelService(catalog, options.engineCacheDir ?? join(tmpdir(), 'workbench-engine'));
@@ -110,11 +110,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await limiterRedis.connect();
       closers.push({ name: 'rate-limit Redis', close: async () => void (await limiterRedis.quit()) });
     }
-    const services = createServices(database, events, models, runner, createRateLimiters(limiterRedis), {
-      operatorEmails: parseOperatorEmails(options.operatorEmails),
-      jobQuotas: options.jobQuotas ?? DEFAULT_JOB_QUOTAS,
-      subscriptionRecheckMs: options.subscriptionRecheckMs,
-    });
+    const services = createServices(
+      database,
+      events,
+      models,
+      runner,
+      createRateLimiters(limiterRedis && { redis: limiterRedis, keyPrefix: queuePrefix }),
+      {
+        operatorEmails: parseOperatorEmails(options.operatorEmails),
+        jobQuotas: options.jobQuotas ?? DEFAULT_JOB_QUOTAS,
+        subscriptionRecheckMs: options.subscriptionRecheckMs,
+      },
+    );
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
     // listens to the database itself, so the event is delivered locally, not through Redis).
     if (options.servesClients)

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasRedis } from '../testing/services.js';
 import type { AppError } from './errors.js';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './rate-limit.js';
 
@@ -25,7 +26,7 @@ describe('in-memory rate limit', () => {
   });
 });
 
-const redisUrl = process.env.REDIS_URL;
+const redisUrl = hasRedis() ? process.env.REDIS_URL : undefined;
 
 describe.skipIf(!redisUrl)('rate limit shared through Redis', () => {
   const clients: Redis[] = [];
@@ -42,8 +43,8 @@ describe.skipIf(!redisUrl)('rate limit shared through Redis', () => {
     const name = `test-${process.pid}-${Date.now()}`;
     const limit = { burst: 4, perSecond: 0.5 };
     const [first, second] = [
-      new RedisRateLimiter(connect(), name, limit),
-      new RedisRateLimiter(connect(), name, limit),
+      new RedisRateLimiter(connect(), name, limit, 'test-deployment'),
+      new RedisRateLimiter(connect(), name, limit, 'test-deployment'),
     ];
     await first.take('ada');
     await second.take('ada');
@@ -56,6 +57,19 @@ describe.skipIf(!redisUrl)('rate limit shared through Redis', () => {
     expect(refused?.extensions.retryAfterMs).toBeLessThanOrEqual(2000);
     expect((await refusal(second, 'ada'))?.extensions.code).toBe('RATE_LIMITED');
     expect(await refusal(second, 'bob')).toBeNull();
+  });
+
+  it('keeps a bucket per deployment: another key prefix on the same Redis has its own', async () => {
+    const name = `test-${process.pid}-${Date.now()}`;
+    const limit = { burst: 2, perSecond: 0.5 };
+    const mine = new RedisRateLimiter(connect(), name, limit, `deployment-a-${process.pid}`);
+    const theirs = new RedisRateLimiter(connect(), name, limit, `deployment-b-${process.pid}`);
+    await mine.take('ada');
+    await mine.take('ada');
+    expect((await refusal(mine, 'ada'))?.extensions.code).toBe('RATE_LIMITED');
+    expect(await refusal(theirs, 'ada')).toBeNull();
+    expect(await refusal(theirs, 'ada')).toBeNull();
+    expect((await refusal(theirs, 'ada'))?.extensions.code).toBe('RATE_LIMITED');
   });
 
   it('lets requests through when Redis cannot answer, and says so once', async () => {
@@ -71,7 +85,7 @@ describe.skipIf(!redisUrl)('rate limit shared through Redis', () => {
     const warn = console.warn;
     console.warn = (message: string) => void warnings.push(message);
     try {
-      const limiter = new RedisRateLimiter(down, 'down', { burst: 1, perSecond: 1 });
+      const limiter = new RedisRateLimiter(down, 'down', { burst: 1, perSecond: 1 }, 'test-deployment');
       for (let i = 0; i < 3; i++) await limiter.take('ada');
     } finally {
       console.warn = warn;

@@ -75,10 +75,12 @@ export class RedisRateLimiter implements RateLimiter {
     workbenchTakeToken(key: string, burst: number, perSecond: number): Promise<number>;
   };
 
+  /** `keyPrefix`: the deployment's (QUEUE_PREFIX), so deployments sharing a Redis keep their own buckets. */
   constructor(
     redis: Redis,
     private readonly name: string,
     private readonly limit: RateLimit,
+    private readonly keyPrefix: string,
   ) {
     // Registered once, then sent by hash (EVALSHA), not as text on every request.
     if (!('workbenchTakeToken' in redis))
@@ -91,7 +93,7 @@ export class RedisRateLimiter implements RateLimiter {
     try {
       waitMs = Number(
         await this.redis.workbenchTakeToken(
-          `workbench:rate:${this.name}:${key}`,
+          `${this.keyPrefix}:rate:${this.name}:${key}`,
           this.limit.burst,
           this.limit.perSecond,
         ),
@@ -134,10 +136,15 @@ function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof R
   };
 }
 
-/** Shared through Redis when a client is given, else per process. */
-export function createRateLimiters(redis?: Redis, limits = rateLimitsFromEnv()): RateLimiters {
+/** Shared through Redis, under the deployment's key prefix, when a client is given; else per process. */
+export function createRateLimiters(
+  shared?: { redis: Redis; keyPrefix: string },
+  limits = rateLimitsFromEnv(),
+): RateLimiters {
   const make = (name: keyof RateLimiters) =>
-    redis ? new RedisRateLimiter(redis, name, limits[name]) : new MemoryRateLimiter(limits[name]);
+    shared
+      ? new RedisRateLimiter(shared.redis, name, limits[name], shared.keyPrefix)
+      : new MemoryRateLimiter(limits[name]);
   return {
     writes: make('writes'),
     compute: make('compute'),
