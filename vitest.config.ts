@@ -11,6 +11,7 @@ const TIMING = [
   'apps/server/src/http/bounds.test.ts',
   'apps/server/src/http/shutdown.test.ts',
   'tests/integration/cross-instance.test.ts',
+  'tests/integration/queue-isolation.test.ts',
 ];
 
 // Groups run one after another (sequence.groupOrder): unit and integration together (one stack at a time, in the
