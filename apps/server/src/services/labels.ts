@@ -4,7 +4,7 @@ import { type FeatureLabel, Prisma, type PrismaClient } from '../generated/prism
 import { logActivity } from './activity.js';
 import { AppError, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
-import { labelListFilter, labelVisible, mayInTeam, mayParticipateInLabel } from './policy.js';
+import { labelListFilter, labelVisible, mayInTeam, mayParticipateInLabel, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { roleOf, type Viewer } from './viewer.js';
 
@@ -158,7 +158,9 @@ export class LabelService {
 
   async propose(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
     const input = parseInput(proposeInput, raw);
-    const user = await this.requireMember(viewer, input.teamId);
+    // Outside the team: NOT_FOUND, as for every action on a team (policy.ts's requireTeamRole).
+    await requireTeamRole(viewer, input.teamId, 'label.propose', 'propose labels');
+    const user = viewer.user!;
     await this.limiter.take(user.id);
     const { teamId, visibility, name, description, modelId, saeId, featureIndex } = input;
     // The label, its first revision and the activity entry in one statement (atomic, one round trip).
@@ -222,6 +224,7 @@ export class LabelService {
     const input = parseInput(voteInput, raw);
     const current = await this.get(viewer, input.labelId);
     if (!(await this.canParticipate(viewer, current))) {
+      if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
       throw new AppError('FORBIDDEN', 'Only members of the label’s team can vote on a team label');
     }
     const user = viewer.user!;
@@ -286,7 +289,7 @@ export class LabelService {
   private async requireMember(viewer: Viewer, teamId: string) {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
     if (!mayInTeam(await roleOf(viewer, teamId), 'label.propose')) {
-      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the label’s team may propose or edit labels');
+      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the label’s team may edit labels');
     }
     return viewer.user;
   }
