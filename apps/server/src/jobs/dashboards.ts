@@ -8,6 +8,7 @@ import {
   generateCorpus,
   loadSae,
   readSafetensorsLazy,
+  unembeddingName,
 } from '@workbench/analysis';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -68,11 +69,13 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
     await context.progress('loading the model and SAE', 1);
     const { model, tokenizer } = await deps.models.load(entry.id);
     const weights = await loadSae(sae.path);
+    // The logit effects read the model's unembedding: wte for tied GPT-2s, lm_head for untied ones.
+    const unembeddingTensor = unembeddingName(model.config);
     const { tensors } = await readSafetensorsLazy(join(entry.path, 'model.safetensors'), (name) =>
-      name.endsWith('wte.weight') ? 'wte' : null,
+      name === unembeddingTensor || name.endsWith(`.${unembeddingTensor}`) ? 'unembedding' : null,
     );
-    const unembedding = tensors.get('wte')?.data;
-    if (!unembedding) throw new Error(`${entry.path}/model.safetensors has no wte.weight`);
+    const unembedding = tensors.get('unembedding')?.data;
+    if (!unembedding) throw new Error(`${entry.path}/model.safetensors has no ${unembeddingTensor}`);
     await context.progress('tokenizing the corpus', 3);
     const contextTokens = Math.min(32, entry.config.nPositions);
     const bos = sae.conventions.prependBos ? model.config.bosTokenId : null;

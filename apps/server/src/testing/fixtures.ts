@@ -26,7 +26,11 @@ export async function writeTinyModelFixture(
   dir: string,
   dSae = 8,
   /** Also SAEs at every layer's attn_out, mlp_out and resid_post: what a feature circuit needs. */
-  options: { circuitHooks?: boolean } = {},
+  options: {
+    circuitHooks?: boolean;
+    /** tie_word_embeddings: false, with its own lm_head.weight (as some GPT-2 finetunes ship). */
+    untied?: boolean;
+  } = {},
 ): Promise<TinyModelFixture> {
   const vocab = corpusVocabulary();
   const config: GPT2Config = {
@@ -37,6 +41,7 @@ export async function writeTinyModelFixture(
     vocabSize: vocab.length,
     lnEps: 1e-5,
     bosTokenId: 0,
+    ...(options.untied ? { tieWordEmbeddings: false } : {}),
   };
   const weights = randomGPT2Weights(config, 7);
   await writeGPT2Checkpoint(join(dir, 'model'), config, weights);
