@@ -187,7 +187,7 @@ export const resolvers = {
   },
   Mutation: {
     signUp: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
-      const session = await ctx.services.auth.signUp(input);
+      const session = await ctx.services.auth.signUp(input, ctx.addressKey);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
       signedInAs(ctx, session.user);
       return session.user;

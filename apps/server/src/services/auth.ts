@@ -42,11 +42,13 @@ export class AuthService {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly limiters: Pick<RateLimiters, 'signInAccount' | 'signInAddress'>,
+    private readonly limiters: Pick<RateLimiters, 'signInAccount' | 'signInAddress' | 'signUpAddress'>,
   ) {}
 
-  async signUp(raw: unknown): Promise<IssuedSession> {
+  /** Rate-limited per client address, checked after the input (a typo costs no token) and before the hash. */
+  async signUp(raw: unknown, addressKey: string): Promise<IssuedSession> {
     const input = parseInput(signUpInput, raw);
+    await this.limiters.signUpAddress.take(addressKey);
     const passwordHash = await hashPassword(input.password);
     const token = newToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);

@@ -111,13 +111,15 @@ export class RedisRateLimiter implements RateLimiter {
 
 /**
  * Write mutations per user; model runs per user or client address (they cost CPU even signed out); sign-in
- * attempts per account (password guessing against one person) and per client address (against many).
+ * attempts per account (password guessing against one person) and per client address (against many); sign-ups
+ * per client address (each costs a 128 MiB password hash and a row).
  */
 export interface RateLimiters {
   writes: RateLimiter;
   compute: RateLimiter;
   signInAccount: RateLimiter;
   signInAddress: RateLimiter;
+  signUpAddress: RateLimiter;
 }
 
 function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof RateLimiters, RateLimit> {
@@ -132,6 +134,11 @@ function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<keyof R
     signInAddress: {
       burst: Number(env.SIGNIN_ADDRESS_BURST ?? 30),
       perSecond: Number(env.SIGNIN_ADDRESS_PER_SECOND ?? 0.5),
+    },
+    // 20 accounts at once from one address (a lab behind one NAT), then one a minute.
+    signUpAddress: {
+      burst: Number(env.SIGNUP_ADDRESS_BURST ?? 20),
+      perSecond: Number(env.SIGNUP_ADDRESS_PER_SECOND ?? 1 / 60),
     },
   };
 }
@@ -150,5 +157,6 @@ export function createRateLimiters(
     compute: make('compute'),
     signInAccount: make('signInAccount'),
     signInAddress: make('signInAddress'),
+    signUpAddress: make('signUpAddress'),
   };
 }
