@@ -1,0 +1,56 @@
+// `npm run eval:demo`'s evaluation on the bundled demo gives the numbers its manifest recorded when it was trained.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDemo } from './eval.js';
+import type { SaeMetrics } from './evaluate.js';
+import { DEMO_ASSETS_DIR, type DemoConfig, defaultExternalSvaDir, evaluateDemo } from './pipeline.js';
+
+const manifestPath = join(DEMO_ASSETS_DIR, 'manifest.json');
+const present = existsSync(manifestPath);
+if (!present) console.warn(`demo/eval.test.ts: SKIPPED — no bundled demo (${manifestPath}); npm run train:demo`);
+
+/**
+ * Two of the thirteen SAEs (each SAE's metrics are its own): an attention hook and the MLP hook with the most dead
+ * features, so the test takes 10-20 s rather than the ~45 s of all thirteen on a loaded 2-core machine.
+ */
+const HOOKS = ['blocks.0.hook_attn_out', 'blocks.3.hook_mlp_out'];
+
+describe.skipIf(!present)('eval:demo on the bundled demo', () => {
+  it('reproduces the manifest: agreement accuracy per template and the SAEs’ L0, FVE, loss recovered, dead share', async () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      config: DemoConfig;
+      metrics: { accuracy: Record<string, number>; external: Record<string, number>; saes: SaeMetrics[] };
+    };
+    const { model, tokenizer, saes } = await loadDemo(DEMO_ASSETS_DIR, { threads: 1 });
+    const externalDir = existsSync(defaultExternalSvaDir()) ? defaultExternalSvaDir() : null;
+    try {
+      const metrics = await evaluateDemo(
+        model,
+        tokenizer,
+        saes.filter((s) => HOOKS.includes(s.config.hookName)),
+        manifest.config,
+        { threads: 1, externalDir },
+      );
+      // Accuracies are shares of 500 pairs: exact.
+      expect(metrics.accuracy).toEqual(manifest.metrics.accuracy);
+      // The outside files are in the workspace's shared/ folder, next to the repository (absent in some checkouts).
+      if (externalDir) expect(metrics.external).toEqual(manifest.metrics.external);
+      expect(metrics.saes.map((m) => m.hook)).toEqual(HOOKS);
+      for (const got of metrics.saes) {
+        const recorded = manifest.metrics.saes.find((m) => m.hook === got.hook)!;
+        // The same weights and rows on another CPU: float sums differ in their last bits, so each metric gets a
+        // tolerance well above that noise (~1e-6) and well below what a changed metric moves (l0 16 -> k, FVE by
+        // 1e-2, a dead feature is 1/1024 = 0.001 of the share).
+        expect(Math.abs(got.l0 - recorded.l0), `${got.hook} l0`).toBeLessThan(0.01);
+        expect(Math.abs(got.fve - recorded.fve), `${got.hook} fve`).toBeLessThan(1e-3);
+        expect(Math.abs(got.ce_recovered - recorded.ce_recovered), `${got.hook} ce_recovered`).toBeLessThan(1e-3);
+        expect(Math.abs(got.dead_fraction - recorded.dead_fraction), `${got.hook} dead`).toBeLessThanOrEqual(2 / 1024);
+        for (const key of ['ce_clean', 'ce_spliced', 'ce_zero_ablation'] as const)
+          expect(Math.abs(got[key] - recorded[key]) / recorded[key], `${got.hook} ${key}`).toBeLessThan(1e-4);
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+});
