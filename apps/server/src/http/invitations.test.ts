@@ -87,4 +87,45 @@ describe('team invitations by link', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(refused.errors?.[0]?.message).toMatch(/expired or been revoked/);
   });
+
+  it('refuses an expired link (preview and accept) with NOT_FOUND saying it may have expired, and adds no one', async () => {
+    const owner = await TestClient.signUp(app.url, 'expiry-owner@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Expiry Lab" }) { id } }',
+    );
+    const { createInvitation } = await owner.ok<{
+      createInvitation: { token: string; invitation: { id: string; expiresAt: string } };
+    }>(
+      'mutation($t: ID!) { createInvitation(teamId: $t, role: MEMBER, days: 1) { token invitation { id expiresAt } } }',
+      { t: createTeam.id },
+    );
+    // A one-day link expires a day from now (give or take the request's time).
+    const expiresIn = Date.parse(createInvitation.invitation.expiresAt) - Date.now();
+    expect(Math.abs(expiresIn - 24 * 60 * 60 * 1000)).toBeLessThan(60_000);
+    const PREVIEW = 'query($k: String!) { invitation(token: $k) { teamName } }';
+    const ACCEPT = 'mutation($k: String!) { acceptInvitation(token: $k) { id } }';
+    const k = createInvitation.token;
+    expect((await new TestClient(app.url).ok<{ invitation: unknown }>(PREVIEW, { k })).invitation).toEqual({
+      teamName: 'Expiry Lab',
+    });
+
+    // A day later (moved back in the database rather than waited for): the moment it expires, it is refused.
+    await app.runtime.services.prisma.teamInvitation.update({
+      where: { id: createInvitation.invitation.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const preview = await new TestClient(app.url).request(PREVIEW, { k });
+    expect(preview.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(preview.errors?.[0]?.message).toBe('This invitation link is not valid: it may have expired or been revoked');
+    const latecomer = await TestClient.signUp(app.url, 'expiry-late@lab.org');
+    const accept = await latecomer.request(ACCEPT, { k });
+    expect(accept.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(accept.errors?.[0]?.message).toMatch(/expired or been revoked/);
+    expect((await latecomer.request(ROLE, { t: createTeam.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const { team } = await owner.ok<{ team: { invitations: { id: string; uses: number }[] } }>(
+      'query($t: ID!) { team(id: $t) { invitations { id uses } } }',
+      { t: createTeam.id },
+    );
+    expect(team.invitations.find((i) => i.id === createInvitation.invitation.id)?.uses).toBe(0);
+  });
 });
