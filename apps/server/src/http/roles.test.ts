@@ -388,3 +388,28 @@ describe('emails are shown only to teammates', () => {
     expect(await creatorEmail()).toBeNull();
   });
 });
+
+describe('review requests', () => {
+  it('ask only reviewers who can open the circuit: a member cannot review a private one, an admin can', async () => {
+    const teamId = await team();
+    const { createCircuit } = await clients.owner.ok<{ createCircuit: { id: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
+      { i: { teamId, title: 'private', visibility: 'PRIVATE', graph: { nodes: [{ id: 'n' }], edges: [] } } },
+    );
+    const REQUEST = 'mutation($i: RequestReviewInput!) { requestReview(input: $i) { id } }';
+    const blind = await clients.owner.request(REQUEST, {
+      i: { circuitId: createCircuit.id, reviewerIds: [ids.member] },
+    });
+    expect(blind.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reviewerIds' });
+    expect(blind.errors?.[0]?.message).toBe(`reviewerIds: ${ids.member} cannot see this private circuit`);
+    const { requestReview } = await clients.owner.ok<{ requestReview: { id: string }[] }>(REQUEST, {
+      i: { circuitId: createCircuit.id, reviewerIds: [ids.admin] },
+    });
+    expect(requestReview).toHaveLength(1);
+    // The member's refused request left nothing pending for them on this circuit.
+    const { reviewQueue } = await clients.member.ok<{
+      reviewQueue: { edges: { node: { circuit: { id: string } } }[] };
+    }>('{ reviewQueue(pendingOnly: true) { edges { node { circuit { id } } } } }');
+    expect(reviewQueue.edges.filter((e) => e.node.circuit.id === createCircuit.id)).toEqual([]);
+  });
+});

@@ -76,7 +76,7 @@ export enum Access {
   /** Comments, and votes on the circuit. */
   COMMENT = 2,
   EDIT = 3,
-  /** Visibility, share links, review requests, deletion. */
+  /** Visibility, share links, deletion (review requests need EDIT). */
   MANAGE = 4,
 }
 

@@ -6,7 +6,7 @@ import { Access } from './circuit-access.js';
 import { type CircuitService, circuitTopic } from './circuits.js';
 import { AppError, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
-import { mayInTeam } from './policy.js';
+import { circuitAccess, mayInTeam } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Viewer } from './viewer.js';
 
@@ -72,12 +72,27 @@ export class ReviewService {
     const members = await this.prisma.membership.findMany({
       where: { teamId: circuit.teamId, userId: { in: input.reviewerIds } },
     });
-    const eligible = new Set(members.filter((m) => mayInTeam(m.role, 'review.reviewer')).map((m) => m.userId));
-    const stranger = input.reviewerIds.find((id) => !eligible.has(id));
+    const byId = new Map(members.map((m) => [m.userId, m]));
+    const stranger = input.reviewerIds.find((id) => !mayInTeam(byId.get(id)?.role ?? null, 'review.reviewer'));
     if (stranger) {
       throw new AppError('BAD_USER_INPUT', `reviewerIds: ${stranger} is not a member of the circuit's team`, {
         field: 'reviewerIds',
       });
+    }
+    // A reviewer must be able to open what they review (a PRIVATE circuit is its creator's and the admins'):
+    // otherwise the review could never be decided and would stay pending.
+    const blind = input.reviewerIds.find((id) => {
+      const role = byId.get(id)!.role;
+      return circuitAccess(role, id === circuit.createdById, circuit.visibility) < Access.VIEW;
+    });
+    if (blind) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `reviewerIds: ${blind} cannot see this ${circuit.visibility.toLowerCase()} circuit`,
+        {
+          field: 'reviewerIds',
+        },
+      );
     }
     const reviews = await this.prisma.$transaction(async (tx) => {
       const out: Review[] = [];
