@@ -102,6 +102,87 @@ describe('jobs over GraphQL', () => {
     );
     expect(job.job).toEqual({ status: 'FAILED', error: 'selftest failed at step 2 as asked' });
   });
+
+  it('cancels a queued job (it never runs) and a running one (it stops at its next step, freeing the runner)', async () => {
+    type JobRow = {
+      status: string;
+      stage: string;
+      percent: number;
+      error: string | null;
+      result: unknown;
+      attempts: number;
+      startedAt: string | null;
+      finishedAt: string | null;
+    };
+    const JOB = 'query($id: ID!) { job(id: $id) { status stage percent error result attempts startedAt finishedAt } }';
+    const CANCEL = 'mutation($id: ID!) { cancelJob(id: $id) { status stage finishedAt } }';
+    const read = (id: string) => user.ok<{ job: JobRow }>(JOB, { id }).then((r) => r.job);
+    const start = (steps: number, stepMs: number) =>
+      user
+        .ok<{ startSelftestJob: { id: string } }>(
+          'mutation($s: Int!, $ms: Int!) { startSelftestJob(steps: $s, stepMs: $ms) { id } }',
+          {
+            s: steps,
+            ms: stepMs,
+          },
+        )
+        .then((r) => r.startSelftestJob.id);
+
+    // 200 steps of 100 ms: 20 s if it ran to the end. The runner runs one job at a time, so the next one waits.
+    const long = await start(200, 100);
+    const running = await waitFor(
+      () => read(long),
+      (j) => j.status === 'RUNNING' && j.percent > 0,
+    );
+    expect(running.status).toBe('RUNNING');
+    const queued = await start(1, 0);
+    expect((await read(queued)).status).toBe('QUEUED');
+
+    // Only its creator (or an admin of its team) may cancel it; someone else does not even see it.
+    const nosy = await TestClient.signUp(app.url, 'cancel-nosy@lab.org');
+    expect((await nosy.request(CANCEL, { id: long })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await read(long)).status).toBe('RUNNING');
+
+    const cancelledQueued = await user.ok<{ cancelJob: { status: string; stage: string; finishedAt: string } }>(
+      CANCEL,
+      {
+        id: queued,
+      },
+    );
+    expect(cancelledQueued.cancelJob).toMatchObject({ status: 'CANCELLED', stage: 'cancelled' });
+    const cancelledAt = Date.now();
+    const cancelledRunning = await user.ok<{ cancelJob: { status: string; finishedAt: string | null } }>(CANCEL, {
+      id: long,
+    });
+    expect(cancelledRunning.cancelJob.status).toBe('CANCELLED');
+    expect(cancelledRunning.cancelJob.finishedAt).not.toBeNull();
+
+    // The runner is free at once: a job started now runs and succeeds long before the 20 s the cancelled one had left.
+    const next = await start(1, 0);
+    const done = await waitFor(
+      () => read(next),
+      (j) => j.status === 'SUCCEEDED',
+      10_000,
+    );
+    expect(done.status).toBe('SUCCEEDED');
+    expect(Date.parse(done.startedAt!) - cancelledAt).toBeLessThan(5000);
+
+    // The cancelled ones stay cancelled: the running one stopped where it was (no result, no failure recorded over
+    // it), and the queued one was delivered to the runner (before the next job) but never started.
+    const stopped = await read(long);
+    expect(stopped).toMatchObject({ status: 'CANCELLED', stage: 'cancelled', error: null, result: null, attempts: 1 });
+    expect(stopped.percent).toBeLessThan(50);
+    expect(await read(queued)).toMatchObject({
+      status: 'CANCELLED',
+      stage: 'cancelled',
+      error: null,
+      result: null,
+      attempts: 0,
+      startedAt: null,
+    });
+    // Cancelling a finished job changes nothing.
+    expect((await user.ok<{ cancelJob: { status: string } }>(CANCEL, { id: next })).cancelJob.status).toBe('SUCCEEDED');
+  });
 });
 
 describe('jobs across restarts', () => {
