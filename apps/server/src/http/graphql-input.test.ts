@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
+import { TestClient } from '../testing/graphql-client.js';
 
 let testApp: TestApp | undefined;
 let app: RunningApp;
@@ -115,10 +116,10 @@ const cases: [string, Body, string | RegExp][] = [
   ['a syntax error', { query: '{ me ' }, 'GRAPHQL_PARSE_FAILED'],
 ];
 
-async function post(body: Body) {
+async function post(body: Body, headers: Record<string, string> = {}) {
   const response = await fetch(app.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -145,5 +146,26 @@ describe('bad GraphQL input', () => {
       expect(status).toBe(200);
       expect(json.errors?.[0]?.extensions?.code ?? 'none').not.toMatch(/VALIDATION|PARSE|BAD_USER_INPUT/);
     }
+  });
+});
+
+// Found by the fuzz test: an id that is not a uuid reached Postgres's uuid columns ("invalid input syntax for type
+// uuid"), an INTERNAL_SERVER_ERROR. It names nothing: NOT_FOUND, as for a uuid that names nothing.
+describe('ids that are not uuids', () => {
+  let cookie: string;
+  beforeAll(async () => {
+    cookie = (await TestClient.signUp(app.url, 'ids@input.test')).sessionCookie;
+  });
+
+  it.each([
+    ['label', '{ label(id: "demo") { id } }'],
+    ['revokeShareLink', 'mutation { revokeShareLink(id: "constructor") { id } }'],
+    ['revokeInvitation', 'mutation { revokeInvitation(id: "x") { id } }'],
+    ['setCommentResolved', 'mutation { setCommentResolved(id: "__proto__", resolved: true) { id } }'],
+    ['setCircuitVisibility', 'mutation { setCircuitVisibility(circuitId: "x", visibility: PRIVATE) { id } }'],
+  ])('%s answers NOT_FOUND', async (_field, query) => {
+    const { status, json, text } = await post({ query }, { cookie });
+    expect(status, text.slice(0, 300)).toBe(200);
+    expect(json.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 });

@@ -28,8 +28,16 @@ afterAll(async () => {
 type Errors = { message: string; extensions?: { code?: string } }[];
 
 /** Runs one operation over graphql-ws; resolves with the errors it ended with (or of its first result). */
-async function errorsOver(query: string, variables: Record<string, unknown> = {}): Promise<Errors> {
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+async function errorsOver(query: string, variables: Record<string, unknown> = {}, cookie?: string): Promise<Errors> {
+  const client = createClient({
+    url: wsUrl,
+    retryAttempts: 0,
+    webSocketImpl: class extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: cookie ? { cookie } : {} });
+      }
+    },
+  });
   try {
     return await new Promise<Errors>((resolve, reject) => {
       client.subscribe(
@@ -101,10 +109,19 @@ describe('operations over WebSocket', () => {
     ],
     ['a wrong-typed variable', 'query($id: ID!) { job(id: $id) { id } }', { id: { a: 1 } }, 'BAD_USER_INPUT'],
     ['an unknown field', 'subscription { nope }', {}, 'GRAPHQL_VALIDATION_FAILED'],
+    // Fuzz test (fuzz.test.ts): the id reached a uuid column, an INTERNAL_SERVER_ERROR.
+    ['a circuit id that is not a uuid', 'subscription { circuitChanged(circuitId: "demo") { kind } }', {}, 'NOT_FOUND'],
   ];
   it.each(cases)('refuses an operation %s, as HTTP does', async (_what, query, variables, code) => {
     const errors = await errorsOver(query, variables);
     expect(errors[0]?.extensions?.code, JSON.stringify(errors).slice(0, 300)).toBe(code);
+  });
+
+  // Fuzz test: the id reached a uuid column, an INTERNAL_SERVER_ERROR.
+  it('answers NOT_FOUND for a team id that is not a uuid', async () => {
+    const { sessionCookie } = await TestClient.signUp(app.url, 'team-id@ws.test');
+    const errors = await errorsOver('subscription { teamChanged(teamId: "demo") { kind } }', {}, sessionCookie);
+    expect(errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 
   it('still runs a good operation', async () => {

@@ -4,7 +4,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Circuit, CircuitVersion, Prisma, PrismaClient, Visibility } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
 import { Access, type CircuitGrant, grantFor } from './circuit-access.js';
-import { AppError, parseInput } from './errors.js';
+import { AppError, isUuid, parseInput } from './errors.js';
 import type { Agreement } from './labels.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
 import { circuitListFilter, mayInTeam, requireTeamRole } from './policy.js';
@@ -115,7 +115,10 @@ export class CircuitService {
 
   /** The circuit if the viewer has at least `needed`; NOT_FOUND when they cannot even see it (no existence leak). */
   async require(viewer: Viewer, where: { id: string } | { slug: string }, needed: Access) {
-    const circuit = await this.prisma.circuit.findUnique({ where: where as Prisma.CircuitWhereUniqueInput });
+    const circuit =
+      'id' in where && !isUuid(where.id)
+        ? null
+        : await this.prisma.circuit.findUnique({ where: where as Prisma.CircuitWhereUniqueInput });
     const grant = circuit ? await this.grant(viewer, circuit) : { access: Access.NONE, onlyVersion: null };
     const name = 'id' in where ? where.id : where.slug;
     if (!circuit || grant.access < Access.VIEW) throw new AppError('NOT_FOUND', `No circuit ${name}`);

@@ -4,7 +4,7 @@ import type { Comment, CommentTarget, PrismaClient } from '../generated/prisma/c
 import { logActivity } from './activity.js';
 import { Access } from './circuit-access.js';
 import { type CircuitService, circuitTopic } from './circuits.js';
-import { AppError, parseInput } from './errors.js';
+import { AppError, isUuid, parseInput } from './errors.js';
 import { featureTopic, type LabelService } from './labels.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
 import { mayInTeam } from './policy.js';
@@ -183,7 +183,7 @@ export class CommentService {
 
   /** Resolve (true) or reopen (false) a thread; anyone who may comment on it can. */
   async setResolved(viewer: Viewer, commentId: string, resolved: boolean): Promise<Comment> {
-    const comment = await this.prisma.comment.findUnique({ where: { id: commentId } });
+    const comment = isUuid(commentId) ? await this.prisma.comment.findUnique({ where: { id: commentId } }) : null;
     if (!comment) throw new AppError('NOT_FOUND', `No comment ${commentId}`);
     const target = await this.resolve(viewer, this.targetOf(comment), true);
     const user = viewer.user!;

@@ -23,6 +23,14 @@ export class AppError extends GraphQLError {
   }
 }
 
+/**
+ * Whether an id has the form of every stored id (a uuid). Anything else names nothing, and Postgres would refuse it
+ * in a uuid column (an error, not "not found"): look it up only when it is one.
+ */
+export function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
 /** Parses input with a zod schema; failures become BAD_USER_INPUT naming the field. */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
 import type { PrismaClient, Role, TeamInvitation } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
-import { AppError, parseInput } from './errors.js';
+import { AppError, isUuid, parseInput } from './errors.js';
 import { mayInTeam, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
@@ -115,7 +115,7 @@ export class InvitationService {
   }
 
   async revoke(viewer: Viewer, id: string): Promise<TeamInvitation> {
-    const invitation = await this.prisma.teamInvitation.findUnique({ where: { id } });
+    const invitation = isUuid(id) ? await this.prisma.teamInvitation.findUnique({ where: { id } }) : null;
     if (!invitation || !mayInTeam(await roleOf(viewer, invitation.teamId), 'team.manageMembers')) {
       throw new AppError('NOT_FOUND', `No invitation ${id}`);
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
 import { type FeatureLabel, Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
-import { AppError, parseInput } from './errors.js';
+import { AppError, isUuid, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
 import { labelListFilter, labelVisible, mayInTeam, mayParticipateInLabel, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -80,7 +80,7 @@ export class LabelService {
   }
 
   async get(viewer: Viewer, labelId: string): Promise<FeatureLabel> {
-    const label = await this.prisma.featureLabel.findUnique({ where: { id: labelId } });
+    const label = isUuid(labelId) ? await this.prisma.featureLabel.findUnique({ where: { id: labelId } }) : null;
     if (!label || !(await this.canSee(viewer, label))) throw new AppError('NOT_FOUND', `No label ${labelId}`);
     return label;
   }

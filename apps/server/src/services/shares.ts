@@ -3,7 +3,7 @@ import type { PrismaClient, ShareLink } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
 import { Access } from './circuit-access.js';
 import type { CircuitService } from './circuits.js';
-import { AppError, parseInput } from './errors.js';
+import { AppError, isUuid, parseInput } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
 import type { Viewer } from './viewer.js';
@@ -67,7 +67,7 @@ export class ShareService {
   }
 
   async revoke(viewer: Viewer, linkId: string): Promise<ShareLink> {
-    const link = await this.prisma.shareLink.findUnique({ where: { id: linkId } });
+    const link = isUuid(linkId) ? await this.prisma.shareLink.findUnique({ where: { id: linkId } }) : null;
     if (!link) throw new AppError('NOT_FOUND', `No share link ${linkId}`);
     const { circuit } = await this.circuits.require(viewer, { id: link.circuitId }, Access.MANAGE);
     const user = viewer.user!;

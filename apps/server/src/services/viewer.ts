@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { LabelRevision, LabelVote, PrismaClient, Review, Role, User } from '../generated/prisma/client.js';
+import { isUuid } from './errors.js';
 
 /** Rows grouped by key (in their order), read back per key: one pass, not a filter per key. */
 function groupBy<T>(rows: T[], keyOf: (row: T) => string): (key: string) => T[] {
@@ -52,10 +53,11 @@ export function createLoaders(prisma: PrismaClient) {
     }),
     /** Key: `${teamId}:${userId}` → the user's role in the team, or null. */
     role: new DataLoader<string, Role | null>(async (keys) => {
-      const pairs = keys.map((k) => k.split(':') as [string, string]);
-      const rows = await prisma.membership.findMany({
-        where: { OR: pairs.map(([teamId, userId]) => ({ teamId, userId })) },
-      });
+      // A team id that is not a uuid names no team (and Postgres would refuse it).
+      const pairs = keys.map((k) => k.split(':') as [string, string]).filter(([teamId]) => isUuid(teamId));
+      const rows = pairs.length
+        ? await prisma.membership.findMany({ where: { OR: pairs.map(([teamId, userId]) => ({ teamId, userId })) } })
+        : [];
       const byKey = new Map(rows.map((m) => [`${m.teamId}:${m.userId}`, m.role]));
       return keys.map((k) => byKey.get(k) ?? null);
     }),
