@@ -128,10 +128,52 @@ export function aliasLimitRule(max = MAX_ALIASES): ValidationRule {
   };
 }
 
-/** Run after graphql's own rules (Apollo adds these to specifiedRules): shape limits, safe on invalid documents. */
-export const apiValidationRules: ValidationRule[] = [depthLimitRule(), aliasLimitRule()];
+const NUL_MESSAGE = 'may not contain the NUL character (U+0000)';
 
-const tooCostly = (message: string, extensions: Record<string, unknown> = {}) =>
+/**
+ * Postgres keeps no U+0000 in text or jsonb: a string holding one would fail in the database (an internal error),
+ * so it is refused up front. This rule covers the document's string literals; variables: nulCharacterRefusal.
+ */
+export function nulCharacterRule(): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    StringValue(node) {
+      if (node.value.includes('\0')) context.reportError(new GraphQLError(`A string ${NUL_MESSAGE}`, { nodes: node }));
+    },
+  });
+}
+
+/** Whether a value holds U+0000 in a string or an object key, however deep (walked without recursion). */
+function holdsNulCharacter(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.includes('\0')) return true;
+    } else if (Array.isArray(item)) {
+      for (const inner of item) stack.push(inner);
+    } else if (item && typeof item === 'object') {
+      for (const [key, inner] of Object.entries(item)) {
+        if (key.includes('\0')) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
+/** The refusal for variables holding U+0000 (see nulCharacterRule), naming the first such variable; else undefined. */
+export function nulCharacterRefusal(variables: Record<string, unknown> | undefined): string | undefined {
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (holdsNulCharacter(value)) return `Variable $${name} ${NUL_MESSAGE}`;
+  }
+  return undefined;
+}
+
+/** Run after graphql's own rules (Apollo adds these to specifiedRules): shape limits, safe on invalid documents. */
+export const apiValidationRules: ValidationRule[] = [depthLimitRule(), aliasLimitRule(), nulCharacterRule()];
+
+/** A plugin's refusal of the client's input. */
+const refused = (message: string, extensions: Record<string, unknown> = {}) =>
   new AppError('BAD_USER_INPUT', message, {
     ...extensions,
     // http: Apollo answers with this status (400, not the 500 of an error thrown in a plugin) and drops it from
@@ -140,7 +182,7 @@ const tooCostly = (message: string, extensions: Record<string, unknown> = {}) =>
   });
 
 /**
- * Refuses operations over MAX_COST before they run. Runs once Apollo has resolved the operation, but not yet
+ * Refuses variables holding U+0000 (nulCharacterRefusal) and operations over MAX_COST before they run. Runs once Apollo has resolved the operation, but not yet
  * coerced its variables: a request that names no operation or has bad variables is left for execution to
  * refuse (a 400 with Apollo's own codes), and the cost counter's own refusals (too many nodes) are the client's.
  */
@@ -149,17 +191,19 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
     requestDidStart: async () => ({
       didResolveOperation: async ({ request, document, operation }) => {
         if (!operation) return;
+        const nul = nulCharacterRefusal(request.variables);
+        if (nul) throw refused(nul);
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
         if (coerced.errors) return;
         let cost: number;
         try {
           cost = queryCost(schema, document, request.variables, operation.name?.value);
         } catch (error) {
-          if (error instanceof GraphQLError) throw tooCostly(`Query refused: ${error.message}`);
+          if (error instanceof GraphQLError) throw refused(`Query refused: ${error.message}`);
           throw error;
         }
         if (cost > MAX_COST) {
-          throw tooCostly(`Query costs ${cost}, more than the limit of ${MAX_COST}; ask for less`, {
+          throw refused(`Query costs ${cost}, more than the limit of ${MAX_COST}; ask for less`, {
             cost,
             limit: MAX_COST,
           });

@@ -114,6 +114,25 @@ const cases: [string, Body, string | RegExp][] = [
     /^GRAPHQL_(PARSE|VALIDATION)_FAILED$/,
   ],
   ['a syntax error', { query: '{ me ' }, 'GRAPHQL_PARSE_FAILED'],
+  // Fuzz test, a 200 with INTERNAL_SERVER_ERROR: Postgres keeps no U+0000 in text or jsonb.
+  [
+    'a NUL character in a string literal',
+    { query: '{ circuit(slug: "a\\u0000b") { id } }' },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
+  [
+    'a NUL character in a variable',
+    { query: 'query($s: String!) { circuit(slug: $s) { id } }', variables: { s: 'a\u0000b' } },
+    'BAD_USER_INPUT',
+  ],
+  [
+    'a NUL character deep in a JSON variable',
+    {
+      query: 'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
+      variables: { i: { teamId: 'x', title: 't', graph: { nodes: [{ id: 'a', label: ['\u0000'] }] } } },
+    },
+    'BAD_USER_INPUT',
+  ],
 ];
 
 async function post(body: Body, headers: Record<string, string> = {}) {
@@ -138,6 +157,14 @@ describe('bad GraphQL input', () => {
     expect(json.errors?.[0]?.extensions?.code ?? 'none', text.slice(0, 300)).toMatch(code);
     expect(json.errors?.[0]?.message).not.toMatch(/internal|call stack|Cannot read/i);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('names the variable that holds a NUL character', async () => {
+    const { json } = await post({
+      query: 'query($s: String!) { circuit(slug: $s) { id } }',
+      variables: { s: '\u0000' },
+    });
+    expect(json.errors?.[0]?.message).toBe('Variable $s may not contain the NUL character (U+0000)');
   });
 
   it(`accepts a query ${MAX_DEPTH} levels deep and ${MAX_ALIASES} aliases: the limits are where they say`, async () => {

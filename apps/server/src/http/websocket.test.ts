@@ -111,6 +111,13 @@ describe('operations over WebSocket', () => {
     ['an unknown field', 'subscription { nope }', {}, 'GRAPHQL_VALIDATION_FAILED'],
     // Fuzz test (fuzz.test.ts): the id reached a uuid column, an INTERNAL_SERVER_ERROR.
     ['a circuit id that is not a uuid', 'subscription { circuitChanged(circuitId: "demo") { kind } }', {}, 'NOT_FOUND'],
+    // Fuzz test: Postgres keeps no U+0000 in text, an INTERNAL_SERVER_ERROR.
+    [
+      'a NUL character in a variable',
+      'subscription($id: ID!) { circuitChanged(circuitId: $id) { kind } }',
+      { id: 'a\u0000' },
+      'BAD_USER_INPUT',
+    ],
   ];
   it.each(cases)('refuses an operation %s, as HTTP does', async (_what, query, variables, code) => {
     const errors = await errorsOver(query, variables);

@@ -15,7 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { buildContext } from '../graphql/context.js';
 import { maskError } from '../graphql/format-error.js';
-import { apiValidationRules, MAX_COST, MAX_TOKENS, queryCost } from '../graphql/limits.js';
+import { apiValidationRules, MAX_COST, MAX_TOKENS, nulCharacterRefusal, queryCost } from '../graphql/limits.js';
 import type { Services } from '../services/index.js';
 import { type CookieSecurity, clientAddress, secureCookiesFor } from './requests.js';
 
@@ -65,6 +65,8 @@ function prepare(
   const operation = getOperationAST(document, payload.operationName ?? undefined);
   if (!operation) return [requestError('OPERATION_RESOLUTION_FAILURE', 'Unknown or ambiguous operation')];
   const variables = (payload.variables ?? {}) as Record<string, unknown>;
+  const nul = nulCharacterRefusal(variables);
+  if (nul) return [requestError('BAD_USER_INPUT', nul)];
   let cost: number;
   try {
     cost = queryCost(schema, document, variables, operation.name?.value);
