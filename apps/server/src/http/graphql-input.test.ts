@@ -114,6 +114,9 @@ const cases: [string, Body, string | RegExp][] = [
     /^GRAPHQL_(PARSE|VALIDATION)_FAILED$/,
   ],
   ['a syntax error', { query: '{ me ' }, 'GRAPHQL_PARSE_FAILED'],
+  // Fuzz test (fuzz.test.ts), a 200 with INTERNAL_SERVER_ERROR: Apollo ran a subscription's fields without their
+  // subscribe functions ("Cannot return null").
+  ['a subscription over HTTP', { query: 'subscription { myInbox { kind } }' }, 'BAD_REQUEST'],
   // Fuzz test, a 200 with INTERNAL_SERVER_ERROR: Postgres keeps no U+0000 in text or jsonb.
   [
     'a NUL character in a string literal',

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError } from 'graphql';
 import type { WebSocketServer } from 'ws';
 import { buildContext, type Context, SHARE_TOKEN_HEADER } from '../graphql/context.js';
 import { maskError } from '../graphql/format-error.js';
@@ -58,6 +59,21 @@ export interface ApiServer {
  */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/**
+ * A subscription sent over HTTP is refused as the client's mistake (400): Apollo would run its fields' plain
+ * resolvers, which subscription fields lack, and answer "Cannot return null" as an internal error.
+ */
+const subscriptionsOverWebSocketOnly: ApolloServerPlugin<Context> = {
+  requestDidStart: async () => ({
+    didResolveOperation: async ({ operation }) => {
+      if (operation?.operation !== 'subscription') return;
+      throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP', {
+        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+      });
+    },
+  }),
+};
+
 /** GraphQL over HTTP (Apollo Server 5 on plain node:http) and over WebSocket (graphql-ws), on one port and path. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { services, secureCookies } = options;
@@ -84,7 +100,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // This process decides when and how it stops (main.ts), within a deadline: Apollo's own handler would stop the
     // server on SIGTERM and re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [costLimitPlugin(schema)],
+    plugins: [subscriptionsOverWebSocketOnly, costLimitPlugin(schema)],
   });
   await apollo.start();
 
