@@ -20,7 +20,7 @@ import { encoderUrl } from '../models/encoders.js';
 import { teamTopic } from '../services/activity.js';
 import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
-import { AppError } from '../services/errors.js';
+import { AppError, parseInput } from '../services/errors.js';
 import { featureKeySchema, featureTopic } from '../services/labels.js';
 import { circuitPermissions, emailVisible, teamPermissions } from '../services/policy.js';
 import { circuitStatus, reviewAgreement } from '../services/reviews.js';
@@ -292,7 +292,7 @@ export const resolvers = {
     },
     featureChanged: {
       subscribe: (_: unknown, { feature }: { feature: unknown }, ctx: Context) => {
-        const key = featureKeySchema.parse(feature);
+        const key = parseInput(featureKeySchema, feature);
         return guarded(ctx, accessCheck(ctx), (signal) =>
           filtered(
             ctx,

@@ -111,6 +111,13 @@ describe('operations over WebSocket', () => {
     ['an unknown field', 'subscription { nope }', {}, 'GRAPHQL_VALIDATION_FAILED'],
     // Fuzz test (fuzz.test.ts): the id reached a uuid column, an INTERNAL_SERVER_ERROR.
     ['a circuit id that is not a uuid', 'subscription { circuitChanged(circuitId: "demo") { kind } }', {}, 'NOT_FOUND'],
+    // Fuzz test: the key was checked with a bare zod parse, an INTERNAL_SERVER_ERROR.
+    [
+      'a feature key over its limits',
+      'subscription($f: FeatureKeyInput!) { featureChanged(feature: $f) { kind } }',
+      { f: { modelId: 'x'.repeat(300), saeId: 'resid_1', featureIndex: 1 } },
+      'BAD_USER_INPUT',
+    ],
     // Fuzz test: Postgres keeps no U+0000 in text, an INTERNAL_SERVER_ERROR.
     [
       'a NUL character in a variable',
