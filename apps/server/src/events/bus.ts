@@ -25,6 +25,11 @@ export class InProcessEventBus implements EventBus {
     this.publish(topic, payload);
   }
 
+  /** Listeners attached now, over all topics: 0 once every subscriber has left (tests check that nothing is kept). */
+  listenerCount(): number {
+    return this.emitter.eventNames().reduce((sum, topic) => sum + this.emitter.listenerCount(topic), 0);
+  }
+
   async *subscribe(topic: string, signal?: AbortSignal): AsyncIterableIterator<unknown> {
     try {
       for await (const [payload] of on(this.emitter, topic, { signal })) yield payload;

@@ -1,6 +1,7 @@
 // GraphQL over WebSocket is guarded as HTTP is. Before: graphql-ws ran operations with graphql's rules only (no
 // depth, alias, token or cost limit), accepted 100 MB messages, sent internal errors unmasked, accepted an upgrade
 // from any page's Origin (with the user's cookie), and took a non-string share token into the context.
+import { connect } from 'node:net';
 import { createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -79,6 +80,35 @@ function closeAfter(messages: (string | Buffer)[]): Promise<{ code: number; reas
   });
 }
 
+/** Upgrades by hand, writes `frame` as is and resolves with the code of the server's close frame. */
+function closeCodeAfterRawFrame(frame: Buffer): Promise<number | undefined> {
+  const { port } = new URL(wsUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      const received = Buffer.concat(chunks);
+      const head = received.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      if (received.length === head + 4) socket.write(frame);
+      // The server's close frame: 0x88, a length under 126, the code.
+      const close = received.indexOf(0x88, head + 4);
+      if (close >= 0 && received.length >= close + 4) {
+        socket.destroy();
+        resolve(received.readUInt16BE(close + 2));
+      }
+    });
+    socket.on('close', () => resolve(undefined));
+    socket.on('error', () => {});
+    socket.write(
+      `GET ${new URL(wsUrl).pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+        'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+    );
+  });
+}
+
 const nested = (levels: number) => {
   const path = ['reviewQueue', 'edges', 'node'];
   while (path.length < levels) path.push(path.length % 2 ? 'circuit' : 'reviews');
@@ -145,6 +175,30 @@ describe('operations over WebSocket', () => {
   it('closes the socket on a message over the size limit (1009)', async () => {
     const big = JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(17 * 1024 * 1024) } });
     expect((await closeAfter([big])).code).toBe(1009);
+  });
+
+  // Fuzz test: graphql-ws's own adapter closed these with 4500 (internal error) and logged a server fault.
+  it('closes with 4400 when a client sends a message only the server may send', async () => {
+    for (const type of ['connection_ack', 'next', 'error']) {
+      const message = JSON.stringify({ type, id: '1', payload: {} });
+      const { code } = await closeAfter([JSON.stringify({ type: 'connection_init' }), message]);
+      expect(code, type).toBe(4400);
+    }
+  });
+
+  it('closes a frame that breaks the WebSocket protocol (1002) without logging a server fault', async () => {
+    const logged: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(args);
+    try {
+      // Unmasked (clients must mask), then a reserved opcode.
+      for (const frame of [Buffer.from([0x81, 0x01, 0x78]), Buffer.from([0x83, 0x80, 0, 0, 0, 0])]) {
+        expect(await closeCodeAfterRawFrame(frame)).toBe(1002);
+      }
+    } finally {
+      console.error = original;
+    }
+    expect(logged).toEqual([]);
   });
 
   it('refuses a share token that is not a string with a clear close reason', async () => {

@@ -11,8 +11,8 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { buildContext } from '../graphql/context.js';
 import { maskError } from '../graphql/format-error.js';
 import { apiValidationRules, MAX_COST, MAX_TOKENS, nulCharacterRefusal, queryCost } from '../graphql/limits.js';
@@ -102,7 +102,7 @@ export function startGraphQLWebSocket(options: WebSocketOptions) {
     verifyClient: ({ req }, done) =>
       originAllowed(req, options.allowedOrigins) ? done(true) : done(false, 403, 'origin not allowed'),
   });
-  const cleanup = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+  const cleanup = serveGraphQLWs<Record<string, unknown>>(
     {
       schema: options.schema,
       onConnect: (ctx) => {
@@ -131,4 +131,94 @@ export function startGraphQLWebSocket(options: WebSocketOptions) {
     wsServer,
   );
   return { wsServer, dispose: async () => cleanup.dispose() };
+}
+
+/** What a client may send in graphql-transport-ws; graphql-ws throws on the rest (the server's own messages). */
+const CLIENT_MESSAGE_TYPES = new Set(['connection_init', 'ping', 'pong', 'subscribe', 'complete']);
+/** graphql-ws's keep-alive: a ping this often, and a client that does not answer within as long is dropped. */
+const KEEP_ALIVE_MS = 12_000;
+
+const sentAServerMessage = (data: string) => {
+  try {
+    const { type } = JSON.parse(data) as { type?: unknown };
+    return typeof type === 'string' && !CLIENT_MESSAGE_TYPES.has(type);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The client's doing, not a fault here: a frame that breaks the WebSocket protocol (ws has already closed the socket
+ * with its code: 1002, 1007, 1009) or a connection that went away.
+ */
+const clientCaused = (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return code.startsWith('WS_ERR_') || ['ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED'].includes(code);
+};
+
+/**
+ * graphql-ws's adapter for ws (graphql-ws/use/ws), but a client's mistakes are not reported as the server's: its
+ * adapter logged "Internal error" for every malformed frame and closed with 4500 (internal error) when a client
+ * sent a server's message (connection_ack, next, error); here those close with 4400, and only real faults are logged.
+ */
+function serveGraphQLWs<P extends Record<string, unknown>>(
+  options: ServerOptions<P, { socket: WebSocket; request: IncomingMessage }>,
+  wsServer: WebSocketServer,
+) {
+  const server = makeServer(options);
+  wsServer.options.handleProtocols = handleProtocols;
+  // The HTTP server's errors are re-emitted here: one without a listener would be thrown.
+  wsServer.on('error', (error) => console.error('WebSocket server error:', error));
+  wsServer.on('connection', (socket, request) => {
+    socket.on('error', (error) => {
+      if (!clientCaused(error)) console.error('WebSocket error:', error);
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    let pongWait: NodeJS.Timeout | undefined;
+    const pinger = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+      socket.once('pong', () => clearTimeout(pongWait));
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        // A write that fails means the client is gone; its close event ends the subscriptions.
+        send: (data) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, () => resolve());
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (raw) => {
+            const data = String(raw);
+            try {
+              await handle(data);
+            } catch (error) {
+              if (sentAServerMessage(data)) {
+                socket.close(CloseCode.BadRequest, 'Clients may not send connection_ack, next or error');
+                return;
+              }
+              if (!clientCaused(error)) console.error('WebSocket message failed:', error);
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearTimeout(pongWait);
+      clearInterval(pinger);
+      closed(code, String(reason)).catch((error) => console.error('WebSocket close failed:', error));
+    });
+  });
+  return {
+    dispose: async () => {
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
 }
