@@ -7,8 +7,11 @@ import {
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
+  Kind,
   parse,
+  type SelectionSetNode,
   specifiedRules,
+  type ValidationRule,
   validate,
 } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
@@ -46,6 +49,33 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[]):
 
 const requestError = (code: string, message: string) => new GraphQLError(message, { extensions: { code } });
 
+/**
+ * No @skip or @include on a subscription's root selection (a rule of the GraphQL spec that graphql 16 does not
+ * check): with its one root field skipped, graphql's subscribe throws a TypeError, an internal error.
+ */
+const subscriptionRootDirectivesRule: ValidationRule = (context) => {
+  const check = (set: SelectionSetNode, seen: Set<string>) => {
+    for (const selection of set.selections) {
+      if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) {
+        context.reportError(
+          new GraphQLError('A subscription’s root field may not have @skip or @include', { nodes: selection }),
+        );
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) check(selection.selectionSet, seen);
+      if (selection.kind === Kind.FRAGMENT_SPREAD && !seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = context.getFragment(selection.name.value);
+        if (fragment) check(fragment.selectionSet, seen);
+      }
+    }
+  };
+  return {
+    OperationDefinition(operation) {
+      if (operation.operation === 'subscription') check(operation.selectionSet, new Set());
+    },
+  };
+};
+
 /** Parse, validate and cost an operation the way Apollo does for HTTP; errors carry Apollo's codes. */
 function prepare(
   schema: GraphQLSchema,
@@ -60,7 +90,11 @@ function prepare(
       : (error as Error).message;
     return [requestError('GRAPHQL_PARSE_FAILED', message)];
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...apiValidationRules]);
+  const invalid = validate(schema, document, [
+    ...specifiedRules,
+    ...apiValidationRules,
+    subscriptionRootDirectivesRule,
+  ]);
   if (invalid.length) return invalid.map((error) => requestError('GRAPHQL_VALIDATION_FAILED', error.message));
   const operation = getOperationAST(document, payload.operationName ?? undefined);
   if (!operation) return [requestError('OPERATION_RESOLUTION_FAILURE', 'Unknown or ambiguous operation')];
