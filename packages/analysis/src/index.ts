@@ -1,3 +1,4 @@
+export * from './bench/ceiling.js';
 export * from './circuits/index.js';
 export * from './dashboards/dashboards.js';
 export * from './dashboards/logits.js';

@@ -1,6 +1,7 @@
 /**
  * The machine's matrix-multiply ceiling through onnxruntime-node, measured in the benchmark's own run so that its
- * figures can be quoted as a share of it (VMs differ: AVX-512 or not, and other processes on the cores).
+ * figures can be quoted as a share of it (VMs differ: AVX-512 or not, and other processes on the cores). Every
+ * benchmark runs its work inside ceilingAround and prints the result's `ceiling` in its last JSON line.
  */
 import { Graph } from '../graph/graph.js';
 import { toOnnx } from '../graph/onnx.js';
@@ -49,3 +50,47 @@ export async function measureMatmulCeiling(threads?: number): Promise<MatmulCeil
     matmul_128x768x3072_gflops: +(await matmulGflops(128, 768, 3072, 25, threads)).toFixed(1),
   };
 }
+
+/** The ceiling as a benchmark prints it: the mean of a measurement before and one after its work. */
+export interface CeilingAround extends MatmulCeiling {
+  before: MatmulCeiling;
+  after: MatmulCeiling;
+  /** ORT intra-op threads of the measurement; null: ORT's default (one per core). */
+  threads: number | null;
+}
+
+/**
+ * Measures the ceiling, runs `work`, measures it again: other processes on the cores move the ceiling within
+ * minutes, so the mean of both is the fairer yardstick for the work in between. Each measurement takes a few
+ * seconds. `log` receives one line per measurement (benchmarks that keep stdout for the JSON pass console.error).
+ */
+export async function ceilingAround<T>(
+  work: () => Promise<T>,
+  options: { threads?: number; log?: (line: string) => void } = {},
+): Promise<{ result: T; ceiling: CeilingAround }> {
+  const log = options.log ?? console.log;
+  const measure = async (when: string) => {
+    const t0 = performance.now();
+    const c = await measureMatmulCeiling(options.threads);
+    log(`matmul ceiling ${when}: ${JSON.stringify(c)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    return c;
+  };
+  const before = await measure('before');
+  const result = await work();
+  const after = await measure('after');
+  const mean = (k: keyof MatmulCeiling) => +((before[k] + after[k]) / 2).toFixed(1);
+  return {
+    result,
+    ceiling: {
+      matmul_2048_gflops: mean('matmul_2048_gflops'),
+      matmul_128x768x3072_gflops: mean('matmul_128x768x3072_gflops'),
+      before,
+      after,
+      threads: options.threads ?? null,
+    },
+  };
+}
+
+/** A figure in GFLOP/s as a share of the 2048 x 2048 x 2048 MatMul's (1 = as fast as ORT's best MatMul here). */
+export const shareOfCeiling = (gflops: number, ceiling: MatmulCeiling): number =>
+  +(gflops / ceiling.matmul_2048_gflops).toFixed(3);
