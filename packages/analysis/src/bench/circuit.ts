@@ -7,25 +7,38 @@
  *   sublayer kind); every hook is still encoded, differentiated and projected separately.
  * - demo_nounpp_100_ig_s: 100 nounpp pairs on the bundled demo model, integrated gradients, edges and evaluation
  *   (null when packages/analysis/assets/demo/manifest.json is absent); demo_nounpp_faithfulness, demo_nounpp_nodes.
+ * - gpt2_shape_sae_graphs_gflops: the GFLOP/s of that pair's SAE node graphs (encode, decode and gradient per
+ *   feature of all 36 hooks, the run's matmul-bound part), and share_of_ceiling, it as a share of the MatMul ceiling
+ *   (`ceiling`, measured before and after; ceiling.ts).
  * - peak_rss_mb.
+ * BENCH_SKIP_GPT2=1 skips the GPT-2-shaped pair (its figures are then null).
  */
 import { access } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeCircuit } from '../circuits/api.js';
 import { discoverCircuit, type SaeSource } from '../circuits/discover.js';
+import { saeNodeGraphFlops, saeNodeGraphRows } from '../circuits/graphs.js';
 import { circuitHooks, randomCircuitSae, randomPairs } from '../circuits/testing.js';
 import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
 import { GPT2_SMALL } from '../model/config.js';
 import { hookedGPT2FromWeights } from '../model/load.js';
 import { randomGPT2Weights } from '../model/random.js';
+import { ceilingAround, shareOfCeiling } from './ceiling.js';
 
 const config = GPT2_SMALL;
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function gpt2Shape(): Promise<{ cold: number; warm: number; nodes: number; edges: number }> {
-  const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
+interface Gpt2ShapeRun {
+  cold: number;
+  warm: number;
+  nodes: number;
+  edges: number;
+  saeGraphsGflops: number;
+}
+
+async function gpt2Shape(threads: number | undefined): Promise<Gpt2ShapeRun> {
   const cacheDir = process.env.WORKBENCH_ENGINE_CACHE ?? join(tmpdir(), 'workbench-engine-bench');
   const model = await hookedGPT2FromWeights(config, randomGPT2Weights(config, 1, 0.02), { threads, cacheDir });
   const hooks = circuitHooks(config.nLayers, false);
@@ -50,7 +63,12 @@ async function gpt2Shape(): Promise<{ cold: number; warm: number; nodes: number;
     `gpt2-shape: ${r.nodes.length - 1} nodes, ${r.edges.length} edges in ${warm.toFixed(1)} s (${JSON.stringify(r.timings)})`,
   );
   await model.dispose();
-  return { cold, warm, nodes: r.nodes.length - 1, edges: r.edges.length };
+  // discoverCircuit runs each hook's SAE node graph over the pairs' token rows in chunks of saeNodeGraphRows.
+  const tokenRows = pairs.reduce((n, p) => n + p.clean.length, 0);
+  const rows = saeNodeGraphRows(tokenRows);
+  const saeFlops = saes.reduce((n, s) => n + Math.ceil(tokenRows / rows) * saeNodeGraphFlops(s.config, rows), 0);
+  const saeGraphsGflops = +(saeFlops / r.timings.sae_graphs_s! / 1e9).toFixed(1);
+  return { cold, warm, nodes: r.nodes.length - 1, edges: r.edges.length, saeGraphsGflops };
 }
 
 async function demo(): Promise<{ seconds: number; faithfulness: number | null; nodes: number; edges: number } | null> {
@@ -73,8 +91,13 @@ async function demo(): Promise<{ seconds: number; faithfulness: number | null; n
 
 async function main() {
   const skipGpt2 = process.env.BENCH_SKIP_GPT2 === '1';
-  const g = skipGpt2 ? null : await gpt2Shape();
-  const d = await demo();
+  const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
+  const {
+    result: { g, d },
+    ceiling,
+  } = await ceilingAround(async () => ({ g: skipGpt2 ? null : await gpt2Shape(threads), d: await demo() }), {
+    threads,
+  });
   const round = (x: number) => Math.round(x * 100) / 100;
   console.log(
     JSON.stringify({
@@ -82,10 +105,13 @@ async function main() {
       gpt2_shape_pair_cold_s: g ? round(g.cold) : null,
       gpt2_shape_nodes: g?.nodes ?? null,
       gpt2_shape_edges: g?.edges ?? null,
+      gpt2_shape_sae_graphs_gflops: g?.saeGraphsGflops ?? null,
+      share_of_ceiling: g ? shareOfCeiling(g.saeGraphsGflops, ceiling) : null,
       demo_nounpp_100_ig_s: d ? round(d.seconds) : null,
       demo_nounpp_faithfulness: d?.faithfulness ?? null,
       demo_nounpp_nodes: d?.nodes ?? null,
       demo_nounpp_edges: d?.edges ?? null,
+      ceiling,
       peak_rss_mb: peakRssMb(),
       cpus: availableParallelism(),
       load_average: loadavg().map((v) => round(v)),

@@ -22,6 +22,7 @@ import {
   MLP_WEIGHTS,
   readModelWeights,
   saeFeeds,
+  saeNodeGraphRows,
   saeShapeKey,
 } from './graphs.js';
 import {
@@ -307,7 +308,7 @@ export async function discoverCircuit(
   t0 = now();
   const validRows: number[] = [];
   for (let i = 0; i < P; i++) for (let t = 0; t < lens[i]!; t++) validRows.push(idx(i, t));
-  const R = Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(8, validRows.length))));
+  const R = saeNodeGraphRows(validRows.length);
   const nodeGraphs = new Map<string, CompiledGraph>();
   const countAt = new Float32Array(T);
   for (const n of lens) for (let t = 0; t < n; t++) countAt[t]!++;

@@ -184,6 +184,13 @@ export function saeFeeds(w: SaeWeights, prefix: string): Record<string, Float32A
 /** Shape key of an SAE: SAEs with equal keys share compiled graphs. */
 export const saeShapeKey = (c: SaeConfig) => `${c.architecture}/${c.dIn}/${c.dSae}/${c.k}/${c.applyBDecToInput}`;
 
+/** Rows per run of the SAE node graph for `n` token rows: a power of two from 8 to 256, so few shapes compile. */
+export const saeNodeGraphRows = (n: number) => Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(8, n))));
+
+/** Matmul FLOPs of one run of compileSaeNodeGraph's graph on `rows` rows: encode and decode of clean and patch
+ * (2 x 2 rows x d_in x d_sae multiply-adds), `gf` and `serr` (2 x rows x d_in x d_sae). */
+export const saeNodeGraphFlops = (c: SaeConfig, rows: number) => 2 * 6 * rows * c.dIn * c.dSae;
+
 /**
  * Per-row SAE quantities of a hook, for R rows of clean and patch activations `xc`, `xp` and the metric's
  * gradient `g` at the hook: features `fc`, `fp`; errors `errc`, `errp` (x - x_hat); `gf` = g W_dec^T (the
