@@ -117,6 +117,17 @@ const cases: [string, Body, string | RegExp][] = [
   // Fuzz test (fuzz.test.ts), a 200 with INTERNAL_SERVER_ERROR: Apollo ran a subscription's fields without their
   // subscribe functions ("Cannot return null").
   ['a subscription over HTTP', { query: 'subscription { myInbox { kind } }' }, 'BAD_REQUEST'],
+  // Fuzz test, a 500: graphql's own validation of a subscription threw on these directives.
+  [
+    'a subscription whose root field is included by a variable',
+    { query: 'subscription($v: Boolean!) { myInbox @include(if: $v) { kind } }', variables: { v: true } },
+    'BAD_REQUEST',
+  ],
+  [
+    'a subscription whose root field has @include of a wrong value',
+    { query: 'subscription { myInbox @include(if: "yes") { kind } }' },
+    'BAD_REQUEST',
+  ],
   // Fuzz test, a 200 with INTERNAL_SERVER_ERROR: Postgres keeps no U+0000 in text or jsonb.
   [
     'a NUL character in a string literal',

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError } from 'graphql';
+import { Kind, parse } from 'graphql';
 import type { WebSocketServer } from 'ws';
 import { buildContext, type Context, SHARE_TOKEN_HEADER } from '../graphql/context.js';
 import { maskError } from '../graphql/format-error.js';
@@ -60,19 +60,37 @@ export interface ApiServer {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
- * A subscription sent over HTTP is refused as the client's mistake (400): Apollo would run its fields' plain
- * resolvers, which subscription fields lack, and answer "Cannot return null" as an internal error.
+ * Whether the request's document holds a subscription, which runs over WebSocket only. Such a request is refused
+ * before Apollo sees it: Apollo would run the fields without their subscribe functions ("Cannot return null", an
+ * internal error), and graphql's own validation of a subscription throws (a 500) when its root field has @include
+ * or @skip with a variable or a wrong value. Only a document that mentions "subscription" is parsed here.
  */
-const subscriptionsOverWebSocketOnly: ApolloServerPlugin<Context> = {
-  requestDidStart: async () => ({
-    didResolveOperation: async ({ operation }) => {
-      if (operation?.operation !== 'subscription') return;
-      throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP', {
-        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-      });
+function holdsSubscription(method: string | undefined, body: unknown, url: URL): boolean {
+  const query =
+    method === 'GET'
+      ? url.searchParams.get('query')
+      : body && typeof body === 'object' && !Array.isArray(body)
+        ? (body as { query?: unknown }).query
+        : undefined;
+  if (typeof query !== 'string' || !query.includes('subscription')) return false;
+  try {
+    return parse(query, { maxTokens: MAX_TOKENS }).definitions.some(
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'subscription',
+    );
+  } catch {
+    // Apollo answers the syntax error.
+    return false;
+  }
+}
+
+const SUBSCRIPTION_OVER_HTTP = JSON.stringify({
+  errors: [
+    {
+      message: 'Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP',
+      extensions: { code: 'BAD_REQUEST' },
     },
-  }),
-};
+  ],
+});
 
 /** GraphQL over HTTP (Apollo Server 5 on plain node:http) and over WebSocket (graphql-ws), on one port and path. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -100,7 +118,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // This process decides when and how it stops (main.ts), within a deadline: Apollo's own handler would stop the
     // server on SIGTERM and re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [subscriptionsOverWebSocketOnly, costLimitPlugin(schema)],
+    plugins: [costLimitPlugin(schema)],
   });
   await apollo.start();
 
@@ -119,6 +137,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       } catch {
         throw new HttpError(400, 'request body is not valid JSON');
       }
+    }
+    if (holdsSubscription(req.method, body, url)) {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(SUBSCRIPTION_OVER_HTTP);
+      return;
     }
     const shareHeader = req.headers[SHARE_TOKEN_HEADER];
     const context = await buildContext(

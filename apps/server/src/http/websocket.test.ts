@@ -157,6 +157,19 @@ describe('operations over WebSocket', () => {
     ],
     // Fuzz test: graphql 16 threw a TypeError for a subscription whose one root field is skipped (closed with 4500).
     ['a skipped root field', 'subscription { myInbox @skip(if: true) { kind } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
+    // Fuzz test: graphql's own validation of a subscription threw on these directives (closed with 4500).
+    [
+      'a root field included by a variable',
+      'subscription($v: Boolean!) { myInbox @include(if: $v) { kind } }',
+      { v: true },
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'a root field with @include of a wrong value',
+      'subscription { myInbox @include(if: "yes") { kind } }',
+      {},
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
   ];
   it.each(cases)('refuses an operation %s, as HTTP does', async (_what, query, variables, code) => {
     const errors = await errorsOver(query, variables);

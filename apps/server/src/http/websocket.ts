@@ -51,7 +51,8 @@ const requestError = (code: string, message: string) => new GraphQLError(message
 
 /**
  * No @skip or @include on a subscription's root selection (a rule of the GraphQL spec that graphql 16 does not
- * check): with its one root field skipped, graphql's subscribe throws a TypeError, an internal error.
+ * check): with its one root field skipped, graphql's subscribe throws a TypeError, and graphql's own validation
+ * (SingleFieldSubscriptionsRule) throws when the directive's value is a variable or of the wrong type.
  */
 const subscriptionRootDirectivesRule: ValidationRule = (context) => {
   const check = (set: SelectionSetNode, seen: Set<string>) => {
@@ -90,11 +91,9 @@ function prepare(
       : (error as Error).message;
     return [requestError('GRAPHQL_PARSE_FAILED', message)];
   }
-  const invalid = validate(schema, document, [
-    ...specifiedRules,
-    ...apiValidationRules,
-    subscriptionRootDirectivesRule,
-  ]);
+  // First on its own: graphql's rule for subscriptions evaluates those directives and throws on a bad one.
+  const skipped = validate(schema, document, [subscriptionRootDirectivesRule]);
+  const invalid = skipped.length ? skipped : validate(schema, document, [...specifiedRules, ...apiValidationRules]);
   if (invalid.length) return invalid.map((error) => requestError('GRAPHQL_VALIDATION_FAILED', error.message));
   const operation = getOperationAST(document, payload.operationName ?? undefined);
   if (!operation) return [requestError('OPERATION_RESOLUTION_FAILURE', 'Unknown or ambiguous operation')];
