@@ -28,6 +28,7 @@ interface Label {
   myVote: number;
   createdAt: string;
   updatedAt: string;
+  revisedAt: string;
   author: { __typename?: 'User'; id: string; displayName: string } | null;
   agreement: { __typename?: 'Agreement'; up: number; down: number; agreement: number };
   [key: string]: unknown;
@@ -268,7 +269,7 @@ function LabelItem({
       {label.description && <p className="comment-body">{label.description}</p>}
       <p className="small muted">
         score {label.score} · agreement {Math.round(label.agreement.agreement * 100)}%{myVote ? ` · ${myVote}` : ''} ·
-        revision {label.revision} by {label.author?.displayName ?? 'someone'} · {formatDate(label.updatedAt)}
+        revision {label.revision} by {label.author?.displayName ?? 'someone'} · {formatDate(label.revisedAt)}
       </p>
       <div className="row small">
         {canEdit && (

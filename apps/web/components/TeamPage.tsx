@@ -10,6 +10,7 @@ import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED, type TeamPermissions } 
 import { formatDate, StatusBadge } from './Badges';
 import { type CircuitVoteData, CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
+import { LabelAcceptVotes } from './LabelAcceptVotes';
 import { TopBar } from './TopBar';
 
 interface CircuitRow extends CircuitVoteData {
@@ -41,6 +42,7 @@ interface TeamData {
   id: string;
   name: string;
   myRole: string;
+  labelAcceptVotes: number;
   can: TeamPermissions;
   createdAt: string;
   members: { role: string; user: { id: string; email: string | null; displayName: string } }[];
@@ -86,6 +88,7 @@ function Faithfulness({ value }: { value: number | null }) {
 
 const ACTIONS: Record<string, string> = {
   'team.member_set': 'set a member’s role',
+  'team.settings_changed': 'changed how many votes accept a label',
   'circuit.version_saved': 'saved a circuit version',
   'circuit.visibility_changed': 'changed a circuit’s visibility',
   'comment.added': 'commented',
@@ -273,6 +276,7 @@ export function TeamPage({ id }: { id: string }) {
               </p>
             )}
             {manage && <InviteLinks teamId={id} canInviteAdmins={data.can.manageAdmins} />}
+            <LabelAcceptVotes teamId={id} votes={data.labelAcceptVotes} canChange={data.can.changeSettings} />
           </section>
           <section className="card stack" aria-label="Activity">
             <h2 className="section-title">Activity</h2>

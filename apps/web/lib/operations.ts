@@ -14,6 +14,7 @@ const USER_FIELDS = gql`
 export interface TeamPermissions {
   manageMembers: boolean;
   manageAdmins: boolean;
+  changeSettings: boolean;
   createCircuits: boolean;
   computeCircuits: boolean;
   proposeLabels: boolean;
@@ -33,9 +34,11 @@ const TEAM_FIELDS = gql`
     name
     slug
     myRole
+    labelAcceptVotes
     can {
       manageMembers
       manageAdmins
+      changeSettings
       createCircuits
       computeCircuits
       proposeLabels
@@ -541,6 +544,15 @@ export const TEAM_MEMBERS = gql`
   }
 `;
 
+export const SET_LABEL_ACCEPT_VOTES = gql`
+  mutation SetLabelAcceptVotes($teamId: ID!, $votes: Int!) {
+    setLabelAcceptVotes(teamId: $teamId, votes: $votes) {
+      id
+      labelAcceptVotes
+    }
+  }
+`;
+
 export const ADD_MEMBER = gql`
   ${MEMBER_FIELDS}
   mutation AddTeamMember($input: AddMemberInput!) {
@@ -564,6 +576,7 @@ const LABEL_FIELDS = gql`
     name
     description
     revision
+    revisedAt
     score
     myVote
     createdAt

@@ -205,6 +205,8 @@ export const resolvers = {
     },
     createTeam: async (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       toTeam(await ctx.services.teams.createTeam(requireUser(ctx).id, input)),
+    setLabelAcceptVotes: async (_: unknown, args: { teamId: string; votes: number }, ctx: Context) =>
+      toTeam(await ctx.services.teams.setLabelAcceptVotes(ctx.viewer, args)),
     addTeamMember: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.teams.addMember(ctx.viewer, input),
     removeTeamMember: (_: unknown, args: { teamId: string; userId: string }, ctx: Context) =>
@@ -432,6 +434,7 @@ export const resolvers = {
     revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(ctx.viewer, l.id),
     agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(ctx.viewer, l.id),
     myVote: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.myVote(ctx.viewer, l.id),
+    revisedAt: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisedAt(ctx.viewer, l),
     createdAt: (l: FeatureLabel) => l.createdAt.toISOString(),
     updatedAt: (l: FeatureLabel) => l.updatedAt.toISOString(),
   },

@@ -77,6 +77,8 @@ export const typeDefs = /* GraphQL */ `
     myRole: Role!
     "What that role lets the signed-in user do here, from the server's policy table (clients read this, not ranks)."
     can: TeamPermissions!
+    "Up votes from people other than a label's author that accept the label (default 2)."
+    labelAcceptVotes: Int!
     createdAt: String!
     members: [Member!]!
     "Invitation links (admins and owners; empty for others)."
@@ -92,6 +94,8 @@ export const typeDefs = /* GraphQL */ `
     manageMembers: Boolean!
     "Make someone admin or owner; change or remove admins and owners."
     manageAdmins: Boolean!
+    "Change the team's settings (labelAcceptVotes)."
+    changeSettings: Boolean!
     createCircuits: Boolean!
     "Start jobs that compute circuits for the team."
     computeCircuits: Boolean!
@@ -149,6 +153,9 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     description: String!
     revision: Int!
+    "When the current revision was written (votes do not move it; updatedAt does)."
+    revisedAt: String!
+    "Up votes minus down votes, the author's own included (acceptance counts only other people's)."
     score: Int!
     author: User
     revisions: [LabelRevision!]!
@@ -618,6 +625,8 @@ export const typeDefs = /* GraphQL */ `
     "Ends the current session; true even when there was none."
     signOut: Boolean!
     createTeam(input: CreateTeamInput!): Team!
+    "Admins and owners: how many people other than a label's author must vote it up to accept it (1-50). Recounts the team's labels."
+    setLabelAcceptVotes(teamId: ID!, votes: Int!): Team!
     "Adds someone or changes their role: admins for members and viewers, owners for admins and owners."
     addTeamMember(input: AddMemberInput!): Member!
     "Removes a member (your own id: leaves the team). Admins remove members and viewers, owners anyone; the last owner stays."

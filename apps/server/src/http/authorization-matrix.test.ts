@@ -74,6 +74,7 @@ signIn               own             Y      -      -      Y      -      -      -
 signIn               wrongPassword   WC     -      -      WC     -      -      -      -      -      -      -      -      -
 signOut              -               Y      -      -      Y      -      -      -      -      -      -      -      -      -
 createTeam           -               UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+setLabelAcceptVotes  A               UA     NF     FB     FB     Y      Y      NF     NF     NF     NF     NF     NF     UA
 addTeamMember        asViewer        UA     NF     FB     FB     Y      Y      NF     NF     NF     NF     NF     NF     UA
 addTeamMember        asAdmin         UA     NF     FB     FB     FB     Y      NF     NF     NF     NF     NF     NF     UA
 removeTeamMember     aViewer         UA     NF     FB     FB     Y      Y      NF     NF     NF     NF     NF     NF     UA
@@ -460,6 +461,13 @@ const HTTP: Record<string, HttpOperation> = {
     },
   },
   createTeam: { run: (a) => as(a).request('mutation { createTeam(input: { name: "Another" }) { id } }') },
+  setLabelAcceptVotes: {
+    // The default again: what other rows expect of labels does not change.
+    run: (a) =>
+      as(a).request('mutation($t: ID!) { setLabelAcceptVotes(teamId: $t, votes: 2) { labelAcceptVotes } }', {
+        t: teamA,
+      }),
+  },
   addTeamMember: {
     run: (a, t) =>
       as(a).request('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {

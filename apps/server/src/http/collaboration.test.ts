@@ -81,7 +81,8 @@ describe('feature labels', () => {
     expect((await vote(owner, 1)).voteLabel).toMatchObject({ status: 'PROPOSED', score: 1, myVote: 1 });
     // Idempotent: the same vote twice counts once.
     expect((await vote(owner, 1)).voteLabel.score).toBe(1);
-    expect((await vote(member, 1)).voteLabel).toMatchObject({ status: 'ACCEPTED', score: 2 });
+    // The author's own vote counts in the score, not toward acceptance (two others must agree).
+    expect((await vote(member, 1)).voteLabel).toMatchObject({ status: 'PROPOSED', score: 2 });
     expect((await vote(reviewer, -1)).voteLabel).toMatchObject({ status: 'DISPUTED', score: 1 });
     // Changeable: the down vote becomes an up vote.
     const changed = await vote(reviewer, 1);
@@ -194,6 +195,7 @@ describe('feature labels', () => {
     const disputed = await propose(owner, teamId, 602, 'disputed');
     await vote(owner, disputed, 1);
     await vote(member, disputed, -1);
+    await vote(reviewer, disputed, 1);
     // 603: two proposed labels: the circuit's own team wins.
     await propose(owner, teamId, 603, 'mine');
     await propose(member, otherTeam, 603, 'theirs', 'PUBLIC');

@@ -10,6 +10,7 @@ const TEAM_CAN: Record<Role, Record<string, boolean>> = {
   OWNER: {
     manageMembers: true,
     manageAdmins: true,
+    changeSettings: true,
     createCircuits: true,
     computeCircuits: true,
     proposeLabels: true,
@@ -18,6 +19,7 @@ const TEAM_CAN: Record<Role, Record<string, boolean>> = {
   ADMIN: {
     manageMembers: true,
     manageAdmins: false,
+    changeSettings: true,
     createCircuits: true,
     computeCircuits: true,
     proposeLabels: true,
@@ -26,6 +28,7 @@ const TEAM_CAN: Record<Role, Record<string, boolean>> = {
   MEMBER: {
     manageMembers: false,
     manageAdmins: false,
+    changeSettings: false,
     createCircuits: true,
     computeCircuits: true,
     proposeLabels: true,
@@ -34,6 +37,7 @@ const TEAM_CAN: Record<Role, Record<string, boolean>> = {
   VIEWER: {
     manageMembers: false,
     manageAdmins: false,
+    changeSettings: false,
     createCircuits: false,
     computeCircuits: false,
     proposeLabels: false,
@@ -95,7 +99,7 @@ afterAll(() => stack?.stop());
 describe('Team.can', () => {
   it.each(Object.keys(TEAM_CAN) as Role[])('reports what a %s may do in the team', async (role) => {
     const { team } = await clients[role]!.ok<{ team: { myRole: string; can: Record<string, boolean> } }>(
-      'query($id: ID!) { team(id: $id) { myRole can { manageMembers manageAdmins createCircuits computeCircuits proposeLabels participate } } }',
+      'query($id: ID!) { team(id: $id) { myRole can { manageMembers manageAdmins changeSettings createCircuits computeCircuits proposeLabels participate } } }',
       { id: teamId },
     );
     expect(team.myRole).toBe(role);

@@ -48,18 +48,18 @@ export interface Agreement {
 }
 
 /**
- * A label's status follows from its votes: ACCEPTED with at least STATUS_MIN_VOTES votes of which a share of
- * STATUS_ACCEPT_SHARE are up; DISPUTED with enough votes and at least one down otherwise; PROPOSED before that.
- * The vote statement in LabelService.vote applies this rule in SQL with the same constants.
+ * A label's status follows from the votes of people other than its author (the author's own vote counts in the
+ * score, not toward acceptance): ACCEPTED with at least the team's labelAcceptVotes up votes that are three quarters
+ * of those votes; DISPUTED with that many votes and a down vote otherwise; PROPOSED before that. The rule is one SQL
+ * function, workbench_label_status (migration 20261201000000_label_accept_votes), used by every vote and by a
+ * change of the team's setting.
  */
-const STATUS_MIN_VOTES = 2;
 /** feature_labels columns as Prisma's FeatureLabel fields, for the raw statements of the hot writes. */
 const LABEL_COLUMNS = Prisma.raw(
   `id, team_id AS "teamId", model_id AS "modelId", sae_id AS "saeId", feature_index AS "featureIndex",
    visibility, status, author_id AS "authorId", name, description, revision, score,
    created_at AS "createdAt", updated_at AS "updatedAt"`,
 );
-const STATUS_ACCEPT_SHARE = 0.75;
 
 export class LabelService {
   constructor(
@@ -244,18 +244,20 @@ export class LabelService {
         SELECT ${current.id}::uuid, ${user.id}::uuid, ${input.value}::int, now() WHERE ${input.value}::int <> 0
         ON CONFLICT (label_id, user_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
       ), counts AS (
-        SELECT count(*) FILTER (WHERE value = 1) + (CASE WHEN ${input.value}::int = 1 THEN 1 ELSE 0 END) AS up,
-               count(*) FILTER (WHERE value = -1) + (CASE WHEN ${input.value}::int = -1 THEN 1 ELSE 0 END) AS down
-        FROM label_votes WHERE label_id = ${current.id}::uuid AND user_id <> ${user.id}::uuid
+        SELECT count(*) FILTER (WHERE v.value = 1) AS up, count(*) FILTER (WHERE v.value = -1) AS down,
+               count(*) FILTER (WHERE v.value = 1 AND v.user_id <> l.author_id) AS others_up,
+               count(*) FILTER (WHERE v.value = -1 AND v.user_id <> l.author_id) AS others_down
+        FROM feature_labels AS l
+        LEFT JOIN LATERAL (
+          SELECT user_id, value FROM label_votes WHERE label_id = l.id AND user_id <> ${user.id}::uuid
+          UNION ALL SELECT ${user.id}::uuid, ${input.value}::int WHERE ${input.value}::int <> 0
+        ) AS v ON true
+        WHERE l.id = ${current.id}::uuid
       ), updated AS (
         UPDATE feature_labels AS l
         SET score = c.up - c.down, updated_at = now(),
-            status = (CASE
-              WHEN c.up + c.down < ${STATUS_MIN_VOTES}::int THEN 'PROPOSED'
-              WHEN c.up >= ${STATUS_ACCEPT_SHARE}::float8 * (c.up + c.down) THEN 'ACCEPTED'
-              WHEN c.down > 0 THEN 'DISPUTED'
-              ELSE 'PROPOSED' END)::"LabelStatus"
-        FROM counts AS c WHERE l.id = ${current.id}::uuid
+            status = workbench_label_status(c.others_up, c.others_down, t.label_accept_votes)
+        FROM counts AS c, teams AS t WHERE t.id = l.team_id AND l.id = ${current.id}::uuid
         RETURNING l.*
       ), logged AS (
         INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
@@ -271,6 +273,13 @@ export class LabelService {
 
   revisions(viewer: Viewer, labelId: string) {
     return viewer.loaders.labelRevisions.load(labelId);
+  }
+
+  /** When the label's current revision was written. */
+  async revisedAt(viewer: Viewer, label: FeatureLabel): Promise<string> {
+    const revisions = await viewer.loaders.labelRevisions.load(label.id);
+    const current = revisions.find((r) => r.revision === label.revision);
+    return (current?.createdAt ?? label.createdAt).toISOString();
   }
 
   async agreement(viewer: Viewer, labelId: string): Promise<Agreement> {

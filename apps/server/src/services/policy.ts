@@ -14,6 +14,8 @@ export const TEAM_RULES = {
   'team.manageMembers': 'ADMIN',
   /** Making someone admin or owner; changing or removing admins and owners (an admin may still step down). */
   'team.manageAdmins': 'OWNER',
+  /** Team settings (how many votes accept a label). */
+  'team.settings': 'ADMIN',
   'circuit.create': 'MEMBER',
   /** Computing circuits for the team (a job that stores a circuit in it). */
   'job.compute': 'MEMBER',
@@ -62,6 +64,7 @@ export function teamPermissions(role: Role | null) {
   return {
     manageMembers: mayInTeam(role, 'team.manageMembers'),
     manageAdmins: mayInTeam(role, 'team.manageAdmins'),
+    changeSettings: mayInTeam(role, 'team.settings'),
     createCircuits: mayInTeam(role, 'circuit.create'),
     computeCircuits: mayInTeam(role, 'job.compute'),
     proposeLabels: mayInTeam(role, 'label.propose'),

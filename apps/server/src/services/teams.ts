@@ -22,6 +22,11 @@ const createTeamInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
 });
 
+const labelAcceptVotesInput = z.object({
+  teamId: z.uuid('must be a team id'),
+  votes: z.number().int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50'),
+});
+
 export interface TeamWithRole {
   team: Team;
   role: Role;
@@ -94,6 +99,41 @@ export class TeamService {
     });
     this.events.publish(`user:${person.id}:teams`, { teamId: input.teamId });
     return membership;
+  }
+
+  /**
+   * How many people other than a label's author must vote it up before it is accepted; the team's labels are
+   * recounted under the new rule in the same transaction (workbench_label_status, the rule every vote uses).
+   */
+  async setLabelAcceptVotes(viewer: Viewer, raw: unknown): Promise<TeamWithRole> {
+    const input = parseInput(labelAcceptVotesInput, raw);
+    const role = await requireTeamRole(viewer, input.teamId, 'team.settings', 'change its settings');
+    const team = await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.team.update({
+        where: { id: input.teamId },
+        data: { labelAcceptVotes: input.votes },
+      });
+      await tx.$executeRaw`
+        UPDATE feature_labels AS l SET status = workbench_label_status(c.up, c.down, ${input.votes}::int)
+        FROM (
+          SELECT fl.id, count(v.*) FILTER (WHERE v.value = 1) AS up, count(v.*) FILTER (WHERE v.value = -1) AS down
+          FROM feature_labels AS fl
+          LEFT JOIN label_votes AS v ON v.label_id = fl.id AND v.user_id <> fl.author_id
+          WHERE fl.team_id = ${input.teamId}::uuid
+          GROUP BY fl.id
+        ) AS c
+        WHERE l.id = c.id`;
+      await logActivity(tx, {
+        teamId: input.teamId,
+        actorId: viewer.user!.id,
+        action: 'team.settings_changed',
+        subjectType: 'team',
+        subjectId: input.teamId,
+        data: { labelAcceptVotes: input.votes },
+      });
+      return updated;
+    });
+    return { team, role };
   }
 
   /**
