@@ -12,6 +12,7 @@ export * as ops from './graph/ops.js';
 export * from './hooks.js';
 export * from './hub/index.js';
 export * from './io/safetensors.js';
+export * from './memory/estimate.js';
 export * from './model/config.js';
 export * from './model/gpt2-graph.js';
 export * from './model/hooked.js';
