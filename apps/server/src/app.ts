@@ -6,6 +6,7 @@ import { createEventBus } from './events/redis-bus.js';
 import type { CookieSecurity } from './http/requests.js';
 import { type ApiServer, startApiServer } from './http/server.js';
 import { jobHandlers } from './jobs/handlers.js';
+import { defaultJobMemoryMb, JobMemoryGuard } from './jobs/memory.js';
 import { InProcessQueue, RedisQueue } from './jobs/queue.js';
 import { type JobHandler, JobRunner } from './jobs/runner.js';
 import { type CatalogSources, discoverCatalog } from './models/catalog.js';
@@ -45,6 +46,11 @@ export interface RuntimeOptions {
   jobQuotas?: JobQuotas;
   /** How often open subscriptions check their access again (SUBSCRIPTION_RECHECK_MS, default 5000). */
   subscriptionRecheckMs?: number;
+  /**
+   * The most memory (MiB) a job may need by its estimate (JOB_MEMORY_MB); default: 75% of the machine's memory
+   * divided by the jobs run at once; 0: no limit.
+   */
+  jobMemoryMb?: number;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -95,6 +101,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ? new RedisQueue(options.redisUrl, Math.max(1, concurrency), queuePrefix)
       : new InProcessQueue(Math.max(1, concurrency));
     const engineCacheDir = options.engineCacheDir ?? join(tmpdir(), 'workbench-engine');
+    const corporaDir = options.corporaDir ?? join(engineCacheDir, 'corpora');
+    const jobMemoryMb = options.jobMemoryMb ?? defaultJobMemoryMb(concurrency);
+    const memory = new JobMemoryGuard(models, corporaDir, jobMemoryMb === 0 ? null : jobMemoryMb);
     // Handlers need the services and the services need the runner: the map is filled once both exist.
     const handlers = new Map<string, JobHandler>();
     const runner = new JobRunner(database.prisma, events, queue, handlers);
@@ -120,6 +129,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         operatorEmails: parseOperatorEmails(options.operatorEmails),
         jobQuotas: options.jobQuotas ?? DEFAULT_JOB_QUOTAS,
         subscriptionRecheckMs: options.subscriptionRecheckMs,
+        jobMemory: memory,
       },
     );
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
@@ -141,7 +151,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       models,
       circuits: services.circuits,
       stateDir: join(engineCacheDir, 'job-state'),
-      corporaDir: options.corporaDir ?? join(engineCacheDir, 'corpora'),
+      corporaDir,
+      memory,
     });
     for (const [kind, handler] of kinds) handlers.set(kind, handler);
     if (concurrency > 0) await runner.startWorking();

@@ -57,6 +57,11 @@ const envSchema = z.object({
   JOB_QUOTA_PER_USER: z.coerce.number().int().min(1).default(3),
   JOB_QUOTA_TOTAL: z.coerce.number().int().min(1).default(20),
   /**
+   * The most memory (MiB) one job may need by its estimate; a larger one is refused (JOB_TOO_LARGE) before it loads
+   * anything. Unset: 75% of the machine's memory divided by JOB_CONCURRENCY; 0: no limit.
+   */
+  JOB_MEMORY_MB: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
+  /**
    * `Secure` on the session cookie. `auto`: when the request came over HTTPS (a TLS socket, or X-Forwarded-Proto:
    * https from a trusted proxy, TRUST_PROXY); `true`/`false` force it.
    */

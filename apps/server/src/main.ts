@@ -21,6 +21,7 @@ const app = await startApp({
   trustProxy: config.TRUST_PROXY,
   subscriptionRecheckMs: config.SUBSCRIPTION_RECHECK_MS,
   jobQuotas: { perUser: config.JOB_QUOTA_PER_USER, total: config.JOB_QUOTA_TOTAL },
+  jobMemoryMb: config.JOB_MEMORY_MB,
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
 const redis = config.REDIS_URL ? ` and Redis for events and jobs (prefix ${app.runtime.queuePrefix})` : '';

@@ -18,6 +18,7 @@ const runtime = await createRuntime({
   engineCacheDir: config.engineCacheDir,
   corporaDir: config.corporaDir,
   jobConcurrency: Math.max(1, config.JOB_CONCURRENCY),
+  jobMemoryMb: config.JOB_MEMORY_MB,
 });
 console.log(
   `Worker ready: taking jobs from Redis (prefix ${runtime.queuePrefix}, concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`,

@@ -31,6 +31,7 @@ const runtime = await createRuntime({
   engineCacheDir: config.engineCacheDir,
   corporaDir: corpusPath ? dirname(corpusPath) : config.corporaDir,
   jobConcurrency: 0,
+  jobMemoryMb: config.JOB_MEMORY_MB,
 });
 const { prisma, events } = runtime.services;
 const input = {

@@ -5,6 +5,7 @@ import {
   evaluateNodeSet,
   loadPairs,
   loadSae,
+  MIB,
   parseCircuitFile,
   parseSaeConfig,
   type SaeSource,
@@ -14,6 +15,7 @@ import {
 import { z } from 'zod';
 import type { ModelService } from '../models/service.js';
 import type { CircuitService } from '../services/circuits.js';
+import { type JobMemoryGuard, REDUCE_CIRCUIT } from './memory.js';
 import type { JobHandler } from './runner.js';
 
 const pairSchema = z.object({
@@ -68,11 +70,19 @@ async function saeSources(
 }
 
 /** Discovers a circuit on a loaded model and stores it as a new circuit with its first version. */
-export function circuitJob(deps: { models: ModelService; circuits: CircuitService }): JobHandler {
+export function circuitJob(deps: {
+  models: ModelService;
+  circuits: CircuitService;
+  memory: JobMemoryGuard;
+}): JobHandler {
   return async (raw, context) => {
     const input = circuitJobInput.parse(raw);
     const entry = deps.models.model(input.modelId);
-    await context.progress('loading the model and SAEs', 1);
+    const memory = await deps.memory.circuit(input);
+    const estimate = deps.memory.describe(memory);
+    await context.progress(estimate, 0);
+    deps.memory.check(memory, 'circuit job', REDUCE_CIRCUIT);
+    await context.progress(`loading the model and SAEs (${estimate})`, 1);
     const { model, tokenizer } = await deps.models.load(entry.id);
     const saes = await saeSources(deps.models, entry.id, input.saeIds);
     const given = input.pairs?.map((p) => ({ ...p, case: 'custom' }));
@@ -123,6 +133,7 @@ export function circuitJob(deps: { models: ModelService; circuits: CircuitServic
       edges: file.metrics.edges,
       faithfulness: file.metrics.faithfulness,
       completeness: file.metrics.completeness,
+      estimatedPeakMemoryMb: Math.ceil(memory.bytes / MIB),
     };
   };
 }

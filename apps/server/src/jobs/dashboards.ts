@@ -7,6 +7,7 @@ import {
   encodeDashboardState,
   generateCorpus,
   loadSae,
+  MIB,
   readSafetensorsLazy,
   unembeddingName,
 } from '@workbench/analysis';
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
 import { AppError } from '../services/errors.js';
+import { dashboardContextTokens, type JobMemoryGuard, REDUCE_DASHBOARDS } from './memory.js';
 import type { JobHandler } from './runner.js';
 
 export const dashboardInput = z.object({
@@ -38,6 +40,8 @@ export interface DashboardJobDeps {
   stateDir: string;
   /** Text corpora users may name (only files inside it: a job never reads arbitrary server paths). */
   corporaDir: string;
+  /** Refuses a job whose estimated peak memory exceeds JOB_MEMORY_MB, before it loads anything. */
+  memory: JobMemoryGuard;
 }
 
 const CHECKPOINT_EVERY_MS = 15_000;
@@ -66,7 +70,11 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
     const sae = deps.models.sae(input.saeId);
     const entry = deps.models.model(input.modelId);
     if (sae.modelId !== entry.id) throw new Error(`SAE ${sae.id} belongs to ${sae.modelId}, not ${entry.id}`);
-    await context.progress('loading the model and SAE', 1);
+    const memory = await deps.memory.dashboards(input);
+    const estimate = deps.memory.describe(memory);
+    await context.progress(estimate, 0);
+    deps.memory.check(memory, 'dashboards job', REDUCE_DASHBOARDS);
+    await context.progress(`loading the model and SAE (${estimate})`, 1);
     const { model, tokenizer } = await deps.models.load(entry.id);
     const weights = await loadSae(sae.path);
     // The logit effects read the model's unembedding: wte for tied GPT-2s, lm_head for untied ones.
@@ -77,7 +85,7 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
     const unembedding = tensors.get('unembedding')?.data;
     if (!unembedding) throw new Error(`${entry.path}/model.safetensors has no ${unembeddingTensor}`);
     await context.progress('tokenizing the corpus', 3);
-    const contextTokens = Math.min(32, entry.config.nPositions);
+    const contextTokens = dashboardContextTokens(entry);
     const bos = sae.conventions.prependBos ? model.config.bosTokenId : null;
     let contexts = corpusContexts(tokenizer, await readCorpus(input.corpus, deps.corporaDir), contextTokens, bos);
     if (input.maxContexts) contexts = contexts.slice(0, input.maxContexts);
@@ -144,6 +152,12 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
       { timeout: 300_000 },
     );
     await rm(stateFile, { force: true });
-    return { saeId: sae.id, features: result.features, contexts: contexts.length, corpus: input.corpus };
+    return {
+      saeId: sae.id,
+      features: result.features,
+      contexts: contexts.length,
+      corpus: input.corpus,
+      estimatedPeakMemoryMb: Math.ceil(memory.bytes / MIB),
+    };
   };
 }

@@ -1,11 +1,14 @@
 import type { CircuitService } from '../services/circuits.js';
 import { circuitJob, evaluateJob } from './circuits.js';
 import { type DashboardJobDeps, dashboardJob } from './dashboards.js';
+import type { JobMemoryGuard } from './memory.js';
 import type { JobHandler } from './runner.js';
 import { selftestJob } from './selftest.js';
 
 /** Every kind of job this codebase can run, by kind. Servers and workers register the same set. */
-export function jobHandlers(deps: DashboardJobDeps & { circuits: CircuitService }): Map<string, JobHandler> {
+export function jobHandlers(
+  deps: DashboardJobDeps & { circuits: CircuitService; memory: JobMemoryGuard },
+): Map<string, JobHandler> {
   return new Map<string, JobHandler>([
     ['selftest', selftestJob],
     ['dashboards', dashboardJob(deps)],

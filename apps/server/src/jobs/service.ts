@@ -8,6 +8,7 @@ import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleOf, type Viewer } from '../services/viewer.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput } from './dashboards.js';
+import { REDUCE_CIRCUIT, REDUCE_DASHBOARDS } from './memory.js';
 import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
 
@@ -95,6 +96,8 @@ export class JobService {
         `SAE ${input.saeId} already has dashboards; replacing them needs an operator (OPERATOR_EMAILS)`,
       );
     }
+    const memory = this.settings.jobMemory;
+    if (memory) memory.check(await memory.dashboards(input), 'dashboards job', REDUCE_DASHBOARDS);
     await this.limiter.take(userRateKey(viewer.user.id));
     return this.enqueue('dashboards', { ...input, replace: operator }, { createdById: viewer.user.id });
   }
@@ -116,6 +119,8 @@ export class JobService {
       const { tokenizer } = await this.models.load(input.modelId);
       assertPairsDiffer(tokenizer, input.pairs);
     }
+    const memory = this.settings.jobMemory;
+    if (memory) memory.check(await memory.circuit(input), 'circuit job', REDUCE_CIRCUIT);
     await this.limiter.take(userRateKey(viewer.user.id));
     return this.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
   }

@@ -14,7 +14,9 @@ export type ErrorCode =
   /** A team always keeps an owner: its last one cannot leave, be removed or be demoted. */
   | 'LAST_OWNER'
   /** Too many jobs running or queued (per user, or for the whole deployment). */
-  | 'QUOTA_EXCEEDED';
+  | 'QUOTA_EXCEEDED'
+  /** A job whose estimated peak memory exceeds the limit for jobs (JOB_MEMORY_MB); with estimateMb and limitMb. */
+  | 'JOB_TOO_LARGE';
 
 /** A rule broken by the caller's input or rights; reaches the client as a GraphQL error with `extensions.code`. */
 export class AppError extends GraphQLError {

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
 import { DEFAULT_SUBSCRIPTION_RECHECK_MS } from '../graphql/subscriptions.js';
+import type { JobMemoryGuard } from '../jobs/memory.js';
 import type { JobRunner } from '../jobs/runner.js';
 import { JobService } from '../jobs/service.js';
 import type { ModelService } from '../models/service.js';
@@ -47,6 +48,8 @@ export interface ServiceSettings {
   operatorEmails: ReadonlySet<string>;
   jobQuotas: JobQuotas;
   subscriptionRecheckMs?: number;
+  /** Estimates jobs' memory and refuses those above JOB_MEMORY_MB (none: no check). */
+  jobMemory?: JobMemoryGuard;
 }
 
 export function createServices(
