@@ -1,0 +1,88 @@
+import type { Graph, GraphNode } from './graph';
+
+/**
+ * What a node is: a feature of a cross-layer transcoder, a (per-layer) transcoder or an SAE, a reconstruction
+ * error, an input embedding, an output logit, the metric of a circuit this app computed, or something else (a
+ * type this app does not know, such as circuit-tracer's 'lorsa').
+ */
+export type NodeType = 'clt' | 'transcoder' | 'sae' | 'error' | 'embedding' | 'logit' | 'metric' | 'other';
+
+/** The badge a node of each type wears and what the legend, hover card and inspector call it. */
+export const NODE_TYPES: Record<NodeType, { badge: string; name: string }> = {
+  clt: { badge: 'CLT', name: 'cross-layer transcoder feature' },
+  transcoder: { badge: 'TC', name: 'transcoder feature' },
+  sae: { badge: 'SAE', name: 'SAE feature' },
+  error: { badge: 'ERR', name: 'reconstruction error' },
+  embedding: { badge: 'EMB', name: 'embedding' },
+  logit: { badge: 'LOGIT', name: 'output logit' },
+  metric: { badge: 'METRIC', name: 'metric (logit difference)' },
+  other: { badge: '?', name: 'other node' },
+};
+
+/** The legend's order: inputs first, then features, errors, outputs. */
+export const NODE_TYPE_ORDER: NodeType[] = [
+  'embedding',
+  'sae',
+  'transcoder',
+  'clt',
+  'error',
+  'logit',
+  'metric',
+  'other',
+];
+
+/**
+ * A node's type: from its `feature_type` in a circuit-tracer / Neuronpedia file ('cross layer transcoder',
+ * 'mlp reconstruction error', 'embedding', 'logit', ...), else from the `kind` of a circuit this app computed
+ * (input, feature, error, metric), else from an "E" layer (an embedding).
+ */
+export function nodeTypeOf(node: GraphNode, graph: Graph): NodeType {
+  const type = typeof node.feature_type === 'string' ? node.feature_type.trim().toLowerCase() : '';
+  if (type) {
+    if (/error/.test(type)) return 'error';
+    if (type === 'embedding' || type === 'embed') return 'embedding';
+    if (type === 'logit' || type === 'output') return 'logit';
+    if (/cross[ _-]?layer|\bclt\b/.test(type)) return 'clt';
+    if (/transcoder|\bplt\b/.test(type)) return 'transcoder';
+    if (/\bsae\b|sparse autoencoder|^feature$/.test(type)) return 'sae';
+    if (type === 'metric') return 'metric';
+    return 'other';
+  }
+  switch (node.kind) {
+    case 'input':
+      return 'embedding';
+    case 'feature':
+      return 'sae';
+    case 'error':
+      return 'error';
+    case 'metric':
+      return 'metric';
+    case 'output':
+      return 'logit';
+  }
+  if (node.layer === 'E') return 'embedding';
+  return graph.schema === 'workbench.circuit' && typeof node.feature === 'number' ? 'sae' : 'other';
+}
+
+/** Feature nodes: those a feature page, dashboard or label could be about. */
+export const isFeatureType = (type: NodeType): boolean => type === 'clt' || type === 'transcoder' || type === 'sae';
+
+/** What the hover card and inspector say a node is: the type's name, and the file's own words when they say more. */
+export function nodeTypeText(node: GraphNode, graph: Graph): string {
+  const type = nodeTypeOf(node, graph);
+  const raw = typeof node.feature_type === 'string' ? node.feature_type.trim() : '';
+  const name = NODE_TYPES[type].name;
+  if (type === 'other') return raw ? `“${raw}” node` : name;
+  const letters = (text: string) => text.toLowerCase().replace(/[^a-z]/g, '');
+  return raw && !letters(name).includes(letters(raw)) ? `${name} (“${raw}”)` : name;
+}
+
+/** How many nodes of each type the graph has, in legend order (types it does not have are left out). */
+export function nodeTypeCounts(graph: Graph): { type: NodeType; count: number }[] {
+  const counts = new Map<NodeType, number>();
+  for (const node of graph.nodes) {
+    const type = nodeTypeOf(node, graph);
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return NODE_TYPE_ORDER.filter((type) => counts.has(type)).map((type) => ({ type, count: counts.get(type)! }));
+}
