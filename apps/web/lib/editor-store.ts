@@ -11,6 +11,8 @@ import {
   type GraphNode,
   type Group,
   type Point,
+  pinnedIdsInGraph,
+  withPinnedIds,
 } from './graph';
 
 /** The editable document: one circuit version plus the edits made since it was loaded. */
@@ -75,20 +77,25 @@ export interface EditorState {
   saved: EditorDoc;
 }
 
+/** The editor's document of a version; pinned: the pins the URL carries, beside those the graph's file has. */
 export function docFromContent(content: CircuitContent, pinned: string[] = []): EditorDoc {
   const { positions, ...layoutExtra } = content.layout ?? {};
+  const pins = [...pinned, ...pinnedIdsInGraph(content.graph)];
   return {
     graph: content.graph,
     hidden: {},
     groups: content.groups,
     annotations: content.annotations,
     positions: (positions as Record<string, Point> | undefined) ?? {},
-    pinned: Object.fromEntries(pinned.map((id) => [id, true as const])),
+    pinned: Object.fromEntries(pins.map((id) => [id, true as const])),
     layoutExtra,
   };
 }
 
-/** What to save: hidden nodes and their edges leave the graph; groups and annotations follow. */
+/**
+ * What to save: hidden nodes and their edges leave the graph; groups and annotations follow; an attribution graph's
+ * qParams.pinnedIds become the editor's pins.
+ */
 export function contentFromDoc(doc: EditorDoc): CircuitContent {
   const hidden = doc.hidden;
   const nodes = doc.graph.nodes.filter((n) => !hidden[n.id]);
@@ -102,7 +109,7 @@ export function contentFromDoc(doc: EditorDoc): CircuitContent {
   const edgeIds = new Set(edges.map(edgeKey));
   const edgeNotes = Object.fromEntries(Object.entries(doc.annotations.edges).filter(([id]) => edgeIds.has(id)));
   return {
-    graph: { ...doc.graph, nodes, edges },
+    graph: withPinnedIds({ ...doc.graph, nodes, edges }, doc.pinned),
     layout: { ...doc.layoutExtra, ...(Object.keys(positions).length ? { positions } : {}) },
     groups,
     annotations: { nodes: nodeNotes, edges: edgeNotes },
@@ -308,7 +315,8 @@ export const commands = {
   replaceContent(content: CircuitContent, label = 'Import graph JSON'): Command {
     return {
       label,
-      apply: (doc) => ({ ...docFromContent(content), pinned: doc.pinned }),
+      // The pins stay, joined by those the imported file has.
+      apply: (doc) => docFromContent(content, Object.keys(doc.pinned)),
     };
   },
 };

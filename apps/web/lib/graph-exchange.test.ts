@@ -77,6 +77,40 @@ describe('Neuronpedia / circuit-tracer JSON: import, store, export', () => {
     expect(exported(saved)).toEqual(expected);
   });
 
+  it("opens qParams.pinnedIds as the editor's pins; unpinning and pinning reach the export and a saved version", () => {
+    const g = fixture();
+    g.qParams.pinnedIds = ['4_42_1', '27_236812_3', 'not_a_node'];
+    let doc = openImported(g);
+    expect(Object.keys(doc.pinned)).toEqual(['4_42_1', '27_236812_3']);
+    // The URL's pins join the file's.
+    expect(Object.keys(docFromContent(stored(parseCircuitJson(g)), ['9_251_1']).pinned)).toEqual([
+      '9_251_1',
+      '4_42_1',
+      '27_236812_3',
+    ]);
+    doc = commands.setPinned(['4_42_1'], false).apply(doc);
+    doc = commands.setPinned(['20_358_3'], true).apply(doc);
+    expect(exported(doc).qParams.pinnedIds).toEqual(['27_236812_3', '20_358_3']);
+
+    // Saved and opened again (no pins in the URL): the same pins, the same export.
+    const saved = stored(contentFromDoc(doc));
+    expect(saved.graph.qParams).toEqual({ ...fixture().qParams, pinnedIds: ['27_236812_3', '20_358_3'] });
+    const reopened = docFromContent(saved);
+    expect(Object.keys(reopened.pinned)).toEqual(['27_236812_3', '20_358_3']);
+    expect(exported(reopened).qParams.pinnedIds).toEqual(['27_236812_3', '20_358_3']);
+
+    // An import into an open circuit brings its pins beside those already set.
+    const replaced = commands
+      .replaceContent(parseCircuitJson(g))
+      .apply(docFromContent(stored(parseCircuitJson(g)), ['0_391_1']));
+    expect(Object.keys(replaced.pinned)).toEqual(['0_391_1', '4_42_1', '27_236812_3']);
+  });
+
+  it('a graph not of this format gets no qParams when saved with pins', () => {
+    const doc = docFromContent(parseCircuitJson({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [] }), ['a']);
+    expect(contentFromDoc(doc).graph).toEqual({ nodes: [{ id: 'a' }, { id: 'b' }], edges: [] });
+  });
+
   it('a renamed or ungrouped supernode is rewritten or left out; one with a hidden member loses it (and stays while it has one)', () => {
     const g = fixture();
     g.qParams.supernodes = [

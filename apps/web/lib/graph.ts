@@ -344,7 +344,7 @@ export interface ExchangeInput {
  * editor's "Neuronpedia / circuit-tracer JSON" export. A graph that was imported from that format comes back as it
  * came (node ids, links, metadata, qParams and every field, known or not), changed only where the editor changed it:
  * a node's label becomes its `clerp`, groups become `qParams.supernodes` (a supernode whose group is unchanged is
- * written as it was read), pins are added to `qParams.pinnedIds`, hidden nodes leave with their links, pins and
+ * written as it was read), `qParams.pinnedIds` are the editor's pins (unpinned ones leave, new ones follow), hidden nodes leave with their links, pins and
  * supernode memberships. Other graphs (computed circuits, bare graphs) get the fields the schema requires from what
  * they have. Notes on nodes and edges have no place in the format and stay in the app's own export.
  */
@@ -381,7 +381,7 @@ export function toAttributionGraph(input: ExchangeInput): Record<string, unknown
   if (typeof meta.prompt !== 'string') meta.prompt = (meta.prompt_tokens as unknown[]).join('');
   const q: Record<string, unknown> = isRecord(qParams) ? { ...qParams } : {};
   const allIds = new Set(graph.nodes.map((n) => n.id));
-  const pinnedIds = pinnedIdsOf(q.pinnedIds, input.pinned ?? {}, keptIds);
+  const pinnedIds = pinnedIdsOf(q.pinnedIds, input.pinned, keptIds);
   if (pinnedIds) q.pinnedIds = pinnedIds;
   const supernodes = supernodesOf(q.supernodes, input.groups, keptIds, allIds);
   if (supernodes) q.supernodes = supernodes;
@@ -396,12 +396,39 @@ function featureTypeOf(node: GraphNode): string {
   return typeof node.kind === 'string' ? node.kind : 'feature';
 }
 
-/** The stored pinnedIds less nodes hidden or gone, then the editor's pins not among them (undefined: none). */
-function pinnedIdsOf(stored: unknown, pinned: Record<string, true>, keptIds: Set<string>): unknown[] | undefined {
-  const before = Array.isArray(stored) ? stored.filter((id) => typeof id !== 'string' || keptIds.has(id)) : undefined;
-  const added = Object.keys(pinned).filter((id) => keptIds.has(id) && !before?.includes(id));
+/**
+ * The stored pinnedIds less nodes hidden, gone or (with the editor's pins given) unpinned, then the editor's pins not
+ * among them; undefined when there were none and are none. Entries that are not strings stay as they were.
+ */
+function pinnedIdsOf(
+  stored: unknown,
+  pinned: Record<string, true> | undefined,
+  keptIds: Set<string>,
+): unknown[] | undefined {
+  const before = Array.isArray(stored)
+    ? stored.filter((id) => typeof id !== 'string' || (keptIds.has(id) && (!pinned || pinned[id])))
+    : undefined;
+  const added = Object.keys(pinned ?? {}).filter((id) => keptIds.has(id) && !before?.includes(id));
   if (!before && !added.length) return undefined;
   return [...(before ?? []), ...added];
+}
+
+/** The nodes an attribution graph pins (qParams.pinnedIds): they open pinned in the editor. */
+export function pinnedIdsInGraph(graph: Graph): string[] {
+  const stored = isRecord(graph.qParams) ? graph.qParams.pinnedIds : undefined;
+  if (!Array.isArray(stored)) return [];
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  return stored.filter((id): id is string => typeof id === 'string' && ids.has(id));
+}
+
+/**
+ * A graph of the attribution-graph format (one with qParams) with the editor's pins as its qParams.pinnedIds, so a
+ * saved version keeps them; other graphs have no place for pins and come back as they are.
+ */
+export function withPinnedIds(graph: Graph, pinned: Record<string, true>): Graph {
+  if (!isRecord(graph.qParams)) return graph;
+  const pinnedIds = pinnedIdsOf(graph.qParams.pinnedIds, pinned, new Set(graph.nodes.map((n) => n.id)));
+  return pinnedIds ? { ...graph, qParams: { ...graph.qParams, pinnedIds } } : graph;
 }
 
 /**
