@@ -270,7 +270,10 @@ describe('two people collaborate on a circuit', () => {
       .poll(() => ada.getByRole('button', { name: 'Vote down verb number' }).textContent(), poll)
       .toContain('1');
     await ada.getByRole('button', { name: 'Vote up verb number' }).click();
-    await expect.poll(() => bob.getByTestId('label-item').textContent(), poll).toContain('disputed');
+    // Ada's own vote counts in the score but not toward acceptance, and one other voter is not yet a verdict (the
+    // team's rule wants two): the label stays proposed, at score 0 and 50% agreement.
+    await expect.poll(() => bob.getByTestId('label-item').textContent(), poll).toContain('score 0 · agreement 50%');
+    expect(await bob.getByTestId('label-item').textContent()).toContain('proposed');
 
     // Ada edits the label: Bob sees the new name and its revision history.
     await ada.getByRole('button', { name: 'Edit', exact: true }).click();
