@@ -22,9 +22,10 @@ describe('smoke: a new user in real Chromium', () => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
 
-    // Signed out: the home page sends you to sign in, and the page is cross-origin isolated for threaded wasm.
+    // Signed out: the home page says what this is and leads to sign-in; it is cross-origin isolated for threaded wasm.
     const response = await page.goto(`${stack.webUrl}/`);
     expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+    await page.getByTestId('welcome').getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL('**/signin');
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { TopBar, useMe } from '../components/TopBar';
 import { errorMessage } from '../lib/errors';
 import { CREATE_TEAM, MY_TEAM_ADDED, MY_TEAMS } from '../lib/operations';
@@ -23,23 +23,24 @@ export default function HomePage() {
   const teams = useQuery<{ myTeams: Team[] }>(MY_TEAMS, { skip: !signedIn });
   // Teams created elsewhere (another tab, a colleague's invitation) appear without a reload.
   useSubscription(MY_TEAM_ADDED, { skip: !signedIn, onData: () => void teams.refetch() });
-  const [createTeam, createState] = useMutation(CREATE_TEAM);
+  const [createTeam, createState] = useMutation<{ createTeam: { id: string } }>(CREATE_TEAM);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (!loading && !meError && !me) router.replace('/signin');
-  }, [loading, meError, me, router]);
-
-  if (loading || !me) return <main className="muted">Loading…</main>;
+  if (loading) return <main className="muted">Loading…</main>;
+  if (!me) return <Welcome unreachable={Boolean(meError)} />;
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const formElement = event.currentTarget;
     setError(null);
+    const name = String(new FormData(event.currentTarget).get('name') ?? '').trim();
+    if (!name) {
+      setError('Give the team a name first.');
+      return;
+    }
     try {
-      await createTeam({ variables: { name: String(new FormData(formElement).get('name') ?? '') } });
-      formElement.reset();
-      await teams.refetch();
+      const created = await createTeam({ variables: { name } });
+      // A new team is where the next steps are (invite people, add a circuit): open it.
+      router.push(`/teams/${created.data!.createTeam.id}`);
     } catch (caught) {
       setError(errorMessage(caught));
     }
@@ -77,8 +78,8 @@ export default function HomePage() {
           ) : (
             <p className="muted">{teams.loading ? 'Loading teams…' : 'No teams yet. Create one to start.'}</p>
           )}
-          <form className="row" onSubmit={onCreate}>
-            <input name="name" placeholder="New team name" aria-label="New team name" required />
+          <form className="row" onSubmit={onCreate} noValidate>
+            <input name="name" placeholder="New team name" aria-label="New team name" maxLength={80} />
             <button type="submit" disabled={createState.loading}>
               Create team
             </button>
@@ -86,6 +87,40 @@ export default function HomePage() {
           {error && (
             <p className="error" role="alert">
               {error}
+            </p>
+          )}
+        </section>
+      </main>
+    </>
+  );
+}
+
+/** Signed out: what this is, and ways in that need no account (the explorer) or take one step (an account). */
+function Welcome({ unreachable }: { unreachable: boolean }) {
+  return (
+    <>
+      <TopBar />
+      <main className="stack" style={{ maxWidth: 760, margin: '0 auto' }}>
+        <section className="card stack" data-testid="welcome">
+          <h1 style={{ margin: 0 }}>Circuit Workbench</h1>
+          <p>
+            A shared workbench for the features that sparse autoencoders (SAEs) find inside language models: see which
+            features fire on your text, compute and edit the circuits that explain a behaviour, and label and review
+            them together with your team.
+          </p>
+          <ul>
+            <li>
+              <Link href="/explore">Open the feature explorer</Link>: type a sentence and see the bundled demo
+              model&rsquo;s features on every token. No account needed.
+            </li>
+            <li>
+              <Link href="/signin?mode=signup">Create an account</Link> to start a team, compute circuits, propose
+              labels and request reviews. Already have one? <Link href="/signin">Sign in</Link>.
+            </li>
+          </ul>
+          {unreachable && (
+            <p className="error" role="alert">
+              The server could not be reached just now, so you may already be signed in: reload to try again.
             </p>
           )}
         </section>
