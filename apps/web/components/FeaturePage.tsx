@@ -9,6 +9,7 @@ import { MY_TEAMS, type TeamPermissions } from '../lib/operations';
 import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
 import { FeatureLabels } from './FeatureLabels';
+import { SignInLink } from './SignInLink';
 import { TopBar, useMe } from './TopBar';
 
 interface Team {
@@ -82,7 +83,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
                     {me ? (
                       'Join a team (as member or above) to propose labels.'
                     ) : (
-                      <Link href="/signin">Sign in to propose and vote.</Link>
+                      <SignInLink>Sign in to propose and vote.</SignInLink>
                     )}
                   </p>
                 )

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ME, SIGN_OUT } from '../lib/operations';
+import { SignInLink } from './SignInLink';
 
 export interface Me {
   id: string;
@@ -52,7 +53,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
             </button>
           </>
         ) : loading ? null : (
-          <Link href="/signin">Sign in</Link>
+          <SignInLink />
         )}
       </span>
     </header>

@@ -1,8 +1,10 @@
 'use client';
 
 import { useMutation } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import Link from 'next/link';
+import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
+import { safeNextPath } from '../../lib/next-path';
 import { SIGN_IN, SIGN_UP } from '../../lib/operations';
 
 type Mode = 'signin' | 'signup';
@@ -13,6 +15,10 @@ export default function SignInPage() {
   const [signIn, signInState] = useMutation(SIGN_IN);
   const [signUp, signUpState] = useMutation(SIGN_UP);
   const busy = signInState.loading || signUpState.loading;
+  // Read after mounting (no Suspense boundary needed): ?mode=signup opens account creation.
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get('mode') === 'signup') setMode('signup');
+  }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -27,8 +33,7 @@ export default function SignInPage() {
         await signIn({ variables: { input: { email, password } } });
       }
       // The session cookie changed: start from a fresh cache. `next` is followed only within this site.
-      const next = new URLSearchParams(window.location.search).get('next') ?? '/';
-      window.location.assign(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+      window.location.assign(safeNextPath(new URLSearchParams(window.location.search).get('next')));
     } catch (caught) {
       setError(errorMessage(caught));
     }
@@ -77,6 +82,9 @@ export default function SignInPage() {
         </form>
         <p className="muted" style={{ fontSize: '0.85rem' }}>
           {mode === 'signup' ? 'Passwords need at least 10 characters.' : 'New here? Create an account.'}
+        </p>
+        <p className="muted" style={{ fontSize: '0.85rem' }}>
+          Or look around first: the <Link href="/explore">feature explorer</Link> needs no account.
         </p>
       </div>
     </main>

@@ -6,6 +6,7 @@ import { useSearchParams } from 'next/navigation';
 import { errorExtensions, errorMessage } from '../../lib/errors';
 import { CIRCUIT } from '../../lib/operations';
 import { setShareToken } from '../../lib/share';
+import { SignInLink } from '../SignInLink';
 import { TopBar } from '../TopBar';
 import { CircuitEditor } from './CircuitEditor';
 import type { CircuitInfo, VersionData } from './types';
@@ -36,7 +37,7 @@ export function CircuitPage({ slug, version }: { slug: string; version: number |
                 : errorMessage(query.error)}
             </p>
             <p>
-              <Link href="/">Go to your teams</Link> · <Link href="/signin">Sign in</Link>
+              <Link href="/">Go to your teams</Link> · <SignInLink />
             </p>
           </main>
         </>
