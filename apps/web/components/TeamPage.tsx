@@ -87,28 +87,86 @@ function Faithfulness({ value }: { value: number | null }) {
 }
 
 const ACTIONS: Record<string, string> = {
-  'team.member_set': 'set a member’s role',
+  'team.member_set': 'set the role of',
+  'team.member_removed': 'removed',
+  'team.member_left': 'left the team',
   'team.settings_changed': 'changed how many votes accept a label',
-  'circuit.version_saved': 'saved a circuit version',
-  'circuit.visibility_changed': 'changed a circuit’s visibility',
+  'team.invitation_created': 'created an invitation link',
+  'team.invitation_accepted': 'joined with an invitation link',
+  'circuit.created': 'created',
+  'circuit.computed': 'computed',
+  'circuit.forked': 'forked into',
+  'circuit.version_saved': 'saved',
+  'circuit.visibility_changed': 'changed the visibility of',
   'comment.added': 'commented',
-  'share_link.created': 'created a share link',
-  'share_link.revoked': 'revoked a share link',
-  'review.requested': 'requested a review',
-  'review.approved': 'approved a circuit',
-  'review.changes_requested': 'requested changes',
+  'comment.resolved': 'resolved a comment',
+  'comment.reopened': 'reopened a comment',
+  'share_link.created': 'created a share link to',
+  'share_link.revoked': 'revoked a share link to',
+  'review.requested': 'requested a review of',
+  'review.approved': 'approved',
+  'review.changes_requested': 'requested changes to',
+  'label.proposed': 'proposed',
+  'label.edited': 'edited',
 };
 
 const VOTES: Record<string, string> = { '1': 'voted up', '-1': 'voted down', '0': 'withdrew a vote on' };
 
-function describe(event: ActivityRow): string {
+const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
+
+/** What the entry is about, named and linked when its data says (older entries may only name it, or not at all). */
+function ActivitySubject({ event }: { event: ActivityRow }) {
   const data = event.data ?? {};
-  const verb =
-    (event.action === 'circuit.voted' ? `${VOTES[String(data.value)] ?? 'voted on'} a circuit` : undefined) ??
-    ACTIONS[event.action] ??
-    `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')} ${event.subjectType.replaceAll('_', ' ')}`;
-  const what = data.title ?? data.name ?? (data.version ? `v${data.version}` : '');
-  return `${verb}${what ? ` “${String(what)}”` : ''}`;
+  if (event.subjectType === 'label') {
+    const name = text(data.name);
+    const [modelId, saeId, index] = [text(data.modelId), text(data.saeId), text(data.featureIndex)];
+    if (!name) return <>a label</>;
+    if (modelId === null || saeId === null || index === null) return <>label “{name}”</>;
+    return (
+      <>
+        label “{name}” of{' '}
+        <Link href={featurePath({ modelId, saeId, featureIndex: Number(index) })} data-testid="activity-link">
+          {saeId} #{index}
+        </Link>
+      </>
+    );
+  }
+  if (event.subjectType === 'circuit') {
+    const title = text(data.title);
+    const slug = text(data.slug);
+    const version = text(data.version);
+    const name = title ? `circuit “${title}”` : 'a circuit';
+    const label = version && event.action !== 'circuit.forked' ? `${name} v${version}` : name;
+    if (!slug) return <>{label}</>;
+    const href = version && event.action !== 'circuit.forked' ? `/c/${slug}/v/${version}` : `/c/${slug}`;
+    return (
+      <Link href={href} data-testid="activity-link">
+        {label}
+      </Link>
+    );
+  }
+  if (event.subjectType === 'user') return <>{text(data.displayName) ?? 'a member'}</>;
+  return null;
+}
+
+function describeVerb(event: ActivityRow): string {
+  if (event.action.endsWith('.voted')) return VOTES[String(event.data?.value)] ?? 'voted on';
+  if (event.action === 'comment.added') return `commented on a ${event.subjectType.replaceAll('_', ' ')}`;
+  return ACTIONS[event.action] ?? `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')}`;
+}
+
+function ActivityEntry({ event }: { event: ActivityRow }) {
+  const role = event.action === 'team.member_set' ? text(event.data?.role) : null;
+  const subject = ['comment.added', 'team.member_left'].includes(event.action) ? null : (
+    <ActivitySubject event={event} />
+  );
+  return (
+    <>
+      {describeVerb(event)}
+      {subject && <> {subject}</>}
+      {role && <> to {role.toLowerCase()}</>}
+    </>
+  );
 }
 
 /** A team: members and roles, circuits and labels with search, filters and sorting, and what happened lately. */
@@ -283,7 +341,7 @@ export function TeamPage({ id }: { id: string }) {
             <ul className="plain feed small" data-testid="activity-feed">
               {data.activity.slice(0, 25).map((event) => (
                 <li key={event.id}>
-                  <strong>{event.actor?.displayName ?? 'Someone'}</strong> {describe(event)}{' '}
+                  <strong>{event.actor?.displayName ?? 'Someone'}</strong> <ActivityEntry event={event} />{' '}
                   <span className="muted">· {formatDate(event.createdAt)}</span>
                 </li>
               ))}

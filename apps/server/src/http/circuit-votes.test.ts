@@ -107,7 +107,7 @@ describe('votes on circuits', () => {
     expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'value' });
   });
 
-  it('logs each vote that changed something in the team’s activity, naming the circuit', async () => {
+  it('logs each vote that changed something in the team’s activity, naming and linking the circuit', async () => {
     const other = (
       await owner.ok<{ createCircuit: { id: string; slug: string } }>(CREATE, { i: { teamId, title: 'logged', graph } })
     ).createCircuit;
@@ -121,7 +121,7 @@ describe('votes on circuits', () => {
         activity: {
           action: string;
           subjectId: string;
-          data: { value: number; title: string };
+          data: { value: number; title: string; slug: string };
           actor: { displayName: string };
         }[];
       };
@@ -133,10 +133,10 @@ describe('votes on circuits', () => {
     expect(votes).toHaveLength(4);
     expect(votes.map((a) => [a.actor.displayName, a.data])).toEqual(
       expect.arrayContaining([
-        ['Olive Owner', { value: 0, title: 'logged' }],
-        ['Olive Owner', { value: -1, title: 'logged' }],
-        ['Olive Owner', { value: 1, title: 'logged' }],
-        ['Max Member', { value: 1, title: 'logged' }],
+        ['Olive Owner', { value: 0, title: 'logged', slug: other.slug }],
+        ['Olive Owner', { value: -1, title: 'logged', slug: other.slug }],
+        ['Olive Owner', { value: 1, title: 'logged', slug: other.slug }],
+        ['Max Member', { value: 1, title: 'logged', slug: other.slug }],
       ]),
     );
   });

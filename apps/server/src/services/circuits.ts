@@ -175,7 +175,7 @@ export class CircuitService {
         action,
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { title: input.title },
+        data: { title: input.title, slug: circuit.slug },
       });
       return circuit;
     });
@@ -214,7 +214,7 @@ export class CircuitService {
         action: 'circuit.version_saved',
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { version: next, message: input.message },
+        data: { version: next, message: input.message, title: circuit.title, slug: circuit.slug },
       });
       return created;
     });
@@ -259,7 +259,7 @@ export class CircuitService {
         action: 'circuit.forked',
         subjectType: 'circuit',
         subjectId: fork.id,
-        data: { from: circuit.id, version: number },
+        data: { from: circuit.id, version: number, title: fork.title, slug: fork.slug },
       });
       return fork;
     });
@@ -277,7 +277,7 @@ export class CircuitService {
     await this.limiter.take(user.id);
     // One statement: the vote (or its removal) and, only when it changed something, the activity entry. The
     // score is counted afterwards from the votes themselves, so concurrent voters can never make it drift.
-    const data = JSON.stringify({ value: input.value, title: circuit.title });
+    const data = JSON.stringify({ value: input.value, title: circuit.title, slug: circuit.slug });
     const rows = await this.prisma.$queryRaw<{ changed: number }[]>`
       WITH removed AS (
         DELETE FROM circuit_votes
@@ -325,7 +325,7 @@ export class CircuitService {
         action: 'circuit.visibility_changed',
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { from: circuit.visibility, to: visibility },
+        data: { from: circuit.visibility, to: visibility, title: circuit.title, slug: circuit.slug },
       });
       return updated;
     });

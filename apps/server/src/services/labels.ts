@@ -211,7 +211,13 @@ export class LabelService {
         action: 'label.edited',
         subjectType: 'label',
         subjectId: updated.id,
-        data: { revision: updated.revision },
+        data: {
+          revision: updated.revision,
+          name: updated.name,
+          modelId: updated.modelId,
+          saeId: updated.saeId,
+          featureIndex: updated.featureIndex,
+        },
       });
       return updated;
     });
@@ -233,7 +239,14 @@ export class LabelService {
     // the other voters' votes (plus this one) as of the statement's start, so the label's row is locked first in the
     // same transaction: votes on one label take turns and each recount sees those before it (unlocked, two votes at
     // once each missed the other's and the score kept one of them).
-    const data = JSON.stringify({ value: input.value });
+    // The entry names what was voted on, so the activity feed can say and link it.
+    const data = JSON.stringify({
+      value: input.value,
+      name: current.name,
+      modelId: current.modelId,
+      saeId: current.saeId,
+      featureIndex: current.featureIndex,
+    });
     const rows = await this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM feature_labels WHERE id = ${current.id}::uuid FOR UPDATE`;
       return tx.$queryRaw<FeatureLabel[]>`

@@ -111,7 +111,7 @@ export class ReviewService {
         action: 'review.requested',
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { version, reviewerIds: input.reviewerIds },
+        data: { version, reviewerIds: input.reviewerIds, title: circuit.title, slug: circuit.slug },
       });
       return out;
     });
@@ -142,7 +142,7 @@ export class ReviewService {
         action: input.decision === 'APPROVED' ? 'review.approved' : 'review.changes_requested',
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { version: review.version, reviewId: review.id },
+        data: { version: review.version, reviewId: review.id, title: circuit.title, slug: circuit.slug },
       });
       return updated;
     });

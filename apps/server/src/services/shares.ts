@@ -59,7 +59,13 @@ export class ShareService {
         action: 'share_link.created',
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { linkId: created.id, permission: input.permission, version: input.version ?? null },
+        data: {
+          linkId: created.id,
+          permission: input.permission,
+          version: input.version ?? null,
+          title: circuit.title,
+          slug: circuit.slug,
+        },
       });
       return created;
     });
@@ -82,7 +88,7 @@ export class ShareService {
         action: 'share_link.revoked',
         subjectType: 'circuit',
         subjectId: circuit.id,
-        data: { linkId: link.id },
+        data: { linkId: link.id, title: circuit.title, slug: circuit.slug },
       });
       return revoked;
     });

@@ -93,7 +93,7 @@ export class TeamService {
         action: 'team.member_set',
         subjectType: 'user',
         subjectId: person.id,
-        data: { role: input.role, from: targetRole },
+        data: { role: input.role, from: targetRole, displayName: person.displayName },
       });
       return saved;
     });
