@@ -400,35 +400,59 @@ export const DECIDE_REVIEW = gql`
   }
 `;
 
-export const REVIEW_QUEUE = gql`
+const REVIEW_CARD_FIELDS = gql`
   ${CIRCUIT_VOTE_FIELDS}
+  fragment ReviewCardFields on Review {
+    id
+    version
+    state
+    comment
+    decidedAt
+    createdAt
+    requestedBy {
+      id
+      displayName
+    }
+    reviewer {
+      id
+      displayName
+    }
+    circuit {
+      id
+      slug
+      title
+      status
+      latestVersion
+      can {
+        comment
+        edit
+        manage
+      }
+      ...CircuitVoteFields
+    }
+  }
+`;
+
+export const REVIEW_QUEUE = gql`
+  ${REVIEW_CARD_FIELDS}
   query ReviewQueue($pendingOnly: Boolean) {
     reviewQueue(first: 50, pendingOnly: $pendingOnly) {
       edges {
         node {
-          id
-          version
-          state
-          comment
-          decidedAt
-          createdAt
-          requestedBy {
-            id
-            displayName
-          }
-          circuit {
-            id
-            slug
-            title
-            status
-            latestVersion
-            can {
-              comment
-              edit
-              manage
-            }
-            ...CircuitVoteFields
-          }
+          ...ReviewCardFields
+        }
+      }
+    }
+  }
+`;
+
+export const MY_REVIEW_REQUESTS = gql`
+  ${REVIEW_CARD_FIELDS}
+  query MyReviewRequests($pendingOnly: Boolean) {
+    myReviewRequests(first: 50, pendingOnly: $pendingOnly) {
+      edges {
+        node {
+          ...ReviewCardFields
         }
       }
     }

@@ -178,6 +178,8 @@ export const resolvers = {
       ctx.services.comments.list(ctx.viewer, target, page),
     reviewQueue: (_: unknown, { pendingOnly, ...page }: { pendingOnly: boolean } & Page, ctx: Context) =>
       ctx.services.reviews.queue(ctx.viewer, page, pendingOnly),
+    myReviewRequests: (_: unknown, { pendingOnly, ...page }: { pendingOnly: boolean } & Page, ctx: Context) =>
+      ctx.services.reviews.requested(ctx.viewer, page, pendingOnly),
     notifications: (_: unknown, { unreadOnly }: { unreadOnly: boolean }, ctx: Context) =>
       ctx.services.prisma.notification.findMany({
         where: { userId: requireUser(ctx).id, ...(unreadOnly ? { readAt: null } : {}) },

@@ -490,6 +490,8 @@ export const typeDefs = /* GraphQL */ `
     comments(target: CommentTargetInput!, first: Int, after: String): CommentConnection!
     "Reviews assigned to me, pending first."
     reviewQueue(first: Int, after: String, pendingOnly: Boolean = false): ReviewConnection!
+    "Reviews I asked others for, pending first."
+    myReviewRequests(first: Int, after: String, pendingOnly: Boolean = false): ReviewConnection!
     notifications(unreadOnly: Boolean = false): [Notification!]!
   }
 

@@ -67,6 +67,7 @@ comments             LABEL:PUBLIC    Y      Y      Y      Y      Y      Y      Y
 comments             FEATURE:A       NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 comments             FEATURE:public  Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 reviewQueue          member          UA     hid    hid    Y      hid    hid    hid    hid    hid    hid    hid    hid    UA
+myReviewRequests     owner           UA     hid    hid    hid    hid    Y      hid    hid    hid    hid    hid    hid    UA
 notifications        member          UA     hid    hid    Y      hid    hid    hid    hid    hid    hid    hid    hid    UA
 startCircuitJob      A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 signUp               -               Y      -      -      Y      -      -      -      -      -      -      -      -      -
@@ -418,6 +419,10 @@ const HTTP: Record<string, HttpOperation> = {
   reviewQueue: {
     run: (a) => as(a).request('{ reviewQueue { edges { node { id } } } }'),
     shows: (d) => d.reviewQueue.edges.some((e: Data) => e.node.id === reviewId),
+  },
+  myReviewRequests: {
+    run: (a) => as(a).request('{ myReviewRequests { edges { node { id } } } }'),
+    shows: (d) => d.myReviewRequests.edges.some((e: Data) => e.node.id === reviewId),
   },
   notifications: {
     run: (a) => as(a).request('{ notifications { id } }'),

@@ -158,7 +158,20 @@ export class ReviewService {
   /** My review queue: pending requests first, then decided ones, newest first within each. */
   queue(viewer: Viewer, page: PageArgs, pendingOnly: boolean): Promise<Connection<Review>> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    const reviewerId = viewer.user.id;
+    return this.list(page, { reviewerId: viewer.user.id }, pendingOnly);
+  }
+
+  /** Reviews I asked others for, in the queue's order: what I am waiting on comes first. */
+  requested(viewer: Viewer, page: PageArgs, pendingOnly: boolean): Promise<Connection<Review>> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    return this.list(page, { requestedById: viewer.user.id }, pendingOnly);
+  }
+
+  private list(
+    page: PageArgs,
+    who: { reviewerId: string } | { requestedById: string },
+    pendingOnly: boolean,
+  ): Promise<Connection<Review>> {
     return paginate(page, (p) =>
       this.prisma.review.findMany({
         ...p,
