@@ -247,7 +247,7 @@ describe('two people collaborate on a circuit', () => {
 
   it('Bob votes on a feature label Ada proposed; each sees the other live', async () => {
     // The node links to its feature page; the SAE id comes from the graph metadata.
-    const featureUrl = `${stack.webUrl}/models/demo/blocks.1.hook_resid_post/1000`;
+    const featureUrl = `${stack.webUrl}/models/demo/demo/blocks.1.hook_resid_post/1000`;
     await ada.goto(featureUrl);
     await ada.getByLabel('Label name').fill('verb number');
     await ada.getByLabel('Label description').fill('fires where the verb must agree');

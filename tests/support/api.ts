@@ -63,5 +63,5 @@ export function layeredGraph(layers: number, positions: number, perCell: number,
       }
     }
   }
-  return { nodes, edges, metadata: { modelId: 'demo', saeId: 'blocks.{layer}.hook_resid_post' } };
+  return { nodes, edges, metadata: { modelId: 'demo', saeId: 'demo/blocks.{layer}.hook_resid_post' } };
 }

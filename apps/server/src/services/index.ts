@@ -62,7 +62,7 @@ export function createServices(
 ): Services {
   const limiter = limiters.writes;
   const { prisma } = database;
-  const labels = new LabelService(prisma, events, limiter);
+  const labels = new LabelService(prisma, events, limiter, models);
   const circuits = new CircuitService(prisma, events, limiter);
   return {
     prisma,

@@ -61,11 +61,43 @@ const LABEL_COLUMNS = Prisma.raw(
    created_at AS "createdAt", updated_at AS "updatedAt"`,
 );
 
+/** What labels check features against: the models and SAEs this server offers (ModelService). */
+export interface FeatureCatalog {
+  models(): { id: string }[];
+  saesOf(modelId: string): { id: string; dSae: number }[];
+}
+
+/**
+ * A feature of a model this server offers must exist: one of that model's SAEs, and an index below its width.
+ * Features of other models (graphs imported from elsewhere, e.g. Neuronpedia's gpt2-small or gemma scans) cannot be
+ * checked here, and labelling them is what an imported graph is for, so they are taken as given.
+ */
+export function checkFeatureExists(catalog: FeatureCatalog, key: FeatureKey): void {
+  if (!catalog.models().some((m) => m.id === key.modelId)) return;
+  const saes = catalog.saesOf(key.modelId);
+  const sae = saes.find((s) => s.id === key.saeId);
+  if (!sae) {
+    const some = saes.slice(0, 5).map((s) => s.id);
+    const known = some.length ? ` (for example ${some.join(', ')})` : '';
+    throw new AppError('BAD_USER_INPUT', `saeId: model ${key.modelId} has no SAE "${key.saeId}"${known}`, {
+      field: 'saeId',
+    });
+  }
+  if (key.featureIndex >= sae.dSae) {
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `featureIndex: ${sae.id} has ${sae.dSae} features (0 to ${sae.dSae - 1}), not ${key.featureIndex}`,
+      { field: 'featureIndex' },
+    );
+  }
+}
+
 export class LabelService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
+    private readonly catalog: FeatureCatalog,
   ) {}
 
   async canSee(viewer: Viewer, label: FeatureLabel): Promise<boolean> {
@@ -158,6 +190,7 @@ export class LabelService {
 
   async propose(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
     const input = parseInput(proposeInput, raw);
+    checkFeatureExists(this.catalog, input);
     // Outside the team: NOT_FOUND, as for every action on a team (policy.ts's requireTeamRole).
     await requireTeamRole(viewer, input.teamId, 'label.propose', 'propose labels');
     const user = viewer.user!;
