@@ -839,6 +839,8 @@ export const EXPLORER_MODELS = gql`
     models {
       id
       nLayers
+      contextLength
+      vocabulary
       saes {
         id
         hook

@@ -399,6 +399,7 @@ export const resolvers = {
     vocabSize: (m: CatalogModel) => m.config.vocabSize,
     contextLength: (m: CatalogModel) => m.config.nPositions,
     saes: (m: CatalogModel, _: Args, ctx: Context) => ctx.services.models.saesOf(m.id),
+    vocabulary: (m: CatalogModel, _: Args, ctx: Context) => ctx.services.models.vocabulary(m.id),
   },
   Sae: {
     prependBos: (s: CatalogSae) => s.conventions.prependBos,

@@ -383,6 +383,11 @@ export const typeDefs = /* GraphQL */ `
     contextLength: Int!
     fileHash: String!
     saes: [Sae!]!
+    """
+    A word-level vocabulary's words as typed (a leading space where the token has one, e.g. " girls"), sorted; null
+    for subword tokenizers (GPT-2's), which spell any text.
+    """
+    vocabulary: [String!]
   }
 
   "A sparse autoencoder over one hook of a model (SAELens format)."

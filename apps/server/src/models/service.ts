@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type HookedGPT2, loadHookedGPT2, parseHookName, type TextTokenizer } from '@workbench/analysis';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { AppError } from '../services/errors.js';
@@ -25,6 +27,7 @@ interface Loaded {
  */
 export class ModelService {
   private readonly loaded = new Map<string, Promise<Loaded>>();
+  private readonly vocabularies = new Map<string, Promise<string[] | null>>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -90,6 +93,21 @@ export class ModelService {
     const sae = this.catalog.saes.find((s) => s.id === id);
     if (!sae) throw new AppError('NOT_FOUND', `No SAE "${id}"`, { field: 'sae' });
     return sae;
+  }
+
+  /**
+   * A word-level vocabulary's words as typed (GPT-2's byte-level "Ġgirls" is " girls"), special tokens left out;
+   * null for subword tokenizers, which spell any text. Word-level: a WordLevel model, or BPE without merges (the
+   * demo model's). Read from tokenizer.json alone, so asking never loads the weights.
+   */
+  vocabulary(id: string): Promise<string[] | null> {
+    const entry = this.model(id);
+    let words = this.vocabularies.get(id);
+    if (!words) {
+      words = readWordVocabulary(entry.path);
+      this.vocabularies.set(id, words);
+    }
+    return words;
   }
 
   /** The model and its tokenizer, loading on first use. */
@@ -189,4 +207,24 @@ export class ModelService {
     this.loaded.clear();
     await Promise.all(all.map((l) => l.then((x) => x.model.dispose()).catch(() => {})));
   }
+}
+
+/** Byte-level BPE's stand-ins for a space and a newline. */
+const BYTE_LEVEL_TEXT: Record<string, string> = { Ġ: ' ', Ċ: '\n' };
+
+async function readWordVocabulary(dir: string): Promise<string[] | null> {
+  let json: { model?: { type?: string; vocab?: unknown; merges?: unknown[] }; added_tokens?: { content: string }[] };
+  try {
+    json = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8'));
+  } catch {
+    return null; // vocab.json + merges.txt: GPT-2's subword BPE
+  }
+  const model = json.model ?? {};
+  const wordLevel = model.type === 'WordLevel' || (model.type === 'BPE' && !model.merges?.length);
+  if (!wordLevel || !model.vocab || typeof model.vocab !== 'object') return null;
+  const special = new Set((json.added_tokens ?? []).map((t) => t.content));
+  const words = Object.keys(model.vocab)
+    .filter((token) => !special.has(token))
+    .map((token) => [...token].map((c) => BYTE_LEVEL_TEXT[c] ?? c).join(''));
+  return words.sort((a, b) => a.trimStart().localeCompare(b.trimStart()) || a.localeCompare(b));
 }

@@ -10,6 +10,7 @@ import { featureKeyString, featurePath } from '../../lib/graph';
 import { type NodeLabel, useShownLabels } from '../../lib/node-labels';
 import { EXPLORER_ACTIVATIONS, EXPLORER_MODELS } from '../../lib/operations';
 import { decodeFloat32, encodeInBrowser } from '../../lib/sae-encoder';
+import { typedWords, unknownWords } from '../../lib/vocabulary';
 
 interface Sae {
   id: string;
@@ -22,6 +23,9 @@ interface Sae {
 interface Model {
   id: string;
   nLayers: number;
+  contextLength: number;
+  /** Word-level vocabularies only: the words as typed (" girls"); null for subword tokenizers. */
+  vocabulary: string[] | null;
   saes: Sae[];
 }
 
@@ -73,6 +77,9 @@ export default function ExplorerPage() {
   const list = models.data?.models ?? [];
   const model = list.find((m) => m.id === modelId) ?? list[0];
   const sae = model?.saes.find((s) => s.id === saeId) ?? (model ? defaultSae(model) : undefined);
+  const vocabulary = useMemo(() => (model?.vocabulary ? new Set(model.vocabulary) : null), [model]);
+  const unknown = useMemo(() => (vocabulary ? unknownWords(text, vocabulary) : []), [text, vocabulary]);
+  const knownWords = useMemo(() => (model?.vocabulary ? typedWords(model.vocabulary).length : 0), [model]);
   // The choices live in the URL, so a reload or a shared link shows the same text with the same SAE.
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
@@ -159,7 +166,7 @@ export default function ExplorerPage() {
     [result, summary, tokenTop],
   );
   const labels = useShownLabels(labelKeys, null, result?.ranAt);
-  const unknownTokens = result?.tokens.filter((t) => UNKNOWN_TOKENS.has(t.trim())).length ?? 0;
+  const unknownShownAs = result?.tokens.find((t) => UNKNOWN_TOKENS.has(t.trim()))?.trim() ?? '[UNK]';
 
   return (
     <>
@@ -198,6 +205,15 @@ export default function ExplorerPage() {
                 </select>
               </label>
             </div>
+            {model && (
+              <p className="small muted" data-testid="model-facts" style={{ margin: 0 }}>
+                {model.id} reads at most {model.contextLength} tokens at a time (its context length)
+                {model.vocabulary
+                  ? `, and knows ${knownWords.toLocaleString()} words: any other word becomes one unknown token.`
+                  : '; its subword vocabulary spells any text.'}
+              </p>
+            )}
+            {model?.vocabulary && <VocabularyList words={model.vocabulary} />}
             <label>
               Text
               <textarea
@@ -215,6 +231,13 @@ export default function ExplorerPage() {
               </button>
               <span className="muted">Ctrl+Enter runs</span>
             </div>
+            {unknown.length > 0 && (
+              <p className="muted" data-testid="unknown-tokens" style={{ margin: 0 }}>
+                {unknown.length} {unknown.length === 1 ? 'word is' : 'words are'} not in {model?.id}&apos;s vocabulary (
+                {unknown.map((w) => `“${w.trim()}”`).join(', ')}): the model reads{' '}
+                {unknown.length === 1 ? 'it' : 'them'} as {unknownShownAs}.
+              </p>
+            )}
           </form>
           {error && (
             <p className="error" role="alert">
@@ -249,14 +272,8 @@ export default function ExplorerPage() {
               Encoded {result.tokens.length} tokens in your browser in {result.encodeMs.toFixed(0)} ms.
               {selectedFeature !== null && ` Shading: feature ${selectedFeature}.`}
             </p>
-            {unknownTokens > 0 && (
-              <p className="muted" data-testid="unknown-tokens" style={{ margin: 0 }}>
-                {unknownTokens} {unknownTokens === 1 ? 'word is' : 'words are'} not in {result.modelId}&apos;s
-                vocabulary (shown as {result.tokens.find((t) => UNKNOWN_TOKENS.has(t.trim()))?.trim()}): the model sees
-                them all as one token.
-              </p>
-            )}
-            <div className="row" style={{ alignItems: 'flex-start', gap: '2rem' }}>
+            {/* Side by side when both fit, else the token's table goes below: neither is squeezed. */}
+            <div className="row" style={{ alignItems: 'flex-start', gap: '2rem', flexWrap: 'wrap' }}>
               <FeatureTable
                 title="Top features over the text"
                 testId="top-features"
@@ -300,7 +317,7 @@ function FeatureTable(props: {
   const { indices, value, result } = props;
   const peak = indices.length ? value(indices[0]!) : 1;
   return (
-    <div className="stack" style={{ minWidth: 320 }}>
+    <div className="stack" style={{ minWidth: 320, flex: '0 0 auto' }}>
       <h2 style={{ margin: 0, fontSize: '1.05rem' }}>{props.title}</h2>
       {indices.length === 0 && <p className="muted">No feature fires.</p>}
       <table data-testid={props.testId}>
@@ -320,8 +337,15 @@ function FeatureTable(props: {
                     </>
                   )}
                 </td>
-                <td style={{ width: 160 }}>
-                  <div className="bar" style={{ width: `${(100 * value(f)) / (peak || 1)}%` }} />
+                <td>
+                  {/* A fixed track: the table narrows when a second one opens beside it, the bars must not. */}
+                  <div className="bar-track">
+                    <div
+                      className="bar"
+                      data-testid="feature-bar"
+                      style={{ width: `${(100 * value(f)) / (peak || 1)}%` }}
+                    />
+                  </div>
                 </td>
                 <td className="muted">{value(f).toFixed(3)}</td>
                 <td>
@@ -340,5 +364,27 @@ function FeatureTable(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The words a word-level model knows, filterable: what you can type and have it understand. */
+function VocabularyList({ words }: { words: string[] }) {
+  const [filter, setFilter] = useState('');
+  const typed = useMemo(() => typedWords(words), [words]);
+  const shown = typed.filter((w) => w.toLowerCase().includes(filter.trim().toLowerCase()));
+  return (
+    <details data-testid="vocabulary">
+      <summary>Words the model knows ({typed.length})</summary>
+      <input
+        type="search"
+        aria-label="Find a word"
+        placeholder="Find a word"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
+      <p className="small vocabulary-words" data-testid="vocabulary-words">
+        {shown.length ? shown.join(' · ') : 'No known word contains that.'}
+      </p>
+    </details>
   );
 }
