@@ -59,7 +59,9 @@ describe('smoke: a new user in real Chromium', () => {
     await page.bringToFront();
     await page.getByLabel('New team name').fill('Agreement Circuits');
     await page.getByRole('button', { name: 'Create team' }).click();
-    await expect.poll(() => page.getByTestId('team-list').textContent()).toContain('Agreement Circuits');
+    // The new team opens; the second tab's list gains it live.
+    await page.waitForURL(/\/teams\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('team-name').textContent()).toBe('Agreement Circuits');
     await expect.poll(() => second.getByTestId('team-list').textContent(), { timeout: 10_000 }).toContain('owner');
 
     // The data went through GraphQL and Prisma: the API answers the same with this browser's session cookie.
