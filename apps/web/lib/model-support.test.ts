@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Graph, parseCircuitJson } from './graph';
-import { type AppModel, graphSupport, linkedFeatureKey } from './model-support';
+import { type AppModel, graphSupport, labelFeatureKey, linkedFeatureKey } from './model-support';
 
 const FIXTURE = new URL('../../../tests/fixtures/graphs/123-gemma-3-1b-pt-gemmascope2-16k.json', import.meta.url);
 const fixture = (): Graph => parseCircuitJson(JSON.parse(readFileSync(FIXTURE, 'utf8'))).graph;
@@ -88,6 +88,17 @@ describe('graphs made with models or SAEs this workbench does not have', () => {
     );
     expect(linkedFeatureKey(graph.nodes[0]!, graph, [GPT2])?.saeId).toBe('gpt2-small/0-att');
     expect(linkedFeatureKey(graph.nodes[1]!, graph, [GPT2])).toBeNull();
+
+    // Labels and votes: kept for a model not served here; refused for a served model's missing SAE.
+    expect(labelFeatureKey(graph.nodes[1]!, graph, [DEMO])).toEqual({
+      modelId: 'gpt2-small',
+      saeId: 'gpt2-small/1-att',
+      featureIndex: 7,
+    });
+    expect(linkedFeatureKey(graph.nodes[1]!, graph, [DEMO])).toBeNull();
+    expect(labelFeatureKey(graph.nodes[1]!, graph, [GPT2])).toBeNull();
+    expect(labelFeatureKey(graph.nodes[0]!, graph, [GPT2])?.saeId).toBe('gpt2-small/0-att');
+    expect(labelFeatureKey(graph.nodes[2]!, graph, [DEMO])).toBeNull();
   });
 
   it('a circuit computed here opens with everything; the same file elsewhere says what is missing', () => {

@@ -36,6 +36,18 @@ export function linkedFeatureKey(node: GraphNode, graph: Graph, models: readonly
   return model?.saes.some((sae) => sae.id === key.saeId) ? key : null;
 }
 
+/**
+ * The feature a node's team labels and votes are about: its feature key when the feature is here, or when its model
+ * is not one this workbench serves (the API keeps labels of imported graphs' features); null for a served model's
+ * SAE that is not here (the API refuses labels for it) and for nodes that are no features.
+ */
+export function labelFeatureKey(node: GraphNode, graph: Graph, models: readonly AppModel[]): FeatureKey | null {
+  const key = featureKeyOf(node, graph);
+  if (!key) return null;
+  const model = models.find((m) => m.id === key.modelId);
+  return !model || model.saes.some((sae) => sae.id === key.saeId) ? key : null;
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined =>
