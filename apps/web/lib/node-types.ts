@@ -7,16 +7,16 @@ import type { Graph, GraphNode } from './graph';
  */
 export type NodeType = 'clt' | 'transcoder' | 'sae' | 'error' | 'embedding' | 'logit' | 'metric' | 'other';
 
-/** The badge a node of each type wears and what the legend, hover card and inspector call it. */
-export const NODE_TYPES: Record<NodeType, { badge: string; name: string }> = {
-  clt: { badge: 'CLT', name: 'cross-layer transcoder feature' },
-  transcoder: { badge: 'TC', name: 'transcoder feature' },
-  sae: { badge: 'SAE', name: 'SAE feature' },
-  error: { badge: 'ERR', name: 'reconstruction error' },
-  embedding: { badge: 'EMB', name: 'embedding' },
-  logit: { badge: 'LOGIT', name: 'output logit' },
-  metric: { badge: 'METRIC', name: 'metric (logit difference)' },
-  other: { badge: '?', name: 'other node' },
+/** The badge a node of each type wears, what the hover card and inspector call it, and the legend's short name. */
+export const NODE_TYPES: Record<NodeType, { badge: string; name: string; short: string }> = {
+  clt: { badge: 'CLT', name: 'cross-layer transcoder feature', short: 'cross-layer transcoder' },
+  transcoder: { badge: 'TC', name: 'transcoder feature', short: 'transcoder' },
+  sae: { badge: 'SAE', name: 'SAE feature', short: 'SAE feature' },
+  error: { badge: 'ERR', name: 'reconstruction error', short: 'error' },
+  embedding: { badge: 'EMB', name: 'embedding', short: 'embedding' },
+  logit: { badge: 'LOGIT', name: 'output logit', short: 'logit' },
+  metric: { badge: 'METRIC', name: 'metric (logit difference)', short: 'metric' },
+  other: { badge: '?', name: 'other node', short: 'other' },
 };
 
 /** The legend's order: inputs first, then features, errors, outputs. */

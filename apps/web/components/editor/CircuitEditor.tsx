@@ -31,14 +31,17 @@ import {
 import { errorExtensions, errorMessage } from '../../lib/errors';
 import {
   type Graph,
+  type GraphNode,
   influenceOf,
   normalizeContent,
   type Point,
   parseCircuitJson,
   toAttributionGraph,
 } from '../../lib/graph';
+import { type AppModel, graphSupport, labelFeatureKey, linkedFeatureKey } from '../../lib/model-support';
 import { useNodeLabels } from '../../lib/node-labels';
-import { CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
+import { NODE_TYPES, nodeTypeCounts } from '../../lib/node-types';
+import { BUILDER_MODELS, CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
 import { defaultThreshold, moreThreshold } from '../../lib/pruning';
 import { LOW_FAITHFULNESS } from '../../lib/quality';
 import { withShare } from '../../lib/share';
@@ -162,6 +165,20 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     skip: circuit.onlyVersion !== null,
   });
   const info = meta.data?.circuit ?? circuit;
+  // The models and SAEs this workbench has: a graph made with others opens read-only for analysis (see
+  // model-support.ts), its features without feature pages. Until they are known, no feature links.
+  const appModels = useQuery<{ models: AppModel[] }>(BUILDER_MODELS, { fetchPolicy: 'cache-first' });
+  const models = appModels.data?.models ?? null;
+  const support = useMemo(() => (models ? graphSupport(doc.graph, models) : null), [doc.graph, models]);
+  const linkOf = useCallback(
+    (node: GraphNode) => (models ? linkedFeatureKey(node, doc.graph, models) : null),
+    [doc.graph, models],
+  );
+  const labelKeyOf = useCallback(
+    (node: GraphNode) => (models ? labelFeatureKey(node, doc.graph, models) : null),
+    [doc.graph, models],
+  );
+  const typeCounts = useMemo(() => nodeTypeCounts(doc.graph), [doc.graph]);
 
   // Another version arrived (opened from history, or a teammate's save while we had no edits): start from it.
   const lastVersion = useRef(version);
@@ -270,6 +287,19 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     setRfNodes(derived.nodes);
     setRfEdges(derived.edges);
   }, [derived]);
+  // React Flow's fitView fits once a node has been measured, and with onlyRenderVisibleElements none is when no node
+  // lies in the untransformed view (a graph whose first rows sit far down the layout): fit once the nodes are there.
+  // It waits for the models too: a notice about them takes room from the canvas.
+  const fittedOnOpen = useRef(false);
+  const modelsKnown = !appModels.loading;
+  useEffect(() => {
+    if (openingView !== 'fit' || fittedOnOpen.current || !rfNodes.length || !modelsKnown) return;
+    const timer = setTimeout(() => {
+      fittedOnOpen.current = true;
+      void flow.fitView({ padding: FIT_PADDING });
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [openingView, rfNodes, flow, modelsKnown]);
   // Pruning changes which nodes are laid out: refit the view to the survivors once they are drawn (small graphs;
   // big ones keep the reader's place).
   const fittedLayout = useRef(layout);
@@ -680,7 +710,14 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             {faithfulness < LOW_FAITHFULNESS ? ' ⚠ low' : ''}
           </button>
         )}
-        {computed && <EvaluateSelection circuitId={circuit.id} version={baseNumber} nodeIds={evaluationNodes} />}
+        {(computed || support?.notice) && (
+          <EvaluateSelection
+            circuitId={circuit.id}
+            version={baseNumber}
+            nodeIds={evaluationNodes}
+            unavailable={support?.noModelRuns ?? null}
+          />
+        )}
         <span className="muted small" data-testid="graph-stats">
           {derived
             ? `showing ${visible.size} of ${doc.graph.nodes.length} nodes · ${derived.shownEdges} of ${doc.graph.edges.length} edges`
@@ -757,8 +794,13 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           </button>
         )}
       </div>
-      {(notice || newerVersion || importError) && (
+      {(notice || newerVersion || importError || support?.notice) && (
         <div className="notices">
+          {support?.notice && (
+            <p className="notice warn" role="status" data-testid="analysis-notice">
+              {support.notice}
+            </p>
+          )}
           {notice && (
             <p className="notice" role="status">
               {notice}{' '}
@@ -823,7 +865,28 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               Laying out {doc.graph.nodes.length} nodes…
             </p>
           )}
-          {hover.target && <NodeHoverCard target={hover.target} graph={doc.graph} label={hover.label} />}
+          {hover.target && (
+            <NodeHoverCard
+              target={hover.target}
+              graph={doc.graph}
+              label={hover.label}
+              feature={linkOf(hover.target.node)}
+            />
+          )}
+          {typeCounts.length > 0 && !diff && (
+            <ul
+              className={`type-legend small${rfNodes.length > LARGE_GRAPH ? ' beside-minimap' : ''}`}
+              data-testid="type-legend"
+              aria-label="Node types"
+            >
+              {typeCounts.map(({ type, count }) => (
+                <li key={type} title={NODE_TYPES[type].name}>
+                  <span className={`type-badge type-${type}`}>{NODE_TYPES[type].badge}</span> {NODE_TYPES[type].short}{' '}
+                  <span className="muted">{count}</span>
+                </li>
+              ))}
+            </ul>
+          )}
           {diff && (
             <div className="legend" data-testid="diff-legend">
               Changes v{diff.from} → v{diff.to}: <span className="chip added">added</span>
@@ -862,6 +925,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               store={store}
               selected={selectedIds}
               labels={labels}
+              linkOf={linkOf}
+              labelKeyOf={labelKeyOf}
               canEdit={canEdit}
               canComment={canComment}
               commentTick={commentTick}

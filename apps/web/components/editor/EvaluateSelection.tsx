@@ -9,9 +9,15 @@ import { jobFinished, useJob } from '../JobProgress';
 
 /**
  * Faithfulness of the chosen nodes: the server mean-ablates every other node of the model and reruns the pairs the
- * circuit was computed from (a job; seconds on the demo model).
+ * circuit was computed from (a job; seconds on the demo model). `unavailable`: why it cannot run here (a graph made
+ * with a model or SAEs this workbench does not have); the button is then disabled and says so.
  */
-export function EvaluateSelection(props: { circuitId: string; version: number; nodeIds: string[] }) {
+export function EvaluateSelection(props: {
+  circuitId: string;
+  version: number;
+  nodeIds: string[];
+  unavailable?: string | null;
+}) {
   const [start, starting] = useMutation<{ evaluateSelection: { id: string } }>(EVALUATE_SELECTION);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -22,12 +28,14 @@ export function EvaluateSelection(props: { circuitId: string; version: number; n
     job?.status === 'SUCCEEDED' ? (job.result as { faithfulness: number; completeness: number; nodes: number }) : null;
   const running = Boolean(jobId) && !jobFinished(job);
   return (
-    <span className="row" data-testid="evaluate-selection">
+    <span className="row" data-testid="evaluate-selection" title={props.unavailable ?? undefined}>
       <button
         type="button"
         className="secondary small"
-        disabled={!props.nodeIds.length || running || starting.loading}
-        title="Faithfulness and completeness of the selected nodes (everything else mean-ablated)"
+        disabled={Boolean(props.unavailable) || !props.nodeIds.length || running || starting.loading}
+        title={
+          props.unavailable ?? 'Faithfulness and completeness of the selected nodes (everything else mean-ablated)'
+        }
         onClick={async () => {
           setError(null);
           try {

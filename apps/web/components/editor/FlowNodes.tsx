@@ -2,6 +2,7 @@
 
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
+import { NODE_TYPES } from '../../lib/node-types';
 import { type FeatureNodeData, formatNumber } from './derive';
 
 type FeatureNode = Node<FeatureNodeData>;
@@ -35,6 +36,15 @@ const FeatureNodeView = memo(function FeatureNodeView({ data }: NodeProps<Featur
         {data.title}
       </div>
       <div className="fnode-detail">
+        {data.nodeType && (
+          <span
+            className={`type-badge type-${data.nodeType}`}
+            data-testid="node-type-badge"
+            title={NODE_TYPES[data.nodeType].name}
+          >
+            {NODE_TYPES[data.nodeType].badge}
+          </span>
+        )}
         <span className="fnode-sub">{data.subtitle}</span>
         {data.activation !== undefined && (
           <span className="fnode-act" title="activation">

@@ -7,20 +7,21 @@ import { commands, type EditorDoc, type EditorStore } from '../../lib/editor-sto
 import {
   computedNodeText,
   type FeatureKey,
-  featureKeyOf,
   featureKeyString,
   featurePath,
+  type GraphNode,
   influenceOf,
   positionOf,
 } from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
+import { isFeatureType, NODE_TYPES, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
 import { MY_TEAMS, type TeamPermissions } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
 import { CircuitQuality } from './CircuitQuality';
 import { formatNumber } from './derive';
-import { FeaturePreview } from './NodeHoverCard';
+import { FeaturePreview, NO_FEATURE_PAGE } from './NodeHoverCard';
 import type { CircuitInfo, VersionData } from './types';
 
 interface InspectorProps {
@@ -29,6 +30,10 @@ interface InspectorProps {
   store: EditorStore;
   selected: string[];
   labels: Map<string, NodeLabel>;
+  /** A node's feature when this workbench has its model and SAE (a feature page, dashboards, labels), else null. */
+  linkOf: (node: GraphNode) => FeatureKey | null;
+  /** The feature a node's team labels and votes are about (see labelFeatureKey), else null. */
+  labelKeyOf: (node: GraphNode) => FeatureKey | null;
   canEdit: boolean;
   canComment: boolean;
   commentTick: number;
@@ -153,7 +158,9 @@ function NodeInspector(props: InspectorProps & { id: string }) {
   const { doc, id, store, labels } = props;
   const node = doc.graph.nodes.find((n) => n.id === id);
   if (!node) return <p className="muted panel-body">{id} is not in this version.</p>;
-  const key = featureKeyOf(node, doc.graph);
+  const key = props.linkOf(node);
+  const labelKey = props.labelKeyOf(node);
+  const type = nodeTypeOf(node, doc.graph);
   const influence = influenceOf(node);
   const label = key ? labels.get(featureKeyString(key)) : undefined;
   const pinned = Boolean(doc.pinned[id]);
@@ -164,6 +171,10 @@ function NodeInspector(props: InspectorProps & { id: string }) {
       <dl className="facts small">
         <dt>Node</dt>
         <dd>{node.id}</dd>
+        <dt>Type</dt>
+        <dd data-testid="inspector-node-type">
+          <span className={`type-badge type-${type}`}>{NODE_TYPES[type].badge}</span> {nodeTypeText(node, doc.graph)}
+        </dd>
         {node.layer !== undefined && (
           <>
             <dt>Layer</dt>
@@ -205,7 +216,13 @@ function NodeInspector(props: InspectorProps & { id: string }) {
           </>
         )}
       </dl>
-      {key && <FeaturePreview key={featureKeyString(key)} feature={key} interactive />}
+      {!key && isFeatureType(type) && (
+        <p className="small muted" data-testid="no-feature-page">
+          {NO_FEATURE_PAGE}
+        </p>
+      )}
+      {/* Keys unique among the panel's children: a repeated key duplicates children when the feature appears. */}
+      {key && <FeaturePreview key={`preview:${featureKeyString(key)}`} feature={key} interactive />}
       <div className="row wrap">
         <button
           type="button"
@@ -219,10 +236,10 @@ function NodeInspector(props: InspectorProps & { id: string }) {
         </button>
       </div>
       <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={props.canEdit} />
-      {key && (
+      {labelKey && (
         <FeatureLabelSection
-          key={featureKeyString(key)}
-          feature={key}
+          key={`labels:${featureKeyString(labelKey)}`}
+          feature={labelKey}
           teamId={props.circuit.teamId}
           canComment={props.canComment}
           onLabelsChanged={props.onLabelsChanged}

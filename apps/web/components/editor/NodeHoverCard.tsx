@@ -6,7 +6,6 @@ import { errorMessage } from '../../lib/errors';
 import {
   computedNodeText,
   type FeatureKey,
-  featureKeyOf,
   featureKeyString,
   type Graph,
   type GraphNode,
@@ -14,6 +13,7 @@ import {
   positionOf,
 } from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
+import { isFeatureType, NODE_TYPES, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
 import { COMPUTE_DASHBOARDS, FEATURE_DASHBOARD } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { ContextLine, type Dashboard, type DashboardContext } from '../ContextLine';
@@ -33,6 +33,8 @@ interface HoverCardProps {
   graph: Graph;
   /** The feature's shown label (useNodeLabels), if any. */
   label: NodeLabel | undefined;
+  /** The node's feature when this workbench has its model and SAE (see linkedFeatureKey), else null. */
+  feature: FeatureKey | null;
 }
 
 const GAP = 8;
@@ -50,7 +52,7 @@ const formatValue = (value: number) => (Math.abs(value) >= 1000 ? value.toFixed(
  * (the inspector offers to compute missing ones). Kept inside the window; it takes no pointer events, so it never
  * covers the next node the pointer goes to (the inspector, on click, has the same preview with its buttons).
  */
-export function NodeHoverCard({ target, graph, label }: HoverCardProps): JSX.Element | null {
+export function NodeHoverCard({ target, graph, label, feature: key }: HoverCardProps): JSX.Element | null {
   const { node } = target;
   const ref = useRef<HTMLDivElement>(null);
   // Placed before paint, and again whenever the card's size changes (the dashboard arriving).
@@ -75,8 +77,8 @@ export function NodeHoverCard({ target, graph, label }: HoverCardProps): JSX.Ele
     return () => observer.disconnect();
   }, [target.x, target.y, target.left]);
 
-  const key = featureKeyOf(node, graph);
   const text = computedNodeText(node, graph);
+  const type = nodeTypeOf(node, graph);
   const clerp = typeof node.clerp === 'string' && node.clerp.trim() ? node.clerp : undefined;
   const name = label?.name ?? text?.name ?? clerp ?? node.id;
   const place = text?.place ?? placeOf(node, graph);
@@ -93,6 +95,9 @@ export function NodeHoverCard({ target, graph, label }: HoverCardProps): JSX.Ele
         <strong className="hover-card-name">{name}</strong>
         {label && <StatusBadge status={label.status} />}
       </div>
+      <p className="small hover-card-type" data-testid="hover-node-type">
+        <span className={`type-badge type-${type}`}>{NODE_TYPES[type].badge}</span> {nodeTypeText(node, graph)}
+      </p>
       <p className="small muted hover-card-place">
         {key ? `${key.saeId} #${key.featureIndex}` : node.id}
         {place ? ` · ${place}` : ''}
@@ -120,7 +125,7 @@ export function NodeHoverCard({ target, graph, label }: HoverCardProps): JSX.Ele
         </>
       ) : (
         <p className="small muted" data-testid="hover-node-kind">
-          {describe(node)}
+          {isFeatureType(type) ? NO_FEATURE_PAGE : describe(node)}
         </p>
       )}
     </div>
@@ -139,6 +144,10 @@ function placeOf(node: GraphNode, graph: Graph): string {
   }
   return parts.join(' · ');
 }
+
+/** What a feature without a feature page here is told: its model or SAE is not one this workbench has. */
+export const NO_FEATURE_PAGE =
+  'No feature page or dashboard here: this workbench does not have the model or SAE this feature belongs to.';
 
 /** What a node that is not an SAE feature is. */
 function describe(node: GraphNode): string {

@@ -17,6 +17,7 @@ import {
 } from '../../lib/graph';
 import type { Positions } from '../../lib/layout';
 import type { NodeLabel } from '../../lib/node-labels';
+import { type NodeType, nodeTypeOf } from '../../lib/node-types';
 
 export interface FeatureNodeData extends Record<string, unknown> {
   title: string;
@@ -32,6 +33,8 @@ export interface FeatureNodeData extends Record<string, unknown> {
   members?: number;
   /** Colour by submodule; error nodes are drawn differently. */
   look?: NodeLook;
+  /** What the node is (CLT, transcoder or SAE feature, error, embedding, logit, ...): its badge. */
+  nodeType?: NodeType;
   labelStatus?: string;
 }
 
@@ -175,7 +178,8 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     const mark = diff?.nodes[node.id];
     const isSelected = selected.has(node.id);
     const look = nodeLookOf(node, doc.graph);
-    const sig = `${position.x},${position.y}|${title}|${pinned}|${mark}|${isSelected}|${Boolean(annotation?.note)}|${label?.status}|${look.submodule}|${look.error}`;
+    const nodeType = nodeTypeOf(node, doc.graph);
+    const sig = `${position.x},${position.y}|${title}|${pinned}|${mark}|${isSelected}|${Boolean(annotation?.note)}|${label?.status}|${look.submodule}|${look.error}|${nodeType}`;
     nodes.push(
       cache.node(node.id, sig, () => ({
         id: node.id,
@@ -198,6 +202,7 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
           note: Boolean(annotation?.note),
           labelStatus: annotation?.label ? undefined : label?.status,
           look,
+          nodeType,
         },
       })),
     );
