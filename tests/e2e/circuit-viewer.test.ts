@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -273,6 +273,114 @@ describe('circuit viewer', () => {
       );
       expect(circuit.version.graph.nodes).toHaveLength(7500);
       expect(circuit.version.graph.edges).toHaveLength(50_000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('imports a circuit-tracer graph of a model this workbench lacks: read-only for analysis, types, pins, no feature links', async () => {
+    // The fixture circuit-tracer wrote (gemma-3-1b, Gemma Scope 2 transcoders), with two nodes pinned in its qParams:
+    // 3_234_1 has the smallest |influence| of its features, so only its pin draws it.
+    const graph = JSON.parse(await readFile('tests/fixtures/graphs/123-gemma-3-1b-pt-gemmascope2-16k.json', 'utf8'));
+    graph.qParams.pinnedIds = ['3_234_1', '4_42_1'];
+    const dir = await mkdtemp(join(tmpdir(), 'ct-graph-'));
+    try {
+      const file = join(dir, 'gemma-3-1b-123.json');
+      await writeFile(file, JSON.stringify(graph));
+      const { createCircuit } = await api.ok<{ createCircuit: { slug: string } }>(
+        'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { slug } }',
+        { i: { teamId, title: 'circuit-tracer: 123 on gemma-3-1b', graph: { nodes: [{ id: 'x' }], edges: [] } } },
+      );
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await openCircuit(page, createCircuit.slug);
+      await page.getByTestId('import-version-file').setInputFiles(file);
+      await expect.poll(() => page.getByTestId('graph-stats').textContent()).toMatch(/of 57 nodes · \d+ of 221 edges/);
+      await page.waitForTimeout(600);
+
+      // It says what this workbench lacks and what still works.
+      expect(await page.getByTestId('analysis-notice').textContent()).toBe(
+        'This graph was made with gemma-3-1b and the transcoders ' +
+          'mwhanna/gemma-scope-2-1b-pt/transcoder_all/width_16k_l0_small_affine, which this workbench does not have: ' +
+          'you can read, label, comment, review and vote; feature pages, dashboards and evaluation are unavailable ' +
+          'for its 40 features.',
+      );
+      const evaluate = page.getByTestId('evaluate-selection').getByRole('button');
+      expect(await evaluate.isDisabled()).toBe(true);
+      expect(await evaluate.getAttribute('title')).toBe(
+        'Evaluation needs gemma-3-1b, which this workbench does not have',
+      );
+
+      // Each node wears its type; the legend counts them.
+      const badgeOf = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`).getByTestId('node-type-badge');
+      expect(await badgeOf('4_42_1').textContent()).toBe('CLT');
+      expect(await badgeOf('27_236812_3').textContent()).toBe('LOGIT');
+      const legend = await page.getByTestId('type-legend').locator('li').allTextContents();
+      expect(legend).toEqual(['EMB embedding 4', 'CLT cross-layer transcoder 40', 'ERR error 8', 'LOGIT logit 5']);
+
+      // The file's pins are the editor's: drawn and marked, and in the URL.
+      for (const id of ['3_234_1', '4_42_1'])
+        await page.locator(`.react-flow__node[data-id="${id}"] .fnode.pinned`).waitFor();
+      await expect.poll(() => new URL(page.url()).searchParams.get('pin')).toBe('3_234_1,4_42_1');
+      await page.screenshot({ path: 'artifacts/circuit-viewer/circuit-tracer-import.png' });
+
+      // A feature's card and inspector say what it is, and offer no feature page or dashboard.
+      const feature = page.locator('.react-flow__node[data-id="4_42_1"]');
+      await feature.hover();
+      const card = page.getByTestId('node-hover-card');
+      await card.waitFor();
+      expect(await card.getByTestId('hover-node-type').textContent()).toBe('CLT cross-layer transcoder feature');
+      expect(await card.getByTestId('hover-node-kind').textContent()).toMatch(/^No feature page or dashboard here/);
+      expect(await card.getByTestId('hover-dashboard').count()).toBe(0);
+      await page.screenshot({ path: 'artifacts/circuit-viewer/circuit-tracer-hover.png' });
+      await feature.click();
+      const inspector = page.getByTestId('node-inspector');
+      await inspector.waitFor();
+      expect(await inspector.getByTestId('inspector-node-type').textContent()).toBe(
+        'CLT cross-layer transcoder feature',
+      );
+      expect(await inspector.getByTestId('no-feature-page').count()).toBe(1);
+      expect(await page.getByTestId('feature-link').count()).toBe(0);
+      expect(await page.locator('a[href^="/models/"]').count()).toBe(0);
+      expect(await inspector.getByRole('button', { name: 'Compute dashboards' }).count()).toBe(0);
+      // Error nodes (circuit-tracer's 'mlp reconstruction error', among the strongest here) wear theirs.
+      expect(await page.getByTestId('node-type-badge').filter({ hasText: 'ERR' }).count()).toBeGreaterThan(0);
+
+      // Analysis without the model stays: a label in the circuit, an unpin, a save.
+      await inspector.getByLabel('Node label').fill('digit one, early');
+      await inspector.getByRole('button', { name: 'Apply' }).click();
+      // (● marks the pin.)
+      await expect.poll(() => feature.locator('.fnode-title').textContent()).toBe('● digit one, early');
+      await inspector.getByRole('button', { name: 'Unpin' }).click();
+      await expect.poll(() => feature.locator('.fnode-title').textContent()).toBe('digit one, early');
+      await page.screenshot({ path: 'artifacts/circuit-viewer/circuit-tracer-inspector.png' });
+      await page.getByRole('button', { name: 'Save version' }).click();
+      await page.getByLabel('Version message').fill('imported from circuit-tracer');
+      await page.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+      await expect.poll(() => page.getByTestId('version-label').textContent(), { timeout: 30_000 }).toBe('v2');
+      const { circuit } = await api.ok<{
+        circuit: { version: { graph: { qParams: { pinnedIds: string[] }; nodes: unknown[] }; annotations: unknown } };
+      }>('query($s: String!) { circuit(slug: $s) { version { graph annotations } } }', { s: createCircuit.slug });
+      expect(circuit.version.graph.nodes).toHaveLength(57);
+      expect(circuit.version.graph.qParams.pinnedIds).toEqual(['3_234_1']);
+      expect(circuit.version.annotations).toEqual({ nodes: { '4_42_1': { label: 'digit one, early' } }, edges: {} });
+
+      // Opened again without pins in the URL, the saved version's pin is back.
+      await page.goto(`${stack.webUrl}/c/${createCircuit.slug}`);
+      await page.locator('.react-flow__node[data-id="3_234_1"] .fnode.pinned').waitFor();
+      expect(await page.locator('.fnode.pinned').count()).toBe(1);
+      await page.getByTestId('analysis-notice').waitFor();
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: 'artifacts/circuit-viewer/circuit-tracer-reopened.png' });
+      // Close up (full detail), every drawn node wears its type's badge.
+      for (let i = 0; i < 7; i++) await page.locator('.react-flow__controls-zoomin').click();
+      await page.waitForTimeout(400);
+      const drawn = await page.getByTestId('circuit-node').count();
+      expect(drawn).toBeGreaterThan(0);
+      expect(await page.getByTestId('circuit-node').getByTestId('node-type-badge').count()).toBe(drawn);
+      await page.screenshot({ path: 'artifacts/circuit-viewer/circuit-tracer-badges.png' });
+      expect(errors).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
