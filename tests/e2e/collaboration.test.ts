@@ -75,7 +75,7 @@ describe('two people collaborate on a circuit', () => {
     await ada.goto(`${stack.webUrl}/`);
     await ada.getByLabel('New team name').fill('Agreement Circuits');
     await ada.getByRole('button', { name: 'Create team' }).click();
-    await ada.getByRole('link', { name: 'Agreement Circuits' }).click();
+    // A new team opens its page.
     await ada.waitForURL('**/teams/*');
     state.teamId = ada.url().split('/teams/')[1];
     await ada.getByLabel('Member email').fill('bob@lab.org');
