@@ -6,8 +6,11 @@ export interface JobContext {
   job: Job;
   /** What the last interrupted run saved, or null on a first run. */
   checkpoint: unknown;
-  /** Reports a stage and 0..100; the ETA is estimated from the progress so far. */
-  progress(stage: string, percent: number): Promise<void>;
+  /**
+   * Reports a stage and 0..100. The ETA is `etaSeconds` when the job knows better (e.g. from its rate of work in
+   * this run: a resumed run's percent starts high), else estimated from the percent and the time so far.
+   */
+  progress(stage: string, percent: number, etaSeconds?: number): Promise<void>;
   /** Saves state so a run interrupted after this point continues from it. */
   saveCheckpoint(state: Prisma.InputJsonValue): Promise<void>;
   signal: AbortSignal;
@@ -164,11 +167,16 @@ export class JobRunner {
       job,
       checkpoint: job.checkpoint ?? null,
       signal: abort.signal,
-      progress: async (stage, percent) => {
+      progress: async (stage, percent, knownEta) => {
         if (abort.signal.aborted) throw new Error('cancelled');
         const clamped = Math.max(0, Math.min(100, percent));
         const elapsed = (Date.now() - startedAt) / 1000;
-        const etaSeconds = clamped > 0 ? (elapsed * (100 - clamped)) / clamped : null;
+        const etaSeconds =
+          knownEta !== undefined && Number.isFinite(knownEta)
+            ? Math.max(0, knownEta)
+            : clamped > 0
+              ? (elapsed * (100 - clamped)) / clamped
+              : null;
         this.events.publish(jobTopic(jobId), { kind: 'progress', id: jobId, stage, percent: clamped, etaSeconds });
         // The row is written at most twice a second: progress is for eyes, not for recovery.
         if (Date.now() - lastWrite > 500 || clamped >= 100) {

@@ -103,7 +103,8 @@ export interface MultiDashboardRun {
   options?: DashboardOptions;
   /** Resume from here (a checkpoint): one state per SAE, in `saes` order. */
   states?: DashboardState[];
-  onProgress?: (stage: string, percent: number) => void | Promise<void>;
+  /** `tokensDone`: during the pass over the corpus, the tokens encoded so far (a resumed run's included). */
+  onProgress?: (stage: string, percent: number, tokensDone?: number) => void | Promise<void>;
   /** Called after each batch with every SAE's state so far: save them to resume later. */
   onCheckpoint?: (states: DashboardState[]) => void | Promise<void>;
   signal?: AbortSignal;
@@ -221,7 +222,11 @@ async function encodeCorpus(
     }
     for (const s of states) s.contextsDone = Math.min(contexts.length, start + o.batchSize);
     await run.onCheckpoint?.(states);
-    await run.onProgress?.('encoding the corpus', (90 * states[0]!.contextsDone) / contexts.length);
+    await run.onProgress?.(
+      'encoding the corpus',
+      (90 * states[0]!.contextsDone) / contexts.length,
+      states[0]!.tokensSeen,
+    );
   }
 }
 
