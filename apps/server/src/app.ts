@@ -51,6 +51,8 @@ export interface RuntimeOptions {
    * divided by the jobs run at once; 0: no limit.
    */
   jobMemoryMb?: number;
+  /** How often a running dashboards job saves its state (default 15 s: a crash loses at most that much work). */
+  dashboardCheckpointMs?: number;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -153,6 +155,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       stateDir: join(engineCacheDir, 'job-state'),
       corporaDir,
       memory,
+      checkpointEveryMs: options.dashboardCheckpointMs,
     });
     for (const [kind, handler] of kinds) handlers.set(kind, handler);
     if (concurrency > 0) await runner.startWorking();

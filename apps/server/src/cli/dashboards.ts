@@ -1,6 +1,7 @@
-// npm run dashboards -- --model demo --sae demo/blocks.1.hook_resid_post [--corpus ./texts.txt] [--max-contexts N]
-// Computes an SAE's feature dashboards into the database the server uses (DATABASE_URL, else the embedded one:
-// stop the server first, PGlite allows one process), with a progress bar. An interrupted run resumes when re-run.
+// npm run dashboards -- --model demo --sae demo/blocks.1.hook_resid_post [--sae ...] [--corpus ./texts.txt] [--max-contexts N]
+// Computes the feature dashboards of an SAE (of several, in one pass, given --sae more than once) into the database
+// the server uses (DATABASE_URL, else the embedded one: stop the server first, PGlite allows one process), with a
+// progress bar. An interrupted run resumes when re-run.
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -12,14 +13,14 @@ import { jobTopic } from '../jobs/runner.js';
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'demo' },
-    sae: { type: 'string' },
+    sae: { type: 'string', multiple: true },
     corpus: { type: 'string', default: 'demo' },
     'max-contexts': { type: 'string' },
   },
 });
-if (!values.sae) {
+if (!values.sae?.length) {
   console.error(
-    'usage: npm run dashboards -- --sae <sae id> [--model demo] [--corpus demo|file.txt] [--max-contexts N]',
+    'usage: npm run dashboards -- --sae <sae id> [--sae <another>...] [--model demo] [--corpus demo|file.txt] [--max-contexts N]',
   );
   process.exit(2);
 }
@@ -36,7 +37,7 @@ const runtime = await createRuntime({
 const { prisma, events } = runtime.services;
 const input = {
   modelId: values.model!,
-  saeId: values.sae,
+  ...(values.sae.length === 1 ? { saeId: values.sae[0] } : { saeIds: values.sae }),
   corpus: corpusPath ? basename(corpusPath) : 'demo',
   ...(values['max-contexts'] ? { maxContexts: Number(values['max-contexts']) } : {}),
 };
@@ -49,15 +50,20 @@ const job = unfinished ?? (await runtime.runner.enqueue('dashboards', input));
 if (unfinished) console.log(`Resuming job ${job.id}`);
 
 const bar = new cliProgress.SingleBar(
-  { format: '{bar} {percentage}% | ETA {eta_formatted} | {stage}', hideCursor: true },
+  { format: '{bar} {percentage}% | {left} | {stage}', hideCursor: true },
   cliProgress.Presets.shades_classic,
 );
-bar.start(100, 0, { stage: 'starting' });
+bar.start(100, 0, { stage: 'starting', left: 'ETA -' });
+// The job's own ETA: a resumed run's percent starts high, which would fool the bar's estimate from its rate.
+const left = (seconds: number | null | undefined) =>
+  seconds === null || seconds === undefined ? 'ETA -' : `ETA ${Math.ceil(seconds)} s`;
 const abort = new AbortController();
 void (async () => {
   for await (const raw of events.subscribe(jobTopic(job.id), abort.signal)) {
-    const event = raw as { kind: string; stage?: string; percent?: number };
-    if (event.kind === 'progress') bar.update(Math.round(event.percent ?? 0), { stage: event.stage });
+    const event = raw as { kind: string; stage?: string; percent?: number; etaSeconds?: number | null };
+    if (event.kind === 'progress') {
+      bar.update(Math.round(event.percent ?? 0), { stage: event.stage, left: left(event.etaSeconds) });
+    }
   }
 })();
 await runtime.runner.execute(job.id);

@@ -272,7 +272,13 @@ export const resolvers = {
       ctx.services.jobs.startEvaluation(ctx.viewer, args),
     computeDashboards: (
       _: unknown,
-      args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },
+      args: {
+        model: string;
+        sae?: string | null;
+        saes?: string[] | null;
+        corpus?: string | null;
+        maxContexts?: number | null;
+      },
       ctx: Context,
     ) => ctx.services.jobs.startDashboards(ctx.viewer, args),
     startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>

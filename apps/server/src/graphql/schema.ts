@@ -658,8 +658,11 @@ export const typeDefs = /* GraphQL */ `
     setCommentResolved(id: ID!, resolved: Boolean!): Comment!
     requestReview(input: RequestReviewInput!): [Review!]!
     decideReview(input: DecideReviewInput!): Review!
-    "Computes dashboards for every feature of an SAE over a corpus (demo, or a .txt in the corpora folder)."
-    computeDashboards(model: ID!, sae: ID!, corpus: String, maxContexts: Int): Job!
+    """
+    Computes dashboards for every feature of an SAE (sae), or of several SAEs of the model in one pass (saes; with
+    sae too, both), over a corpus (demo, or a .txt in the corpora folder).
+    """
+    computeDashboards(model: ID!, sae: ID, saes: [ID!], corpus: String, maxContexts: Int): Job!
     "Scores any node set of a circuit version (faithfulness, completeness) on the pairs it was computed from."
     evaluateSelection(circuitId: ID!, version: Int!, nodeIds: [String!]!): Job!
     "Runs the job pipeline's health check: counts steps with progress."

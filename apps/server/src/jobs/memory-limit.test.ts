@@ -83,7 +83,7 @@ describe('JOB_MEMORY_MB', () => {
     expect(d?.extensions).toMatchObject({ code: 'JOB_TOO_LARGE', limitMb: 1 });
     expect(d?.extensions?.estimateMb).toBeGreaterThanOrEqual(230);
     expect(d?.message).toMatch(
-      /^This dashboards job needs an estimated 2\d\d MB of memory at its peak, more than the 1 MB a job may use \(JOB_MEMORY_MB=1\); use a smaller corpus or maxContexts, or an SAE with fewer features$/,
+      /^This dashboards job needs an estimated 2\d\d MB of memory at its peak, more than the 1 MB a job may use \(JOB_MEMORY_MB=1\); use a smaller corpus or maxContexts, or fewer SAEs or ones with fewer features$/,
     );
 
     const circuit = await user.request(CIRCUIT, { i: circuitInput(await teamOf(user)) });

@@ -53,10 +53,10 @@ export class JobMemoryGuard {
     readonly limitMb: number | null,
   ) {}
 
-  /** The dashboards job: the model, one SAE, and contexts of the corpus (its file size bounds their number). */
+  /** The dashboards job: the model, its SAEs, and contexts of the corpus (its file size bounds their number). */
   async dashboards(input: DashboardInput): Promise<MemoryEstimate> {
-    const sae = this.models.sae(input.saeId);
-    const model = this.models.model(sae.modelId);
+    const saes = input.saeIds.map((id) => this.models.sae(id));
+    const model = this.models.model(saes[0]!.modelId);
     const contextTokens = dashboardContextTokens(model);
     const corpusBytes = await this.corpusBytes(input.corpus);
     // About 2 bytes of text per token at least (English BPE averages ~4): a high count of contexts.
@@ -66,7 +66,7 @@ export class JobMemoryGuard {
     );
     return estimateDashboardMemory({
       model: shapeOf(model),
-      saes: [{ dSae: sae.dSae }],
+      saes: saes.map((sae) => ({ dSae: sae.dSae })),
       contexts,
       contextTokens,
       corpusBytes,
@@ -137,5 +137,5 @@ export class JobMemoryGuard {
 }
 
 /** What to reduce, per kind of job, in JOB_TOO_LARGE messages. */
-export const REDUCE_DASHBOARDS = 'use a smaller corpus or maxContexts, or an SAE with fewer features';
+export const REDUCE_DASHBOARDS = 'use a smaller corpus or maxContexts, or fewer SAEs or ones with fewer features';
 export const REDUCE_CIRCUIT = 'use fewer SAEs (saeIds), fewer pairs (n), fewer steps, or a maxNodes';

@@ -7,7 +7,7 @@ import { isOperator, mayCancelJob, requireTeamRole } from '../services/policy.js
 import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleOf, type Viewer } from '../services/viewer.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
-import { dashboardInput } from './dashboards.js';
+import { dashboardInput, dashboardSaes } from './dashboards.js';
 import { REDUCE_CIRCUIT, REDUCE_DASHBOARDS } from './memory.js';
 import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
@@ -74,26 +74,40 @@ export class JobService {
   }
 
   /**
-   * Any signed-in user may compute an SAE's missing dashboards; replacing stored ones (every team sees them) is for
+   * Any signed-in user may compute SAEs' missing dashboards; replacing stored ones (every team sees them) is for
    * operators (OPERATOR_EMAILS). The job checks again before it writes, in case they were computed meanwhile.
+   * Several SAEs of one model (saes) are computed in one pass over the corpus.
    */
   async startDashboards(
     viewer: Viewer,
-    args: { model: string; sae: string; corpus?: string | null; maxContexts?: number | null },
+    args: {
+      model: string;
+      sae?: string | null;
+      saes?: string[] | null;
+      corpus?: string | null;
+      maxContexts?: number | null;
+    },
   ): Promise<Job> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
     const input = parseInput(dashboardInput, {
       modelId: args.model,
-      saeId: args.sae,
+      saeId: args.sae ?? undefined,
+      saeIds: args.saes ?? undefined,
       corpus: args.corpus ?? undefined,
       maxContexts: args.maxContexts ?? undefined,
     });
-    this.models.sae(input.saeId); // NOT_FOUND now rather than a failed job later
+    dashboardSaes(this.models, input); // NOT_FOUND or BAD_USER_INPUT now rather than a failed job later
     const operator = isOperator(viewer.user, this.settings.operatorEmails);
-    if (!operator && (await this.prisma.featureDashboard.findFirst({ where: { saeId: input.saeId } }))) {
+    const stored =
+      !operator &&
+      (await this.prisma.featureDashboard.findFirst({
+        where: { saeId: { in: input.saeIds } },
+        select: { saeId: true },
+      }));
+    if (stored) {
       throw new AppError(
         'FORBIDDEN',
-        `SAE ${input.saeId} already has dashboards; replacing them needs an operator (OPERATOR_EMAILS)`,
+        `SAE ${stored.saeId} already has dashboards; replacing them needs an operator (OPERATOR_EMAILS)`,
       );
     }
     const memory = this.settings.jobMemory;
