@@ -1,6 +1,7 @@
 'use client';
 
 import { useSubscription } from '@apollo/client/react';
+import { formatEta } from '../lib/eta';
 import { JOB_PROGRESS } from '../lib/operations';
 
 export interface JobState {
@@ -34,7 +35,7 @@ export function JobProgressBar({ job, label }: { job: JobState | undefined; labe
       <progress max={100} value={job?.percent ?? 0} aria-label={label} />
       <span className="muted small">
         {job ? `${job.stage} · ${job.percent.toFixed(0)}%` : 'queued'}
-        {job?.etaSeconds ? ` · about ${Math.ceil(job.etaSeconds)} s left` : ''}
+        {job && formatEta(job.etaSeconds) ? ` · ${formatEta(job.etaSeconds)}` : ''}
       </span>
     </div>
   );
