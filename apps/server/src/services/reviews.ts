@@ -175,7 +175,7 @@ export class ReviewService {
     return paginate(page, (p) =>
       this.prisma.review.findMany({
         ...p,
-        where: { reviewerId, ...(pendingOnly ? { state: 'PENDING' } : {}) },
+        where: { ...who, ...(pendingOnly ? { state: 'PENDING' } : {}) },
         orderBy: [{ state: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }],
       }),
     );
