@@ -46,7 +46,7 @@ describe.skipIf(!enabled)('events across server instances through Redis', () => 
     const [a, b] = servers.map((s) => `${s.url}/graphql`) as [string, string];
     const alice = await TestClient.signUp(a, 'alice@cross.org');
     const team = await alice.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "X" }) { id } }');
-    const feature = { modelId: 'demo', saeId: 'resid_0', featureIndex: 1 };
+    const feature = { modelId: 'demo', saeId: 'demo/blocks.0.hook_resid_post', featureIndex: 1 };
     const { proposeLabel } = await alice.ok<{ proposeLabel: { id: string } }>(
       'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
       { i: { teamId: team.createTeam.id, ...feature, name: 'x', visibility: 'PUBLIC' } },
@@ -96,7 +96,13 @@ describe.skipIf(!enabled)('events across server instances through Redis', () => 
     const onB = carol.at(b);
     const propose = (client: TestClient, i: number) =>
       client.request('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
-        i: { teamId: team.createTeam.id, modelId: 'demo', saeId: 'resid_0', featureIndex: i, name: `n${i}` },
+        i: {
+          teamId: team.createTeam.id,
+          modelId: 'demo',
+          saeId: 'demo/blocks.0.hook_resid_post',
+          featureIndex: i,
+          name: `n${i}`,
+        },
       });
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 8; i++) codes.push((await propose(i % 2 ? onB : carol, i)).errors?.[0]?.extensions?.code);

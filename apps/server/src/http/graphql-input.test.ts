@@ -38,6 +38,15 @@ type Body = Record<string, unknown>;
 const cases: [string, Body, string | RegExp][] = [
   ['a variable of the wrong type', { query: JOB, variables: { id: { nested: true } } }, 'BAD_USER_INPUT'],
   ['a missing required variable', { query: JOB }, 'BAD_USER_INPUT'],
+  [
+    // graphql-js stops after 50 variable errors and adds one without a code (found by the fuzz test: a 500).
+    'more than 50 invalid values in one variable',
+    {
+      query: 'mutation($i: CircuitJobInput!) { startCircuitJob(input: $i) { id } }',
+      variables: { i: { teamId: 'x', title: 't', model: 'demo', pairs: Array.from({ length: 60 }, () => ({})) } },
+    },
+    'BAD_USER_INPUT',
+  ],
   ['a null for a required variable', { query: JOB, variables: { id: null } }, 'BAD_USER_INPUT'],
   ['an out-of-range Int variable', { query: QUEUE, variables: { n: 1e12 } }, 'BAD_USER_INPUT'],
   ['a fractional Int variable', { query: QUEUE, variables: { n: 1.5 } }, 'BAD_USER_INPUT'],
