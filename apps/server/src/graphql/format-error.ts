@@ -19,8 +19,9 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
   if (code === 'GRAPHQL_PARSE_FAILED' && /call stack/.test(formatted.message)) {
     return { message: 'Query is nested too deeply to parse', extensions: { code } };
   }
-  // graphql-js stops coercing variables after 50 errors and adds this one, without a code: still the client's input.
-  if (code === undefined && formatted.message.startsWith('Too many errors processing variables')) {
+  // graphql-js stops coercing variables after 50 errors and adds this one without a code (Apollo then calls it
+  // internal): it is still the client's input.
+  if (formatted.message.startsWith('Too many errors processing variables')) {
     return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
   }
   if (original instanceof AppError || (code !== undefined && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
