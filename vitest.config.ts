@@ -14,8 +14,8 @@ const TIMING = [
   'tests/integration/queue-isolation.test.ts',
 ];
 
-// Groups run one after another (sequence.groupOrder): unit and integration together (one stack at a time, in the
-// integration project), then the e2e stacks, then the timing tests. Stacks never run beside each other.
+// Groups run one after another (sequence.groupOrder): unit, then the e2e stacks, then the timing tests; vitest runs
+// the single-worker integration project in its own sequential group after those. Stacks never run beside each other.
 export default defineConfig({
   resolve: { alias: graphqlAlias },
   test: {
