@@ -15,6 +15,7 @@ import type {
   User,
 } from '../generated/prisma/client.js';
 import { jobTopic } from '../jobs/runner.js';
+import type { DashboardJobArgs } from '../jobs/service.js';
 import type { CatalogModel, CatalogSae } from '../models/catalog.js';
 import { encoderUrl } from '../models/encoders.js';
 import { teamTopic } from '../services/activity.js';
@@ -270,17 +271,8 @@ export const resolvers = {
     },
     evaluateSelection: (_: unknown, args: { circuitId: string; version: number; nodeIds: string[] }, ctx: Context) =>
       ctx.services.jobs.startEvaluation(ctx.viewer, args),
-    computeDashboards: (
-      _: unknown,
-      args: {
-        model: string;
-        sae?: string | null;
-        saes?: string[] | null;
-        corpus?: string | null;
-        maxContexts?: number | null;
-      },
-      ctx: Context,
-    ) => ctx.services.jobs.startDashboards(ctx.viewer, args),
+    computeDashboards: (_: unknown, args: DashboardJobArgs, ctx: Context) =>
+      ctx.services.jobs.startDashboards(ctx.viewer, args),
     startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>
       ctx.services.jobs.startSelftest(ctx.viewer, args),
     cancelJob: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.cancel(ctx.viewer, id),

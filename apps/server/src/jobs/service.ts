@@ -13,6 +13,15 @@ import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
 
 /** Who may see jobs: their creator and members of their team; cancelling is policy.ts's mayCancelJob. */
+/** The computeDashboards mutation's arguments, as GraphQL passes them. */
+export interface DashboardJobArgs {
+  model: string;
+  sae?: string | null;
+  saes?: string[] | null;
+  corpus?: string | null;
+  maxContexts?: number | null;
+}
+
 export class JobService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -78,16 +87,7 @@ export class JobService {
    * operators (OPERATOR_EMAILS). The job checks again before it writes, in case they were computed meanwhile.
    * Several SAEs of one model (saes) are computed in one pass over the corpus.
    */
-  async startDashboards(
-    viewer: Viewer,
-    args: {
-      model: string;
-      sae?: string | null;
-      saes?: string[] | null;
-      corpus?: string | null;
-      maxContexts?: number | null;
-    },
-  ): Promise<Job> {
+  async startDashboards(viewer: Viewer, args: DashboardJobArgs): Promise<Job> {
     if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
     const input = parseInput(dashboardInput, {
       modelId: args.model,
