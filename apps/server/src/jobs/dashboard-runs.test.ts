@@ -207,7 +207,8 @@ describe('a dashboards job interrupted by a restart', () => {
     const interrupted = await compute(operator, { s: RESID_1, n: contexts });
     const checkpointed = await waitFor(
       () => prisma.job.findUniqueOrThrow({ where: { id: interrupted } }),
-      (j) => j.checkpoint !== null || j.status !== 'RUNNING',
+      // Until a runner takes it the job is QUEUED: wait past that for a checkpoint, or for an end that has none.
+      (j) => j.checkpoint !== null || j.status === 'SUCCEEDED' || j.status === 'FAILED' || j.status === 'CANCELLED',
     );
     expect(checkpointed.status).toBe('RUNNING');
     await app.stop();
