@@ -181,3 +181,53 @@ describe('Neuronpedia / circuit-tracer JSON: import, store, export', () => {
     expect(out.links).toEqual([{ source: 'a', target: 'b', weight: 0 }]);
   });
 });
+
+// A graph Neuronpedia's graph server wrote (its own generator run of circuit-tracer, with Neuronpedia's fields:
+// `jsNodeId`, `run_idx`, `reverse_ctx_idx`, `influence`, `activation`, `scan`, `info.transcoder_set`); see
+// tests/fixtures/graphs/README.md.
+const NEURONPEDIA = new URL('../../../tests/fixtures/graphs/123-gemma-2-2b-clt-hp.json', import.meta.url);
+const neuronpedia = (): Json => JSON.parse(readFileSync(NEURONPEDIA, 'utf8'));
+
+describe('a graph exported by Neuronpedia', () => {
+  it('comes back unchanged, twice over, when nothing was edited', () => {
+    const doc = openImported(neuronpedia());
+    expect(doc.graph.nodes).toHaveLength(24);
+    expect(doc.graph.edges).toHaveLength(75);
+    expect(exported(doc)).toEqual(neuronpedia());
+    expect(exported(openImported(exported(doc)))).toEqual(neuronpedia());
+  });
+
+  it('keeps its null activations and influences, its logit labels and its provenance', () => {
+    const out = exported(openImported(neuronpedia()));
+    expect(out.nodes.find((n: Json) => n.node_id === '24_-1_3')).toMatchObject({ activation: null, feature: -1 });
+    expect(out.nodes.find((n: Json) => n.node_id === '27_144988_3')).toMatchObject({
+      clerp: 'Output "澳门" (p=0.110)',
+      influence: null,
+      jsNodeId: 'L_144988-3',
+    });
+    expect(out.metadata.info.transcoder_set).toBe('mntss/clt-gemma-2-2b-2.5M');
+    expect(out.metadata).not.toHaveProperty('workbench');
+  });
+
+  it('changes only what an edit touches: a label, a supernode and a pin', () => {
+    let doc = openImported(neuronpedia());
+    doc = commands.annotate('nodes', '20_93988_3', { label: 'says a digit comes next' }).apply(doc);
+    doc = commands.group(['0_18753_3', '0_27046_3'], 'layer-0 "3"', 'g-np').apply(doc);
+    doc = commands.setPinned(['27_235310_3'], true).apply(doc);
+    const expected = neuronpedia();
+    expected.nodes.find((n: Json) => n.node_id === '20_93988_3').clerp = 'says a digit comes next';
+    expected.qParams.supernodes = [['layer-0 "3"', '0_18753_3', '0_27046_3']];
+    expected.qParams.pinnedIds = ['27_235310_3'];
+    expect(exported(doc)).toEqual(expected);
+    const saved = docFromContent(stored(contentFromDoc(doc)), Object.keys(doc.pinned));
+    expect(exported(saved)).toEqual(expected);
+  });
+
+  it('rejects a link to a node the file does not have, naming the link', () => {
+    const broken = neuronpedia();
+    broken.links[20].source = '13_82873_4';
+    expect(() => parseCircuitJson(broken)).toThrow(
+      /Link 20 \(13_82873_4 -> 20_93988_3\) joins "13_82873_4", which is not a node/,
+    );
+  });
+});
