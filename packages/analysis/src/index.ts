@@ -20,6 +20,7 @@ export * from './model/load.js';
 export * from './model/loader.js';
 export * from './model/random.js';
 export * from './model/reference.js';
+export * from './model/steering.js';
 export * from './model/store.js';
 export * from './model/weights.js';
 export * from './runtime/node.js';

@@ -7,6 +7,7 @@
 import { toOnnx } from '../graph/onnx.js';
 import type { HookedGPT2 } from '../model/hooked.js';
 import { CompiledGraph } from '../runtime/session.js';
+import type { SaeConfig } from '../sae/config.js';
 import type { Sae, SaeWeights } from '../sae/sae.js';
 import type { CircuitMetric, HookStats, PromptPair, RunControl, SaeSource } from './discover.js';
 import { toSaeSource } from './discover.js';
@@ -15,6 +16,7 @@ import {
   compileSaeNodeGraph,
   readModelWeights,
   saeFeeds,
+  saeNodeGraphRows,
   splicedModelWeightNames,
 } from './graphs.js';
 import { METRIC_NODE_ID, parseNodeId } from './nodes.js';
@@ -43,12 +45,33 @@ export interface EvaluatorOptions {
   stats?: HookStats[];
 }
 
+/** How ablated nodes are set: their per-position means over the patch inputs, zero, or each pair's patch values. */
+export type AblationMode = 'mean' | 'zero' | 'patch';
+
+export interface AblationResult {
+  mode: AblationMode;
+  /** Nodes ablated (the metric node aside). */
+  nodes: number;
+  /** Metric per pair with every node kept, and with the nodes ablated. */
+  before: number[];
+  after: number[];
+  meanBefore: number;
+  meanAfter: number;
+}
+
+interface EvaluatedSae {
+  hook: string;
+  config: SaeConfig;
+  weights: SaeWeights;
+  dSae: number;
+}
+
 type Masks = Map<string, { keep: Float32Array; ekeep: Float32Array }>;
 
 export class CircuitEvaluator {
   private constructor(
     private readonly model: HookedGPT2,
-    private readonly saes: { hook: string; weights: SaeWeights; dSae: number }[],
+    private readonly saes: EvaluatedSae[],
     private readonly pairs: readonly PromptPair[],
     private readonly stats: Map<string, HookStats>,
     private readonly graph: CompiledGraph,
@@ -56,6 +79,7 @@ export class CircuitEvaluator {
     private readonly B: number,
     private readonly T: number,
     private readonly metric: CircuitMetric,
+    private readonly centerResid: boolean,
   ) {}
 
   static async create(
@@ -72,8 +96,9 @@ export class CircuitEvaluator {
     const T = Math.max(...pairs.map((p) => p.clean.length));
     const B = Math.min(options.batch ?? 32, pairs.length);
     const centerResid = options.centerResid ?? false;
-    const saes: { hook: string; weights: SaeWeights; dSae: number }[] = [];
-    for (const s of sources) saes.push({ hook: s.hook, weights: await s.load(), dSae: s.config.dSae });
+    const saes: EvaluatedSae[] = [];
+    for (const s of sources)
+      saes.push({ hook: s.hook, config: s.config, weights: await s.load(), dSae: s.config.dSae });
     const stats = new Map((options.stats ?? []).map((s) => [s.hook, s]));
     const missing = sources.filter((s) => !stats.has(s.hook));
     if (missing.length) {
@@ -152,6 +177,7 @@ export class CircuitEvaluator {
       B,
       T,
       options.metric ?? { kind: 'pair' },
+      centerResid,
     );
   }
 
@@ -189,42 +215,129 @@ export class CircuitEvaluator {
 
   /** Mean metric over the pairs' clean prompts with these masks. */
   async meanMetric(masks: Masks, signal?: AbortSignal): Promise<number> {
-    const { B, T, pairs } = this;
-    const D = this.model.config.dModel;
-    const feeds: Record<string, Float32Array | BigInt64Array> = { ...this.baseFeeds };
+    const metrics = await this.pairMetrics(masks, signal);
+    let total = 0;
+    for (const m of metrics) total += m;
+    return total / metrics.length;
+  }
+
+  /** Metric per pair (clean prompts) with these masks; `means` replaces the ablated nodes' values (zero ablation). */
+  async pairMetrics(masks: Masks, signal?: AbortSignal, means: Record<string, Float32Array> = {}): Promise<number[]> {
+    const feeds = this.maskFeeds(masks, means);
+    const metrics: number[] = [];
+    for (let s = 0; s < this.pairs.length; s += this.B) {
+      signal?.throwIfAborted();
+      metrics.push(...(await this.runPairs(feeds, s, Math.min(this.B, this.pairs.length - s))));
+    }
+    return metrics;
+  }
+
+  private maskFeeds(masks: Masks, means: Record<string, Float32Array>): Record<string, Float32Array> {
+    const feeds: Record<string, Float32Array> = { ...this.baseFeeds, ...means };
     this.saes.forEach((s, i) => {
       const m = masks.get(s.hook)!;
       feeds[`s${i}.keep`] = m.keep;
       feeds[`s${i}.ekeep`] = m.ekeep;
     });
-    let total = 0;
-    for (let s = 0; s < pairs.length; s += B) {
-      signal?.throwIfAborted();
-      const tokens = new BigInt64Array(B * T);
-      const select = new Float32Array(B * T);
-      const pair = new BigInt64Array(B * 2);
-      const real = Math.min(B, pairs.length - s);
-      for (let b = 0; b < B; b++) {
-        const p = pairs[s + Math.min(b, real - 1)]!;
-        p.clean.forEach((id, t) => {
-          tokens[b * T + t] = BigInt(id);
-        });
-        select[b * T + p.clean.length - 1] = 1;
-        const [a, w] =
-          this.metric.kind === 'tokens' ? [this.metric.answer, this.metric.wrong] : [p.patchAnswer, p.cleanAnswer];
-        pair[2 * b] = BigInt(this.metric.kind === 'direction' ? 0 : a);
-        pair[2 * b + 1] = BigInt(this.metric.kind === 'direction' ? 0 : w);
-      }
-      const out = await this.graph.run({ ...feeds, tokens, select, pair });
-      for (let b = 0; b < real; b++) {
-        if (this.metric.kind === 'direction') {
-          let m = 0;
-          for (let k = 0; k < D; k++) m += out.final!.data[b * D + k]! * this.metric.vector[k]!;
-          total += m;
-        } else total += out.metric!.data[b]!;
-      }
+    return feeds;
+  }
+
+  /** Metrics of `real` pairs from `s` in one run (the batch's spare rows repeat the last pair). */
+  private async runPairs(feeds: Record<string, Float32Array>, s: number, real: number): Promise<number[]> {
+    const { B, T, pairs } = this;
+    const D = this.model.config.dModel;
+    const tokens = new BigInt64Array(B * T);
+    const select = new Float32Array(B * T);
+    const pair = new BigInt64Array(B * 2);
+    for (let b = 0; b < B; b++) {
+      const p = pairs[s + Math.min(b, real - 1)]!;
+      p.clean.forEach((id, t) => {
+        tokens[b * T + t] = BigInt(id);
+      });
+      select[b * T + p.clean.length - 1] = 1;
+      const [a, w] =
+        this.metric.kind === 'tokens' ? [this.metric.answer, this.metric.wrong] : [p.patchAnswer, p.cleanAnswer];
+      pair[2 * b] = BigInt(this.metric.kind === 'direction' ? 0 : a);
+      pair[2 * b + 1] = BigInt(this.metric.kind === 'direction' ? 0 : w);
     }
-    return total / pairs.length;
+    const out = await this.graph.run({ ...feeds, tokens, select, pair });
+    const metrics: number[] = [];
+    for (let b = 0; b < real; b++) {
+      if (this.metric.kind === 'direction') {
+        let m = 0;
+        for (let k = 0; k < D; k++) m += out.final!.data[b * D + k]! * this.metric.vector[k]!;
+        metrics.push(m);
+      } else metrics.push(out.metric!.data[b]!);
+    }
+    return metrics;
+  }
+
+  /**
+   * The metric per pair before (every node kept) and after ablating the nodes `ids`, everything else kept: 'mean'
+   * sets them to their per-position means over the patch inputs (as score() ablates the nodes outside a set),
+   * 'zero' to zero, 'patch' to their values on each pair's patch prompt (one pair per run).
+   */
+  async ablate(ids: Iterable<string>, mode: AblationMode, signal?: AbortSignal): Promise<AblationResult> {
+    const list = [...ids];
+    const masks = this.masks(1);
+    const nodes = this.setNodes(masks, list, 0);
+    const before = await this.pairMetrics(this.masks(1), signal);
+    let after: number[];
+    if (mode === 'patch') after = await this.patchedMetrics(masks, list, signal);
+    else after = await this.pairMetrics(masks, signal, mode === 'zero' ? this.zeroMeans() : {});
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { mode, nodes, before, after, meanBefore: mean(before), meanAfter: mean(after) };
+  }
+
+  private zeroMeans(): Record<string, Float32Array> {
+    const D = this.model.config.dModel;
+    return Object.fromEntries(
+      this.saes.flatMap((s, i) => [
+        [`s${i}.mean`, new Float32Array(this.T * s.dSae)],
+        [`s${i}.emean`, new Float32Array(this.T * D)],
+      ]),
+    );
+  }
+
+  /** Each pair with the masked-out nodes set to that pair's patch-prompt features and errors. */
+  private async patchedMetrics(masks: Masks, ids: string[], signal?: AbortSignal): Promise<number[]> {
+    const { T } = this;
+    const D = this.model.config.dModel;
+    const hooks = [...new Set(ids.filter((id) => id !== METRIC_NODE_ID).map((id) => parseNodeId(id).hook))];
+    const touched = this.saes.map((s, i) => ({ ...s, i })).filter((s) => hooks.includes(s.hook));
+    const graphs = new Map<string, CompiledGraph>();
+    const R = saeNodeGraphRows(T);
+    try {
+      for (const s of touched) graphs.set(s.hook, await compileSaeNodeGraph(this.model.ort, s.config, R));
+      const metrics: number[] = [];
+      for (const [index, p] of this.pairs.entries()) {
+        signal?.throwIfAborted();
+        if (p.patch.length !== p.clean.length)
+          throw new Error(`pair ${index}: patching needs clean and patch prompts of equal length`);
+        const out = await this.model.run([p.patch], {
+          hooks: touched.map((s) => s.hook),
+          logits: false,
+          centerResid: this.centerResid,
+        });
+        const values: Record<string, Float32Array> = {};
+        for (const s of touched) {
+          const acts = out.hooks.get(s.hook)!.data;
+          const x = new Float32Array(R * D);
+          x.set(acts.subarray(0, p.patch.length * D));
+          const node = await graphs
+            .get(s.hook)!
+            .run({ ...saeFeeds(s.weights, ''), xc: x, xp: x, g: new Float32Array(R * D) }, ['fc', 'errc']);
+          values[`s${s.i}.mean`] = new Float32Array(T * s.dSae);
+          values[`s${s.i}.mean`]!.set(node.fc!.data.subarray(0, p.patch.length * s.dSae));
+          values[`s${s.i}.emean`] = new Float32Array(T * D);
+          values[`s${s.i}.emean`]!.set(node.errc!.data.subarray(0, p.patch.length * D));
+        }
+        metrics.push(...(await this.runPairs(this.maskFeeds(masks, values), index, 1)));
+      }
+      return metrics;
+    } finally {
+      for (const g of graphs.values()) await g.release();
+    }
   }
 
   /** Scores a node set (ids as in CircuitNode.id; the metric node is ignored). */
