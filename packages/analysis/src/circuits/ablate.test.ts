@@ -55,8 +55,12 @@ describe.skipIf(!present)('ablating and patching node sets on the demo model', (
 
       const patch = await evaluator.ablate(wholeHook, 'patch');
       expect(patch.nodes).toBe(wholeHook.length);
-      patch.before.forEach((m, i) => expect(m).toBeCloseTo(plain[i]!, 3));
-      patch.after.forEach((m, i) => expect(m).toBeCloseTo(patched[i]!, 3));
+      const closeTo = (got: number[], want: number[]) => {
+        expect(got).toHaveLength(want.length);
+        for (const [i, m] of got.entries()) expect(m).toBeCloseTo(want[i]!, 3);
+      };
+      closeTo(patch.before, plain);
+      closeTo(patch.after, patched);
       // Patching the subject's number flips the preference on every pair (clean prefers the clean answer: m < 0).
       for (const [i, m] of patched.entries()) {
         expect(plain[i]).toBeLessThan(0);
@@ -64,7 +68,7 @@ describe.skipIf(!present)('ablating and patching node sets on the demo model', (
       }
 
       const zero = await evaluator.ablate(wholeHook, 'zero');
-      zero.after.forEach((m, i) => expect(m).toBeCloseTo(toBias[i]!, 3));
+      closeTo(zero.after, toBias);
       expect(zero.meanBefore).toBeCloseTo(plain.reduce((a, b) => a + b, 0) / plain.length, 3);
 
       // A few nodes at the subject's position, mean-ablated: what score() reports for the rest of the model.
