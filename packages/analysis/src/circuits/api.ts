@@ -259,6 +259,7 @@ export async function computeCircuitWith(
 const stageWeight: Record<string, [number, number]> = {
   activations: [0, 0.05],
   'integrated gradients': [0.05, 0.5],
+  'exact patching': [0.05, 0.65],
   'node effects': [0.55, 0.15],
   edges: [0.7, 0.3],
 };

@@ -14,6 +14,7 @@ import type { HookedGPT2, Intervention } from '../model/hooked.js';
 import type { CompiledGraph } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
 import type { Sae, SaeWeights } from '../sae/sae.js';
+import { type ExactPatcher, exactHookEffects } from './exact.js';
 import {
   ATTN_OUT_WEIGHTS,
   ATTN_WEIGHTS,
@@ -75,7 +76,11 @@ export interface RunControl {
 }
 
 export interface DiscoverOptions {
-  method?: 'ig' | 'atp';
+  /**
+   * 'ig' integrated gradients, 'atp' attribution patching (one gradient), 'exact' activation patching (one forward
+   * pass per node and pair, batched; edges as attribution patching's).
+   */
+  method?: 'ig' | 'atp' | 'exact';
   /** Integrated-gradients steps (default 10; midpoints (k + 1/2)/steps). */
   steps?: number;
   /** Keep nodes with |effect| >= this (default 0.1). */
@@ -260,7 +265,7 @@ export async function discoverCircuit(
       centerResid,
     });
     for (const [h, t] of out.hooks) store(xc.get(h)!, t.data, rows, real, Tc);
-    if (method === 'atp') for (const [h, t] of out.grads) store(grads.get(h)!, t.data, rows, real, Tc);
+    if (method !== 'ig') for (const [h, t] of out.grads) store(grads.get(h)!, t.data, rows, real, Tc);
     for (let b = 0; b < real; b++) cleanMetric += out.metric[b]! / P;
     const pout = await model.gradients(
       rows.map((i) => pairs[i]!.patch),
@@ -314,6 +319,15 @@ export async function discoverCircuit(
   for (const n of lens) for (let t = 0; t < n; t++) countAt[t]!++;
   const candidates: Candidate[] = [];
   const hookData = new Map<string, HookData>();
+  const exactPatcher: ExactPatcher = {
+    model,
+    pairs,
+    metric: metricOption,
+    lastResid,
+    centerResid,
+    batch,
+    signal,
+  };
   const stats: HookStats[] = [];
   let totalNodes = 0;
   for (const [hi, h] of saeHooks.entries()) {
@@ -395,6 +409,27 @@ export async function discoverCircuit(
         void i;
       }
     }
+    if (method === 'exact') {
+      const te = now();
+      const exact = await exactHookEffects(
+        exactPatcher,
+        h,
+        {
+          dSae: S,
+          dModel: D,
+          positions: T,
+          validRows,
+          featureDelta: df,
+          errorDelta: derr,
+          W_dec: w.W_dec,
+          aggregation,
+        },
+        (f) => progress('exact patching', (100 * (hi + f)) / saeHooks.length),
+      );
+      agg.set(exact.features);
+      errAgg.set(exact.errors);
+      timings.exact_s = (timings.exact_s ?? 0) + (now() - te) / 1000;
+    }
     stats.push({ hook: h, dSae: S, meanFeatures, meanError });
     totalNodes += aggregation === 'position' ? T * (S + 1) : S + 1;
     // Candidates of this hook: above the threshold, and among the hook's top maxNodes (a typed-array sort of the
@@ -454,7 +489,7 @@ export async function discoverCircuit(
       candidates.push({ node, hook: h, gfAct: ga, df: dd, encCol, decRow: w.W_dec.slice(j * D, (j + 1) * D) });
     }
     hookData.set(h, { serr: needErr ? serr : null, derr: needErr ? derr : null });
-    progress('node effects', (100 * (hi + 1)) / saeHooks.length);
+    if (method !== 'exact') progress('node effects', (100 * (hi + 1)) / saeHooks.length);
   }
   for (const g of nodeGraphs.values()) await g.release();
   timings.nodes_s = (now() - t0) / 1000;

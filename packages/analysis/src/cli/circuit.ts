@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run circuit -- --model <HF dir | demo> --saes <dir | demo> --dataset nounpp|simple|rc|within_rc|<file.jsonl>
- *   [--n 100] [--method ig|atp] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
+ *   [--n 100] [--method ig|atp|exact] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
  *   [--aggregation position|sum] [--no-edges] [--no-eval] [--out circuit.json] [--neuronpedia graph.json]`
  */
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { toNeuronpedia } from '../circuits/neuronpedia.js';
 import { numberFlag } from './args.js';
 
 const USAGE = `Usage: circuit --model <HF dir | demo> --saes <dir | demo> --dataset <nounpp|simple|rc|within_rc|file.jsonl>
-  [--n 100] [--method ig|atp] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
+  [--n 100] [--method ig|atp|exact] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
   [--aggregation position|sum] [--no-edges] [--no-eval] [--seed 0] [--out circuit.json] [--neuronpedia graph.json]`;
 
 async function main(): Promise<void> {
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   if (!values.model || !values.saes || !values.dataset)
     throw new Error(`--model, --saes and --dataset are required\n${USAGE}`);
   const method = values.method ?? 'ig';
-  if (method !== 'ig' && method !== 'atp') throw new Error(`--method must be ig or atp, got "${method}"`);
+  if (method !== 'ig' && method !== 'atp' && method !== 'exact')
+    throw new Error(`--method must be ig, atp or exact, got "${method}"`);
   const aggregation = values.aggregation ?? 'position';
   if (aggregation !== 'position' && aggregation !== 'sum')
     throw new Error(`--aggregation must be position or sum, got "${aggregation}"`);
