@@ -23,6 +23,7 @@ import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
 import { AppError, parseInput } from '../services/errors.js';
 import { featureKeySchema, featureTopic } from '../services/labels.js';
+import { inboxTopic, type NotificationData } from '../services/notifications.js';
 import { circuitPermissions, emailVisible, teamPermissions } from '../services/policy.js';
 import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
@@ -31,6 +32,7 @@ import { type Context, clearedSessionCookie, requireUser, sessionCookie } from '
 import { type AccessCheck, whileAllowed } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
+const notificationData = (n: Notification) => (n.data ?? {}) as Partial<NotificationData>;
 type Page = { first?: number | null; after?: string | null };
 const toTeam = ({ team, role }: TeamWithRole) => ({ ...team, myRole: role });
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -181,12 +183,12 @@ export const resolvers = {
       ctx.services.reviews.queue(ctx.viewer, page, pendingOnly),
     myReviewRequests: (_: unknown, { pendingOnly, ...page }: { pendingOnly: boolean } & Page, ctx: Context) =>
       ctx.services.reviews.requested(ctx.viewer, page, pendingOnly),
-    notifications: (_: unknown, { unreadOnly }: { unreadOnly: boolean }, ctx: Context) =>
-      ctx.services.prisma.notification.findMany({
-        where: { userId: requireUser(ctx).id, ...(unreadOnly ? { readAt: null } : {}) },
-        orderBy: { createdAt: 'desc' },
-        take: 100,
-      }),
+    notifications: (_: unknown, args: { unreadOnly: boolean; first: number }, ctx: Context) =>
+      ctx.services.notifications.list(ctx.viewer, args.unreadOnly, args.first),
+    unreadNotificationCount: (_: unknown, __: Args, ctx: Context) =>
+      ctx.services.notifications.unreadCount(ctx.viewer),
+    mentionCandidates: (_: unknown, args: { target: unknown; search?: string | null }, ctx: Context) =>
+      ctx.services.comments.mentionCandidates(ctx.viewer, args.target, args.search),
   },
   Mutation: {
     signUp: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
@@ -263,6 +265,9 @@ export const resolvers = {
       ctx.services.reviews.request(ctx.viewer, input),
     decideReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.reviews.decide(ctx.viewer, input),
+    markNotificationRead: (_: unknown, { id }: { id: string }, ctx: Context) =>
+      ctx.services.notifications.markRead(ctx.viewer, id),
+    markAllNotificationsRead: (_: unknown, __: Args, ctx: Context) => ctx.services.notifications.markAllRead(ctx.viewer),
     startCircuitJob: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: Context) => {
       // GraphQL null means "not given" here: drop it so the defaults apply.
       const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
@@ -372,7 +377,7 @@ export const resolvers = {
       subscribe: (_: unknown, __: Args, ctx: Context) => {
         const user = requireUser(ctx);
         return guarded(ctx, accessCheck(ctx), (signal) =>
-          filtered(ctx, [`user:${user.id}:inbox`], async () => true, signal),
+          filtered(ctx, [inboxTopic(user.id)], async () => true, signal),
         );
       },
       resolve: (event: unknown) => event,
@@ -450,6 +455,9 @@ export const resolvers = {
     onlyVersion: async (c: Circuit, _: Args, ctx: Context) => (await grantOf(ctx, c)).onlyVersion,
     status: async (c: Circuit, _: Args, ctx: Context) =>
       circuitStatus(await ctx.services.reviews.forLatest(ctx.viewer, c)),
+    // A link to one version shows nothing of the others' reviews.
+    approvedVersion: async (c: Circuit, _: Args, ctx: Context) =>
+      (await grantOf(ctx, c)).onlyVersion === null ? ctx.services.reviews.approvedVersion(ctx.viewer, c) : null,
     reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(ctx.viewer, c),
     reviewAgreement: async (c: Circuit, _: Args, ctx: Context) =>
       reviewAgreement(await ctx.services.reviews.forLatest(ctx.viewer, c)),
@@ -501,6 +509,11 @@ export const resolvers = {
     createdAt: (c: Comment) => c.createdAt.toISOString(),
   },
   Notification: {
+    actor: (n: Notification, _: Args, ctx: Context) => loadUser(ctx, notificationData(n).actorId ?? null),
+    // Notifications from before subjects and paths were recorded say less, and open the home page.
+    subject: (n: Notification) => notificationData(n).subject ?? 'a comment',
+    path: (n: Notification) => notificationData(n).path ?? '/',
+    excerpt: (n: Notification) => notificationData(n).excerpt ?? null,
     read: (n: Notification) => n.readAt !== null,
     createdAt: (n: Notification) => n.createdAt.toISOString(),
   },

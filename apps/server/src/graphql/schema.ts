@@ -220,7 +220,10 @@ export const typeDefs = /* GraphQL */ `
     can: CircuitPermissions!
     "Set when access comes from a link for this one version."
     onlyVersion: Int
+    "The latest version's status (from its reviews)."
     status: CircuitStatus!
+    "The newest version every one of its reviewers approved (an approval belongs to a version: a later save keeps it); null when none."
+    approvedVersion: Int
     reviews: [Review!]!
     reviewAgreement: ReviewAgreement!
     "Up votes minus down votes (votes are on the circuit, reviews on a version)."
@@ -343,11 +346,21 @@ export const typeDefs = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  "Something for the signed-in user's inbox; only its recipient ever sees it."
   type Notification {
     id: ID!
+    "mention, reply (to your comment), review_requested (of you) or review_decided (on your circuit or request)."
     kind: String!
     commentId: ID
     data: JSON!
+    "Who did it."
+    actor: User
+    "What it is about, in words: node L1/res/3 of “Agreement”, v2 of “Agreement”, label “plural subject” of …"
+    subject: String!
+    "Where to open it: the exact node or edge (/c/{slug}?sel={id}), label (#label-{id}), feature thread or version."
+    path: String!
+    "The comment or the review's comment, shortened."
+    excerpt: String
     read: Boolean!
     createdAt: String!
   }
@@ -497,7 +510,12 @@ export const typeDefs = /* GraphQL */ `
     reviewQueue(first: Int, after: String, pendingOnly: Boolean = false): ReviewConnection!
     "Reviews I asked others for, pending first."
     myReviewRequests(first: Int, after: String, pendingOnly: Boolean = false): ReviewConnection!
-    notifications(unreadOnly: Boolean = false): [Notification!]!
+    "My inbox, newest first (at most 200)."
+    notifications(unreadOnly: Boolean = false, first: Int = 100): [Notification!]!
+    "How many of my notifications are unread (the header's badge)."
+    unreadNotificationCount: Int!
+    "Teammates I may @mention on a target (people who may read it), matching search in display name or email."
+    mentionCandidates(target: CommentTargetInput!, search: String): [User!]!
   }
 
   input SignUpInput {
@@ -658,6 +676,10 @@ export const typeDefs = /* GraphQL */ `
     setCommentResolved(id: ID!, resolved: Boolean!): Comment!
     requestReview(input: RequestReviewInput!): [Review!]!
     decideReview(input: DecideReviewInput!): Review!
+    "Marks one of my notifications read."
+    markNotificationRead(id: ID!): Notification!
+    "Marks all my notifications read; returns how many were unread."
+    markAllNotificationsRead: Int!
     """
     Computes dashboards for every feature of an SAE (sae), or of several SAEs of the model in one pass (saes; with
     sae too, both), over a corpus (demo, or a .txt in the corpora folder).
@@ -686,7 +708,7 @@ export const typeDefs = /* GraphQL */ `
     circuitChanged(circuitId: ID!): ChangeEvent!
     "Anything that lands in a team's activity (members, circuits, labels, comments, reviews), for team members."
     teamChanged(teamId: ID!): ChangeEvent!
-    "Mentions and review requests for me."
+    "Mentions, replies, review requests and decisions for me, and my notifications being read (kind read)."
     myInbox: ChangeEvent!
     "A job's progress, then its final state."
     jobProgress(id: ID!): Job!

@@ -6,8 +6,9 @@ import { Access } from './circuit-access.js';
 import { type CircuitService, circuitTopic } from './circuits.js';
 import { AppError, isUuid, parseInput } from './errors.js';
 import { featureTopic, type LabelService } from './labels.js';
+import { excerptOf, featurePagePath, type NotificationService, type Recipient, readersAmong } from './notifications.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
-import { mayInTeam } from './policy.js';
+import { mayInTeam, type ThreadRule } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { roleOf, type Viewer } from './viewer.js';
 
@@ -36,8 +37,15 @@ const addInput = z.object({
 const featureCommentKey = (k: { modelId: string; saeId: string; featureIndex: number }) =>
   `${k.modelId}|${k.saeId}|${k.featureIndex}`;
 
-/** `@someone@lab.org` in a comment body notifies that user. */
+/**
+ * `@someone@lab.org` in a comment body mentions that user. Mentions name people by their email: the one name that
+ * is unique (display names are not) and that teammates see (policy.ts's emailVisible); the comment box completes
+ * it from a teammate's display name or email.
+ */
 const MENTION = /(?:^|\s)@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+
+/** How many people the comment box offers for one `@`. */
+const MENTION_CANDIDATES = 8;
 
 interface ResolvedTarget {
   type: CommentTarget;
@@ -45,6 +53,11 @@ interface ResolvedTarget {
   teamId: string | null;
   circuitId: string | null;
   topic: string;
+  /** Who may read the thread (mentions and replies notify only them). */
+  rule: ThreadRule;
+  /** For notifications: what the thread is about, and where it opens. */
+  subject: string;
+  path: string;
 }
 
 export class CommentService {
@@ -54,6 +67,7 @@ export class CommentService {
     private readonly limiter: RateLimiter,
     private readonly circuits: CircuitService,
     private readonly labels: LabelService,
+    private readonly notifications: NotificationService,
   ) {}
 
   /** Checks the viewer may read (and, with `write`, comment on) the target; returns where the comment belongs. */
@@ -71,7 +85,16 @@ export class CommentService {
           throw new AppError('UNAUTHENTICATED', 'Sign in first');
         }
         const key = featureCommentKey(target);
-        return { type: 'FEATURE', key, teamId, circuitId: null, topic: featureTopic(target) };
+        return {
+          type: 'FEATURE',
+          key,
+          teamId,
+          circuitId: null,
+          topic: featureTopic(target),
+          rule: teamId ? { kind: 'teamThread' } : { kind: 'public' },
+          subject: `feature ${target.saeId} #${target.featureIndex}`,
+          path: `${featurePagePath(target)}${teamId ? `?team=${teamId}` : ''}`,
+        };
       }
       case 'LABEL': {
         const label = await this.labels.get(viewer, target.labelId);
@@ -79,7 +102,16 @@ export class CommentService {
           if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
           throw new AppError('FORBIDDEN', 'Only members of the label’s team can comment on a team label');
         }
-        return { type: 'LABEL', key: label.id, teamId: label.teamId, circuitId: null, topic: `label:${label.id}` };
+        return {
+          type: 'LABEL',
+          key: label.id,
+          teamId: label.teamId,
+          circuitId: null,
+          topic: `label:${label.id}`,
+          rule: { kind: 'label', visibility: label.visibility },
+          subject: `label “${label.name}” of ${label.saeId} #${label.featureIndex}`,
+          path: `${featurePagePath(label)}?team=${label.teamId}#label-${label.id}`,
+        };
       }
       default: {
         const { circuit } = await this.circuits.require(
@@ -87,16 +119,19 @@ export class CommentService {
           { id: target.circuitId },
           write ? Access.COMMENT : Access.VIEW,
         );
-        const key =
-          target.type === 'CIRCUIT'
-            ? circuit.id
-            : `${circuit.id}#${target.type === 'NODE' ? target.nodeId : target.edgeId}`;
+        const part = target.type === 'NODE' ? target.nodeId : target.type === 'EDGE' ? target.edgeId : null;
+        const key = part === null ? circuit.id : `${circuit.id}#${part}`;
+        const title = `“${circuit.title}”`;
         return {
           type: target.type,
           key,
           teamId: circuit.teamId,
           circuitId: circuit.id,
           topic: circuitTopic(circuit.id),
+          rule: { kind: 'circuit', visibility: circuit.visibility, createdById: circuit.createdById },
+          subject: part === null ? `circuit ${title}` : `${target.type.toLowerCase()} ${part} of ${title}`,
+          // The editor opens with ?sel= selected: the inspector shows that node's or edge's thread.
+          path: `/c/${circuit.slug}${part === null ? '' : `?sel=${encodeURIComponent(part)}`}`,
         };
       }
     }
@@ -121,6 +156,7 @@ export class CommentService {
     const target = await this.resolve(viewer, input.target, true);
     const user = viewer.user!;
     await this.limiter.take(user.id);
+    let parentAuthorId: string | null = null;
     if (input.parentId) {
       const parent = await this.prisma.comment.findUnique({ where: { id: input.parentId } });
       // The same thread: same target and the same team (a feature has a public thread and one per team).
@@ -132,24 +168,21 @@ export class CommentService {
       ) {
         throw new AppError('BAD_USER_INPUT', 'parentId: not a comment in this thread', { field: 'parentId' });
       }
+      parentAuthorId = parent.authorId;
     }
-    const emails = [...input.body.matchAll(MENTION)].map((m) => m[1]!.toLowerCase());
-    const mentioned = emails.length
-      ? await this.prisma.user.findMany({ where: { email: { in: emails }, id: { not: user.id } } })
-      : [];
-    // Only people who can already see the thread are notified: a mention never leaks a private thread.
-    const allowed = [];
-    for (const person of mentioned) {
-      const member = target.teamId
-        ? await this.prisma.membership.findUnique({
-            where: { teamId_userId: { teamId: target.teamId, userId: person.id } },
-          })
-        : true;
-      if (member) allowed.push(person.id);
-    }
-    // The comment, its mention notifications and the activity entry in one statement (atomic, one round trip).
-    const mentionIds = JSON.stringify(allowed);
-    const notice = JSON.stringify({ by: user.displayName, targetType: target.type, targetKey: target.key });
+    const recipients = await this.recipients(user.id, target, input.body, parentAuthorId);
+    const mentionIds = JSON.stringify(recipients.filter((r) => r.kind === 'mention').map((r) => r.userId));
+    // The comment, its notifications and the activity entry in one statement (atomic, one round trip).
+    const notice = JSON.stringify({
+      by: user.displayName,
+      actorId: user.id,
+      subject: target.subject,
+      path: target.path,
+      excerpt: excerptOf(input.body),
+      targetType: target.type,
+      targetKey: target.key,
+    });
+    const notified = JSON.stringify(recipients.map((r) => ({ user_id: r.userId, kind: r.kind })));
     const rows = await this.prisma.$queryRaw<Comment[]>`
       WITH created AS (
         INSERT INTO comments (id, target_type, target_key, team_id, circuit_id, parent_id, author_id, body)
@@ -158,8 +191,8 @@ export class CommentService {
         RETURNING *
       ), notified AS (
         INSERT INTO notifications (id, user_id, kind, comment_id, data)
-        SELECT gen_random_uuid(), m.value::uuid, 'mention', created.id, ${notice}::jsonb
-        FROM created, jsonb_array_elements_text(${mentionIds}::jsonb) AS m(value)
+        SELECT gen_random_uuid(), r.user_id, r.kind, created.id, ${notice}::jsonb
+        FROM created, jsonb_to_recordset(${notified}::jsonb) AS r(user_id uuid, kind text)
       ), logged AS (
         INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
         SELECT gen_random_uuid(), team_id, author_id, 'comment.added', ${target.type.toLowerCase()}, target_key,
@@ -171,7 +204,7 @@ export class CommentService {
              resolved_at AS "resolvedAt", resolved_by_id AS "resolvedById", created_at AS "createdAt"
       FROM created`;
     const comment = rows[0]!;
-    for (const id of allowed) this.events.publish(`user:${id}:inbox`, { kind: 'mention', id: comment.id });
+    this.notifications.announce(recipients, comment.id);
     this.events.publish(target.topic, {
       kind: 'comment',
       id: comment.id,
@@ -179,6 +212,74 @@ export class CommentService {
       targetKey: target.key,
     });
     return comment;
+  }
+
+  /**
+   * Who a new comment notifies: the people it mentions, and the author of the comment it replies to (once, as a
+   * mention when both); never its own author, and only people who may read the thread.
+   */
+  private async recipients(
+    authorId: string,
+    target: ResolvedTarget,
+    body: string,
+    parentAuthorId: string | null,
+  ): Promise<Recipient[]> {
+    const emails = [...body.matchAll(MENTION)].map((m) => m[1]!.toLowerCase());
+    const mentioned = emails.length
+      ? await this.prisma.user.findMany({
+          where: { email: { in: emails }, id: { not: authorId } },
+          select: { id: true },
+        })
+      : [];
+    const wanted: Recipient[] = mentioned.map((u) => ({ userId: u.id, kind: 'mention' }));
+    if (parentAuthorId && parentAuthorId !== authorId && !wanted.some((r) => r.userId === parentAuthorId)) {
+      wanted.push({ userId: parentAuthorId, kind: 'reply' });
+    }
+    const readers = new Set(
+      await readersAmong(
+        this.prisma,
+        target.rule,
+        target.teamId,
+        wanted.map((r) => r.userId),
+      ),
+    );
+    return wanted.filter((r) => readers.has(r.userId));
+  }
+
+  /**
+   * Whom the viewer may mention on a target, for the comment box's completion: people who share a team with the
+   * viewer (they see each other's emails) and may read the thread, matching `search` in display name or email.
+   */
+  async mentionCandidates(viewer: Viewer, rawTarget: unknown, search: string | null | undefined) {
+    const target = await this.resolve(viewer, parseInput(targetSchema, rawTarget), false);
+    const user = viewer.user;
+    if (!user) return [];
+    const text = (search ?? '').trim().slice(0, 100);
+    const people = await this.prisma.user.findMany({
+      where: {
+        id: { not: user.id },
+        memberships: { some: { team: { memberships: { some: { userId: user.id } } } } },
+        ...(text
+          ? {
+              OR: [
+                { displayName: { contains: text, mode: 'insensitive' } },
+                { email: { contains: text, mode: 'insensitive' } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+      take: 50,
+    });
+    const readers = new Set(
+      await readersAmong(
+        this.prisma,
+        target.rule,
+        target.teamId,
+        people.map((p) => p.id),
+      ),
+    );
+    return people.filter((p) => readers.has(p.id)).slice(0, MENTION_CANDIDATES);
   }
 
   /** Resolve (true) or reopen (false) a thread; anyone who may comment on it can. */

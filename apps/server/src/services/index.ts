@@ -10,6 +10,7 @@ import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
 import { InvitationService } from './invitations.js';
 import { LabelService } from './labels.js';
+import { NotificationService } from './notifications.js';
 import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-limit.js';
 import { ReviewService } from './reviews.js';
 import { ShareService } from './shares.js';
@@ -26,6 +27,7 @@ export interface Services {
   shares: ShareService;
   comments: CommentService;
   reviews: ReviewService;
+  notifications: NotificationService;
   events: EventBus;
   models: ModelService;
   jobs: JobService;
@@ -64,6 +66,7 @@ export function createServices(
   const { prisma } = database;
   const labels = new LabelService(prisma, events, limiter, models);
   const circuits = new CircuitService(prisma, events, limiter);
+  const notifications = new NotificationService(prisma, events);
   return {
     prisma,
     auth: new AuthService(prisma, limiters),
@@ -72,8 +75,9 @@ export function createServices(
     labels,
     circuits,
     shares: new ShareService(prisma, circuits, limiter),
-    comments: new CommentService(prisma, events, limiter, circuits, labels),
-    reviews: new ReviewService(prisma, events, limiter, circuits),
+    comments: new CommentService(prisma, events, limiter, circuits, labels, notifications),
+    reviews: new ReviewService(prisma, events, limiter, circuits, notifications),
+    notifications,
     events,
     models,
     // Jobs run the model: they count against the same per-user bucket as model runs (activations).

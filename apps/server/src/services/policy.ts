@@ -156,6 +156,33 @@ export function labelListFilter(teamIds: string[]): Prisma.FeatureLabelWhereInpu
   return { OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] };
 }
 
+/** Whose rule decides who may read a comment thread (and so who a mention or a reply may notify). */
+export type ThreadRule =
+  | { kind: 'circuit'; visibility: Visibility; createdById: string }
+  | { kind: 'label'; visibility: Visibility }
+  /** A team's thread on a feature: its members, viewers included. */
+  | { kind: 'teamThread' }
+  /** A feature's public thread: anyone. */
+  | { kind: 'public' };
+
+/**
+ * Whether someone with `role` in the thread's team may read it, by the same rules as opening the thing itself
+ * (share links aside: a link names no person). Notifications go only to such readers, so a mention never tells
+ * anyone about a private circuit or a team's label they could not open.
+ */
+export function mayReadThread(rule: ThreadRule, role: Role | null, userId: string): boolean {
+  switch (rule.kind) {
+    case 'circuit':
+      return circuitAccess(role, userId === rule.createdById, rule.visibility) >= Access.VIEW;
+    case 'label':
+      return labelVisible(role, rule.visibility);
+    case 'teamThread':
+      return mayInTeam(role, 'team.view');
+    case 'public':
+      return true;
+  }
+}
+
 /**
  * Why a change to a membership is refused, or null when it is allowed. `newRole` null removes the member (leaving,
  * when the actor is the target). Rules: admins manage members and viewers; only owners make admins or owners or

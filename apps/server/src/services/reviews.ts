@@ -5,6 +5,7 @@ import { logActivity } from './activity.js';
 import { Access } from './circuit-access.js';
 import { type CircuitService, circuitTopic } from './circuits.js';
 import { AppError, parseInput } from './errors.js';
+import { excerptOf, NotificationService, type Recipient, readersAmong } from './notifications.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
 import { circuitAccess, mayInTeam } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -57,6 +58,7 @@ export class ReviewService {
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
     private readonly circuits: CircuitService,
+    private readonly notifications: NotificationService,
   ) {}
 
   /** Asks team members (member or above) to review one version (default: the latest). */
@@ -94,6 +96,18 @@ export class ReviewService {
         },
       );
     }
+    // Asking someone again for the same version changes nothing, and notifies them once only.
+    const asked = new Set(
+      (
+        await this.prisma.review.findMany({
+          where: { circuitId: circuit.id, version, reviewerId: { in: input.reviewerIds } },
+          select: { reviewerId: true },
+        })
+      ).map((r) => r.reviewerId),
+    );
+    const recipients: Recipient[] = [...new Set(input.reviewerIds)]
+      .filter((id) => !asked.has(id) && id !== user.id)
+      .map((userId) => ({ userId, kind: 'review_requested' }));
     const reviews = await this.prisma.$transaction(async (tx) => {
       const out: Review[] = [];
       for (const reviewerId of new Set(input.reviewerIds)) {
@@ -113,10 +127,17 @@ export class ReviewService {
         subjectId: circuit.id,
         data: { version, reviewerIds: input.reviewerIds, title: circuit.title, slug: circuit.slug },
       });
+      await NotificationService.store(tx, recipients, {
+        by: user.displayName,
+        actorId: user.id,
+        subject: `v${version} of “${circuit.title}”`,
+        path: `/c/${circuit.slug}/v/${version}`,
+        version,
+        circuitId: circuit.id,
+      });
       return out;
     });
-    for (const review of reviews)
-      this.events.publish(`user:${review.reviewerId}:inbox`, { kind: 'review_requested', id: review.id });
+    this.notifications.announce(recipients, circuit.id);
     this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id });
     return reviews;
   }
@@ -131,6 +152,16 @@ export class ReviewService {
     const { circuit } = await this.circuits.require(viewer, { id: review.circuitId }, Access.VIEW);
     await this.limiter.take(viewer.user.id);
     const user = viewer.user;
+    // The circuit's author and whoever asked hear of the decision, if they can still open the circuit.
+    const told = [...new Set([circuit.createdById, review.requestedById])].filter((id) => id !== user.id);
+    const recipients: Recipient[] = (
+      await readersAmong(
+        this.prisma,
+        { kind: 'circuit', visibility: circuit.visibility, createdById: circuit.createdById },
+        circuit.teamId,
+        told,
+      )
+    ).map((userId) => ({ userId, kind: 'review_decided' }));
     const decided = await this.prisma.$transaction(async (tx) => {
       const updated = await tx.review.update({
         where: { id: review.id },
@@ -144,8 +175,19 @@ export class ReviewService {
         subjectId: circuit.id,
         data: { version: review.version, reviewId: review.id, title: circuit.title, slug: circuit.slug },
       });
+      await NotificationService.store(tx, recipients, {
+        by: user.displayName,
+        actorId: user.id,
+        subject: `v${review.version} of “${circuit.title}”`,
+        path: `/c/${circuit.slug}/v/${review.version}`,
+        excerpt: excerptOf(input.comment),
+        version: review.version,
+        decision: input.decision,
+        circuitId: circuit.id,
+      });
       return updated;
     });
+    this.notifications.announce(recipients, circuit.id);
     this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id });
     return decided;
   }
@@ -153,6 +195,11 @@ export class ReviewService {
   /** Reviews of the circuit's latest version (what its status is computed from), batched per request. */
   forLatest(viewer: Viewer, circuit: Circuit): Promise<Review[]> {
     return viewer.loaders.reviews.load(`${circuit.id}:${circuit.latestVersion}`);
+  }
+
+  /** The newest version of the circuit that every one of its reviewers approved, or null (batched per request). */
+  approvedVersion(viewer: Viewer, circuit: Circuit): Promise<number | null> {
+    return viewer.loaders.approvedVersion.load(circuit.id);
   }
 
   /** My review queue: pending requests first, then decided ones, newest first within each. */

@@ -107,6 +107,20 @@ export function createLoaders(prisma: PrismaClient) {
       });
       return keys.map(groupBy(rows, (r) => `${r.circuitId}:${r.version}`));
     }),
+    /** Circuit id → the newest version whose reviews are all approved (circuitStatus APPROVED), or null. */
+    approvedVersion: new DataLoader<string, number | null>(async (ids) => {
+      const rows = await prisma.$queryRaw<{ circuitId: string; version: number }[]>`
+        SELECT circuit_id::text AS "circuitId", max(version)::int AS version
+        FROM (
+          SELECT circuit_id, version FROM reviews
+          WHERE circuit_id IN (SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+          GROUP BY circuit_id, version
+          HAVING bool_and(state = 'APPROVED')
+        ) approved
+        GROUP BY circuit_id`;
+      const byId = new Map(rows.map((r) => [r.circuitId, r.version]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     /** `${circuitId}:${version}` → the faithfulness and completeness its graph records (circuit lists show them). */
     versionMetrics: new DataLoader<string, VersionMetrics>((keys) => versionMetrics(prisma, keys)),
   };
