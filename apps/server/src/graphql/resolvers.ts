@@ -174,6 +174,11 @@ export const resolvers = {
       ctx.services.labels.forFeature(ctx.viewer, feature, page),
     shownLabels: (_: unknown, args: unknown, ctx: Context) => ctx.services.labels.shownLabels(ctx.viewer, args),
     label: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.labels.get(ctx.viewer, id),
+    saeFeatures: (_: unknown, args: unknown, ctx: Context) => ctx.services.saeFeatures.list(ctx.viewer, args),
+    saeCoverage: (_: unknown, args: unknown, ctx: Context) => ctx.services.saeFeatures.coverage(ctx.viewer, args),
+    saeFeatureNeighbours: (_: unknown, args: unknown, ctx: Context) =>
+      ctx.services.saeFeatures.neighbours(ctx.viewer, args),
+    searchLabels: (_: unknown, args: unknown, ctx: Context) => ctx.services.labelSearch.search(ctx.viewer, args),
     invitation: (_: unknown, { token }: { token: string }, ctx: Context) => ctx.services.invitations.preview(token),
     circuit: async (_: unknown, { slug }: { slug: string }, ctx: Context) =>
       (await ctx.services.circuits.require(ctx.viewer, { slug }, Access.VIEW)).circuit,

@@ -480,6 +480,89 @@ export const typeDefs = /* GraphQL */ `
     createdAt: String!
   }
 
+  "Orders of an SAE page; each ends on the feature index."
+  enum SaeFeatureSort {
+    INDEX
+    DENSEST
+    SPARSEST
+    MAX_ACTIVATION
+    RECENT_ACTIVITY
+    LABEL
+  }
+
+  "Which features an SAE page keeps. DEAD: fired on no corpus token in the dashboards."
+  enum SaeFeatureFilter {
+    ALL
+    UNLABELED
+    LABELED
+    ACCEPTED
+    DISPUTED
+    DEAD
+    IN_CIRCUIT
+  }
+
+  "The label an SAE page shows for a feature: ACCEPTED first, then DISPUTED, then PROPOSED; best score first."
+  type SaeFeatureLabel {
+    id: ID!
+    name: String!
+    status: LabelStatus!
+    score: Int!
+  }
+
+  "One feature on an SAE page. Labels and circuits are the team's (with teamId) or public ones."
+  type SaeFeatureRow {
+    featureIndex: Int!
+    "null until dashboards were computed for the SAE."
+    density: Float
+    maxActivation: Float
+    "A node of the latest version of one of the team's circuits (that the viewer may see) is this feature."
+    inCircuit: Boolean!
+    "When one of its labels last changed (a proposal, edit or vote)."
+    lastActivityAt: String
+    labelCount: Int!
+    label: SaeFeatureLabel
+  }
+
+  type SaeFeatureEdge {
+    cursor: String!
+    node: SaeFeatureRow!
+  }
+
+  type SaeFeatureConnection {
+    edges: [SaeFeatureEdge!]!
+    pageInfo: PageInfo!
+    "Features the filter keeps."
+    totalCount: Int!
+    "Place of the first edge in the order (0-based)."
+    offset: Int!
+  }
+
+  type SaeCoverage {
+    features: Int!
+    labeled: Int!
+    accepted: Int!
+    disputed: Int!
+    dead: Int!
+    withDashboards: Int!
+    inCircuits: Int!
+  }
+
+  "A feature's place in an SAE page's order and filter: where j, k and next unlabeled go."
+  type SaeFeatureNeighbours {
+    "1-based, among the features the filter keeps; null when it does not keep this one."
+    position: Int
+    total: Int!
+    previous: Int
+    next: Int
+    nextUnlabeled: Int
+  }
+
+  type LabelSearchHit {
+    label: FeatureLabel!
+    "ts_rank of the label's name and description against the words."
+    rank: Float!
+  }
+
   type Query {
     "null until dashboards were computed for this SAE."
     featureDashboard(sae: ID!, featureIndex: Int!): FeatureDashboard
@@ -503,6 +586,32 @@ export const typeDefs = /* GraphQL */ `
     """
     shownLabels(features: [FeatureKeyInput!]!, teamId: ID): [ShownLabel]!
     label(id: ID!): FeatureLabel!
+    """
+    Every feature of an SAE, sorted and filtered, by pages (first at most 100; after a cursor, or offset to jump).
+    With teamId (its members only): the team's labels and circuits; without: public labels and no circuits.
+    """
+    saeFeatures(
+      model: ID!
+      sae: ID!
+      teamId: ID
+      sort: SaeFeatureSort = INDEX
+      filter: SaeFeatureFilter = ALL
+      first: Int
+      after: String
+      offset: Int
+    ): SaeFeatureConnection!
+    "How much of an SAE the team (or, without teamId, the public) has labeled."
+    saeCoverage(model: ID!, sae: ID!, teamId: ID): SaeCoverage!
+    saeFeatureNeighbours(
+      model: ID!
+      sae: ID!
+      featureIndex: Int!
+      teamId: ID
+      sort: SaeFeatureSort = INDEX
+      filter: SaeFeatureFilter = ALL
+    ): SaeFeatureNeighbours!
+    "Labels by words in their name and description (English full text, ranked): public ones and the viewer's teams'."
+    searchLabels(query: String!, first: Int = 20): [LabelSearchHit!]!
     "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
     circuit(slug: String!): Circuit!
     comments(target: CommentTargetInput!, first: Int, after: String): CommentConnection!

@@ -54,6 +54,13 @@ shownLabels          TEAM            hid    hid    Y      Y      Y      Y      h
 shownLabels          PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 label                TEAM            NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 label                PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+saeFeatures          A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+saeFeatures          PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+saeCoverage          A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+saeCoverage          PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+saeFeatureNeighbours A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+searchLabels         TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
+searchLabels         PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 circuit              PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
 circuit              TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
 circuit              UNLISTED        Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
@@ -401,6 +408,33 @@ const HTTP: Record<string, HttpOperation> = {
   },
   label: {
     run: (a, t) => as(a).request('query($id: ID!) { label(id: $id) { id } }', { id: labels[t as 'TEAM'].id }),
+  },
+  // SAE pages: with team A its labels and circuits (members only), without a team the public labels.
+  saeFeatures: {
+    run: (a, t) =>
+      as(a).request(
+        'query($s: ID!, $t: ID, $o: Int) { saeFeatures(model: "demo", sae: $s, teamId: $t, offset: $o, first: 1) { edges { node { featureIndex label { id } } } } }',
+        { s: SAE_FRESH, t: t === 'A' ? teamA : null, o: labels.PUBLIC.featureIndex },
+      ),
+    shows: (d, t) => t === 'A' || d.saeFeatures.edges[0]?.node.label !== null,
+  },
+  saeCoverage: {
+    run: (a, t) =>
+      as(a).request('query($s: ID!, $t: ID) { saeCoverage(model: "demo", sae: $s, teamId: $t) { labeled } }', {
+        s: SAE_FRESH,
+        t: t === 'A' ? teamA : null,
+      }),
+  },
+  saeFeatureNeighbours: {
+    run: (a) =>
+      as(a).request(
+        'query($s: ID!, $t: ID) { saeFeatureNeighbours(model: "demo", sae: $s, teamId: $t, featureIndex: 0) { total } }',
+        { s: SAE_FRESH, t: teamA },
+      ),
+  },
+  searchLabels: {
+    run: (a, t) => as(a).request('query($q: String!) { searchLabels(query: $q) { label { id } } }', { q: t }),
+    shows: (d, t) => d.searchLabels.some((h: Data) => h.label.id === labels[t as 'TEAM' | 'PUBLIC'].id),
   },
   circuit: {
     run: (a, t) =>

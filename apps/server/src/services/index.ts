@@ -9,10 +9,12 @@ import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
 import { InvitationService } from './invitations.js';
+import { LabelSearchService } from './label-search.js';
 import { LabelService } from './labels.js';
 import { NotificationService } from './notifications.js';
 import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-limit.js';
 import { ReviewService } from './reviews.js';
+import { SaeFeatureService } from './sae-features.js';
 import { ShareService } from './shares.js';
 import { TeamService } from './teams.js';
 
@@ -23,6 +25,8 @@ export interface Services {
   teams: TeamService;
   invitations: InvitationService;
   labels: LabelService;
+  labelSearch: LabelSearchService;
+  saeFeatures: SaeFeatureService;
   circuits: CircuitService;
   shares: ShareService;
   comments: CommentService;
@@ -73,6 +77,8 @@ export function createServices(
     teams: new TeamService(prisma, events),
     invitations: new InvitationService(prisma, events, limiter),
     labels,
+    labelSearch: new LabelSearchService(prisma),
+    saeFeatures: new SaeFeatureService(prisma, models),
     circuits,
     shares: new ShareService(prisma, circuits, limiter),
     comments: new CommentService(prisma, events, limiter, circuits, labels, notifications),
