@@ -190,8 +190,7 @@ export const resolvers = {
       ctx.services.reviews.requested(ctx.viewer, page, pendingOnly),
     notifications: (_: unknown, args: { unreadOnly: boolean; first: number }, ctx: Context) =>
       ctx.services.notifications.list(ctx.viewer, args.unreadOnly, args.first),
-    unreadNotificationCount: (_: unknown, __: Args, ctx: Context) =>
-      ctx.services.notifications.unreadCount(ctx.viewer),
+    unreadNotificationCount: (_: unknown, __: Args, ctx: Context) => ctx.services.notifications.unreadCount(ctx.viewer),
     mentionCandidates: (_: unknown, args: { target: unknown; search?: string | null }, ctx: Context) =>
       ctx.services.comments.mentionCandidates(ctx.viewer, args.target, args.search),
   },
@@ -272,7 +271,8 @@ export const resolvers = {
       ctx.services.reviews.decide(ctx.viewer, input),
     markNotificationRead: (_: unknown, { id }: { id: string }, ctx: Context) =>
       ctx.services.notifications.markRead(ctx.viewer, id),
-    markAllNotificationsRead: (_: unknown, __: Args, ctx: Context) => ctx.services.notifications.markAllRead(ctx.viewer),
+    markAllNotificationsRead: (_: unknown, __: Args, ctx: Context) =>
+      ctx.services.notifications.markAllRead(ctx.viewer),
     startCircuitJob: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: Context) => {
       // GraphQL null means "not given" here: drop it so the defaults apply.
       const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));

@@ -76,6 +76,10 @@ comments             FEATURE:public  Y      Y      Y      Y      Y      Y      Y
 reviewQueue          member          UA     hid    hid    Y      hid    hid    hid    hid    hid    hid    hid    hid    UA
 myReviewRequests     owner           UA     hid    hid    hid    hid    Y      hid    hid    hid    hid    hid    hid    UA
 notifications        member          UA     hid    hid    Y      hid    hid    hid    hid    hid    hid    hid    hid    UA
+unreadNotificationCount -            UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+mentionCandidates    CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
+mentionCandidates    CIRCUIT:TEAM    NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
+mentionCandidates    LABEL:TEAM      NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 startCircuitJob      A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 signUp               -               Y      -      -      Y      -      -      -      -      -      -      -      -      -
 signIn               own             Y      -      -      Y      -      -      -      -      -      -      -      -      -
@@ -140,6 +144,8 @@ requestReview        PRIVATE         NF     NF     NF     NF     Y      Y      N
 requestReview        TEAM            NF     NF     FB     Y      Y      Y      NF     FB     FB     Y      NF     NF     UA
 requestReview        PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     Y      FB     FB     UA
 decideReview         TEAM            UA     NF     NF     Y      NF     NF     NF     NF     NF     NF     NF     NF     UA
+markNotificationRead member          UA     NF     NF     Y      NF     NF     NF     NF     NF     NF     NF     NF     UA
+markAllNotificationsRead -           UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 computeDashboards    fresh           UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 computeDashboards    computed        UA     FB     FB     FB     FB     FB     Y      FB     FB     FB     FB     FB     UA
 evaluateSelection    PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
@@ -462,6 +468,17 @@ const HTTP: Record<string, HttpOperation> = {
     run: (a) => as(a).request('{ notifications { id } }'),
     shows: (d) => d.notifications.some((n: Data) => n.id === notificationId),
   },
+  unreadNotificationCount: {
+    run: (a) => as(a).request('{ unreadNotificationCount }'),
+  },
+  // Who may be @mentioned on a thread: asking needs what listing its comments needs.
+  mentionCandidates: {
+    run: (a, t) =>
+      as(a, commentTargetCircuit(t)).request(
+        'query($t: CommentTargetInput!) { mentionCandidates(target: $t) { id } }',
+        { t: commentTarget(t) },
+      ),
+  },
   startCircuitJob: {
     run: (a) =>
       as(a).request('mutation($i: CircuitJobInput!) { startCircuitJob(input: $i) { id } }', {
@@ -635,6 +652,12 @@ const HTTP: Record<string, HttpOperation> = {
       as(a).request('mutation($i: DecideReviewInput!) { decideReview(input: $i) { id } }', {
         i: { reviewId, decision: 'APPROVED' },
       }),
+  },
+  markNotificationRead: {
+    run: (a) => as(a).request('mutation($id: ID!) { markNotificationRead(id: $id) { id } }', { id: notificationId }),
+  },
+  markAllNotificationsRead: {
+    run: (a) => as(a).request('mutation { markAllNotificationsRead }'),
   },
   computeDashboards: {
     run: (a, t) =>

@@ -27,8 +27,7 @@ interface Note {
 }
 const NOTE_FIELDS = 'id kind subject path excerpt read actor { displayName }';
 const inbox = async (client: TestClient) =>
-  (await client.ok<{ notifications: (Note & { id: string })[] }>(`{ notifications { ${NOTE_FIELDS} } }`))
-    .notifications;
+  (await client.ok<{ notifications: (Note & { id: string })[] }>(`{ notifications { ${NOTE_FIELDS} } }`)).notifications;
 const unread = async (client: TestClient) =>
   (await client.ok<{ unreadNotificationCount: number }>('{ unreadNotificationCount }')).unreadNotificationCount;
 const comment = (client: TestClient, target: Record<string, unknown>, body: string, parentId?: string) =>
@@ -51,8 +50,9 @@ beforeAll(async () => {
   for (const [name, client] of Object.entries({ owner, admin, bea, otto })) {
     id[name] = (await client.ok<{ me: { id: string } }>('{ me { id } }')).me.id;
   }
-  id.team = (await owner.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "Lab" }) { id } }'))
-    .createTeam.id;
+  id.team = (
+    await owner.ok<{ createTeam: { id: string } }>('mutation { createTeam(input: { name: "Lab" }) { id } }')
+  ).createTeam.id;
   for (const [email, role] of [
     ['ada@lab.org', 'ADMIN'],
     ['bea@lab.org', 'MEMBER'],

@@ -53,9 +53,7 @@ export async function readersAmong(
   userIds: string[],
 ): Promise<string[]> {
   if (!userIds.length) return [];
-  const memberships = teamId
-    ? await prisma.membership.findMany({ where: { teamId, userId: { in: userIds } } })
-    : [];
+  const memberships = teamId ? await prisma.membership.findMany({ where: { teamId, userId: { in: userIds } } }) : [];
   const roles = new Map(memberships.map((m) => [m.userId, m.role]));
   return userIds.filter((id) => mayReadThread(rule, roles.get(id) ?? null, id));
 }
