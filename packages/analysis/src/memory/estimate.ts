@@ -160,7 +160,7 @@ export interface CircuitMemoryInput {
   pairs: number;
   /** Tokens of the longest prompt. */
   tokens: number;
-  method?: 'ig' | 'atp';
+  method?: 'ig' | 'atp' | 'exact';
   /** Integrated-gradients steps (default 10). */
   steps?: number;
   /** At most this many nodes (per hook while discovering, then in all). */
@@ -201,6 +201,8 @@ export function estimateCircuitMemory(input: CircuitMemoryInput): MemoryEstimate
   const T = input.tokens;
   const Tb = bucket(T);
   const ig = (input.method ?? 'ig') === 'ig';
+  // Exact patching runs a graph per hook as integrated gradients does, each batch full of patched variants.
+  const exact = input.method === 'exact';
   const steps = ig ? Math.max(1, input.steps ?? 10) : 1;
   const evaluate = input.evaluate ?? true;
   const S = Math.max(0, ...input.saes.map((s) => s.dSae));
@@ -209,8 +211,8 @@ export function estimateCircuitMemory(input: CircuitMemoryInput): MemoryEstimate
   const W = saeWeightBytes(d, S);
 
   // Clean and patch gradient graphs, and one graph per hook for integrated gradients, as many as the model keeps.
-  const graphs = Math.min(input.maxGraphs ?? 4, 2 + (ig ? H : 0));
-  const batchRows = Math.min(input.batch ?? 32, ig ? P * steps : P) * Tb;
+  const graphs = Math.min(input.maxGraphs ?? 4, 2 + (ig || exact ? H : 0));
+  const batchRows = (exact ? (input.batch ?? 32) : Math.min(input.batch ?? 32, ig ? P * steps : P)) * Tb;
   const perHookNodes =
     input.maxNodes !== undefined
       ? Math.min(input.maxNodes, positions * (S + 1))
