@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { ADD_COMMENT, COMMENTS, SET_COMMENT_RESOLVED } from '../lib/operations';
 import { formatDate } from './Badges';
+import { MentionTextarea } from './MentionTextarea';
 
 export interface CommentTarget {
   type: 'FEATURE' | 'LABEL' | 'CIRCUIT' | 'NODE' | 'EDGE';
@@ -28,8 +29,12 @@ interface Comment {
   resolvedBy: { id: string; displayName: string } | null;
 }
 
+/** `@someone@lab.org`, as the server reads mentions (services/comments.ts). */
+const MENTION = /(^|\s)(@[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
+
 /**
- * Threaded comments on one target: top-level comments with replies, resolve and reopen, @email mentions. A new
+ * Threaded comments on one target: top-level comments with replies, resolve and reopen, @mentions of teammates
+ * (completed from their display name or email; a mention notifies them, if they may read the thread). A new
  * `refreshKey` (someone else commented) fetches the thread again without touching what is being typed.
  */
 export function CommentThread({
@@ -116,7 +121,14 @@ export function CommentThread({
             </ul>
             {replyTo === root.id && (
               <form className="stack" onSubmit={(event) => submit(event, root.id)}>
-                <textarea name="body" aria-label="Reply" placeholder="Reply…" rows={2} required />
+                <MentionTextarea
+                  target={target}
+                  name="body"
+                  aria-label="Reply"
+                  placeholder="Reply… (@ to mention a teammate)"
+                  rows={2}
+                  required
+                />
                 <div className="row">
                   <button type="submit" className="small" disabled={adding.loading}>
                     Reply
@@ -132,10 +144,11 @@ export function CommentThread({
       </ul>
       {canComment ? (
         <form className="stack" onSubmit={(event) => submit(event)}>
-          <textarea
+          <MentionTextarea
+            target={target}
             name="body"
             aria-label={`New comment (${title})`}
-            placeholder="Comment… (@email mentions notify teammates)"
+            placeholder="Comment… (@ to mention a teammate)"
             rows={2}
             required
           />
@@ -161,7 +174,28 @@ function CommentBody({ comment }: { comment: Comment }) {
       <div className="small muted">
         <strong className="ink">{comment.author?.displayName ?? 'Someone'}</strong> · {formatDate(comment.createdAt)}
       </div>
-      <p className="comment-body">{comment.body}</p>
+      <p className="comment-body">{withMentions(comment.body)}</p>
     </div>
+  );
+}
+
+/** The body with each @mention marked. */
+function withMentions(body: string) {
+  const parts: (string | { mention: string; at: number })[] = [];
+  let last = 0;
+  for (const match of body.matchAll(MENTION)) {
+    const at = match.index + match[1]!.length;
+    parts.push(body.slice(last, at), { mention: match[2]!, at });
+    last = at + match[2]!.length;
+  }
+  parts.push(body.slice(last));
+  return parts.map((part) =>
+    typeof part === 'string' ? (
+      part
+    ) : (
+      <span key={part.at} className="mention">
+        {part.mention}
+      </span>
+    ),
   );
 }

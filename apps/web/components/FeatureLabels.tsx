@@ -14,6 +14,7 @@ import {
   VOTE_LABEL,
 } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
+import './inbox.css';
 
 interface Label {
   __typename?: 'FeatureLabel';
@@ -55,6 +56,23 @@ export interface FeatureLabelsProps {
   onChanged?: () => void;
   /** Every featureChanged event of the feature (the feature page refreshes its comments on 'comment' ones). */
   onEvent?: (kind: string) => void;
+}
+
+/**
+ * The label a link names (#label-{id}, as the inbox links a label's thread), once it is listed: scrolled into view
+ * and marked. Labels arrive after the page does, so the browser's own jump to the fragment finds nothing.
+ */
+function useLinkedLabel(ids: string[]): string | null {
+  const [linked, setLinked] = useState<string | null>(null);
+  const listed = ids.join(',');
+  useEffect(() => {
+    const hash = window.location.hash;
+    const id = hash.startsWith('#label-') ? decodeURIComponent(hash.slice('#label-'.length)) : null;
+    if (!id || !listed.split(',').includes(id)) return;
+    setLinked(id);
+    document.getElementById(`label-${id}`)?.scrollIntoView({ block: 'center' });
+  }, [listed]);
+  return linked;
 }
 
 /**
@@ -121,6 +139,7 @@ export function FeatureLabels({
   const list = onlyTeamId ? all.filter((label) => label.teamId === onlyTeamId) : all;
   const others = all.length - list.length;
   const sorted = [...list].sort((a, b) => b.score - a.score || a.createdAt.localeCompare(b.createdAt));
+  const linked = useLinkedLabel(sorted.map((l) => l.id));
   return (
     <>
       {labels.error && <p className="error">{errorMessage(labels.error)}</p>}
@@ -129,6 +148,7 @@ export function FeatureLabels({
           <LabelItem
             key={label.id}
             label={label}
+            linked={label.id === linked}
             canVote={canVote}
             canEdit={canEdit}
             tick={tick}
@@ -173,12 +193,15 @@ export function FeatureLabels({
 
 function LabelItem({
   label,
+  linked,
   canVote,
   canEdit,
   tick,
   onChanged,
 }: {
   label: Label;
+  /** Opened by a link to it (#label-{id}). */
+  linked: boolean;
   canVote: boolean;
   canEdit: boolean;
   tick: number;
@@ -233,7 +256,12 @@ function LabelItem({
 
   const myVote = label.myVote === 1 ? 'you voted up' : label.myVote === -1 ? 'you voted down' : null;
   return (
-    <li className="label-item" data-testid="label-item" data-label-name={label.name}>
+    <li
+      id={`label-${label.id}`}
+      className={linked ? 'label-item linked' : 'label-item'}
+      data-testid="label-item"
+      data-label-name={label.name}
+    >
       <div className="row spread">
         <div className="row">
           <strong>{label.name}</strong> <StatusBadge status={label.status} />

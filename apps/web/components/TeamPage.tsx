@@ -8,6 +8,7 @@ import { errorMessage } from '../lib/errors';
 import { featurePath, parseCircuitJson } from '../lib/graph';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED, type TeamPermissions } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
+import { CircuitStatus } from './CircuitStatus';
 import { type CircuitVoteData, CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
 import { LabelAcceptVotes } from './LabelAcceptVotes';
@@ -18,6 +19,7 @@ interface CircuitRow extends CircuitVoteData {
   slug: string;
   title: string;
   status: string;
+  approvedVersion: number | null;
   visibility: string;
   latestVersion: number;
   /** As the latest version's graph records it; null for graphs without metrics (imported ones). */
@@ -404,7 +406,7 @@ export function TeamPage({ id }: { id: string }) {
                     <Link href={`/c/${c.slug}`}>{c.title}</Link> <Faithfulness value={c.faithfulness} />
                   </td>
                   <td>
-                    <StatusBadge status={c.status} />
+                    <CircuitStatus circuit={c} />
                   </td>
                   <td>
                     {c.reviewAgreement.approved}✓ {c.reviewAgreement.changesRequested}✗ {c.reviewAgreement.pending}…

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ME, SIGN_OUT } from '../lib/operations';
+import { InboxLink } from './InboxLink';
 import { SignInLink } from './SignInLink';
 
 export interface Me {
@@ -40,6 +41,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
       <span className="row">
         {me ? (
           <>
+            <InboxLink />
             <span data-testid="whoami">{me.displayName}</span>
             <button
               type="button"

@@ -176,6 +176,7 @@ const CIRCUIT_FIELDS = gql`
     }
     onlyVersion
     status
+    approvedVersion
     createdBy {
       id
       displayName
@@ -422,6 +423,7 @@ const REVIEW_CARD_FIELDS = gql`
       slug
       title
       status
+      approvedVersion
       latestVersion
       can {
         comment
@@ -469,6 +471,58 @@ export const MY_INBOX = gql`
   }
 `;
 
+// ---- Inbox ----
+
+export const UNREAD_NOTIFICATION_COUNT = gql`
+  query UnreadNotificationCount {
+    unreadNotificationCount
+  }
+`;
+
+export const NOTIFICATIONS = gql`
+  query Notifications($unreadOnly: Boolean) {
+    notifications(unreadOnly: $unreadOnly, first: 200) {
+      id
+      kind
+      subject
+      path
+      excerpt
+      read
+      createdAt
+      data
+      actor {
+        id
+        displayName
+      }
+    }
+  }
+`;
+
+export const MARK_NOTIFICATION_READ = gql`
+  mutation MarkNotificationRead($id: ID!) {
+    markNotificationRead(id: $id) {
+      id
+      read
+    }
+  }
+`;
+
+export const MARK_ALL_NOTIFICATIONS_READ = gql`
+  mutation MarkAllNotificationsRead {
+    markAllNotificationsRead
+  }
+`;
+
+export const MENTION_CANDIDATES = gql`
+  query MentionCandidates($target: CommentTargetInput!, $search: String) {
+    mentionCandidates(target: $target, search: $search) {
+      id
+      displayName
+      email
+    }
+  }
+`;
+
 // ---- Teams ----
 
 export const TEAM = gql`
@@ -489,6 +543,7 @@ export const TEAM = gql`
             slug
             title
             status
+            approvedVersion
             visibility
             latestVersion
             faithfulness

@@ -4,6 +4,7 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { useState } from 'react';
 import { formatDate, StatusBadge } from '../../components/Badges';
+import { CircuitStatus } from '../../components/CircuitStatus';
 import { type CircuitVoteData, CircuitVotes } from '../../components/CircuitVotes';
 import { DecideReview } from '../../components/editor/Collab';
 import { SignInLink } from '../../components/SignInLink';
@@ -20,7 +21,15 @@ interface ReviewRow {
   createdAt: string;
   requestedBy: { displayName: string } | null;
   reviewer: { displayName: string } | null;
-  circuit: (CircuitVoteData & { slug: string; title: string; status: string; latestVersion: number }) | null;
+  circuit:
+    | (CircuitVoteData & {
+        slug: string;
+        title: string;
+        status: string;
+        latestVersion: number;
+        approvedVersion: number | null;
+      })
+    | null;
 }
 
 type Side = 'assigned' | 'requested';
@@ -104,7 +113,7 @@ function ReviewCard({ review, side, onDecided }: { review: ReviewRow; side: Side
             <span className="small muted" data-testid="review-circuit-status">
               {sameVersion ? (
                 <>
-                  circuit <StatusBadge status={circuit.status} />
+                  circuit <CircuitStatus circuit={circuit} />
                 </>
               ) : (
                 `circuit now at v${circuit.latestVersion}`

@@ -45,7 +45,7 @@ import { BUILDER_MODELS, CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../
 import { defaultThreshold, moreThreshold } from '../../lib/pruning';
 import { LOW_FAITHFULNESS } from '../../lib/quality';
 import { withShare } from '../../lib/share';
-import { StatusBadge } from '../Badges';
+import { CircuitStatus } from '../CircuitStatus';
 import { Dialog } from '../Dialog';
 import { TopBar } from '../TopBar';
 import { CanvasLayer } from './CanvasLayer';
@@ -591,7 +591,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         <h1 className="editor-title" data-testid="circuit-title">
           {circuit.title}
         </h1>
-        <StatusBadge status={info.status} />
+        <CircuitStatus circuit={info} />
         <span className="muted small" data-testid="version-label">
           v{baseNumber}
           {baseNumber < info.latestVersion ? ` of ${info.latestVersion}` : ''}

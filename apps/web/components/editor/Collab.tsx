@@ -13,6 +13,7 @@ import {
   TEAM_MEMBERS,
 } from '../../lib/operations';
 import { formatDate, StatusBadge } from '../Badges';
+import { CircuitStatus } from '../CircuitStatus';
 import { CircuitVotesFor } from '../CircuitVotes';
 import { Dialog } from '../Dialog';
 import { useMe } from '../TopBar';
@@ -262,7 +263,7 @@ export function ReviewPanel({
   return (
     <div className="stack panel-body" data-testid="review-panel">
       <h2 className="section-title">
-        Review <StatusBadge status={circuit.status} />
+        Review <CircuitStatus circuit={circuit} />
       </h2>
       <p className="small muted">
         {agreement.approved} approved · {agreement.changesRequested} changes requested · {agreement.pending} pending

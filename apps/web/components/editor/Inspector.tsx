@@ -17,6 +17,7 @@ import type { NodeLabel } from '../../lib/node-labels';
 import { isFeatureType, NODE_TYPES, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
 import { MY_TEAMS, type TeamPermissions } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
+import { CircuitStatus } from '../CircuitStatus';
 import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
 import { CircuitQuality } from './CircuitQuality';
@@ -52,7 +53,7 @@ export function Inspector(props: InspectorProps) {
       <div className="stack panel-body">
         <h2 className="section-title">{circuit.title}</h2>
         <p className="small">
-          <StatusBadge status={circuit.status} /> · {circuit.visibility.toLowerCase()} · by{' '}
+          <CircuitStatus circuit={circuit} /> · {circuit.visibility.toLowerCase()} · by{' '}
           {circuit.createdBy?.displayName ?? 'someone'}
         </p>
         <p className="muted small">

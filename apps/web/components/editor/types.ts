@@ -12,6 +12,8 @@ export interface CircuitInfo {
   can: CircuitPermissions;
   onlyVersion: number | null;
   status: string;
+  /** The newest version all of whose reviewers approved; a later save keeps it. */
+  approvedVersion: number | null;
   createdBy: { id: string; displayName: string } | null;
   reviewAgreement: { approved: number; changesRequested: number; pending: number; agreement: number };
   updatedAt: string;

@@ -1,0 +1,5 @@
+import { InboxPage } from '../../components/InboxPage';
+
+export default function Inbox() {
+  return <InboxPage />;
+}
