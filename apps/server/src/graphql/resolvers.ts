@@ -162,6 +162,10 @@ export const resolvers = {
       const bytes = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
       return { ...result, dtype: 'float32', data: bytes.toString('base64') };
     },
+    steerFeature: async (_: unknown, args: Args, ctx: Context) => {
+      await ctx.services.computeLimiter.take(ctx.clientKey);
+      return ctx.services.steering.steer(args);
+    },
     me: (_: unknown, __: Args, ctx: Context): User | null => ctx.user,
     myTeams: async (_: unknown, __: Args, ctx: Context) =>
       (await ctx.services.teams.teamsOf(requireUser(ctx).id)).map(toTeam),
@@ -281,6 +285,7 @@ export const resolvers = {
     },
     evaluateSelection: (_: unknown, args: { circuitId: string; version: number; nodeIds: string[] }, ctx: Context) =>
       ctx.services.jobs.startEvaluation(ctx.viewer, args),
+    ablateSelection: (_: unknown, args: Args, ctx: Context) => ctx.services.jobs.startAblation(ctx.viewer, args),
     computeDashboards: (_: unknown, args: DashboardJobArgs, ctx: Context) =>
       ctx.services.jobs.startDashboards(ctx.viewer, args),
     startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>

@@ -437,6 +437,42 @@ export const typeDefs = /* GraphQL */ `
     centerResidual: Boolean!
   }
 
+  "A next token after the text: its logit and softmax probability."
+  type NextToken {
+    id: Int!
+    token: String!
+    logit: Float!
+    probability: Float!
+  }
+
+  "One run of a steering comparison."
+  type SteeringRun {
+    "The most probable next tokens after the text."
+    topTokens: [NextToken!]!
+    "logit[compareTokens[0]] - logit[compareTokens[1]] at the last position; null without compareTokens."
+    logitDiff: Float
+    "The greedy continuation, token by token (stops at the end-of-text token or the context length)."
+    continuation: [String!]!
+    continuationText: String!
+  }
+
+  "A text run with a feature's decoder direction added at its SAE's hook, beside the same text unsteered."
+  type SteeringResult {
+    "The text's tokens as run (BOS first when the SAE prepends it); positions index these."
+    tokens: [String!]!
+    "Where the direction was added; null: every position, each generated token's too."
+    positions: [Int!]
+    hook: String!
+    "The strength's unit: the feature's max activation from its dashboard (scaleSource DASHBOARD), or 1 (UNIT) without a dashboard."
+    scale: Float!
+    scaleSource: String!
+    "Norm of the vector added at each steered position (strength x scale x |decoder row|)."
+    addedNorm: Float!
+    compareTokens: [String!]
+    unsteered: SteeringRun!
+    steered: SteeringRun!
+  }
+
   enum JobStatus {
     QUEUED
     RUNNING
@@ -572,6 +608,22 @@ export const typeDefs = /* GraphQL */ `
     tokenize(model: ID!, text: String!): Tokenization!
     "Activations at one hook; with sae, the SAE's conventions (BOS, centring) apply."
     activations(model: ID!, hook: String!, text: String!, sae: ID, prependBos: Boolean): Activations!
+    """
+    Runs the text with the feature's decoder direction x strength x its max activation added at the SAE's hook
+    (|strength| <= 100; positions: token indices, none for all), beside the unsteered run: top next tokens, the
+    logit difference of compareTokens (two single tokens, e.g. [" are", " is"]) and a greedy continuation of up to
+    20 tokens (default 10). A model run: rate-limited like activations.
+    """
+    steerFeature(
+      model: ID!
+      sae: ID!
+      feature: Int!
+      text: String!
+      strength: Float!
+      positions: [Int!]
+      compareTokens: [String!]
+      continuation: Int
+    ): SteeringResult!
     "The signed-in user, or null."
     me: User
     "Teams the signed-in user belongs to."
@@ -796,6 +848,12 @@ export const typeDefs = /* GraphQL */ `
     computeDashboards(model: ID!, sae: ID, saes: [ID!], corpus: String, maxContexts: Int): Job!
     "Scores any node set of a circuit version (faithfulness, completeness) on the pairs it was computed from."
     evaluateSelection(circuitId: ID!, version: Int!, nodeIds: [String!]!): Job!
+    """
+    Ablates (mode mean: to their per-position means over the patch prompts, as the circuit's evaluation does; zero)
+    or patches (patch: to their values on each pair's patch prompt) nodes of a circuit version on its prompt pairs,
+    everything else kept. A job; its result has the metric per pair before and after, and the means.
+    """
+    ablateSelection(circuitId: ID!, version: Int!, nodeIds: [String!]!, mode: String!): Job!
     "Runs the job pipeline's health check: counts steps with progress."
     startSelftestJob(steps: Int, stepMs: Int, failAt: Int): Job!
     cancelJob(id: ID!): Job!

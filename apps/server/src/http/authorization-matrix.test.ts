@@ -42,6 +42,7 @@ models               -               Y      Y      Y      Y      Y      Y      Y
 model                demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 tokenize             demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 activations          demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+steerFeature         demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 me                   -               Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 myTeams              -               UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 team                 A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
@@ -151,6 +152,9 @@ computeDashboards    computed        UA     FB     FB     FB     FB     FB     Y
 evaluateSelection    PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
 evaluateSelection    TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
 evaluateSelection    PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+ablateSelection      PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
+ablateSelection      TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
+ablateSelection      PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 startSelftestJob     -               UA     FB     FB     FB     FB     FB     Y      FB     FB     FB     FB     FB     UA
 cancelJob            teamJob         NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 cancelJob            opJob           NF     NF     NF     NF     NF     NF     Y      NF     NF     NF     NF     NF     NF
@@ -385,6 +389,12 @@ const HTTP: Record<string, HttpOperation> = {
   activations: {
     run: (a) =>
       as(a).request(`{ activations(model: "${MODEL}", hook: "blocks.0.hook_resid_post", text: "The cat") { shape } }`),
+  },
+  steerFeature: {
+    run: (a) =>
+      as(a).request(
+        `{ steerFeature(model: "${MODEL}", sae: "${SAE_FRESH}", feature: 0, text: "The cat", strength: 1, continuation: 1) { hook } }`,
+      ),
   },
   me: {
     run: (a) => as(a).request('{ me { id } }'),
@@ -670,6 +680,13 @@ const HTTP: Record<string, HttpOperation> = {
     run: (a, t) =>
       as(a, t as CircuitKey).request(
         'mutation($id: ID!) { evaluateSelection(circuitId: $id, version: 1, nodeIds: ["n"]) { id } }',
+        { id: circuits[t as CircuitKey].id },
+      ),
+  },
+  ablateSelection: {
+    run: (a, t) =>
+      as(a, t as CircuitKey).request(
+        'mutation($id: ID!) { ablateSelection(circuitId: $id, version: 1, nodeIds: ["blocks.0.hook_resid_post:0:1"], mode: "mean") { id } }',
         { id: circuits[t as CircuitKey].id },
       ),
   },

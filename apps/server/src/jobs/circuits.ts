@@ -145,33 +145,49 @@ export const evaluateInput = z.object({
 });
 
 /**
+ * What scoring a node set of a stored circuit version needs: the model, the SAEs at the circuit's hooks, the prompt
+ * pairs it was computed from (tokenized as it was) and the options of its own evaluation.
+ */
+export async function circuitEvaluationSetup(
+  deps: { models: ModelService; circuits: CircuitService },
+  circuitId: string,
+  versionNumber: number,
+) {
+  const version = await deps.circuits.versionForJob(circuitId, versionNumber);
+  const file = parseCircuitFile(version.graph, `circuit ${circuitId} v${versionNumber}`);
+  const entry = deps.models.model(file.model.name);
+  const { model, tokenizer } = await deps.models.load(entry.id);
+  const hooks = new Set(file.saes.map((s) => s.hook));
+  const saes = (await saeSources(deps.models, entry.id, undefined)).filter((s) => hooks.has(s.hook));
+  const examples = file.dataset.examples?.map((e) => ({ ...e, case: 'custom' }));
+  const { pairs } = (SVA_TEMPLATES as readonly string[]).includes(file.dataset.name)
+    ? await loadPairs(file.dataset.name, file.dataset.pairs)
+    : { pairs: examples ?? [] };
+  if (!pairs.length) throw new Error('this circuit does not record the prompt pairs it was computed from');
+  const bos = saes[0]!.config.prependBos ? model.config.bosTokenId : undefined;
+  return {
+    model,
+    tokenizer,
+    saes,
+    pairs,
+    tokenized: tokenizePairs(tokenizer, pairs, bos),
+    options: { metric: file.method.metric, centerResid: file.method.centerResid },
+  };
+}
+
+/**
  * Faithfulness and completeness of any node set of a stored circuit (a hand-edited selection), on the prompt pairs
  * the circuit was computed from, by mean-ablating everything else.
  */
 export function evaluateJob(deps: { models: ModelService; circuits: CircuitService }): JobHandler {
   return async (raw, context) => {
     const input = evaluateInput.parse(raw);
-    const version = await deps.circuits.versionForJob(input.circuitId, input.version);
-    const file = parseCircuitFile(version.graph, `circuit ${input.circuitId} v${input.version}`);
-    const entry = deps.models.model(file.model.name);
     await context.progress('loading the model and SAEs', 2);
-    const { model, tokenizer } = await deps.models.load(entry.id);
-    const hooks = new Set(file.saes.map((s) => s.hook));
-    const saes = (await saeSources(deps.models, entry.id, undefined)).filter((s) => hooks.has(s.hook));
-    const examples = file.dataset.examples?.map((e) => ({ ...e, case: 'custom' }));
-    const { pairs } = (SVA_TEMPLATES as readonly string[]).includes(file.dataset.name)
-      ? await loadPairs(file.dataset.name, file.dataset.pairs)
-      : { pairs: examples ?? [] };
-    if (!pairs.length) throw new Error('this circuit does not record the prompt pairs it was computed from');
-    const bos = saes[0]!.config.prependBos ? model.config.bosTokenId : undefined;
-    const scores = await evaluateNodeSet(
-      model,
-      saes,
-      tokenizePairs(tokenizer, pairs, bos),
-      input.nodeIds,
-      { metric: file.method.metric, centerResid: file.method.centerResid },
-      { signal: context.signal, onProgress: (stage, percent) => void context.progress(stage, percent).catch(() => {}) },
-    );
+    const { model, saes, tokenized, options } = await circuitEvaluationSetup(deps, input.circuitId, input.version);
+    const scores = await evaluateNodeSet(model, saes, tokenized, input.nodeIds, options, {
+      signal: context.signal,
+      onProgress: (stage, percent) => void context.progress(stage, percent).catch(() => {}),
+    });
     return { ...scores };
   };
 }

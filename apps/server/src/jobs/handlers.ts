@@ -1,4 +1,5 @@
 import type { CircuitService } from '../services/circuits.js';
+import { ablationJob } from './ablation.js';
 import { circuitJob, evaluateJob } from './circuits.js';
 import { type DashboardJobDeps, dashboardJob } from './dashboards.js';
 import type { JobMemoryGuard } from './memory.js';
@@ -14,5 +15,6 @@ export function jobHandlers(
     ['dashboards', dashboardJob(deps)],
     ['circuit', circuitJob(deps)],
     ['evaluate', evaluateJob(deps)],
+    ['ablation', ablationJob(deps)],
   ]);
 }

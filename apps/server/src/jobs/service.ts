@@ -1,3 +1,4 @@
+import { type CircuitFile, METRIC_NODE_ID, parseCircuitFile, parseNodeId } from '@workbench/analysis';
 import type { Job, JobStatus, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { ModelService } from '../models/service.js';
 import type { CircuitService } from '../services/circuits.js';
@@ -6,11 +7,30 @@ import type { ServiceSettings } from '../services/index.js';
 import { isOperator, mayCancelJob, requireTeamRole } from '../services/policy.js';
 import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleOf, type Viewer } from '../services/viewer.js';
+import { ablationInput } from './ablation.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput, dashboardSaes } from './dashboards.js';
 import { REDUCE_CIRCUIT, REDUCE_DASHBOARDS } from './memory.js';
 import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
+
+/** BAD_USER_INPUT unless this server serves the circuit's model and every node is at one of its SAEs. */
+function checkRunnable(file: CircuitFile, nodeIds: string[], models: ModelService): void {
+  if (!models.models().some((m) => m.id === file.model.name)) {
+    throw new AppError('BAD_USER_INPUT', `circuitId: this circuit's model ${file.model.name} is not served here`, {
+      field: 'circuitId',
+    });
+  }
+  const hooks = new Set(file.saes.map((s) => s.hook));
+  for (const id of nodeIds) {
+    const hook = id === METRIC_NODE_ID ? null : parseNodeId(id).hook;
+    if (hook && !hooks.has(hook)) {
+      throw new AppError('BAD_USER_INPUT', `nodeIds: "${id}" is at ${hook}, where this circuit has no SAE`, {
+        field: 'nodeIds',
+      });
+    }
+  }
+}
 
 /** Who may see jobs: their creator and members of their team; cancelling is policy.ts's mayCancelJob. */
 /** The computeDashboards mutation's arguments, as GraphQL passes them. */
@@ -147,6 +167,33 @@ export class JobService {
     const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
     await this.limiter.take(userRateKey(viewer.user.id));
     return this.enqueue('evaluate', input, { teamId: circuit.teamId, createdById: viewer.user.id });
+  }
+
+  /**
+   * Ablating or patching nodes of a circuit version: whoever may view it (a job: it runs the model). Node ids must
+   * name the circuit's own SAEs, so a typo is a BAD_USER_INPUT now rather than a failed job later.
+   */
+  async startAblation(viewer: Viewer, raw: unknown): Promise<Job> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const input = parseInput(ablationInput, raw);
+    const version = await this.circuits.version(viewer, input.circuitId, input.version);
+    for (const id of input.nodeIds) {
+      if (id === METRIC_NODE_ID) continue;
+      try {
+        parseNodeId(id);
+      } catch (error) {
+        throw new AppError('BAD_USER_INPUT', `nodeIds: ${(error as Error).message}`, { field: 'nodeIds' });
+      }
+    }
+    // A computed circuit's file names its model and SAEs; a graph that is not one fails in the job, as evaluation does.
+    let file: CircuitFile | null = null;
+    try {
+      file = parseCircuitFile(version.graph);
+    } catch {}
+    if (file) checkRunnable(file, input.nodeIds, this.models);
+    const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
+    await this.limiter.take(userRateKey(viewer.user.id));
+    return this.enqueue('ablation', input, { teamId: circuit.teamId, createdById: viewer.user.id });
   }
 
   /** The job pipeline's health check: operators only (OPERATOR_EMAILS); it would otherwise be free busy work. */

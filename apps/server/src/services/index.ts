@@ -16,6 +16,7 @@ import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-
 import { ReviewService } from './reviews.js';
 import { SaeFeatureService } from './sae-features.js';
 import { ShareService } from './shares.js';
+import { SteeringService } from './steering.js';
 import { TeamService } from './teams.js';
 
 /** Everything that owns a rule of the product; resolvers call these and nothing else. */
@@ -35,6 +36,8 @@ export interface Services {
   events: EventBus;
   models: ModelService;
   jobs: JobService;
+  /** Steering features (model runs; rate-limited by the resolver like activations). */
+  steering: SteeringService;
   /** Model runs (activations) per user or client address: they cost CPU even when signed out. */
   computeLimiter: RateLimiter;
   /** Who runs the deployment (OPERATOR_EMAILS), for policy.ts's isOperator. */
@@ -88,6 +91,7 @@ export function createServices(
     models,
     // Jobs run the model: they count against the same per-user bucket as model runs (activations).
     jobs: new JobService(prisma, runner, models, circuits, limiters.compute, settings),
+    steering: new SteeringService(prisma, models),
     computeLimiter: limiters.compute,
     operatorEmails: settings.operatorEmails,
     subscriptionRecheckMs: settings.subscriptionRecheckMs ?? DEFAULT_SUBSCRIPTION_RECHECK_MS,
