@@ -11,20 +11,30 @@
  *   feature of all 36 hooks, the run's matmul-bound part), and share_of_ceiling, it as a share of the MatMul ceiling
  *   (`ceiling`, measured before and after; ceiling.ts).
  * - peak_rss_mb.
+ * - gpt2_shape_nounpp_50_ig_s (with BENCH_NOUNPP=1; null otherwise): 50 nounpp pairs tokenized by GPT-2's real
+ *   tokenizer on the same GPT-2-small-shaped random weights, with 36 distinct random SAEs of 24576 (fixed seeds,
+ *   each generated when the run loads it), integrated gradients with 10 steps, edges for the top 200 nodes; one
+ *   cold run, compiling included. It runs in a child process, so gpt2_shape_nounpp_peak_rss_mb is its own; the
+ *   model's weights are shared by all its graphs (weightSharing 'shared'). BENCH_NOUNPP_LAYERS=4 runs it on the
+ *   first 4 layers (12 hooks) instead.
  * BENCH_SKIP_GPT2=1 skips the GPT-2-shaped pair (its figures are then null).
  */
+import { spawnSync } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeCircuit } from '../circuits/api.js';
+import { fileURLToPath } from 'node:url';
+import { computeCircuit, loadPairs, tokenizePairs } from '../circuits/api.js';
 import { discoverCircuit, type SaeSource } from '../circuits/discover.js';
 import { saeNodeGraphFlops, saeNodeGraphRows } from '../circuits/graphs.js';
-import { circuitHooks, randomCircuitSae, randomPairs } from '../circuits/testing.js';
+import { circuitHooks, lazyRandomCircuitSae, randomCircuitSae, randomPairs } from '../circuits/testing.js';
 import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
 import { GPT2_SMALL } from '../model/config.js';
 import { hookedGPT2FromWeights } from '../model/load.js';
 import { randomGPT2Weights } from '../model/random.js';
+import type { TextTokenizer } from '../tokenizer/tokenizer.js';
 import { ceilingAround, shareOfCeiling } from './ceiling.js';
+import { gpt2Tokenizer } from './gpt2-tokenizer.js';
 
 const config = GPT2_SMALL;
 
@@ -71,6 +81,94 @@ async function gpt2Shape(threads: number | undefined): Promise<Gpt2ShapeRun> {
   return { cold, warm, nodes: r.nodes.length - 1, edges: r.edges.length, saeGraphsGflops };
 }
 
+interface NounppRun {
+  seconds: number;
+  setupSeconds: number;
+  layers: number;
+  pairs: number;
+  tokens: number;
+  nodes: number;
+  edges: number;
+  timings: Record<string, number>;
+  peakRssMb: number;
+}
+
+const NOUNPP_PAIRS = 50;
+const NOUNPP_CHILD = '--nounpp-child';
+
+/** The first `n` nounpp pairs (BOS first) whose clean and patch prompts GPT-2 tokenizes to equal lengths. */
+async function nounppPairs(tokenizer: TextTokenizer, n: number) {
+  const { pairs } = await loadPairs('nounpp', 4 * n, 0);
+  const usable = pairs.filter((p) => {
+    try {
+      tokenizePairs(tokenizer, [p], config.bosTokenId);
+      return true;
+    } catch {
+      return false; // e.g. " uncles" is one token and " uncle" two
+    }
+  });
+  if (usable.length < n) throw new Error(`only ${usable.length} nounpp pairs tokenize to equal lengths`);
+  return tokenizePairs(tokenizer, usable.slice(0, n), config.bosTokenId);
+}
+
+/** The child process's run: progress on stderr, its result as one JSON line on stdout. */
+async function gpt2ShapeNounppChild(threads: number | undefined): Promise<void> {
+  const t0 = performance.now();
+  const layers = Number(process.env.BENCH_NOUNPP_LAYERS ?? config.nLayers);
+  const c = { ...config, nLayers: layers };
+  const pairs = await nounppPairs(await gpt2Tokenizer(), NOUNPP_PAIRS);
+  const model = await hookedGPT2FromWeights(c, randomGPT2Weights(c, 1, 0.02), { threads, weightSharing: 'shared' });
+  const saes = circuitHooks(layers, false).map((h, i) => lazyRandomCircuitSae(h, c.dModel, 24576, 700 + i));
+  const setupSeconds = (performance.now() - t0) / 1000;
+  console.error(
+    `gpt2-shape nounpp: ${layers} layers, ${saes.length} SAEs, ${pairs.length} pairs; rss ${peakRssMb()} MB`,
+  );
+  const t1 = performance.now();
+  let lastStage = '';
+  const r = await discoverCircuit(
+    model,
+    saes,
+    pairs,
+    { method: 'ig', steps: 10, nodeThreshold: 0, maxNodes: 200, edgeThreshold: 0, threads },
+    {
+      onProgress: (stage) => {
+        if (stage === lastStage) return;
+        lastStage = stage;
+        const at = ((performance.now() - t1) / 1000).toFixed(0);
+        console.error(`gpt2-shape nounpp: ${stage} from ${at} s; peak rss ${peakRssMb()} MB`);
+      },
+    },
+  );
+  const seconds = (performance.now() - t1) / 1000;
+  await model.dispose();
+  const run: NounppRun = {
+    seconds,
+    setupSeconds,
+    layers,
+    pairs: pairs.length,
+    tokens: pairs.reduce((n, p) => n + p.clean.length, 0),
+    nodes: r.nodes.length - 1,
+    edges: r.edges.length,
+    timings: r.timings,
+    peakRssMb: peakRssMb(),
+  };
+  console.log(JSON.stringify(run));
+}
+
+function gpt2ShapeNounpp(): NounppRun {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), NOUNPP_CHILD], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0) throw new Error(`the nounpp run failed (exit ${child.status ?? child.signal})`);
+  const run = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as NounppRun;
+  console.log(
+    `gpt2-shape nounpp: ${run.nodes} nodes, ${run.edges} edges in ${run.seconds.toFixed(1)} s (setup ${run.setupSeconds.toFixed(1)} s; ${JSON.stringify(run.timings)}), peak rss ${run.peakRssMb} MB`,
+  );
+  return run;
+}
+
 async function demo(): Promise<{ seconds: number; faithfulness: number | null; nodes: number; edges: number } | null> {
   const ok = await access(join(DEMO_ASSETS_DIR, 'manifest.json')).then(
     () => true,
@@ -92,12 +190,18 @@ async function demo(): Promise<{ seconds: number; faithfulness: number | null; n
 async function main() {
   const skipGpt2 = process.env.BENCH_SKIP_GPT2 === '1';
   const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
+  if (process.argv[2] === NOUNPP_CHILD) return gpt2ShapeNounppChild(threads);
   const {
-    result: { g, d },
+    result: { g, d, n },
     ceiling,
-  } = await ceilingAround(async () => ({ g: skipGpt2 ? null : await gpt2Shape(threads), d: await demo() }), {
-    threads,
-  });
+  } = await ceilingAround(
+    async () => ({
+      g: skipGpt2 ? null : await gpt2Shape(threads),
+      d: await demo(),
+      n: process.env.BENCH_NOUNPP === '1' ? gpt2ShapeNounpp() : null,
+    }),
+    { threads },
+  );
   const round = (x: number) => Math.round(x * 100) / 100;
   console.log(
     JSON.stringify({
@@ -111,6 +215,14 @@ async function main() {
       demo_nounpp_faithfulness: d?.faithfulness ?? null,
       demo_nounpp_nodes: d?.nodes ?? null,
       demo_nounpp_edges: d?.edges ?? null,
+      gpt2_shape_nounpp_50_ig_s: n ? round(n.seconds) : null,
+      gpt2_shape_nounpp_setup_s: n ? round(n.setupSeconds) : null,
+      gpt2_shape_nounpp_layers: n?.layers ?? null,
+      gpt2_shape_nounpp_tokens: n?.tokens ?? null,
+      gpt2_shape_nounpp_nodes: n?.nodes ?? null,
+      gpt2_shape_nounpp_edges: n?.edges ?? null,
+      gpt2_shape_nounpp_timings: n?.timings ?? null,
+      gpt2_shape_nounpp_peak_rss_mb: n?.peakRssMb ?? null,
       ceiling,
       peak_rss_mb: peakRssMb(),
       cpus: availableParallelism(),

@@ -269,7 +269,12 @@ export async function computeCircuit(options: ComputeCircuitOptions, control: Ru
   control.onProgress?.('loading', 0);
   const modelDir = resolveDemoPath(options.model, 'model');
   const saeDir = options.saes === 'demo' ? DEMO_ASSETS_DIR : resolve(options.saes);
-  const { model, tokenizer } = await loadHookedGPT2(modelDir, { maxGraphs: 64, cacheDir: options.cacheDir });
+  // Integrated gradients compiles a graph per hook: weights shared by all of them, not a copy in each session.
+  const { model, tokenizer } = await loadHookedGPT2(modelDir, {
+    maxGraphs: 64,
+    cacheDir: options.cacheDir,
+    weightSharing: 'shared',
+  });
   try {
     if (!tokenizer) throw new Error(`${modelDir}: no tokenizer (tokenizer.json or vocab.json + merges.txt)`);
     const saes = await saeSourcesFromDir(saeDir);

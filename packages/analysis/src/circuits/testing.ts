@@ -6,7 +6,7 @@ import { mulberry32 } from '../data/prng.js';
 import type { GPT2Config } from '../model/config.js';
 import type { SaeConfig } from '../sae/config.js';
 import type { Sae } from '../sae/sae.js';
-import type { PromptPair } from './discover.js';
+import type { PromptPair, SaeSource } from './discover.js';
 
 /** A ReLU SAE (no normalisation) with uniform random weights; biases make about half the features fire. */
 export function randomCircuitSae(
@@ -22,7 +22,20 @@ export function randomCircuitSae(
     for (let i = 0; i < n; i++) a[i] = o + (r() * 2 - 1) * s;
     return a;
   };
-  const config: SaeConfig = {
+  const scale = 1 / Math.sqrt(dIn);
+  return {
+    config: circuitSaeConfig(hook, dIn, dSae, architecture),
+    weights: {
+      W_enc: u(dIn * dSae, scale),
+      b_enc: u(dSae, 0.1, 0.05),
+      W_dec: u(dSae * dIn, scale),
+      b_dec: u(dIn, 0.1),
+    },
+  };
+}
+
+function circuitSaeConfig(hook: string, dIn: number, dSae: number, architecture: 'standard' | 'topk'): SaeConfig {
+  return {
     architecture,
     dIn,
     dSae,
@@ -34,15 +47,17 @@ export function randomCircuitSae(
     prependBos: false,
     extra: {},
   };
-  const scale = 1 / Math.sqrt(dIn);
+}
+
+/**
+ * randomCircuitSae's SAE, its weights generated anew on every load (the same each time): many wide SAEs never
+ * sit in memory together.
+ */
+export function lazyRandomCircuitSae(hook: string, dIn: number, dSae: number, seed: number): SaeSource {
   return {
-    config,
-    weights: {
-      W_enc: u(dIn * dSae, scale),
-      b_enc: u(dSae, 0.1, 0.05),
-      W_dec: u(dSae * dIn, scale),
-      b_dec: u(dIn, 0.1),
-    },
+    hook,
+    config: circuitSaeConfig(hook, dIn, dSae, 'standard'),
+    load: async () => randomCircuitSae(hook, dIn, dSae, seed).weights,
   };
 }
 

@@ -8,13 +8,20 @@ import { loadTokenizer } from '../tokenizer/load.js';
 import type { TextTokenizer } from '../tokenizer/tokenizer.js';
 import type { GPT2Config } from './config.js';
 import { HookedGPT2, type HookedModelOptions } from './hooked.js';
-import { defaultCacheDir, gpt2WeightsFile, weightsToFile } from './store.js';
+import { defaultCacheDir, gpt2WeightsFile, readPackedWeights, weightsToFile } from './store.js';
 import type { WeightSource } from './weights.js';
 
 export interface LoadOptions extends HookedModelOptions {
   /** Where packed weights and serialized graphs are cached (default ~/.cache/workbench-engine). */
   cacheDir?: string;
   ort?: OrtModule;
+  /**
+   * 'per-session' (default): every compiled graph reads the packed file as pre-packed initializers, the fastest
+   * matmuls, but each cached session holds its own copy (about 0.6 GB for GPT-2 small). 'shared': the weights are
+   * held once in memory and fed to every graph as inputs, however many sessions are cached (ORT cannot pre-pack
+   * them: matmuls run slower). For work that compiles many graphs of one model, like circuits.
+   */
+  weightSharing?: 'per-session' | 'shared';
 }
 
 /** Writes each graph once as `<weights dir>/graph-<hash>.onnx`, next to the weights it references. */
@@ -46,17 +53,22 @@ export async function loadHookedGPT2(
   options: LoadOptions = {},
 ): Promise<{ model: HookedGPT2; tokenizer: TextTokenizer | null; config: GPT2Config }> {
   const { config, source } = await gpt2WeightsFile(dir, options.cacheDir ?? defaultCacheDir());
-  const model = new HookedGPT2(config, source, options.ort ?? nodeOrt, { writeModel: writeModelFile, ...options });
+  const weights = options.weightSharing === 'shared' ? await readPackedWeights(source) : source;
+  const model = new HookedGPT2(config, weights, options.ort ?? nodeOrt, { writeModel: writeModelFile, ...options });
   const tokenizer = await loadTokenizer(dir).catch(() => null);
   return { model, tokenizer, config };
 }
 
-/** A hooked GPT-2 over in-memory weights (random or trained), packed once into the cache for fast sessions. */
+/**
+ * A hooked GPT-2 over in-memory weights (random or trained): packed once into the cache for fast sessions, or, with
+ * weightSharing 'shared', these very arrays fed to every graph.
+ */
 export async function hookedGPT2FromWeights(
   config: GPT2Config,
   weights: Map<string, Float32Array>,
   options: LoadOptions = {},
 ): Promise<HookedGPT2> {
+  if (options.weightSharing === 'shared') return new HookedGPT2(config, weights, options.ort ?? nodeOrt, options);
   const source = await weightsToFile(weights, options.cacheDir ?? defaultCacheDir());
   return new HookedGPT2(config, source, options.ort ?? nodeOrt, { writeModel: writeModelFile, ...options });
 }

@@ -14,10 +14,12 @@ export function defaultCacheDir(): string {
   return process.env.WORKBENCH_ENGINE_CACHE ?? join(homedir(), '.cache', 'workbench-engine');
 }
 
+type PackedFile = Extract<WeightSource, { kind: 'file' }>;
+
 const LAYOUT = 'layout.json';
 const WEIGHTS = 'weights.bin';
 
-async function existing(dir: string): Promise<WeightSource | null> {
+async function existing(dir: string): Promise<PackedFile | null> {
   try {
     const layout = JSON.parse(await readFile(join(dir, LAYOUT), 'utf8'));
     await stat(join(dir, WEIGHTS));
@@ -25,6 +27,21 @@ async function existing(dir: string): Promise<WeightSource | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * Reads a packed weights file into memory once: one buffer, a Float32Array view per tensor (entries are 64-byte
+ * aligned), for feeding every graph the same arrays as inputs.
+ */
+export async function readPackedWeights(source: PackedFile): Promise<Map<string, Float32Array>> {
+  const bytes = await readFile(join(source.dir, source.file));
+  const tensors = new Map<string, Float32Array>();
+  for (const [name, e] of Object.entries(source.entries)) {
+    if (e.offset + e.length > bytes.byteLength)
+      throw new Error(`${join(source.dir, source.file)}: "${name}" lies past the end of the file`);
+    tensors.set(name, new Float32Array(bytes.buffer, bytes.byteOffset + e.offset, e.length / 4));
+  }
+  return tensors;
 }
 
 /** Writes in-memory weights to `<cacheDir>/<content hash>/weights.bin` (once) and returns the file source. */
@@ -53,7 +70,7 @@ export async function weightsToFile(
 export async function gpt2WeightsFile(
   modelDir: string,
   cacheDir = defaultCacheDir(),
-): Promise<{ config: GPT2Config; source: WeightSource }> {
+): Promise<{ config: GPT2Config; source: PackedFile }> {
   const config = parseGPT2Config(JSON.parse(await readFile(join(modelDir, 'config.json'), 'utf8')));
   const path = join(modelDir, 'model.safetensors');
   const header = await readSafetensorsHeader(path);
