@@ -10,6 +10,7 @@ import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
 import { FeatureLabels } from './FeatureLabels';
 import { SignInLink } from './SignInLink';
+import { SteerPanel } from './SteerPanel';
 import { TopBar, useMe } from './TopBar';
 
 interface Team {
@@ -105,6 +106,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
             />
           </section>
         </div>
+        <SteerPanel feature={feature} />
       </main>
     </>
   );

@@ -966,3 +966,6 @@ export const START_CIRCUIT_JOB = gql`
     }
   }
 `;
+
+// Steering from a feature page, ablation from the circuit editor (checked with the rest by tests/contract).
+export * from './intervention-operations';

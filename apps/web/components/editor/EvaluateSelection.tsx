@@ -6,11 +6,13 @@ import { errorMessage } from '../../lib/errors';
 import { EVALUATE_SELECTION } from '../../lib/operations';
 import { describeScores } from '../../lib/quality';
 import { jobFinished, useJob } from '../JobProgress';
+import { AblateSelection } from './AblateSelection';
 
 /**
  * Faithfulness of the chosen nodes: the server mean-ablates every other node of the model and reruns the pairs the
  * circuit was computed from (a job; seconds on the demo model). `unavailable`: why it cannot run here (a graph made
- * with a model or SAEs this workbench does not have); the button is then disabled and says so.
+ * with a model or SAEs this workbench does not have); the button is then disabled and says so. Beside it, ablating or
+ * patching the same nodes on those pairs (AblateSelection).
  */
 export function EvaluateSelection(props: {
   circuitId: string;
@@ -28,44 +30,47 @@ export function EvaluateSelection(props: {
     job?.status === 'SUCCEEDED' ? (job.result as { faithfulness: number; completeness: number; nodes: number }) : null;
   const running = Boolean(jobId) && !jobFinished(job);
   return (
-    <span className="row" data-testid="evaluate-selection" title={props.unavailable ?? undefined}>
-      <button
-        type="button"
-        className="secondary small"
-        disabled={Boolean(props.unavailable) || !props.nodeIds.length || running || starting.loading}
-        title={
-          props.unavailable ?? 'Faithfulness and completeness of the selected nodes (everything else mean-ablated)'
-        }
-        onClick={async () => {
-          setError(null);
-          try {
-            const started = await start({
-              variables: { circuitId: props.circuitId, version: props.version, nodeIds: props.nodeIds },
-            });
-            setJobId(started.data?.evaluateSelection.id ?? null);
-          } catch (caught) {
-            setError(errorMessage(caught));
+    <>
+      <span className="row" data-testid="evaluate-selection" title={props.unavailable ?? undefined}>
+        <button
+          type="button"
+          className="secondary small"
+          disabled={Boolean(props.unavailable) || !props.nodeIds.length || running || starting.loading}
+          title={
+            props.unavailable ?? 'Faithfulness and completeness of the selected nodes (everything else mean-ablated)'
           }
-        }}
-      >
-        {running ? `Evaluating… ${job ? `${job.percent.toFixed(0)}%` : ''}` : 'Evaluate selection'}
-      </button>
-      {result && (
-        <>
-          <span className="muted small" data-testid="evaluation-result" title={describeScores(result)}>
-            {result.nodes} nodes: faithfulness {result.faithfulness.toFixed(3)}, completeness{' '}
-            {result.completeness.toFixed(3)}
+          onClick={async () => {
+            setError(null);
+            try {
+              const started = await start({
+                variables: { circuitId: props.circuitId, version: props.version, nodeIds: props.nodeIds },
+              });
+              setJobId(started.data?.evaluateSelection.id ?? null);
+            } catch (caught) {
+              setError(errorMessage(caught));
+            }
+          }}
+        >
+          {running ? `Evaluating… ${job ? `${job.percent.toFixed(0)}%` : ''}` : 'Evaluate selection'}
+        </button>
+        {result && (
+          <>
+            <span className="muted small" data-testid="evaluation-result" title={describeScores(result)}>
+              {result.nodes} nodes: faithfulness {result.faithfulness.toFixed(3)}, completeness{' '}
+              {result.completeness.toFixed(3)}
+            </span>
+            <span className="small" data-testid="evaluation-explanation">
+              {describeScores(result)}
+            </span>
+          </>
+        )}
+        {error && (
+          <span className="error small" role="alert">
+            {error}
           </span>
-          <span className="small" data-testid="evaluation-explanation">
-            {describeScores(result)}
-          </span>
-        </>
-      )}
-      {error && (
-        <span className="error small" role="alert">
-          {error}
-        </span>
-      )}
-    </span>
+        )}
+      </span>
+      <AblateSelection {...props} />
+    </>
   );
 }

@@ -1,0 +1,99 @@
+import { gql } from '@apollo/client';
+
+export interface NextToken {
+  id: number;
+  token: string;
+  probability: number;
+  logit: number;
+}
+
+export interface SteeringRun {
+  topTokens: NextToken[];
+  logitDiff: number | null;
+  continuation: string[];
+  continuationText: string;
+}
+
+export interface SteeringResult {
+  tokens: string[];
+  positions: number[] | null;
+  hook: string;
+  scale: number;
+  scaleSource: 'DASHBOARD' | 'UNIT';
+  addedNorm: number;
+  compareTokens: string[] | null;
+  unsteered: SteeringRun;
+  steered: SteeringRun;
+}
+
+const STEERING_RUN_FIELDS = gql`
+  fragment SteeringRunFields on SteeringRun {
+    logitDiff
+    continuation
+    continuationText
+    topTokens {
+      id
+      token
+      probability
+      logit
+    }
+  }
+`;
+
+export const STEER_FEATURE = gql`
+  ${STEERING_RUN_FIELDS}
+  query SteerFeature(
+    $model: ID!
+    $sae: ID!
+    $feature: Int!
+    $text: String!
+    $strength: Float!
+    $positions: [Int!]
+    $compareTokens: [String!]
+    $continuation: Int
+  ) {
+    steerFeature(
+      model: $model
+      sae: $sae
+      feature: $feature
+      text: $text
+      strength: $strength
+      positions: $positions
+      compareTokens: $compareTokens
+      continuation: $continuation
+    ) {
+      tokens
+      positions
+      hook
+      scale
+      scaleSource
+      addedNorm
+      compareTokens
+      unsteered {
+        ...SteeringRunFields
+      }
+      steered {
+        ...SteeringRunFields
+      }
+    }
+  }
+`;
+
+export type AblationMode = 'mean' | 'zero' | 'patch';
+
+/** The result of an ablateSelection job. */
+export interface AblationResult {
+  mode: AblationMode;
+  nodes: number;
+  meanBefore: number;
+  meanAfter: number;
+  pairs: { clean: string; patch: string; cleanAnswer: string; patchAnswer: string; before: number; after: number }[];
+}
+
+export const ABLATE_SELECTION = gql`
+  mutation AblateSelection($circuitId: ID!, $version: Int!, $nodeIds: [String!]!, $mode: String!) {
+    ablateSelection(circuitId: $circuitId, version: $version, nodeIds: $nodeIds, mode: $mode) {
+      id
+    }
+  }
+`;
