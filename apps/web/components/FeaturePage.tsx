@@ -9,6 +9,7 @@ import { MY_TEAMS, type TeamPermissions } from '../lib/operations';
 import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
 import { FeatureLabels } from './FeatureLabels';
+import { LabelingFlow } from './LabelingFlow';
 import { SignInLink } from './SignInLink';
 import { SteerPanel } from './SteerPanel';
 import { TopBar, useMe } from './TopBar';
@@ -67,12 +68,14 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
           )}
         </div>
 
-        <section className="card dashboard-slot" aria-label="Activation dashboard" data-slot="activation-dashboard">
-          <h2 className="section-title">Activations</h2>
-          <FeatureDashboard feature={feature} />
-        </section>
+        <LabelingFlow feature={feature} teamId={teamId} canVote={Boolean(me)} />
 
+        {/* The dashboard beside the labels: a labeler reads one and writes the other without scrolling. */}
         <div className="grid-2">
+          <section className="card dashboard-slot" aria-label="Activation dashboard" data-slot="activation-dashboard">
+            <h2 className="section-title">Activations</h2>
+            <FeatureDashboard feature={feature} />
+          </section>
           <section className="card stack" aria-label="Labels">
             <h2 className="section-title">Labels</h2>
             <FeatureLabels
@@ -96,6 +99,8 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
               }}
             />
           </section>
+        </div>
+        <div>
           <section className="card">
             <CommentThread
               key={teamId ?? 'public'}

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ME, SIGN_OUT } from '../lib/operations';
 import { InboxLink } from './InboxLink';
+import { LabelSearch } from './LabelSearch';
 import { SignInLink } from './SignInLink';
 
 export interface Me {
@@ -39,6 +40,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
       </nav>
       <div className="row topbar-middle">{children}</div>
       <span className="row">
+        <LabelSearch />
         {me ? (
           <>
             <InboxLink />

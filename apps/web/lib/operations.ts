@@ -969,3 +969,6 @@ export const START_CIRCUIT_JOB = gql`
 
 // Steering from a feature page, ablation from the circuit editor (checked with the rest by tests/contract).
 export * from './intervention-operations';
+
+// The SAE page, the feature page's labeling flow and the header's label search (checked with the rest by tests/contract).
+export * from './labeling-operations';

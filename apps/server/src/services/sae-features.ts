@@ -123,10 +123,12 @@ export class SaeFeatureService {
     const scope = await this.scope(viewer, input);
     const size = input.first ?? 50;
     const offset = input.offset ?? (input.after ? decodeCursor(input.after) + 1 : 0);
+    // The count is a second read of the same (materialised) rows, not count(*) OVER (): a window over every kept
+    // row would keep them all, in full, through the sort, where the LIMIT lets the sort keep only a page's worth.
     const rows = await this.prisma.$queryRaw<(RawRow & { total: bigint })[]>`
-      WITH ${rowsSql(scope)}
-      SELECT r.*, count(*) OVER () AS total FROM rows AS r
-      WHERE ${Prisma.raw(FILTER_SQL[scope.filter])}
+      WITH ${rowsSql(scope)},
+      kept AS (SELECT r.* FROM rows AS r WHERE ${Prisma.raw(FILTER_SQL[scope.filter])})
+      SELECT r.*, (SELECT count(*) FROM kept) AS total FROM kept AS r
       ORDER BY ${Prisma.raw(SORT_SQL[scope.sort])}
       LIMIT ${size + 1} OFFSET ${offset}`;
     // A page past the end has no rows to carry the count: count the filter alone.

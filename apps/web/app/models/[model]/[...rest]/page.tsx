@@ -1,9 +1,9 @@
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { FeaturePage } from '../../../../components/FeaturePage';
-import type { FeatureKey } from '../../../../lib/graph';
+import { SaePage } from '../../../../components/SaePage';
 
-// Whether the feature exists is the API's to say, at request time.
+// Whether the feature or SAE exists is the API's to say, at request time.
 export const dynamic = 'force-dynamic';
 
 const decode = (segment: string) => {
@@ -17,15 +17,11 @@ const decode = (segment: string) => {
 interface CatalogAnswer {
   data?: { models: { id: string; saes: { id: string; dSae: number }[] }[] };
 }
+type Catalog = NonNullable<CatalogAnswer['data']>['models'];
 
-/**
- * True when the API serves the model but it has no such SAE, or the index is beyond the SAE's width. Features of
- * models it does not serve (graphs imported from elsewhere) have pages for their labels and comments; an API that
- * cannot be asked right now leaves the page to say so itself.
- */
-async function featureIsMissing(key: FeatureKey): Promise<boolean> {
+/** The API's models and SAEs, or null when it cannot be asked right now (the page then says so itself). */
+async function fetchCatalog(): Promise<Catalog | null> {
   const apiOrigin = process.env.API_URL ?? 'http://127.0.0.1:4000';
-  let answer: CatalogAnswer;
   try {
     const response = await fetch(`${apiOrigin}/graphql`, {
       method: 'POST',
@@ -34,33 +30,44 @@ async function featureIsMissing(key: FeatureKey): Promise<boolean> {
       cache: 'no-store',
       signal: AbortSignal.timeout(5000),
     });
-    answer = (await response.json()) as CatalogAnswer;
+    return ((await response.json()) as CatalogAnswer).data?.models ?? null;
   } catch {
-    return false;
+    return null;
   }
-  const model = answer.data?.models.find((m) => m.id === key.modelId);
-  if (!model) return false;
-  const sae = model.saes.find((s) => s.id === key.saeId);
-  return !sae || key.featureIndex >= sae.dSae;
 }
 
 /**
- * /models/{model}/{sae...}/{index}: the SAE id may contain '/', so everything between the model and the last
- * segment is the SAE id (each segment URL-encoded on its own; see featurePath in lib/graph.ts). A feature that does
- * not exist is a 404.
+ * /models/{model}/{sae...}/{index} is a feature page, /models/{model}/{sae...} an SAE page. The SAE id may contain
+ * '/' (each segment URL-encoded on its own; see featurePath in lib/graph.ts), and its last segment may look like an
+ * index, so the catalog decides: a path that is exactly one of the model's SAE ids is that SAE's page; otherwise
+ * everything between the model and the last segment is the SAE id and the last segment its feature's index. A
+ * feature or SAE the API's model does not have is a 404. Models the API does not serve (graphs imported from
+ * elsewhere) have feature pages for their labels and comments, and no SAE pages.
  */
-export default async function FeatureRoute({ params }: { params: Promise<{ model: string; rest: string[] }> }) {
+export default async function ModelRoute({ params }: { params: Promise<{ model: string; rest: string[] }> }) {
   const { model, rest: encoded } = await params;
+  const modelId = decode(model);
   const rest = (encoded ?? []).map(decode);
+  const catalog = await fetchCatalog();
+  const served = catalog?.find((m) => m.id === modelId);
+  if (served?.saes.some((s) => s.id === rest.join('/'))) {
+    return (
+      <Suspense>
+        <SaePage modelId={modelId} saeId={rest.join('/')} />
+      </Suspense>
+    );
+  }
   const last = rest.at(-1) ?? '';
   const index = /^\d+$/.test(last) ? Number(last) : Number.NaN;
   const saeId = rest.slice(0, -1).join('/');
   if (!saeId || !Number.isSafeInteger(index)) notFound();
-  const feature = { modelId: decode(model), saeId, featureIndex: index };
-  if (await featureIsMissing(feature)) notFound();
+  if (served) {
+    const sae = served.saes.find((s) => s.id === saeId);
+    if (!sae || index >= sae.dSae) notFound();
+  }
   return (
     <Suspense>
-      <FeaturePage feature={feature} />
+      <FeaturePage feature={{ modelId, saeId, featureIndex: index }} />
     </Suspense>
   );
 }

@@ -1,0 +1,91 @@
+import { gql } from '@apollo/client';
+
+export const SAE_FEATURES = gql`
+  query SaeFeatures(
+    $model: ID!
+    $sae: ID!
+    $teamId: ID
+    $sort: SaeFeatureSort
+    $filter: SaeFeatureFilter
+    $offset: Int
+  ) {
+    saeFeatures(model: $model, sae: $sae, teamId: $teamId, sort: $sort, filter: $filter, offset: $offset, first: 100) {
+      totalCount
+      offset
+      edges {
+        node {
+          featureIndex
+          density
+          maxActivation
+          inCircuit
+          lastActivityAt
+          labelCount
+          label {
+            id
+            name
+            status
+            score
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const SAE_COVERAGE = gql`
+  query SaeCoverage($model: ID!, $sae: ID!, $teamId: ID) {
+    saeCoverage(model: $model, sae: $sae, teamId: $teamId) {
+      features
+      labeled
+      accepted
+      disputed
+      dead
+      withDashboards
+      inCircuits
+    }
+  }
+`;
+
+export const SAE_FEATURE_NEIGHBOURS = gql`
+  query SaeFeatureNeighbours(
+    $model: ID!
+    $sae: ID!
+    $featureIndex: Int!
+    $teamId: ID
+    $sort: SaeFeatureSort
+    $filter: SaeFeatureFilter
+  ) {
+    saeFeatureNeighbours(
+      model: $model
+      sae: $sae
+      featureIndex: $featureIndex
+      teamId: $teamId
+      sort: $sort
+      filter: $filter
+    ) {
+      position
+      total
+      previous
+      next
+      nextUnlabeled
+    }
+  }
+`;
+
+export const SEARCH_LABELS = gql`
+  query SearchLabels($query: String!) {
+    searchLabels(query: $query, first: 20) {
+      rank
+      label {
+        id
+        modelId
+        saeId
+        featureIndex
+        name
+        description
+        status
+        score
+      }
+    }
+  }
+`;
