@@ -343,7 +343,7 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => node(ada, '1_1000_0').count(), poll).toBe(1);
   });
 
-  it('Bob saves a version while Ada has unsaved edits: Ada is told, and her save meets the conflict dialog', async () => {
+  it('Bob saves a version while Ada has unsaved edits: her save merges with his; a label both changed is picked from', async () => {
     await bob.goto(state.shareUrl!);
     await expect.poll(() => node(bob, '1_1000_0').count(), poll).toBe(1);
     await node(bob, '1_1101_1').click();
@@ -357,14 +357,60 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => bob.getByText('Saved as version 3').count(), poll).toBe(1);
     await expect.poll(() => ada.getByTestId('newer-version').textContent(), poll).toContain('Version 3');
 
+    // Different nodes: Ada's save merges without asking, and keeps both hides.
     await ada.getByRole('button', { name: 'Save version' }).click();
-    await ada.getByLabel('Version message').fill('stale');
+    await ada.getByLabel('Version message').fill('hid 0_100_1');
     await ada.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
-    await expect.poll(() => ada.getByTestId('conflict-dialog').textContent(), poll).toContain('Version 3 was saved');
-    await ada.getByTestId('conflict-dialog').getByRole('button', { name: 'Open version 3' }).click();
-    await ada.waitForURL(`**/c/${state.slug}/v/3**`);
-    await expect.poll(() => ada.getByTestId('version-label').textContent(), poll).toContain('v3');
+    await expect
+      .poll(() => ada.getByRole('status').filter({ hasText: 'Merged with version 3' }).textContent(), poll)
+      .toContain('saved as version 4');
     await expect.poll(() => node(ada, '1_1101_1').count(), poll).toBe(0);
+    expect(await node(ada, '0_100_1').count()).toBe(0);
+    type Version = {
+      circuit: { version: { number: number; graph: { nodes: { id: string }[] }; annotations: unknown } };
+    };
+    const latest = () =>
+      adaApi.ok<Version>('query($s: String!) { circuit(slug: $s) { version { number graph annotations } } }', {
+        s: state.slug,
+      });
+    const v4 = (await latest()).circuit.version;
+    expect(v4.number).toBe(4);
+    expect(v4.graph.nodes.map((n) => n.id)).not.toContain('1_1101_1');
+    expect(v4.graph.nodes.map((n) => n.id)).not.toContain('0_100_1');
+
+    // The same node's label on both sides: Ada picks from the two, side by side.
+    await expect.poll(() => node(bob, '0_100_1').count(), poll).toBe(0); // Bob's editor followed to v4 by itself
+    await node(bob, '1_1000_0').click();
+    await bob.getByLabel('Node label').fill('verb number, singular');
+    await bob.getByRole('button', { name: 'Apply' }).click();
+    await node(ada, '1_1000_0').click();
+    await ada.getByLabel('Node label').fill('verb number (is/are)');
+    await ada.getByRole('button', { name: 'Apply' }).click();
+    await bob.getByRole('button', { name: 'Save version' }).click();
+    await bob.getByLabel('Version message').fill('relabelled the verb');
+    await bob.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+    await expect.poll(() => bob.getByText('Saved as version 5').count(), poll).toBe(1);
+
+    await ada.getByRole('button', { name: 'Save version' }).click();
+    await ada.getByLabel('Version message').fill('my label for the verb');
+    await ada.getByRole('dialog').getByRole('button', { name: 'Save version' }).click();
+    const dialog = ada.getByTestId('merge-dialog');
+    await expect.poll(() => dialog.getByTestId('merge-conflict').count(), poll).toBe(1);
+    const conflict = await dialog.getByTestId('merge-conflict').textContent();
+    expect(conflict).toContain('label of node 1_1000_0');
+    expect(conflict).toContain('“verb number, singular”');
+    expect(conflict).toContain('“verb number (is/are)”');
+    expect(await dialog.textContent()).toContain('saved by Bob Reviewer');
+    await ada.screenshot({ path: 'artifacts/merge-conflict.png' });
+    await dialog.getByLabel('v5 for label of node 1_1000_0').check({ force: true });
+    await dialog.getByRole('button', { name: 'Merge and save as v6' }).click();
+    await expect
+      .poll(() => ada.getByRole('status').filter({ hasText: 'Merged with version 5' }).textContent(), poll)
+      .toContain('saved as version 6');
+    await expect.poll(() => node(ada, '1_1000_0').textContent(), poll).toContain('verb number, singular');
+    const v6 = (await latest()).circuit.version;
+    expect(v6.number).toBe(6);
+    expect(v6.annotations).toMatchObject({ nodes: { '1_1000_0': { label: 'verb number, singular' } } });
 
     // No console error at all: an expected 401 (the wrong password) is answered in GraphQL, not as an HTTP error.
     expect(consoleErrors).toEqual([]);

@@ -191,6 +191,13 @@ export class EditorStore {
   reset = (doc: EditorDoc): void =>
     this.set({ doc, view: { ...this.state.view, diff: null }, past: [], future: [], saved: doc });
 
+  /**
+   * The edits were merged into a newer version (see merge.ts): that version is now what was saved, the merge is the
+   * document. History starts again: its steps were taken on the older version.
+   */
+  rebase = (saved: EditorDoc, doc: EditorDoc): void =>
+    this.set({ ...this.state, doc, saved, past: [], future: [], view: { ...this.state.view, diff: null } });
+
   /** The current doc is now what the server holds; history stays so a save can still be undone locally. */
   markSaved = (): void => this.set({ ...this.state, saved: this.state.doc });
 }

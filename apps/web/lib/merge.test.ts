@@ -58,7 +58,8 @@ describe('merging a save made on an older version', () => {
     expect(merged.graph.edges).toEqual([{ source: 'A', target: 'B', weight: 1 }]);
     expect(merged.graph.qParams).toMatchObject({ pinnedIds: ['B'], linkType: 'both' });
     expect(merged.graph.metadata).toEqual({ slug: 'agreement', scan: 'demo' });
-    expect(result.taken).toEqual({ theirs: 3, mine: expect.any(Number) });
+    // Hiding X is one change of mine (its two edges go with it), beside a label, a supernode and a pin.
+    expect(result.taken).toEqual({ theirs: 3, mine: 5 });
   });
 
   it('keeps a teammate’s newer label when my edit is a whole re-imported file that still has the old one', () => {

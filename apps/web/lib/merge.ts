@@ -104,6 +104,13 @@ function describe(key: string): { what: string; target: string } {
 /** The node a label or note entry (`label:nodes:{id}`) belongs to. */
 const ownerNode = (key: string): string => key.split(':').slice(2).join(':');
 
+/** An edge that came or went with one of its nodes: part of that node's change, not one of its own. */
+function followsNode(key: string, base: Entries, side: Entries): boolean {
+  if (!key.startsWith('edge:')) return false;
+  const edge = (side.get(key) ?? base.get(key)) as GraphEdge;
+  return [edge.source, edge.target].some((id) => base.has(`node:${id}`) !== side.has(`node:${id}`));
+}
+
 /**
  * Merges `mine` (the edit) and `theirs` (saved since) on top of `base` (where the edit started). Build `theirs` with
  * the pins the editor has from its URL (`urlPins(base)`), as the other two have them.
@@ -118,10 +125,10 @@ export function mergeDocs(base: EditorDoc, theirs: EditorDoc, mine: EditorDoc): 
     if (equal(tv, mv)) {
       if (tv !== undefined) merged.set(key, tv);
     } else if (equal(bv, tv)) {
-      taken.mine++;
+      if (!followsNode(key, b, m)) taken.mine++;
       if (mv !== undefined) merged.set(key, mv);
     } else if (equal(bv, mv)) {
-      taken.theirs++;
+      if (!followsNode(key, b, t)) taken.theirs++;
       if (tv !== undefined) merged.set(key, tv);
     } else conflicts.push({ key, ...describe(key), base: bv, theirs: tv, mine: mv });
   }

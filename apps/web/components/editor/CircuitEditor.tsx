@@ -24,6 +24,7 @@ import {
   contentFromDoc,
   type DiffView,
   docFromContent,
+  type EditorDoc,
   EditorStore,
   type EditorView,
   useEditor,
@@ -38,6 +39,7 @@ import {
   parseCircuitJson,
   toAttributionGraph,
 } from '../../lib/graph';
+import { mergeDocs, type Side, urlPins } from '../../lib/merge';
 import { type AppModel, graphSupport, labelFeatureKey, linkedFeatureKey } from '../../lib/model-support';
 import { useNodeLabels } from '../../lib/node-labels';
 import { NODE_TYPES, nodeTypeCounts } from '../../lib/node-types';
@@ -58,6 +60,7 @@ import { nodeTypes } from './FlowNodes';
 import { GridHeaders } from './GridHeaders';
 import { GroupDialog } from './GroupDialog';
 import { Inspector } from './Inspector';
+import { MergeDialog, type PendingMerge } from './MergeDialog';
 import { NodeHoverCard } from './NodeHoverCard';
 import { type ShortcutActions, ShortcutsDialog, useEditorShortcuts } from './shortcuts';
 import type { CircuitInfo, ReviewRow, VersionData } from './types';
@@ -65,6 +68,7 @@ import { readViewState, type ViewState, writeViewState } from './url-state';
 import { useCircuitDiff } from './use-circuit-diff';
 import { useCircuitLayout } from './use-circuit-layout';
 import { useHoverCard } from './use-hover-card';
+import { useVersionFetcher } from './use-version-fetcher';
 import { VersionsPanel } from './VersionsPanel';
 
 interface EditorProps {
@@ -441,11 +445,12 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const [notice, setNotice] = useState<string | null>(null);
   const [newerVersion, setNewerVersion] = useState<number | null>(null);
 
-  async function save(message: string) {
+  /** Saves `draft` (the document) as the version after `base`; a newer version in between is merged with. */
+  async function save(message: string, draft = doc, base = baseNumber, merged?: PendingMerge) {
     setSaveError(null);
     try {
       const result = await saveVersion({
-        variables: { input: { circuitId: circuit.id, baseVersion: baseNumber, message, ...contentFromDoc(doc) } },
+        variables: { input: { circuitId: circuit.id, baseVersion: base, message, ...contentFromDoc(draft) } },
       });
       const number = result.data!.saveCircuitVersion.number;
       mySaves.current.add(number);
@@ -453,7 +458,11 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
       store.markSaved();
       setSaveOpen(false);
       setNewerVersion(null);
-      setNotice(`Saved as version ${number}`);
+      setNotice(
+        merged
+          ? `Merged with version ${merged.latest} (${merged.result.taken.theirs} of its changes, ${merged.result.taken.mine} of yours) and saved as version ${number}`
+          : `Saved as version ${number}`,
+      );
       void meta.refetch();
       if (pinnedVersion !== null) {
         router.replace(`/c/${circuit.slug}/v/${number}${window.location.search}`);
@@ -462,9 +471,42 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
       const extensions = errorExtensions(caught);
       if (extensions?.code === 'CONFLICT') {
         setSaveOpen(false);
-        setConflict({ latest: Number(extensions.latestVersion) });
+        await mergeWithLatest(Number(extensions.latestVersion), message, draft);
       } else setSaveError(errorMessage(caught));
     }
+  }
+
+  // ---- merging with a version saved meanwhile (lib/merge.ts) ----
+  const [pendingMerge, setPendingMerge] = useState<PendingMerge | null>(null);
+  const fetchVersion = useVersionFetcher(circuit.slug);
+  async function mergeWithLatest(latest: number, message: string, mine: EditorDoc) {
+    try {
+      const newer = await fetchVersion(latest);
+      const { saved } = store.getState();
+      const theirs = docFromContent(normalizeContent(newer), urlPins(saved));
+      const pending: PendingMerge = {
+        latest,
+        latestAuthor: newer.author?.displayName ?? null,
+        result: mergeDocs(saved, theirs, mine),
+        message,
+        theirs,
+      };
+      if (pending.result.conflicts.length === 0) await finishMerge(pending, {});
+      else setPendingMerge(pending);
+    } catch (caught) {
+      // Without the newer version there is nothing to merge with: say so, and keep the edits.
+      setSaveError(
+        `Version ${latest} was saved meanwhile and could not be read to merge with: ${errorMessage(caught)}`,
+      );
+      setConflict({ latest });
+    }
+  }
+  async function finishMerge(pending: PendingMerge, picks: Record<string, Side>) {
+    const merged = pending.result.resolve(picks);
+    store.rebase(pending.theirs, merged);
+    setBaseNumber(pending.latest);
+    setPendingMerge(null);
+    await save(pending.message, merged, pending.latest, pending);
   }
 
   const openVersion = (number: number | null) =>
@@ -811,9 +853,9 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           )}
           {newerVersion && (
             <p className="notice warn" role="status" data-testid="newer-version">
-              Version {newerVersion} was saved by a teammate.{' '}
+              Version {newerVersion} was saved by a teammate; saving merges your edits with it.{' '}
               <button type="button" className="link" onClick={() => openVersion(newerVersion)}>
-                Open version {newerVersion}
+                Open version {newerVersion} instead
               </button>
             </p>
           )}
@@ -1031,6 +1073,13 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           </div>
         </div>
       </Dialog>
+      <MergeDialog
+        key={pendingMerge?.latest ?? 'none'}
+        pending={pendingMerge}
+        saving={saving.loading}
+        onMerge={(picks) => pendingMerge && void finishMerge(pendingMerge, picks)}
+        onCancel={() => setPendingMerge(null)}
+      />
       <ShareDialog open={shareOpen} onClose={() => setShareOpen(false)} circuit={info} version={baseNumber} />
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
