@@ -31,6 +31,10 @@ export function lowFaithfulnessAdvice(method: { kind?: string; steps?: number } 
     advice.push(
       'recompute with integrated gradients: attribution patching is a one-step linear estimate that misjudges nodes whose effect is not linear',
     );
+  else if (method?.kind === 'exact')
+    advice.push(
+      'recompute with integrated gradients: exact patching scores each node alone, so nodes that matter only together rank low',
+    );
   else if ((method?.steps ?? 10) < 10) advice.push('use more integrated-gradient steps (10 or more)');
   if (pairs < 20) advice.push(`use more prompt pairs (this circuit has ${pairs})`);
   advice.push('lower the node threshold, so the circuit keeps more nodes');

@@ -792,7 +792,7 @@ export const typeDefs = /* GraphQL */ `
     pairs: [PromptPairInput!]
     "Pairs taken from the dataset (default 20); given pairs are all used."
     n: Int
-    "ig (integrated gradients, default) or atp (attribution patching)."
+    "ig (integrated gradients, default), atp (attribution patching) or exact (activation patching, a forward pass per node and pair: small models)."
     method: String
     steps: Int
     nodeThreshold: Float

@@ -37,7 +37,7 @@ export const circuitJobInput = z
     dataset: z.enum(SVA_TEMPLATES as unknown as [string, ...string[]]).optional(),
     pairs: z.array(pairSchema).min(1).max(1000).optional(),
     n: z.number().int().min(1).max(1000).default(20),
-    method: z.enum(['ig', 'atp']).default('ig'),
+    method: z.enum(['ig', 'atp', 'exact']).default('ig'),
     steps: z.number().int().min(1).max(50).default(10),
     nodeThreshold: z.number().min(0).default(0.1),
     edgeThreshold: z.number().min(0).default(0.01),

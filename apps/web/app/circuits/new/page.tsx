@@ -16,6 +16,15 @@ const TEMPLATES = [
   { id: 'rc', label: 'rc: The key(s) that the man likes …' },
 ];
 
+/** The form's method choices as the job takes them (fast integrated gradients is 'ig' with 4 steps). */
+const METHOD_CHOICES = {
+  ig: { method: 'ig', steps: 10 },
+  'ig-fast': { method: 'ig', steps: 4 },
+  atp: { method: 'atp', steps: undefined },
+  exact: { method: 'exact', steps: undefined },
+} as const;
+type MethodChoice = keyof typeof METHOD_CHOICES;
+
 /** Computes a sparse feature circuit as a background job, shows its progress, and opens the editor when done. */
 export default function CircuitBuilderPage() {
   const router = useRouter();
@@ -39,11 +48,13 @@ export default function CircuitBuilderPage() {
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const number = (name: string) => (text(name) === '' ? undefined : Number(text(name)));
+    const { method, steps } = METHOD_CHOICES[text('method') as MethodChoice] ?? METHOD_CHOICES.ig;
     const input = {
       teamId: text('teamId'),
       title: text('title'),
       model: text('model'),
-      method: text('method'),
+      method,
+      ...(steps ? { steps } : {}),
       n: number('n'),
       nodeThreshold: number('nodeThreshold'),
       edgeThreshold: number('edgeThreshold'),
@@ -171,7 +182,9 @@ export default function CircuitBuilderPage() {
                 Method
                 <select name="method" defaultValue="ig" aria-describedby="method-note">
                   <option value="ig">Integrated gradients (10 steps)</option>
-                  <option value="atp">Attribution patching (fast)</option>
+                  <option value="ig-fast">Integrated gradients (4 steps, fast)</option>
+                  <option value="atp">Attribution patching (fastest)</option>
+                  <option value="exact">Exact patching (slow; small models)</option>
                 </select>
               </label>
               <label>
@@ -183,12 +196,29 @@ export default function CircuitBuilderPage() {
                 <input name="edgeThreshold" type="number" step="any" min={0} defaultValue={0.01} />
               </label>
             </div>
-            <p id="method-note" className="muted small" style={{ margin: 0 }}>
-              Attribution patching is a one-step linear approximation: fast, but it can badly misjudge effects where
-              activations change a lot between the clean and patched prompts, and give circuits with faithfulness near
-              0. Integrated gradients (10 steps) is the default and the one to use for final circuits; attribution
-              patching is for quick looks.
-            </p>
+            <div id="method-note" className="muted small stack" style={{ margin: 0, gap: 4 }}>
+              <span>
+                What each method costs, and how it did on the bundled demo model with 50 nounpp pairs: the Pearson
+                correlation of its node effects with exact patching on the residual stream, and the share of the metric
+                its top 100 and top 200 nodes recover on their own (faithfulness).
+              </span>
+              <ul style={{ margin: 0, paddingLeft: '1.2em' }}>
+                <li>
+                  Integrated gradients, 10 steps (default, for final circuits): 10 gradients per SAE; 0.84; 73% and 94%.
+                  It credits nodes that act together, which exact patching of one node at a time cannot.
+                </li>
+                <li>Integrated gradients, 4 steps (fast): 4 gradients per SAE; 0.81; 75% and 95%.</li>
+                <li>
+                  Attribution patching (fastest): one gradient; 0.98, yet 15% and 70%: it underrates some of the
+                  subject's early-layer features, whose effect reaches the verb only through later layers' attention, so
+                  its circuits can have faithfulness near 0.
+                </li>
+                <li>
+                  Exact patching: a forward pass per node and pair, about 3 times integrated gradients&apos; time on the
+                  demo and far more on large models; the true effect of each node alone; 58% and 91%.
+                </li>
+              </ul>
+            </div>
             <button type="submit" disabled={starting.loading || Boolean(running) || !writableTeams.length}>
               Compute circuit
             </button>
