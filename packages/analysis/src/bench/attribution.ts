@@ -18,7 +18,7 @@ import { loadDemo } from '../demo/eval.js';
 import { ceilingAround } from './ceiling.js';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
-const NODE_COUNTS = [10, 30, 100, 300, 1000];
+const NODE_COUNTS = [50, 100, 150, 200, 300, 1000];
 const METHODS: Record<string, DiscoverOptions> = {
   exact: { method: 'exact' },
   atp: { method: 'atp' },
