@@ -218,7 +218,7 @@ function SteeringColumn(props: {
         </thead>
         <tbody>
           {run.topTokens.map((t) => (
-            <tr key={t.id}>
+            <tr key={t.tokenId}>
               <td>
                 <code>{JSON.stringify(t.token)}</code>
               </td>

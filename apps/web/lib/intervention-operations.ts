@@ -1,7 +1,7 @@
 import { gql } from '@apollo/client';
 
 export interface NextToken {
-  id: number;
+  tokenId: number;
   token: string;
   probability: number;
   logit: number;
@@ -32,7 +32,7 @@ const STEERING_RUN_FIELDS = gql`
     continuation
     continuationText
     topTokens {
-      id
+      tokenId
       token
       probability
       logit

@@ -439,7 +439,8 @@ export const typeDefs = /* GraphQL */ `
 
   "A next token after the text: its logit and softmax probability."
   type NextToken {
-    id: Int!
+    "The token's id (not named id: the same token in both runs is two different answers, not one cached object)."
+    tokenId: Int!
     token: String!
     logit: Float!
     probability: Float!

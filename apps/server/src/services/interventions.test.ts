@@ -27,8 +27,8 @@ afterAll(async () => {
 const STEER = `query($sae: ID!, $feature: Int!, $text: String!, $strength: Float!, $positions: [Int!], $compare: [String!], $n: Int) {
   steerFeature(model: "demo", sae: $sae, feature: $feature, text: $text, strength: $strength, positions: $positions, compareTokens: $compare, continuation: $n) {
     tokens positions hook scale scaleSource addedNorm compareTokens
-    unsteered { logitDiff continuation continuationText topTokens { id token probability logit } }
-    steered { logitDiff continuation continuationText topTokens { id token probability logit } }
+    unsteered { logitDiff continuation continuationText topTokens { tokenId token probability logit } }
+    steered { logitDiff continuation continuationText topTokens { tokenId token probability logit } }
   }
 }`;
 
@@ -47,7 +47,7 @@ interface Run {
   logitDiff: number;
   continuation: string[];
   continuationText: string;
-  topTokens: { id: number; token: string; probability: number; logit: number }[];
+  topTokens: { tokenId: number; token: string; probability: number; logit: number }[];
 }
 interface Steering {
   tokens: string[];

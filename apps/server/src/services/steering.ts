@@ -33,7 +33,7 @@ export const steerInput = z.object({
 });
 
 export interface SteeringRunView {
-  topTokens: { id: number; token: string; probability: number; logit: number }[];
+  topTokens: { tokenId: number; token: string; probability: number; logit: number }[];
   logitDiff: number | null;
   continuation: string[];
   continuationText: string;
@@ -143,7 +143,12 @@ export class SteeringService {
     const view = (run: SteeringRun): SteeringRunView => {
       const texts = tokenizer.tokenTexts(run.top.map((t) => t.id));
       return {
-        topTokens: run.top.map((t, i) => ({ ...t, token: texts[i]! })),
+        topTokens: run.top.map((t, i) => ({
+          tokenId: t.id,
+          token: texts[i]!,
+          probability: t.probability,
+          logit: t.logit,
+        })),
         logitDiff: run.logitDiff,
         continuation: tokenizer.tokenTexts(run.continuation),
         continuationText: run.continuation.length ? tokenizer.decode(run.continuation) : '',
