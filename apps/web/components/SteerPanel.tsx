@@ -126,8 +126,8 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
         {result && (
           <div className="stack">
             <span className="small muted">
-              Positions: {chosen.length ? `tokens ${chosen.join(', ')}` : 'every token'} (click tokens to choose;
-              applies on the next run)
+              Positions: {chosen.length ? `token${chosen.length > 1 ? 's' : ''} ${chosen.join(', ')}` : 'every token'}{' '}
+              (click tokens to choose; applies on the next run)
             </span>
             <div className="tokens" data-testid="steer-tokens">
               {result.tokens.map((token, t) => (
@@ -159,7 +159,9 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
               ? `Strength ${Number(strength)} × max activation ${result.scale.toFixed(3)} (from its dashboard)`
               : 'No dashboard for this feature yet: strength is in activation units (× 1)'}
             {` · added vector norm ${result.addedNorm.toFixed(2)} at ${
-              result.positions ? `positions ${result.positions.join(', ')}` : 'every position'
+              result.positions
+                ? `position${result.positions.length > 1 ? 's' : ''} ${result.positions.join(', ')}`
+                : 'every position'
             }`}
           </p>
           <div className="grid-2">
