@@ -14,7 +14,7 @@ import {
   VOTE_LABEL,
 } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
-import './inbox.css';
+import './collaboration.css';
 
 interface Label {
   __typename?: 'FeatureLabel';

@@ -2,13 +2,15 @@
 
 import { useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
-import './inbox.css';
+import './collaboration.css';
 import { MY_INBOX, UNREAD_NOTIFICATION_COUNT } from '../lib/operations';
 
 /** The header's Inbox link with the unread count, kept live by the myInbox subscription (new ones, and reads). */
 export function InboxLink() {
   const count = useQuery<{ unreadNotificationCount: number }>(UNREAD_NOTIFICATION_COUNT, {
     fetchPolicy: 'cache-and-network',
+    // What arrives while the subscription is still being set up is counted at the next poll.
+    pollInterval: 60_000,
   });
   useSubscription(MY_INBOX, { onData: () => void count.refetch() });
   const unread = count.data?.unreadNotificationCount ?? 0;

@@ -4,7 +4,7 @@ import { useQuery } from '@apollo/client/react';
 import { type KeyboardEvent, type TextareaHTMLAttributes, useId, useRef, useState } from 'react';
 import { MENTION_CANDIDATES } from '../lib/operations';
 import type { CommentTarget } from './CommentThread';
-import './inbox.css';
+import './collaboration.css';
 
 interface Candidate {
   id: string;

@@ -633,7 +633,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         <h1 className="editor-title" data-testid="circuit-title">
           {circuit.title}
         </h1>
-        <CircuitStatus circuit={info} />
+        <CircuitStatus circuit={info} compact />
         <span className="muted small" data-testid="version-label">
           v{baseNumber}
           {baseNumber < info.latestVersion ? ` of ${info.latestVersion}` : ''}
