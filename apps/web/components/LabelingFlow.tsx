@@ -104,6 +104,8 @@ export function LabelingFlow({
     }
     function onKey(event: KeyboardEvent) {
       if (isTyping(event)) return;
+      // Until the neighbours have arrived there is nowhere to go yet (not "the last feature").
+      if (!n && 'jkn'.includes(event.key)) return;
       const actions: Record<string, () => unknown> = {
         j: () => go(n?.next) || setMessage('This is the last feature in this order.'),
         k: () => go(n?.previous) || setMessage('This is the first feature in this order.'),

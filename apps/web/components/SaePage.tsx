@@ -188,9 +188,11 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
                 </strong>
                 <span className="muted">
                   {' '}
-                  · {count(c.disputed)} disputed · {count(c.dead)} dead · {count(c.inCircuits)} in{' '}
-                  {team ? `${team.name}'s` : 'public'} circuits
-                  {c.withDashboards < c.features && ` · dashboards for ${count(c.withDashboards)}`}
+                  · {count(c.disputed)} disputed · {count(c.dead)} dead · {count(c.inCircuits)} in circuits
+                  {team ? ` of ${team.name}` : ''}
+                  {c.withDashboards === 0
+                    ? ' · no dashboards computed yet (density and max activation come from them)'
+                    : c.withDashboards < c.features && ` · dashboards for ${count(c.withDashboards)}`}
                 </span>
               </>
             ) : (
@@ -204,12 +206,14 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
         </section>
 
         <div className="row spread wrap">
-          <fieldset className={`plain-fieldset ${styles.filters}`} aria-label="Filter">
-            {SAE_FILTERS.map((f) => (
-              <button key={f} type="button" aria-pressed={view.filter === f} onClick={() => setView({ filter: f })}>
-                {FILTER_TEXT[f]}
-              </button>
-            ))}
+          <fieldset className="plain-fieldset" aria-label="Filter">
+            <div className={styles.filters}>
+              {SAE_FILTERS.map((f) => (
+                <button key={f} type="button" aria-pressed={view.filter === f} onClick={() => setView({ filter: f })}>
+                  {FILTER_TEXT[f]}
+                </button>
+              ))}
+            </div>
           </fieldset>
           <label className="row">
             Sort
