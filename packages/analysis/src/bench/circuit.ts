@@ -14,7 +14,8 @@
  * - gpt2_shape_nounpp_50_ig_s (with BENCH_NOUNPP=1; null otherwise): 50 nounpp pairs tokenized by GPT-2's real
  *   tokenizer on the same GPT-2-small-shaped random weights, with 36 distinct random SAEs of 24576 (fixed seeds,
  *   each generated when the run loads it), integrated gradients with 10 steps, edges for the top 200 nodes; one
- *   cold run, compiling included. It runs in a child process, so gpt2_shape_nounpp_peak_rss_mb is its own; the
+ *   cold run, compiling included (gpt2_shape_nounpp_cpu_s: its CPU seconds, all threads; on a shared machine that
+ *   over the cores bounds its quiet time). It runs in a child process, so gpt2_shape_nounpp_peak_rss_mb is its own; the
  *   model's weights are shared by all its graphs (weightSharing 'shared'). BENCH_NOUNPP_LAYERS=4 runs it on the
  *   first 4 layers (12 hooks) instead.
  * BENCH_SKIP_GPT2=1 skips the GPT-2-shaped pair (its figures are then null).
@@ -83,6 +84,8 @@ async function gpt2Shape(threads: number | undefined): Promise<Gpt2ShapeRun> {
 
 interface NounppRun {
   seconds: number;
+  /** CPU seconds (user + system) of the discovery: on a shared machine, with the cores, a bound on its quiet time. */
+  cpuSeconds: number;
   setupSeconds: number;
   layers: number;
   pairs: number;
@@ -124,25 +127,29 @@ async function gpt2ShapeNounppChild(threads: number | undefined): Promise<void> 
     `gpt2-shape nounpp: ${layers} layers, ${saes.length} SAEs, ${pairs.length} pairs; rss ${peakRssMb()} MB`,
   );
   const t1 = performance.now();
-  let lastStage = '';
+  const cpu0 = process.cpuUsage();
+  let last = '';
   const r = await discoverCircuit(
     model,
     saes,
     pairs,
     { method: 'ig', steps: 10, nodeThreshold: 0, maxNodes: 200, edgeThreshold: 0, threads },
     {
-      onProgress: (stage) => {
-        if (stage === lastStage) return;
-        lastStage = stage;
+      onProgress: (stage, percent) => {
+        const step = `${stage} ${10 * Math.floor(percent / 10)}%`;
+        if (step === last) return;
+        last = step;
         const at = ((performance.now() - t1) / 1000).toFixed(0);
-        console.error(`gpt2-shape nounpp: ${stage} from ${at} s; peak rss ${peakRssMb()} MB`);
+        console.error(`gpt2-shape nounpp: ${step} at ${at} s; peak rss ${peakRssMb()} MB`);
       },
     },
   );
   const seconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await model.dispose();
   const run: NounppRun = {
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     setupSeconds,
     layers,
     pairs: pairs.length,
@@ -164,7 +171,7 @@ function gpt2ShapeNounpp(): NounppRun {
   if (child.status !== 0) throw new Error(`the nounpp run failed (exit ${child.status ?? child.signal})`);
   const run = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as NounppRun;
   console.log(
-    `gpt2-shape nounpp: ${run.nodes} nodes, ${run.edges} edges in ${run.seconds.toFixed(1)} s (setup ${run.setupSeconds.toFixed(1)} s; ${JSON.stringify(run.timings)}), peak rss ${run.peakRssMb} MB`,
+    `gpt2-shape nounpp: ${run.nodes} nodes, ${run.edges} edges in ${run.seconds.toFixed(1)} s (${run.cpuSeconds.toFixed(0)} CPU s; setup ${run.setupSeconds.toFixed(1)} s; ${JSON.stringify(run.timings)}), peak rss ${run.peakRssMb} MB`,
   );
   return run;
 }
@@ -216,6 +223,7 @@ async function main() {
       demo_nounpp_nodes: d?.nodes ?? null,
       demo_nounpp_edges: d?.edges ?? null,
       gpt2_shape_nounpp_50_ig_s: n ? round(n.seconds) : null,
+      gpt2_shape_nounpp_cpu_s: n ? round(n.cpuSeconds) : null,
       gpt2_shape_nounpp_setup_s: n ? round(n.setupSeconds) : null,
       gpt2_shape_nounpp_layers: n?.layers ?? null,
       gpt2_shape_nounpp_tokens: n?.tokens ?? null,

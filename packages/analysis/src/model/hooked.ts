@@ -70,7 +70,7 @@ export interface HookedModelOptions {
   threads?: number;
   /** Sequence lengths are padded up to one of these (capped at the context length) so graphs are reused. */
   seqBuckets?: number[];
-  /** Compiled graphs kept (least recently used are released); each holds its own copy of the weights. */
+  /** Compiled graphs kept (least recently used are released); each holds its own copy of initializer weights. */
   maxGraphs?: number;
   /** Node: writes a model file next to on-disk weights (cached by key) and returns its path. */
   writeModel?: (weights: WeightSource & { kind: 'file' }, key: string, bytes: Uint8Array) => Promise<string>;
