@@ -412,6 +412,34 @@ describe('two people collaborate on a circuit', () => {
     expect(v6.number).toBe(6);
     expect(v6.annotations).toMatchObject({ nodes: { '1_1000_0': { label: 'verb number, singular' } } });
 
+    // A file of Ada's edits exported from v4, imported into v6: merged with v4 as the base, so the file's old label
+    // of 1_1000_0 does not revert Bob's newer one, while its own new label arrives.
+    type Content = { graph: { nodes: { id: string }[] }; groups: { nodeIds: string[] }[]; annotations: Json };
+    type Json = Record<string, Record<string, unknown>>;
+    const old = (
+      await adaApi.ok<{ circuit: { version: Content & Json } }>(
+        'query($s: String!) { circuit(slug: $s) { version(number: 4) { graph layout groups annotations } } }',
+        { s: state.slug },
+      )
+    ).circuit.version;
+    const grouped = new Set(old.groups.flatMap((g) => g.nodeIds));
+    const other = old.graph.nodes.find((n) => n.id !== '1_1000_0' && !grouped.has(n.id))!.id;
+    const edits = {
+      title: 'Subject-verb agreement',
+      slug: state.slug,
+      version: 4,
+      ...old,
+      annotations: { ...old.annotations, nodes: { ...old.annotations.nodes, [other]: { label: 'from my file' } } },
+    };
+    const editsFile = join(await mkdtemp(join(tmpdir(), 'wb-edits-')), 'my-edits-v4.json');
+    await writeFile(editsFile, JSON.stringify(edits));
+    await ada.getByTestId('import-version-file').setInputFiles(editsFile);
+    await expect
+      .poll(() => ada.getByRole('status').filter({ hasText: 'Merged my-edits-v4.json' }).textContent(), poll)
+      .toContain('(edits on version 4) into version 6');
+    await expect.poll(() => node(ada, other).textContent(), poll).toContain('from my file');
+    expect(await node(ada, '1_1000_0').textContent()).toContain('verb number, singular');
+
     // No console error at all: an expected 401 (the wrong password) is answered in GraphQL, not as an HTTP error.
     expect(consoleErrors).toEqual([]);
   });

@@ -319,6 +319,10 @@ export const commands = {
       ...(nudge ? { mergeKey: `nudge:${[...ids].sort().join(',')}` } : {}),
     };
   },
+  /** Replaces the document with a merge of it (see merge.ts), as one undoable step. */
+  mergeIn(merged: EditorDoc, label: string): Command {
+    return { label, apply: () => merged };
+  },
   replaceContent(content: CircuitContent, label = 'Import graph JSON'): Command {
     return {
       label,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { commands, contentFromDoc, docFromContent, type EditorDoc } from './editor-store';
 import type { CircuitContent } from './graph';
-import { mergeDocs, urlPins } from './merge';
+import { exportedVersionOf, mergeDocs, urlPins } from './merge';
 
 const base = (): CircuitContent => ({
   graph: {
@@ -135,5 +135,16 @@ describe('merging a save made on an older version', () => {
     const mine = commands.setPinned(['A'], true).apply(start);
     const merged = mergeDocs(start, theirs, mine).resolve();
     expect(Object.keys(merged.pinned).sort()).toEqual(['A', 'C']);
+  });
+});
+
+describe('a file of edits exported from an older version', () => {
+  it('is recognised by its circuit and version, and only then', () => {
+    const file = { title: 't', slug: 'agreement-1', version: 4, ...base() };
+    expect(exportedVersionOf(file, 'agreement-1')).toBe(4);
+    expect(exportedVersionOf(file, 'another-circuit')).toBeNull();
+    expect(exportedVersionOf({ ...file, version: '4' }, 'agreement-1')).toBeNull();
+    expect(exportedVersionOf({ ...file, version: 0 }, 'agreement-1')).toBeNull();
+    expect(exportedVersionOf(base().graph, 'agreement-1')).toBeNull();
   });
 });

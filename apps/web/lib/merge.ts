@@ -225,3 +225,12 @@ export function urlPins(doc: EditorDoc): string[] {
   const inGraph = new Set(pinnedIdsInGraph(doc.graph));
   return Object.keys(doc.pinned).filter((id) => !inGraph.has(id));
 }
+
+/**
+ * The version of `slug` a file was exported from by this editor's "Graph JSON" export (`{slug, version, graph, ...}`),
+ * or null for any other file.
+ */
+export function exportedVersionOf(json: unknown, slug: string): number | null {
+  if (!isRecord(json) || json.slug !== slug || !isRecord(json.graph)) return null;
+  return Number.isInteger(json.version) && (json.version as number) >= 1 ? (json.version as number) : null;
+}

@@ -31,6 +31,7 @@ import {
 } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
 import {
+  type CircuitContent,
   type Graph,
   type GraphNode,
   influenceOf,
@@ -39,7 +40,7 @@ import {
   parseCircuitJson,
   toAttributionGraph,
 } from '../../lib/graph';
-import { mergeDocs, type Side, urlPins } from '../../lib/merge';
+import { exportedVersionOf, mergeDocs, type Side, urlPins } from '../../lib/merge';
 import { type AppModel, graphSupport, labelFeatureKey, linkedFeatureKey } from '../../lib/model-support';
 import { useNodeLabels } from '../../lib/node-labels';
 import { NODE_TYPES, nodeTypeCounts } from '../../lib/node-types';
@@ -60,7 +61,7 @@ import { nodeTypes } from './FlowNodes';
 import { GridHeaders } from './GridHeaders';
 import { GroupDialog } from './GroupDialog';
 import { Inspector } from './Inspector';
-import { MergeDialog, type PendingMerge } from './MergeDialog';
+import { MergeDialog, type PendingImport, type PendingMerge } from './MergeDialog';
 import { NodeHoverCard } from './NodeHoverCard';
 import { type ShortcutActions, ShortcutsDialog, useEditorShortcuts } from './shortcuts';
 import type { CircuitInfo, ReviewRow, VersionData } from './types';
@@ -576,13 +577,37 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     });
     download(url, `${circuit.slug}-v${baseNumber}.${kind}`);
   };
+  // A file this editor exported earlier, from an older version of this circuit, is merged (base: that version), so
+  // re-importing one's downloaded edits never reverts what teammates saved since.
+  const [pendingImport, setPendingImport] = useState<PendingImport | null>(null);
+  async function mergeImport(json: unknown, content: CircuitContent, file: string): Promise<boolean> {
+    const from = exportedVersionOf(json, circuit.slug);
+    if (from === null || from >= baseNumber) return false;
+    const { saved, doc: current } = store.getState();
+    const pins = urlPins(saved);
+    const base = docFromContent(normalizeContent(await fetchVersion(from)), pins);
+    const result = mergeDocs(base, current, docFromContent(content, pins));
+    const pending = { from, file, result };
+    if (result.conflicts.length) setPendingImport(pending);
+    else finishImport(pending, {});
+    return true;
+  }
+  function finishImport(pending: PendingImport, picks: Record<string, Side>) {
+    store.dispatch(
+      commands.mergeIn(pending.result.resolve(picks), `Import ${pending.file}, merged from v${pending.from}`),
+    );
+    setPendingImport(null);
+    setNotice(`Merged ${pending.file} (edits on version ${pending.from}) into version ${baseNumber}: save to keep it`);
+  }
   const onImportFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
     setImportError(null);
     try {
-      const content = parseCircuitJson(JSON.parse(await file.text()));
+      const json = JSON.parse(await file.text());
+      const content = parseCircuitJson(json);
+      if (await mergeImport(json, content, file.name)) return;
       store.dispatch(commands.replaceContent(content, `Import ${file.name}`));
       // An imported graph opens as any circuit does: pruned to its most important nodes.
       store.setView({ ...defaultThresholds(content.graph), selected: new Set(), diff: null });
@@ -1074,11 +1099,37 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         </div>
       </Dialog>
       <MergeDialog
-        key={pendingMerge?.latest ?? 'none'}
-        pending={pendingMerge}
-        saving={saving.loading}
+        key={`save-${pendingMerge?.latest}`}
+        result={pendingMerge?.result ?? null}
+        intro={`Version ${pendingMerge?.latest} was saved${pendingMerge?.latestAuthor ? ` by ${pendingMerge.latestAuthor}` : ''} while you edited.`}
+        sides={{
+          theirs: {
+            name: `v${pendingMerge?.latest}`,
+            caption: `v${pendingMerge?.latest}${pendingMerge?.latestAuthor ? ` · ${pendingMerge.latestAuthor}` : ''}`,
+            changes: 'of its changes',
+          },
+          mine: { name: 'your edit', caption: 'your edit', changes: 'of yours' },
+        }}
+        action={`Merge and save as v${(pendingMerge?.latest ?? 0) + 1}`}
+        busy={saving.loading}
         onMerge={(picks) => pendingMerge && void finishMerge(pendingMerge, picks)}
         onCancel={() => setPendingMerge(null)}
+      />
+      <MergeDialog
+        key={`import-${pendingImport?.from}`}
+        result={pendingImport?.result ?? null}
+        intro={`${pendingImport?.file} holds edits made on version ${pendingImport?.from}; the circuit has changed since (this is v${baseNumber}).`}
+        sides={{
+          theirs: {
+            name: `v${baseNumber}`,
+            caption: `v${baseNumber} (open here)`,
+            changes: "of the circuit's changes",
+          },
+          mine: { name: 'the file', caption: pendingImport?.file ?? 'the file', changes: "of the file's" },
+        }}
+        action="Merge into the editor"
+        onMerge={(picks) => pendingImport && finishImport(pendingImport, picks)}
+        onCancel={() => setPendingImport(null)}
       />
       <ShareDialog open={shareOpen} onClose={() => setShareOpen(false)} circuit={info} version={baseNumber} />
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />

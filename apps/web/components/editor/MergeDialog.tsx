@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { EditorDoc } from '../../lib/editor-store';
 import type { MergeConflict, MergeResult, Side } from '../../lib/merge';
 import { Dialog } from '../Dialog';
@@ -15,6 +15,14 @@ export interface PendingMerge {
   message: string;
   /** The newer version as a document: what the merged edits are saved on top of. */
   theirs: EditorDoc;
+}
+
+/** A file of edits made on an older version, being merged into the editor. */
+export interface PendingImport {
+  /** The version the file's edits started from. */
+  from: number;
+  file: string;
+  result: MergeResult;
 }
 
 /** A value of a merge entry in a few words: a label's text, a position, a supernode's name and size. */
@@ -32,30 +40,37 @@ function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
+/**
+ * What the two sides of a merge are called: `name` labels its choice ("v5"), `caption` is shown above its value
+ * ("v5 · Bob"), `changes` counts its changes in the summary ("of its changes", "of yours").
+ */
+export interface SideNames {
+  theirs: { name: string; caption: string; changes: string };
+  mine: { name: string; caption: string; changes: string };
+}
+
 /** Two edits of the same thing: one row, their value beside mine, the user picks one (mine by default). */
 function ConflictRow({
   conflict,
   pick,
   onPick,
-  latest,
-  author,
+  sides,
 }: {
   conflict: MergeConflict;
   pick: Side;
   onPick: (side: Side) => void;
-  latest: number;
-  author: string | null;
+  sides: SideNames;
 }) {
-  const option = (side: Side, title: string, caption = title) => (
+  const option = (side: Side) => (
     <label className={`merge-option${pick === side ? ' picked' : ''}`}>
       <input
         type="radio"
         name={conflict.key}
         checked={pick === side}
         onChange={() => onPick(side)}
-        aria-label={`${title} for ${conflict.what}`}
+        aria-label={`${sides[side].name} for ${conflict.what}`}
       />
-      <span className="muted small">{caption}</span>
+      <span className="muted small">{sides[side].caption}</span>
       <span>{describeValue(conflict[side])}</span>
     </label>
   );
@@ -66,39 +81,46 @@ function ConflictRow({
         <span className="muted small"> (was {describeValue(conflict.base)})</span>
       </div>
       <div className="merge-options">
-        {option('theirs', `v${latest}`, author ? `v${latest} · ${author}` : undefined)}
-        {option('mine', 'your edit')}
+        {option('theirs')}
+        {option('mine')}
       </div>
     </li>
   );
 }
 
 /**
- * Someone saved while these edits were made, and both changed the same things: each is shown side by side to pick
- * from; everything else has merged already.
+ * Two sets of changes to one circuit touched the same things: each is shown side by side to pick from; everything
+ * else has merged already. Used when a save meets a newer version and when a file of older edits is imported.
  */
 export function MergeDialog({
-  pending,
-  saving,
+  result,
+  intro,
+  sides,
+  action,
+  busy = false,
   onMerge,
   onCancel,
 }: {
-  pending: PendingMerge | null;
-  saving: boolean;
+  result: MergeResult | null;
+  /** Whose changes meet whose, in a sentence. */
+  intro: ReactNode;
+  sides: SideNames;
+  /** The button that finishes: "Merge and save as v6". */
+  action: string;
+  busy?: boolean;
   onMerge: (picks: Record<string, Side>) => void;
   onCancel: () => void;
 }) {
   const [picks, setPicks] = useState<Record<string, Side>>({});
-  const conflicts = pending?.result.conflicts ?? [];
-  const who = pending?.latestAuthor ? ` by ${pending.latestAuthor}` : '';
-  const taken = pending?.result.taken ?? { theirs: 0, mine: 0 };
+  const conflicts = result?.conflicts ?? [];
+  const taken = result?.taken ?? { theirs: 0, mine: 0 };
   return (
-    <Dialog open={pending !== null} title="Merge with the newer version" onClose={onCancel} wide>
+    <Dialog open={result !== null} title="Merge changes" onClose={onCancel} wide>
       <div className="stack" data-testid="merge-dialog">
         <p>
-          Version {pending?.latest} was saved{who} while you edited.{' '}
+          {intro}{' '}
           {taken.theirs + taken.mine > 0
-            ? `${taken.theirs} of its changes and ${taken.mine} of yours merge by themselves; `
+            ? `${taken.theirs} ${sides.theirs.changes} and ${taken.mine} ${sides.mine.changes} merge by themselves; `
             : 'Nothing else changed; '}
           {conflicts.length === 1 ? 'one thing was' : `${conflicts.length} things were`} changed on both sides. Pick
           which to keep:
@@ -108,19 +130,18 @@ export function MergeDialog({
             <ConflictRow
               key={conflict.key}
               conflict={conflict}
-              latest={pending?.latest ?? 0}
-              author={pending?.latestAuthor ?? null}
+              sides={sides}
               pick={picks[conflict.key] ?? 'mine'}
               onPick={(side) => setPicks((p) => ({ ...p, [conflict.key]: side }))}
             />
           ))}
         </ul>
         <div className="row wrap">
-          <button type="button" disabled={saving} onClick={() => onMerge(picks)}>
-            {saving ? 'Saving…' : `Merge and save as v${(pending?.latest ?? 0) + 1}`}
+          <button type="button" disabled={busy} onClick={() => onMerge(picks)}>
+            {busy ? 'Saving…' : action}
           </button>
           <button type="button" className="secondary" onClick={onCancel}>
-            Keep editing (nothing saved)
+            Cancel (nothing changes)
           </button>
         </div>
       </div>
