@@ -111,7 +111,7 @@ describe('interventions in real Chromium', () => {
     ] as const) {
       const rows = await column
         .locator('tbody tr')
-        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
       expect(rows).toEqual(
         run.topTokens.map((t) => [JSON.stringify(t.token), '', `${(100 * t.probability).toFixed(1)}%`]),
       );

@@ -91,6 +91,9 @@ export function AblateSelection(props: {
   );
 }
 
+/** Three decimals, without a "-0.000" for a change that rounds to nothing. */
+const metric = (x: number) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
+
 function AblationTable({ result }: { result: AblationResult }) {
   const what = MODES.find((m) => m.mode === result.mode)!;
   return (
@@ -118,9 +121,9 @@ function AblationTable({ result }: { result: AblationResult }) {
                 <td>
                   <code>{JSON.stringify(p.cleanAnswer)}</code> / <code>{JSON.stringify(p.patchAnswer)}</code>
                 </td>
-                <td>{p.before.toFixed(3)}</td>
-                <td>{p.after.toFixed(3)}</td>
-                <td>{(p.after - p.before).toFixed(3)}</td>
+                <td>{metric(p.before)}</td>
+                <td>{metric(p.after)}</td>
+                <td>{metric(p.after - p.before)}</td>
               </tr>
             ))}
           </tbody>
@@ -128,9 +131,9 @@ function AblationTable({ result }: { result: AblationResult }) {
             <tr data-testid="ablation-mean">
               <th>mean of {result.pairs.length} pairs</th>
               <th />
-              <th>{result.meanBefore.toFixed(3)}</th>
-              <th>{result.meanAfter.toFixed(3)}</th>
-              <th>{(result.meanAfter - result.meanBefore).toFixed(3)}</th>
+              <th>{metric(result.meanBefore)}</th>
+              <th>{metric(result.meanAfter)}</th>
+              <th>{metric(result.meanAfter - result.meanBefore)}</th>
             </tr>
           </tfoot>
         </table>
