@@ -89,7 +89,7 @@ export default function CircuitBuilderPage() {
           <h1 style={{ margin: 0 }}>Compute a circuit</h1>
           <p className="muted" style={{ margin: 0 }}>
             Sparse feature circuit (Marks et al. 2024): SAE features and error nodes at every layer, node effects by
-            integrated gradients or attribution patching, direct-path edges, scored by faithfulness.
+            integrated gradients, attribution patching or exact patching, direct-path edges, scored by faithfulness.
           </p>
           {teams.data && !writableTeams.length && (
             <p className="error">
