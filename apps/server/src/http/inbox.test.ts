@@ -98,12 +98,31 @@ describe('mentions', () => {
       subject: 'edge L1/res/3->L2/res/3 of “Agreement TEAM”',
       path: `/c/${circuits.TEAM.slug}?sel=L1%2Fres%2F3-%3EL2%2Fres%2F3`,
     });
+    // A team label's thread links to the label on its feature page.
+    const { proposeLabel } = await owner.ok<{ proposeLabel: { id: string } }>(
+      'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+      {
+        i: {
+          teamId: id.team,
+          modelId: 'demo',
+          saeId: 'demo/blocks.1.hook_resid_post',
+          featureIndex: 370,
+          name: 'plural subject',
+        },
+      },
+    );
+    await comment(owner, { type: 'LABEL', labelId: proposeLabel.id }, 'agree? @bea@lab.org @otto@else.org');
+    expect((await inbox(bea))[0]).toMatchObject({
+      subject: 'label “plural subject” of demo/blocks.1.hook_resid_post #370',
+      path: `/models/demo/demo/blocks.1.hook_resid_post/370?team=${id.team}#label-${proposeLabel.id}`,
+    });
+    expect(await inbox(otto)).toEqual([]);
     await readAll(bea);
   });
 
   it('on a private circuit notify only those who may open it (its admins), not a member of its team', async () => {
     await comment(owner, { type: 'CIRCUIT', circuitId: circuits.PRIVATE.id }, 'cc @bea@lab.org @ada@lab.org');
-    expect(await inbox(bea)).toHaveLength(2); // the two earlier ones only
+    expect(await inbox(bea)).toHaveLength(3); // the three earlier ones only
     expect(await inbox(admin)).toEqual([
       expect.objectContaining({
         kind: 'mention',
@@ -156,7 +175,7 @@ describe('replies', () => {
     await comment(owner, target, 'Answering myself.', root);
     await comment(bea, target, 'And @olive@lab.org, see above', root);
     expect((await inbox(owner)).map((n) => n.kind)).toEqual(['mention', 'reply']);
-    expect(await inbox(bea)).toHaveLength(2); // nothing new for Bea: her replies notify others
+    expect(await inbox(bea)).toHaveLength(3); // nothing new for Bea: her replies notify others
     await readAll(owner);
   });
 });
