@@ -51,7 +51,7 @@ describe.skipIf(!present)('steering on the demo model', () => {
     const added = await lastLogits(tokens, [{ hook: HOOK, mode: 'add', positions: [2], value: vector }]);
     expect(atSubject.unsteered.logitDiff).toBeCloseTo(plain[are]! - plain[is]!, 4);
     expect(atSubject.steered.logitDiff).toBeCloseTo(added[are]! - added[is]!, 4);
-    expect(atSubject.steered.logitDiff).not.toBeCloseTo(atSubject.unsteered.logitDiff, 2);
+    expect(atSubject.steered.logitDiff).not.toBeCloseTo(atSubject.unsteered.logitDiff!, 2);
     const top = topTokens(added, 10);
     expect(atSubject.steered.top.map((t) => t.id)).toEqual(top.map((t) => t.id));
     // Softmax over the whole vocabulary, by hand in float64.
