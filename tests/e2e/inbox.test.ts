@@ -149,6 +149,36 @@ describe('the inbox', () => {
     await bea.screenshot({ path: `${SHOTS}/4-bea-at-the-node.png` });
   });
 
+  it('a mention on a team label opens its feature page with that label marked', async () => {
+    const { proposeLabel } = await adaApi.ok<{ proposeLabel: { id: string } }>(
+      'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+      {
+        i: {
+          teamId: state.teamId,
+          modelId: 'demo',
+          saeId: 'demo/blocks.1.hook_resid_post',
+          featureIndex: 370,
+          name: 'plural subject',
+        },
+      },
+    );
+    await adaApi.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
+      i: { target: { type: 'LABEL', labelId: proposeLabel.id }, body: 'Too broad? @bea@lab.org' },
+    });
+    await bea.goto(`${stack.webUrl}/inbox`);
+    const link = bea.getByRole('link', { name: 'label “plural subject” of demo/blocks.1.hook_resid_post #370' });
+    await link.click();
+    await bea.waitForURL(`**/models/demo/demo/blocks.1.hook_resid_post/370?team=${state.teamId}#label-*`);
+    const label = bea.locator(`[id="label-${proposeLabel.id}"]`);
+    await expect.poll(() => label.getAttribute('class'), poll).toContain('linked');
+    expect(await label.getAttribute('data-label-name')).toBe('plural subject');
+    // Its discussion is open, with the comment that mentioned her.
+    await expect
+      .poll(() => label.getByTestId('comment-thread').textContent(), poll)
+      .toContain('Too broad? @bea@lab.org');
+    await bea.screenshot({ path: `${SHOTS}/4b-bea-at-the-label.png` });
+  });
+
   it('a review request reaches Bea live; Mark all read empties the badge on every page', async () => {
     const pages = [inboxSubscribed(bea)];
     await bea.goto(`${stack.webUrl}/inbox`);

@@ -14,6 +14,7 @@ import {
   VOTE_LABEL,
 } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
+import { CommentThread } from './CommentThread';
 import './collaboration.css';
 
 interface Label {
@@ -211,6 +212,11 @@ function LabelItem({
   const [edit, editing] = useMutation(EDIT_LABEL);
   const [editOpen, setEditOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
+  // A link to the label (from the inbox: a comment on it) opens its discussion.
+  const [discussOpen, setDiscussOpen] = useState(linked);
+  useEffect(() => {
+    if (linked) setDiscussOpen(true);
+  }, [linked]);
   const [error, setError] = useState<string | null>(null);
   const revisions = useQuery<{
     label: {
@@ -308,7 +314,17 @@ function LabelItem({
         <button type="button" className="link" onClick={() => setHistoryOpen(!historyOpen)} aria-expanded={historyOpen}>
           {historyOpen ? 'Hide history' : `History (${label.revision} revision${label.revision === 1 ? '' : 's'})`}
         </button>
+        <button type="button" className="link" onClick={() => setDiscussOpen(!discussOpen)} aria-expanded={discussOpen}>
+          {discussOpen ? 'Hide discussion' : 'Discussion'}
+        </button>
       </div>
+      {discussOpen && (
+        <CommentThread
+          target={{ type: 'LABEL', labelId: label.id }}
+          canComment={canVote}
+          title={`Discussion of “${label.name}”`}
+        />
+      )}
       {editOpen && (
         <form
           className="stack"
