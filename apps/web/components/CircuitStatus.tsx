@@ -17,7 +17,6 @@ export function CircuitStatus({ circuit, compact = false }: { circuit: CircuitSt
       data-testid="circuit-status"
       data-status={circuit.status}
       title={compact ? sentence : undefined}
-      aria-label={compact ? sentence : undefined}
     >
       <span className="badge status-approved" data-status="APPROVED">
         {split.approved}
