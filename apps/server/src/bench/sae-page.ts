@@ -19,8 +19,24 @@ const D_SAE = 24_576;
 const SAE = 'demo/blocks.1.hook_resid_post';
 const HOOK = 'blocks.1.hook_resid_post';
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
-const SORTS = ['INDEX', 'DENSEST', 'SPARSEST', 'MAX_ACTIVATION', 'RECENT_ACTIVITY', 'LABEL'];
-const FILTERS = ['ALL', 'UNLABELED', 'LABELED', 'ACCEPTED', 'DISPUTED', 'DEAD', 'IN_CIRCUIT'];
+// BENCH_SORTS and BENCH_FILTERS (comma-separated) run a subset.
+const SORTS = process.env.BENCH_SORTS?.split(',') ?? [
+  'INDEX',
+  'DENSEST',
+  'SPARSEST',
+  'MAX_ACTIVATION',
+  'RECENT_ACTIVITY',
+  'LABEL',
+];
+const FILTERS = process.env.BENCH_FILTERS?.split(',') ?? [
+  'ALL',
+  'UNLABELED',
+  'LABELED',
+  'ACCEPTED',
+  'DISPUTED',
+  'DEAD',
+  'IN_CIRCUIT',
+];
 
 const LIST = `query($t: ID, $sort: SaeFeatureSort, $filter: SaeFeatureFilter) {
   saeFeatures(model: "demo", sae: "${SAE}", teamId: $t, sort: $sort, filter: $filter, first: 100) {
