@@ -117,7 +117,10 @@ export class ModelService {
     if (loading) {
       this.loaded.delete(id); // most recently used last
     } else {
-      loading = loadHookedGPT2(entry.path, { cacheDir: this.engineCacheDir }).then(({ model, tokenizer }) => {
+      // Weights held once however many graphs the model's runs compile (explorer, steering, circuits per hook): a
+      // GPT-2-small circuit job otherwise holds a pre-packed copy per graph (~0.6 GB each), for ~1.2x faster runs.
+      const options = { cacheDir: this.engineCacheDir, weightSharing: 'shared' as const };
+      loading = loadHookedGPT2(entry.path, options).then(({ model, tokenizer }) => {
         if (!tokenizer) throw new AppError('NOT_FOUND', `Model "${id}" has no tokenizer in ${entry.path}`);
         return { model, tokenizer };
       });
