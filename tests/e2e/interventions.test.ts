@@ -169,6 +169,21 @@ describe('interventions in real Chromium', () => {
     const patched = await dialog.getByTestId('ablation-mean').locator('th').allTextContents();
     expect(Number(patched[3])).toBeGreaterThan(Number(patched[2]));
     await page.screenshot({ path: 'artifacts/interventions/patch.png' });
+    await page.keyboard.press('Escape');
+
+    // The same four nodes as a supernode (selected once grouped): ablating it ablates its members.
+    await page.getByRole('button', { name: 'Group', exact: true }).click();
+    const grouping = page.getByRole('dialog', { name: 'Group into a supernode' });
+    await grouping.getByLabel('Supernode name').fill('subject number');
+    await grouping.getByRole('button', { name: 'Group', exact: true }).click();
+    await controls.getByLabel('Intervention', { exact: true }).selectOption('mean');
+    await controls.getByRole('button', { name: 'Run on pairs' }).click();
+    await expect
+      .poll(() => dialog.locator('p').first().textContent(), { timeout: 60_000 })
+      .toMatch(/^ablate \(mean\): 4 nodes/);
+    const grouped = await dialog.getByTestId('ablation-mean').locator('th').allTextContents();
+    expect(Number(grouped[3])).toBeCloseTo(scores.fComplement, 3);
+    await page.screenshot({ path: 'artifacts/interventions/ablate-supernode.png' });
     await page.close();
   });
 });
