@@ -327,8 +327,8 @@ describe('an approval belongs to a version', () => {
       client.ok('mutation($i: DecideReviewInput!) { decideReview(input: $i) { state } }', {
         i: { reviewId, decision },
       });
-    const byBea = await ask(id.bea);
-    const byAda = await ask(id.admin);
+    const byBea = await ask(id.bea!);
+    const byAda = await ask(id.admin!);
     expect(await state()).toEqual({ status: 'IN_REVIEW', latestVersion: 2, approvedVersion: 1 });
     await decide(bea, byBea, 'APPROVED');
     // One of two reviewers approved: v2 is not approved yet.
