@@ -655,7 +655,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   return (
     <div className="editor-shell">
       <TopBar>
-        <h1 className="editor-title" data-testid="circuit-title">
+        <h1 className="editor-title" data-testid="circuit-title" title={circuit.title}>
           {circuit.title}
         </h1>
         <CircuitStatus circuit={info} compact />
