@@ -4,6 +4,7 @@ import type {
   Circuit,
   CircuitVersion,
   Comment,
+  Evidence,
   FeatureLabel,
   Job,
   LabelRevision,
@@ -286,6 +287,13 @@ export const resolvers = {
     evaluateSelection: (_: unknown, args: { circuitId: string; version: number; nodeIds: string[] }, ctx: Context) =>
       ctx.services.jobs.startEvaluation(ctx.viewer, args),
     ablateSelection: (_: unknown, args: Args, ctx: Context) => ctx.services.jobs.startAblation(ctx.viewer, args),
+    saveSteeringEvidence: async (_: unknown, args: Args, ctx: Context) => {
+      // It runs the model, as steerFeature does.
+      await ctx.services.computeLimiter.take(ctx.clientKey);
+      return ctx.services.evidence.saveSteering(ctx.viewer, args);
+    },
+    saveAblationEvidence: (_: unknown, args: Args, ctx: Context) =>
+      ctx.services.evidence.saveAblation(ctx.viewer, args),
     computeDashboards: (_: unknown, args: DashboardJobArgs, ctx: Context) =>
       ctx.services.jobs.startDashboards(ctx.viewer, args),
     startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>
@@ -448,6 +456,7 @@ export const resolvers = {
   FeatureLabel: {
     author: (l: FeatureLabel, _: Args, ctx: Context) => loadUser(ctx, l.authorId),
     revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(ctx.viewer, l.id),
+    evidence: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.evidence.forLabel(ctx.viewer, l.id),
     agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(ctx.viewer, l.id),
     myVote: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.myVote(ctx.viewer, l.id),
     revisedAt: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisedAt(ctx.viewer, l),
@@ -484,6 +493,8 @@ export const resolvers = {
       return ctx.services.circuits.version(ctx.viewer, c.id, number ?? grant.onlyVersion ?? c.latestVersion);
     },
     versions: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.versions(ctx.viewer, c.id),
+    evidence: (c: Circuit, { version }: { version?: number | null }, ctx: Context) =>
+      ctx.services.evidence.forCircuit(ctx.viewer, c.id, version ?? null),
     diff: (c: Circuit, args: { from: number; to: number }, ctx: Context) =>
       ctx.services.circuits.diff(ctx.viewer, c.id, args.from, args.to),
     shareLinks: (c: Circuit, _: Args, ctx: Context) => ctx.services.shares.forCircuit(ctx.viewer, c.id),
@@ -493,6 +504,10 @@ export const resolvers = {
   CircuitVersion: {
     author: (v: CircuitVersion, _: Args, ctx: Context) => loadUser(ctx, v.authorId),
     createdAt: (v: CircuitVersion) => v.createdAt.toISOString(),
+  },
+  Evidence: {
+    author: (e: Evidence, _: Args, ctx: Context) => loadUser(ctx, e.authorId),
+    createdAt: (e: Evidence) => e.createdAt.toISOString(),
   },
   ShareLink: {
     expiresAt: (l: ShareLink) => iso(l.expiresAt),

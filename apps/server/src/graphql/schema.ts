@@ -159,6 +159,8 @@ export const typeDefs = /* GraphQL */ `
     score: Int!
     author: User
     revisions: [LabelRevision!]!
+    "Steering runs saved on the label as evidence, oldest first."
+    evidence: [Evidence!]!
     agreement: Agreement!
     "+1, -1 or 0: the signed-in user's vote."
     myVote: Int!
@@ -238,6 +240,8 @@ export const typeDefs = /* GraphQL */ `
     completeness: Float
     version(number: Int): CircuitVersion!
     versions: [CircuitVersion!]!
+    "Ablations saved as evidence on a version (all versions without one), oldest first; a version link sees its own."
+    evidence(version: Int): [Evidence!]!
     diff(from: Int!, to: Int!): VersionDiff!
     shareLinks: [ShareLink!]!
     createdAt: String!
@@ -472,6 +476,23 @@ export const typeDefs = /* GraphQL */ `
     compareTokens: [String!]
     unsteered: SteeringRun!
     steered: SteeringRun!
+  }
+
+  """
+  An intervention saved as evidence for a claim, with the inputs that re-run it. kind steer (on a label): inputs are
+  steerFeature's arguments, result its SteeringResult; kind ablate (on a circuit version): inputs are ablateSelection's
+  arguments, result its job's result.
+  """
+  type Evidence {
+    id: ID!
+    kind: String!
+    labelId: ID
+    circuitId: ID
+    version: Int
+    inputs: JSON!
+    result: JSON!
+    author: User
+    createdAt: String!
   }
 
   enum JobStatus {
@@ -855,6 +876,20 @@ export const typeDefs = /* GraphQL */ `
     everything else kept. A job; its result has the metric per pair before and after, and the means.
     """
     ablateSelection(circuitId: ID!, version: Int!, nodeIds: [String!]!, mode: String!): Job!
+    """
+    Saves a steering run of the label's feature as evidence on the label (whoever may comment on it). The server runs
+    it (steerFeature's arguments, the label naming model, SAE and feature) and saves the inputs and its result.
+    """
+    saveSteeringEvidence(
+      labelId: ID!
+      text: String!
+      strength: Float!
+      positions: [Int!]
+      compareTokens: [String!]
+      continuation: Int
+    ): Evidence!
+    "Saves a finished ablateSelection job of this circuit version as evidence on it (whoever may comment on the circuit)."
+    saveAblationEvidence(circuitId: ID!, version: Int!, jobId: ID!): Evidence!
     "Runs the job pipeline's health check: counts steps with progress."
     startSelftestJob(steps: Int, stepMs: Int, failAt: Int): Job!
     cancelJob(id: ID!): Job!

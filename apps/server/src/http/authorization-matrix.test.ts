@@ -62,6 +62,7 @@ saeCoverage          PUBLIC          Y      Y      Y      Y      Y      Y      Y
 saeFeatureNeighbours A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 searchLabels         TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
 searchLabels         PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+exportLabels         A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 circuit              PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
 circuit              TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
 circuit              UNLISTED        Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
@@ -99,6 +100,7 @@ acceptInvitation     revoked         UA     NF     NF     NF     NF     NF     N
 acceptInvitation     expired         UA     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     UA
 revokeInvitation     MEMBER          NF     NF     NF     NF     Y      Y      NF     NF     NF     NF     NF     NF     NF
 proposeLabel         A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+importLabels         A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 editLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 editLabel            PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     FB     FB     FB     UA
 voteLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
@@ -155,6 +157,11 @@ evaluateSelection    PUBLIC          UA     Y      Y      Y      Y      Y      Y
 ablateSelection      PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
 ablateSelection      TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
 ablateSelection      PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+saveSteeringEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
+saveSteeringEvidence PUBLIC          UA     Y      FB     Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+saveAblationEvidence PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
+saveAblationEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
+saveAblationEvidence PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
 startSelftestJob     -               UA     FB     FB     FB     FB     FB     Y      FB     FB     FB     FB     FB     UA
 cancelJob            teamJob         NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 cancelJob            opJob           NF     NF     NF     NF     NF     NF     Y      NF     NF     NF     NF     NF     NF
@@ -272,6 +279,8 @@ const invitations = {} as { valid: string; revoked: string; expired: string; rev
 let reviewId: string;
 let notificationId: string;
 let teamJobId: string;
+/** A finished ablation of version 1 of each circuit (made in the database: this server runs no jobs). */
+const ablationJobs: Partial<Record<CircuitKey, string>> = {};
 let opJobId: string;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -452,6 +461,9 @@ const HTTP: Record<string, HttpOperation> = {
     run: (a, t) => as(a).request('query($q: String!) { searchLabels(query: $q) { label { id } } }', { q: t }),
     shows: (d, t) => d.searchLabels.some((h: Data) => h.label.id === labels[t as 'TEAM' | 'PUBLIC'].id),
   },
+  exportLabels: {
+    run: (a) => as(a).request('query($t: ID!) { exportLabels(teamId: $t, format: JSON) { filename } }', { t: teamA }),
+  },
   circuit: {
     run: (a, t) =>
       as(a, t as CircuitKey).request('query($s: String!) { circuit(slug: $s) { id version { number } } }', {
@@ -581,6 +593,20 @@ const HTTP: Record<string, HttpOperation> = {
         i: { teamId: teamA, modelId: MODEL, saeId: SAE_FRESH, featureIndex: 5, name: `by ${a}` },
       }),
   },
+  importLabels: {
+    // A real import (not a dry run) of one label in this app's own format.
+    run: (a) =>
+      as(a).request('mutation($i: ImportLabelsInput!) { importLabels(input: $i) { created } }', {
+        i: {
+          teamId: teamA,
+          format: 'WORKBENCH',
+          dryRun: false,
+          text: JSON.stringify({
+            labels: [{ modelId: MODEL, saeId: SAE_FRESH, featureIndex: 6, name: `imported by ${a}` }],
+          }),
+        },
+      }),
+  },
   editLabel: {
     run: (a, t) =>
       as(a).request('mutation($i: EditLabelInput!) { editLabel(input: $i) { id } }', {
@@ -688,6 +714,20 @@ const HTTP: Record<string, HttpOperation> = {
       as(a, t as CircuitKey).request(
         'mutation($id: ID!) { ablateSelection(circuitId: $id, version: 1, nodeIds: ["blocks.0.hook_resid_post:0:1"], mode: "mean") { id } }',
         { id: circuits[t as CircuitKey].id },
+      ),
+  },
+  saveSteeringEvidence: {
+    run: (a, t) =>
+      as(a).request(
+        'mutation($id: ID!) { saveSteeringEvidence(labelId: $id, text: "The boy", strength: 1, continuation: 0) { id } }',
+        { id: labels[t as 'TEAM' | 'PUBLIC'].id },
+      ),
+  },
+  saveAblationEvidence: {
+    run: (a, t) =>
+      as(a, t as CircuitKey).request(
+        'mutation($id: ID!, $job: ID!) { saveAblationEvidence(circuitId: $id, version: 1, jobId: $job) { id } }',
+        { id: circuits[t as CircuitKey].id, job: ablationJobs[t as CircuitKey]! },
       ),
   },
   startSelftestJob: { run: (a) => as(a).request('mutation { startSelftestJob(steps: 1) { id } }') },
@@ -913,6 +953,19 @@ beforeAll(async () => {
     )
   ).requestReview[0]!.id;
   teamJobId = await startCircuitJob(clients.member);
+  for (const key of CIRCUIT_KEYS) {
+    const job = await app.runtime.services.prisma.job.create({
+      data: {
+        kind: 'ablation',
+        teamId: teamA,
+        createdById: ids.owner!,
+        input: { circuitId: circuits[key].id, version: 1, nodeIds: ['n'], mode: 'mean' },
+        status: 'SUCCEEDED',
+        result: { nodes: 1, meanBefore: -1, meanAfter: 0, before: [-1], after: [0], pairs: [] },
+      },
+    });
+    ablationJobs[key] = job.id;
+  }
   opJobId = await startSelftestJob();
 
   const invite = async (role: string) =>

@@ -8,6 +8,7 @@ import type { ModelService } from '../models/service.js';
 import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
+import { EvidenceService } from './evidence.js';
 import { InvitationService } from './invitations.js';
 import { LabelSearchService } from './label-search.js';
 import { LabelService } from './labels.js';
@@ -38,6 +39,8 @@ export interface Services {
   jobs: JobService;
   /** Steering features (model runs; rate-limited by the resolver like activations). */
   steering: SteeringService;
+  /** Interventions saved on labels and circuit versions. */
+  evidence: EvidenceService;
   /** Model runs (activations) per user or client address: they cost CPU even when signed out. */
   computeLimiter: RateLimiter;
   /** Who runs the deployment (OPERATOR_EMAILS), for policy.ts's isOperator. */
@@ -74,6 +77,7 @@ export function createServices(
   const labels = new LabelService(prisma, events, limiter, models);
   const circuits = new CircuitService(prisma, events, limiter);
   const notifications = new NotificationService(prisma, events);
+  const steering = new SteeringService(prisma, models);
   return {
     prisma,
     auth: new AuthService(prisma, limiters),
@@ -91,7 +95,8 @@ export function createServices(
     models,
     // Jobs run the model: they count against the same per-user bucket as model runs (activations).
     jobs: new JobService(prisma, runner, models, circuits, limiters.compute, settings),
-    steering: new SteeringService(prisma, models),
+    steering,
+    evidence: new EvidenceService(prisma, labels, circuits, steering, limiter),
     computeLimiter: limiters.compute,
     operatorEmails: settings.operatorEmails,
     subscriptionRecheckMs: settings.subscriptionRecheckMs ?? DEFAULT_SUBSCRIPTION_RECHECK_MS,
