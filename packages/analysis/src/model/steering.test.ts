@@ -70,4 +70,48 @@ describe.skipIf(!present)('steering on the demo model', () => {
     expect(everywhere.steered.continuation).toEqual(await greedy(4, [{ hook: HOOK, mode: 'add', value: vector }]));
     expect(everywhere.steered.logitDiff).toBeNull();
   });
+  it('with attention frozen: the unsteered patterns put back, step by step; a vector after the last attention changes nothing more', async () => {
+    const { model, tokenizer } = await state!;
+    const V = model.config.vocabSize;
+    const L = model.config.nLayers;
+    const tokens = tokenizer.encode('The boy near the car', { bos: model.config.bosTokenId });
+    const [are, is] = [tokenizer.encode(' are')[0]!, tokenizer.encode(' is')[0]!];
+    const vector = Float32Array.from({ length: model.config.dModel }, (_, i) => Math.cos(i) * 1.5);
+    const patterns = Array.from({ length: L }, (_, l) => `blocks.${l}.attn.hook_pattern`);
+    const base = { vector, positions: null, compare: [are, is] as [number, number], freezeAttention: true };
+
+    // By hand: capture the plain model's patterns, then run with the vector added and those patterns in place.
+    const early = await steer(model, tokens, { ...base, hook: 'blocks.0.hook_resid_post', continuation: 0 });
+    const plain = await model.run([tokens], { hooks: patterns, logits: false });
+    const frozen = await model.run([tokens], {
+      interventions: [
+        { hook: 'blocks.0.hook_resid_post', mode: 'add', value: vector },
+        ...patterns.map((hook) => ({ hook, mode: 'replace' as const, value: plain.hooks.get(hook)!.data })),
+      ],
+    });
+    const last = frozen.logits!.data.slice((tokens.length - 1) * V, tokens.length * V);
+    expect(early.frozen!.logitDiff).toBeCloseTo(last[are]! - last[is]!, 4);
+    // Early in the model the vector moves attention too, so freezing it gives another answer.
+    expect(Math.abs(early.frozen!.logitDiff! - early.steered.logitDiff!)).toBeGreaterThan(1e-3);
+
+    // After the last layer's attention, freezing it changes nothing, continuation included.
+    const late = await steer(model, tokens, {
+      ...base,
+      hook: `blocks.${L - 1}.hook_resid_post`,
+      continuation: 3,
+      stopToken: model.config.bosTokenId,
+    });
+    expect(late.frozen!.logitDiff).toBeCloseTo(late.steered.logitDiff!, 4);
+    expect(late.frozen!.continuation).toEqual(late.steered.continuation);
+    // And a zero vector, frozen or not, is the plain model.
+    const zero = await steer(model, tokens, {
+      ...base,
+      vector: new Float32Array(vector.length),
+      hook: 'blocks.0.hook_resid_post',
+      continuation: 3,
+    });
+    expect(zero.frozen!.logitDiff).toBeCloseTo(zero.unsteered.logitDiff!, 4);
+    expect(zero.frozen!.continuation).toEqual(zero.unsteered.continuation);
+    expect(zero.frozen!.top.map((t) => t.id)).toEqual(zero.unsteered.top.map((t) => t.id));
+  });
 });

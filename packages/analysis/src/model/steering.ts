@@ -18,6 +18,11 @@ export interface SteeringOptions {
   compare?: [number, number];
   stopToken?: number;
   centerResid?: boolean;
+  /**
+   * Also run the steered text with every layer's attention pattern held at the unsteered model's on that same text
+   * (`frozen`): what the vector does through the residual stream alone, not by moving attention.
+   */
+  freezeAttention?: boolean;
 }
 
 export interface NextToken {
@@ -37,6 +42,8 @@ export interface SteeringRun {
 export interface SteeringResult {
   unsteered: SteeringRun;
   steered: SteeringRun;
+  /** Steered with attention patterns frozen (with `freezeAttention`). */
+  frozen?: SteeringRun;
 }
 
 /** Most probable tokens of one row of logits (softmax in float64). */
@@ -47,6 +54,15 @@ export function topTokens(logits: ArrayLike<number>, k: number): NextToken[] {
   for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
   const ids = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => logits[b]! - logits[a]!);
   return ids.slice(0, k).map((id) => ({ id, logit: logits[id]!, probability: Math.exp(logits[id]! - max) / sum }));
+}
+
+/** One run's report from its logits at the last token (the continuation fills in as it is generated). */
+function summarize(logits: ArrayLike<number>, continuation: number[], options: SteeringOptions): SteeringRun {
+  return {
+    top: topTokens(logits, options.topK ?? 10),
+    logitDiff: options.compare ? logits[options.compare[0]]! - logits[options.compare[1]]! : null,
+    continuation,
+  };
 }
 
 export async function steer(model: HookedGPT2, tokens: number[], options: SteeringOptions): Promise<SteeringResult> {
@@ -68,12 +84,8 @@ export async function steer(model: HookedGPT2, tokens: number[], options: Steeri
     return seqs.map((s, b) => out.logits!.data.subarray((b * T + s.length - 1) * V, (b * T + s.length) * V));
   };
   let logits = await last();
-  const summary = (b: number): SteeringRun => ({
-    top: topTokens(logits[b]!, options.topK ?? 10),
-    logitDiff: options.compare ? logits[b]![options.compare[0]]! - logits[b]![options.compare[1]]! : null,
-    continuation: continuation[b]!,
-  });
-  const result = { unsteered: summary(0), steered: summary(1) };
+  const summary = (b: number) => summarize(logits[b]!, continuation[b]!, options);
+  const result: SteeringResult = { unsteered: summary(0), steered: summary(1) };
   for (let step = 0; step < options.continuation; step++) {
     for (let b = 0; b < 2; b++) {
       if (done[b]) continue;
@@ -88,5 +100,43 @@ export async function steer(model: HookedGPT2, tokens: number[], options: Steeri
     if (done.every(Boolean) || step === options.continuation - 1) break;
     logits = await last();
   }
+  if (options.freezeAttention) result.frozen = await frozenRun(model, tokens, options);
   return result;
+}
+
+/**
+ * The steered run with attention frozen: at every step the unsteered model's patterns on the current sequence are
+ * captured, then the sequence runs with the vector added and those patterns put back in place of its own. Separate
+ * from the batched rows above: its patterns depend on its own continuation.
+ */
+async function frozenRun(model: HookedGPT2, tokens: number[], options: SteeringOptions): Promise<SteeringRun> {
+  const V = model.config.vocabSize;
+  const patterns = Array.from({ length: model.config.nLayers }, (_, l) => `blocks.${l}.attn.hook_pattern`);
+  const seq = tokens.slice();
+  const continuation: number[] = [];
+  const lastLogits = async () => {
+    const clean = await model.run([seq], { hooks: patterns, logits: false, centerResid: options.centerResid });
+    const interventions: Intervention[] = [
+      {
+        hook: options.hook,
+        mode: 'add',
+        value: options.vector,
+        ...(options.positions ? { positions: options.positions } : {}),
+      },
+      ...patterns.map((hook): Intervention => ({ hook, mode: 'replace', value: clean.hooks.get(hook)!.data })),
+    ];
+    const out = await model.run([seq], { interventions, centerResid: options.centerResid });
+    return out.logits!.data.subarray((seq.length - 1) * V, seq.length * V);
+  };
+  let logits = await lastLogits();
+  const run = summarize(logits, continuation, options);
+  for (let step = 0; step < options.continuation; step++) {
+    const next = topTokens(logits, 1)[0]!.id;
+    if (next === options.stopToken) break;
+    continuation.push(next);
+    seq.push(next);
+    if (seq.length >= model.config.nCtx || step === options.continuation - 1) break;
+    logits = await lastLogits();
+  }
+  return run;
 }
