@@ -18,6 +18,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
   const [compare, setCompare] = useState<[string, string]>([' are', ' is']);
   const [continuation, setContinuation] = useState('10');
   const [chosen, setChosen] = useState<number[]>([]);
+  const [freeze, setFreeze] = useState(false);
   const [result, setResult] = useState<SteeringResult | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,6 +39,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
           positions: chosen.length ? chosen : null,
           compareTokens: compare[0] && compare[1] ? compare : null,
           continuation: Number(continuation),
+          freezeAttention: freeze,
         },
       });
       setResult(data?.steerFeature ?? null);
@@ -119,6 +121,13 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
             />
             tokens
           </label>
+          <label
+            className="row"
+            title="A second steered run with every layer's attention pattern held at the unsteered model's: what the direction does through the residual stream alone"
+          >
+            <input type="checkbox" checked={freeze} onChange={(event) => setFreeze(event.target.checked)} />
+            also with attention frozen
+          </label>
           <button type="submit" disabled={running}>
             {running ? 'Steering…' : 'Steer'}
           </button>
@@ -164,7 +173,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
                 : 'every position'
             }`}
           </p>
-          <div className="grid-2">
+          <div className={result.frozen ? 'grid-3' : 'grid-2'}>
             <SteeringColumn title="Unsteered" text={text} run={result.unsteered} compare={result.compareTokens} />
             <SteeringColumn
               title={`Steered (${Number(strength) >= 0 ? '+' : ''}${Number(strength)})`}
@@ -173,6 +182,15 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
               compare={result.compareTokens}
               baseline={result.unsteered}
             />
+            {result.frozen && (
+              <SteeringColumn
+                title="Steered, attention frozen"
+                text={text}
+                run={result.frozen}
+                compare={result.compareTokens}
+                baseline={result.unsteered}
+              />
+            )}
           </div>
         </>
       )}

@@ -24,6 +24,8 @@ export interface SteeringResult {
   compareTokens: string[] | null;
   unsteered: SteeringRun;
   steered: SteeringRun;
+  /** With freezeAttention: steered with attention patterns held at the unsteered model's. */
+  frozen: SteeringRun | null;
 }
 
 const STEERING_RUN_FIELDS = gql`
@@ -51,6 +53,7 @@ export const STEER_FEATURE = gql`
     $positions: [Int!]
     $compareTokens: [String!]
     $continuation: Int
+    $freezeAttention: Boolean
   ) {
     steerFeature(
       model: $model
@@ -61,6 +64,7 @@ export const STEER_FEATURE = gql`
       positions: $positions
       compareTokens: $compareTokens
       continuation: $continuation
+      freezeAttention: $freezeAttention
     ) {
       tokens
       positions
@@ -73,6 +77,9 @@ export const STEER_FEATURE = gql`
         ...SteeringRunFields
       }
       steered {
+        ...SteeringRunFields
+      }
+      frozen {
         ...SteeringRunFields
       }
     }

@@ -476,6 +476,8 @@ export const typeDefs = /* GraphQL */ `
     compareTokens: [String!]
     unsteered: SteeringRun!
     steered: SteeringRun!
+    "Steered with every layer's attention pattern held at the unsteered model's on the same text (freezeAttention); null otherwise."
+    frozen: SteeringRun
   }
 
   """
@@ -645,6 +647,8 @@ export const typeDefs = /* GraphQL */ `
       positions: [Int!]
       compareTokens: [String!]
       continuation: Int
+      "Also run the steered text with attention patterns frozen at their unsteered values (result frozen)."
+      freezeAttention: Boolean
     ): SteeringResult!
     "The signed-in user, or null."
     me: User

@@ -30,6 +30,11 @@ export const steerInput = z.object({
     .max(MAX_CONTINUATION, `at most ${MAX_CONTINUATION} tokens`)
     .nullish()
     .transform((n) => n ?? 10),
+  /** Also run the steered text with attention patterns held at the unsteered model's (`frozen`). */
+  freezeAttention: z
+    .boolean()
+    .nullish()
+    .transform((b) => b ?? false),
 });
 
 export interface SteeringRunView {
@@ -51,6 +56,8 @@ export interface SteeringView {
   compareTokens: string[] | null;
   unsteered: SteeringRunView;
   steered: SteeringRunView;
+  /** Steered with attention patterns frozen at their unsteered values (with freezeAttention). */
+  frozen: SteeringRunView | null;
 }
 
 /**
@@ -139,6 +146,7 @@ export class SteeringService {
       compare,
       stopToken: model.config.bosTokenId,
       centerResid: sae.conventions.centerResidual,
+      freezeAttention: input.freezeAttention,
     });
     const view = (run: SteeringRun): SteeringRunView => {
       const texts = tokenizer.tokenTexts(run.top.map((t) => t.id));
@@ -164,6 +172,7 @@ export class SteeringService {
       compareTokens: input.compareTokens ?? null,
       unsteered: view(result.unsteered),
       steered: view(result.steered),
+      frozen: result.frozen ? view(result.frozen) : null,
     };
   }
 
