@@ -184,6 +184,8 @@ export const resolvers = {
     saeFeatureNeighbours: (_: unknown, args: unknown, ctx: Context) =>
       ctx.services.saeFeatures.neighbours(ctx.viewer, args),
     searchLabels: (_: unknown, args: unknown, ctx: Context) => ctx.services.labelSearch.search(ctx.viewer, args),
+    exportLabels: (_: unknown, args: unknown, ctx: Context) =>
+      ctx.services.labelTransfer.exportLabels(ctx.viewer, args),
     invitation: (_: unknown, { token }: { token: string }, ctx: Context) => ctx.services.invitations.preview(token),
     circuit: async (_: unknown, { slug }: { slug: string }, ctx: Context) =>
       (await ctx.services.circuits.require(ctx.viewer, { slug }, Access.VIEW)).circuit,
@@ -249,6 +251,8 @@ export const resolvers = {
     editLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) => ctx.services.labels.edit(ctx.viewer, input),
     voteLabel: (_: unknown, args: { labelId: string; value: number }, ctx: Context) =>
       ctx.services.labels.vote(ctx.viewer, args),
+    importLabels: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
+      ctx.services.labelTransfer.importLabels(ctx.viewer, input),
     createCircuit: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
       ctx.services.circuits.create(ctx.viewer, input),
     saveCircuitVersion: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
@@ -456,6 +460,7 @@ export const resolvers = {
   FeatureLabel: {
     author: (l: FeatureLabel, _: Args, ctx: Context) => loadUser(ctx, l.authorId),
     revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(ctx.viewer, l.id),
+    source: (l: FeatureLabel) => (l.source === null || l.source === undefined ? null : JSON.stringify(l.source)),
     evidence: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.evidence.forLabel(ctx.viewer, l.id),
     agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(ctx.viewer, l.id),
     myVote: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.myVote(ctx.viewer, l.id),

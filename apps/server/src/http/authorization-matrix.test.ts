@@ -62,6 +62,7 @@ saeCoverage          PUBLIC          Y      Y      Y      Y      Y      Y      Y
 saeFeatureNeighbours A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 searchLabels         TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
 searchLabels         PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+exportLabels         A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 circuit              PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
 circuit              TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
 circuit              UNLISTED        Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
@@ -99,6 +100,7 @@ acceptInvitation     revoked         UA     NF     NF     NF     NF     NF     N
 acceptInvitation     expired         UA     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     UA
 revokeInvitation     MEMBER          NF     NF     NF     NF     Y      Y      NF     NF     NF     NF     NF     NF     NF
 proposeLabel         A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+importLabels         A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 editLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 editLabel            PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     FB     FB     FB     UA
 voteLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
@@ -459,6 +461,9 @@ const HTTP: Record<string, HttpOperation> = {
     run: (a, t) => as(a).request('query($q: String!) { searchLabels(query: $q) { label { id } } }', { q: t }),
     shows: (d, t) => d.searchLabels.some((h: Data) => h.label.id === labels[t as 'TEAM' | 'PUBLIC'].id),
   },
+  exportLabels: {
+    run: (a) => as(a).request('query($t: ID!) { exportLabels(teamId: $t, format: JSON) { filename } }', { t: teamA }),
+  },
   circuit: {
     run: (a, t) =>
       as(a, t as CircuitKey).request('query($s: String!) { circuit(slug: $s) { id version { number } } }', {
@@ -586,6 +591,20 @@ const HTTP: Record<string, HttpOperation> = {
     run: (a) =>
       as(a).request('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
         i: { teamId: teamA, modelId: MODEL, saeId: SAE_FRESH, featureIndex: 5, name: `by ${a}` },
+      }),
+  },
+  importLabels: {
+    // A real import (not a dry run) of one label in this app's own format.
+    run: (a) =>
+      as(a).request('mutation($i: ImportLabelsInput!) { importLabels(input: $i) { created } }', {
+        i: {
+          teamId: teamA,
+          format: 'WORKBENCH',
+          dryRun: false,
+          text: JSON.stringify({
+            labels: [{ modelId: MODEL, saeId: SAE_FRESH, featureIndex: 6, name: `imported by ${a}` }],
+          }),
+        },
       }),
   },
   editLabel: {

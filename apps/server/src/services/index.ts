@@ -11,6 +11,7 @@ import { CommentService } from './comments.js';
 import { EvidenceService } from './evidence.js';
 import { InvitationService } from './invitations.js';
 import { LabelSearchService } from './label-search.js';
+import { LabelTransferService } from './label-transfer.js';
 import { LabelService } from './labels.js';
 import { NotificationService } from './notifications.js';
 import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-limit.js';
@@ -28,6 +29,8 @@ export interface Services {
   invitations: InvitationService;
   labels: LabelService;
   labelSearch: LabelSearchService;
+  /** Label files in and out (import with a dry run, export as JSON or CSV). */
+  labelTransfer: LabelTransferService;
   saeFeatures: SaeFeatureService;
   circuits: CircuitService;
   shares: ShareService;
@@ -85,6 +88,7 @@ export function createServices(
     invitations: new InvitationService(prisma, events, limiter),
     labels,
     labelSearch: new LabelSearchService(prisma),
+    labelTransfer: new LabelTransferService(prisma, events, limiter, models),
     saeFeatures: new SaeFeatureService(prisma, models),
     circuits,
     shares: new ShareService(prisma, circuits, limiter),

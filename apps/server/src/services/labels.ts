@@ -57,7 +57,7 @@ export interface Agreement {
 /** feature_labels columns as Prisma's FeatureLabel fields, for the raw statements of the hot writes. */
 const LABEL_COLUMNS = Prisma.raw(
   `id, team_id AS "teamId", model_id AS "modelId", sae_id AS "saeId", feature_index AS "featureIndex",
-   visibility, status, author_id AS "authorId", name, description, revision, score,
+   visibility, status, author_id AS "authorId", name, description, revision, score, source,
    created_at AS "createdAt", updated_at AS "updatedAt"`,
 );
 

@@ -24,6 +24,10 @@ export const TEAM_RULES = {
   /** Being asked to review a circuit version. */
   'review.reviewer': 'MEMBER',
   'label.propose': 'MEMBER',
+  /** Importing label files (Neuronpedia, feature-circuits, our export) as proposed labels. */
+  'label.import': 'MEMBER',
+  /** Downloading all the team's labels with their revisions and votes. */
+  'label.export': 'VIEWER',
   /** Votes and comments on the team's labels, comments in the team's feature threads. */
   'label.participate': 'MEMBER',
   'comment.teamThread': 'MEMBER',

@@ -1,0 +1,514 @@
+// Reading label files made elsewhere (Neuronpedia explanations, saprmarks/feature-circuits annotations, our own
+// export) into rows of labels to propose, and writing a team's labels as CSV. Every problem names its line and field.
+import { KNOWN_MODELS, KNOWN_SAE_SETS } from '@workbench/analysis';
+
+export type LabelImportFormat = 'NEURONPEDIA' | 'FEATURE_CIRCUITS' | 'WORKBENCH';
+
+/** One label a file proposes, mapped to our feature ids; `source` says where it came from. */
+export interface ImportRow {
+  line: number;
+  modelId: string;
+  saeId: string;
+  featureIndex: number;
+  name: string;
+  description: string;
+  source: Record<string, unknown>;
+}
+
+/** A line of the file that cannot be imported, and the field that is wrong. */
+export interface ImportProblem {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export interface ParsedFile {
+  rows: ImportRow[];
+  errors: ImportProblem[];
+  /** Records that propose nothing (a Neuronpedia feature without explanations), reported rather than dropped. */
+  empty: ImportProblem[];
+}
+
+/** The models and SAEs this server runs (ModelService): where a mapped feature can be checked. */
+export interface ImportCatalog {
+  models(): { id: string }[];
+  saesOf(modelId: string): { id: string; hook: string; dSae: number }[];
+}
+
+export const MAX_LABEL_NAME = 120;
+export const MAX_LABEL_DESCRIPTION = 5000;
+
+const lineAt = (text: string, offset: number) => {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+};
+
+class FileError extends Error {
+  constructor(readonly problem: ImportProblem) {
+    super(problem.message);
+  }
+}
+
+/**
+ * Where JSON text first breaks the grammar (JSON.parse's messages give no position for most errors): a recursive
+ * descent that only checks. The text is known not to parse, so some offset is always found.
+ */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const space = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const string = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 32) fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      while (true) {
+        if (c === '{') {
+          space();
+          string();
+          space();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        space();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    if (c === '"') {
+      string();
+      return;
+    }
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!literal) fail();
+    i += literal![0].length;
+  };
+  try {
+    value();
+    space();
+    return i;
+  } catch (offset) {
+    return offset as number;
+  }
+}
+
+/** JSON.parse, with a syntax error reported at its line. */
+function parseJsonAt(text: string, firstLine: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const line = firstLine - 1 + lineAt(text, jsonErrorOffset(text));
+    throw new FileError({ line, field: 'json', message: `not valid JSON: ${(error as Error).message}` });
+  }
+}
+
+/**
+ * The line each element of the document's record array starts on: the top-level array, or the array under
+ * `key` of a top-level object. A small scanner (strings and nesting only), as JSON.parse keeps no positions.
+ */
+function recordLines(text: string, key: string | null): number[] {
+  const lines: number[] = [];
+  // Each open container: its kind, the key it sits under in its parent, and (objects) the last key read.
+  const stack: { kind: '[' | '{'; under: string | null; lastKey: string | null; elementStarts: boolean }[] = [];
+  let line = 1;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
+    const top = stack[stack.length - 1];
+    const isRecordArray =
+      top?.kind === '[' && (key === null ? stack.length === 1 : stack.length === 2 && top.under === key);
+    if (top?.kind === '[' && top.elementStarts && c !== ']') {
+      if (isRecordArray) lines.push(line);
+      top.elementStarts = false;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (top?.kind === '{' && expectKey) {
+        top.lastKey = text.slice(i + 1, j);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '[' || c === '{') {
+      stack.push({ kind: c, under: top?.kind === '{' ? top.lastKey : null, lastKey: null, elementStarts: c === '[' });
+      expectKey = c === '{';
+    } else if (c === ']' || c === '}') {
+      stack.pop();
+    } else if (c === ',') {
+      if (top?.kind === '[') top.elementStarts = true;
+      else expectKey = true;
+    }
+  }
+  return lines;
+}
+
+/** Records of a JSON document (an array, one object, or an object's `key` array) or of JSON Lines, with lines. */
+function records(text: string, key: string | null): { line: number; value: unknown; problem?: ImportProblem }[] {
+  const trimmed = text.trim();
+  if (!trimmed) throw new FileError({ line: 1, field: 'file', message: 'the file is empty' });
+  const lines = text.split('\n');
+  const nonEmpty = lines.filter((l) => l.trim()).length;
+  let whole: unknown;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    // One JSON value per line (JSON Lines), or a broken document: a single line or one not starting a record.
+    const first = lines.find((l) => l.trim())!.trim();
+    if (nonEmpty > 1 && first.startsWith('{') && first.endsWith('}')) {
+      return lines.flatMap((l, i) => {
+        if (!l.trim()) return [];
+        try {
+          return [{ line: i + 1, value: parseJsonAt(l, i + 1) }];
+        } catch (error) {
+          if (!(error instanceof FileError)) throw error;
+          return [{ line: i + 1, value: undefined, problem: error.problem }];
+        }
+      });
+    }
+    parseJsonAt(text, 1);
+  }
+  const startLine = lineAt(text, text.length - text.trimStart().length);
+  if (Array.isArray(whole)) {
+    const at = recordLines(text, null);
+    return whole.map((value, i) => ({ line: at[i] ?? startLine, value }));
+  }
+  if (key !== null && isObject(whole) && Array.isArray(whole[key])) {
+    const at = recordLines(text, key);
+    return (whole[key] as unknown[]).map((value, i) => ({ line: at[i] ?? startLine, value }));
+  }
+  return [{ line: startLine, value: whole }];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A non-negative integer given as a number or a string of digits (both occur in the real files). */
+function indexOf(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
+  return null;
+}
+
+/** Name and description from one text: a long explanation keeps its whole text in the description. */
+function nameAndDescription(text: string, description: string): { name: string; description: string } {
+  const clean = text.trim().replace(/\s+/g, ' ');
+  if (clean.length <= MAX_LABEL_NAME) return { name: clean, description: description.trim() };
+  const name = `${clean.slice(0, MAX_LABEL_NAME - 1).trimEnd()}…`;
+  return { name, description: [clean, description.trim()].filter(Boolean).join('\n\n') };
+}
+
+type Mapped = { modelId: string; saeId: string } | { field: string; message: string };
+
+/** Our model id for a Neuronpedia one (gpt2-small and its aliases are the hub's gpt2-small); others as given. */
+function ourModelId(neuronpediaModelId: string): string {
+  const known = Object.values(KNOWN_MODELS).find(
+    (m) => m.id === neuronpediaModelId || m.aliases.includes(neuronpediaModelId),
+  );
+  return known?.id ?? neuronpediaModelId;
+}
+
+/**
+ * Neuronpedia's source ids are `{layer}-{set}` (6-res-jb). A set the hub knows (KNOWN_SAE_SETS) names our SAE
+ * (res-jb layer 6: gpt2-small-res-jb/blocks.6.hook_resid_pre). A model this server does not run keeps
+ * Neuronpedia's source id as the SAE id, as labels of unknown models are taken as given (checkFeatureExists).
+ */
+function mapNeuronpediaSource(catalog: ImportCatalog, npModelId: string, layer: string): Mapped {
+  const modelId = ourModelId(npModelId);
+  const match = /^(\d+)-(.+)$/.exec(layer);
+  if (!match) return { field: 'layer', message: `"${layer}" is not a Neuronpedia source id such as 6-res-jb` };
+  const [, layerNumber, setName] = match;
+  const set = Object.values(KNOWN_SAE_SETS).find((s) => s.name === setName && s.model === modelId);
+  if (set) {
+    const sae = set.saes.find((s) => s.layer === Number(layerNumber));
+    if (sae) return { modelId, saeId: sae.id };
+    const known = set.saes.map((s) => s.layer).join(', ');
+    return { field: 'layer', message: `${set.name} has no layer ${layerNumber} (its layers: ${known})` };
+  }
+  if (catalog.models().some((m) => m.id === modelId)) {
+    const sets = Object.values(KNOWN_SAE_SETS)
+      .filter((s) => s.model === modelId)
+      .map((s) => s.name);
+    const known = sets.length ? ` (known sets: ${sets.join(', ')})` : '';
+    return { field: 'layer', message: `no SAE of ${modelId} corresponds to Neuronpedia's "${layer}"${known}` };
+  }
+  return { modelId, saeId: layer };
+}
+
+/** A mapped feature of a model this server runs must be one of its SAEs' features. */
+function checkServed(catalog: ImportCatalog, modelId: string, saeId: string, index: number, indexField: string) {
+  if (!catalog.models().some((m) => m.id === modelId)) return null;
+  const sae = catalog.saesOf(modelId).find((s) => s.id === saeId);
+  if (!sae) return { field: 'layer', message: `this server's ${modelId} has no SAE ${saeId}` };
+  if (index >= sae.dSae) {
+    return { field: indexField, message: `${saeId} has ${sae.dSae} features (0 to ${sae.dSae - 1}), not ${index}` };
+  }
+  return null;
+}
+
+/**
+ * Neuronpedia: feature JSON files (a feature, or an array of them: modelId, layer, index, explanations[] of
+ * {description, typeName, explanationModelName, authorId}), JSON Lines of them, or its flat explanation exports
+ * (each record an explanation with modelId, layer, index, description). Each explanation is one proposed label.
+ */
+export function parseNeuronpedia(text: string, catalog: ImportCatalog): ParsedFile {
+  const out: ParsedFile = { rows: [], errors: [], empty: [] };
+  for (const { line, value } of safeRecords(text, null, out)) {
+    const fail = (field: string, message: string) => out.errors.push({ line, field, message });
+    if (!isObject(value)) {
+      fail('record', 'must be a JSON object (a Neuronpedia feature or explanation)');
+      continue;
+    }
+    const { modelId, layer } = value;
+    if (typeof modelId !== 'string' || !modelId.trim()) {
+      fail('modelId', 'must be a non-empty string such as gpt2-small');
+      continue;
+    }
+    if (typeof layer !== 'string' || !layer.trim()) {
+      fail('layer', 'must be a Neuronpedia source id such as 6-res-jb');
+      continue;
+    }
+    const index = indexOf(value.index);
+    if (index === null) {
+      fail('index', `must be a non-negative integer, not ${JSON.stringify(value.index)}`);
+      continue;
+    }
+    const mapped = mapNeuronpediaSource(catalog, modelId.trim(), layer.trim());
+    if ('field' in mapped) {
+      fail(mapped.field, mapped.message);
+      continue;
+    }
+    const unserved = checkServed(catalog, mapped.modelId, mapped.saeId, index, 'index');
+    if (unserved) {
+      fail(unserved.field, unserved.message);
+      continue;
+    }
+    const flat = !('explanations' in value);
+    const explanations = flat ? [value] : value.explanations;
+    if (!Array.isArray(explanations)) {
+      fail('explanations', 'must be an array of explanations');
+      continue;
+    }
+    if (!explanations.length) {
+      out.empty.push({ line, field: 'explanations', message: 'the feature has no explanations' });
+      continue;
+    }
+    explanations.forEach((explanation, i) => {
+      const field = flat ? 'description' : `explanations[${i}].description`;
+      const description = isObject(explanation) ? explanation.description : undefined;
+      if (typeof description !== 'string' || !description.trim()) {
+        fail(field, 'must be a non-empty string');
+        return;
+      }
+      const e = explanation as Record<string, unknown>;
+      const text = nameAndDescription(description, '');
+      out.rows.push({
+        line,
+        ...mapped,
+        featureIndex: index,
+        ...text,
+        source: {
+          format: 'NEURONPEDIA',
+          line,
+          neuronpedia: { modelId, layer, index: String(index) },
+          ...(typeof e.id === 'string' ? { explanationId: e.id } : {}),
+          ...(typeof e.typeName === 'string' ? { typeName: e.typeName } : {}),
+          ...(typeof e.explanationModelName === 'string' ? { explanationModelName: e.explanationModelName } : {}),
+          ...(typeof e.authorId === 'string' ? { authorId: e.authorId } : {}),
+        },
+      });
+    });
+  }
+  return out;
+}
+
+/** feature-circuits' components and the TransformerLens hook each dictionary reads (embed: the token embedding). */
+const COMPONENT_HOOKS: Record<string, (layer: number) => string> = {
+  resid: (layer) => `blocks.${layer}.hook_resid_post`,
+  attn: (layer) => `blocks.${layer}.hook_attn_out`,
+  mlp: (layer) => `blocks.${layer}.hook_mlp_out`,
+  embed: () => 'hook_embed',
+};
+
+/** The SAE prefix of features of a model this server does not run: the hook is what the file says. */
+export const FEATURE_CIRCUITS_SAE_PREFIX = 'feature-circuits';
+
+/**
+ * saprmarks/feature-circuits annotations: JSON Lines of {Component, Layer, Feature, Name, Annotation, Notes}; the
+ * file does not say its model, so the importer names it. Component and Layer pick the SAE on that hook.
+ */
+export function parseFeatureCircuits(text: string, modelId: string, catalog: ImportCatalog): ParsedFile {
+  const out: ParsedFile = { rows: [], errors: [], empty: [] };
+  const served = catalog.models().some((m) => m.id === modelId);
+  for (const { line, value } of safeRecords(text, null, out)) {
+    const fail = (field: string, message: string) => out.errors.push({ line, field, message });
+    if (!isObject(value)) {
+      fail('record', 'must be a JSON object with Component, Layer, Feature and Annotation');
+      continue;
+    }
+    const component = typeof value.Component === 'string' ? value.Component.trim() : value.Component;
+    const hookOf = typeof component === 'string' ? COMPONENT_HOOKS[component] : undefined;
+    if (!hookOf) {
+      fail('Component', `must be one of ${Object.keys(COMPONENT_HOOKS).join(', ')}, not ${JSON.stringify(component)}`);
+      continue;
+    }
+    const layer = component === 'embed' ? 0 : indexOf(value.Layer);
+    if (layer === null) {
+      fail('Layer', `must be a layer number for ${component}, not ${JSON.stringify(value.Layer)}`);
+      continue;
+    }
+    const index = indexOf(value.Feature);
+    if (index === null) {
+      fail('Feature', `must be a non-negative integer, not ${JSON.stringify(value.Feature)}`);
+      continue;
+    }
+    if (typeof value.Annotation !== 'string' || !value.Annotation.trim()) {
+      fail('Annotation', 'must be a non-empty string');
+      continue;
+    }
+    const hook = hookOf(layer);
+    let saeId = `${FEATURE_CIRCUITS_SAE_PREFIX}/${hook}`;
+    if (served) {
+      const saes = catalog.saesOf(modelId).filter((s) => s.hook === hook);
+      if (saes.length !== 1) {
+        const why = saes.length
+          ? `has ${saes.length} SAEs on ${hook} (${saes.map((s) => s.id).join(', ')})`
+          : `has no SAE on ${hook}`;
+        fail(component === 'embed' ? 'Component' : 'Layer', `model ${modelId} ${why}`);
+        continue;
+      }
+      saeId = saes[0]!.id;
+      const unserved = checkServed(catalog, modelId, saeId, index, 'Feature');
+      if (unserved) {
+        fail(unserved.field, unserved.message);
+        continue;
+      }
+    }
+    const notes = typeof value.Notes === 'string' ? value.Notes : '';
+    out.rows.push({
+      line,
+      modelId,
+      saeId,
+      featureIndex: index,
+      ...nameAndDescription(value.Annotation, notes),
+      source: {
+        format: 'FEATURE_CIRCUITS',
+        line,
+        featureCircuits: {
+          Component: component,
+          Layer: value.Layer,
+          Feature: value.Feature,
+          ...(typeof value.Name === 'string' ? { Name: value.Name } : {}),
+        },
+      },
+    });
+  }
+  return out;
+}
+
+/** Our own JSON export (exportLabels): each label proposed again, its id and team kept as the source. */
+export function parseWorkbench(text: string, catalog: ImportCatalog): ParsedFile {
+  const out: ParsedFile = { rows: [], errors: [], empty: [] };
+  for (const { line, value } of safeRecords(text, 'labels', out)) {
+    const fail = (field: string, message: string) => out.errors.push({ line, field, message });
+    if (!isObject(value)) {
+      fail('labels', 'each label must be a JSON object');
+      continue;
+    }
+    const { modelId, saeId, name } = value;
+    if (typeof modelId !== 'string' || !modelId.trim()) {
+      fail('modelId', 'must be a non-empty string');
+      continue;
+    }
+    if (typeof saeId !== 'string' || !saeId.trim()) {
+      fail('saeId', 'must be a non-empty string');
+      continue;
+    }
+    const index = indexOf(value.featureIndex);
+    if (index === null) {
+      fail('featureIndex', `must be a non-negative integer, not ${JSON.stringify(value.featureIndex)}`);
+      continue;
+    }
+    if (typeof name !== 'string' || !name.trim()) {
+      fail('name', 'must be a non-empty string');
+      continue;
+    }
+    if (name.trim().length > MAX_LABEL_NAME) {
+      fail('name', `must be at most ${MAX_LABEL_NAME} characters`);
+      continue;
+    }
+    const description = typeof value.description === 'string' ? value.description.trim() : '';
+    if (description.length > MAX_LABEL_DESCRIPTION) {
+      fail('description', `must be at most ${MAX_LABEL_DESCRIPTION} characters`);
+      continue;
+    }
+    const unserved = checkServed(catalog, modelId.trim(), saeId.trim(), index, 'featureIndex');
+    if (unserved) {
+      fail(unserved.field === 'layer' ? 'saeId' : unserved.field, unserved.message);
+      continue;
+    }
+    out.rows.push({
+      line,
+      modelId: modelId.trim(),
+      saeId: saeId.trim(),
+      featureIndex: index,
+      name: name.trim(),
+      description,
+      source: {
+        format: 'WORKBENCH',
+        line,
+        ...(typeof value.id === 'string' ? { labelId: value.id } : {}),
+        ...(isObject(value.source) ? { originalSource: value.source } : {}),
+      },
+    });
+  }
+  return out;
+}
+
+function safeRecords(text: string, key: string | null, out: ParsedFile) {
+  try {
+    return records(text, key).filter((record) => {
+      if (record.problem) out.errors.push(record.problem);
+      return !record.problem;
+    });
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    out.errors.push(error.problem);
+    return [];
+  }
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
