@@ -33,19 +33,20 @@ const PAIRS = ['boy', 'dog', 'doctor'].map((noun) => ({
   patch_answer: ' are',
 }));
 
-const SAVE_STEERING = `mutation($l: ID!, $text: String!, $s: Float!, $p: [Int!], $c: [String!], $n: Int) {
-  saveSteeringEvidence(labelId: $l, text: $text, strength: $s, positions: $p, compareTokens: $c, continuation: $n) {
+const SAVE_STEERING = `mutation($l: ID!, $text: String!, $s: Float!, $p: [Int!], $c: [String!], $n: Int, $f: Boolean) {
+  saveSteeringEvidence(labelId: $l, text: $text, strength: $s, positions: $p, compareTokens: $c, continuation: $n, freezeAttention: $f) {
     id kind labelId circuitId version inputs result author { displayName } createdAt
   }
 }`;
 const SAVE_ABLATION = `mutation($c: ID!, $v: Int!, $j: ID!) {
   saveAblationEvidence(circuitId: $c, version: $v, jobId: $j) { id kind labelId circuitId version inputs result }
 }`;
-const STEER = `query($sae: ID!, $feature: Int!, $text: String!, $strength: Float!, $positions: [Int!], $compare: [String!], $n: Int) {
-  steerFeature(model: "demo", sae: $sae, feature: $feature, text: $text, strength: $strength, positions: $positions, compareTokens: $compare, continuation: $n) {
+const STEER = `query($sae: ID!, $feature: Int!, $text: String!, $strength: Float!, $positions: [Int!], $compare: [String!], $n: Int, $f: Boolean) {
+  steerFeature(model: "demo", sae: $sae, feature: $feature, text: $text, strength: $strength, positions: $positions, compareTokens: $compare, continuation: $n, freezeAttention: $f) {
     tokens positions hook scale scaleSource addedNorm compareTokens
     unsteered { logitDiff continuation continuationText topTokens { tokenId token probability logit } }
     steered { logitDiff continuation continuationText topTokens { tokenId token probability logit } }
+    frozen { logitDiff continuation continuationText topTokens { tokenId token probability logit } }
   }
 }`;
 const ABLATE =
@@ -120,6 +121,7 @@ describe('evidence', () => {
       p: [2],
       c: [' are', ' is'],
       n: 5,
+      f: true,
     });
     expect(saved).toMatchObject({ kind: 'steer', labelId, circuitId: null, version: null });
     // The label names the model, SAE and feature; the rest is what was sent.
@@ -132,6 +134,7 @@ describe('evidence', () => {
       positions: [2],
       compareTokens: [' are', ' is'],
       continuation: 5,
+      freezeAttention: true,
     });
     // Re-running through steerFeature, as anyone could, gives the saved numbers exactly.
     const i = saved.inputs;
@@ -143,12 +146,14 @@ describe('evidence', () => {
       positions: i.positions,
       compare: i.compareTokens,
       n: i.continuation,
+      f: i.freezeAttention,
     });
     expect(saved.result).toEqual(steerFeature);
     const steered = saved.result.steered as { logitDiff: number };
     const unsteered = saved.result.unsteered as { logitDiff: number };
     // The feature at the subject moves the difference toward " are" (README: -9.09 to +8.32 at strength 8, scale 1).
     expect(steered.logitDiff - unsteered.logitDiff).toBeGreaterThan(1);
+    expect(saved.result.frozen).not.toBeNull();
 
     // Readers of the label see it in its history; people who cannot see the label cannot see it either.
     const query = 'query($id: ID!) { label(id: $id) { evidence { id kind author { displayName } } } }';
