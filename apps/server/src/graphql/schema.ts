@@ -152,6 +152,8 @@ export const typeDefs = /* GraphQL */ `
     status: LabelStatus!
     name: String!
     description: String!
+    "Where an imported label came from (JSON: format, line, the original ids, importer); null when made here."
+    source: String
     revision: Int!
     "When the current revision was written (votes do not move it; updatedAt does)."
     revisedAt: String!
@@ -617,6 +619,72 @@ export const typeDefs = /* GraphQL */ `
     nextUnlabeled: Int
   }
 
+  enum LabelExportFormat {
+    JSON
+    CSV
+  }
+
+  "A team's labels as a file: JSON with revisions and votes, or CSV (one row per label, revisions and votes as JSON)."
+  type LabelExport {
+    filename: String!
+    contentType: String!
+    text: String!
+  }
+
+  """
+  NEURONPEDIA: its feature JSON (modelId, layer, index, explanations), as one feature, an array or JSON Lines, or its
+  flat explanation exports. FEATURE_CIRCUITS: saprmarks/feature-circuits annotations (JSON Lines of Component, Layer,
+  Feature, Annotation, Notes; needs modelId). WORKBENCH: this app's JSON export.
+  """
+  enum LabelImportFormat {
+    NEURONPEDIA
+    FEATURE_CIRCUITS
+    WORKBENCH
+  }
+
+  input ImportLabelsInput {
+    teamId: ID!
+    format: LabelImportFormat!
+    "The file's text (at most 5,000,000 characters, 20,000 labels)."
+    text: String!
+    "The model the file's features belong to (FEATURE_CIRCUITS files do not say)."
+    modelId: String
+    visibility: Visibility = TEAM
+    "true (default): report what would change and write nothing."
+    dryRun: Boolean = true
+  }
+
+  "A line of an import file: an error (what is wrong, in which field) or why it was skipped."
+  type LabelImportProblem {
+    line: Int!
+    field: String!
+    message: String!
+  }
+
+  "A label an import creates (or would), mapped to this app's feature ids."
+  type LabelImportRow {
+    line: Int!
+    modelId: String!
+    saeId: String!
+    featureIndex: Int!
+    name: String!
+    description: String!
+  }
+
+  type LabelImportReport {
+    dryRun: Boolean!
+    "Labels created, or in a dry run that would be."
+    created: Int!
+    "Lines not imported: the team already has the label, an earlier line has it, or a feature has no explanations."
+    skipped: Int!
+    "A real import with any error writes nothing. The first 200 are listed; errorCount counts all."
+    errors: [LabelImportProblem!]!
+    errorCount: Int!
+    skippedRows: [LabelImportProblem!]!
+    "The first 100 labels created (or that would be)."
+    preview: [LabelImportRow!]!
+  }
+
   type LabelSearchHit {
     label: FeatureLabel!
     "ts_rank of the label's name and description against the words."
@@ -690,6 +758,8 @@ export const typeDefs = /* GraphQL */ `
     ): SaeFeatureNeighbours!
     "Labels by words in their name and description (English full text, ranked): public ones and the viewer's teams'."
     searchLabels(query: String!, first: Int = 20): [LabelSearchHit!]!
+    "All the team's labels with their revisions and votes, as a file (members and viewers)."
+    exportLabels(teamId: ID!, format: LabelExportFormat!): LabelExport!
     "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
     circuit(slug: String!): Circuit!
     comments(target: CommentTargetInput!, first: Int, after: String): CommentConnection!
@@ -848,6 +918,8 @@ export const typeDefs = /* GraphQL */ `
     acceptInvitation(token: String!): Team!
     revokeInvitation(id: ID!): TeamInvitation!
     proposeLabel(input: ProposeLabelInput!): FeatureLabel!
+    "Members: labels from a file as proposed labels by the importer, each with its source; a dry run by default."
+    importLabels(input: ImportLabelsInput!): LabelImportReport!
     editLabel(input: EditLabelInput!): FeatureLabel!
     "value: 1 up, -1 down, 0 withdraw. Repeating a vote changes nothing."
     voteLabel(labelId: ID!, value: Int!): FeatureLabel!
