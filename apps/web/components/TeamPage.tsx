@@ -12,6 +12,7 @@ import { CircuitStatus } from './CircuitStatus';
 import { type CircuitVoteData, CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
 import { LabelAcceptVotes } from './LabelAcceptVotes';
+import { LabelTransfer } from './LabelTransfer';
 import { TopBar } from './TopBar';
 
 interface CircuitRow extends CircuitVoteData {
@@ -454,7 +455,10 @@ export function TeamPage({ id }: { id: string }) {
         </section>
 
         <section className="card stack" aria-label="Labels">
-          <h2 className="section-title">Feature labels</h2>
+          <div className="row spread wrap">
+            <h2 className="section-title">Feature labels</h2>
+            <LabelTransfer teamId={id} canImport={data.can.proposeLabels} />
+          </div>
           <div className="filters">
             <label>
               Search

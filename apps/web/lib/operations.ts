@@ -969,6 +969,7 @@ export const START_CIRCUIT_JOB = gql`
 
 // Steering from a feature page, ablation from the circuit editor (checked with the rest by tests/contract).
 export * from './intervention-operations';
-
+// The team page's label export and import (checked with the rest by tests/contract).
+export * from './label-transfer-operations';
 // The SAE page, the feature page's labeling flow and the header's label search (checked with the rest by tests/contract).
 export * from './labeling-operations';
