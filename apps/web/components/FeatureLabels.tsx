@@ -15,6 +15,7 @@ import {
 } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
 import { CommentThread } from './CommentThread';
+import { LabelEvidence } from './Evidence';
 import './collaboration.css';
 
 interface Label {
@@ -374,6 +375,7 @@ function LabelItem({
           ))}
         </ol>
       )}
+      {historyOpen && <LabelEvidence labelId={label.id} />}
       {error && (
         <p className="error" role="alert">
           {error}

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import type { FeatureKey } from '../lib/graph';
 import { STEER_FEATURE, type SteeringResult, type SteeringRun } from '../lib/operations';
+import { SaveSteeringEvidence, type SteeringInputs } from './Evidence';
 
 /**
  * Steering from a feature page: the server adds the feature's decoder direction (strength x its max activation) at
@@ -20,29 +21,29 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
   const [chosen, setChosen] = useState<number[]>([]);
   const [freeze, setFreeze] = useState(false);
   const [result, setResult] = useState<SteeringResult | null>(null);
+  const [ranWith, setRanWith] = useState<SteeringInputs | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const run = async () => {
     setRunning(true);
     setError(null);
+    const inputs: SteeringInputs = {
+      text,
+      strength: Number(strength),
+      positions: chosen.length ? chosen : null,
+      compareTokens: compare[0] && compare[1] ? compare : null,
+      continuation: Number(continuation),
+      freezeAttention: freeze,
+    };
     try {
       const { data } = await client.query<{ steerFeature: SteeringResult }>({
         query: STEER_FEATURE,
         fetchPolicy: 'network-only',
-        variables: {
-          model: feature.modelId,
-          sae: feature.saeId,
-          feature: feature.featureIndex,
-          text,
-          strength: Number(strength),
-          positions: chosen.length ? chosen : null,
-          compareTokens: compare[0] && compare[1] ? compare : null,
-          continuation: Number(continuation),
-          freezeAttention: freeze,
-        },
+        variables: { model: feature.modelId, sae: feature.saeId, feature: feature.featureIndex, ...inputs },
       });
       setResult(data?.steerFeature ?? null);
+      setRanWith(inputs);
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -192,6 +193,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
               />
             )}
           </div>
+          {ranWith && <SaveSteeringEvidence feature={feature} inputs={ranWith} />}
         </>
       )}
     </section>

@@ -111,6 +111,7 @@ const ACTIONS: Record<string, string> = {
   'review.changes_requested': 'requested changes to',
   'label.proposed': 'proposed',
   'label.edited': 'edited',
+  'evidence.added': 'saved an intervention as evidence on',
 };
 
 const VOTES: Record<string, string> = { '1': 'voted up', '-1': 'voted down', '0': 'withdrew a vote on' };

@@ -61,7 +61,12 @@ export class EvidenceService {
       inputs,
       result: result as unknown as Prisma.InputJsonValue,
       authorId: user.id,
-      subject: { type: 'label', id: label.id },
+      // What the team page names and links (as label.proposed records it).
+      subject: {
+        type: 'label',
+        id: label.id,
+        data: { name: label.name, modelId: label.modelId, saeId: label.saeId, featureIndex: label.featureIndex },
+      },
     });
   }
 
@@ -102,7 +107,7 @@ export class EvidenceService {
       inputs: jobInput.data,
       result: job.result as Prisma.InputJsonValue,
       authorId: user.id,
-      subject: { type: 'circuit', id: circuit.id },
+      subject: { type: 'circuit', id: circuit.id, data: { title: circuit.title, slug: circuit.slug } },
     });
   }
 
@@ -134,7 +139,7 @@ export class EvidenceService {
     inputs: Prisma.InputJsonValue;
     result: Prisma.InputJsonValue;
     authorId: string;
-    subject: { type: 'label' | 'circuit'; id: string };
+    subject: { type: 'label' | 'circuit'; id: string; data: Record<string, string | number> };
   }): Promise<Evidence> {
     const { subject, ...data } = row;
     return this.prisma.$transaction(async (tx) => {
@@ -145,7 +150,12 @@ export class EvidenceService {
         action: 'evidence.added',
         subjectType: subject.type,
         subjectId: subject.id,
-        data: { evidenceId: evidence.id, kind: row.kind, ...(row.version ? { version: row.version } : {}) },
+        data: {
+          ...subject.data,
+          evidenceId: evidence.id,
+          kind: row.kind,
+          ...(row.version ? { version: row.version } : {}),
+        },
       });
       return evidence;
     });

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../lib/errors';
 import { ABLATE_SELECTION, type AblationMode, type AblationResult } from '../../lib/operations';
 import { Dialog } from '../Dialog';
+import { SaveAblationEvidence } from '../Evidence';
 import { jobFinished, useJob } from '../JobProgress';
 
 const MODES: { mode: AblationMode; label: string; title: string }[] = [
@@ -85,6 +86,7 @@ export function AblateSelection(props: {
       {result && (
         <Dialog open={open} title="Intervention on the prompt pairs" onClose={() => setOpen(false)} wide>
           <AblationTable result={result} />
+          {jobId && <SaveAblationEvidence circuitId={props.circuitId} version={props.version} jobId={jobId} />}
         </Dialog>
       )}
     </span>

@@ -16,6 +16,7 @@ import { formatDate, StatusBadge } from '../Badges';
 import { CircuitStatus } from '../CircuitStatus';
 import { CircuitVotesFor } from '../CircuitVotes';
 import { Dialog } from '../Dialog';
+import { CircuitEvidence } from '../Evidence';
 import { useMe } from '../TopBar';
 import type { CircuitInfo, ReviewRow } from './types';
 
@@ -290,6 +291,7 @@ export function ReviewPanel({
         ))}
         {!reviews.length && <li className="muted small">No reviews requested yet.</li>}
       </ul>
+      <CircuitEvidence slug={circuit.slug} version={version} />
       {canRequest && (
         <form className="stack" onSubmit={onRequest}>
           <h3 className="section-title">Request a review of v{version}</h3>
