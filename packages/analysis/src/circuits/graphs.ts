@@ -11,7 +11,8 @@ import { grad } from '../graph/autodiff.js';
 import { Graph, type Tensor } from '../graph/graph.js';
 import { toOnnx } from '../graph/onnx.js';
 import * as op from '../graph/ops.js';
-import { attentionScale, type GPT2Config, unembeddingName } from '../model/config.js';
+import { type GPT2Config, gpt2WeightShapes, unembeddingName } from '../model/config.js';
+import { attentionBlock, type GPT2Builder, gpt2Residual, mlpBlock } from '../model/gpt2-forward.js';
 import type { HookedGPT2 } from '../model/hooked.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
@@ -67,57 +68,11 @@ export const MLP_WEIGHTS = [
   'mlp.c_proj.bias',
 ] as const;
 
-type W = (name: string) => Tensor;
-
-const center = (x: Tensor, on: boolean) => (on ? op.sub(x, op.reduceMean(x, [-1], true)) : x);
-
-/**
- * GPT-2 attention sublayer (as in model/gpt2-graph.ts): resid [B, T, d] -> attn_out [B, T, d]. `scale`: the
- * layer's score factor, attentionScale(c, layer) (a parameter, so one compiled graph serves equal-scale layers).
- */
-export function attentionBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: boolean, scale: number): Tensor {
-  const g = resid.graph;
-  const [B, T, D] = resid.shape as [number, number, number];
-  const H = c.nHeads;
-  const dh = D / H;
-  const x1 = op.layerNormalization(resid, w('ln_1.weight'), w('ln_1.bias'), c.lnEps)[0];
-  const qkv = op.add(op.matmul(x1, w('attn.c_attn.weight')), w('attn.c_attn.bias'));
-  const [q, k, v] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
-  const heads = (t: Tensor) => op.transpose(op.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
-  const mask = new Float32Array(T * T);
-  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
-  const scores = op.add(
-    op.mul(op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])), op.scalar(g, scale)),
-    g.constant(mask, [T, T]),
-  );
-  const pattern = op.softmax(scores, -1);
-  const z = op.reshape(op.transpose(op.matmul(pattern, heads(v)), [0, 2, 1, 3]), [B, T, D]);
-  return center(op.add(op.matmul(z, w('attn.c_proj.weight')), w('attn.c_proj.bias')), centerResid);
-}
-
-/** GPT-2 MLP sublayer: resid_mid [.., d] -> mlp_out [.., d]. */
-export function mlpBlock(c: GPT2Config, resid: Tensor, w: W, centerResid: boolean): Tensor {
-  const x2 = op.layerNormalization(resid, w('ln_2.weight'), w('ln_2.bias'), c.lnEps)[0];
-  const post = op.gelu(op.add(op.matmul(x2, w('mlp.c_fc.weight')), w('mlp.c_fc.bias')));
-  return center(op.add(op.matmul(post, w('mlp.c_proj.weight')), w('mlp.c_proj.bias')), centerResid);
-}
-
+/** One layer's weight shapes by their name inside the layer ('ln_1.weight', ...): layer 0's of the model's. */
 function layerWeightShapes(c: GPT2Config): Record<string, number[]> {
-  const d = c.dModel;
-  return {
-    'ln_1.weight': [d],
-    'ln_1.bias': [d],
-    'attn.c_attn.weight': [d, 3 * d],
-    'attn.c_attn.bias': [3 * d],
-    'attn.c_proj.weight': [d, d],
-    'attn.c_proj.bias': [d],
-    'ln_2.weight': [d],
-    'ln_2.bias': [d],
-    'mlp.c_fc.weight': [d, 4 * d],
-    'mlp.c_fc.bias': [4 * d],
-    'mlp.c_proj.weight': [4 * d, d],
-    'mlp.c_proj.bias': [d],
-  };
+  const shapes: Record<string, number[]> = {};
+  for (const [name, shape] of gpt2WeightShapes(c)) if (name.startsWith('h.0.')) shapes[name.slice(4)] = shape;
+  return shapes;
 }
 
 /**
@@ -137,7 +92,9 @@ export async function compileBlockVjp(
   const g = new Graph();
   const shapes = layerWeightShapes(c);
   const weights = new Map<string, Tensor>();
-  const w: W = (name) => {
+  // The sublayer is built as layer 0's; its weights are inputs `w.<name>`, fed with whichever layer's it serves.
+  const w = (full: string) => {
+    const name = full.replace(/^h\.0\./, '');
     let t = weights.get(name);
     if (!t) {
       t = g.input(`w.${name}`, shapes[name]!);
@@ -147,7 +104,8 @@ export async function compileBlockVjp(
   };
   const x = g.input('x', shape);
   const seed = g.input('seed', shape);
-  const y = kind === 'attn' ? attentionBlock(c, x, w, centerResid, attnScale) : mlpBlock(c, x, w, centerResid);
+  const builder: GPT2Builder = { config: c, w, centerResid };
+  const y = kind === 'attn' ? attentionBlock(builder, 0, x, attnScale) : mlpBlock(builder, 0, x);
   const [gx] = grad(
     op.reduceSum(
       op.mul(y, seed),
@@ -248,7 +206,6 @@ export function buildSplicedGPT2(
   const g = new Graph();
   const D = c.dModel;
   const weights = new Map<string, Tensor>();
-  const shapes = layerWeightShapes(c);
   const mw = (name: string, shape: number[]) => {
     let t = weights.get(name);
     if (!t) {
@@ -274,36 +231,21 @@ export function buildSplicedGPT2(
     return op.add(saeDecode(sc, f2, w, stats), e2);
   };
   const tokens = g.input('tokens', [B, T], 'int64');
-  const wte = mw('wte.weight', [c.vocabSize, D]);
-  const embed = splice('hook_embed', center(op.gather(wte, tokens), centerResid));
-  const pos = center(
-    op.expand(op.reshape(op.slice(mw('wpe.weight', [c.nCtx, D]), [0], [T], [0]), [1, T, D]), [B, T, D]),
-    centerResid,
-  );
-  let resid = op.add(embed, pos);
-  for (let l = 0; l < c.nLayers; l++) {
-    const w: W = (name) => mw(`h.${l}.${name}`, shapes[name]!);
-    resid = splice(`blocks.${l}.hook_resid_pre`, resid);
-    const attn = splice(`blocks.${l}.hook_attn_out`, attentionBlock(c, resid, w, centerResid, attentionScale(c, l)));
-    resid = op.add(resid, attn);
-    const mlp = splice(`blocks.${l}.hook_mlp_out`, mlpBlock(c, resid, w, centerResid));
-    resid = splice(`blocks.${l}.hook_resid_post`, op.add(resid, mlp));
-  }
-  const final = op.layerNormalization(resid, mw('ln_f.weight', [D]), mw('ln_f.bias', [D]), c.lnEps)[0];
+  const allShapes = gpt2WeightShapes(c);
+  const w = (name: string) => mw(name, allShapes.get(name)!);
+  const resid = gpt2Residual({ config: c, w, hook: splice, centerResid }, tokens);
+  const final = op.layerNormalization(resid, w('ln_f.weight'), w('ln_f.bias'), c.lnEps)[0];
   const select = g.input('select', [B, 1, T]);
   const pair = g.input('pair', [B, 2], 'int64');
   const picked = op.reshape(op.matmul(select, final), [B, D]);
-  const unembed = unembeddingName(c) === 'wte.weight' ? wte : mw('lm_head.weight', [c.vocabSize, D]);
+  const unembed = w(unembeddingName(c));
   const [ua, ub] = op.split(op.gather(unembed, pair), 1, [1, 1]) as [Tensor, Tensor];
   const metric = op.reduceSum(op.mul(picked, op.reshape(op.sub(ua, ub), [B, D])), [1]);
   const lastResid = op.reshape(op.matmul(select, resid), [B, D]);
   return { graph: g, outputs: { metric, final: lastResid } };
 }
 
-/** Names of every model weight the spliced graph reads. */
+/** Names of every model weight the spliced graph reads: all of them. */
 export function splicedModelWeightNames(c: GPT2Config): string[] {
-  const names = ['wte.weight', 'wpe.weight', 'ln_f.weight', 'ln_f.bias'];
-  if (unembeddingName(c) !== 'wte.weight') names.push(unembeddingName(c));
-  for (let l = 0; l < c.nLayers; l++) for (const n of Object.keys(layerWeightShapes(c))) names.push(`h.${l}.${n}`);
-  return names;
+  return [...gpt2WeightShapes(c).keys()];
 }

@@ -8,7 +8,8 @@ import { grad } from '../graph/autodiff.js';
 import { Graph, type Tensor } from '../graph/graph.js';
 import * as op from '../graph/ops.js';
 import { allHookNames, parseHookName } from '../hooks.js';
-import { attentionScale, type GPT2Config, gpt2WeightShapes, unembeddingName } from './config.js';
+import { type GPT2Config, gpt2WeightShapes, unembeddingName } from './config.js';
+import { gpt2Residual } from './gpt2-forward.js';
 
 export interface GPT2GraphSpec {
   batch: number;
@@ -58,8 +59,6 @@ export function hookShape(config: GPT2Config, name: string, batch: number, seq: 
 export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Graph {
   const { batch: B, seq: T } = spec;
   const D = config.dModel;
-  const H = config.nHeads;
-  const dh = D / H;
   if (T > config.nCtx) throw new Error(`sequence length ${T} exceeds the model's context of ${config.nCtx}`);
   const known = new Set(allHookNames(config.nLayers));
   const named = [
@@ -90,7 +89,6 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
     hooks.set(name, h);
     return detached.has(name) ? op.stopGradient(h) : h;
   };
-  const center = (x: Tensor) => (spec.centerResid ? op.sub(x, op.reduceMean(x, [-1], true)) : x);
   const freezeLN = spec.gradient?.freezeLayerNorm ?? false;
   const scaleHooked = ['ln_final.hook_scale'].some(
     (n) => spec.hooks.includes(n) || intervened.has(n) || spec.gradient?.hooks.includes(n),
@@ -107,49 +105,10 @@ export function buildGPT2Graph(config: GPT2Config, spec: GPT2GraphSpec): GPT2Gra
     return op.add(op.mul(op.div(centred, scale), gamma), beta);
   };
 
-  const embed = hook('hook_embed', center(op.gather(w('wte.weight'), tokens)));
-  const positions = op.expand(op.reshape(op.slice(w('wpe.weight'), [0], [T], [0]), [1, T, D]), [B, T, D]);
-  const pos = hook('hook_pos_embed', center(positions));
-  let resid = op.add(embed, pos);
-  const mask = new Float32Array(T * T);
-  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
-  const causal = g.constant(mask, [T, T]);
-
-  for (let l = 0; l < config.nLayers; l++) {
-    const p = `h.${l}.`;
-    const name = (h: string) => `blocks.${l}.${h}`;
-    resid = hook(name('hook_resid_pre'), resid);
-    const x1 = layerNorm(resid, `${p}ln_1`);
-    const qkv = op.add(op.matmul(x1, w(`${p}attn.c_attn.weight`)), w(`${p}attn.c_attn.bias`));
-    const [q, k, v] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
-    const heads = (t: Tensor) => op.transpose(op.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
-    const scores = op.add(
-      op.mul(
-        op.matmul(heads(q), op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1])),
-        op.scalar(g, attentionScale(config, l)),
-      ),
-      causal,
-    );
-    let pattern = op.softmax(scores, -1);
-    if (spec.gradient?.freezeAttention) pattern = op.stopGradient(pattern);
-    pattern = hook(name('attn.hook_pattern'), pattern);
-    const z = op.reshape(op.transpose(op.matmul(pattern, heads(v)), [0, 2, 1, 3]), [B, T, D]);
-    const attnOut = hook(
-      name('hook_attn_out'),
-      center(op.add(op.matmul(z, w(`${p}attn.c_proj.weight`)), w(`${p}attn.c_proj.bias`))),
-    );
-    resid = hook(name('hook_resid_mid'), op.add(resid, attnOut));
-    const x2 = layerNorm(resid, `${p}ln_2`);
-    const post = hook(
-      name('mlp.hook_post'),
-      op.gelu(op.add(op.matmul(x2, w(`${p}mlp.c_fc.weight`)), w(`${p}mlp.c_fc.bias`))),
-    );
-    const mlpOut = hook(
-      name('hook_mlp_out'),
-      center(op.add(op.matmul(post, w(`${p}mlp.c_proj.weight`)), w(`${p}mlp.c_proj.bias`))),
-    );
-    resid = hook(name('hook_resid_post'), op.add(resid, mlpOut));
-  }
+  const resid = gpt2Residual(
+    { config, w, hook, layerNorm, centerResid: spec.centerResid, freezeAttention: spec.gradient?.freezeAttention },
+    tokens,
+  );
   const final = layerNorm(resid, 'ln_f', 'ln_final.hook_scale');
 
   const unembed = w(unembeddingName(config));
