@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { readSafetensorsHeader, type SafetensorsHeader } from '../io/safetensors.js';
-import { checkGPT2Options } from '../model/config.js';
+import { type GPT2Config, gpt2WeightShapes, parseGPT2Config } from '../model/config.js';
 import { finetuningScalingFactor, parseSaeConfig } from '../sae/config.js';
 import { HubError, ShapeError } from './errors.js';
 import { digestFile, type FileDigest } from './hash.js';
@@ -102,6 +102,21 @@ export type InspectedModel = Pick<ModelEntry, 'architecture' | 'config' | 'token
   nameOrPath: string | null;
 };
 
+/** Why a GPT-2 weight has its shape, in config.json's terms, for the error naming a wrong one. */
+function shapeReason(name: string): string {
+  const reasons: [RegExp, string][] = [
+    [/^wte\./, 'vocab_size x n_embd'],
+    [/^wpe\./, 'n_positions x n_embd'],
+    [/attn\.c_attn\.weight$/, 'Conv1D n_embd x 3*n_embd'],
+    [/attn\.c_attn\.bias$/, '3*n_embd'],
+    [/attn\.c_proj\.weight$/, 'n_embd x n_embd'],
+    [/mlp\.c_fc\.weight$/, 'n_embd x n_inner'],
+    [/mlp\.c_fc\.bias$/, 'n_inner'],
+    [/mlp\.c_proj\.weight$/, 'n_inner x n_embd'],
+  ];
+  return reasons.find(([pattern]) => pattern.test(name))?.[1] ?? 'n_embd';
+}
+
 /**
  * Checks a Hugging Face GPT-2-family folder (config.json, model.safetensors, tokenizer) from the safetensors header
  * alone, and hashes its files (or takes the digests the download already computed).
@@ -111,54 +126,32 @@ export async function inspectModelFolder(
   known?: ReadonlyMap<string, FileDigest>,
 ): Promise<InspectedModel> {
   const configPath = join(folder, 'config.json');
-  const config: Gpt2Config = await readJson(configPath, gpt2ConfigSchema, 'GPT-2 config.json');
-  if (config.model_type !== 'gpt2') {
-    throw new ShapeError(`${configPath}: model_type is "${config.model_type}"; only GPT-2-family (gpt2) is supported`);
+  const json: Gpt2Config = await readJson(configPath, gpt2ConfigSchema, 'GPT-2 config.json');
+  if (json.model_type !== 'gpt2') {
+    throw new ShapeError(`${configPath}: model_type is "${json.model_type}"; only GPT-2-family (gpt2) is supported`);
   }
-  const d = config.n_embd;
-  if (d % config.n_head !== 0) {
-    throw new ShapeError(`${configPath}: n_embd ${d} is not divisible by n_head ${config.n_head}`);
-  }
-  // The engine's own refusals (activation function, n_inner, cross-attention, ...), before anything is registered.
+  // The engine's own reading of config.json (and its refusals: activation function, n_inner, cross-attention, ...),
+  // before anything is registered, so what is registered is what the engine will run.
+  let config: GPT2Config;
   try {
-    checkGPT2Options(config);
+    config = parseGPT2Config(json);
   } catch (error) {
     throw new ShapeError(`${configPath}: ${(error as Error).message.replace(/^config\.json: /, '')}`);
   }
-  const inner = config.n_inner ?? 4 * d;
   const weightsPath = join(folder, 'model.safetensors');
   const header = await readHeader(weightsPath);
   // save_pretrained of GPT2LMHeadModel prefixes "transformer."; openai-community/gpt2 does not.
   const prefix = header.tensors['wte.weight'] || !header.tensors['transformer.wte.weight'] ? '' : 'transformer.';
   const problems: string[] = [];
-  const t = (name: string, shape: number[], why: string) =>
-    expectTensor(header, weightsPath, prefix + name, shape, why, problems);
-  t('wte.weight', [config.vocab_size, d], 'vocab_size x n_embd');
-  t('wpe.weight', [config.n_positions, d], 'n_positions x n_embd');
-  for (let i = 0; i < config.n_layer; i++) {
-    const h = `h.${i}.`;
-    for (const ln of ['ln_1', 'ln_2']) {
-      t(`${h}${ln}.weight`, [d], 'n_embd');
-      t(`${h}${ln}.bias`, [d], 'n_embd');
-    }
-    t(`${h}attn.c_attn.weight`, [d, 3 * d], 'Conv1D n_embd x 3*n_embd');
-    t(`${h}attn.c_attn.bias`, [3 * d], '3*n_embd');
-    t(`${h}attn.c_proj.weight`, [d, d], 'n_embd x n_embd');
-    t(`${h}attn.c_proj.bias`, [d], 'n_embd');
-    t(`${h}mlp.c_fc.weight`, [d, inner], 'n_embd x n_inner');
-    t(`${h}mlp.c_fc.bias`, [inner], 'n_inner');
-    t(`${h}mlp.c_proj.weight`, [inner, d], 'n_inner x n_embd');
-    t(`${h}mlp.c_proj.bias`, [d], 'n_embd');
+  for (const [name, shape] of gpt2WeightShapes(config)) {
+    // An untied head is a top-level tensor in GPT2LMHeadModel's state dict (no "transformer." prefix).
+    if (name === 'lm_head.weight')
+      expectTensor(header, weightsPath, name, shape, 'tie_word_embeddings: false', problems);
+    else expectTensor(header, weightsPath, prefix + name, shape, shapeReason(name), problems);
   }
-  t('ln_f.weight', [d], 'n_embd');
-  t('ln_f.bias', [d], 'n_embd');
-  // An untied head is a top-level tensor in GPT2LMHeadModel's state dict (no "transformer." prefix).
-  if (config.tie_word_embeddings === false) {
-    expectTensor(header, weightsPath, 'lm_head.weight', [config.vocab_size, d], 'tie_word_embeddings: false', problems);
-  }
-  const extraLayer = Object.keys(header.tensors).find((name) => name.startsWith(`${prefix}h.${config.n_layer}.`));
+  const extraLayer = Object.keys(header.tensors).find((name) => name.startsWith(`${prefix}h.${config.nLayers}.`));
   if (extraLayer)
-    problems.push(`${weightsPath}: tensor "${extraLayer}" is beyond n_layer ${config.n_layer} of config.json`);
+    problems.push(`${weightsPath}: tensor "${extraLayer}" is beyond n_layer ${config.nLayers} of config.json`);
   fail(problems);
 
   let tokenizer: InspectedModel['tokenizer'];
@@ -172,16 +165,16 @@ export async function inspectModelFolder(
     throw new ShapeError(`${folder}: no tokenizer (tokenizer.json, or vocab.json and merges.txt)`);
   }
   for (const extra of ['vocab.json', 'merges.txt']) if (await exists(join(folder, extra))) names.push(extra);
-  const nameOrPath = typeof config._name_or_path === 'string' && config._name_or_path ? config._name_or_path : null;
+  const nameOrPath = typeof json._name_or_path === 'string' && json._name_or_path ? json._name_or_path : null;
   return {
     architecture: 'gpt2',
     config: {
-      nLayer: config.n_layer,
-      nEmbd: d,
-      nHead: config.n_head,
-      vocabSize: config.vocab_size,
-      nPositions: config.n_positions,
-      nInner: inner,
+      nLayer: config.nLayers,
+      nEmbd: config.dModel,
+      nHead: config.nHeads,
+      vocabSize: config.vocabSize,
+      nPositions: config.nCtx,
+      nInner: 4 * config.dModel,
     },
     tokenizer,
     files: await recordFiles(folder, names, known),
