@@ -1,17 +1,18 @@
 /**
  * npm run bench:api — load on the GraphQL API over loopback, as clients would send it.
- * Starts a built API server process on a fresh database (Postgres from DATABASE_URL, else PGlite), signs up users,
- * then sends label, vote and comment mutations (a third each) open-loop: requests leave on schedule whether or not
- * earlier ones have finished, so a slow server shows up as latency instead of a slower sender.
- * Prints one JSON line last: saturation_rps, p50_ms, p99_ms, errors (at 200 requests/s for 30 s), and the machine's
- * MatMul ceiling measured before and after (BENCH_RPS and BENCH_SECONDS change the fixed-rate part).
+ * Starts a built API server process on a fresh embedded PGlite, then on a fresh Postgres database (from
+ * BENCH_POSTGRES_URL or DATABASE_URL; skipped when neither is set), signs up users, then sends label, vote and
+ * comment mutations (a third each) open-loop: requests leave on schedule whether or not earlier ones have finished,
+ * so a slow server shows up as latency instead of a slower sender.
+ * Prints one JSON line last: per database saturation_rps, p50_ms, p99_ms, errors (at 200 requests/s for 30 s), and
+ * the machine's MatMul ceiling measured before and after (BENCH_RPS and BENCH_SECONDS change the fixed-rate part).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ceilingAround } from '@workbench/analysis';
-import { createTestDatabase } from '../testing/database.js';
+import { createTestDatabase, type TestDatabase } from '../testing/database.js';
 import { TestClient } from '../testing/graphql-client.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
@@ -19,10 +20,14 @@ const USERS = 40;
 const FIXED_RPS = Number(process.env.BENCH_RPS ?? 200);
 const FIXED_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const STEP_SECONDS = 4;
+/** One of the demo model's SAEs (1,024 features). */
+const SAE_ID = 'demo/blocks.1.hook_resid_post';
 
 function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['apps/server/dist/main.js'], {
+    // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. --cpu-prof to profile it under this load.
+    const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, 'apps/server/dist/main.js'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +63,7 @@ function nextRequest(work: Workload): () => Promise<boolean> {
   const run =
     kind === 0
       ? client.request('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
-          i: { teamId: work.teamId, modelId: 'demo', saeId: 'resid_1', featureIndex: i % 512, name: `label ${i}` },
+          i: { teamId: work.teamId, modelId: 'demo', saeId: SAE_ID, featureIndex: i % 512, name: `label ${i}` },
         })
       : kind === 1
         ? client.request('mutation($id: ID!, $v: Int!) { voteLabel(labelId: $id, value: $v) { score } }', {
@@ -100,9 +105,8 @@ async function load(work: Workload, rps: number, seconds: number) {
   return { latencies, errors, achievedRps: total / elapsed };
 }
 
-/** The load run: a fresh database and API server, the rate steps, then the fixed rate; its figures. */
-async function runLoad() {
-  const database = await createTestDatabase();
+/** The load run on one database (fresh, dropped afterwards) and its own API server: the rate steps, then the fixed rate. */
+async function runLoad(database: TestDatabase) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-api-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -137,7 +141,7 @@ async function runLoad() {
     for (let i = 0; i < 20; i++) {
       const { proposeLabel } = await owner.ok<{ proposeLabel: { id: string } }>(
         'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
-        { i: { teamId: createTeam.id, modelId: 'demo', saeId: 'resid_1', featureIndex: i, name: `seed ${i}` } },
+        { i: { teamId: createTeam.id, modelId: 'demo', saeId: SAE_ID, featureIndex: i, name: `seed ${i}` } },
       );
       labelIds.push(proposeLabel.id);
     }
@@ -150,7 +154,7 @@ async function runLoad() {
       const step = await load(work, rps, STEP_SECONDS);
       const p99 = quantile(step.latencies, 0.99);
       steps.push({ rps, p99_ms: round(p99), errors: step.errors, achieved_rps: round(step.achievedRps) });
-      console.error(`step ${rps} rps: p99 ${round(p99)} ms, errors ${step.errors}`);
+      console.error(`${database.config.kind} step ${rps} rps: p99 ${round(p99)} ms, errors ${step.errors}`);
       // Served: no errors, and the server kept up (latency did not grow without bound).
       if (step.errors > 0 || p99 > 1000) break;
       saturation = rps;
@@ -165,6 +169,8 @@ async function runLoad() {
       rate_rps: FIXED_RPS,
       seconds: FIXED_SECONDS,
       database: database.config.kind,
+      // Other work on the machine shows here (1-minute load average as the fixed rate ended).
+      load_average: round(loadavg()[0]!),
       steps,
     };
     return result;
@@ -177,8 +183,22 @@ async function runLoad() {
   }
 }
 
+/** A fresh database of each kind: PGlite, then Postgres where a server is given. */
+async function runBoth() {
+  const postgresUrl = (process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL)?.trim();
+  delete process.env.DATABASE_URL;
+  const pglite = await runLoad(await createTestDatabase());
+  if (!postgresUrl) {
+    console.error('no BENCH_POSTGRES_URL or DATABASE_URL: Postgres skipped');
+    return { pglite, postgres: null };
+  }
+  process.env.DATABASE_URL = postgresUrl;
+  const postgres = await runLoad(await createTestDatabase());
+  return { pglite, postgres };
+}
+
 async function main() {
-  const { result, ceiling } = await ceilingAround(runLoad, { log: console.error });
+  const { result, ceiling } = await ceilingAround(runBoth, { log: console.error });
   // Latencies of a GraphQL server (JSON, Postgres, the event loop) are not matmul-bound, so no share of the ceiling
   // is computed; the ceiling still says how fast this VM is, for scaling latencies between VMs.
   console.log(JSON.stringify({ ...result, ceiling, machine_gflops_2048: ceiling.matmul_2048_gflops }));

@@ -77,7 +77,7 @@ export function createServices(
 ): Services {
   const limiter = limiters.writes;
   const { prisma } = database;
-  const labels = new LabelService(prisma, events, limiter, models);
+  const labels = new LabelService(prisma, events, limiter, models, database.kind === 'pglite');
   const circuits = new CircuitService(prisma, events, limiter);
   const notifications = new NotificationService(prisma, events);
   const steering = new SteeringService(prisma, models);
