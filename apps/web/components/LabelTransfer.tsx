@@ -222,20 +222,37 @@ function ImportForm({ teamId }: { teamId: string }) {
 }
 
 function ImportReportView({ report, fileName }: { report: ImportReport; fileName: string }) {
+  const labels = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
   const verb = report.dryRun ? 'Would create' : 'Created';
+  const blocked = report.dryRun && report.errorCount > 0;
   return (
     <section className="stack" aria-label={report.dryRun ? 'Dry run report' : 'Import report'}>
-      <p data-testid="import-summary" role="status">
-        <strong>
-          {verb} {report.created} label{report.created === 1 ? '' : 's'}
-        </strong>
-        , skip {report.skipped}, {report.errorCount} error{report.errorCount === 1 ? '' : 's'}
+      <p data-testid="import-summary" role="status" className={blocked ? 'error' : undefined}>
+        {blocked ? (
+          <>
+            <strong>
+              {report.errorCount} error{report.errorCount === 1 ? '' : 's'}: nothing can be imported until the file is
+              fixed
+            </strong>
+            ; the other lines would create {labels(report.created)}, skip {report.skipped}
+          </>
+        ) : (
+          <>
+            <strong>
+              {verb} {labels(report.created)}
+            </strong>
+            , skip {report.skipped}, {report.errorCount} errors
+          </>
+        )}
         {fileName && <span className="muted"> · {fileName}</span>}
       </p>
       {report.errors.length > 0 && <ProblemTable title="Errors (fix these lines first)" rows={report.errors} />}
       {report.skippedRows.length > 0 && <ProblemTable title="Skipped" rows={report.skippedRows} />}
       {report.preview.length > 0 && (
         <table className="small" aria-label={report.dryRun ? 'Labels that would be created' : 'Labels created'}>
+          <caption className="section-title">
+            {report.dryRun ? 'Labels that would be created' : 'Labels created'}
+          </caption>
           <thead>
             <tr>
               <th>Line</th>

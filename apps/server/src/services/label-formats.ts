@@ -122,8 +122,15 @@ function parseJsonAt(text: string, firstLine: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const line = firstLine - 1 + lineAt(text, jsonErrorOffset(text));
-    throw new FileError({ line, field: 'json', message: `not valid JSON: ${(error as Error).message}` });
+    const offset = jsonErrorOffset(text);
+    const column = offset - text.lastIndexOf('\n', offset - 1);
+    // V8's own words for what is wrong, less its offset into the whole text (the line and column say where).
+    const why = (error as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*$/s, '');
+    throw new FileError({
+      line: firstLine - 1 + lineAt(text, offset),
+      field: 'json',
+      message: `not valid JSON at column ${column}: ${why}`,
+    });
   }
 }
 

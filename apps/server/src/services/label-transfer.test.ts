@@ -212,7 +212,9 @@ describe('Neuronpedia feature JSON', () => {
       format: 'NEURONPEDIA',
       text: '[\n  {"modelId": "gpt2-small",\n   "layer": }\n]\n',
     });
-    expect(report.errors.map((e) => [e.line, e.field])).toEqual([[3, 'json']]);
+    expect(report.errors).toEqual([
+      { line: 3, field: 'json', message: "not valid JSON at column 13: Unexpected token '}'" },
+    ]);
     expect(report.created).toBe(0);
   });
 
@@ -268,7 +270,7 @@ describe('feature-circuits annotations', () => {
       [5, 'Feature', 'demo/blocks.0.hook_mlp_out has 8 features (0 to 7), not 40'],
       [6, 'Feature', 'must be a non-negative integer, not "x"'],
       [7, 'Annotation', 'must be a non-empty string'],
-      [8, 'json', expect.stringContaining('not valid JSON')],
+      [8, 'json', "not valid JSON at column 100: Expected ',' or '}' after property value"],
     ]);
     expect(report.preview.map((r) => [r.line, r.saeId, r.featureIndex])).toEqual([
       [1, 'demo/blocks.1.hook_resid_post', 4],
@@ -294,8 +296,6 @@ describe('feature-circuits annotations', () => {
 });
 
 describe('export', () => {
-
-
   beforeAll(async () => {
     const { proposeLabel } = await people.ann.ok<{ proposeLabel: { id: string } }>(
       'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',

@@ -252,7 +252,7 @@ export class LabelTransferService {
       );
     }
     const importedAt = new Date().toISOString();
-    const { create, skippedRows } = await this.prisma.$transaction(async (tx) => {
+    const { create, skippedRows, labels } = await this.prisma.$transaction(async (tx) => {
       // One import at a time per team, so two at once cannot both create the same label.
       await tx.$queryRaw`SELECT 1 FROM teams WHERE id = ${input.teamId}::uuid FOR UPDATE`;
       const planned = await plan(tx);
@@ -290,11 +290,12 @@ export class LabelTransferService {
           data: { format: input.format, created: labels.length, skipped: planned.skippedRows.length },
         });
       }
-      return planned;
+      return { ...planned, labels };
     });
     const teamId = input.visibility === 'PUBLIC' ? null : input.teamId;
-    for (const row of new Map(create.map((r) => [featureTopic(r), r])).values()) {
-      this.events.publish(featureTopic(row), { kind: 'label', change: 'PROPOSED', id: null, teamId });
+    // As proposeLabel does: open pages of the features refresh.
+    for (const { id, row } of labels) {
+      this.events.publish(featureTopic(row), { kind: 'label', change: 'PROPOSED', id, teamId });
     }
     return report(false, create, skippedRows);
   }
