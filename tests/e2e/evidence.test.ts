@@ -1,0 +1,197 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from '../support/api.js';
+import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Stack, startStack } from '../support/stack.js';
+
+// Evidence in real Chromium on the bundled demo model (issue 20, item 3): Ada saves a steering run on her label from
+// the feature page and an ablation on her circuit's version from the editor; the label's history and the review
+// panel Bea decides in list them with their numbers (checked against the API's own answers), and a re-run from the
+// saved inputs shows the same numbers. Screenshots in artifacts/evidence/.
+let stack: Stack;
+let adaBrowser: Browser;
+let beaBrowser: Browser;
+
+beforeAll(async () => {
+  await mkdir('artifacts/evidence', { recursive: true });
+  stack = await startStack();
+  [adaBrowser, beaBrowser] = [await launchBrowser(), await launchBrowser()];
+});
+afterAll(async () => {
+  await adaBrowser?.close();
+  await beaBrowser?.close();
+  await stack?.stop();
+});
+
+const PAIRS = ['boy', 'dog', 'doctor', 'pilot'].map((noun) => ({
+  clean_prefix: `The ${noun} near the car`,
+  patch_prefix: `The ${noun}s near the car`,
+  clean_answer: ' is',
+  patch_answer: ' are',
+}));
+
+interface Node {
+  id: string;
+  kind: string;
+  hook: string;
+  feature: number | null;
+  position: number | null;
+  effect: number;
+  activation?: number;
+}
+
+const numbersOf = (text: string | null) => (text ?? '').match(/-?\d+\.\d{3}/g)?.map(Number) ?? [];
+
+describe('evidence in real Chromium', () => {
+  let ada: Api;
+  let bea: Api;
+  let slug: string;
+  let subject: string[];
+  let sae: string;
+  let feature: number;
+  let labelId: string;
+
+  beforeAll(async () => {
+    ada = await Api.signUp(stack.webUrl, 'ada-evidence@lab.org', 'Ada');
+    bea = await Api.signUp(stack.webUrl, 'bea-evidence@lab.org', 'Bea');
+    const { createTeam } = await ada.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Evidence" }) { id } }',
+    );
+    await ada.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId: createTeam.id, email: 'bea-evidence@lab.org', role: 'MEMBER' },
+    });
+    const { startCircuitJob } = await ada.ok<{ startCircuitJob: { id: string } }>(
+      'mutation($i: CircuitJobInput!) { startCircuitJob(input: $i) { id } }',
+      { i: { teamId: createTeam.id, title: 'is / are', model: 'demo', pairs: PAIRS, nodeThreshold: 0.05 } },
+    );
+    const job = await ada.waitForJob(startCircuitJob.id, 120_000);
+    expect(job.error).toBeNull();
+    slug = job.result!.slug as string;
+    const { circuit } = await ada.ok<{
+      circuit: { version: { graph: { nodes: Node[]; saes: { hook: string; id: string }[] } } };
+    }>('query($s: String!) { circuit(slug: $s) { version { graph } } }', { s: slug });
+    const nodes = circuit.version.graph.nodes;
+    subject = nodes
+      .filter((n) => n.kind === 'feature' && n.position === 2)
+      .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
+      .slice(0, 4)
+      .map((n) => n.id);
+    // Silent on singular subjects, pushing logit(" are") - logit(" is") up: a plural-number feature.
+    const plural = nodes
+      .filter((n) => n.kind === 'feature' && n.position === 2 && (n.activation ?? 0) < 0.05)
+      .sort((a, b) => b.effect - a.effect)[0]!;
+    sae = circuit.version.graph.saes.find((s) => s.hook === plural.hook)!.id;
+    feature = plural.feature!;
+    labelId = (
+      await ada.ok<{ proposeLabel: { id: string } }>(
+        'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+        { i: { teamId: createTeam.id, modelId: 'demo', saeId: sae, featureIndex: feature, name: 'plural subject' } },
+      )
+    ).proposeLabel.id;
+    await ada.signInBrowser(adaBrowser.context);
+    await bea.signInBrowser(beaBrowser.context);
+  }, 180_000);
+
+  it('saves a steering run on the label from the feature page; its history shows it and a re-run gives the same numbers', async () => {
+    const page = await adaBrowser.context.newPage();
+    await page.goto(`${stack.webUrl}/models/demo/${sae}/${feature}`);
+    const panel = page.getByTestId('steer-panel');
+    await panel.getByLabel('Steering text').fill('The teacher behind the car');
+    await panel.getByLabel('Strength').fill('8');
+    await panel.getByRole('button', { name: 'Steer', exact: true }).click();
+    await panel.getByTestId('steer-steered').getByTestId('logit-diff').waitFor({ timeout: 30_000 });
+    const save = panel.getByTestId('save-steering-evidence');
+    expect(await save.getByLabel('Label for the evidence').locator('option').allTextContents()).toEqual([
+      'plural subject',
+    ]);
+    await save.getByRole('button', { name: 'Save as evidence' }).click();
+    await expect.poll(() => save.getByRole('status').textContent()).toBe('Saved on “plural subject”, in its history.');
+    await panel.screenshot({ path: 'artifacts/evidence/1-steer-saved.png' });
+
+    // What was saved is the server's own run of those inputs.
+    const { steerFeature: expected } = await ada.ok<{
+      steerFeature: { unsteered: { logitDiff: number }; steered: { logitDiff: number } };
+    }>(
+      `query($s: ID!, $f: Int!) { steerFeature(model: "demo", sae: $s, feature: $f, text: "The teacher behind the car", strength: 8, compareTokens: [" are", " is"], continuation: 10) {
+        unsteered { logitDiff } steered { logitDiff } } }`,
+      { s: sae, f: feature },
+    );
+    const label = page.locator(`#label-${labelId}`);
+    await label.getByRole('button', { name: /^History/ }).click();
+    const evidence = label.getByTestId('label-evidence').getByTestId('evidence');
+    await expect.poll(() => evidence.count()).toBe(1);
+    expect(await evidence.textContent()).toContain('Steering');
+    const shown = numbersOf(await evidence.getByTestId('evidence-numbers').textContent());
+    expect(shown[0]).toBeCloseTo(expected.unsteered.logitDiff, 3);
+    expect(shown[1]).toBeCloseTo(expected.steered.logitDiff, 3);
+    expect(shown[1]! - shown[0]!).toBeGreaterThan(1); // toward " are"
+    await evidence.getByRole('button', { name: 'Re-run' }).click();
+    await expect
+      .poll(() => evidence.getByTestId('evidence-rerun').textContent(), { timeout: 30_000 })
+      .toMatch(/\(the same numbers\)$/);
+    expect(numbersOf(await evidence.getByTestId('evidence-rerun').textContent())).toEqual(shown);
+    await label.screenshot({ path: 'artifacts/evidence/2-label-history.png' });
+    await page.close();
+  });
+
+  it('saves an ablation on the circuit version; Bea sees it in the review panel when deciding, and re-runs it', async () => {
+    const page = await adaBrowser.context.newPage();
+    await page.goto(`${stack.webUrl}/c/${slug}?sel=${subject.map(encodeURIComponent).join(',')}`);
+    await page.getByTestId('ablate-selection').getByRole('button', { name: 'Run on pairs' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Intervention on the prompt pairs' });
+    await dialog.getByTestId('ablation-result').waitFor({ timeout: 60_000 });
+    const mean = (await dialog.getByTestId('ablation-mean').locator('th').allTextContents()).map(Number);
+    await dialog.getByRole('button', { name: 'Save as evidence' }).click();
+    await expect
+      .poll(() => dialog.getByTestId('save-ablation-evidence').getByRole('status').textContent())
+      .toBe('On v1: reviewers see it in the review panel.');
+    await page.screenshot({ path: 'artifacts/evidence/3-ablation-saved.png' });
+    await page.close();
+
+    // Ada asks Bea to review v1.
+    const { circuit } = await ada.ok<{
+      circuit: { id: string; evidence: { result: { meanBefore: number; meanAfter: number } }[] };
+    }>('query($s: String!) { circuit(slug: $s) { id evidence(version: 1) { result } } }', { s: slug });
+    expect(circuit.evidence).toHaveLength(1);
+    const saved = circuit.evidence[0]!.result;
+    expect(saved.meanBefore).toBeCloseTo(mean[2]!, 3);
+    expect(saved.meanAfter).toBeCloseTo(mean[3]!, 3);
+    const { me: beaMe } = await bea.ok<{ me: { id: string } }>('{ me { id } }');
+    await ada.ok('mutation($i: RequestReviewInput!) { requestReview(input: $i) { id } }', {
+      i: { circuitId: circuit.id, reviewerIds: [beaMe.id] },
+    });
+
+    const review = await beaBrowser.context.newPage();
+    await review.goto(`${stack.webUrl}/c/${slug}`);
+    await review.getByRole('tab', { name: /Reviews/ }).click();
+    const panel = review.getByTestId('review-panel');
+    const evidence = panel.getByTestId('circuit-evidence').getByTestId('evidence');
+    await expect.poll(() => evidence.count()).toBe(1);
+    expect(await evidence.textContent()).toContain(
+      `Ablating (mean) ${subject.length} nodes of v1 on ${PAIRS.length} prompt pairs`,
+    );
+    expect(await evidence.textContent()).toContain('saved by Ada');
+    const shown = numbersOf(await evidence.getByTestId('evidence-numbers').textContent());
+    expect(shown[0]).toBeCloseTo(saved.meanBefore, 3);
+    expect(shown[1]).toBeCloseTo(saved.meanAfter, 3);
+    // Bea's decision form is in the same panel.
+    await expect.poll(() => panel.getByRole('button', { name: 'Approve' }).count()).toBe(1);
+    await evidence.getByRole('button', { name: 'Re-run' }).click();
+    await expect
+      .poll(() => evidence.getByTestId('evidence-rerun').textContent(), { timeout: 60_000 })
+      .toMatch(/\(the same numbers\)$/);
+    expect(numbersOf(await evidence.getByTestId('evidence-rerun').textContent())).toEqual(shown);
+    await review.screenshot({ path: 'artifacts/evidence/4-review-panel.png', fullPage: true });
+
+    // Both saves are in the team's activity.
+    const { circuit: withTeam } = await bea.ok<{ circuit: { teamId: string } }>(
+      'query($s: String!) { circuit(slug: $s) { teamId } }',
+      { s: slug },
+    );
+    await review.goto(`${stack.webUrl}/teams/${withTeam.teamId}`);
+    const activity = review.getByText(/saved an intervention as evidence on/);
+    await expect.poll(() => activity.count(), { timeout: 15_000 }).toBe(2);
+    await review.screenshot({ path: 'artifacts/evidence/5-activity.png', fullPage: true });
+    await review.close();
+  });
+});
