@@ -80,6 +80,9 @@ describe('importing labels on the team page', () => {
     const text = await table.textContent();
     for (const name of ['promotes plural verb forms', 'plural nouns', 'singular animate nouns'])
       expect(text).toContain(name);
+    await expect
+      .poll(() => page.getByTestId('activity-feed').textContent(), poll)
+      .toContain('imported 3 labels from feature-circuits annotations');
     await page.screenshot({ path: `${SHOTS}/4-team-labels.png`, fullPage: true });
 
     // The export has them, proposed by Ada, with the file's line as their source.

@@ -114,6 +114,12 @@ const ACTIONS: Record<string, string> = {
   'evidence.added': 'saved an intervention as evidence on',
 };
 
+const IMPORT_SOURCES: Record<string, string> = {
+  NEURONPEDIA: 'Neuronpedia',
+  FEATURE_CIRCUITS: 'feature-circuits annotations',
+  WORKBENCH: 'a label export',
+};
+
 const VOTES: Record<string, string> = { '1': 'voted up', '-1': 'voted down', '0': 'withdrew a vote on' };
 
 const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
@@ -156,6 +162,10 @@ function ActivitySubject({ event }: { event: ActivityRow }) {
 function describeVerb(event: ActivityRow): string {
   if (event.action.endsWith('.voted')) return VOTES[String(event.data?.value)] ?? 'voted on';
   if (event.action === 'comment.added') return `commented on a ${event.subjectType.replaceAll('_', ' ')}`;
+  if (event.action === 'labels.imported') {
+    const from = IMPORT_SOURCES[String(event.data?.format)] ?? 'a file';
+    return `imported ${text(event.data?.created) ?? 'some'} labels from ${from}`;
+  }
   return ACTIONS[event.action] ?? `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')}`;
 }
 
