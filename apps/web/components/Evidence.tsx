@@ -159,7 +159,13 @@ function Rerun(props: {
 }) {
   return (
     <span className="row small">
-      <button type="button" className="secondary small" disabled={props.running} onClick={props.onRerun}>
+      <button
+        type="button"
+        className="secondary small"
+        style={{ whiteSpace: 'nowrap' }}
+        disabled={props.running}
+        onClick={props.onRerun}
+      >
         {props.running ? 'Re-running…' : 'Re-run'}
       </button>
       {props.numbers && (
@@ -187,7 +193,7 @@ export function LabelEvidence({ labelId }: { labelId: string }) {
   });
   return (
     <div className="stack" data-testid="label-evidence">
-      <h4 className="section-title small">Evidence</h4>
+      <strong className="small">Evidence</strong>
       {query.data ? <EvidenceList evidence={query.data.label.evidence} /> : <p className="muted small">Loading…</p>}
     </div>
   );
