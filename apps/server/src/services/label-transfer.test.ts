@@ -396,6 +396,19 @@ describe('round trip', () => {
     expect([back.created, back.skipped]).toEqual([0, 7]);
   });
 
+  it('a NUL character, which Postgres text cannot hold, is an error of its line, not a failed import', async () => {
+    const text = JSON.stringify({
+      labels: [
+        { modelId: 'demo', saeId: 'demo/blocks.1.hook_resid_post', featureIndex: 1, name: 'fine' },
+        { modelId: 'demo', saeId: 'demo/blocks.1.hook_resid_post', featureIndex: 2, name: 'nul \u0000 here' },
+      ],
+    });
+    const report = await importOk('bob', { teamId: teamA, format: 'WORKBENCH', text });
+    expect(report.errors).toEqual([{ line: 1, field: 'name', message: 'must not contain the character U+0000' }]);
+    const real = await importAs('bob', { teamId: teamA, format: 'WORKBENCH', text, dryRun: false });
+    expect(real.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses a file over the size limit', async () => {
     const result = await importAs('bob', { teamId: teamA, format: 'WORKBENCH', text: ' '.repeat(5_000_001) });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'text' });

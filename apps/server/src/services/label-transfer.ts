@@ -194,6 +194,7 @@ export class LabelTransferService {
     const user = viewer.user!;
     await this.limiter.take(user.id);
     const parsed = this.parse(input.format, input.text, input.modelId ?? '');
+    rejectNulCharacters(parsed);
     parsed.errors.sort((a, b) => a.line - b.line);
     if (parsed.rows.length > MAX_IMPORT_ROWS) {
       throw new AppError(
@@ -322,6 +323,15 @@ export class LabelTransferService {
     });
     return new Set(labels.map((l) => nameKey(l, l.name)));
   }
+}
+
+/** Postgres text cannot hold U+0000 (JSON can spell it \u0000): such rows are errors, not a failed transaction. */
+function rejectNulCharacters(parsed: ParsedFile) {
+  parsed.rows = parsed.rows.filter((row) => {
+    const field = row.name.includes('\u0000') ? 'name' : row.description.includes('\u0000') ? 'description' : null;
+    if (field) parsed.errors.push({ line: row.line, field, message: 'must not contain the character U+0000' });
+    return !field;
+  });
 }
 
 /** Two label names are the same when they differ only in case and spacing. */
