@@ -100,6 +100,13 @@ describe('importing labels on the team page', () => {
       author: { name: 'Ada Importer' },
       source: { format: 'FEATURE_CIRCUITS', line: 2 },
     });
+
+    // The feature page says where the label came from.
+    await page.getByRole('link', { name: 'demo · demo/blocks.0.hook_attn_out #5' }).click();
+    await expect
+      .poll(() => page.getByTestId('label-source').first().textContent(), poll)
+      .toBe(' · imported from feature-circuits annotations, line 2');
+    await page.screenshot({ path: `${SHOTS}/5-feature-page-source.png` });
     await page.close();
   });
 });

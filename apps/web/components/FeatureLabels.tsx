@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import { type FeatureKey, featurePath } from '../lib/graph';
+import { describeLabelSource } from '../lib/label-source';
 import {
   EDIT_LABEL,
   FEATURE_CHANGED,
@@ -262,6 +263,7 @@ function LabelItem({
   };
 
   const myVote = label.myVote === 1 ? 'you voted up' : label.myVote === -1 ? 'you voted down' : null;
+  const imported = describeLabelSource(label.source);
   return (
     <li
       id={`label-${label.id}`}
@@ -305,6 +307,7 @@ function LabelItem({
       <p className="small muted">
         score {label.score} · agreement {Math.round(label.agreement.agreement * 100)}%{myVote ? ` · ${myVote}` : ''} ·
         revision {label.revision} by {label.author?.displayName ?? 'someone'} · {formatDate(label.revisedAt)}
+        {imported && <span data-testid="label-source"> · {imported}</span>}
       </p>
       <div className="row small">
         {canEdit && (

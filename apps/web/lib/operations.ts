@@ -654,6 +654,7 @@ const LABEL_FIELDS = gql`
     status
     name
     description
+    source
     revision
     revisedAt
     score
