@@ -80,7 +80,7 @@ export function teamPermissions(role: Role | null) {
 export enum Access {
   NONE = 0,
   VIEW = 1,
-  /** Comments, and votes on the circuit. */
+  /** Comments, votes on the circuit, and evidence (saved interventions) on its versions. */
   COMMENT = 2,
   EDIT = 3,
   /** Visibility, share links, deletion (review requests need EDIT). */
@@ -149,7 +149,10 @@ export function labelVisible(role: Role | null, visibility: Visibility): boolean
   return visibility === 'PUBLIC' || role !== null;
 }
 
-/** Votes and comments on a label: the team's members; on a public label, also anyone signed in outside the team. */
+/**
+ * Votes, comments and evidence (saved steering runs) on a label: the team's members; on a public label, also anyone
+ * signed in outside the team.
+ */
 export function mayParticipateInLabel(signedIn: boolean, role: Role | null, visibility: Visibility): boolean {
   if (!signedIn) return false;
   return mayInTeam(role, 'label.participate') || (visibility === 'PUBLIC' && role === null);
