@@ -113,7 +113,8 @@ function jsonErrorOffset(text: string): number {
     space();
     return i;
   } catch (offset) {
-    return offset as number;
+    // A number: where it broke; anything else (nesting too deep for the stack): say the first line.
+    return typeof offset === 'number' ? offset : 0;
   }
 }
 

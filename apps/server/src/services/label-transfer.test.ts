@@ -216,6 +216,9 @@ describe('Neuronpedia feature JSON', () => {
       { line: 3, field: 'json', message: "not valid JSON at column 13: Unexpected token '}'" },
     ]);
     expect(report.created).toBe(0);
+    // Nesting deeper than a recursive scan's stack: still an answer about line 1, not a server error.
+    const deep = await importOk('bob', { teamId: teamA, format: 'NEURONPEDIA', text: '['.repeat(200_000) });
+    expect(deep.errors.map((e) => [e.line, e.field])).toEqual([[1, 'json']]);
   });
 
   it('a model this server does not run keeps Neuronpedia’s source id as the SAE id', async () => {
