@@ -412,6 +412,20 @@ describe('round trip', () => {
     expect(real.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('counts against the per-user write rate limit, dry runs too', async () => {
+    const rita = await TestClient.signUp(stack.app.url, 'rita@transfer.org');
+    const { createTeam } = await rita.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Rita" }) { id } }',
+    );
+    // 100 dry runs in one request, run one after another: the burst of 60 runs out well before the end.
+    const fields = Array.from(
+      { length: 100 },
+      (_, i) => `a${i}: importLabels(input: { teamId: $t, format: NEURONPEDIA, text: "[]" }) { created }`,
+    );
+    const result = await rita.request(`mutation($t: ID!) { ${fields.join(' ')} }`, { t: createTeam.id });
+    expect(result.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
   it('refuses a file over the size limit', async () => {
     const result = await importAs('bob', { teamId: teamA, format: 'WORKBENCH', text: ' '.repeat(5_000_001) });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'text' });
