@@ -125,6 +125,21 @@ describe('interventions in real Chromium', () => {
     expect(await diffOf(steered)).toBeGreaterThan(await diffOf(unsteered));
     await panel.screenshot({ path: 'artifacts/interventions/steer-at-subject.png' });
 
+    // Also with attention frozen: a third column, its logit difference the API's for the same inputs.
+    await panel.getByTestId('steer-tokens').getByRole('button').nth(2).click(); // back to every position
+    await panel.getByLabel('also with attention frozen').check();
+    await panel.getByRole('button', { name: 'Steer', exact: true }).click();
+    const frozen = panel.getByTestId('steer-frozen');
+    await frozen.getByTestId('logit-diff').waitFor({ timeout: 30_000 });
+    const { steerFeature: withFrozen } = await api.ok<{ steerFeature: { frozen: { logitDiff: number } } }>(
+      `query($s: ID!, $f: Int!) { steerFeature(model: "demo", sae: $s, feature: $f, text: "The teacher behind the car", strength: 8, compareTokens: [" are", " is"], continuation: 10, freezeAttention: true) {
+        frozen { logitDiff } } }`,
+      { s: sae, f: plural.feature },
+    );
+    expect(await diffOf(frozen)).toBeCloseTo(withFrozen.frozen.logitDiff, 2);
+    expect(await diffOf(steered)).toBeCloseTo(expected.steered.logitDiff, 2);
+    await panel.screenshot({ path: 'artifacts/interventions/steer-frozen.png' });
+
     // A compared "token" of two tokens is refused with the field's reason.
     await panel.getByLabel('First compared token').fill(' is are');
     await panel.getByRole('button', { name: 'Steer', exact: true }).click();

@@ -175,8 +175,15 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
             }`}
           </p>
           <div className={result.frozen ? 'grid-3' : 'grid-2'}>
-            <SteeringColumn title="Unsteered" text={text} run={result.unsteered} compare={result.compareTokens} />
             <SteeringColumn
+              id="unsteered"
+              title="Unsteered"
+              text={text}
+              run={result.unsteered}
+              compare={result.compareTokens}
+            />
+            <SteeringColumn
+              id="steered"
               title={`Steered (${Number(strength) >= 0 ? '+' : ''}${Number(strength)})`}
               text={text}
               run={result.steered}
@@ -185,6 +192,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
             />
             {result.frozen && (
               <SteeringColumn
+                id="frozen"
                 title="Steered, attention frozen"
                 text={text}
                 run={result.frozen}
@@ -201,6 +209,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
 }
 
 function SteeringColumn(props: {
+  id: 'unsteered' | 'steered' | 'frozen';
   title: string;
   text: string;
   run: SteeringRun;
@@ -212,7 +221,7 @@ function SteeringColumn(props: {
   const shift =
     baseline && run.logitDiff !== null && baseline.logitDiff !== null ? run.logitDiff - baseline.logitDiff : null;
   return (
-    <div className="stack" data-testid={`steer-${props.title.split(' ')[0]!.toLowerCase()}`}>
+    <div className="stack" data-testid={`steer-${props.id}`}>
       <h3 className="section-title">{props.title}</h3>
       {compare && run.logitDiff !== null && (
         <p data-testid="logit-diff">
