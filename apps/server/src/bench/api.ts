@@ -8,7 +8,7 @@
  * the machine's MatMul ceiling measured before and after (BENCH_RPS and BENCH_SECONDS change the fixed-rate part).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ceilingAround } from '@workbench/analysis';
@@ -44,6 +44,21 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url
   });
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; null elsewhere): per request, a figure that
+ * other work on the machine does not inflate the way it does latencies.
+ */
+async function cpuSecondsOf(pid: number | undefined): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th, in clock ticks (100/s).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -55,6 +70,8 @@ interface Workload {
 }
 
 let counter = 0;
+/** Why requests failed: the first error's message, for the report. */
+let firstError: string | null = null;
 function nextRequest(work: Workload): () => Promise<boolean> {
   const i = counter++;
   const client = work.clients[i % work.clients.length]!;
@@ -73,7 +90,11 @@ function nextRequest(work: Workload): () => Promise<boolean> {
         : client.request('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
             i: { target: { type: 'LABEL', labelId }, body: `comment ${i}` },
           });
-  return () => run.then((r) => !r.errors?.length);
+  return () =>
+    run.then((r) => {
+      firstError ??= r.errors?.[0]?.message ?? null;
+      return !r.errors?.length;
+    });
 }
 
 /** Sends `rps` requests a second for `seconds`, open-loop; returns latencies (ms) and the error count. */
@@ -93,7 +114,8 @@ async function load(work: Workload, rps: number, seconds: number) {
         .then((ok) => {
           if (!ok) errors++;
         })
-        .catch(() => {
+        .catch((error: Error) => {
+          firstError ??= `${error.message}${error.cause ? `: ${(error.cause as Error).message}` : ''}`;
           errors++;
         })
         .finally(() => latencies.push(performance.now() - due)),
@@ -107,6 +129,7 @@ async function load(work: Workload, rps: number, seconds: number) {
 
 /** The load run on one database (fresh, dropped afterwards) and its own API server: the rate steps, then the fixed rate. */
 async function runLoad(database: TestDatabase) {
+  firstError = null;
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-api-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -160,15 +183,22 @@ async function runLoad(database: TestDatabase) {
       saturation = rps;
     }
 
+    const cpuBefore = await cpuSecondsOf(server.child.pid);
     const fixed = await load(work, FIXED_RPS, FIXED_SECONDS);
+    const cpuAfter = await cpuSecondsOf(server.child.pid);
+    const fixedRequests = Math.round(FIXED_RPS * FIXED_SECONDS);
     const result = {
       saturation_rps: saturation,
       p50_ms: round(quantile(fixed.latencies, 0.5)),
       p99_ms: round(quantile(fixed.latencies, 0.99)),
       errors: fixed.errors,
+      first_error: firstError,
       rate_rps: FIXED_RPS,
       seconds: FIXED_SECONDS,
       database: database.config.kind,
+      // The API process's CPU per request over the fixed rate (its event loop, and on PGlite the database too).
+      server_cpu_ms_per_request:
+        cpuBefore === null || cpuAfter === null ? null : round(((cpuAfter - cpuBefore) * 1000) / fixedRequests),
       // Other work on the machine shows here (1-minute load average as the fixed rate ended).
       load_average: round(loadavg()[0]!),
       steps,
