@@ -160,7 +160,8 @@ describe('no dead ends in the first hour', () => {
     expect(text).toContain('Bob Reviewer approved circuit “Agreement circuit” v2');
     expect(text).toContain('Ada Author set the role of Bob Reviewer to member');
     const links = await feed.getByTestId('activity-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toContain(`/models/demo/demo/blocks.1.hook_resid_post/370`);
+    // A feature page opened from the team page opens on this team (not the viewer's first one).
+    expect(links).toContain(`/models/demo/demo/blocks.1.hook_resid_post/370?team=${teamId}`);
     expect(links).toContain(`/c/${circuit.slug}/v/2`);
     expect(links).toContain(`/c/${circuit.slug}`);
     await feed.screenshot({ path: `${SHOTS}/activity.png` });

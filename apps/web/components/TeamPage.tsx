@@ -125,7 +125,10 @@ const VOTES: Record<string, string> = { '1': 'voted up', '-1': 'voted down', '0'
 const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
 
 /** What the entry is about, named and linked when its data says (older entries may only name it, or not at all). */
-function ActivitySubject({ event }: { event: ActivityRow }) {
+/** A feature page opened from a team's page opens on that team's labels and thread (not the viewer's first team). */
+const inTeam = (path: string, teamId: string) => `${path}?team=${encodeURIComponent(teamId)}`;
+
+function ActivitySubject({ event, teamId }: { event: ActivityRow; teamId: string }) {
   const data = event.data ?? {};
   if (event.subjectType === 'label') {
     const name = text(data.name);
@@ -135,7 +138,10 @@ function ActivitySubject({ event }: { event: ActivityRow }) {
     return (
       <>
         label “{name}” of{' '}
-        <Link href={featurePath({ modelId, saeId, featureIndex: Number(index) })} data-testid="activity-link">
+        <Link
+          href={inTeam(featurePath({ modelId, saeId, featureIndex: Number(index) }), teamId)}
+          data-testid="activity-link"
+        >
           {saeId} #{index}
         </Link>
       </>
@@ -169,10 +175,10 @@ function describeVerb(event: ActivityRow): string {
   return ACTIONS[event.action] ?? `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')}`;
 }
 
-function ActivityEntry({ event }: { event: ActivityRow }) {
+function ActivityEntry({ event, teamId }: { event: ActivityRow; teamId: string }) {
   const role = event.action === 'team.member_set' ? text(event.data?.role) : null;
   const subject = ['comment.added', 'team.member_left'].includes(event.action) ? null : (
-    <ActivitySubject event={event} />
+    <ActivitySubject event={event} teamId={teamId} />
   );
   return (
     <>
@@ -355,7 +361,7 @@ export function TeamPage({ id }: { id: string }) {
             <ul className="plain feed small" data-testid="activity-feed">
               {data.activity.slice(0, 25).map((event) => (
                 <li key={event.id}>
-                  <strong>{event.actor?.displayName ?? 'Someone'}</strong> <ActivityEntry event={event} />{' '}
+                  <strong>{event.actor?.displayName ?? 'Someone'}</strong> <ActivityEntry event={event} teamId={id} />{' '}
                   <span className="muted">· {formatDate(event.createdAt)}</span>
                 </li>
               ))}
@@ -508,7 +514,7 @@ export function TeamPage({ id }: { id: string }) {
                 <tr key={l.id}>
                   <td>{l.name}</td>
                   <td>
-                    <Link href={featurePath(l)}>
+                    <Link href={inTeam(featurePath(l), id)}>
                       {l.modelId} · {l.saeId} #{l.featureIndex}
                     </Link>
                   </td>
