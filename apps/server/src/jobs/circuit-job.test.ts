@@ -219,4 +219,35 @@ describe('circuit jobs', () => {
     });
     await expect(save()).resolves.toMatchObject({ teamId: createTeam.id, title: 'late' });
   });
+
+  it('computes and stores a circuit whose method is exact; an unknown method is refused by name', async () => {
+    const owner = await TestClient.signUp(app.url, 'exact@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Exact" }) { id } }',
+    );
+    const bad = await owner.request(START, {
+      i: { teamId: createTeam.id, title: 'x', model: 'demo', pairs: pairs.slice(0, 1), method: 'exactly' },
+    });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'method' });
+
+    const { startCircuitJob } = await owner.ok<{ startCircuitJob: { id: string } }>(START, {
+      i: {
+        teamId: createTeam.id,
+        title: 'Exact (tiny)',
+        model: 'demo',
+        pairs: pairs.slice(0, 1),
+        method: 'exact',
+        nodeThreshold: 0,
+      },
+    });
+    const job = await owner.waitForJob(startCircuitJob.id);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('SUCCEEDED');
+    const { circuit } = await owner.ok<{
+      circuit: { version: { message: string; graph: { method: { kind: string }; nodes: { id: string }[] } } };
+    }>('query($s: String!) { circuit(slug: $s) { version { message graph } } }', { s: job.result!.slug as string });
+    expect(circuit.version.graph.method.kind).toBe('exact');
+    expect(circuit.version.graph.nodes.length).toBeGreaterThan(1);
+    expect(circuit.version.message).toMatch(/1 pairs, exact/);
+  });
 });
