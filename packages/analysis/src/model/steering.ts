@@ -67,27 +67,44 @@ function summarize(logits: ArrayLike<number>, continuation: number[], options: S
 
 export async function steer(model: HookedGPT2, tokens: number[], options: SteeringOptions): Promise<SteeringResult> {
   const V = model.config.vocabSize;
-  const steering: Intervention = {
-    hook: options.hook,
-    mode: 'add',
-    batch: [1],
-    value: options.vector,
-    ...(options.positions ? { positions: options.positions } : {}),
-  };
-  const seqs = [tokens.slice(), tokens.slice()];
-  const done = [false, false];
-  const continuation: number[][] = [[], []];
-  // Logits at each row's last token.
-  const last = async () => {
-    const out = await model.run(seqs, { interventions: [steering], centerResid: options.centerResid });
+  // Rows 0 (unsteered) and 1 (steered) in one batch.
+  const [unsteered, steered] = await decode(model, tokens, 2, options, async (seqs) => {
+    const out = await model.run(seqs, { interventions: [added(options, [1])], centerResid: options.centerResid });
     const T = out.logits!.shape[1]!;
     return seqs.map((s, b) => out.logits!.data.subarray((b * T + s.length - 1) * V, (b * T + s.length) * V));
-  };
-  let logits = await last();
-  const summary = (b: number) => summarize(logits[b]!, continuation[b]!, options);
-  const result: SteeringResult = { unsteered: summary(0), steered: summary(1) };
+  });
+  const result: SteeringResult = { unsteered: unsteered!, steered: steered! };
+  if (options.freezeAttention) result.frozen = await frozenRun(model, tokens, options);
+  return result;
+}
+
+/** The steering vector added at its hook (and positions), to the given batch rows or to all. */
+const added = (options: SteeringOptions, batch?: number[]): Intervention => ({
+  hook: options.hook,
+  mode: 'add',
+  value: options.vector,
+  ...(batch ? { batch } : {}),
+  ...(options.positions ? { positions: options.positions } : {}),
+});
+
+/**
+ * Greedy decoding of `rows` copies of `tokens`: `lastLogits` gives each row's logits at its last token; a row stops
+ * at the stop token or the context length. Each run reports its first step's distribution and its continuation.
+ */
+async function decode(
+  model: HookedGPT2,
+  tokens: number[],
+  rows: number,
+  options: SteeringOptions,
+  lastLogits: (seqs: number[][]) => Promise<ArrayLike<number>[]>,
+): Promise<SteeringRun[]> {
+  const seqs = Array.from({ length: rows }, () => tokens.slice());
+  const continuation = seqs.map((): number[] => []);
+  const done = seqs.map(() => false);
+  let logits = await lastLogits(seqs);
+  const runs = logits.map((l, b) => summarize(l, continuation[b]!, options));
   for (let step = 0; step < options.continuation; step++) {
-    for (let b = 0; b < 2; b++) {
+    for (let b = 0; b < rows; b++) {
       if (done[b]) continue;
       const next = topTokens(logits[b]!, 1)[0]!.id;
       if (next === options.stopToken) done[b] = true;
@@ -98,10 +115,9 @@ export async function steer(model: HookedGPT2, tokens: number[], options: Steeri
       }
     }
     if (done.every(Boolean) || step === options.continuation - 1) break;
-    logits = await last();
+    logits = await lastLogits(seqs);
   }
-  if (options.freezeAttention) result.frozen = await frozenRun(model, tokens, options);
-  return result;
+  return runs;
 }
 
 /**
@@ -112,31 +128,14 @@ export async function steer(model: HookedGPT2, tokens: number[], options: Steeri
 async function frozenRun(model: HookedGPT2, tokens: number[], options: SteeringOptions): Promise<SteeringRun> {
   const V = model.config.vocabSize;
   const patterns = Array.from({ length: model.config.nLayers }, (_, l) => `blocks.${l}.attn.hook_pattern`);
-  const seq = tokens.slice();
-  const continuation: number[] = [];
-  const lastLogits = async () => {
-    const clean = await model.run([seq], { hooks: patterns, logits: false, centerResid: options.centerResid });
+  const [run] = await decode(model, tokens, 1, options, async ([seq]) => {
+    const clean = await model.run([seq!], { hooks: patterns, logits: false, centerResid: options.centerResid });
     const interventions: Intervention[] = [
-      {
-        hook: options.hook,
-        mode: 'add',
-        value: options.vector,
-        ...(options.positions ? { positions: options.positions } : {}),
-      },
+      added(options),
       ...patterns.map((hook): Intervention => ({ hook, mode: 'replace', value: clean.hooks.get(hook)!.data })),
     ];
-    const out = await model.run([seq], { interventions, centerResid: options.centerResid });
-    return out.logits!.data.subarray((seq.length - 1) * V, seq.length * V);
-  };
-  let logits = await lastLogits();
-  const run = summarize(logits, continuation, options);
-  for (let step = 0; step < options.continuation; step++) {
-    const next = topTokens(logits, 1)[0]!.id;
-    if (next === options.stopToken) break;
-    continuation.push(next);
-    seq.push(next);
-    if (seq.length >= model.config.nCtx || step === options.continuation - 1) break;
-    logits = await lastLogits();
-  }
-  return run;
+    const out = await model.run([seq!], { interventions, centerResid: options.centerResid });
+    return [out.logits!.data.subarray((seq!.length - 1) * V, seq!.length * V)];
+  });
+  return run!;
 }
