@@ -2,6 +2,7 @@
  * Browser entry: the engine without Node-only parts (file loaders, onnxruntime-node). Pair it with
  * onnxruntime-web through `webOrt`.
  */
+export * from './circuits/toy.js';
 export * from './graph/autodiff.js';
 export * from './graph/graph.js';
 export { interpret } from './graph/interpret.js';

@@ -11,6 +11,13 @@ import { type CircuitEdge, type CircuitNode, nodeId } from './nodes.js';
 
 export const TOY_OUTPUTS = [' runs', ' run'] as const;
 
+/** The seed article's two inputs: a singular subject ("The cat" -> " runs") and a plural one ("The cats" -> " run"). */
+export const TOY_INPUTS = {
+  singular: { x: [1, 0.1] as [number, number], subject: ' cat' },
+  plural: { x: [0.1, 1] as [number, number], subject: ' cats' },
+} as const;
+export type ToyInput = keyof typeof TOY_INPUTS;
+
 export interface ToyNetwork {
   /** [2, 4], [4], [4, 2], [2] */
   W1: Float64Array;
@@ -153,6 +160,16 @@ export function trainToySae(
       for (let i = 0; i < sae[k].length; i++) sae[k][i]! -= (lr * g[k][i]!) / acts.length;
   }
   return sae;
+}
+
+/**
+ * The walkthrough's toy, the same everywhere (browser, CLI, tests): the network trained on 64 seeded examples and its
+ * 6-feature SAE trained on their hidden units, with the default seeds, steps and learning rates.
+ */
+export function defaultToy(): { net: ToyNetwork; sae: ToySae; train: ToyExample[] } {
+  const train = toyData(64, 1);
+  const net = trainToyNetwork(train);
+  return { net, sae: trainToySae(net, train), train };
 }
 
 export interface ToyCircuit {

@@ -3,6 +3,8 @@
  * `npm run circuit -- --model <HF dir | demo> --saes <dir | demo> --dataset nounpp|simple|rc|within_rc|<file.jsonl>
  *   [--n 100] [--method ig|atp|exact] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
  *   [--aggregation position|sum] [--no-edges] [--no-eval] [--out circuit.json] [--neuronpedia graph.json]`
+ * `npm run circuit -- --toy [--input singular|plural] [--out toy-circuit.json] [--neuronpedia graph.json]`: the seed
+ *   article's toy network (trained here from fixed seeds, a few hundred ms) and its feature circuit.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -12,15 +14,39 @@ import cliProgress from 'cli-progress';
 import { computeCircuit } from '../circuits/api.js';
 import { circuitToJson } from '../circuits/format.js';
 import { toNeuronpedia } from '../circuits/neuronpedia.js';
+import { defaultToy, TOY_INPUTS, TOY_OUTPUTS, type ToyInput, toyCircuit } from '../circuits/toy.js';
 import { numberFlag } from './args.js';
 
 const USAGE = `Usage: circuit --model <HF dir | demo> --saes <dir | demo> --dataset <nounpp|simple|rc|within_rc|file.jsonl>
   [--n 100] [--method ig|atp|exact] [--steps 10] [--node-threshold 0.1] [--edge-threshold 0.01] [--max-nodes N]
-  [--aggregation position|sum] [--no-edges] [--no-eval] [--seed 0] [--out circuit.json] [--neuronpedia graph.json]`;
+  [--aggregation position|sum] [--no-edges] [--no-eval] [--seed 0] [--out circuit.json] [--neuronpedia graph.json]
+       circuit --toy [--input singular|plural] [--out toy-circuit.json] [--neuronpedia graph.json]`;
 
-async function main(): Promise<void> {
+/** The toy network's circuit on one of its two inputs, written as a circuit file (and an attribution graph). */
+async function writeToyCircuit(values: { input?: string; out?: string; neuronpedia?: string }): Promise<void> {
+  const input = values.input ?? 'singular';
+  if (!(input in TOY_INPUTS)) throw new Error(`--input must be singular or plural, got "${input}"`);
+  const { x, subject } = TOY_INPUTS[input as ToyInput];
+  const { net, sae } = defaultToy();
+  const { circuit, logits } = toyCircuit(net, sae, x);
+  const out = values.out ?? 'toy-circuit.json';
+  console.log(
+    `toy circuit ("The${subject}"): ${circuit.nodes.length} nodes, ${circuit.edges.length} edges; logits${TOY_OUTPUTS.map((t, o) => ` "${t}" ${logits[o]!.toFixed(3)}`).join(',')}`,
+  );
+  await writeFile(out, circuitToJson(circuit));
+  console.log(`wrote ${out}`);
+  if (values.neuronpedia) {
+    await writeFile(values.neuronpedia, `${JSON.stringify(toNeuronpedia(circuit, { slug: `toy-${input}` }))}\n`);
+    console.log(`wrote ${values.neuronpedia}`);
+  }
+}
+
+export async function main(args = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
+    args,
     options: {
+      toy: { type: 'boolean' },
+      input: { type: 'string' },
       model: { type: 'string' },
       saes: { type: 'string' },
       dataset: { type: 'string' },
@@ -43,6 +69,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (values.toy) return writeToyCircuit(values);
   if (!values.model || !values.saes || !values.dataset)
     throw new Error(`--model, --saes and --dataset are required\n${USAGE}`);
   const method = values.method ?? 'ig';
