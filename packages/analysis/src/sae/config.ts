@@ -1,13 +1,30 @@
 /**
  * SAELens cfg.json, old and new field names, read into one shape. Handles `hook_point` / `hook_name` (also under
  * `metadata` in SAELens 6), `activation_fn_str` / `architecture`, `activation_fn_kwargs.k` / `k`,
- * `apply_b_dec_to_input`, `normalize_activations` and `prepend_bos`.
+ * `apply_b_dec_to_input`, `normalize_activations` and `prepend_bos`; and transcoders (SAELens `transcoder`,
+ * `skip_transcoder`, `jumprelu_transcoder`, `jumprelu_skip_transcoder`, and the `is_transcoder` configs of Dunefsky
+ * et al.), which read one hook and predict another: `d_out`, `hook_name_out` / `out_hook_point`, `hook_layer_out`.
  */
 
 export type SaeArchitecture = 'standard' | 'jumprelu' | 'topk';
 export type SaeNormalization = 'none' | 'layer_norm' | 'constant_norm_rescale';
 
+/**
+ * What makes an SAE a transcoder: it reads `hookName` (e.g. blocks.L.ln2.hook_normalized) and predicts the
+ * activation at `hookName` here (e.g. blocks.L.hook_mlp_out), of width `dOut`:
+ * y = f W_dec + b_dec (+ x W_skip^T for a skip transcoder), f = act(x W_enc + b_enc).
+ */
+export interface TranscoderOutput {
+  /** TransformerLens hook the transcoder predicts (SAELens `hook_name_out`). */
+  hookName: string;
+  hookLayer: number | null;
+  dOut: number;
+  /** A skip transcoder: a linear skip connection W_skip [d_out, d_in] from the input to the output. */
+  skip: boolean;
+}
+
 export interface SaeConfig {
+  /** The activation function: standard (ReLU), jumprelu or topk (for SAEs and transcoders alike). */
   architecture: SaeArchitecture;
   dIn: number;
   dSae: number;
@@ -21,6 +38,13 @@ export interface SaeConfig {
   prependBos: boolean;
   /** Extra fields kept as they were (model_name, context_size, dataset_path, training metadata, ...). */
   extra: Record<string, unknown>;
+  /** Present for a transcoder only; an SAE reconstructs its input (d_out = d_in). */
+  transcoder?: TranscoderOutput;
+}
+
+/** Width of what decode produces: d_out for a transcoder, d_in for an SAE. */
+export function saeOutputWidth(c: SaeConfig): number {
+  return c.transcoder?.dOut ?? c.dIn;
 }
 
 /**
@@ -56,6 +80,14 @@ const KNOWN = new Set([
   'finetuning_scaling_factor',
   'reshape_activations',
   'rescale_acts_by_decoder_norm',
+  // transcoders
+  'd_out',
+  'hook_name_out',
+  'hook_layer_out',
+  'hook_head_index_out',
+  'is_transcoder',
+  'out_hook_point',
+  'out_hook_point_layer',
 ]);
 
 /** Fields that change the computation, with the only values the engine computes correctly. */
@@ -67,6 +99,16 @@ const MATH_FIELDS: Record<string, { ok: (v: unknown) => boolean; why: string }> 
   reshape_activations: { ok: (v) => v == null || v === 'none', why: 'only "none" is implemented' },
   // SAELens 6 TopK variant that multiplies activations by the decoder norms.
   rescale_acts_by_decoder_norm: { ok: (v) => !v, why: 'rescaling activations by decoder norms is not implemented' },
+  hook_head_index_out: { ok: (v) => v == null, why: 'per-head transcoder outputs are not implemented' },
+};
+
+/** SAELens transcoder architectures: [activation, skip connection]. */
+const TRANSCODER_ARCHITECTURES: Record<string, [SaeArchitecture | null, boolean]> = {
+  // "transcoder" and "skip_transcoder" take their activation from activation_fn (ReLU unless it says topk)
+  transcoder: [null, false],
+  skip_transcoder: [null, true],
+  jumprelu_transcoder: ['jumprelu', false],
+  jumprelu_skip_transcoder: ['jumprelu', true],
 };
 
 /** The activation_fn_kwargs the engine reads (anything else, e.g. a postact_fn, would be ignored). */
@@ -98,7 +140,10 @@ export function parseSaeConfig(json: Record<string, unknown>, source = 'cfg.json
     const v = field(key);
     if (!rule.ok(v)) throw new Error(`${source}: ${key} = ${JSON.stringify(v)} is not supported: ${rule.why}`);
   }
-  const arch = String(field('architecture') ?? '').toLowerCase();
+  const rawArch = String(field('architecture') ?? '').toLowerCase();
+  const transcoderArch = TRANSCODER_ARCHITECTURES[rawArch];
+  const isTranscoder = transcoderArch !== undefined || field('is_transcoder') === true;
+  const arch = transcoderArch ? (transcoderArch[0] ?? '') : rawArch;
   // activation_fn is the old name of activation_fn_str.
   const fn = String(field('activation_fn_str', 'activation_fn') ?? '').toLowerCase();
   if (fn !== '' && fn !== 'relu' && fn !== 'topk' && fn !== 'jumprelu') {
@@ -142,7 +187,7 @@ export function parseSaeConfig(json: Record<string, unknown>, source = 'cfg.json
   const layer = field('hook_layer', 'hook_point_layer');
   const extra: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(json)) if (!KNOWN.has(key)) extra[key] = v;
-  return {
+  const config: SaeConfig = {
     architecture,
     dIn,
     dSae,
@@ -154,6 +199,51 @@ export function parseSaeConfig(json: Record<string, unknown>, source = 'cfg.json
     prependBos: field('prepend_bos') === undefined ? true : Boolean(field('prepend_bos')),
     extra,
   };
+  if (!isTranscoder) {
+    // An output of its own (another hook, another width) would be dropped by an SAE: refused, not ignored.
+    const out = field('hook_name_out', 'out_hook_point');
+    const stray = [
+      ...(field('d_out') !== undefined && field('d_out') !== dIn ? ['d_out'] : []),
+      ...(out !== undefined && out !== hookName ? ['hook_name_out'] : []),
+    ];
+    if (stray.length > 0)
+      throw new Error(
+        `${source}: ${stray.join(', ')} set but architecture "${rawArch || architecture}" is not a transcoder (transcoder, skip_transcoder, jumprelu_transcoder, jumprelu_skip_transcoder)`,
+      );
+    return config;
+  }
+  return { ...config, ...transcoderFields(field, config, transcoderArch?.[1] ?? false, source) };
+}
+
+/**
+ * A transcoder's output side. SAELens never subtracts b_dec (width d_out) from the input, whatever
+ * apply_b_dec_to_input says, so applyBDecToInput is false; input normalisation, which SAELens applies to the input
+ * but does not undo on an output of another hook, is refused rather than guessed.
+ */
+function transcoderFields(
+  field: (...keys: string[]) => unknown,
+  c: SaeConfig,
+  skip: boolean,
+  source: string,
+): Pick<SaeConfig, 'transcoder' | 'applyBDecToInput'> {
+  const hookOut = field('hook_name_out', 'out_hook_point');
+  if (typeof hookOut !== 'string' || hookOut === '')
+    throw new Error(`${source}: a transcoder needs "hook_name_out" (or "out_hook_point"), the hook it predicts`);
+  const dOut = field('d_out') ?? c.dIn;
+  if (typeof dOut !== 'number' || !Number.isInteger(dOut) || dOut <= 0)
+    throw new Error(`${source}: "d_out" must be a positive integer, got ${JSON.stringify(dOut)}`);
+  if (c.normalization !== 'none')
+    throw new Error(`${source}: normalize_activations = "${c.normalization}" is not supported for transcoders`);
+  const layerOut = field('hook_layer_out', 'out_hook_point_layer');
+  return {
+    applyBDecToInput: false,
+    transcoder: {
+      hookName: hookOut,
+      hookLayer: typeof layerOut === 'number' ? layerOut : layerOfHook(hookOut),
+      dOut,
+      skip,
+    },
+  };
 }
 
 function layerOfHook(name: string): number | null {
@@ -163,7 +253,7 @@ function layerOfHook(name: string): number | null {
 
 /** cfg.json as SAELens writes it (flat fields that both old and new SAELens read; extras kept). */
 export function saeConfigToJson(c: SaeConfig): Record<string, unknown> {
-  return {
+  const sae = {
     ...c.extra,
     architecture: c.architecture,
     d_in: c.dIn,
@@ -180,6 +270,25 @@ export function saeConfigToJson(c: SaeConfig): Record<string, unknown> {
     finetuning_scaling_factor: false,
     normalize_activations: c.normalization,
     prepend_bos: c.prependBos,
+  };
+  return c.transcoder ? { ...sae, ...transcoderToJson(c, c.transcoder) } : sae;
+}
+
+/**
+ * SAELens transcoder fields. TopK has no SAELens transcoder architecture of its own: it is written as
+ * "transcoder" / "skip_transcoder" with activation_fn_str "topk", as SAELens 5 read it (SAELens 6 reads the
+ * architecture alone, as ReLU).
+ */
+function transcoderToJson(c: SaeConfig, t: TranscoderOutput): Record<string, unknown> {
+  const base = t.skip ? 'skip_transcoder' : 'transcoder';
+  return {
+    architecture: c.architecture === 'jumprelu' ? `jumprelu_${base}` : base,
+    activation_fn_str: c.architecture === 'topk' ? 'topk' : 'relu',
+    d_out: t.dOut,
+    hook_name_out: t.hookName,
+    hook_layer_out: t.hookLayer ?? 0,
+    hook_head_index_out: null,
+    apply_b_dec_to_input: false,
   };
 }
 

@@ -1,14 +1,14 @@
 /**
- * SAE encode/decode as engine Graphs, exported to ONNX for onnxruntime-node and onnxruntime-web (the same graph
- * definitions), with fp32 or fp16 weights.
+ * SAE and transcoder encode/decode as engine Graphs, exported to ONNX for onnxruntime-node and onnxruntime-web (the
+ * same graph definitions), with fp32 or fp16 weights.
  */
 import onnxProto from 'onnx-proto';
 import { Graph, type Tensor } from '../graph/graph.js';
 import { type ExportedModel, toOnnx } from '../graph/onnx.js';
 import * as op from '../graph/ops.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
-import type { SaeConfig } from './config.js';
-import type { Sae, SaeWeights } from './sae.js';
+import { type SaeConfig, saeOutputWidth } from './config.js';
+import { type Sae, type SaeWeights, subtractsBDec } from './sae.js';
 
 export interface SaeTensors {
   W_enc: Tensor;
@@ -16,17 +16,21 @@ export interface SaeTensors {
   W_dec: Tensor;
   b_dec: Tensor;
   threshold?: Tensor;
+  /** [d_out, d_in], skip transcoders only. */
+  W_skip?: Tensor;
 }
 
-/** The SAE's parameters as graph weights (named as in SAELens). */
+/** The SAE's (or transcoder's) parameters as graph weights (named and shaped as in SAELens). */
 export function saeWeightTensors(g: Graph, c: SaeConfig): SaeTensors {
+  const dOut = saeOutputWidth(c);
   const t: SaeTensors = {
     W_enc: g.weight('W_enc', [c.dIn, c.dSae]),
     b_enc: g.weight('b_enc', [c.dSae]),
-    W_dec: g.weight('W_dec', [c.dSae, c.dIn]),
-    b_dec: g.weight('b_dec', [c.dIn]),
+    W_dec: g.weight('W_dec', [c.dSae, dOut]),
+    b_dec: g.weight('b_dec', [dOut]),
   };
   if (c.architecture === 'jumprelu') t.threshold = g.weight('threshold', [c.dSae]);
+  if (c.transcoder?.skip) t.W_skip = g.weight('W_skip', [dOut, c.dIn]);
   return t;
 }
 
@@ -61,7 +65,7 @@ export function saeEncode(
 ): { features: Tensor; pre: Tensor; stats: NormTensors } {
   const g = x.graph;
   const { x: xn, stats } = saeNormalize(c, x);
-  const xin = c.applyBDecToInput ? op.sub(xn, w.b_dec) : xn;
+  const xin = subtractsBDec(c) ? op.sub(xn, w.b_dec) : xn;
   const pre = op.add(op.matmul(xin, w.W_enc), w.b_enc);
   const zero = op.scalar(g, 0);
   let features: Tensor;
@@ -77,18 +81,28 @@ export function saeEncode(
   return { features, pre, stats };
 }
 
-/** Decode: x_hat [.., d_in] = f W_dec + b_dec, normalisation undone. */
-export function saeDecode(c: SaeConfig, features: Tensor, w: SaeTensors, stats: NormTensors): Tensor {
-  const out = op.add(op.matmul(features, w.W_dec), w.b_dec);
-  if (c.normalization === 'layer_norm') return op.add(op.mul(out, stats.std!), stats.mean!);
-  if (c.normalization === 'constant_norm_rescale') return op.div(out, stats.factor!);
-  return out;
+/**
+ * Decode: x_hat [.., d_out] = f W_dec + b_dec, normalisation undone. A skip transcoder adds x W_skip^T, so it needs
+ * `input`, the x [.., d_in] that was encoded.
+ */
+export function saeDecode(c: SaeConfig, features: Tensor, w: SaeTensors, stats: NormTensors, input?: Tensor): Tensor {
+  let out = op.add(op.matmul(features, w.W_dec), w.b_dec);
+  if (c.normalization === 'layer_norm') out = op.add(op.mul(out, stats.std!), stats.mean!);
+  else if (c.normalization === 'constant_norm_rescale') out = op.div(out, stats.factor!);
+  if (!c.transcoder?.skip) return out;
+  if (!input) throw new Error('saeDecode: a skip transcoder needs its input x');
+  return op.add(out, transcoderSkip(input, w.W_skip!));
+}
+
+/** The skip connection x W_skip^T [.., d_out] of a skip transcoder (W_skip [d_out, d_in] as SAELens stores it). */
+export function transcoderSkip(x: Tensor, W_skip: Tensor): Tensor {
+  return op.matmul(x, op.transposeLast(W_skip));
 }
 
 export interface SaeGraphOptions {
   /** Rows (tokens) per run: the graph has static shapes; pad the last batch. */
   rows: number;
-  /** Also output `reconstruction` [rows, d_in] (default false). */
+  /** Also output `reconstruction` [rows, d_out]: a transcoder's prediction of its output hook (default false). */
   reconstruction?: boolean;
 }
 
@@ -102,7 +116,7 @@ export function buildSaeGraph(
   const w = saeWeightTensors(graph, c);
   const { features, stats } = saeEncode(c, x, w);
   const outputs: Record<string, Tensor> = { features };
-  if (options.reconstruction) outputs.reconstruction = saeDecode(c, features, w, stats);
+  if (options.reconstruction) outputs.reconstruction = saeDecode(c, features, w, stats, x);
   return { graph, outputs };
 }
 
@@ -205,12 +219,16 @@ export class SaeSession {
     return new SaeSession(sae, compiled, options.rows, options.reconstruction ?? false);
   }
 
-  /** x: n rows of d_in float32 values; returns features [n, d_sae] (and the reconstruction [n, d_in]). */
+  /**
+   * x: n rows of d_in float32 values; returns features [n, d_sae] (and the reconstruction [n, d_out]: for a
+   * transcoder, its prediction of the output hook).
+   */
   async encode(x: Float32Array, n: number): Promise<{ features: Float32Array; reconstruction: Float32Array | null }> {
     const { dIn, dSae } = this.sae.config;
+    const dOut = saeOutputWidth(this.sae.config);
     if (x.length !== n * dIn) throw new Error(`SAE encode: ${x.length} values for ${n} rows of ${dIn}`);
     const features = new Float32Array(n * dSae);
-    const recon = this.reconstruction ? new Float32Array(n * dIn) : null;
+    const recon = this.reconstruction ? new Float32Array(n * dOut) : null;
     for (let start = 0; start < n; start += this.rows) {
       const count = Math.min(this.rows, n - start);
       const chunk = new Float32Array(this.rows * dIn);
@@ -221,7 +239,7 @@ export class SaeSession {
       }
       const out = await this.compiled.run({ x: chunk });
       features.set(out.features!.data.subarray(0, count * dSae), start * dSae);
-      if (recon) recon.set(out.reconstruction!.data.subarray(0, count * dIn), start * dIn);
+      if (recon) recon.set(out.reconstruction!.data.subarray(0, count * dOut), start * dOut);
     }
     return { features, reconstruction: recon };
   }

@@ -1,23 +1,27 @@
 /**
  * A sparse autoencoder in SAELens format: weights, loading and saving (cfg.json + sae_weights.safetensors), and a
- * float64 plain-TypeScript reference encode/decode that the ONNX graphs (graph.ts) are tested against.
+ * float64 plain-TypeScript reference encode/decode that the ONNX graphs (graph.ts) are tested against. A transcoder
+ * is the same object with `config.transcoder` set: its decoder writes d_out values (another hook), and a skip
+ * transcoder adds x W_skip^T.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeSafetensors, type FloatTensor, readSafetensors } from '../io/safetensors.js';
-import { finetuningScalingFactor, parseSaeConfig, type SaeConfig, saeConfigToJson } from './config.js';
+import { finetuningScalingFactor, parseSaeConfig, type SaeConfig, saeConfigToJson, saeOutputWidth } from './config.js';
 
 export interface SaeWeights {
   /** [d_in, d_sae] */
   W_enc: Float32Array;
   /** [d_sae] */
   b_enc: Float32Array;
-  /** [d_sae, d_in] */
+  /** [d_sae, d_out] (d_out = d_in for an SAE) */
   W_dec: Float32Array;
-  /** [d_in] */
+  /** [d_out] */
   b_dec: Float32Array;
   /** [d_sae], JumpReLU only. */
   threshold?: Float32Array;
+  /** [d_out, d_in] as SAELens stores it (output += x W_skip^T), skip transcoders only. */
+  W_skip?: Float32Array;
 }
 
 export interface Sae {
@@ -29,14 +33,21 @@ export const SAE_CONFIG_FILE = 'cfg.json';
 export const SAE_WEIGHTS_FILE = 'sae_weights.safetensors';
 
 export function saeWeightShapes(c: SaeConfig): Record<string, number[]> {
+  const dOut = saeOutputWidth(c);
   const shapes: Record<string, number[]> = {
     W_enc: [c.dIn, c.dSae],
     b_enc: [c.dSae],
-    W_dec: [c.dSae, c.dIn],
-    b_dec: [c.dIn],
+    W_dec: [c.dSae, dOut],
+    b_dec: [dOut],
   };
   if (c.architecture === 'jumprelu') shapes.threshold = [c.dSae];
+  if (c.transcoder?.skip) shapes.W_skip = [dOut, c.dIn];
   return shapes;
+}
+
+/** "SAE" or "transcoder", for messages. */
+function kindOf(c: SaeConfig): string {
+  return c.transcoder ? (c.transcoder.skip ? 'skip transcoder' : 'transcoder') : 'SAE';
 }
 
 /** Checks that weights fit the config; errors name the source, tensor, expected and actual shapes. */
@@ -52,7 +63,7 @@ export function checkSaeWeights(config: SaeConfig, tensors: Map<string, FloatTen
     const squeezed = t.shape.length > shape.length && t.shape[0] === 1 ? t.shape.slice(1) : t.shape;
     if (squeezed.join() !== shape.join()) {
       throw new Error(
-        `${source}: tensor "${name}" has shape [${t.shape}], expected [${shape}] (d_in ${config.dIn}, d_sae ${config.dSae} from cfg.json)`,
+        `${source}: tensor "${name}" has shape [${t.shape}], expected [${shape}] (d_in ${config.dIn}, d_sae ${config.dSae}${config.transcoder ? `, d_out ${config.transcoder.dOut}` : ''} from cfg.json)`,
       );
     }
     out[name] = t.data;
@@ -121,19 +132,22 @@ function takeScalingFactor(
  * of W_dec (graphs, circuits, dashboards, the browser) decode as SAELens does, with the features left unscaled.
  */
 function foldFeatureScale(W_dec: Float32Array, scale: Float32Array, c: SaeConfig): Float32Array {
+  const d = saeOutputWidth(c);
   const out = new Float32Array(W_dec.length);
-  for (let j = 0; j < c.dSae; j++)
-    for (let i = 0; i < c.dIn; i++) out[j * c.dIn + i] = W_dec[j * c.dIn + i]! * scale[j]!;
+  for (let j = 0; j < c.dSae; j++) for (let i = 0; i < d; i++) out[j * d + i] = W_dec[j * d + i]! * scale[j]!;
   return out;
 }
 
-/** A tensor the SAE has no use for (a gate, a skip connection, ...) means an architecture this engine does not run. */
+/**
+ * A tensor the SAE has no use for (a gate, a skip connection in a config without one, ...) means an architecture
+ * this engine does not run.
+ */
 function refuseUnknownTensors(config: SaeConfig, tensors: Map<string, FloatTensor>, source: string): void {
   const known = saeWeightShapes(config);
   const unknown = [...tensors.keys()].filter((n) => !(n in known));
   if (unknown.length > 0) {
     throw new Error(
-      `${source}: tensor${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} not used by a ${config.architecture} SAE`,
+      `${source}: tensor${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} not used by a ${config.architecture} ${kindOf(config)}`,
     );
   }
 }
@@ -197,6 +211,11 @@ export function referenceNormalize(
   return { x: out, stats: { factor } };
 }
 
+/** Whether encode subtracts b_dec from its input: an SAE's option; never for a transcoder (b_dec is d_out wide). */
+export function subtractsBDec(c: SaeConfig): boolean {
+  return c.applyBDecToInput && !c.transcoder;
+}
+
 /** Float64 reference encode: feature activations [rows, d_sae] (and the normalisation stats). */
 export function referenceEncode(
   sae: Sae,
@@ -208,7 +227,7 @@ export function referenceEncode(
   const pre = new Float64Array(rows * c.dSae);
   const xin = new Float64Array(c.dIn);
   for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < c.dIn; i++) xin[i] = xn[r * c.dIn + i]! - (c.applyBDecToInput ? w.b_dec[i]! : 0);
+    for (let i = 0; i < c.dIn; i++) xin[i] = xn[r * c.dIn + i]! - (subtractsBDec(c) ? w.b_dec[i]! : 0);
     const row = pre.subarray(r * c.dSae, (r + 1) * c.dSae);
     for (let j = 0; j < c.dSae; j++) row[j] = w.b_enc[j]!;
     for (let i = 0; i < c.dIn; i++) {
@@ -233,29 +252,56 @@ export function referenceEncode(
   return { features, pre, stats };
 }
 
-/** Float64 reference decode: x_hat [rows, d_in] = f W_dec + b_dec, with the normalisation undone. */
+/**
+ * Float64 reference decode: x_hat [rows, d_out] = f W_dec + b_dec, with the normalisation undone. A skip
+ * transcoder also needs its input x [rows, d_in] (the raw activations that were encoded) for + x W_skip^T.
+ */
 export function referenceDecode(
   sae: Sae,
   features: ArrayLike<number>,
   rows: number,
   stats: NormStats = {},
+  input?: ArrayLike<number>,
 ): Float64Array {
   const { config: c, weights: w } = sae;
-  const out = new Float64Array(rows * c.dIn);
+  const d = saeOutputWidth(c);
+  if (c.transcoder?.skip && (!input || input.length !== rows * c.dIn))
+    throw new Error(`referenceDecode: a skip transcoder needs its input x [${rows}, ${c.dIn}]`);
+  const out = new Float64Array(rows * d);
   for (let r = 0; r < rows; r++) {
-    const o = out.subarray(r * c.dIn, (r + 1) * c.dIn);
-    for (let i = 0; i < c.dIn; i++) o[i] = w.b_dec[i]!;
+    const o = out.subarray(r * d, (r + 1) * d);
+    for (let i = 0; i < d; i++) o[i] = w.b_dec[i]!;
     for (let j = 0; j < c.dSae; j++) {
       const f = features[r * c.dSae + j]!;
       if (f === 0) continue;
-      const off = j * c.dIn;
-      for (let i = 0; i < c.dIn; i++) o[i]! += f * w.W_dec[off + i]!;
+      const off = j * d;
+      for (let i = 0; i < d; i++) o[i]! += f * w.W_dec[off + i]!;
     }
     if (c.normalization === 'layer_norm') {
-      for (let i = 0; i < c.dIn; i++) o[i] = o[i]! * stats.std![r]! + stats.mean![r]!;
+      for (let i = 0; i < d; i++) o[i] = o[i]! * stats.std![r]! + stats.mean![r]!;
     } else if (c.normalization === 'constant_norm_rescale') {
-      for (let i = 0; i < c.dIn; i++) o[i] = o[i]! / stats.factor![r]!;
+      for (let i = 0; i < d; i++) o[i] = o[i]! / stats.factor![r]!;
     }
+    if (c.transcoder?.skip) addSkip(o, w.W_skip!, input!, r, c.dIn);
   }
   return out;
+}
+
+/** o += x_r W_skip^T, W_skip [d_out, d_in]. */
+function addSkip(o: Float64Array, W_skip: Float32Array, x: ArrayLike<number>, r: number, dIn: number): void {
+  for (let i = 0; i < o.length; i++) {
+    let v = 0;
+    for (let j = 0; j < dIn; j++) v += W_skip[i * dIn + j]! * x[r * dIn + j]!;
+    o[i]! += v;
+  }
+}
+
+/** Float64 reference of a whole transcoder (or SAE): features [rows, d_sae] and output [rows, d_out] from x. */
+export function referenceTranscode(
+  sae: Sae,
+  x: ArrayLike<number>,
+  rows: number,
+): { features: Float64Array; output: Float64Array } {
+  const { features, stats } = referenceEncode(sae, x, rows);
+  return { features, output: referenceDecode(sae, features, rows, stats, x) };
 }
