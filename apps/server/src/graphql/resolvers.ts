@@ -167,6 +167,11 @@ export const resolvers = {
       await ctx.services.computeLimiter.take(ctx.clientKey);
       return ctx.services.steering.steer(args);
     },
+    // Public (policy.ts: mayReadLearnCircuit); computed once, but each call takes a token like any model run.
+    learnCircuit: async (_: unknown, __: Args, ctx: Context) => {
+      await ctx.services.computeLimiter.take(ctx.clientKey);
+      return ctx.services.learn.demoCircuit(ctx.viewer);
+    },
     me: (_: unknown, __: Args, ctx: Context): User | null => ctx.user,
     myTeams: async (_: unknown, __: Args, ctx: Context) =>
       (await ctx.services.teams.teamsOf(requireUser(ctx).id)).map(toTeam),

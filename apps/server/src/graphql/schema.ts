@@ -463,6 +463,18 @@ export const typeDefs = /* GraphQL */ `
     continuationText: String!
   }
 
+  "The walkthrough's demo circuit (/learn): the seed article's pair on the bundled demo model."
+  type LearnCircuit {
+    model: ID!
+    cleanPrefix: String!
+    patchPrefix: String!
+    "With its leading space, as the model reads it (the token ' runs')."
+    cleanAnswer: String!
+    patchAnswer: String!
+    "The circuit file (schema workbench.circuit), the same as a circuit job stores; createCircuit saves it to a team."
+    graph: JSON!
+  }
+
   "A text run with a feature's decoder direction added at its SAE's hook, beside the same text unsteered."
   type SteeringResult {
     "The text's tokens as run (BOS first when the SAE prepends it); positions index these."
@@ -718,6 +730,12 @@ export const typeDefs = /* GraphQL */ `
       "Also run the steered text with attention patterns frozen at their unsteered values (result frozen)."
       freezeAttention: Boolean
     ): SteeringResult!
+    """
+    The walkthrough's demo circuit: "The cat" -> " runs" vs "The cats" -> " run" on the bundled demo model
+    (integrated gradients, the circuit job's defaults), computed once per server. Public, signed out too;
+    rate-limited like activations.
+    """
+    learnCircuit: LearnCircuit!
     "The signed-in user, or null."
     me: User
     "Teams the signed-in user belongs to."

@@ -43,6 +43,7 @@ model                demo            Y      Y      Y      Y      Y      Y      Y
 tokenize             demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 activations          demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 steerFeature         demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
+learnCircuit         demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 me                   -               Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 myTeams              -               UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 team                 A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
@@ -404,6 +405,10 @@ const HTTP: Record<string, HttpOperation> = {
       as(a).request(
         `{ steerFeature(model: "${MODEL}", sae: "${SAE_FRESH}", feature: 0, text: "The cat", strength: 1, continuation: 1) { hook } }`,
       ),
+  },
+  learnCircuit: {
+    run: (a) => as(a).request('{ learnCircuit { model cleanPrefix } }'),
+    shows: (d) => d.learnCircuit.model === MODEL && d.learnCircuit.cleanPrefix === 'The cat',
   },
   me: {
     run: (a) => as(a).request('{ me { id } }'),

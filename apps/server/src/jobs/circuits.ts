@@ -51,7 +51,7 @@ export const circuitJobInput = z
 export type CircuitJobInput = z.infer<typeof circuitJobInput>;
 
 /** SAEs of a model as lazily loaded sources: configs now, weights when the circuit code asks. */
-async function saeSources(
+export async function saeSources(
   models: ModelService,
   modelId: string,
   saeIds: string[] | undefined,

@@ -13,6 +13,7 @@ import { InvitationService } from './invitations.js';
 import { LabelSearchService } from './label-search.js';
 import { LabelTransferService } from './label-transfer.js';
 import { LabelService } from './labels.js';
+import { LearnService } from './learn.js';
 import { NotificationService } from './notifications.js';
 import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-limit.js';
 import { ReviewService } from './reviews.js';
@@ -44,6 +45,8 @@ export interface Services {
   steering: SteeringService;
   /** Interventions saved on labels and circuit versions. */
   evidence: EvidenceService;
+  /** The walkthrough's demo circuit (/learn), computed once per process. */
+  learn: LearnService;
   /** Model runs (activations) per user or client address: they cost CPU even when signed out. */
   computeLimiter: RateLimiter;
   /** Who runs the deployment (OPERATOR_EMAILS), for policy.ts's isOperator. */
@@ -101,6 +104,7 @@ export function createServices(
     jobs: new JobService(prisma, runner, models, circuits, limiters.compute, settings),
     steering,
     evidence: new EvidenceService(prisma, labels, circuits, steering, limiter),
+    learn: new LearnService(models),
     computeLimiter: limiters.compute,
     operatorEmails: settings.operatorEmails,
     subscriptionRecheckMs: settings.subscriptionRecheckMs ?? DEFAULT_SUBSCRIPTION_RECHECK_MS,

@@ -232,6 +232,15 @@ export function membershipChangeRefusal(change: {
   return null;
 }
 
+/**
+ * The walkthrough's demo circuit (/learn): anyone, signed out too. It is one fixed prompt pair on the bundled demo
+ * model, computed once and stored nowhere, so it reveals nothing of any team; the resolver rate-limits it per
+ * client like the other model runs. Saving it to a team is createCircuit, under that team's rules.
+ */
+export function mayReadLearnCircuit(_viewer: Viewer): boolean {
+  return true;
+}
+
 /** A job: its creator, or an admin of its team, may cancel it. */
 export function mayCancelJob(userId: string | null, role: Role | null, job: { createdById: string | null }): boolean {
   if (!userId) return false;
