@@ -12,6 +12,7 @@
 import type { GPT2Config } from '../model/config.js';
 import { attentionScale, unembeddingName } from '../model/config.js';
 import type { CompiledGraph, OrtModule } from '../runtime/session.js';
+import { saeOutputWidth } from '../sae/config.js';
 import {
   capturePrompt,
   compileFinalNorm,
@@ -20,6 +21,7 @@ import {
   type PromptState,
   type TranscoderSource,
   transcoderFeeds,
+  transcoderLayer,
 } from './replacement.js';
 
 export interface ActiveFeature {
@@ -138,12 +140,14 @@ async function encodeLayers(
   const layers: LayerFeatures[] = [];
   try {
     for (let l = 0; l < c.nLayers; l++) {
-      const src = transcoders.find((t) => t.config.layer === l);
+      const src = transcoders.find((t) => transcoderLayer(t.config) === l);
       if (!src) throw new Error(`no transcoder for layer ${l} (the model has ${c.nLayers} layers)`);
       const tc = src.config;
-      if (tc.dIn !== D || tc.dOut !== D)
-        throw new Error(`transcoder of layer ${l}: d_in ${tc.dIn}, d_out ${tc.dOut}; the model's d_model is ${D}`);
-      const key = `${tc.architecture}/${tc.dSae}/${tc.k}/${tc.skip}`;
+      if (tc.dIn !== D || saeOutputWidth(tc) !== D)
+        throw new Error(
+          `transcoder of layer ${l}: d_in ${tc.dIn}, d_out ${saeOutputWidth(tc)}; the model's d_model is ${D}`,
+        );
+      const key = `${tc.architecture}/${tc.dSae}/${tc.k}/${tc.transcoder?.skip}`;
       if (!compiled.has(key)) compiled.set(key, compileTranscoder(ort, tc, T, threads));
       const w = await src.load();
       const out = await (await compiled.get(key)!).run({ ...transcoderFeeds(w, ''), x: state.mlpIn[l]! });

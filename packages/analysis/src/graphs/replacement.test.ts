@@ -17,6 +17,7 @@ import {
   frozenFeeds,
   type TranscoderSource,
   transcoderFeeds,
+  transcoderLayer,
 } from './replacement.js';
 import { randomTranscoders } from './testing.js';
 
@@ -47,9 +48,9 @@ async function transcoderRun(sources: TranscoderSource[], mlpIn: Float32Array[])
   const features: Float32Array[] = [];
   for (const s of sources) {
     const w = await s.load();
-    Object.assign(feeds, transcoderFeeds(w, `tc${s.config.layer}.`));
+    Object.assign(feeds, transcoderFeeds(w, `tc${transcoderLayer(s.config)}.`));
     const compiled = await compileTranscoder(nodeOrt, s.config, T);
-    const out = await compiled.run({ ...transcoderFeeds(w, ''), x: mlpIn[s.config.layer]! });
+    const out = await compiled.run({ ...transcoderFeeds(w, ''), x: mlpIn[transcoderLayer(s.config)]! });
     await compiled.release();
     outputs.push(out.output!.data);
     features.push(out.features!.data);
@@ -86,7 +87,7 @@ describe.each([
     });
     const out = await run(graph, {
       ...Object.fromEntries(weights),
-      ...frozenFeeds(config, state),
+      ...frozenFeeds(state),
       ...tc.feeds,
       ...errors,
       tokens: BigInt64Array.from(tokens, BigInt),
@@ -126,7 +127,7 @@ describe.each([
     for (let l = 0; l < config.nLayers; l++) empty[`written.${l}`] = zeros;
     const bias = await run(given, {
       ...Object.fromEntries(weights),
-      ...frozenFeeds(config, state),
+      ...frozenFeeds(state),
       ...tc.feeds,
       ...empty,
     });

@@ -14,40 +14,34 @@ import * as op from '../graph/ops.js';
 import { type GPT2Config, gpt2WeightShapes, unembeddingName } from '../model/config.js';
 import { attentionBlock, type GPT2Builder, gpt2Residual } from '../model/gpt2-forward.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
-import type { SaeConfig } from '../sae/config.js';
-import { type SaeTensors, saeDecode, saeEncode } from '../sae/graph.js';
-
-/**
- * A per-layer transcoder: reads `blocks.L.ln2.hook_normalized` (the MLP's input after LayerNorm 2) and predicts
- * `blocks.L.hook_mlp_out`: f = act(x W_enc + b_enc), y = f W_dec + b_dec (+ x W_skip).
- */
-export interface TranscoderConfig {
-  layer: number;
-  architecture: 'standard' | 'topk' | 'jumprelu';
-  dIn: number;
-  dSae: number;
-  dOut: number;
-  /** TopK only. */
-  k: number | null;
-  /** A skip transcoder (W_skip [d_in, d_out]). */
-  skip: boolean;
-}
-
-export interface TranscoderWeights {
-  W_enc: Float32Array;
-  b_enc: Float32Array;
-  W_dec: Float32Array;
-  b_dec: Float32Array;
-  threshold?: Float32Array;
-  W_skip?: Float32Array;
-}
+import { type SaeConfig, saeOutputWidth } from '../sae/config.js';
+import { type SaeTensors, saeDecode, saeEncode, transcoderSkip } from '../sae/graph.js';
+import type { SaeWeights } from '../sae/sae.js';
 
 /** A transcoder whose weights are read when needed (and dropped after), so wide sets need not fit in memory. */
 export interface TranscoderSource {
-  config: TranscoderConfig;
+  /** A transcoder's config (`transcoder` set): reads blocks.L.ln2.hook_normalized, predicts blocks.L.hook_mlp_out. */
+  config: SaeConfig;
   /** Where it was read from, if anywhere. */
   path?: string;
-  load(): Promise<TranscoderWeights>;
+  load(): Promise<SaeWeights>;
+}
+
+/**
+ * The layer whose MLP a transcoder replaces; throws unless it reads that MLP's input after LayerNorm 2
+ * (ln2.hook_normalized) and predicts its output (hook_mlp_out), the only MLP replacement the graph is exact for.
+ */
+export function transcoderLayer(c: SaeConfig): number {
+  const m = /^blocks\.(\d+)\.ln2\.hook_normalized$/.exec(c.hookName);
+  const out = c.transcoder?.hookName;
+  if (!c.transcoder) throw new Error(`${c.hookName}: an SAE, not a transcoder (attribution graphs need transcoders)`);
+  if (!m || out !== `blocks.${m[1]}.hook_mlp_out`)
+    throw new Error(
+      `transcoder ${c.hookName} -> ${out}: attribution graphs need transcoders from blocks.L.ln2.hook_normalized to blocks.L.hook_mlp_out`,
+    );
+  if (c.normalization !== 'none')
+    throw new Error(`transcoder of layer ${m[1]}: input normalisation "${c.normalization}" is not supported`);
+  return Number(m[1]);
 }
 
 /** The prompt's frozen state: everything the linear replacement model holds fixed, and its sources. */
@@ -165,36 +159,21 @@ export async function capturePrompt(
   }
 }
 
-/** The transcoder as the SAE encoder/decoder sees it (its decoder writes d_out, its input is never shifted). */
-export function transcoderSaeConfig(t: TranscoderConfig): SaeConfig {
-  return {
-    architecture: t.architecture,
-    dIn: t.dIn,
-    dSae: t.dSae,
-    hookName: `blocks.${t.layer}.ln2.hook_normalized`,
-    hookLayer: t.layer,
-    k: t.k,
-    applyBDecToInput: false,
-    normalization: 'none',
-    prependBos: false,
-    extra: {},
+/** The transcoder's weights as graph inputs `${prefix}W_enc`, ... (shaped as SAELens stores them). */
+export function transcoderInputs(g: Graph, c: SaeConfig, prefix: string): SaeTensors {
+  const dOut = saeOutputWidth(c);
+  const w: SaeTensors = {
+    W_enc: g.input(`${prefix}W_enc`, [c.dIn, c.dSae]),
+    b_enc: g.input(`${prefix}b_enc`, [c.dSae]),
+    W_dec: g.input(`${prefix}W_dec`, [c.dSae, dOut]),
+    b_dec: g.input(`${prefix}b_dec`, [dOut]),
   };
-}
-
-/** The transcoder's weights as graph inputs `${prefix}W_enc`, ... */
-export function transcoderInputs(g: Graph, t: TranscoderConfig, prefix: string): SaeTensors & { W_skip?: Tensor } {
-  const w: SaeTensors & { W_skip?: Tensor } = {
-    W_enc: g.input(`${prefix}W_enc`, [t.dIn, t.dSae]),
-    b_enc: g.input(`${prefix}b_enc`, [t.dSae]),
-    W_dec: g.input(`${prefix}W_dec`, [t.dSae, t.dOut]),
-    b_dec: g.input(`${prefix}b_dec`, [t.dOut]),
-  };
-  if (t.architecture === 'jumprelu') w.threshold = g.input(`${prefix}threshold`, [t.dSae]);
-  if (t.skip) w.W_skip = g.input(`${prefix}W_skip`, [t.dIn, t.dOut]);
+  if (c.architecture === 'jumprelu') w.threshold = g.input(`${prefix}threshold`, [c.dSae]);
+  if (c.transcoder?.skip) w.W_skip = g.input(`${prefix}W_skip`, [dOut, c.dIn]);
   return w;
 }
 
-export function transcoderFeeds(w: TranscoderWeights, prefix: string): Record<string, Float32Array> {
+export function transcoderFeeds(w: SaeWeights, prefix: string): Record<string, Float32Array> {
   const f: Record<string, Float32Array> = {
     [`${prefix}W_enc`]: w.W_enc,
     [`${prefix}b_enc`]: w.b_enc,
@@ -206,30 +185,24 @@ export function transcoderFeeds(w: TranscoderWeights, prefix: string): Record<st
   return f;
 }
 
-/** y = f W_dec + b_dec (+ x W_skip): the transcoder's prediction of the MLP output. */
-function transcoderDecode(t: TranscoderConfig, w: SaeTensors & { W_skip?: Tensor }, f: Tensor, x: Tensor): Tensor {
-  const y = saeDecode(transcoderSaeConfig(t), f, w, {});
-  return w.W_skip ? op.add(y, op.matmul(x, w.W_skip)) : y;
-}
-
 /** Graph: x [rows, d_in] -> features [rows, d_sae] and the transcoder's output [rows, d_out]. */
 export async function compileTranscoder(
   ort: OrtModule,
-  t: TranscoderConfig,
+  c: SaeConfig,
   rows: number,
   threads?: number,
 ): Promise<CompiledGraph> {
   const g = new Graph();
-  const w = transcoderInputs(g, t, '');
-  const x = g.input('x', [rows, t.dIn]);
-  const { features } = saeEncode(transcoderSaeConfig(t), x, w);
-  const output = transcoderDecode(t, w, features, x);
+  const w = transcoderInputs(g, c, '');
+  const x = g.input('x', [rows, c.dIn]);
+  const { features } = saeEncode(c, x, w);
+  const output = saeDecode(c, features, w, {}, x);
   return CompiledGraph.create(ort, toOnnx(g, { outputs: { features, output }, name: 'transcoder' }), { threads });
 }
 
 export interface ReplacementForwardSpec {
   T: number;
-  transcoders: TranscoderConfig[];
+  transcoders: SaeConfig[];
   centerResid: boolean;
   /**
    * 'encode': the replacement model proper, each transcoder encoding its own (frozen-LN) input; inputs
@@ -262,7 +235,7 @@ export function buildReplacementForward(c: GPT2Config, spec: ReplacementForwardS
   };
   const layerNorm = (x: Tensor, prefix: string) =>
     frozenLayerNorm(x, scale(prefix), w(`${prefix}.weight`), w(`${prefix}.bias`));
-  const byLayer = new Map(spec.transcoders.map((t) => [t.layer, t]));
+  const byLayer = new Map(spec.transcoders.map((t) => [transcoderLayer(t), t]));
   let resid: Tensor | null = null;
   const hook = (name: string, x: Tensor): Tensor => {
     const m = /^blocks\.(\d+)\.(.+)$/.exec(name);
@@ -277,12 +250,12 @@ export function buildReplacementForward(c: GPT2Config, spec: ReplacementForwardS
     const xin = layerNorm(resid!, `h.${l}.ln_2`);
     outputs[`mlpIn.${l}`] = xin;
     if (spec.features === 'given') {
-      const bias = tw.W_skip ? op.add(op.matmul(xin, tw.W_skip), tw.b_dec) : tw.b_dec;
+      const bias = tw.W_skip ? op.add(transcoderSkip(xin, tw.W_skip), tw.b_dec) : tw.b_dec;
       return op.add(op.reshape(g.input(`written.${l}`, [T, D]), [1, T, D]), bias);
     }
-    const { features } = saeEncode(transcoderSaeConfig(t), xin, tw);
+    const { features } = saeEncode(t, xin, tw);
     outputs[`features.${l}`] = features;
-    return op.add(transcoderDecode(t, tw, features, xin), op.reshape(g.input(`error.${l}`, [T, D]), [1, T, D]));
+    return op.add(saeDecode(t, features, tw, {}, xin), op.reshape(g.input(`error.${l}`, [T, D]), [1, T, D]));
   };
   let embedded: Tensor | null = null;
   const entry = (name: string, x: Tensor) => {
@@ -302,13 +275,12 @@ export function buildReplacementForward(c: GPT2Config, spec: ReplacementForwardS
 }
 
 /** Feeds of buildReplacementForward's frozen inputs (patterns and LayerNorm denominators) from a prompt state. */
-export function frozenFeeds(c: GPT2Config, state: PromptState): Record<string, Float32Array> {
+export function frozenFeeds(state: PromptState): Record<string, Float32Array> {
   const feeds: Record<string, Float32Array> = {};
   state.patterns.forEach((p, l) => {
     feeds[`pattern.${l}`] = p;
   });
   for (const [name, s] of state.scales) feeds[`scale.${name}`] = s;
-  void c;
   return feeds;
 }
 
@@ -371,7 +343,7 @@ export async function compileLayerStep(
   const resid = g.input('resid', [R, T, D]);
   const mid = op.add(resid, attentionBlock(builder, 0, resid, spec.attnScale));
   const xin = layerNorm(mid, 'h.0.ln_2');
-  const post = spec.skip ? op.add(mid, op.matmul(xin, g.input('w.W_skip', [D, D]))) : mid;
+  const post = spec.skip ? op.add(mid, transcoderSkip(xin, g.input('w.W_skip', [D, D]))) : mid;
   const gIn = g.input('g', [R, T, D]);
   const seed = g.input('seed', [R, T, D]);
   const all = [0, 1, 2];

@@ -1,6 +1,8 @@
 /** Random transcoders for attribution-graph tests and benchmarks (fixed seeds, generated on each load). */
 import { mulberry32 } from '../data/prng.js';
-import type { TranscoderConfig, TranscoderSource, TranscoderWeights } from './replacement.js';
+import type { SaeConfig } from '../sae/config.js';
+import type { SaeWeights } from '../sae/sae.js';
+import type { TranscoderSource } from './replacement.js';
 
 export interface RandomTranscoderOptions {
   architecture?: 'standard' | 'topk';
@@ -10,7 +12,7 @@ export interface RandomTranscoderOptions {
 }
 
 /** Weights uniform in +-1/sqrt(d); biases so that a ReLU transcoder fires about half its features. */
-export function randomTranscoderWeights(t: TranscoderConfig, seed: number): TranscoderWeights {
+export function randomTranscoderWeights(t: SaeConfig, seed: number): SaeWeights {
   const r = mulberry32(seed);
   const u = (n: number, s: number, o = 0) => {
     const a = new Float32Array(n);
@@ -18,13 +20,14 @@ export function randomTranscoderWeights(t: TranscoderConfig, seed: number): Tran
     return a;
   };
   const scale = 1 / Math.sqrt(t.dIn);
-  const w: TranscoderWeights = {
+  const dOut = t.transcoder?.dOut ?? t.dIn;
+  const w: SaeWeights = {
     W_enc: u(t.dIn * t.dSae, scale),
     b_enc: u(t.dSae, 0.1, 0.02),
-    W_dec: u(t.dSae * t.dOut, scale),
-    b_dec: u(t.dOut, 0.1),
+    W_dec: u(t.dSae * dOut, scale),
+    b_dec: u(dOut, 0.1),
   };
-  if (t.skip) w.W_skip = u(t.dIn * t.dOut, 0.5 * scale);
+  if (t.transcoder?.skip) w.W_skip = u(dOut * t.dIn, 0.5 * scale);
   return w;
 }
 
@@ -38,14 +41,23 @@ export function randomTranscoders(
 ): TranscoderSource[] {
   const architecture = options.architecture ?? 'topk';
   return Array.from({ length: nLayers }, (_, layer) => {
-    const config: TranscoderConfig = {
-      layer,
+    const config: SaeConfig = {
       architecture,
       dIn: dModel,
       dSae,
-      dOut: dModel,
+      hookName: `blocks.${layer}.ln2.hook_normalized`,
+      hookLayer: layer,
       k: architecture === 'topk' ? Math.min(dSae, options.k ?? 32) : null,
-      skip: options.skip ?? false,
+      applyBDecToInput: false,
+      normalization: 'none',
+      prependBos: false,
+      extra: {},
+      transcoder: {
+        hookName: `blocks.${layer}.hook_mlp_out`,
+        hookLayer: layer,
+        dOut: dModel,
+        skip: options.skip ?? false,
+      },
     };
     return { config, load: async () => randomTranscoderWeights(config, seed + layer) };
   });
