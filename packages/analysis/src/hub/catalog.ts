@@ -1,4 +1,4 @@
-/** The models and published SAE sets `models fetch` knows how to download. */
+/** The models and published SAE and transcoder sets `models fetch` knows how to download. */
 export interface KnownModel {
   id: string;
   repo: string;
@@ -38,6 +38,13 @@ export interface KnownSaeSet {
   saes: KnownSae[];
   /** Files fetched when the repo lists them. */
   optionalFiles: string[];
+  /** 'transcoder': each entry reads `hook` and predicts another hook (default 'sae'). */
+  kind?: 'sae' | 'transcoder';
+  /**
+   * cfg.json fields to replace (SAELens `config_overrides`), written as cfg.overrides.json beside the download, for
+   * releases whose cfg.json says less than is known about them.
+   */
+  configOverrides?: (sae: KnownSae) => Record<string, unknown>;
 }
 
 const layers = Array.from({ length: 12 }, (_, i) => i);
@@ -59,6 +66,39 @@ function oai(site: 'resid-post' | 'attn-out' | 'mlp-out'): KnownSaeSet {
       folder: site === 'resid-post' ? `v5_32k_layer_${layer}.pt` : `v5_32k_layer_${layer}`,
     })),
     optionalFiles: ['sparsity.safetensors'],
+  };
+}
+
+/**
+ * GPT-2 small MLP transcoders (Dunefsky, Chlenski and Nanda 2024: ReLU, 24576 features, trained on TransformerLens
+ * gpt2-small) as ARENA publishes them for SAELens (`SAE.from_pretrained("callummcdougall/arena-demos-transcoder",
+ * "gpt2-small-layer-{L}-mlp-transcoder-folded-b_dec_out")`, layers 0-8). SAELens's pretrained_saes.yaml, in the
+ * versions read for this catalog, lists no GPT-2 small transcoder release. Their cfg.json describes a "standard"
+ * SAE on blocks.L.ln2.hook_normalized (d_in 768, apply_b_dec_to_input true): the output bias is folded so that this
+ * SAE's decode is the transcoder's prediction of blocks.L.hook_mlp_out (d_out = d_in), which the overrides say.
+ */
+function arenaTranscoders(): KnownSaeSet {
+  const release = 'callummcdougall/arena-demos-transcoder';
+  return {
+    name: 'arena-transcoders',
+    release,
+    repo: release,
+    model: 'gpt2-small',
+    kind: 'transcoder',
+    description:
+      'MLP transcoders of Dunefsky et al. (ReLU, 24576 features) as ARENA publishes them: blocks.0-8.ln2.hook_normalized -> blocks.L.hook_mlp_out',
+    saes: Array.from({ length: 9 }, (_, layer) => ({
+      id: `arena-demos-transcoder/blocks.${layer}.ln2.hook_normalized`,
+      hook: `blocks.${layer}.ln2.hook_normalized`,
+      layer,
+      folder: `gpt2-small-layer-${layer}-mlp-transcoder-folded-b_dec_out`,
+    })),
+    optionalFiles: [],
+    configOverrides: (sae) => ({
+      is_transcoder: true,
+      out_hook_point: `blocks.${sae.layer}.hook_mlp_out`,
+      out_hook_point_layer: sae.layer,
+    }),
   };
 }
 
@@ -90,4 +130,5 @@ export const KNOWN_SAE_SETS: Record<string, KnownSaeSet> = {
   'oai-v5-32k-resid-post': oai('resid-post'),
   'oai-v5-32k-attn-out': oai('attn-out'),
   'oai-v5-32k-mlp-out': oai('mlp-out'),
+  'arena-transcoders': arenaTranscoders(),
 };

@@ -1,5 +1,6 @@
-import { access, rm } from 'node:fs/promises';
+import { access, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SAE_OVERRIDES_FILE } from '../sae/sae.js';
 import { KNOWN_MODELS, KNOWN_SAE_SETS, type KnownSae, type KnownSaeSet } from './catalog.js';
 import { checkDigest, type HubClient, type ProgressSink } from './client.js';
 import { HubError, IntegrityError } from './errors.js';
@@ -186,6 +187,10 @@ export async function fetchModels(options: FetchOptions): Promise<FetchResult> {
       const optional = set.optionalFiles.map((f) => `${sae.folder}/${f}`).filter((f) => info.files.includes(f));
       const digests = await fetcher.files(set.repo, info.sha, sae.folder, [...required, ...optional], cacheDir);
       const folder = join(repoFolder(cacheDir, set.repo), sae.folder);
+      if (set.configOverrides) {
+        const overrides = set.configOverrides(sae);
+        await writeFile(join(folder, SAE_OVERRIDES_FILE), `${JSON.stringify(overrides, null, 2)}\n`);
+      }
       const { model: _checkedAgainst, ...checked } = await inspectSaeFolder(folder, { model, known: digests });
       if (checked.hook !== sae.hook) {
         throw new HubError(`${folder}/cfg.json says hook ${checked.hook}, but ${set.release} lists it for ${sae.hook}`);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { readSafetensorsHeader, type SafetensorsHeader } from '../io/safetensors.js';
 import { type GPT2Config, gpt2WeightShapes, parseGPT2Config } from '../model/config.js';
-import { finetuningScalingFactor, parseSaeConfig } from '../sae/config.js';
+import { type SaeConfig as EngineSaeConfig, finetuningScalingFactor, parseSaeConfig } from '../sae/config.js';
+import { readSaeConfigJson } from '../sae/sae.js';
 import { HubError, ShapeError } from './errors.js';
 import { digestFile, type FileDigest } from './hash.js';
 import {
@@ -192,22 +193,6 @@ export function saeConventions(cfg: SaeConfig): SaeConventions {
   return { prependBos: cfg.prepend_bos ?? true, centerResidual, normalize };
 }
 
-export function saeArchitecture(
-  cfg: SaeConfig,
-  cfgPath: string,
-): { architecture: SaeEntry['architecture']; k: number | null } {
-  const fn = (cfg.activation_fn_str ?? cfg.activation_fn ?? '').toLowerCase();
-  const raw = (cfg.architecture ?? (fn === 'topk' ? 'topk' : 'standard')).toLowerCase();
-  const architecture = raw === 'relu' ? 'standard' : raw === 'jump_relu' ? 'jumprelu' : raw;
-  if (architecture !== 'standard' && architecture !== 'jumprelu' && architecture !== 'topk') {
-    throw new ShapeError(`${cfgPath}: architecture "${raw}" is not supported (standard, jumprelu, topk)`);
-  }
-  const k = cfg.activation_fn_kwargs?.k ?? cfg.k ?? null;
-  if (architecture === 'topk' && k === null)
-    throw new ShapeError(`${cfgPath}: a topk SAE needs activation_fn_kwargs.k`);
-  return { architecture, k: architecture === 'topk' ? k : null };
-}
-
 /** The width the model's activation at a hook has, or null for hooks this check does not know. */
 export function hookWidth(hook: string, model: ModelEntry): number | null {
   const block = /^blocks\.(\d+)\.(.+)$/.exec(hook);
@@ -226,6 +211,9 @@ export function hookWidth(hook: string, model: ModelEntry): number | null {
       return model.config.nEmbd;
     case 'attn.hook_z':
       return model.config.nEmbd; // n_head x d_head, flattened
+    case 'ln1.hook_normalized':
+    case 'ln2.hook_normalized':
+      return model.config.nEmbd;
     case 'mlp.hook_post':
     case 'mlp.hook_pre':
       return model.config.nInner;
@@ -236,8 +224,49 @@ export function hookWidth(hook: string, model: ModelEntry): number | null {
 
 export type InspectedSae = Pick<
   SaeEntry,
-  'hook' | 'd_in' | 'd_sae' | 'architecture' | 'k' | 'applyBDecToInput' | 'conventions' | 'modelName' | 'files'
+  | 'hook'
+  | 'd_in'
+  | 'd_sae'
+  | 'architecture'
+  | 'k'
+  | 'applyBDecToInput'
+  | 'conventions'
+  | 'modelName'
+  | 'files'
+  | 'transcoder'
 >;
+
+/** cfg.json (+ cfg.overrides.json) checked against the schema; a missing file is a ShapeError naming it. */
+async function readSaeCfg(folder: string): Promise<{ cfg: SaeConfig; cfgPath: string }> {
+  const cfgPath = join(folder, 'cfg.json');
+  if (!(await exists(cfgPath))) throw new ShapeError(`${cfgPath}: missing (SAELens cfg.json)`);
+  let read: Awaited<ReturnType<typeof readSaeConfigJson>>;
+  try {
+    read = await readSaeConfigJson(folder);
+  } catch (error) {
+    throw new ShapeError((error as Error).message);
+  }
+  const parsed = saeConfigSchema.safeParse(read.json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ShapeError(`${read.source}: not a SAELens cfg.json: ${problems.join('; ')}`);
+  }
+  return { cfg: parsed.data, cfgPath: read.source };
+}
+
+/** Width checks of the hooks a config reads (d_in) and, for a transcoder, predicts (d_out) against the model. */
+function checkHookWidths(cfgPath: string, config: EngineSaeConfig, model: ModelEntry, problems: string[]): void {
+  const sides: [string, number, string][] = [[config.hookName, config.dIn, 'd_in']];
+  if (config.transcoder) sides.push([config.transcoder.hookName, config.transcoder.dOut, 'd_out']);
+  for (const [hook, width, field] of sides) {
+    const expected = hookWidth(hook, model);
+    if (expected !== null && expected !== width) {
+      problems.push(
+        `${cfgPath}: ${field} is ${width} but model "${model.id}" has width ${expected} at ${hook} (n_embd ${model.config.nEmbd} in its config.json)`,
+      );
+    }
+  }
+}
 
 /**
  * Checks a SAELens folder (cfg.json + sae_weights.safetensors) from the safetensors header alone: the tensors'
@@ -251,37 +280,33 @@ export async function inspectSaeFolder(
     known?: ReadonlyMap<string, FileDigest>;
   } = {},
 ): Promise<InspectedSae & { model: ModelEntry | undefined }> {
-  const cfgPath = join(folder, 'cfg.json');
-  const cfg = await readJson(cfgPath, saeConfigSchema, 'SAELens cfg.json');
+  const { cfg, cfgPath } = await readSaeCfg(folder);
   const model = typeof options.model === 'function' ? options.model(cfg.model_name) : options.model;
-  const hook = cfg.hook_name ?? cfg.hook_point;
+  const hook = cfg.hook_name ?? cfg.hook_point ?? (cfg.metadata as { hook_name?: string } | undefined)?.hook_name;
   if (!hook) throw new ShapeError(`${cfgPath}: no hook_name (or hook_point) saying where the SAE reads`);
-  const { architecture, k } = saeArchitecture(cfg, cfgPath);
-  // The engine's own refusals (per-head SAEs, hook_z reshaping, other activation functions, ...).
+  // The engine's own reading and refusals (per-head SAEs, hook_z reshaping, other activation functions, ...).
+  let config: EngineSaeConfig;
   let scaled: boolean;
   try {
-    parseSaeConfig(cfg, cfgPath);
+    config = parseSaeConfig(cfg, cfgPath);
     scaled = finetuningScalingFactor(cfg, cfgPath);
   } catch (error) {
     throw new ShapeError((error as Error).message);
   }
   const problems: string[] = [];
-  if (model) {
-    const width = hookWidth(hook, model);
-    if (width !== null && width !== cfg.d_in) {
-      problems.push(
-        `${cfgPath}: d_in is ${cfg.d_in} but model "${model.id}" has width ${width} at ${hook} (n_embd ${model.config.nEmbd} in its config.json)`,
-      );
-    }
-  }
+  if (model) checkHookWidths(cfgPath, config, model, problems);
   const weightsPath = join(folder, 'sae_weights.safetensors');
   const header = await readHeader(weightsPath);
-  const { d_in, d_sae } = cfg;
+  const { dIn: d_in, dSae: d_sae } = config;
+  const dOut = config.transcoder?.dOut ?? d_in;
+  const out = config.transcoder ? 'd_out' : 'd_in';
   expectTensor(header, weightsPath, 'W_enc', [d_in, d_sae], 'd_in x d_sae from cfg.json', problems);
   expectTensor(header, weightsPath, 'b_enc', [d_sae], 'd_sae from cfg.json', problems);
-  expectTensor(header, weightsPath, 'W_dec', [d_sae, d_in], 'd_sae x d_in from cfg.json', problems);
-  expectTensor(header, weightsPath, 'b_dec', [d_in], 'd_in from cfg.json', problems);
-  if (architecture === 'jumprelu' && !header.tensors.log_threshold) {
+  expectTensor(header, weightsPath, 'W_dec', [d_sae, dOut], `d_sae x ${out} from cfg.json`, problems);
+  expectTensor(header, weightsPath, 'b_dec', [dOut], `${out} from cfg.json`, problems);
+  if (config.transcoder?.skip)
+    expectTensor(header, weightsPath, 'W_skip', [dOut, d_in], 'd_out x d_in, the skip connection', problems);
+  if (config.architecture === 'jumprelu' && !header.tensors.log_threshold) {
     expectTensor(header, weightsPath, 'threshold', [d_sae], 'd_sae, JumpReLU threshold', problems);
   }
   if (scaled && !header.tensors.scaling_factor) {
@@ -289,17 +314,21 @@ export async function inspectSaeFolder(
   }
   fail(problems);
   const names = ['cfg.json', 'sae_weights.safetensors'];
-  if (await exists(join(folder, 'sparsity.safetensors'))) names.push('sparsity.safetensors');
+  for (const extra of ['sparsity.safetensors', 'cfg.overrides.json'])
+    if (await exists(join(folder, extra))) names.push(extra);
   return {
     hook,
     d_in,
     d_sae,
-    architecture,
-    k,
-    applyBDecToInput: cfg.apply_b_dec_to_input ?? true,
+    architecture: config.architecture,
+    k: config.k,
+    applyBDecToInput: config.applyBDecToInput,
     conventions: saeConventions(cfg),
     modelName: cfg.model_name ?? null,
     files: await recordFiles(folder, names, options.known),
+    transcoder: config.transcoder
+      ? { hookOut: config.transcoder.hookName, dOut: config.transcoder.dOut, skip: config.transcoder.skip }
+      : null,
     model,
   };
 }

@@ -113,6 +113,11 @@ export const saeEntrySchema = z.object({
   k: positiveInt.nullable(),
   applyBDecToInput: z.boolean(),
   conventions: conventionsSchema,
+  /**
+   * For a transcoder: the hook it predicts (e.g. blocks.8.hook_mlp_out; `hook` is where it reads), its output width
+   * and whether it has a skip connection. Null for an SAE (and in registries written before transcoders).
+   */
+  transcoder: z.object({ hookOut: z.string(), dOut: positiveInt, skip: z.boolean() }).nullable().default(null),
 });
 export type SaeEntry = z.infer<typeof saeEntrySchema>;
 

@@ -212,18 +212,21 @@ export function parseSaeConfig(json: Record<string, unknown>, source = 'cfg.json
       );
     return config;
   }
-  return { ...config, ...transcoderFields(field, config, transcoderArch?.[1] ?? false, source) };
+  // SAELens's transcoder classes never subtract b_dec (d_out wide) from the input, whatever the config says; the
+  // is_transcoder configs of Dunefsky et al. do when apply_b_dec_to_input (b_dec then has the input's width).
+  const legacy = transcoderArch === undefined;
+  return { ...config, ...transcoderFields(field, config, transcoderArch?.[1] ?? false, legacy, source) };
 }
 
 /**
- * A transcoder's output side. SAELens never subtracts b_dec (width d_out) from the input, whatever
- * apply_b_dec_to_input says, so applyBDecToInput is false; input normalisation, which SAELens applies to the input
- * but does not undo on an output of another hook, is refused rather than guessed.
+ * A transcoder's output side. Input normalisation, which SAELens applies to the input but does not undo on an
+ * output of another hook, is refused rather than guessed.
  */
 function transcoderFields(
   field: (...keys: string[]) => unknown,
   c: SaeConfig,
   skip: boolean,
+  legacy: boolean,
   source: string,
 ): Pick<SaeConfig, 'transcoder' | 'applyBDecToInput'> {
   const hookOut = field('hook_name_out', 'out_hook_point');
@@ -236,7 +239,7 @@ function transcoderFields(
     throw new Error(`${source}: normalize_activations = "${c.normalization}" is not supported for transcoders`);
   const layerOut = field('hook_layer_out', 'out_hook_point_layer');
   return {
-    applyBDecToInput: false,
+    applyBDecToInput: legacy && dOut === c.dIn && c.applyBDecToInput,
     transcoder: {
       hookName: hookOut,
       hookLayer: typeof layerOut === 'number' ? layerOut : layerOfHook(hookOut),

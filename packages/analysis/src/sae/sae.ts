@@ -71,15 +71,38 @@ export function checkSaeWeights(config: SaeConfig, tensors: Map<string, FloatTen
   return out as unknown as SaeWeights;
 }
 
-/** Loads a SAELens folder: cfg.json + sae_weights.safetensors. */
+/**
+ * cfg.json fields replaced on load, as SAELens's `config_overrides`: written next to cfg.json by `models fetch` for
+ * a release whose files say less than the catalog knows (e.g. that a "standard" SAE is an MLP transcoder).
+ */
+export const SAE_OVERRIDES_FILE = 'cfg.overrides.json';
+
+/** cfg.json with cfg.overrides.json (when present) applied. */
+export async function readSaeConfigJson(dir: string): Promise<{ json: Record<string, unknown>; source: string }> {
+  const read = async (name: string, optional: boolean): Promise<Record<string, unknown>> => {
+    const path = join(dir, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new Error(`${path}: cannot read SAE config (${(error as Error).message})`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${path}: cannot read SAE config (${(error as Error).message})`);
+    }
+  };
+  const overrides = await read(SAE_OVERRIDES_FILE, true);
+  const json = { ...(await read(SAE_CONFIG_FILE, false)), ...overrides };
+  const source = join(dir, SAE_CONFIG_FILE) + (Object.keys(overrides).length ? ` (+ ${SAE_OVERRIDES_FILE})` : '');
+  return { json, source };
+}
+
+/** Loads a SAELens folder: cfg.json (+ cfg.overrides.json) + sae_weights.safetensors. */
 export async function loadSae(dir: string): Promise<Sae> {
-  const cfgPath = join(dir, SAE_CONFIG_FILE);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(cfgPath, 'utf8'));
-  } catch (error) {
-    throw new Error(`${cfgPath}: cannot read SAE config (${(error as Error).message})`);
-  }
+  const { json, source: cfgPath } = await readSaeConfigJson(dir);
   const config = parseSaeConfig(json, cfgPath);
   const weightsPath = join(dir, SAE_WEIGHTS_FILE);
   const { tensors } = await readSafetensors(weightsPath);
@@ -211,9 +234,12 @@ export function referenceNormalize(
   return { x: out, stats: { factor } };
 }
 
-/** Whether encode subtracts b_dec from its input: an SAE's option; never for a transcoder (b_dec is d_out wide). */
+/**
+ * Whether encode subtracts b_dec from its input: an SAE's option; for a transcoder only when its config asks and
+ * b_dec has the input's width (SAELens transcoders: never, see parseSaeConfig).
+ */
 export function subtractsBDec(c: SaeConfig): boolean {
-  return c.applyBDecToInput && !c.transcoder;
+  return c.applyBDecToInput && saeOutputWidth(c) === c.dIn;
 }
 
 /** Float64 reference encode: feature activations [rows, d_sae] (and the normalisation stats). */
