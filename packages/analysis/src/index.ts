@@ -9,6 +9,7 @@ export * from './graph/graph.js';
 export { interpret } from './graph/interpret.js';
 export { type ExportedModel, type ExportOptions, toOnnx } from './graph/onnx.js';
 export * as ops from './graph/ops.js';
+export * from './graphs/index.js';
 export * from './hooks.js';
 export * from './hub/index.js';
 export * from './io/safetensors.js';

@@ -57,7 +57,18 @@ export type CircuitMetric =
   | {
       kind: 'direction';
       vector: ArrayLike<number>;
-    };
+    }
+  /** An attribution graph's targets (one prompt's top logits): no prompt-pair metric, refused by pairMetric. */
+  | { kind: 'logits'; tokens: number[] };
+
+/** The metric of prompt-pair work (default 'pair'); throws for an attribution graph's logit targets. */
+export function pairMetric(metric: CircuitMetric | undefined): CircuitMetric {
+  if (metric?.kind === 'logits')
+    throw new Error(
+      'this circuit is an attribution graph of one prompt (its targets are logits): it has no prompt-pair metric to discover or evaluate with',
+    );
+  return metric ?? { kind: 'pair' };
+}
 
 /** An SAE whose weights are loaded when needed (and may be dropped after), so large sets fit in memory. */
 export interface SaeSource {
@@ -169,7 +180,7 @@ export async function discoverCircuit(
   const aggregation = options.aggregation ?? 'position';
   const batch = Math.max(1, options.batch ?? 32);
   const centerResid = options.centerResid ?? false;
-  const metricSpec: CircuitMetric = options.metric ?? { kind: 'pair' };
+  const metricSpec: CircuitMetric = pairMetric(options.metric);
   const ort = model.ort;
   const timings: Record<string, number> = {};
   let t0 = now();

@@ -9,8 +9,15 @@ import type { HookedGPT2 } from '../model/hooked.js';
 import { CompiledGraph } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
 import type { Sae, SaeWeights } from '../sae/sae.js';
-import type { CircuitMetric, HookStats, PromptPair, RunControl, SaeSource } from './discover.js';
-import { toSaeSource } from './discover.js';
+import {
+  type CircuitMetric,
+  type HookStats,
+  type PromptPair,
+  pairMetric,
+  type RunControl,
+  type SaeSource,
+  toSaeSource,
+} from './discover.js';
 import {
   buildSplicedGPT2,
   compileSaeNodeGraph,
@@ -176,7 +183,7 @@ export class CircuitEvaluator {
       baseFeeds,
       B,
       T,
-      options.metric ?? { kind: 'pair' },
+      pairMetric(options.metric),
       centerResid,
     );
   }

@@ -20,6 +20,8 @@ export const CircuitNodeSchema = z.object({
   position: int.nonnegative().nullable(),
   effect: finite,
   activation: finite.optional(),
+  /** A logit node's probability on the prompt (attribution graphs). */
+  probability: finite.optional(),
   label: z.string().optional(),
 });
 
@@ -29,6 +31,8 @@ const MetricSchema = z.union([
   z.object({ kind: z.literal('pair') }),
   z.object({ kind: z.literal('tokens'), answer: int, wrong: int }),
   z.object({ kind: z.literal('direction'), vector: z.array(finite) }),
+  /** An attribution graph's targets: the top logits at the prompt's last position (circuit-tracer's). */
+  z.object({ kind: z.literal('logits'), tokens: z.array(int) }),
 ]);
 
 export const CircuitFileSchema = z
@@ -74,9 +78,12 @@ export const CircuitFileSchema = z
       promptTokens: z.array(z.string()).optional(),
       /** Tokens of the first patched prompt, so a viewer can mark where the pair differs ("boy→boys"). */
       patchTokens: z.array(z.string()).optional(),
+      /** An attribution graph's one prompt, as text. */
+      prompt: z.string().optional(),
     }),
     method: z.object({
-      kind: z.enum(['ig', 'atp', 'exact']),
+      /** 'graph': an attribution graph of one prompt (transcoders, circuit-tracer's method), not a prompt pair's. */
+      kind: z.enum(['ig', 'atp', 'exact', 'graph']),
       steps: int.positive(),
       aggregation: z.enum(['position', 'sum']),
       nodeThreshold: finite,
@@ -100,6 +107,9 @@ export const CircuitFileSchema = z
       fComplement: finite.nullable().optional(),
       fFull: finite.nullable().optional(),
       fEmpty: finite.nullable().optional(),
+      /** An attribution graph's scores (circuit-tracer's compute_graph_scores), before pruning. */
+      replacementScore: finite.nullable().optional(),
+      completenessScore: finite.nullable().optional(),
       timings: z.record(z.string(), finite).optional(),
     }),
   })

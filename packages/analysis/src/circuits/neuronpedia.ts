@@ -108,6 +108,9 @@ export function toNeuronpedia(circuit: CircuitFile, options: NeuronpediaExportOp
   const tokens = circuit.dataset.promptTokens ?? [];
   const lastCtx = Math.max(0, tokens.length - 1);
   const metricVocab = circuit.method.metric.kind === 'tokens' ? circuit.method.metric.answer : 0;
+  // circuit-tracer marks its most probable logit as the target.
+  const outputs = circuit.nodes.filter((n) => n.kind === 'output' && n.probability !== undefined);
+  const topOutput = outputs.reduce<CircuitNode | null>((a, n) => (!a || n.probability! > a.probability! ? n : a), null);
   const ids: Record<string, string> = {};
   const taken = new Set<string>();
   const meta: WorkbenchMeta['nodes'] = {};
@@ -159,9 +162,9 @@ export function toNeuronpedia(circuit: CircuitFile, options: NeuronpediaExportOp
       layer,
       ctx_idx: ctx,
       feature_type: type,
-      // The workbench records no output probabilities: 0, as circuit-tracer writes for nodes other than logits.
-      token_prob: 0,
-      is_target_logit: n.kind === 'metric',
+      // 0 where there is no probability, as circuit-tracer writes for nodes other than logits.
+      token_prob: n.probability ?? 0,
+      is_target_logit: n.kind === 'metric' || n === topOutput,
       jsNodeId,
       clerp: n.label ?? (n.kind === 'metric' ? (options.answerLabel ?? 'metric') : ''),
       influence: n.effect,
@@ -177,7 +180,10 @@ export function toNeuronpedia(circuit: CircuitFile, options: NeuronpediaExportOp
       prompt: tokens.join(''),
       schema_version: 1,
       info: {
-        description: `Sparse feature circuit (${circuit.method.kind}, ${circuit.method.aggregation}) on ${circuit.dataset.name} (${circuit.dataset.pairs} prompt pairs)`,
+        description:
+          circuit.method.kind === 'graph'
+            ? `Attribution graph (transcoders) of the prompt "${circuit.dataset.prompt ?? tokens.join('')}"`
+            : `Sparse feature circuit (${circuit.method.kind}, ${circuit.method.aggregation}) on ${circuit.dataset.name} (${circuit.dataset.pairs} prompt pairs)`,
         generator: { name: 'circuit-workbench', version: String(circuit.version) },
         create_time_ms: Date.parse(circuit.created) || Date.now(),
       },
@@ -242,6 +248,7 @@ export function fromNeuronpedia(value: unknown, source = 'graph'): CircuitFile {
     }
     if (n.clerp && !(node.kind === 'metric' && n.clerp === 'metric')) node.label = n.clerp;
     if (typeof n.activation === 'number') node.activation = n.activation;
+    if (node.kind === 'output' && typeof n.token_prob === 'number') node.probability = n.token_prob;
     if (known.has(node.id)) throw new Error(`${source}: /nodes/${i}/node_id: two nodes map to "${node.id}"`);
     known.add(node.id);
     back.set(n.node_id, node.id);
@@ -269,15 +276,16 @@ export function fromNeuronpedia(value: unknown, source = 'graph'): CircuitFile {
     model: { name: g.metadata.scan, nLayers: Math.max(1, layers.length), dModel: 1, vocabSize: 1 },
     saes: [],
     hooks: layers.sort((a, b) => Number(a.slice(6)) - Number(b.slice(6))),
-    dataset: { name: g.metadata.slug, pairs: 0, promptTokens: g.metadata.prompt_tokens },
+    dataset: { name: g.metadata.slug, pairs: 0, promptTokens: g.metadata.prompt_tokens, prompt: g.metadata.prompt },
+    // A graph from elsewhere is circuit-tracer's kind: one prompt, its top logits as targets.
     method: {
-      kind: 'atp',
+      kind: 'graph',
       steps: 1,
       aggregation: 'position',
-      nodeThreshold: 0,
-      edgeThreshold: 0,
+      nodeThreshold: pruningSetting(g, 'node_threshold'),
+      edgeThreshold: pruningSetting(g, 'edge_threshold'),
       maxNodes: null,
-      metric: { kind: 'pair' },
+      metric: { kind: 'logits', tokens: nodes.filter((n) => n.kind === 'output').map((n) => n.feature ?? 0) },
     },
     metrics: {
       nodes: nodes.length,
@@ -290,6 +298,13 @@ export function fromNeuronpedia(value: unknown, source = 'graph'): CircuitFile {
     },
   };
   return parseCircuitFile({ ...base, nodes, edges, ...(supernodes.length ? { supernodes } : {}) }, source);
+}
+
+/** A number of the graph's metadata.pruning_settings (circuit-tracer writes node_threshold and edge_threshold), or 0. */
+function pruningSetting(g: NeuronpediaGraph, key: string): number {
+  const settings = g.metadata.pruning_settings as Record<string, unknown> | undefined;
+  const v = settings?.[key] ?? g.metadata[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
 function mk(

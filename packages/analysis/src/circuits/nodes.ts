@@ -23,6 +23,8 @@ export interface CircuitNode {
   effect: number;
   /** Mean activation on the clean inputs (features only). */
   activation?: number;
+  /** A logit node's probability on the prompt (attribution graphs). */
+  probability?: number;
   label?: string;
 }
 

@@ -1,0 +1,124 @@
+/**
+ * The programmatic entry point of attribution graphs (used by the CLI, and by a server job later): load a model and
+ * its transcoders, tokenize the prompt, compute the graph, prune it, score it and return it as a circuit file.
+ */
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { saeSourcesFromDir } from '../circuits/api.js';
+import type { CircuitFile } from '../circuits/format.js';
+import { readModelWeights } from '../circuits/graphs.js';
+import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
+import { gpt2WeightShapes } from '../model/config.js';
+import { loadHookedGPT2 } from '../model/load.js';
+import { type AttributionOptions, attribute } from './attribution.js';
+import { graphToCircuit } from './export.js';
+import { graphScores, pruneGraph } from './prune.js';
+import { type TranscoderSource, transcoderLayer } from './replacement.js';
+
+export interface PromptGraphOptions extends Omit<AttributionOptions, 'onProgress' | 'signal'> {
+  /** Hugging Face folder, or 'demo' for the bundled demo model. */
+  model: string;
+  /** Folder of SAELens transcoder folders (cfg.json + weights), or 'demo' (the demo bundle's transcoders/). */
+  transcoders: string;
+  prompt: string;
+  /** Prepend BOS (default: as the transcoders' cfg.json says). */
+  prependBos?: boolean;
+  /** Keep nodes up to this share of the influence on the logits (default 0.8). */
+  nodeThreshold?: number;
+  /** Keep edges up to this share of the edge influence (default 0.98). */
+  edgeThreshold?: number;
+  cacheDir?: string;
+}
+
+export interface PromptGraphResult {
+  circuit: CircuitFile;
+  /** Features active on the prompt, and those with rows (the node cap). */
+  activeFeatures: number;
+  features: number;
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+/** Transcoder folders under `dir` (or 'demo'), one per layer, weights read when needed. */
+export async function transcoderSourcesFromDir(dir: string): Promise<TranscoderSource[]> {
+  const root = dir === 'demo' ? join(DEMO_ASSETS_DIR, 'transcoders') : resolve(dir);
+  if (!(await exists(root)))
+    throw new Error(
+      dir === 'demo'
+        ? `the demo bundle has no transcoders (${root}); pass --transcoders <folder of transcoder folders>`
+        : `${root}: no such folder`,
+    );
+  const sources = await saeSourcesFromDir(root);
+  for (const s of sources) transcoderLayer(s.config);
+  return sources;
+}
+
+function checkShare(name: string, v: number | undefined, fallback: number): number {
+  const value = v ?? fallback;
+  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be between 0 and 1, got ${value}`);
+  return value;
+}
+
+/** Computes a pruned attribution graph of one prompt as a circuit file. */
+export async function computePromptGraph(
+  options: PromptGraphOptions,
+  control: Pick<AttributionOptions, 'onProgress' | 'signal'> = {},
+): Promise<PromptGraphResult> {
+  const nodeThreshold = checkShare('node threshold', options.nodeThreshold, 0.8);
+  const edgeThreshold = checkShare('edge threshold', options.edgeThreshold, 0.98);
+  const maxFeatureNodes = options.maxFeatureNodes ?? 7500;
+  if (options.prompt.trim() === '') throw new Error('the prompt is empty');
+  const modelDir = options.model === 'demo' ? join(DEMO_ASSETS_DIR, 'model') : resolve(options.model);
+  const transcoders = await transcoderSourcesFromDir(options.transcoders);
+  const { model, tokenizer, config } = await loadHookedGPT2(modelDir, {
+    cacheDir: options.cacheDir,
+    threads: options.threads,
+  });
+  try {
+    if (!tokenizer) throw new Error(`${modelDir}: no tokenizer (tokenizer.json or vocab.json + merges.txt)`);
+    const bos = (options.prependBos ?? transcoders[0]!.config.prependBos) ? config.bosTokenId : undefined;
+    const tokens = tokenizer.encode(options.prompt, { bos });
+    const weights = await readModelWeights(model, [...gpt2WeightShapes(config).keys()]);
+    const graph = await attribute({ config, weights, ort: model.ort }, transcoders, tokens, {
+      ...options,
+      maxFeatureNodes,
+      ...control,
+    });
+    const shape = {
+      n: graph.n,
+      features: graph.features.length,
+      tokens: tokens.length,
+      logits: graph.logits.length,
+      logitProbabilities: graph.logits.map((l) => l.probability),
+    };
+    let t0 = performance.now();
+    control.onProgress?.('pruning', 96);
+    const pruned = pruneGraph(graph.adjacency, shape, nodeThreshold, edgeThreshold);
+    const scores = graphScores(graph.adjacency, shape, config.nLayers);
+    graph.timings.prune_s = +((performance.now() - t0) / 1000).toFixed(3);
+    t0 = performance.now();
+    const circuit = graphToCircuit(graph, pruned, scores, {
+      modelName: options.model === 'demo' ? 'workbench-demo-gpt2' : modelDir.replace(/^.*\//, ''),
+      modelSource: modelDir,
+      prompt: options.prompt,
+      tokenText: (id) => tokenizer.decode([id]),
+      transcoders: transcoders.map((t) => ({
+        layer: transcoderLayer(t.config),
+        dSae: t.config.dSae,
+        architecture: t.config.architecture,
+        ...(t.path ? { source: t.path } : {}),
+      })),
+      nodeThreshold,
+      edgeThreshold,
+      maxFeatureNodes,
+      centerResid: options.centerResid ?? false,
+    });
+    return { circuit, activeFeatures: graph.activeFeatures, features: graph.features.length };
+  } finally {
+    await model.dispose();
+  }
+}
