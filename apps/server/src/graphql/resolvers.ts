@@ -1,23 +1,6 @@
-import GraphQLJSON from 'graphql-type-json';
-import type {
-  ActivityEvent,
-  Circuit,
-  CircuitVersion,
-  Comment,
-  Evidence,
-  FeatureLabel,
-  Job,
-  LabelRevision,
-  Notification,
-  Review,
-  Role,
-  ShareLink,
-  Team,
-  User,
-} from '../generated/prisma/client.js';
+import type { Circuit, FeatureLabel, Notification, User } from '../generated/prisma/client.js';
 import { jobTopic } from '../jobs/runner.js';
 import type { DashboardJobArgs } from '../jobs/service.js';
-import type { CatalogModel, CatalogSae } from '../models/catalog.js';
 import { encoderUrl } from '../models/encoders.js';
 import { teamTopic } from '../services/activity.js';
 import { Access } from '../services/circuit-access.js';
@@ -30,14 +13,27 @@ import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
 import { createLoaders, roleOf } from '../services/viewer.js';
 import { type Context, clearedSessionCookie, requireUser, sessionCookie } from './context.js';
+import type { ChangeEvent, CircuitAccess, Resolvers } from './generated/resolvers-types.js';
+import { DateTimeScalar, JSONScalar } from './scalars.js';
 import { type AccessCheck, whileAllowed } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
 const notificationData = (n: Notification) => (n.data ?? {}) as Partial<NotificationData>;
-type Page = { first?: number | null; after?: string | null };
 const toTeam = ({ team, role }: TeamWithRole) => ({ ...team, myRole: role });
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 const loadUser = (ctx: Context, id: string | null) => (id ? ctx.viewer.loaders.user.load(id) : null);
+
+const ACCESS_NAMES = {
+  [Access.VIEW]: 'VIEW',
+  [Access.COMMENT]: 'COMMENT',
+  [Access.EDIT]: 'EDIT',
+  [Access.MANAGE]: 'MANAGE',
+} as const satisfies Record<Exclude<Access, Access.NONE>, CircuitAccess>;
+
+/** Circuit.myAccess: a circuit resolved at all was granted at least VIEW (require() refuses NONE). */
+function accessName(access: Access): CircuitAccess {
+  if (access === Access.NONE) throw new AppError('NOT_FOUND', 'No such circuit');
+  return ACCESS_NAMES[access];
+}
 
 function grantOf(ctx: Context, circuit: Circuit) {
   let grant = ctx.grants.get(circuit.id);
@@ -133,27 +129,24 @@ async function* filtered(
   }
 }
 
-export const resolvers = {
-  JSON: GraphQLJSON,
+export const resolvers: Resolvers = {
+  JSON: JSONScalar,
+  DateTime: DateTimeScalar,
   Query: {
-    featureDashboard: (_: unknown, args: { sae: string; featureIndex: number }, ctx: Context) =>
+    featureDashboard: (_, args, ctx) =>
       ctx.services.prisma.featureDashboard.findUnique({
         where: { saeId_featureIndex: { saeId: args.sae, featureIndex: args.featureIndex } },
       }),
-    job: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.get(ctx.viewer, id),
-    models: (_: unknown, __: Args, ctx: Context) => ctx.services.models.models(),
-    model: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.models.model(id),
-    tokenize: async (_: unknown, args: { model: string; text: string }, ctx: Context) => {
+    job: (_, { id }, ctx) => ctx.services.jobs.get(ctx.viewer, id),
+    models: (_, __, ctx) => ctx.services.models.models(),
+    model: (_, { id }, ctx) => ctx.services.models.model(id),
+    tokenize: async (_, args, ctx) => {
       ctx.services.models.checkText(args.text);
       // Each field takes its own token, so aliases in one request cannot multiply the work past the limit.
       await ctx.services.computeLimiter.take(ctx.clientKey);
       return ctx.services.models.tokenize(args.model, args.text);
     },
-    activations: async (
-      _: unknown,
-      args: { model: string; hook: string; text: string; sae?: string | null; prependBos?: boolean | null },
-      ctx: Context,
-    ) => {
+    activations: async (_, args, ctx) => {
       ctx.services.models.checkText(args.text);
       await ctx.services.computeLimiter.take(ctx.clientKey);
       const result = await ctx.services.models.activations(args.model, args.hook, args.text, {
@@ -163,80 +156,64 @@ export const resolvers = {
       const bytes = Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength);
       return { ...result, dtype: 'float32', data: bytes.toString('base64') };
     },
-    steerFeature: async (_: unknown, args: Args, ctx: Context) => {
+    steerFeature: async (_, args, ctx) => {
       await ctx.services.computeLimiter.take(ctx.clientKey);
       return ctx.services.steering.steer(args);
     },
     // Public (policy.ts: mayReadLearnCircuit); computed once, but each call takes a token like any model run.
-    learnCircuit: async (_: unknown, __: Args, ctx: Context) => {
+    learnCircuit: async (_, __, ctx) => {
       await ctx.services.computeLimiter.take(ctx.clientKey);
       return ctx.services.learn.demoCircuit(ctx.viewer);
     },
-    me: (_: unknown, __: Args, ctx: Context): User | null => ctx.user,
-    myTeams: async (_: unknown, __: Args, ctx: Context) =>
-      (await ctx.services.teams.teamsOf(requireUser(ctx).id)).map(toTeam),
-    team: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+    me: (_, __, ctx) => ctx.user,
+    myTeams: async (_, __, ctx) => (await ctx.services.teams.teamsOf(requireUser(ctx).id)).map(toTeam),
+    team: async (_, { id }, ctx) => {
       const team = (await ctx.services.teams.teamsOf(requireUser(ctx).id)).find((t) => t.team.id === id);
       if (!team) throw new AppError('NOT_FOUND', `No team ${id}`);
       return toTeam(team);
     },
-    featureLabels: (_: unknown, { feature, ...page }: { feature: unknown } & Page, ctx: Context) =>
-      ctx.services.labels.forFeature(ctx.viewer, feature, page),
-    shownLabels: (_: unknown, args: unknown, ctx: Context) => ctx.services.labels.shownLabels(ctx.viewer, args),
-    label: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.labels.get(ctx.viewer, id),
-    saeFeatures: (_: unknown, args: unknown, ctx: Context) => ctx.services.saeFeatures.list(ctx.viewer, args),
-    saeCoverage: (_: unknown, args: unknown, ctx: Context) => ctx.services.saeFeatures.coverage(ctx.viewer, args),
-    saeFeatureNeighbours: (_: unknown, args: unknown, ctx: Context) =>
-      ctx.services.saeFeatures.neighbours(ctx.viewer, args),
-    searchLabels: (_: unknown, args: unknown, ctx: Context) => ctx.services.labelSearch.search(ctx.viewer, args),
-    exportLabels: (_: unknown, args: unknown, ctx: Context) =>
-      ctx.services.labelTransfer.exportLabels(ctx.viewer, args),
-    invitation: (_: unknown, { token }: { token: string }, ctx: Context) => ctx.services.invitations.preview(token),
-    circuit: async (_: unknown, { slug }: { slug: string }, ctx: Context) =>
+    featureLabels: (_, { feature, ...page }, ctx) => ctx.services.labels.forFeature(ctx.viewer, feature, page),
+    shownLabels: (_, args, ctx) => ctx.services.labels.shownLabels(ctx.viewer, args),
+    label: (_, { id }, ctx) => ctx.services.labels.get(ctx.viewer, id),
+    saeFeatures: (_, args, ctx) => ctx.services.saeFeatures.list(ctx.viewer, args),
+    saeCoverage: (_, args, ctx) => ctx.services.saeFeatures.coverage(ctx.viewer, args),
+    saeFeatureNeighbours: (_, args, ctx) => ctx.services.saeFeatures.neighbours(ctx.viewer, args),
+    searchLabels: (_, args, ctx) => ctx.services.labelSearch.search(ctx.viewer, args),
+    exportLabels: (_, args, ctx) => ctx.services.labelTransfer.exportLabels(ctx.viewer, args),
+    invitation: (_, { token }, ctx) => ctx.services.invitations.preview(token),
+    circuit: async (_, { slug }, ctx) =>
       (await ctx.services.circuits.require(ctx.viewer, { slug }, Access.VIEW)).circuit,
-    comments: (_: unknown, { target, ...page }: { target: unknown } & Page, ctx: Context) =>
-      ctx.services.comments.list(ctx.viewer, target, page),
-    reviewQueue: (_: unknown, { pendingOnly, ...page }: { pendingOnly: boolean } & Page, ctx: Context) =>
-      ctx.services.reviews.queue(ctx.viewer, page, pendingOnly),
-    myReviewRequests: (_: unknown, { pendingOnly, ...page }: { pendingOnly: boolean } & Page, ctx: Context) =>
+    comments: (_, { target, ...page }, ctx) => ctx.services.comments.list(ctx.viewer, target, page),
+    reviewQueue: (_, { pendingOnly, ...page }, ctx) => ctx.services.reviews.queue(ctx.viewer, page, pendingOnly),
+    myReviewRequests: (_, { pendingOnly, ...page }, ctx) =>
       ctx.services.reviews.requested(ctx.viewer, page, pendingOnly),
-    notifications: (_: unknown, args: { unreadOnly: boolean; first: number }, ctx: Context) =>
-      ctx.services.notifications.list(ctx.viewer, args.unreadOnly, args.first),
-    unreadNotificationCount: (_: unknown, __: Args, ctx: Context) => ctx.services.notifications.unreadCount(ctx.viewer),
-    mentionCandidates: (_: unknown, args: { target: unknown; search?: string | null }, ctx: Context) =>
-      ctx.services.comments.mentionCandidates(ctx.viewer, args.target, args.search),
+    notifications: (_, args, ctx) => ctx.services.notifications.list(ctx.viewer, args.unreadOnly, args.first),
+    unreadNotificationCount: (_, __, ctx) => ctx.services.notifications.unreadCount(ctx.viewer),
+    mentionCandidates: (_, args, ctx) => ctx.services.comments.mentionCandidates(ctx.viewer, args.target, args.search),
   },
   Mutation: {
-    signUp: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
+    signUp: async (_, { input }, ctx) => {
       const session = await ctx.services.auth.signUp(input, ctx.addressKey);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
       signedInAs(ctx, session.user);
       return session.user;
     },
-    signIn: async (_: unknown, { input }: { input: unknown }, ctx: Context): Promise<User> => {
+    signIn: async (_, { input }, ctx) => {
       const session = await ctx.services.auth.signIn(input, ctx.addressKey);
       ctx.setCookies.push(sessionCookie(session.token, session.expiresAt, ctx.secureCookies));
       signedInAs(ctx, session.user);
       return session.user;
     },
-    signOut: async (_: unknown, __: Args, ctx: Context): Promise<boolean> => {
+    signOut: async (_, __, ctx) => {
       await ctx.services.auth.signOut(ctx.sessionToken);
       ctx.setCookies.push(clearedSessionCookie(ctx.secureCookies));
       return true;
     },
-    createTeam: async (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      toTeam(await ctx.services.teams.createTeam(requireUser(ctx).id, input)),
-    setLabelAcceptVotes: async (_: unknown, args: { teamId: string; votes: number }, ctx: Context) =>
-      toTeam(await ctx.services.teams.setLabelAcceptVotes(ctx.viewer, args)),
-    addTeamMember: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.teams.addMember(ctx.viewer, input),
-    removeTeamMember: (_: unknown, args: { teamId: string; userId: string }, ctx: Context) =>
-      ctx.services.teams.removeMember(ctx.viewer, args),
-    createInvitation: async (
-      _: unknown,
-      args: { teamId: string; role?: string | null; days?: number | null },
-      ctx: Context,
-    ) => {
+    createTeam: async (_, { input }, ctx) => toTeam(await ctx.services.teams.createTeam(requireUser(ctx).id, input)),
+    setLabelAcceptVotes: async (_, args, ctx) => toTeam(await ctx.services.teams.setLabelAcceptVotes(ctx.viewer, args)),
+    addTeamMember: (_, { input }, ctx) => ctx.services.teams.addMember(ctx.viewer, input),
+    removeTeamMember: (_, args, ctx) => ctx.services.teams.removeMember(ctx.viewer, args),
+    createInvitation: async (_, args, ctx) => {
       const { invitation, token } = await ctx.services.invitations.create(ctx.viewer, {
         teamId: args.teamId,
         role: args.role ?? undefined,
@@ -244,76 +221,64 @@ export const resolvers = {
       });
       return { invitation, token, path: `/invite/${token}` };
     },
-    acceptInvitation: async (_: unknown, { token }: { token: string }, ctx: Context) => {
+    acceptInvitation: async (_, { token }, ctx) => {
       const team = await ctx.services.invitations.accept(ctx.viewer, token);
       const mine = (await ctx.services.teams.teamsOf(ctx.user!.id)).find((t) => t.team.id === team.id)!;
       return toTeam(mine);
     },
-    revokeInvitation: (_: unknown, { id }: { id: string }, ctx: Context) =>
-      ctx.services.invitations.revoke(ctx.viewer, id),
-    proposeLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.labels.propose(ctx.viewer, input),
-    editLabel: (_: unknown, { input }: { input: unknown }, ctx: Context) => ctx.services.labels.edit(ctx.viewer, input),
-    voteLabel: (_: unknown, args: { labelId: string; value: number }, ctx: Context) =>
-      ctx.services.labels.vote(ctx.viewer, args),
-    importLabels: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.labelTransfer.importLabels(ctx.viewer, input),
-    createCircuit: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.circuits.create(ctx.viewer, input),
-    saveCircuitVersion: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.circuits.saveVersion(ctx.viewer, input),
-    forkCircuit: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.circuits.fork(ctx.viewer, input),
-    setCircuitVisibility: (_: unknown, args: { circuitId: string; visibility: Circuit['visibility'] }, ctx: Context) =>
+    revokeInvitation: (_, { id }, ctx) => ctx.services.invitations.revoke(ctx.viewer, id),
+    proposeLabel: (_, { input }, ctx) => ctx.services.labels.propose(ctx.viewer, input),
+    editLabel: (_, { input }, ctx) => ctx.services.labels.edit(ctx.viewer, input),
+    voteLabel: (_, args, ctx) => ctx.services.labels.vote(ctx.viewer, args),
+    importLabels: (_, { input }, ctx) => ctx.services.labelTransfer.importLabels(ctx.viewer, input),
+    createCircuit: (_, { input }, ctx) => ctx.services.circuits.create(ctx.viewer, input),
+    saveCircuitVersion: (_, { input }, ctx) => ctx.services.circuits.saveVersion(ctx.viewer, input),
+    forkCircuit: (_, { input }, ctx) => ctx.services.circuits.fork(ctx.viewer, input),
+    setCircuitVisibility: (_, args, ctx) =>
       ctx.services.circuits.setVisibility(ctx.viewer, args.circuitId, args.visibility),
-    voteCircuit: (_: unknown, args: { circuitId: string; value: number }, ctx: Context) =>
-      ctx.services.circuits.vote(ctx.viewer, args),
-    createShareLink: async (_: unknown, { input }: { input: unknown }, ctx: Context) => {
+    voteCircuit: (_, args, ctx) => ctx.services.circuits.vote(ctx.viewer, args),
+    createShareLink: async (_, { input }, ctx) => {
       const { link, token } = await ctx.services.shares.create(ctx.viewer, input);
       const circuit = await ctx.services.prisma.circuit.findUniqueOrThrow({ where: { id: link.circuitId } });
       const path = `/c/${circuit.slug}${link.version ? `/v/${link.version}` : ''}?share=${token}`;
       return { link, token, path };
     },
-    revokeShareLink: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.shares.revoke(ctx.viewer, id),
-    addComment: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.comments.add(ctx.viewer, input),
-    setCommentResolved: (_: unknown, args: { id: string; resolved: boolean }, ctx: Context) =>
-      ctx.services.comments.setResolved(ctx.viewer, args.id, args.resolved),
-    requestReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.reviews.request(ctx.viewer, input),
-    decideReview: (_: unknown, { input }: { input: unknown }, ctx: Context) =>
-      ctx.services.reviews.decide(ctx.viewer, input),
-    markNotificationRead: (_: unknown, { id }: { id: string }, ctx: Context) =>
-      ctx.services.notifications.markRead(ctx.viewer, id),
-    markAllNotificationsRead: (_: unknown, __: Args, ctx: Context) =>
-      ctx.services.notifications.markAllRead(ctx.viewer),
-    startCircuitJob: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: Context) => {
+    revokeShareLink: (_, { id }, ctx) => ctx.services.shares.revoke(ctx.viewer, id),
+    addComment: (_, { input }, ctx) => ctx.services.comments.add(ctx.viewer, input),
+    setCommentResolved: (_, args, ctx) => ctx.services.comments.setResolved(ctx.viewer, args.id, args.resolved),
+    requestReview: (_, { input }, ctx) => ctx.services.reviews.request(ctx.viewer, input),
+    decideReview: (_, { input }, ctx) => ctx.services.reviews.decide(ctx.viewer, input),
+    markNotificationRead: (_, { id }, ctx) => ctx.services.notifications.markRead(ctx.viewer, id),
+    markAllNotificationsRead: (_, __, ctx) => ctx.services.notifications.markAllRead(ctx.viewer),
+    startCircuitJob: (_, { input }, ctx) => {
       // GraphQL null means "not given" here: drop it so the defaults apply.
       const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
       const { model, saes, ...rest } = given;
       return ctx.services.jobs.startCircuit(ctx.viewer, { ...rest, modelId: model, saeIds: saes });
     },
-    evaluateSelection: (_: unknown, args: { circuitId: string; version: number; nodeIds: string[] }, ctx: Context) =>
-      ctx.services.jobs.startEvaluation(ctx.viewer, args),
-    ablateSelection: (_: unknown, args: Args, ctx: Context) => ctx.services.jobs.startAblation(ctx.viewer, args),
-    saveSteeringEvidence: async (_: unknown, args: Args, ctx: Context) => {
+    evaluateSelection: (_, args, ctx) => ctx.services.jobs.startEvaluation(ctx.viewer, args),
+    ablateSelection: (_, args, ctx) => ctx.services.jobs.startAblation(ctx.viewer, args),
+    saveSteeringEvidence: async (_, args, ctx) => {
       // It runs the model, as steerFeature does.
       await ctx.services.computeLimiter.take(ctx.clientKey);
       return ctx.services.evidence.saveSteering(ctx.viewer, args);
     },
-    saveAblationEvidence: (_: unknown, args: Args, ctx: Context) =>
-      ctx.services.evidence.saveAblation(ctx.viewer, args),
-    computeDashboards: (_: unknown, args: DashboardJobArgs, ctx: Context) =>
-      ctx.services.jobs.startDashboards(ctx.viewer, args),
-    startSelftestJob: (_: unknown, args: { steps?: number; stepMs?: number; failAt?: number }, ctx: Context) =>
-      ctx.services.jobs.startSelftest(ctx.viewer, args),
-    cancelJob: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.services.jobs.cancel(ctx.viewer, id),
+    saveAblationEvidence: (_, args, ctx) => ctx.services.evidence.saveAblation(ctx.viewer, args),
+    computeDashboards: (_, args, ctx) => ctx.services.jobs.startDashboards(ctx.viewer, args),
+    // null means "not given": the job's own defaults apply (a null reached the worker's parse and failed the job).
+    startSelftestJob: (_, { steps, stepMs, failAt }, ctx) =>
+      ctx.services.jobs.startSelftest(ctx.viewer, {
+        steps: steps ?? undefined,
+        stepMs: stepMs ?? undefined,
+        failAt: failAt ?? undefined,
+      }),
+    cancelJob: (_, { id }, ctx) => ctx.services.jobs.cancel(ctx.viewer, id),
   },
   // Each subscription ends, with an error, within SUBSCRIPTION_RECHECK_MS of losing what it depended on (see
   // accessCheck): the session it was opened with, and its team, circuit (membership or share link) or job.
   Subscription: {
     myTeamAdded: {
-      subscribe: (_: unknown, __: Args, ctx: Context) => {
+      subscribe: (_, __, ctx) => {
         const user = requireUser(ctx);
         return guarded(ctx, accessCheck(ctx), async function* (signal) {
           for await (const event of ctx.services.events.subscribe(`user:${user.id}:teams`, signal)) {
@@ -325,7 +290,7 @@ export const resolvers = {
       },
     },
     featureChanged: {
-      subscribe: (_: unknown, { feature }: { feature: unknown }, ctx: Context) => {
+      subscribe: (_, { feature }, ctx) => {
         const key = parseInput(featureKeySchema, feature);
         return guarded(ctx, accessCheck(ctx), (signal) =>
           filtered(
@@ -336,10 +301,10 @@ export const resolvers = {
           ),
         );
       },
-      resolve: (event: unknown) => event,
+      resolve: (event: ChangeEvent) => event,
     },
     circuitChanged: {
-      subscribe: async (_: unknown, { circuitId }: { circuitId: string }, ctx: Context) => {
+      subscribe: async (_, { circuitId }, ctx) => {
         const canView = async () => {
           await ctx.services.circuits.require(ctx.viewer, { id: circuitId }, Access.VIEW);
           return true;
@@ -357,10 +322,10 @@ export const resolvers = {
           ),
         );
       },
-      resolve: (event: unknown) => event,
+      resolve: (event: ChangeEvent) => event,
     },
     jobProgress: {
-      subscribe: async (_: unknown, { id }: { id: string }, ctx: Context) => {
+      subscribe: async (_, { id }, ctx) => {
         const job = await ctx.services.jobs.get(ctx.viewer, id);
         const canSee = async () => Boolean(await ctx.services.jobs.get(ctx.viewer, id));
         return guarded(ctx, accessCheck(ctx, canSee), async function* (signal) {
@@ -372,10 +337,11 @@ export const resolvers = {
               yield {
                 jobProgress: {
                   ...job,
-                  status: 'RUNNING',
-                  stage: event.stage,
-                  percent: event.percent,
-                  etaSeconds: event.etaSeconds,
+                  status: 'RUNNING' as const,
+                  // Job.stage and percent are non-null: an event without them keeps the last known.
+                  stage: event.stage ?? job.stage,
+                  percent: event.percent ?? job.percent,
+                  etaSeconds: event.etaSeconds ?? null,
                 },
               };
               continue;
@@ -388,7 +354,7 @@ export const resolvers = {
       },
     },
     teamChanged: {
-      subscribe: async (_: unknown, { teamId }: { teamId: string }, ctx: Context) => {
+      subscribe: async (_, { teamId }, ctx) => {
         requireUser(ctx);
         const isMember = async () => (await roleOf(ctx.viewer, teamId)) !== null;
         if (!(await isMember())) throw new AppError('NOT_FOUND', `No team ${teamId}`);
@@ -398,158 +364,118 @@ export const resolvers = {
           filtered(ctx, [teamTopic(teamId)], async () => true, signal),
         );
       },
-      resolve: (event: unknown) => event,
+      resolve: (event: ChangeEvent) => event,
     },
     myInbox: {
-      subscribe: (_: unknown, __: Args, ctx: Context) => {
+      subscribe: (_, __, ctx) => {
         const user = requireUser(ctx);
         return guarded(ctx, accessCheck(ctx), (signal) =>
           filtered(ctx, [inboxTopic(user.id)], async () => true, signal),
         );
       },
-      resolve: (event: unknown) => event,
+      resolve: (event: ChangeEvent) => event,
     },
   },
   User: {
-    email: async (u: User, _: Args, ctx: Context) =>
-      (await emailVisible(ctx.services.prisma, ctx.viewer, u.id)) ? u.email : null,
-  },
-  FeatureDashboard: {
-    createdAt: (d: { createdAt: Date }) => d.createdAt.toISOString(),
-  },
-  Job: {
-    createdAt: (j: Job) => j.createdAt.toISOString(),
-    startedAt: (j: Job) => iso(j.startedAt),
-    finishedAt: (j: Job) => iso(j.finishedAt),
+    email: async (u, _, ctx) => ((await emailVisible(ctx.services.prisma, ctx.viewer, u.id)) ? u.email : null),
   },
   Model: {
-    nLayers: (m: CatalogModel) => m.config.nLayer,
-    dModel: (m: CatalogModel) => m.config.nEmbd,
-    nHeads: (m: CatalogModel) => m.config.nHead,
-    vocabSize: (m: CatalogModel) => m.config.vocabSize,
-    contextLength: (m: CatalogModel) => m.config.nPositions,
-    saes: (m: CatalogModel, _: Args, ctx: Context) => ctx.services.models.saesOf(m.id),
-    vocabulary: (m: CatalogModel, _: Args, ctx: Context) => ctx.services.models.vocabulary(m.id),
+    nLayers: (m) => m.config.nLayer,
+    dModel: (m) => m.config.nEmbd,
+    nHeads: (m) => m.config.nHead,
+    vocabSize: (m) => m.config.vocabSize,
+    contextLength: (m) => m.config.nPositions,
+    saes: (m, _, ctx) => ctx.services.models.saesOf(m.id),
+    vocabulary: (m, _, ctx) => ctx.services.models.vocabulary(m.id),
   },
   Sae: {
-    prependBos: (s: CatalogSae) => s.conventions.prependBos,
-    centerResidual: (s: CatalogSae) => s.conventions.centerResidual,
-    normalize: (s: CatalogSae) => s.conventions.normalize,
-    encoderUrl: (s: CatalogSae, { dtype }: { dtype: string }) => {
+    prependBos: (s) => s.conventions.prependBos,
+    centerResidual: (s) => s.conventions.centerResidual,
+    normalize: (s) => s.conventions.normalize,
+    encoderUrl: (s, { dtype }) => {
       if (dtype !== 'fp32' && dtype !== 'fp16') throw new AppError('BAD_USER_INPUT', 'dtype: fp32 or fp16');
       return encoderUrl(s, dtype);
     },
   },
   Team: {
-    can: (team: { myRole: Role }) => teamPermissions(team.myRole),
-    createdAt: (team: Team) => team.createdAt.toISOString(),
-    members: (team: Team, _: Args, ctx: Context) => ctx.services.teams.members(ctx.viewer, team.id),
-    invitations: (team: Team, _: Args, ctx: Context) => ctx.services.invitations.list(ctx.viewer, team.id),
-    circuits: (team: Team, page: Page, ctx: Context) => ctx.services.circuits.forTeam(ctx.viewer, team.id, page),
-    labels: (team: Team, page: Page, ctx: Context) => ctx.services.labels.forTeam(ctx.viewer, team.id, page),
-    activity: (team: Team, { first }: { first?: number }, ctx: Context) =>
-      ctx.services.teams.activity(ctx.viewer, team.id, Math.min(first ?? 50, 200)),
-  },
-  TeamInvitation: {
-    expiresAt: (i: { expiresAt: Date }) => i.expiresAt.toISOString(),
-    revokedAt: (i: { revokedAt: Date | null }) => iso(i.revokedAt),
-    createdAt: (i: { createdAt: Date }) => i.createdAt.toISOString(),
-  },
-  InvitationPreview: {
-    expiresAt: (i: { expiresAt: Date }) => i.expiresAt.toISOString(),
+    can: (team) => teamPermissions(team.myRole),
+    members: (team, _, ctx) => ctx.services.teams.members(ctx.viewer, team.id),
+    invitations: (team, _, ctx) => ctx.services.invitations.list(ctx.viewer, team.id),
+    circuits: (team, page, ctx) => ctx.services.circuits.forTeam(ctx.viewer, team.id, page),
+    labels: (team, page, ctx) => ctx.services.labels.forTeam(ctx.viewer, team.id, page),
+    activity: (team, { first }, ctx) => ctx.services.teams.activity(ctx.viewer, team.id, Math.min(first ?? 50, 200)),
   },
   ActivityEvent: {
-    actor: (e: ActivityEvent, _: Args, ctx: Context) => loadUser(ctx, e.actorId),
-    createdAt: (e: ActivityEvent) => e.createdAt.toISOString(),
+    actor: (e, _, ctx) => loadUser(ctx, e.actorId),
   },
   FeatureLabel: {
-    author: (l: FeatureLabel, _: Args, ctx: Context) => loadUser(ctx, l.authorId),
-    revisions: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisions(ctx.viewer, l.id),
-    source: (l: FeatureLabel) => (l.source === null || l.source === undefined ? null : JSON.stringify(l.source)),
-    evidence: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.evidence.forLabel(ctx.viewer, l.id),
-    agreement: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.agreement(ctx.viewer, l.id),
-    myVote: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.myVote(ctx.viewer, l.id),
-    revisedAt: (l: FeatureLabel, _: Args, ctx: Context) => ctx.services.labels.revisedAt(ctx.viewer, l),
-    createdAt: (l: FeatureLabel) => l.createdAt.toISOString(),
-    updatedAt: (l: FeatureLabel) => l.updatedAt.toISOString(),
+    author: (l, _, ctx) => loadUser(ctx, l.authorId),
+    revisions: (l, _, ctx) => ctx.services.labels.revisions(ctx.viewer, l.id),
+    source: (l) => (l.source === null || l.source === undefined ? null : JSON.stringify(l.source)),
+    evidence: (l, _, ctx) => ctx.services.evidence.forLabel(ctx.viewer, l.id),
+    agreement: (l, _, ctx) => ctx.services.labels.agreement(ctx.viewer, l.id),
+    myVote: (l, _, ctx) => ctx.services.labels.myVote(ctx.viewer, l.id),
+    revisedAt: (l, _, ctx) => ctx.services.labels.revisedAt(ctx.viewer, l),
   },
   LabelRevision: {
-    author: (r: LabelRevision, _: Args, ctx: Context) => loadUser(ctx, r.authorId),
-    createdAt: (r: LabelRevision) => r.createdAt.toISOString(),
+    author: (r, _, ctx) => loadUser(ctx, r.authorId),
   },
   Circuit: {
-    createdBy: (c: Circuit, _: Args, ctx: Context) => loadUser(ctx, c.createdById),
-    myAccess: async (c: Circuit, _: Args, ctx: Context) => Access[(await grantOf(ctx, c)).access],
-    can: async (c: Circuit, _: Args, ctx: Context) => circuitPermissions((await grantOf(ctx, c)).access),
-    onlyVersion: async (c: Circuit, _: Args, ctx: Context) => (await grantOf(ctx, c)).onlyVersion,
-    status: async (c: Circuit, _: Args, ctx: Context) =>
-      circuitStatus(await ctx.services.reviews.forLatest(ctx.viewer, c)),
+    createdBy: (c, _, ctx) => loadUser(ctx, c.createdById),
+    myAccess: async (c, _, ctx) => accessName((await grantOf(ctx, c)).access),
+    can: async (c, _, ctx) => circuitPermissions((await grantOf(ctx, c)).access),
+    onlyVersion: async (c, _, ctx) => (await grantOf(ctx, c)).onlyVersion,
+    status: async (c, _, ctx) => circuitStatus(await ctx.services.reviews.forLatest(ctx.viewer, c)),
     // A link to one version shows nothing of the others' reviews.
-    approvedVersion: async (c: Circuit, _: Args, ctx: Context) =>
+    approvedVersion: async (c, _, ctx) =>
       (await grantOf(ctx, c)).onlyVersion === null ? ctx.services.reviews.approvedVersion(ctx.viewer, c) : null,
-    reviews: (c: Circuit, _: Args, ctx: Context) => ctx.services.reviews.forLatest(ctx.viewer, c),
-    reviewAgreement: async (c: Circuit, _: Args, ctx: Context) =>
-      reviewAgreement(await ctx.services.reviews.forLatest(ctx.viewer, c)),
-    score: async (c: Circuit, _: Args, ctx: Context) => {
+    reviews: (c, _, ctx) => ctx.services.reviews.forLatest(ctx.viewer, c),
+    reviewAgreement: async (c, _, ctx) => reviewAgreement(await ctx.services.reviews.forLatest(ctx.viewer, c)),
+    score: async (c, _, ctx) => {
       const { up, down } = await ctx.services.circuits.voteAgreement(ctx.viewer, c.id);
       return up - down;
     },
-    voteAgreement: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.voteAgreement(ctx.viewer, c.id),
-    myVote: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.myVote(ctx.viewer, c.id),
-    faithfulness: async (c: Circuit, _: Args, ctx: Context) => (await shownMetrics(ctx, c)).faithfulness,
-    completeness: async (c: Circuit, _: Args, ctx: Context) => (await shownMetrics(ctx, c)).completeness,
-    version: async (c: Circuit, { number }: { number?: number }, ctx: Context) => {
+    voteAgreement: (c, _, ctx) => ctx.services.circuits.voteAgreement(ctx.viewer, c.id),
+    myVote: (c, _, ctx) => ctx.services.circuits.myVote(ctx.viewer, c.id),
+    faithfulness: async (c, _, ctx) => (await shownMetrics(ctx, c)).faithfulness,
+    completeness: async (c, _, ctx) => (await shownMetrics(ctx, c)).completeness,
+    version: async (c, { number }, ctx) => {
       const grant = await grantOf(ctx, c);
       return ctx.services.circuits.version(ctx.viewer, c.id, number ?? grant.onlyVersion ?? c.latestVersion);
     },
-    versions: (c: Circuit, _: Args, ctx: Context) => ctx.services.circuits.versions(ctx.viewer, c.id),
-    evidence: (c: Circuit, { version }: { version?: number | null }, ctx: Context) =>
-      ctx.services.evidence.forCircuit(ctx.viewer, c.id, version ?? null),
-    diff: (c: Circuit, args: { from: number; to: number }, ctx: Context) =>
-      ctx.services.circuits.diff(ctx.viewer, c.id, args.from, args.to),
-    shareLinks: (c: Circuit, _: Args, ctx: Context) => ctx.services.shares.forCircuit(ctx.viewer, c.id),
-    createdAt: (c: Circuit) => c.createdAt.toISOString(),
-    updatedAt: (c: Circuit) => c.updatedAt.toISOString(),
+    versions: (c, _, ctx) => ctx.services.circuits.versions(ctx.viewer, c.id),
+    evidence: (c, { version }, ctx) => ctx.services.evidence.forCircuit(ctx.viewer, c.id, version ?? null),
+    diff: (c, args, ctx) => ctx.services.circuits.diff(ctx.viewer, c.id, args.from, args.to),
+    shareLinks: (c, _, ctx) => ctx.services.shares.forCircuit(ctx.viewer, c.id),
   },
   CircuitVersion: {
-    author: (v: CircuitVersion, _: Args, ctx: Context) => loadUser(ctx, v.authorId),
-    createdAt: (v: CircuitVersion) => v.createdAt.toISOString(),
+    author: (v, _, ctx) => loadUser(ctx, v.authorId),
   },
   Evidence: {
-    author: (e: Evidence, _: Args, ctx: Context) => loadUser(ctx, e.authorId),
-    createdAt: (e: Evidence) => e.createdAt.toISOString(),
-  },
-  ShareLink: {
-    expiresAt: (l: ShareLink) => iso(l.expiresAt),
-    revokedAt: (l: ShareLink) => iso(l.revokedAt),
-    createdAt: (l: ShareLink) => l.createdAt.toISOString(),
+    author: (e, _, ctx) => loadUser(ctx, e.authorId),
   },
   Review: {
-    circuit: async (r: Review, _: Args, ctx: Context) => {
+    circuit: async (r, _, ctx) => {
       try {
         return (await ctx.services.circuits.require(ctx.viewer, { id: r.circuitId }, Access.VIEW)).circuit;
       } catch {
         return null;
       }
     },
-    reviewer: (r: Review, _: Args, ctx: Context) => loadUser(ctx, r.reviewerId),
-    requestedBy: (r: Review, _: Args, ctx: Context) => loadUser(ctx, r.requestedById),
-    decidedAt: (r: Review) => iso(r.decidedAt),
-    createdAt: (r: Review) => r.createdAt.toISOString(),
+    reviewer: (r, _, ctx) => loadUser(ctx, r.reviewerId),
+    requestedBy: (r, _, ctx) => loadUser(ctx, r.requestedById),
   },
   Comment: {
-    author: (c: Comment, _: Args, ctx: Context) => loadUser(ctx, c.authorId),
-    resolved: (c: Comment) => c.resolvedAt !== null,
-    resolvedBy: (c: Comment, _: Args, ctx: Context) => loadUser(ctx, c.resolvedById),
-    createdAt: (c: Comment) => c.createdAt.toISOString(),
+    author: (c, _, ctx) => loadUser(ctx, c.authorId),
+    resolved: (c) => c.resolvedAt !== null,
+    resolvedBy: (c, _, ctx) => loadUser(ctx, c.resolvedById),
   },
   Notification: {
-    actor: (n: Notification, _: Args, ctx: Context) => loadUser(ctx, notificationData(n).actorId ?? null),
+    actor: (n, _, ctx) => loadUser(ctx, notificationData(n).actorId ?? null),
     // Notifications from before subjects and paths were recorded say less, and open the home page.
-    subject: (n: Notification) => notificationData(n).subject ?? 'a comment',
-    path: (n: Notification) => notificationData(n).path ?? '/',
-    excerpt: (n: Notification) => notificationData(n).excerpt ?? null,
-    read: (n: Notification) => n.readAt !== null,
-    createdAt: (n: Notification) => n.createdAt.toISOString(),
+    subject: (n) => notificationData(n).subject ?? 'a comment',
+    path: (n) => notificationData(n).path ?? '/',
+    excerpt: (n) => notificationData(n).excerpt ?? null,
+    read: (n) => n.readAt !== null,
   },
 };

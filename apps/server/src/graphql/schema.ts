@@ -2,6 +2,9 @@
 export const typeDefs = /* GraphQL */ `
   scalar JSON
 
+  "A point in time: an ISO-8601 (RFC 3339) date-time string, sent as UTC with milliseconds (2026-12-01T20:40:00.000Z)."
+  scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
+
   enum Role {
     OWNER
     ADMIN
@@ -79,7 +82,7 @@ export const typeDefs = /* GraphQL */ `
     can: TeamPermissions!
     "Up votes from people other than a label's author that accept the label (default 2)."
     labelAcceptVotes: Int!
-    createdAt: String!
+    createdAt: DateTime!
     members: [Member!]!
     "Invitation links (admins and owners; empty for others)."
     invitations: [TeamInvitation!]!
@@ -108,10 +111,10 @@ export const typeDefs = /* GraphQL */ `
   type TeamInvitation {
     id: ID!
     role: Role!
-    expiresAt: String!
-    revokedAt: String
+    expiresAt: DateTime!
+    revokedAt: DateTime
     uses: Int!
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   type CreatedInvitation {
@@ -124,7 +127,7 @@ export const typeDefs = /* GraphQL */ `
   type InvitationPreview {
     teamName: String!
     role: Role!
-    expiresAt: String!
+    expiresAt: DateTime!
   }
 
   type Member {
@@ -139,7 +142,7 @@ export const typeDefs = /* GraphQL */ `
     subjectType: String!
     subjectId: String!
     data: JSON!
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   type FeatureLabel {
@@ -156,7 +159,7 @@ export const typeDefs = /* GraphQL */ `
     source: String
     revision: Int!
     "When the current revision was written (votes do not move it; updatedAt does)."
-    revisedAt: String!
+    revisedAt: DateTime!
     "Up votes minus down votes, the author's own included (acceptance counts only other people's)."
     score: Int!
     author: User
@@ -166,8 +169,8 @@ export const typeDefs = /* GraphQL */ `
     agreement: Agreement!
     "+1, -1 or 0: the signed-in user's vote."
     myVote: Int!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
   }
 
   "What a graph node shows of a label: a lean type, as one request may ask for thousands."
@@ -182,7 +185,7 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     description: String!
     author: User
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   type Agreement {
@@ -246,8 +249,8 @@ export const typeDefs = /* GraphQL */ `
     evidence(version: Int): [Evidence!]!
     diff(from: Int!, to: Int!): VersionDiff!
     shareLinks: [ShareLink!]!
-    createdAt: String!
-    updatedAt: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
   }
 
   type CircuitEdge {
@@ -269,7 +272,7 @@ export const typeDefs = /* GraphQL */ `
     annotations: JSON!
     message: String!
     author: User
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   type IdChanges {
@@ -288,9 +291,9 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     version: Int
     permission: SharePermission!
-    expiresAt: String
-    revokedAt: String
-    createdAt: String!
+    expiresAt: DateTime
+    revokedAt: DateTime
+    createdAt: DateTime!
   }
 
   type CreatedShareLink {
@@ -309,8 +312,8 @@ export const typeDefs = /* GraphQL */ `
     requestedBy: User
     state: ReviewState!
     comment: String
-    decidedAt: String
-    createdAt: String!
+    decidedAt: DateTime
+    createdAt: DateTime!
   }
 
   type ReviewEdge {
@@ -339,7 +342,7 @@ export const typeDefs = /* GraphQL */ `
     body: String!
     resolved: Boolean!
     resolvedBy: User
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   type CommentEdge {
@@ -368,7 +371,7 @@ export const typeDefs = /* GraphQL */ `
     "The comment or the review's comment, shortened."
     excerpt: String
     read: Boolean!
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   "Where a comment lives: a feature, a label, a circuit, or one node or edge of a circuit."
@@ -508,7 +511,7 @@ export const typeDefs = /* GraphQL */ `
     inputs: JSON!
     result: JSON!
     author: User
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   enum JobStatus {
@@ -530,9 +533,9 @@ export const typeDefs = /* GraphQL */ `
     result: JSON
     error: String
     attempts: Int!
-    createdAt: String!
-    startedAt: String
-    finishedAt: String
+    createdAt: DateTime!
+    startedAt: DateTime
+    finishedAt: DateTime
   }
 
   "What one SAE feature does over a corpus: strongest contexts, activation quantiles, density, logit effects."
@@ -551,7 +554,7 @@ export const typeDefs = /* GraphQL */ `
     topLogits: JSON!
     bottomLogits: JSON!
     corpus: String!
-    createdAt: String!
+    createdAt: DateTime!
   }
 
   "Orders of an SAE page; each ends on the feature index."
@@ -592,7 +595,7 @@ export const typeDefs = /* GraphQL */ `
     "A node of the latest version of one of the team's circuits (that the viewer may see) is this feature."
     inCircuit: Boolean!
     "When one of its labels last changed (a proposal, edit or vote)."
-    lastActivityAt: String
+    lastActivityAt: DateTime
     labelCount: Int!
     label: SaeFeatureLabel
   }
@@ -864,7 +867,7 @@ export const typeDefs = /* GraphQL */ `
     "Omit to share every version."
     version: Int
     permission: SharePermission!
-    expiresAt: String
+    expiresAt: DateTime
   }
 
   input AddCommentInput {

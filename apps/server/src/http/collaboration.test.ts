@@ -413,6 +413,24 @@ describe('circuits', () => {
       i: { circuitId: ids.circuit, permission: 'VIEW', expiresAt: '2000-01-01T00:00:00Z' },
     });
     expect(past.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresAt' });
+    // DateTime: text that is no ISO-8601 date-time is refused by the scalar, naming the field; a good one comes
+    // back as UTC ISO text with milliseconds, whatever offset it was sent with.
+    for (const bad of ['next tuesday', '2030-02-30T00:00:00Z', '2030-01-01']) {
+      const refused = await owner.request(
+        `mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }`,
+        {
+          i: { circuitId: ids.circuit, permission: 'VIEW', expiresAt: bad },
+        },
+      );
+      expect(refused.errors?.[0]?.extensions?.code, bad).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message, bad).toContain('at "i.expiresAt"');
+    }
+    const dated = await owner.ok<{ createShareLink: { link: { expiresAt: string; createdAt: string } } }>(
+      `mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { link { expiresAt createdAt } } }`,
+      { i: { circuitId: ids.circuit, permission: 'VIEW', expiresAt: '2030-06-01T12:30:00+02:00' } },
+    );
+    expect(dated.createShareLink.link.expiresAt).toBe('2030-06-01T10:30:00.000Z');
+    expect(dated.createShareLink.link.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     await owner.ok(`mutation($id: ID!) { setCircuitVisibility(circuitId: $id, visibility: TEAM) { id } }`, {
       id: ids.circuit,
     });

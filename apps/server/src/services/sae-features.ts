@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { type LabelStatus, Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { AppError, parseInput } from './errors.js';
 import type { FeatureCatalog } from './labels.js';
 import { MAX_PAGE_SIZE } from './pagination.js';
@@ -60,7 +60,7 @@ export interface SaeFeatureRow {
   inCircuit: boolean;
   lastActivityAt: string | null;
   labelCount: number;
-  label: { id: string; name: string; status: string; score: number } | null;
+  label: { id: string; name: string; status: LabelStatus; score: number } | null;
 }
 
 export interface SaeFeaturePage {
@@ -264,7 +264,7 @@ interface RawRow {
   label_count: bigint;
   label_id: string | null;
   label_name: string | null;
-  label_status: string | null;
+  label_status: LabelStatus | null;
   label_score: number | null;
 }
 

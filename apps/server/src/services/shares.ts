@@ -12,10 +12,11 @@ const createInput = z.object({
   circuitId: z.uuid('must be a circuit id'),
   version: z.number().int().min(1).nullish(),
   permission: z.enum(['VIEW', 'COMMENT', 'EDIT']),
-  expiresAt: z.iso
-    .datetime({ message: 'must be an ISO date-time' })
+  // A Date: the DateTime scalar has already refused text that is not an ISO-8601 date-time.
+  expiresAt: z
+    .date()
     .nullish()
-    .refine((v) => !v || new Date(v).getTime() > Date.now(), 'must be in the future'),
+    .refine((v) => !v || v.getTime() > Date.now(), 'must be in the future'),
 });
 
 export interface CreatedShareLink {
@@ -49,7 +50,7 @@ export class ShareService {
           tokenHash: hashToken(token),
           version: input.version ?? null,
           permission: input.permission,
-          expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+          expiresAt: input.expiresAt ?? null,
           createdById: user.id,
         },
       });
