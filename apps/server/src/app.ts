@@ -14,6 +14,7 @@ import { ModelService } from './models/service.js';
 import { defaultQueuePrefix } from './redis-namespace.js';
 import { ACTIVITY_CHANNEL, type ActivityNotice, teamTopic } from './services/activity.js';
 import { createServices, DEFAULT_JOB_QUOTAS, type JobQuotas, type Services } from './services/index.js';
+import { DEFAULT_LLM_REQUEST_LIMITS, type LlmRequestLimits, type LlmSettings } from './services/llm.js';
 import { parseOperatorEmails } from './services/policy.js';
 import { createRateLimiters } from './services/rate-limit.js';
 import { boundedStep } from './shutdown.js';
@@ -53,6 +54,10 @@ export interface RuntimeOptions {
   jobMemoryMb?: number;
   /** How often a running dashboards job saves its state (default 15 s: a crash loses at most that much work). */
   dashboardCheckpointMs?: number;
+  /** The chat endpoint explain jobs send feature contexts to (LLM_*); default none: drafts from token patterns. */
+  llm?: LlmSettings | null;
+  /** Explain jobs' request cap: the default and the most one may ask for (LLM_MAX_REQUESTS, LLM_MAX_REQUESTS_CAP). */
+  llmRequests?: LlmRequestLimits;
 }
 
 export interface AppOptions extends RuntimeOptions {
@@ -132,6 +137,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         jobQuotas: options.jobQuotas ?? DEFAULT_JOB_QUOTAS,
         subscriptionRecheckMs: options.subscriptionRecheckMs,
         jobMemory: memory,
+        llm: options.llm ?? null,
+        llmRequests: options.llmRequests ?? DEFAULT_LLM_REQUEST_LIMITS,
       },
     );
     // Team pages update live: each committed activity entry reaches this instance's subscribers (every instance
@@ -156,6 +163,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       corporaDir,
       memory,
       checkpointEveryMs: options.dashboardCheckpointMs,
+      labels: services.labels,
+      llm: options.llm ?? null,
     });
     for (const [kind, handler] of kinds) handlers.set(kind, handler);
     if (concurrency > 0) await runner.startWorking();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_PREFIX_PATTERN } from './redis-namespace.js';
+import type { LlmSettings } from './services/llm.js';
 
 /** Every environment variable the server reads, with its default. The README lists the same. */
 const envSchema = z.object({
@@ -62,6 +63,20 @@ const envSchema = z.object({
    */
   JOB_MEMORY_MB: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
   /**
+   * An OpenAI-compatible chat endpoint (its base URL, e.g. https://api.openai.com/v1) that explain jobs send
+   * features' dashboard contexts to, to draft labels; unset: nothing is sent, drafts come from token patterns.
+   * LLM_MODEL must be set with it; LLM_API_KEY is sent as the bearer token and never logged.
+   */
+  LLM_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url('must be a URL').optional()),
+  LLM_API_KEY: z.string().default(''),
+  LLM_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  /** One chat request's limit, then retried (LLM_MAX_RETRIES times, as 429s and 5xx answers are). */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** An explain job's request cap when it names none, and the most one may name. */
+  LLM_MAX_REQUESTS: z.coerce.number().int().min(1).default(200),
+  LLM_MAX_REQUESTS_CAP: z.coerce.number().int().min(1).default(5000),
+  /**
    * `Secure` on the session cookie. `auto`: when the request came over HTTPS (a TLS socket, or X-Forwarded-Proto:
    * https from a trusted proxy, TRUST_PROXY); `true`/`false` force it.
    */
@@ -70,6 +85,18 @@ const envSchema = z.object({
     .default('auto')
     .transform((v): boolean | 'auto' => (v === 'auto' ? v : v === 'true')),
 });
+
+/** The explain jobs' endpoint from LLM_*, or null when none is configured. */
+export function llmSettings(config: ServerConfig): LlmSettings | null {
+  if (!config.LLM_BASE_URL || !config.LLM_MODEL) return null;
+  return {
+    baseUrl: config.LLM_BASE_URL,
+    apiKey: config.LLM_API_KEY,
+    model: config.LLM_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+    maxRetries: config.LLM_MAX_RETRIES,
+  };
+}
 
 export type ServerConfig = z.infer<typeof envSchema> & {
   dataDir: string;
@@ -83,6 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`bad environment variable ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const { LLM_BASE_URL, LLM_MODEL } = parsed.data;
+  if (Boolean(LLM_BASE_URL) !== Boolean(LLM_MODEL)) {
+    throw new Error('bad environment variable LLM_MODEL: LLM_BASE_URL and LLM_MODEL are set together or not at all');
+  }
+  if (parsed.data.LLM_MAX_REQUESTS > parsed.data.LLM_MAX_REQUESTS_CAP) {
+    throw new Error('bad environment variable LLM_MAX_REQUESTS: more than LLM_MAX_REQUESTS_CAP');
   }
   const dataDir = resolve(parsed.data.DATA_DIR);
   return {

@@ -1,5 +1,5 @@
 import { startApp } from './app.js';
-import { loadConfig } from './config.js';
+import { llmSettings, loadConfig } from './config.js';
 import { databaseConfigFromEnv } from './db/database.js';
 import { stopOnSignals } from './shutdown.js';
 
@@ -22,6 +22,8 @@ const app = await startApp({
   subscriptionRecheckMs: config.SUBSCRIPTION_RECHECK_MS,
   jobQuotas: { perUser: config.JOB_QUOTA_PER_USER, total: config.JOB_QUOTA_TOTAL },
   jobMemoryMb: config.JOB_MEMORY_MB,
+  llm: llmSettings(config),
+  llmRequests: { default: config.LLM_MAX_REQUESTS, cap: config.LLM_MAX_REQUESTS_CAP },
 });
 const where = database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite at ${database.dataDir}`;
 const redis = config.REDIS_URL ? ` and Redis for events and jobs (prefix ${app.runtime.queuePrefix})` : '';

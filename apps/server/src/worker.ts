@@ -1,7 +1,7 @@
 // A job worker without HTTP: with REDIS_URL set, run any number of these beside API servers (which may then set
 // JOB_CONCURRENCY=0 to only enqueue). Each takes jobs from the Redis queue.
 import { createRuntime } from './app.js';
-import { loadConfig } from './config.js';
+import { llmSettings, loadConfig } from './config.js';
 import { databaseConfigFromEnv } from './db/database.js';
 import { stopOnSignals } from './shutdown.js';
 
@@ -19,6 +19,8 @@ const runtime = await createRuntime({
   corporaDir: config.corporaDir,
   jobConcurrency: Math.max(1, config.JOB_CONCURRENCY),
   jobMemoryMb: config.JOB_MEMORY_MB,
+  llm: llmSettings(config),
+  llmRequests: { default: config.LLM_MAX_REQUESTS, cap: config.LLM_MAX_REQUESTS_CAP },
 });
 console.log(
   `Worker ready: taking jobs from Redis (prefix ${runtime.queuePrefix}, concurrency ${Math.max(1, config.JOB_CONCURRENCY)})`,

@@ -5,6 +5,7 @@ import { encoderUrl } from '../models/encoders.js';
 import { teamTopic } from '../services/activity.js';
 import { Access } from '../services/circuit-access.js';
 import { circuitTopic } from '../services/circuits.js';
+import { detectionScoreOf } from '../services/drafts.js';
 import { AppError, parseInput } from '../services/errors.js';
 import { featureKeySchema, featureTopic } from '../services/labels.js';
 import { inboxTopic, type NotificationData } from '../services/notifications.js';
@@ -138,6 +139,7 @@ export const resolvers: Resolvers = {
         where: { saeId_featureIndex: { saeId: args.sae, featureIndex: args.featureIndex } },
       }),
     job: (_, { id }, ctx) => ctx.services.jobs.get(ctx.viewer, id),
+    labelDrafting: (_, __, ctx) => ctx.services.labelDrafts.settings(),
     models: (_, __, ctx) => ctx.services.models.models(),
     model: (_, { id }, ctx) => ctx.services.models.model(id),
     tokenize: async (_, args, ctx) => {
@@ -265,6 +267,15 @@ export const resolvers: Resolvers = {
     },
     saveAblationEvidence: (_, args, ctx) => ctx.services.evidence.saveAblation(ctx.viewer, args),
     computeDashboards: (_, args, ctx) => ctx.services.jobs.startDashboards(ctx.viewer, args),
+    explainFeatures: (_, args, ctx) => ctx.services.jobs.startExplain(ctx.viewer, args),
+    draftLabelFromTokenPattern: (_, args, ctx) =>
+      ctx.services.labelDrafts.draftFromTokenPattern(ctx.viewer, {
+        teamId: args.teamId,
+        modelId: args.model,
+        saeId: args.sae,
+        featureIndex: args.featureIndex,
+        visibility: args.visibility ?? undefined,
+      }),
     // null means "not given": the job's own defaults apply (a null reached the worker's parse and failed the job).
     startSelftestJob: (_, { steps, stepMs, failAt }, ctx) =>
       ctx.services.jobs.startSelftest(ctx.viewer, {
@@ -416,6 +427,7 @@ export const resolvers: Resolvers = {
     agreement: (l, _, ctx) => ctx.services.labels.agreement(ctx.viewer, l.id),
     myVote: (l, _, ctx) => ctx.services.labels.myVote(ctx.viewer, l.id),
     revisedAt: (l, _, ctx) => ctx.services.labels.revisedAt(ctx.viewer, l),
+    detectionScore: (l) => detectionScoreOf(l.source),
   },
   LabelRevision: {
     author: (r, _, ctx) => loadUser(ctx, r.authorId),

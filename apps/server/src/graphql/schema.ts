@@ -155,8 +155,10 @@ export const typeDefs = /* GraphQL */ `
     status: LabelStatus!
     name: String!
     description: String!
-    "Where an imported label came from (JSON: format, line, the original ids, importer); null when made here."
+    "Where an imported or machine-written label came from (JSON: format, line, the original ids, importer; for a draft, LLM with the model's name or TOKEN_PATTERN, and its detection test); null when made here."
     source: String
+    "An LLM draft's detection score: balanced accuracy (0 to 1; 0.5 is chance) of the model telling held-out contexts the feature fires on from others, given the label. null for any other label, and for a draft whose test could not run."
+    detectionScore: Float
     revision: Int!
     "When the current revision was written (votes do not move it; updatedAt does)."
     revisedAt: DateTime!
@@ -700,6 +702,17 @@ export const typeDefs = /* GraphQL */ `
     preview: [LabelImportRow!]!
   }
 
+  "Whether labels are drafted by an LLM here, which and where, and explain jobs' request cap."
+  type LabelDrafting {
+    "LLM_BASE_URL and LLM_MODEL are set: explain jobs send features' contexts to that endpoint. Otherwise drafts come from token patterns and nothing leaves the server."
+    llmConfigured: Boolean!
+    model: String
+    "The endpoint's origin (scheme, host, port)."
+    endpoint: String
+    defaultMaxRequests: Int!
+    maxRequestsCap: Int!
+  }
+
   type LabelSearchHit {
     label: FeatureLabel!
     "ts_rank of the label's name and description against the words."
@@ -710,6 +723,8 @@ export const typeDefs = /* GraphQL */ `
     "null until dashboards were computed for this SAE."
     featureDashboard(sae: ID!, featureIndex: Int!): FeatureDashboard
     job(id: ID!): Job!
+    "How labels are drafted here (LLM or token pattern), and explain jobs' request cap."
+    labelDrafting: LabelDrafting!
     models: [Model!]!
     model(id: ID!): Model!
     tokenize(model: ID!, text: String!): Tokenization!
@@ -965,6 +980,16 @@ export const typeDefs = /* GraphQL */ `
     sae too, both), over a corpus (demo, or a .txt in the corpora folder).
     """
     computeDashboards(model: ID!, sae: ID, saes: [ID!], corpus: String, maxContexts: Int): Job!
+    """
+    Members: drafts labels as proposed labels by the caller, marked machine-written: for one feature (featureIndex)
+    or every feature of the SAE its dashboards show firing. With an LLM configured (labelDrafting) the job sends each
+    feature's top and quantile contexts to it and scores each draft by detection, making at most maxRequests HTTP
+    requests (default and cap in labelDrafting); without one it writes token-pattern drafts. Features the team
+    already has such a draft of are skipped. A job: follow it with jobProgress.
+    """
+    explainFeatures(teamId: ID!, model: ID!, sae: ID!, featureIndex: Int, maxRequests: Int, visibility: Visibility): Job!
+    "Members: a proposed label from the feature's dashboard: the tokens it fires on most and those it promotes (no LLM)."
+    draftLabelFromTokenPattern(teamId: ID!, model: ID!, sae: ID!, featureIndex: Int!, visibility: Visibility): FeatureLabel!
     "Scores any node set of a circuit version (faithfulness, completeness) on the pairs it was computed from."
     evaluateSelection(circuitId: ID!, version: Int!, nodeIds: [String!]!): Job!
     """

@@ -38,6 +38,7 @@ operation            target          anon   outsdr viewer member admin  owner  o
 featureDashboard     computed        Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 job                  teamJob         NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 job                  opJob           NF     NF     NF     NF     NF     NF     Y      NF     NF     NF     NF     NF     NF
+labelDrafting        -               Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 models               -               Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 model                demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 tokenize             demo            Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
@@ -152,6 +153,8 @@ markNotificationRead member          UA     NF     NF     Y      NF     NF     N
 markAllNotificationsRead -           UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 computeDashboards    fresh           UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 computeDashboards    computed        UA     FB     FB     FB     FB     FB     Y      FB     FB     FB     FB     FB     UA
+explainFeatures      A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+draftLabelFromTokenPattern A          UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 evaluateSelection    PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
 evaluateSelection    TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
 evaluateSelection    PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
@@ -388,6 +391,9 @@ const HTTP: Record<string, HttpOperation> = {
   featureDashboard: {
     run: (a) => as(a).request(`{ featureDashboard(sae: "${SAE_COMPUTED}", featureIndex: 0) { featureIndex } }`),
     shows: (d) => d.featureDashboard !== null,
+  },
+  labelDrafting: {
+    run: (a) => as(a).request('{ labelDrafting { llmConfigured defaultMaxRequests } }'),
   },
   job: {
     run: (a, t) =>
@@ -700,6 +706,21 @@ const HTTP: Record<string, HttpOperation> = {
   markAllNotificationsRead: {
     run: (a) => as(a).request('mutation { markAllNotificationsRead }'),
   },
+  // Draft jobs on team A's computed feature: they stay queued (this server runs no jobs).
+  explainFeatures: {
+    run: (a) =>
+      as(a).request(
+        'mutation($t: ID!, $m: ID!, $s: ID!) { explainFeatures(teamId: $t, model: $m, sae: $s, featureIndex: 0) { id } }',
+        { t: teamA, m: MODEL, s: SAE_COMPUTED },
+      ),
+  },
+  draftLabelFromTokenPattern: {
+    run: (a) =>
+      as(a).request(
+        'mutation($t: ID!, $m: ID!, $s: ID!) { draftLabelFromTokenPattern(teamId: $t, model: $m, sae: $s, featureIndex: 0) { id } }',
+        { t: teamA, m: MODEL, s: SAE_COMPUTED },
+      ),
+  },
   computeDashboards: {
     run: (a, t) =>
       as(a).request('mutation($m: ID!, $s: ID!) { computeDashboards(model: $m, sae: $s) { id } }', {
@@ -1006,7 +1027,8 @@ beforeAll(async () => {
       maxActivation: 1,
       density: 0.1,
       histogram: { edges: [0, 1], counts: [1] },
-      topContexts: [],
+      // One firing context: what a token-pattern draft (draftLabelFromTokenPattern) is written from.
+      topContexts: [{ tokens: [' cat'], values: [1], max: 1 }],
       quantiles: [],
       topLogits: [],
       bottomLogits: [],

@@ -96,7 +96,8 @@ export interface DashboardJobDeps {
 /** How often a running job saves its state by default: a crash loses at most this much work (and a batch). */
 export const DASHBOARD_CHECKPOINT_MS = 15_000;
 
-async function readCorpus(name: string, corporaDir: string): Promise<string> {
+/** A corpus users may name: "demo" or a .txt file inside the corpora folder (BAD_USER_INPUT otherwise). */
+export async function readCorpus(name: string, corporaDir: string): Promise<string> {
   if (name === 'demo') return generateCorpus({ seed: 0, documents: 2000 });
   const path = resolve(corporaDir, name);
   const rel = relative(corporaDir, path);

@@ -4,15 +4,28 @@ import type { ModelService } from '../models/service.js';
 import type { CircuitService } from '../services/circuits.js';
 import { AppError, parseInput } from '../services/errors.js';
 import type { ServiceSettings } from '../services/index.js';
+import { DEFAULT_LLM_REQUEST_LIMITS } from '../services/llm.js';
 import { isOperator, mayCancelJob, requireTeamRole } from '../services/policy.js';
 import { type RateLimiter, userRateKey } from '../services/rate-limit.js';
 import { roleOf, type Viewer } from '../services/viewer.js';
 import { ablationInput } from './ablation.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput, dashboardSaes } from './dashboards.js';
+import { type ExplainInput, explainInput } from './explain.js';
 import { REDUCE_CIRCUIT, REDUCE_DASHBOARDS } from './memory.js';
 import { assertPairsDiffer } from './pair-check.js';
 import type { JobRunner } from './runner.js';
+
+/** The explainFeatures mutation's arguments, as GraphQL passes them. */
+export interface ExplainJobArgs {
+  teamId: string;
+  model: string;
+  sae: string;
+  featureIndex?: number | null;
+  maxRequests?: number | null;
+  /** TEAM or PUBLIC (checked by the job's input schema). */
+  visibility?: string | null;
+}
 
 /** BAD_USER_INPUT unless this server serves the circuit's model and every node is at one of its SAEs. */
 function checkRunnable(file: CircuitFile, nodeIds: string[], models: ModelService): void {
@@ -194,6 +207,68 @@ export class JobService {
     const circuit = await this.prisma.circuit.findUniqueOrThrow({ where: { id: input.circuitId } });
     await this.limiter.take(userRateKey(viewer.user.id));
     return this.enqueue('ablation', input, { teamId: circuit.teamId, createdById: viewer.user.id });
+  }
+
+  /**
+   * Members (not viewers) may draft labels for their team: one feature (featureIndex) or every feature of the SAE
+   * with a dashboard. With an LLM configured the job sends contexts to it, at most maxRequests requests (default
+   * and cap from LLM_MAX_REQUESTS and LLM_MAX_REQUESTS_CAP); without one it writes token-pattern drafts.
+   */
+  async startExplain(viewer: Viewer, args: ExplainJobArgs): Promise<Job> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const limits = this.settings.llmRequests ?? DEFAULT_LLM_REQUEST_LIMITS;
+    const input: ExplainInput = parseInput(explainInput, {
+      teamId: args.teamId,
+      modelId: args.model,
+      saeId: args.sae,
+      featureIndex: args.featureIndex ?? undefined,
+      maxRequests: args.maxRequests ?? limits.default,
+      drafter: this.settings.llm ? 'LLM' : 'TOKEN_PATTERN',
+      visibility: args.visibility ?? undefined,
+    });
+    if (input.maxRequests > limits.cap) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `maxRequests: at most ${limits.cap} (LLM_MAX_REQUESTS_CAP), not ${input.maxRequests}`,
+        {
+          field: 'maxRequests',
+        },
+      );
+    }
+    this.checkExplainable(input);
+    await requireTeamRole(viewer, input.teamId, 'label.propose', 'draft labels');
+    const dashboard = await this.prisma.featureDashboard.findFirst({
+      where: { saeId: input.saeId, ...(input.featureIndex === undefined ? {} : { featureIndex: input.featureIndex }) },
+      select: { featureIndex: true },
+    });
+    if (!dashboard) {
+      const what = input.featureIndex === undefined ? 'SAE' : `feature ${input.featureIndex}`;
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `${input.featureIndex === undefined ? 'sae' : 'featureIndex'}: the ${what} has no dashboards yet (its contexts are what a draft is written from); compute them first`,
+        { field: input.featureIndex === undefined ? 'sae' : 'featureIndex' },
+      );
+    }
+    await this.limiter.take(userRateKey(viewer.user.id));
+    return this.enqueue('explain', input, { teamId: input.teamId, createdById: viewer.user.id });
+  }
+
+  /** The model must be served here and the SAE one of its, the feature below its width (BAD_USER_INPUT naming it). */
+  private checkExplainable(input: ExplainInput): void {
+    if (!this.models.models().some((m) => m.id === input.modelId)) {
+      throw new AppError('BAD_USER_INPUT', `model: this server has no model "${input.modelId}"`, { field: 'model' });
+    }
+    const sae = this.models.saesOf(input.modelId).find((s) => s.id === input.saeId);
+    if (!sae) {
+      throw new AppError('BAD_USER_INPUT', `sae: model ${input.modelId} has no SAE "${input.saeId}"`, { field: 'sae' });
+    }
+    if (input.featureIndex !== undefined && input.featureIndex >= sae.dSae) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `featureIndex: ${sae.id} has ${sae.dSae} features (0 to ${sae.dSae - 1}), not ${input.featureIndex}`,
+        { field: 'featureIndex' },
+      );
+    }
   }
 
   /** The job pipeline's health check: operators only (OPERATOR_EMAILS); it would otherwise be free busy work. */

@@ -8,12 +8,14 @@ import type { ModelService } from '../models/service.js';
 import { AuthService } from './auth.js';
 import { CircuitService } from './circuits.js';
 import { CommentService } from './comments.js';
+import { LabelDraftService } from './drafts.js';
 import { EvidenceService } from './evidence.js';
 import { InvitationService } from './invitations.js';
 import { LabelSearchService } from './label-search.js';
 import { LabelTransferService } from './label-transfer.js';
 import { LabelService } from './labels.js';
 import { LearnService } from './learn.js';
+import { DEFAULT_LLM_REQUEST_LIMITS, type LlmRequestLimits, type LlmSettings } from './llm.js';
 import { NotificationService } from './notifications.js';
 import { createRateLimiters, type RateLimiter, type RateLimiters } from './rate-limit.js';
 import { ReviewService } from './reviews.js';
@@ -32,6 +34,8 @@ export interface Services {
   labelSearch: LabelSearchService;
   /** Label files in and out (import with a dry run, export as JSON or CSV). */
   labelTransfer: LabelTransferService;
+  /** Machine-written drafts: the token-pattern draft, and what explain jobs would send where. */
+  labelDrafts: LabelDraftService;
   saeFeatures: SaeFeatureService;
   circuits: CircuitService;
   shares: ShareService;
@@ -68,6 +72,9 @@ export interface ServiceSettings {
   subscriptionRecheckMs?: number;
   /** Estimates jobs' memory and refuses those above JOB_MEMORY_MB (none: no check). */
   jobMemory?: JobMemoryGuard;
+  /** The chat endpoint explain jobs use (LLM_*); none: token-pattern drafts. */
+  llm?: LlmSettings | null;
+  llmRequests?: LlmRequestLimits;
 }
 
 export function createServices(
@@ -92,6 +99,14 @@ export function createServices(
     labels,
     labelSearch: new LabelSearchService(prisma),
     labelTransfer: new LabelTransferService(prisma, events, limiter, models),
+    labelDrafts: new LabelDraftService(
+      prisma,
+      labels,
+      limiter,
+      models,
+      settings.llm ?? null,
+      settings.llmRequests ?? DEFAULT_LLM_REQUEST_LIMITS,
+    ),
     saeFeatures: new SaeFeatureService(prisma, models),
     circuits,
     shares: new ShareService(prisma, circuits, limiter),

@@ -40,6 +40,16 @@ const voteInput = z.object({
   value: z.union([z.literal(1), z.literal(-1), z.literal(0)]),
 });
 
+/** A machine-written label (label-drafts.ts) and where it came from (FeatureLabel.source). */
+export interface LabelDraft extends FeatureKey {
+  teamId: string;
+  authorId: string;
+  visibility: 'TEAM' | 'PUBLIC';
+  name: string;
+  description: string;
+  source: { format: 'LLM' | 'TOKEN_PATTERN' } & Record<string, unknown>;
+}
+
 export interface Agreement {
   up: number;
   down: number;
@@ -226,6 +236,35 @@ export class LabelService {
         INSERT INTO feature_labels (id, team_id, model_id, sae_id, feature_index, visibility, author_id, name, description)
         VALUES (gen_random_uuid(), ${teamId}::uuid, ${modelId}, ${saeId}, ${featureIndex}::int,
                 ${visibility}::"Visibility", ${user.id}::uuid, ${name}, ${description})
+        RETURNING *
+      ), revision AS (
+        INSERT INTO label_revisions (label_id, revision, name, description, author_id)
+        SELECT id, 1, name, description, author_id FROM created
+      ), logged AS (
+        INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
+        SELECT gen_random_uuid(), team_id, author_id, 'label.proposed', 'label', id::text, ${data}::jsonb FROM created
+      )
+      SELECT ${LABEL_COLUMNS} FROM created`;
+    const label = rows[0]!;
+    this.publish(label, 'PROPOSED');
+    return label;
+  }
+
+  /**
+   * A machine-written draft (an explain job's) as a proposed label by whoever started the job, its source saying
+   * what wrote it. The job checked the author's role when it started and checks again before it writes; the write
+   * rate limit is for people, so the job's drafts do not count against it.
+   */
+  async proposeDraft(draft: LabelDraft): Promise<FeatureLabel> {
+    const { teamId, authorId, visibility, name, description, modelId, saeId, featureIndex } = draft;
+    const data = JSON.stringify({ name, modelId, saeId, featureIndex, drafted: draft.source.format });
+    const rows = await this.prisma.$queryRaw<FeatureLabel[]>`
+      WITH created AS (
+        INSERT INTO feature_labels (id, team_id, model_id, sae_id, feature_index, visibility, author_id, name,
+                                    description, source)
+        VALUES (gen_random_uuid(), ${teamId}::uuid, ${modelId}, ${saeId}, ${featureIndex}::int,
+                ${visibility}::"Visibility", ${authorId}::uuid, ${name}, ${description},
+                ${JSON.stringify(draft.source)}::jsonb)
         RETURNING *
       ), revision AS (
         INSERT INTO label_revisions (label_id, revision, name, description, author_id)

@@ -344,6 +344,8 @@ export type FeatureLabel = {
   author?: Maybe<User>;
   createdAt: Scalars['DateTime']['output'];
   description: Scalars['String']['output'];
+  /** An LLM draft's detection score: balanced accuracy (0 to 1; 0.5 is chance) of the model telling held-out contexts the feature fires on from others, given the label. null for any other label, and for a draft whose test could not run. */
+  detectionScore?: Maybe<Scalars['Float']['output']>;
   /** Steering runs saved on the label as evidence, oldest first. */
   evidence: Array<Evidence>;
   featureIndex: Scalars['Int']['output'];
@@ -359,7 +361,7 @@ export type FeatureLabel = {
   saeId: Scalars['String']['output'];
   /** Up votes minus down votes, the author's own included (acceptance counts only other people's). */
   score: Scalars['Int']['output'];
-  /** Where an imported label came from (JSON: format, line, the original ids, importer); null when made here. */
+  /** Where an imported or machine-written label came from (JSON: format, line, the original ids, importer; for a draft, LLM with the model's name or TOKEN_PATTERN, and its detection test); null when made here. */
   source?: Maybe<Scalars['String']['output']>;
   status: LabelStatus;
   teamId: Scalars['ID']['output'];
@@ -435,6 +437,18 @@ export type JobStatus =
   | 'QUEUED'
   | 'RUNNING'
   | 'SUCCEEDED';
+
+/** Whether labels are drafted by an LLM here, which and where, and explain jobs' request cap. */
+export type LabelDrafting = {
+  __typename?: 'LabelDrafting';
+  defaultMaxRequests: Scalars['Int']['output'];
+  /** The endpoint's origin (scheme, host, port). */
+  endpoint?: Maybe<Scalars['String']['output']>;
+  /** LLM_BASE_URL and LLM_MODEL are set: explain jobs send features' contexts to that endpoint. Otherwise drafts come from token patterns and nothing leaves the server. */
+  llmConfigured: Scalars['Boolean']['output'];
+  maxRequestsCap: Scalars['Int']['output'];
+  model?: Maybe<Scalars['String']['output']>;
+};
 
 /** A team's labels as a file: JSON with revisions and votes, or CSV (one row per label, revisions and votes as JSON). */
 export type LabelExport = {
@@ -575,9 +589,19 @@ export type Mutation = {
   createShareLink: CreatedShareLink;
   createTeam: Team;
   decideReview: Review;
+  /** Members: a proposed label from the feature's dashboard: the tokens it fires on most and those it promotes (no LLM). */
+  draftLabelFromTokenPattern: FeatureLabel;
   editLabel: FeatureLabel;
   /** Scores any node set of a circuit version (faithfulness, completeness) on the pairs it was computed from. */
   evaluateSelection: Job;
+  /**
+   * Members: drafts labels as proposed labels by the caller, marked machine-written: for one feature (featureIndex)
+   * or every feature of the SAE its dashboards show firing. With an LLM configured (labelDrafting) the job sends each
+   * feature's top and quantile contexts to it and scores each draft by detection, making at most maxRequests HTTP
+   * requests (default and cap in labelDrafting); without one it writes token-pattern drafts. Features the team
+   * already has such a draft of are skipped. A job: follow it with jobProgress.
+   */
+  explainFeatures: Job;
   forkCircuit: Circuit;
   /** Members: labels from a file as proposed labels by the importer, each with its source; a dry run by default. */
   importLabels: LabelImportReport;
@@ -683,6 +707,15 @@ export type MutationDecideReviewArgs = {
 };
 
 
+export type MutationDraftLabelFromTokenPatternArgs = {
+  featureIndex: Scalars['Int']['input'];
+  model: Scalars['ID']['input'];
+  sae: Scalars['ID']['input'];
+  teamId: Scalars['ID']['input'];
+  visibility?: InputMaybe<Visibility>;
+};
+
+
 export type MutationEditLabelArgs = {
   input: EditLabelInput;
 };
@@ -692,6 +725,16 @@ export type MutationEvaluateSelectionArgs = {
   circuitId: Scalars['ID']['input'];
   nodeIds: Array<Scalars['String']['input']>;
   version: Scalars['Int']['input'];
+};
+
+
+export type MutationExplainFeaturesArgs = {
+  featureIndex?: InputMaybe<Scalars['Int']['input']>;
+  maxRequests?: InputMaybe<Scalars['Int']['input']>;
+  model: Scalars['ID']['input'];
+  sae: Scalars['ID']['input'];
+  teamId: Scalars['ID']['input'];
+  visibility?: InputMaybe<Visibility>;
 };
 
 
@@ -880,6 +923,8 @@ export type Query = {
   invitation: InvitationPreview;
   job: Job;
   label: FeatureLabel;
+  /** How labels are drafted here (LLM or token pattern), and explain jobs' request cap. */
+  labelDrafting: LabelDrafting;
   /**
    * The walkthrough's demo circuit: "The cat" -> " runs" vs "The cats" -> " run" on the bundled demo model
    * (integrated gradients, the circuit job's defaults), computed once per server. Public, signed out too;
@@ -1556,6 +1601,7 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Job: ResolverTypeWrapper<JobParent>;
   JobStatus: JobStatus;
+  LabelDrafting: ResolverTypeWrapper<LabelDrafting>;
   LabelExport: ResolverTypeWrapper<LabelExport>;
   LabelExportFormat: LabelExportFormat;
   LabelImportFormat: LabelImportFormat;
@@ -1652,6 +1698,7 @@ export type ResolversParentTypes = {
   InvitationPreview: InvitationPreviewParent;
   JSON: Scalars['JSON']['output'];
   Job: JobParent;
+  LabelDrafting: LabelDrafting;
   LabelExport: LabelExport;
   LabelImportProblem: LabelImportProblem;
   LabelImportReport: LabelImportReport;
@@ -1856,6 +1903,7 @@ export type FeatureLabelResolvers<ContextType = Context, ParentType extends Reso
   author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detectionScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   evidence?: Resolver<Array<ResolversTypes['Evidence']>, ParentType, ContextType>;
   featureIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1913,6 +1961,14 @@ export type JobResolvers<ContextType = Context, ParentType extends ResolversPare
   stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['JobStatus'], ParentType, ContextType>;
+};
+
+export type LabelDraftingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LabelDrafting'] = ResolversParentTypes['LabelDrafting']> = {
+  defaultMaxRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  llmConfigured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maxRequestsCap?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LabelExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LabelExport'] = ResolversParentTypes['LabelExport']> = {
@@ -1998,8 +2054,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createShareLink?: Resolver<ResolversTypes['CreatedShareLink'], ParentType, ContextType, RequireFields<MutationCreateShareLinkArgs, 'input'>>;
   createTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationCreateTeamArgs, 'input'>>;
   decideReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationDecideReviewArgs, 'input'>>;
+  draftLabelFromTokenPattern?: Resolver<ResolversTypes['FeatureLabel'], ParentType, ContextType, RequireFields<MutationDraftLabelFromTokenPatternArgs, 'featureIndex' | 'model' | 'sae' | 'teamId'>>;
   editLabel?: Resolver<ResolversTypes['FeatureLabel'], ParentType, ContextType, RequireFields<MutationEditLabelArgs, 'input'>>;
   evaluateSelection?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationEvaluateSelectionArgs, 'circuitId' | 'nodeIds' | 'version'>>;
+  explainFeatures?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationExplainFeaturesArgs, 'model' | 'sae' | 'teamId'>>;
   forkCircuit?: Resolver<ResolversTypes['Circuit'], ParentType, ContextType, RequireFields<MutationForkCircuitArgs, 'input'>>;
   importLabels?: Resolver<ResolversTypes['LabelImportReport'], ParentType, ContextType, RequireFields<MutationImportLabelsArgs, 'input'>>;
   markAllNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2059,6 +2117,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   invitation?: Resolver<ResolversTypes['InvitationPreview'], ParentType, ContextType, RequireFields<QueryInvitationArgs, 'token'>>;
   job?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   label?: Resolver<ResolversTypes['FeatureLabel'], ParentType, ContextType, RequireFields<QueryLabelArgs, 'id'>>;
+  labelDrafting?: Resolver<ResolversTypes['LabelDrafting'], ParentType, ContextType>;
   learnCircuit?: Resolver<ResolversTypes['LearnCircuit'], ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   mentionCandidates?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryMentionCandidatesArgs, 'target'>>;
@@ -2290,6 +2349,7 @@ export type Resolvers<ContextType = Context> = {
   InvitationPreview?: InvitationPreviewResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Job?: JobResolvers<ContextType>;
+  LabelDrafting?: LabelDraftingResolvers<ContextType>;
   LabelExport?: LabelExportResolvers<ContextType>;
   LabelImportProblem?: LabelImportProblemResolvers<ContextType>;
   LabelImportReport?: LabelImportReportResolvers<ContextType>;
