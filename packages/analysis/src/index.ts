@@ -17,6 +17,7 @@ export * from './memory/estimate.js';
 export * from './model/config.js';
 export * from './model/gpt2-graph.js';
 export * from './model/hooked.js';
+export * from './model/layer-norm.js';
 export * from './model/load.js';
 export * from './model/loader.js';
 export * from './model/random.js';

@@ -62,7 +62,7 @@ export async function svaAccuracy(
 }
 
 /** Mean next-token cross-entropy of rows [n, seq + 1] (inputs = first seq tokens, targets = the next ones). */
-function crossEntropy(logits: Float32Array, rows: Int32Array, n: number, seq: number, V: number): number {
+export function crossEntropy(logits: Float32Array, rows: Int32Array, n: number, seq: number, V: number): number {
   let total = 0;
   let count = 0;
   for (let b = 0; b < n; b++) {
