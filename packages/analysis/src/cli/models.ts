@@ -14,11 +14,12 @@ const USAGE = `Usage: models <command> [options]
 
   models fetch gpt2-small [--saes res-jb,oai-v5-32k-resid-post] [--layers 6,8] [--hooks blocks.6.hook_resid_pre]
                           [--revision main]
-      Download a model (and published SAEs) from the Hugging Face hub, verify sizes and hashes, and register them.
+      Download a model (and published SAEs or transcoders) from the Hugging Face hub, verify sizes and hashes, and
+      register them.
       Interrupted downloads resume. HF_ENDPOINT (default https://huggingface.co) and HF_TOKEN are honoured.
   models add <folder> [--id <id>] [--model <model id>] [--kind model|sae]
-      Register a GPT-2-family checkpoint (config.json + model.safetensors) or a SAELens SAE folder (cfg.json +
-      sae_weights.safetensors) already on disk, after checking its shapes. No network.
+      Register a GPT-2-family checkpoint (config.json + model.safetensors) or a SAELens SAE or transcoder folder
+      (cfg.json + sae_weights.safetensors) already on disk, after checking its shapes. No network.
   models list [--json]
   models remove <id>          (an id, or a release prefix such as gpt2-small-res-jb)
 
@@ -211,8 +212,11 @@ export async function runModelsCli(argv: string[], io: CliIo): Promise<number> {
           ]
             .filter(Boolean)
             .join(',');
+          // A transcoder reads s.hook and predicts another hook: both are shown.
+          const tc = s.transcoder;
+          const predicts = tc ? `  ${s.hook} -> ${tc.hookOut}${tc.skip ? ' (skip)' : ''}` : '';
           out(
-            `sae    ${s.id.padEnd(44)} ${`${s.architecture}${s.k ? `(${s.k})` : ''} ${s.d_in}x${s.d_sae}`.padEnd(22)} ${size(s.files).padStart(9)}  ${conv}${s.model ? ` on ${s.model}` : ''}`,
+            `${tc ? 'tc ' : 'sae'}    ${s.id.padEnd(44)} ${`${s.architecture}${s.k ? `(${s.k})` : ''} ${s.d_in}x${s.d_sae}`.padEnd(22)} ${size(s.files).padStart(9)}  ${conv}${s.model ? ` on ${s.model}` : ''}${predicts}`,
           );
         }
         return 0;

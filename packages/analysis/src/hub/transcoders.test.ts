@@ -108,6 +108,11 @@ describe('transcoders in the hub', () => {
     const diff = Math.max(...expected.map((v, i) => Math.abs(v - out.reconstruction![i]!)));
     expect(diff).toBeLessThan(1e-4);
 
+    const listed = await cli(['list']);
+    expect(listed.out).toMatch(
+      /^tc +arena-demos-transcoder\/blocks\.1\.ln2\.hook_normalized .* blocks\.1\.ln2\.hook_normalized -> blocks\.1\.hook_mlp_out$/m,
+    );
+
     // removing the release deletes its files, the overrides included
     expect((await cli(['remove', 'arena-demos-transcoder'])).code).toBe(0);
     await expect(readFile(join(folder, 'cfg.overrides.json'))).rejects.toThrow(/ENOENT/);
