@@ -4,6 +4,7 @@ import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { Visibility } from '../lib/generated/graphql';
 import { type FeatureKey, featurePath } from '../lib/graph';
 import { describeLabelSource } from '../lib/label-source';
 import {
@@ -126,7 +127,8 @@ export function FeatureLabels({
             ...feature,
             name: String(data.get('name') ?? ''),
             description: String(data.get('description') ?? ''),
-            visibility: String(data.get('visibility') ?? 'TEAM'),
+            // The form's <select> offers only the schema's values.
+            visibility: String(data.get('visibility') ?? 'TEAM') as Visibility,
           },
         },
       });

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { Role } from '../lib/generated/graphql';
 import { featurePath, parseCircuitJson } from '../lib/graph';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED, type TeamPermissions } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
@@ -260,7 +261,10 @@ export function TeamPage({ id }: { id: string }) {
     setMemberError(null);
     try {
       await addMember({
-        variables: { input: { teamId: id, email: String(values.get('email')), role: String(values.get('role')) } },
+        // The form's <select> offers only the schema's roles.
+        variables: {
+          input: { teamId: id, email: String(values.get('email')), role: String(values.get('role')) as Role },
+        },
       });
       // The member appears through teamChanged (team.member_set), like changes made by anyone else.
       form.reset();

@@ -1,4 +1,5 @@
-import { gql } from '@apollo/client';
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type * as Ops from './generated/graphql';
 
 /** An intervention saved on a label (kind steer) or a circuit version (kind ablate), with the inputs that re-run it. */
 export interface EvidenceRow {
@@ -30,7 +31,7 @@ const EVIDENCE_FIELDS = gql`
   }
 `;
 
-export const LABEL_EVIDENCE = gql`
+export const LABEL_EVIDENCE: TypedDocumentNode<Ops.LabelEvidenceQuery, Ops.LabelEvidenceQueryVariables> = gql`
   ${EVIDENCE_FIELDS}
   query LabelEvidence($id: ID!) {
     label(id: $id) {
@@ -42,7 +43,7 @@ export const LABEL_EVIDENCE = gql`
   }
 `;
 
-export const CIRCUIT_EVIDENCE = gql`
+export const CIRCUIT_EVIDENCE: TypedDocumentNode<Ops.CircuitEvidenceQuery, Ops.CircuitEvidenceQueryVariables> = gql`
   ${EVIDENCE_FIELDS}
   query CircuitEvidence($slug: String!, $version: Int) {
     circuit(slug: $slug) {
@@ -54,7 +55,10 @@ export const CIRCUIT_EVIDENCE = gql`
   }
 `;
 
-export const SAVE_STEERING_EVIDENCE = gql`
+export const SAVE_STEERING_EVIDENCE: TypedDocumentNode<
+  Ops.SaveSteeringEvidenceMutation,
+  Ops.SaveSteeringEvidenceMutationVariables
+> = gql`
   ${EVIDENCE_FIELDS}
   mutation SaveSteeringEvidence(
     $labelId: ID!
@@ -79,7 +83,10 @@ export const SAVE_STEERING_EVIDENCE = gql`
   }
 `;
 
-export const SAVE_ABLATION_EVIDENCE = gql`
+export const SAVE_ABLATION_EVIDENCE: TypedDocumentNode<
+  Ops.SaveAblationEvidenceMutation,
+  Ops.SaveAblationEvidenceMutationVariables
+> = gql`
   ${EVIDENCE_FIELDS}
   mutation SaveAblationEvidence($circuitId: ID!, $version: Int!, $jobId: ID!) {
     saveAblationEvidence(circuitId: $circuitId, version: $version, jobId: $jobId) {

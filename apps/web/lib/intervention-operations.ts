@@ -1,4 +1,5 @@
-import { gql } from '@apollo/client';
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type * as Ops from './generated/graphql';
 
 export interface NextToken {
   tokenId: number;
@@ -42,7 +43,7 @@ const STEERING_RUN_FIELDS = gql`
   }
 `;
 
-export const STEER_FEATURE = gql`
+export const STEER_FEATURE: TypedDocumentNode<Ops.SteerFeatureQuery, Ops.SteerFeatureQueryVariables> = gql`
   ${STEERING_RUN_FIELDS}
   query SteerFeature(
     $model: ID!
@@ -97,7 +98,8 @@ export interface AblationResult {
   pairs: { clean: string; patch: string; cleanAnswer: string; patchAnswer: string; before: number; after: number }[];
 }
 
-export const ABLATE_SELECTION = gql`
+export const ABLATE_SELECTION: TypedDocumentNode<Ops.AblateSelectionMutation, Ops.AblateSelectionMutationVariables> =
+  gql`
   mutation AblateSelection($circuitId: ID!, $version: Int!, $nodeIds: [String!]!, $mode: String!) {
     ablateSelection(circuitId: $circuitId, version: $version, nodeIds: $nodeIds, mode: $mode) {
       id

@@ -1,8 +1,9 @@
-import { gql } from '@apollo/client';
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type * as Ops from './generated/graphql';
 
 // The team page's label export and import (issue 16, item 4).
 
-export const EXPORT_LABELS = gql`
+export const EXPORT_LABELS: TypedDocumentNode<Ops.ExportLabelsQuery, Ops.ExportLabelsQueryVariables> = gql`
   query ExportLabels($teamId: ID!, $format: LabelExportFormat!) {
     exportLabels(teamId: $teamId, format: $format) {
       filename
@@ -12,7 +13,7 @@ export const EXPORT_LABELS = gql`
   }
 `;
 
-export const IMPORT_LABELS = gql`
+export const IMPORT_LABELS: TypedDocumentNode<Ops.ImportLabelsMutation, Ops.ImportLabelsMutationVariables> = gql`
   mutation ImportLabels($input: ImportLabelsInput!) {
     importLabels(input: $input) {
       dryRun

@@ -1,6 +1,7 @@
-import { gql } from '@apollo/client';
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type * as Ops from './generated/graphql';
 
-export const SAE_FEATURES = gql`
+export const SAE_FEATURES: TypedDocumentNode<Ops.SaeFeaturesQuery, Ops.SaeFeaturesQueryVariables> = gql`
   query SaeFeatures(
     $model: ID!
     $sae: ID!
@@ -32,7 +33,7 @@ export const SAE_FEATURES = gql`
   }
 `;
 
-export const SAE_COVERAGE = gql`
+export const SAE_COVERAGE: TypedDocumentNode<Ops.SaeCoverageQuery, Ops.SaeCoverageQueryVariables> = gql`
   query SaeCoverage($model: ID!, $sae: ID!, $teamId: ID) {
     saeCoverage(model: $model, sae: $sae, teamId: $teamId) {
       features
@@ -46,7 +47,10 @@ export const SAE_COVERAGE = gql`
   }
 `;
 
-export const SAE_FEATURE_NEIGHBOURS = gql`
+export const SAE_FEATURE_NEIGHBOURS: TypedDocumentNode<
+  Ops.SaeFeatureNeighboursQuery,
+  Ops.SaeFeatureNeighboursQueryVariables
+> = gql`
   query SaeFeatureNeighbours(
     $model: ID!
     $sae: ID!
@@ -72,7 +76,7 @@ export const SAE_FEATURE_NEIGHBOURS = gql`
   }
 `;
 
-export const SEARCH_LABELS = gql`
+export const SEARCH_LABELS: TypedDocumentNode<Ops.SearchLabelsQuery, Ops.SearchLabelsQueryVariables> = gql`
   query SearchLabels($query: String!) {
     searchLabels(query: $query, first: 20) {
       rank

@@ -1,4 +1,5 @@
-import { gql } from '@apollo/client';
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type * as Ops from './generated/graphql';
 
 // Fragments: one selection for each type that several operations read, so the cache gets the same fields.
 
@@ -68,11 +69,15 @@ const REVIEW_AGREEMENT_FIELDS = gql`
 `;
 
 const CIRCUIT_VOTE_FIELDS = gql`
+  # __typename (which Apollo adds anyway) is selected so the generated types have it: CircuitVotes' optimistic answer
+  # must carry it, as the server's does.
   fragment CircuitVoteFields on Circuit {
+    __typename
     id
     score
     myVote
     voteAgreement {
+      __typename
       up
       down
     }
@@ -98,7 +103,7 @@ const ID_CHANGES_FIELDS = gql`
   }
 `;
 
-export const ME = gql`
+export const ME: TypedDocumentNode<Ops.MeQuery, Ops.MeQueryVariables> = gql`
   ${USER_FIELDS}
   query Me {
     me {
@@ -107,7 +112,7 @@ export const ME = gql`
   }
 `;
 
-export const MY_TEAMS = gql`
+export const MY_TEAMS: TypedDocumentNode<Ops.MyTeamsQuery, Ops.MyTeamsQueryVariables> = gql`
   ${TEAM_FIELDS}
   query MyTeams {
     myTeams {
@@ -116,7 +121,7 @@ export const MY_TEAMS = gql`
   }
 `;
 
-export const SIGN_UP = gql`
+export const SIGN_UP: TypedDocumentNode<Ops.SignUpMutation, Ops.SignUpMutationVariables> = gql`
   ${USER_FIELDS}
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
@@ -125,7 +130,7 @@ export const SIGN_UP = gql`
   }
 `;
 
-export const SIGN_IN = gql`
+export const SIGN_IN: TypedDocumentNode<Ops.SignInMutation, Ops.SignInMutationVariables> = gql`
   ${USER_FIELDS}
   mutation SignIn($input: SignInInput!) {
     signIn(input: $input) {
@@ -134,13 +139,13 @@ export const SIGN_IN = gql`
   }
 `;
 
-export const SIGN_OUT = gql`
+export const SIGN_OUT: TypedDocumentNode<Ops.SignOutMutation, Ops.SignOutMutationVariables> = gql`
   mutation SignOut {
     signOut
   }
 `;
 
-export const CREATE_TEAM = gql`
+export const CREATE_TEAM: TypedDocumentNode<Ops.CreateTeamMutation, Ops.CreateTeamMutationVariables> = gql`
   ${TEAM_FIELDS}
   mutation CreateTeam($name: String!) {
     createTeam(input: { name: $name }) {
@@ -149,7 +154,7 @@ export const CREATE_TEAM = gql`
   }
 `;
 
-export const MY_TEAM_ADDED = gql`
+export const MY_TEAM_ADDED: TypedDocumentNode<Ops.MyTeamAddedSubscription, Ops.MyTeamAddedSubscriptionVariables> = gql`
   ${TEAM_FIELDS}
   subscription MyTeamAdded {
     myTeamAdded {
@@ -188,7 +193,7 @@ const CIRCUIT_FIELDS = gql`
   }
 `;
 
-export const CIRCUIT = gql`
+export const CIRCUIT: TypedDocumentNode<Ops.CircuitQuery, Ops.CircuitQueryVariables> = gql`
   ${CIRCUIT_FIELDS}
   query Circuit($slug: String!, $number: Int) {
     circuit(slug: $slug) {
@@ -211,7 +216,7 @@ export const CIRCUIT = gql`
   }
 `;
 
-export const CIRCUIT_META = gql`
+export const CIRCUIT_META: TypedDocumentNode<Ops.CircuitMetaQuery, Ops.CircuitMetaQueryVariables> = gql`
   ${CIRCUIT_FIELDS}
   query CircuitMeta($slug: String!) {
     circuit(slug: $slug) {
@@ -237,7 +242,7 @@ export const CIRCUIT_META = gql`
   }
 `;
 
-export const CIRCUIT_VERSIONS = gql`
+export const CIRCUIT_VERSIONS: TypedDocumentNode<Ops.CircuitVersionsQuery, Ops.CircuitVersionsQueryVariables> = gql`
   query CircuitVersions($slug: String!) {
     circuit(slug: $slug) {
       id
@@ -255,7 +260,7 @@ export const CIRCUIT_VERSIONS = gql`
   }
 `;
 
-export const CIRCUIT_DIFF = gql`
+export const CIRCUIT_DIFF: TypedDocumentNode<Ops.CircuitDiffQuery, Ops.CircuitDiffQueryVariables> = gql`
   ${ID_CHANGES_FIELDS}
   query CircuitDiff($slug: String!, $from: Int!, $to: Int!) {
     circuit(slug: $slug) {
@@ -280,7 +285,7 @@ export const CIRCUIT_DIFF = gql`
   }
 `;
 
-export const CREATE_CIRCUIT = gql`
+export const CREATE_CIRCUIT: TypedDocumentNode<Ops.CreateCircuitMutation, Ops.CreateCircuitMutationVariables> = gql`
   mutation CreateCircuit($input: CreateCircuitInput!) {
     createCircuit(input: $input) {
       id
@@ -291,7 +296,8 @@ export const CREATE_CIRCUIT = gql`
   }
 `;
 
-export const SAVE_VERSION = gql`
+export const SAVE_VERSION: TypedDocumentNode<Ops.SaveCircuitVersionMutation, Ops.SaveCircuitVersionMutationVariables> =
+  gql`
   mutation SaveCircuitVersion($input: SaveVersionInput!) {
     saveCircuitVersion(input: $input) {
       number
@@ -302,7 +308,10 @@ export const SAVE_VERSION = gql`
   }
 `;
 
-export const SET_VISIBILITY = gql`
+export const SET_VISIBILITY: TypedDocumentNode<
+  Ops.SetCircuitVisibilityMutation,
+  Ops.SetCircuitVisibilityMutationVariables
+> = gql`
   mutation SetCircuitVisibility($circuitId: ID!, $visibility: Visibility!) {
     setCircuitVisibility(circuitId: $circuitId, visibility: $visibility) {
       id
@@ -311,7 +320,7 @@ export const SET_VISIBILITY = gql`
   }
 `;
 
-export const SHARE_LINKS = gql`
+export const SHARE_LINKS: TypedDocumentNode<Ops.ShareLinksQuery, Ops.ShareLinksQueryVariables> = gql`
   ${SHARE_LINK_FIELDS}
   query ShareLinks($slug: String!) {
     circuit(slug: $slug) {
@@ -323,7 +332,8 @@ export const SHARE_LINKS = gql`
   }
 `;
 
-export const CREATE_SHARE_LINK = gql`
+export const CREATE_SHARE_LINK: TypedDocumentNode<Ops.CreateShareLinkMutation, Ops.CreateShareLinkMutationVariables> =
+  gql`
   ${SHARE_LINK_FIELDS}
   mutation CreateShareLink($input: CreateShareLinkInput!) {
     createShareLink(input: $input) {
@@ -336,7 +346,8 @@ export const CREATE_SHARE_LINK = gql`
   }
 `;
 
-export const REVOKE_SHARE_LINK = gql`
+export const REVOKE_SHARE_LINK: TypedDocumentNode<Ops.RevokeShareLinkMutation, Ops.RevokeShareLinkMutationVariables> =
+  gql`
   mutation RevokeShareLink($id: ID!) {
     revokeShareLink(id: $id) {
       id
@@ -346,7 +357,7 @@ export const REVOKE_SHARE_LINK = gql`
 `;
 
 /** The circuit's votes and whether I may vote (what the review panel, team list and review queue show). */
-export const CIRCUIT_VOTES = gql`
+export const CIRCUIT_VOTES: TypedDocumentNode<Ops.CircuitVotesQuery, Ops.CircuitVotesQueryVariables> = gql`
   ${CIRCUIT_VOTE_FIELDS}
   query CircuitVotes($slug: String!) {
     circuit(slug: $slug) {
@@ -360,7 +371,7 @@ export const CIRCUIT_VOTES = gql`
   }
 `;
 
-export const VOTE_CIRCUIT = gql`
+export const VOTE_CIRCUIT: TypedDocumentNode<Ops.VoteCircuitMutation, Ops.VoteCircuitMutationVariables> = gql`
   ${CIRCUIT_VOTE_FIELDS}
   mutation VoteCircuit($circuitId: ID!, $value: Int!) {
     voteCircuit(circuitId: $circuitId, value: $value) {
@@ -369,7 +380,10 @@ export const VOTE_CIRCUIT = gql`
   }
 `;
 
-export const CIRCUIT_CHANGED = gql`
+export const CIRCUIT_CHANGED: TypedDocumentNode<
+  Ops.CircuitChangedSubscription,
+  Ops.CircuitChangedSubscriptionVariables
+> = gql`
   subscription CircuitChanged($circuitId: ID!) {
     circuitChanged(circuitId: $circuitId) {
       kind
@@ -381,7 +395,7 @@ export const CIRCUIT_CHANGED = gql`
 
 // ---- Reviews ----
 
-export const REQUEST_REVIEW = gql`
+export const REQUEST_REVIEW: TypedDocumentNode<Ops.RequestReviewMutation, Ops.RequestReviewMutationVariables> = gql`
   mutation RequestReview($input: RequestReviewInput!) {
     requestReview(input: $input) {
       id
@@ -390,7 +404,7 @@ export const REQUEST_REVIEW = gql`
   }
 `;
 
-export const DECIDE_REVIEW = gql`
+export const DECIDE_REVIEW: TypedDocumentNode<Ops.DecideReviewMutation, Ops.DecideReviewMutationVariables> = gql`
   mutation DecideReview($input: DecideReviewInput!) {
     decideReview(input: $input) {
       id
@@ -435,7 +449,7 @@ const REVIEW_CARD_FIELDS = gql`
   }
 `;
 
-export const REVIEW_QUEUE = gql`
+export const REVIEW_QUEUE: TypedDocumentNode<Ops.ReviewQueueQuery, Ops.ReviewQueueQueryVariables> = gql`
   ${REVIEW_CARD_FIELDS}
   query ReviewQueue($pendingOnly: Boolean) {
     reviewQueue(first: 50, pendingOnly: $pendingOnly) {
@@ -448,7 +462,7 @@ export const REVIEW_QUEUE = gql`
   }
 `;
 
-export const MY_REVIEW_REQUESTS = gql`
+export const MY_REVIEW_REQUESTS: TypedDocumentNode<Ops.MyReviewRequestsQuery, Ops.MyReviewRequestsQueryVariables> = gql`
   ${REVIEW_CARD_FIELDS}
   query MyReviewRequests($pendingOnly: Boolean) {
     myReviewRequests(first: 50, pendingOnly: $pendingOnly) {
@@ -461,7 +475,7 @@ export const MY_REVIEW_REQUESTS = gql`
   }
 `;
 
-export const MY_INBOX = gql`
+export const MY_INBOX: TypedDocumentNode<Ops.MyInboxSubscription, Ops.MyInboxSubscriptionVariables> = gql`
   subscription MyInbox {
     myInbox {
       kind
@@ -473,13 +487,16 @@ export const MY_INBOX = gql`
 
 // ---- Inbox ----
 
-export const UNREAD_NOTIFICATION_COUNT = gql`
+export const UNREAD_NOTIFICATION_COUNT: TypedDocumentNode<
+  Ops.UnreadNotificationCountQuery,
+  Ops.UnreadNotificationCountQueryVariables
+> = gql`
   query UnreadNotificationCount {
     unreadNotificationCount
   }
 `;
 
-export const NOTIFICATIONS = gql`
+export const NOTIFICATIONS: TypedDocumentNode<Ops.NotificationsQuery, Ops.NotificationsQueryVariables> = gql`
   query Notifications($unreadOnly: Boolean) {
     notifications(unreadOnly: $unreadOnly, first: 200) {
       id
@@ -498,7 +515,10 @@ export const NOTIFICATIONS = gql`
   }
 `;
 
-export const MARK_NOTIFICATION_READ = gql`
+export const MARK_NOTIFICATION_READ: TypedDocumentNode<
+  Ops.MarkNotificationReadMutation,
+  Ops.MarkNotificationReadMutationVariables
+> = gql`
   mutation MarkNotificationRead($id: ID!) {
     markNotificationRead(id: $id) {
       id
@@ -507,13 +527,17 @@ export const MARK_NOTIFICATION_READ = gql`
   }
 `;
 
-export const MARK_ALL_NOTIFICATIONS_READ = gql`
+export const MARK_ALL_NOTIFICATIONS_READ: TypedDocumentNode<
+  Ops.MarkAllNotificationsReadMutation,
+  Ops.MarkAllNotificationsReadMutationVariables
+> = gql`
   mutation MarkAllNotificationsRead {
     markAllNotificationsRead
   }
 `;
 
-export const MENTION_CANDIDATES = gql`
+export const MENTION_CANDIDATES: TypedDocumentNode<Ops.MentionCandidatesQuery, Ops.MentionCandidatesQueryVariables> =
+  gql`
   query MentionCandidates($target: CommentTargetInput!, $search: String) {
     mentionCandidates(target: $target, search: $search) {
       id
@@ -525,7 +549,7 @@ export const MENTION_CANDIDATES = gql`
 
 // ---- Teams ----
 
-export const TEAM = gql`
+export const TEAM: TypedDocumentNode<Ops.TeamQuery, Ops.TeamQueryVariables> = gql`
   ${TEAM_FIELDS}
   ${MEMBER_FIELDS}
   ${REVIEW_AGREEMENT_FIELDS}
@@ -601,7 +625,7 @@ export const TEAM = gql`
   }
 `;
 
-export const TEAM_CHANGED = gql`
+export const TEAM_CHANGED: TypedDocumentNode<Ops.TeamChangedSubscription, Ops.TeamChangedSubscriptionVariables> = gql`
   subscription TeamChanged($teamId: ID!) {
     teamChanged(teamId: $teamId) {
       kind
@@ -611,7 +635,7 @@ export const TEAM_CHANGED = gql`
   }
 `;
 
-export const TEAM_MEMBERS = gql`
+export const TEAM_MEMBERS: TypedDocumentNode<Ops.TeamMembersQuery, Ops.TeamMembersQueryVariables> = gql`
   ${MEMBER_FIELDS}
   query TeamMembers($id: ID!) {
     team(id: $id) {
@@ -623,7 +647,10 @@ export const TEAM_MEMBERS = gql`
   }
 `;
 
-export const SET_LABEL_ACCEPT_VOTES = gql`
+export const SET_LABEL_ACCEPT_VOTES: TypedDocumentNode<
+  Ops.SetLabelAcceptVotesMutation,
+  Ops.SetLabelAcceptVotesMutationVariables
+> = gql`
   mutation SetLabelAcceptVotes($teamId: ID!, $votes: Int!) {
     setLabelAcceptVotes(teamId: $teamId, votes: $votes) {
       id
@@ -632,7 +659,7 @@ export const SET_LABEL_ACCEPT_VOTES = gql`
   }
 `;
 
-export const ADD_MEMBER = gql`
+export const ADD_MEMBER: TypedDocumentNode<Ops.AddTeamMemberMutation, Ops.AddTeamMemberMutationVariables> = gql`
   ${MEMBER_FIELDS}
   mutation AddTeamMember($input: AddMemberInput!) {
     addTeamMember(input: $input) {
@@ -673,7 +700,7 @@ const LABEL_FIELDS = gql`
   }
 `;
 
-export const FEATURE_LABELS = gql`
+export const FEATURE_LABELS: TypedDocumentNode<Ops.FeatureLabelsQuery, Ops.FeatureLabelsQueryVariables> = gql`
   ${LABEL_FIELDS}
   query FeatureLabels($feature: FeatureKeyInput!) {
     featureLabels(feature: $feature, first: 50) {
@@ -690,7 +717,7 @@ export const FEATURE_LABELS = gql`
   }
 `;
 
-export const SHOWN_LABELS = gql`
+export const SHOWN_LABELS: TypedDocumentNode<Ops.ShownLabelsQuery, Ops.ShownLabelsQueryVariables> = gql`
   query ShownLabels($features: [FeatureKeyInput!]!, $teamId: ID) {
     shownLabels(features: $features, teamId: $teamId) {
       id
@@ -700,7 +727,7 @@ export const SHOWN_LABELS = gql`
   }
 `;
 
-export const LABEL_REVISIONS = gql`
+export const LABEL_REVISIONS: TypedDocumentNode<Ops.LabelRevisionsQuery, Ops.LabelRevisionsQueryVariables> = gql`
   query LabelRevisions($id: ID!) {
     label(id: $id) {
       id
@@ -718,7 +745,7 @@ export const LABEL_REVISIONS = gql`
   }
 `;
 
-export const PROPOSE_LABEL = gql`
+export const PROPOSE_LABEL: TypedDocumentNode<Ops.ProposeLabelMutation, Ops.ProposeLabelMutationVariables> = gql`
   ${LABEL_FIELDS}
   mutation ProposeLabel($input: ProposeLabelInput!) {
     proposeLabel(input: $input) {
@@ -727,7 +754,7 @@ export const PROPOSE_LABEL = gql`
   }
 `;
 
-export const EDIT_LABEL = gql`
+export const EDIT_LABEL: TypedDocumentNode<Ops.EditLabelMutation, Ops.EditLabelMutationVariables> = gql`
   ${LABEL_FIELDS}
   mutation EditLabel($input: EditLabelInput!) {
     editLabel(input: $input) {
@@ -736,7 +763,7 @@ export const EDIT_LABEL = gql`
   }
 `;
 
-export const VOTE_LABEL = gql`
+export const VOTE_LABEL: TypedDocumentNode<Ops.VoteLabelMutation, Ops.VoteLabelMutationVariables> = gql`
   ${LABEL_FIELDS}
   mutation VoteLabel($labelId: ID!, $value: Int!) {
     voteLabel(labelId: $labelId, value: $value) {
@@ -745,7 +772,10 @@ export const VOTE_LABEL = gql`
   }
 `;
 
-export const FEATURE_CHANGED = gql`
+export const FEATURE_CHANGED: TypedDocumentNode<
+  Ops.FeatureChangedSubscription,
+  Ops.FeatureChangedSubscriptionVariables
+> = gql`
   subscription FeatureChanged($feature: FeatureKeyInput!) {
     featureChanged(feature: $feature) {
       kind
@@ -757,7 +787,7 @@ export const FEATURE_CHANGED = gql`
 
 // ---- Comments ----
 
-export const COMMENTS = gql`
+export const COMMENTS: TypedDocumentNode<Ops.CommentsQuery, Ops.CommentsQueryVariables> = gql`
   query Comments($target: CommentTargetInput!) {
     comments(target: $target, first: 100) {
       edges {
@@ -783,7 +813,7 @@ export const COMMENTS = gql`
   }
 `;
 
-export const ADD_COMMENT = gql`
+export const ADD_COMMENT: TypedDocumentNode<Ops.AddCommentMutation, Ops.AddCommentMutationVariables> = gql`
   mutation AddComment($input: AddCommentInput!) {
     addComment(input: $input) {
       id
@@ -793,7 +823,10 @@ export const ADD_COMMENT = gql`
   }
 `;
 
-export const SET_COMMENT_RESOLVED = gql`
+export const SET_COMMENT_RESOLVED: TypedDocumentNode<
+  Ops.SetCommentResolvedMutation,
+  Ops.SetCommentResolvedMutationVariables
+> = gql`
   mutation SetCommentResolved($id: ID!, $resolved: Boolean!) {
     setCommentResolved(id: $id, resolved: $resolved) {
       id
@@ -808,7 +841,7 @@ export const SET_COMMENT_RESOLVED = gql`
 
 // ---- Explorer, dashboards, jobs, invitations ----
 
-export const FEATURE_DASHBOARD = gql`
+export const FEATURE_DASHBOARD: TypedDocumentNode<Ops.FeatureDashboardQuery, Ops.FeatureDashboardQueryVariables> = gql`
   query FeatureDashboard($sae: ID!, $index: Int!) {
     featureDashboard(sae: $sae, featureIndex: $index) {
       maxActivation
@@ -827,7 +860,10 @@ export const FEATURE_DASHBOARD = gql`
   }
 `;
 
-export const COMPUTE_DASHBOARDS = gql`
+export const COMPUTE_DASHBOARDS: TypedDocumentNode<
+  Ops.ComputeDashboardsMutation,
+  Ops.ComputeDashboardsMutationVariables
+> = gql`
   mutation ComputeDashboards($model: ID!, $sae: ID!) {
     computeDashboards(model: $model, sae: $sae) {
       id
@@ -836,7 +872,7 @@ export const COMPUTE_DASHBOARDS = gql`
   }
 `;
 
-export const TEAM_INVITATIONS = gql`
+export const TEAM_INVITATIONS: TypedDocumentNode<Ops.TeamInvitationsQuery, Ops.TeamInvitationsQueryVariables> = gql`
   query TeamInvitations($id: ID!) {
     team(id: $id) {
       id
@@ -851,7 +887,8 @@ export const TEAM_INVITATIONS = gql`
   }
 `;
 
-export const CREATE_INVITATION = gql`
+export const CREATE_INVITATION: TypedDocumentNode<Ops.CreateInvitationMutation, Ops.CreateInvitationMutationVariables> =
+  gql`
   mutation CreateInvitation($teamId: ID!, $role: Role, $days: Int) {
     createInvitation(teamId: $teamId, role: $role, days: $days) {
       path
@@ -859,7 +896,8 @@ export const CREATE_INVITATION = gql`
   }
 `;
 
-export const REVOKE_INVITATION = gql`
+export const REVOKE_INVITATION: TypedDocumentNode<Ops.RevokeInvitationMutation, Ops.RevokeInvitationMutationVariables> =
+  gql`
   mutation RevokeInvitation($id: ID!) {
     revokeInvitation(id: $id) {
       id
@@ -868,7 +906,7 @@ export const REVOKE_INVITATION = gql`
   }
 `;
 
-export const JOB_PROGRESS = gql`
+export const JOB_PROGRESS: TypedDocumentNode<Ops.JobProgressSubscription, Ops.JobProgressSubscriptionVariables> = gql`
   subscription JobProgress($id: ID!) {
     jobProgress(id: $id) {
       id
@@ -882,7 +920,10 @@ export const JOB_PROGRESS = gql`
   }
 `;
 
-export const EVALUATE_SELECTION = gql`
+export const EVALUATE_SELECTION: TypedDocumentNode<
+  Ops.EvaluateSelectionMutation,
+  Ops.EvaluateSelectionMutationVariables
+> = gql`
   mutation EvaluateSelection($circuitId: ID!, $version: Int!, $nodeIds: [String!]!) {
     evaluateSelection(circuitId: $circuitId, version: $version, nodeIds: $nodeIds) {
       id
@@ -890,7 +931,7 @@ export const EVALUATE_SELECTION = gql`
   }
 `;
 
-export const EXPLORER_MODELS = gql`
+export const EXPLORER_MODELS: TypedDocumentNode<Ops.ExplorerModelsQuery, Ops.ExplorerModelsQueryVariables> = gql`
   query ExplorerModels {
     models {
       id
@@ -909,7 +950,10 @@ export const EXPLORER_MODELS = gql`
   }
 `;
 
-export const EXPLORER_ACTIVATIONS = gql`
+export const EXPLORER_ACTIVATIONS: TypedDocumentNode<
+  Ops.ExplorerActivationsQuery,
+  Ops.ExplorerActivationsQueryVariables
+> = gql`
   query ExplorerActivations($model: ID!, $hook: String!, $text: String!, $sae: ID) {
     activations(model: $model, hook: $hook, text: $text, sae: $sae) {
       tokens
@@ -919,7 +963,8 @@ export const EXPLORER_ACTIVATIONS = gql`
   }
 `;
 
-export const INVITATION_PREVIEW = gql`
+export const INVITATION_PREVIEW: TypedDocumentNode<Ops.InvitationPreviewQuery, Ops.InvitationPreviewQueryVariables> =
+  gql`
   query InvitationPreview($token: String!) {
     invitation(token: $token) {
       teamName
@@ -929,7 +974,8 @@ export const INVITATION_PREVIEW = gql`
   }
 `;
 
-export const ACCEPT_INVITATION = gql`
+export const ACCEPT_INVITATION: TypedDocumentNode<Ops.AcceptInvitationMutation, Ops.AcceptInvitationMutationVariables> =
+  gql`
   mutation AcceptInvitation($token: String!) {
     acceptInvitation(token: $token) {
       id
@@ -946,7 +992,7 @@ export const ACCEPT_INVITATION = gql`
   }
 `;
 
-export const BUILDER_MODELS = gql`
+export const BUILDER_MODELS: TypedDocumentNode<Ops.BuilderModelsQuery, Ops.BuilderModelsQueryVariables> = gql`
   query BuilderModels {
     models {
       id
@@ -959,7 +1005,8 @@ export const BUILDER_MODELS = gql`
   }
 `;
 
-export const START_CIRCUIT_JOB = gql`
+export const START_CIRCUIT_JOB: TypedDocumentNode<Ops.StartCircuitJobMutation, Ops.StartCircuitJobMutationVariables> =
+  gql`
   mutation StartCircuitJob($input: CircuitJobInput!) {
     startCircuitJob(input: $input) {
       id

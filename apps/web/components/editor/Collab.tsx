@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
+import type { Visibility } from '../../lib/generated/graphql';
 import {
   CREATE_SHARE_LINK,
   DECIDE_REVIEW,
@@ -106,7 +107,10 @@ export function ShareDialog({
             onChange={async (event) => {
               setError(null);
               try {
-                await setVisibility({ variables: { circuitId: circuit.id, visibility: event.target.value } });
+                // The <select> offers only the schema's values.
+                await setVisibility({
+                  variables: { circuitId: circuit.id, visibility: event.target.value as Visibility },
+                });
               } catch (caught) {
                 setError(errorMessage(caught));
               }

@@ -355,7 +355,7 @@ export type MemberFieldsFragment = { role: Role, user: { id: string, email: stri
 
 export type ReviewAgreementFieldsFragment = { approved: number, changesRequested: number, pending: number, agreement: number };
 
-export type CircuitVoteFieldsFragment = { id: string, score: number, myVote: number, voteAgreement: { up: number, down: number } };
+export type CircuitVoteFieldsFragment = { __typename: 'Circuit', id: string, score: number, myVote: number, voteAgreement: { __typename: 'Agreement', up: number, down: number } };
 
 export type ShareLinkFieldsFragment = { id: string, version: number | null, permission: SharePermission, expiresAt: string | null, revokedAt: string | null, createdAt: string };
 
@@ -483,7 +483,7 @@ export type CircuitVotesQueryVariables = Exact<{
 }>;
 
 
-export type CircuitVotesQuery = { circuit: { id: string, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { up: number, down: number } } };
+export type CircuitVotesQuery = { circuit: { __typename: 'Circuit', id: string, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { __typename: 'Agreement', up: number, down: number } } };
 
 export type VoteCircuitMutationVariables = Exact<{
   circuitId: string | number;
@@ -491,7 +491,7 @@ export type VoteCircuitMutationVariables = Exact<{
 }>;
 
 
-export type VoteCircuitMutation = { voteCircuit: { id: string, score: number, myVote: number, voteAgreement: { up: number, down: number } } };
+export type VoteCircuitMutation = { voteCircuit: { __typename: 'Circuit', id: string, score: number, myVote: number, voteAgreement: { __typename: 'Agreement', up: number, down: number } } };
 
 export type CircuitChangedSubscriptionVariables = Exact<{
   circuitId: string | number;
@@ -514,21 +514,21 @@ export type DecideReviewMutationVariables = Exact<{
 
 export type DecideReviewMutation = { decideReview: { id: string, state: ReviewState, comment: string | null, decidedAt: string | null } };
 
-export type ReviewCardFieldsFragment = { id: string, version: number, state: ReviewState, comment: string | null, decidedAt: string | null, createdAt: string, requestedBy: { id: string, displayName: string } | null, reviewer: { id: string, displayName: string } | null, circuit: { id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, latestVersion: number, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { up: number, down: number } } | null };
+export type ReviewCardFieldsFragment = { id: string, version: number, state: ReviewState, comment: string | null, decidedAt: string | null, createdAt: string, requestedBy: { id: string, displayName: string } | null, reviewer: { id: string, displayName: string } | null, circuit: { __typename: 'Circuit', id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, latestVersion: number, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { __typename: 'Agreement', up: number, down: number } } | null };
 
 export type ReviewQueueQueryVariables = Exact<{
   pendingOnly?: boolean | null | undefined;
 }>;
 
 
-export type ReviewQueueQuery = { reviewQueue: { edges: Array<{ node: { id: string, version: number, state: ReviewState, comment: string | null, decidedAt: string | null, createdAt: string, requestedBy: { id: string, displayName: string } | null, reviewer: { id: string, displayName: string } | null, circuit: { id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, latestVersion: number, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { up: number, down: number } } | null } }> } };
+export type ReviewQueueQuery = { reviewQueue: { edges: Array<{ node: { id: string, version: number, state: ReviewState, comment: string | null, decidedAt: string | null, createdAt: string, requestedBy: { id: string, displayName: string } | null, reviewer: { id: string, displayName: string } | null, circuit: { __typename: 'Circuit', id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, latestVersion: number, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { __typename: 'Agreement', up: number, down: number } } | null } }> } };
 
 export type MyReviewRequestsQueryVariables = Exact<{
   pendingOnly?: boolean | null | undefined;
 }>;
 
 
-export type MyReviewRequestsQuery = { myReviewRequests: { edges: Array<{ node: { id: string, version: number, state: ReviewState, comment: string | null, decidedAt: string | null, createdAt: string, requestedBy: { id: string, displayName: string } | null, reviewer: { id: string, displayName: string } | null, circuit: { id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, latestVersion: number, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { up: number, down: number } } | null } }> } };
+export type MyReviewRequestsQuery = { myReviewRequests: { edges: Array<{ node: { id: string, version: number, state: ReviewState, comment: string | null, decidedAt: string | null, createdAt: string, requestedBy: { id: string, displayName: string } | null, reviewer: { id: string, displayName: string } | null, circuit: { __typename: 'Circuit', id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, latestVersion: number, score: number, myVote: number, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { __typename: 'Agreement', up: number, down: number } } | null } }> } };
 
 export type MyInboxSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -572,7 +572,7 @@ export type TeamQueryVariables = Exact<{
 }>;
 
 
-export type TeamQuery = { team: { id: string, name: string, slug: string, myRole: Role, labelAcceptVotes: number, createdAt: string, members: Array<{ role: Role, user: { id: string, email: string | null, displayName: string } }>, circuits: { edges: Array<{ node: { id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, visibility: Visibility, latestVersion: number, faithfulness: number | null, updatedAt: string, createdAt: string, score: number, myVote: number, createdBy: { id: string, displayName: string } | null, reviewAgreement: { approved: number, changesRequested: number, pending: number, agreement: number }, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { up: number, down: number } } }>, pageInfo: { hasNextPage: boolean } }, labels: { edges: Array<{ node: { id: string, name: string, status: LabelStatus, score: number, modelId: string, saeId: string, featureIndex: number, updatedAt: string } }>, pageInfo: { hasNextPage: boolean } }, activity: Array<{ id: string, action: string, subjectType: string, subjectId: string, data: unknown, createdAt: string, actor: { id: string, displayName: string } | null }>, can: { manageMembers: boolean, manageAdmins: boolean, changeSettings: boolean, createCircuits: boolean, computeCircuits: boolean, proposeLabels: boolean, participate: boolean } } };
+export type TeamQuery = { team: { id: string, name: string, slug: string, myRole: Role, labelAcceptVotes: number, createdAt: string, members: Array<{ role: Role, user: { id: string, email: string | null, displayName: string } }>, circuits: { edges: Array<{ node: { __typename: 'Circuit', id: string, slug: string, title: string, status: CircuitStatus, approvedVersion: number | null, visibility: Visibility, latestVersion: number, faithfulness: number | null, updatedAt: string, createdAt: string, score: number, myVote: number, createdBy: { id: string, displayName: string } | null, reviewAgreement: { approved: number, changesRequested: number, pending: number, agreement: number }, can: { comment: boolean, edit: boolean, manage: boolean }, voteAgreement: { __typename: 'Agreement', up: number, down: number } } }>, pageInfo: { hasNextPage: boolean } }, labels: { edges: Array<{ node: { id: string, name: string, status: LabelStatus, score: number, modelId: string, saeId: string, featureIndex: number, updatedAt: string } }>, pageInfo: { hasNextPage: boolean } }, activity: Array<{ id: string, action: string, subjectType: string, subjectId: string, data: unknown, createdAt: string, actor: { id: string, displayName: string } | null }>, can: { manageMembers: boolean, manageAdmins: boolean, changeSettings: boolean, createCircuits: boolean, computeCircuits: boolean, proposeLabels: boolean, participate: boolean } } };
 
 export type TeamChangedSubscriptionVariables = Exact<{
   teamId: string | number;
