@@ -2,7 +2,8 @@
 /**
  * `npm run eval:demo [-- --dir DIR]`: evaluates the committed demo model and SAEs (default
  * packages/analysis/assets/demo) and prints, as the last line, one JSON object: accuracy per SVA template,
- * accuracy on the outside test files (../shared/data/sva from the repository root), and per-SAE metrics.
+ * accuracy on the outside test files (../shared/data/sva from the repository root), per-SAE metrics and, when the
+ * bundle has transcoders, per-layer transcoder metrics (demo/transcoders.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import {
   loadDemoSaes,
 } from './pipeline.js';
 import { metricsLine } from './train.js';
+import { evalRows, loadDemoTranscoders, transcoderMetrics, transcoderMetricsLine } from './transcoders.js';
 
 /** Loads the demo model (+ tokenizer) and SAEs from a folder laid out as trainDemo writes it. */
 export async function loadDemo(dir: string = DEMO_ASSETS_DIR, options: { threads?: number; cacheDir?: string } = {}) {
@@ -38,8 +40,13 @@ async function main(): Promise<void> {
     ort: nodeOrt,
     externalDir: values.external ?? defaultExternalSvaDir(),
   });
+  const transcoders = await loadDemoTranscoders(dir);
+  const tc = transcoders.length
+    ? await transcoderMetrics(model, transcoders, evalRows(config, model), { ort: nodeOrt })
+    : [];
   await model.dispose();
-  console.log(metricsLine({ metrics }));
+  const line = JSON.parse(metricsLine({ metrics }));
+  console.log(JSON.stringify(tc.length ? { ...line, ...JSON.parse(transcoderMetricsLine(tc)) } : line));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
