@@ -27,17 +27,17 @@ export function defaultJobMemoryMb(concurrency: number): number {
 }
 
 /** Tokens per context of the dashboards job (as the job cuts its corpus). */
-export const dashboardContextTokens = (model: CatalogModel) => Math.min(32, model.config.nPositions);
+export const dashboardContextTokens = (model: CatalogModel) => Math.min(32, model.config.nCtx);
 
 let demoCorpusBytes: number | undefined;
 
 const shapeOf = (model: CatalogModel): ModelShape => ({
-  nLayers: model.config.nLayer,
-  dModel: model.config.nEmbd,
-  nHeads: model.config.nHead,
-  nCtx: model.config.nPositions,
+  nLayers: model.config.nLayers,
+  dModel: model.config.dModel,
+  nHeads: model.config.nHeads,
+  nCtx: model.config.nCtx,
   vocabSize: model.config.vocabSize,
-  dMlp: model.config.nInner,
+  dMlp: 4 * model.config.dModel,
 });
 
 /**

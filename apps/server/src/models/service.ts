@@ -53,7 +53,7 @@ export class ModelService {
   async syncRegistry(prisma: PrismaClient): Promise<void> {
     await prisma.$transaction(async (tx) => {
       for (const m of this.catalog.models) {
-        const data = { source: m.source, path: m.path, config: m.config, fileHash: m.fileHash };
+        const data = { source: m.source, path: m.path, config: { ...m.config }, fileHash: m.fileHash };
         await tx.registeredModel.upsert({ where: { id: m.id }, create: { id: m.id, ...data }, update: data });
       }
       for (const s of this.catalog.saes) {
@@ -156,8 +156,8 @@ export class ModelService {
     } catch (error) {
       throw new AppError('BAD_USER_INPUT', `hook: ${(error as Error).message}`, { field: 'hook' });
     }
-    if (parsed.layer !== null && parsed.layer >= entry.config.nLayer) {
-      throw new AppError('BAD_USER_INPUT', `hook: ${hook} is beyond the ${entry.config.nLayer} blocks of ${modelId}`, {
+    if (parsed.layer !== null && parsed.layer >= entry.config.nLayers) {
+      throw new AppError('BAD_USER_INPUT', `hook: ${hook} is beyond the ${entry.config.nLayers} blocks of ${modelId}`, {
         field: 'hook',
       });
     }
@@ -180,7 +180,7 @@ export class ModelService {
     const centerResidual = sae?.conventions.centerResidual ?? false;
     const { model, tokenizer } = await this.load(modelId);
     const ids = tokenizer.encode(text, prependBos ? { bos: model.config.bosTokenId } : {});
-    const limit = Math.min(this.maxTokens, entry.config.nPositions);
+    const limit = Math.min(this.maxTokens, entry.config.nCtx);
     if (ids.length > limit) {
       throw new AppError('BAD_USER_INPUT', `text: ${ids.length} tokens, more than the limit of ${limit}`, {
         field: 'text',

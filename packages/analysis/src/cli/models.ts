@@ -182,7 +182,7 @@ export async function runModelsCli(argv: string[], io: CliIo): Promise<number> {
         for (const warning of warnings) err(`warning: ${warning}`);
         const what =
           entry.kind === 'model'
-            ? `model ${entry.id} (${entry.config.nLayer} layers, d_model ${entry.config.nEmbd})`
+            ? `model ${entry.id} (${entry.config.nLayers} layers, d_model ${entry.config.dModel})`
             : `SAE ${entry.id} (${entry.hook}, ${entry.d_in} -> ${entry.d_sae}, ${entry.architecture}${entry.model ? `, checked against ${entry.model}` : ''})`;
         out(`registered ${what} in ${registryPath(cacheDir)}`);
         return 0;
@@ -200,7 +200,7 @@ export async function runModelsCli(argv: string[], io: CliIo): Promise<number> {
         const size = (files: { size: number }[]) => formatBytes(files.reduce((a, f) => a + f.size, 0));
         for (const m of models) {
           out(
-            `model  ${m.id.padEnd(44)} ${`${m.config.nLayer}L d${m.config.nEmbd}`.padEnd(22)} ${size(m.files).padStart(9)}  ${m.repo ? `${m.repo}@${m.revision?.slice(0, 10)}` : m.absolutePath}`,
+            `model  ${m.id.padEnd(44)} ${`${m.config.nLayers}L d${m.config.dModel}`.padEnd(22)} ${size(m.files).padStart(9)}  ${m.repo ? `${m.repo}@${m.revision?.slice(0, 10)}` : m.absolutePath}`,
           );
         }
         for (const s of saes) {

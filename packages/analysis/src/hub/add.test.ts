@@ -49,7 +49,7 @@ describe('models add (offline)', () => {
       source: 'local',
       repo: null,
       absolutePath: folder,
-      config: { nLayer: 3, nEmbd: 12, nHead: 3, nInner: 48 },
+      config: { nLayers: 3, dModel: 12, nHeads: 3, nCtx: 8, vocabSize: 16, lnEps: 1e-5 },
     });
     expect(entry?.files.find((f) => f.path === 'model.safetensors')?.sha256).toBe(
       sha256Hex(files['model.safetensors'] as Uint8Array),

@@ -103,7 +103,7 @@ describe('models fetch', () => {
       repo: GPT2,
       revision: gptSha,
       path: 'openai-community--gpt2',
-      config: { nLayer: 2, nEmbd: 8, nHead: 2, vocabSize: 16, nPositions: 8, nInner: 32 },
+      config: { nLayers: 2, dModel: 8, nHeads: 2, vocabSize: 16, nCtx: 8, lnEps: 1e-5, bosTokenId: 50256 },
       tokenizer: 'tokenizer.json',
     });
     expect(m?.files.find((f) => f.path === 'model.safetensors')).toEqual({

@@ -169,14 +169,7 @@ export async function inspectModelFolder(
   const nameOrPath = typeof json._name_or_path === 'string' && json._name_or_path ? json._name_or_path : null;
   return {
     architecture: 'gpt2',
-    config: {
-      nLayer: config.nLayers,
-      nEmbd: config.dModel,
-      nHead: config.nHeads,
-      vocabSize: config.vocabSize,
-      nPositions: config.nCtx,
-      nInner: 4 * config.dModel,
-    },
+    config,
     tokenizer,
     files: await recordFiles(folder, names, known),
     nameOrPath,
@@ -197,8 +190,8 @@ export function saeConventions(cfg: SaeConfig): SaeConventions {
 export function hookWidth(hook: string, model: ModelEntry): number | null {
   const block = /^blocks\.(\d+)\.(.+)$/.exec(hook);
   const site = block ? block[2] : hook;
-  if (block && Number(block[1]) >= model.config.nLayer) {
-    throw new ShapeError(`hook ${hook} is beyond the ${model.config.nLayer} blocks of model "${model.id}"`);
+  if (block && Number(block[1]) >= model.config.nLayers) {
+    throw new ShapeError(`hook ${hook} is beyond the ${model.config.nLayers} blocks of model "${model.id}"`);
   }
   switch (site) {
     case 'hook_resid_pre':
@@ -208,15 +201,15 @@ export function hookWidth(hook: string, model: ModelEntry): number | null {
     case 'hook_mlp_out':
     case 'hook_embed':
     case 'hook_pos_embed':
-      return model.config.nEmbd;
+      return model.config.dModel;
     case 'attn.hook_z':
-      return model.config.nEmbd; // n_head x d_head, flattened
+      return model.config.dModel; // n_head x d_head, flattened
     case 'ln1.hook_normalized':
     case 'ln2.hook_normalized':
-      return model.config.nEmbd;
+      return model.config.dModel;
     case 'mlp.hook_post':
     case 'mlp.hook_pre':
-      return model.config.nInner;
+      return 4 * model.config.dModel; // n_inner other than 4 x n_embd is refused by parseGPT2Config
     default:
       return null;
   }
@@ -262,7 +255,7 @@ function checkHookWidths(cfgPath: string, config: EngineSaeConfig, model: ModelE
     const expected = hookWidth(hook, model);
     if (expected !== null && expected !== width) {
       problems.push(
-        `${cfgPath}: ${field} is ${width} but model "${model.id}" has width ${expected} at ${hook} (n_embd ${model.config.nEmbd} in its config.json)`,
+        `${cfgPath}: ${field} is ${width} but model "${model.id}" has width ${expected} at ${hook} (n_embd ${model.config.dModel} in its config.json)`,
       );
     }
   }

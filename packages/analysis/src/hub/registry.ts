@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseGPT2Config } from '../model/config.js';
 import { HubError } from './errors.js';
 import { type ModelEntry, type Registry, type RegistryEntry, registrySchema, type SaeEntry } from './schemas.js';
 
@@ -29,12 +30,34 @@ export async function readRegistry(cacheDir: string): Promise<Registry> {
   } catch (error) {
     throw new HubError(`${path} is not valid JSON (${(error as Error).message}); fix or delete it`);
   }
-  const parsed = registrySchema.safeParse(json);
+  const parsed = registrySchema.safeParse(await upgradeModelConfigs(cacheDir, json));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HubError(`${path} is not a model registry: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * Registries written before models stored the engine's GPT2Config kept a summary ({nLayer, nEmbd, ...}) without
+ * lnEps or bosTokenId: such an entry's config is read again from its folder's config.json by the engine's parser.
+ */
+async function upgradeModelConfigs(cacheDir: string, json: unknown): Promise<unknown> {
+  const entries = (json as { entries?: unknown })?.entries;
+  if (!Array.isArray(entries)) return json;
+  for (const entry of entries as { kind?: unknown; path?: unknown; config?: unknown }[]) {
+    const legacy = entry?.kind === 'model' && (entry.config as { nLayer?: unknown })?.nLayer !== undefined;
+    if (!legacy || typeof entry.path !== 'string') continue;
+    const configPath = join(resolve(cacheDir, entry.path), 'config.json');
+    const text = await readFile(configPath, 'utf8').catch(() => null);
+    if (text === null) throw new HubError(`${configPath} is missing: add the model again (models add)`);
+    try {
+      entry.config = parseGPT2Config(JSON.parse(text));
+    } catch (error) {
+      throw new HubError(`${configPath}: ${(error as Error).message}`);
+    }
+  }
+  return json;
 }
 
 async function writeRegistry(cacheDir: string, registry: Registry): Promise<void> {

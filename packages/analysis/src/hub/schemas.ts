@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type GPT2Config, parseGPT2Config } from '../model/config.js';
+import { configToJson } from '../model/random.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -76,20 +78,40 @@ const entryBase = {
   addedAt: z.string(),
 };
 
+/**
+ * A registered model's configuration: the engine's GPT2Config (model/config.ts), as parseGPT2Config read it from
+ * the model's config.json, so the registry, the hub check and the engine share one config shape. Read back, it goes
+ * through parseGPT2Config again (via the config.json it stands for), so a hand-edited entry gets the engine's checks.
+ */
+export const gpt2EngineConfigSchema = z
+  .strictObject({
+    nLayers: positiveInt,
+    dModel: positiveInt,
+    nHeads: positiveInt,
+    nCtx: positiveInt,
+    vocabSize: positiveInt,
+    lnEps: z.number().positive(),
+    bosTokenId: z.number().int().nonnegative(),
+    scaleAttnWeights: z.boolean().optional(),
+    scaleAttnByInverseLayerIdx: z.boolean().optional(),
+    tieWordEmbeddings: z.boolean().optional(),
+  } satisfies Record<keyof GPT2Config, z.ZodType>)
+  .transform((c, ctx): GPT2Config => {
+    try {
+      return parseGPT2Config(configToJson(c));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 export const modelEntrySchema = z.object({
   ...entryBase,
   kind: z.literal('model'),
   architecture: z.literal('gpt2'),
   /** Other names SAE configs use for this model (cfg.model_name), e.g. gpt2, gpt2-small. */
   aliases: z.array(z.string()).default([]),
-  config: z.object({
-    nLayer: positiveInt,
-    nEmbd: positiveInt,
-    nHead: positiveInt,
-    vocabSize: positiveInt,
-    nPositions: positiveInt,
-    nInner: positiveInt,
-  }),
+  config: gpt2EngineConfigSchema,
   tokenizer: z.enum(['tokenizer.json', 'vocab.json+merges.txt']),
 });
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
