@@ -25,16 +25,14 @@ async function directEffectModel() {
   const clean = referenceForward(config, weights, [tokens]);
   const tc = await Promise.all(sources.map((s) => s.load()));
   const mlpIn = (hooks: Map<string, Float64Array>, l: number) => {
-    // ln_2 with the clean run's denominator (frozen): (x - mean) / scale * gamma + beta
+    // ln2.hook_normalized with the clean run's denominator (frozen): (x - mean) / scale, no weight or bias
     const x = hooks.get(`blocks.${l}.hook_resid_mid`)!;
     const scale = clean.scales.get(`h.${l}.ln_2`)!;
-    const gamma = weights.get(`h.${l}.ln_2.weight`)!;
-    const beta = weights.get(`h.${l}.ln_2.bias`)!;
     const out = new Float64Array(T * D);
     for (let t = 0; t < T; t++) {
       let mean = 0;
       for (let d = 0; d < D; d++) mean += x[t * D + d]! / D;
-      for (let d = 0; d < D; d++) out[t * D + d] = ((x[t * D + d]! - mean) / scale[t]!) * gamma[d]! + beta[d]!;
+      for (let d = 0; d < D; d++) out[t * D + d] = (x[t * D + d]! - mean) / scale[t]!;
     }
     return out;
   };

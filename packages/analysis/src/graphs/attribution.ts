@@ -186,12 +186,19 @@ async function encodeLayers(
   return layers;
 }
 
+/** Prompt prefix lengths compiled per graph (T/8, 2T/8, ..., T): about halves the backward passes' work. */
+const PREFIX_STEPS = 8;
+
 type Target = { kind: 'logit'; index: number } | { kind: 'feature'; layer: number; index: number };
 
 /** Runs batched backward passes; each returns one row over the source columns [features (all active), errors, tokens]. */
 class RowComputer {
-  private step!: CompiledGraph;
+  /** One compiled step per prompt prefix length: a target at position p needs only positions 0..p (causality). */
+  private readonly steps = new Map<number, CompiledGraph>();
   private final!: CompiledGraph;
+  /** Prefix lengths with a compiled step, ascending (the last is the prompt's length). */
+  readonly lengths: number[];
+  private readonly prefixPatterns = new Map<string, Float32Array>();
   readonly K: number;
   /** Column of layer l's k-th active feature at position t. */
   private readonly featureColumn: number[][][];
@@ -210,6 +217,9 @@ class RowComputer {
   ) {
     const T = state.tokens.length;
     const D = c.dModel;
+    this.lengths = [
+      ...new Set(Array.from({ length: PREFIX_STEPS }, (_, k) => Math.ceil((T * (k + 1)) / PREFIX_STEPS))),
+    ];
     this.K = Math.max(1, ...layers.flatMap((lf) => lf.byPosition.map((p) => p.length)));
     let col = 0;
     this.featureColumn = layers.map((lf) => lf.byPosition.map((p) => p.map(() => col++)));
@@ -234,18 +244,21 @@ class RowComputer {
   async compile(ort: OrtModule, centerResid: boolean, threads?: number) {
     const T = this.state.tokens.length;
     const skip = this.layers.some((l) => l.skip);
-    this.step = await compileLayerStep(
-      ort,
-      this.c,
-      { rows: this.R, T, K: this.K, skip, centerResid, attnScale: attentionScale(this.c, 0) },
-      threads,
-    );
+    for (const n of this.lengths) {
+      const spec = { rows: this.R, T: n, K: this.K, skip, centerResid, attnScale: attentionScale(this.c, 0) };
+      this.steps.set(n, await compileLayerStep(ort, this.c, spec, threads));
+    }
     this.final = await compileFinalNorm(ort, this.c, this.R, T, threads);
   }
 
   async release() {
-    await this.step?.release();
+    for (const s of this.steps.values()) await s.release();
     await this.final?.release();
+  }
+
+  /** The shortest compiled prefix that holds position `p`. */
+  lengthFor(p: number): number {
+    return this.lengths.find((n) => n > p)!;
   }
 
   /** The source column of an error node and of a token. */
@@ -257,12 +270,13 @@ class RowComputer {
     return this.featureColumn[l]![f.position]![this.layers[l]!.byPosition[f.position]!.indexOf(i)]!;
   }
 
-  /** Rows of up to R targets. */
-  async rows(targets: Target[]): Promise<Float32Array[]> {
+  /** Rows of up to R targets, run on the prompt's first T positions (every target's position below T). */
+  async rows(targets: Target[], T: number): Promise<Float32Array[]> {
     const { c, state, R } = this;
-    const T = state.tokens.length;
     const D = c.dModel;
     if (targets.length > R) throw new Error(`at most ${R} targets per pass`);
+    const step = this.steps.get(T);
+    if (!step) throw new Error(`no step compiled for ${T} positions`);
     const rows = targets.map(() => new Float32Array(this.columns));
     let g: Float32Array = new Float32Array(R * T * D);
     const logitRows = targets.flatMap((t, r) => (t.kind === 'logit' ? [[r, t.index] as const] : []));
@@ -274,6 +288,7 @@ class RowComputer {
         const at = (r * T + T - 1) * D;
         for (let d = 0; d < D; d++) u[at + d] = U[tok * D + d]! - this.unembedMean[d]!;
       }
+      if (T !== state.tokens.length) throw new Error('logit targets need every position');
       const out = await this.final.run({
         u,
         scalef: state.scales.get('ln_f')!,
@@ -289,7 +304,7 @@ class RowComputer {
         if (t.kind !== 'feature' || t.layer !== l) return;
         seed.set(lf.enc[t.index]!, (r * T + lf.active[t.index]!.position) * D);
       });
-      const out = await this.step.run(this.stepFeeds(l, g, seed));
+      const out = await step.run(this.stepFeeds(step, l, T, g, seed));
       const fc = out.fc!.data;
       const ec = out.ec!.data;
       targets.forEach((_, r) => {
@@ -314,17 +329,40 @@ class RowComputer {
     return rows;
   }
 
-  private stepFeeds(l: number, g: Float32Array, seed: Float32Array): Record<string, Float32Array> {
+  /** Layer l's pattern [H, T, T] cut to the first n positions (queries and keys): causal, so still exact. */
+  private patternPrefix(l: number, n: number): Float32Array {
+    const T = this.state.tokens.length;
+    const full = this.state.patterns[l]!;
+    if (n === T) return full;
+    const key = `${l}/${n}`;
+    let p = this.prefixPatterns.get(key);
+    if (!p) {
+      p = new Float32Array(this.c.nHeads * n * n);
+      for (let h = 0; h < this.c.nHeads; h++)
+        for (let i = 0; i < n; i++) p.set(full.subarray((h * T + i) * T, (h * T + i) * T + n), (h * n + i) * n);
+      this.prefixPatterns.set(key, p);
+    }
+    return p;
+  }
+
+  private stepFeeds(
+    step: CompiledGraph,
+    l: number,
+    T: number,
+    g: Float32Array,
+    seed: Float32Array,
+  ): Record<string, Float32Array> {
+    const D = this.c.dModel;
     const feeds: Record<string, Float32Array> = {
       g,
       seed,
-      pattern: this.state.patterns[l]!,
-      scale1: this.state.scales.get(`h.${l}.ln_1`)!,
-      scale2: this.state.scales.get(`h.${l}.ln_2`)!,
-      dec: this.decPadded[l]!,
-      err: this.layers[l]!.error,
+      pattern: this.patternPrefix(l, T),
+      scale1: this.state.scales.get(`h.${l}.ln_1`)!.subarray(0, T),
+      scale2: this.state.scales.get(`h.${l}.ln_2`)!.subarray(0, T),
+      dec: this.decPadded[l]!.subarray(0, T * this.K * D),
+      err: this.layers[l]!.error.subarray(0, T * D),
     };
-    for (const t of this.step.model.inputs) {
+    for (const t of step.model.inputs) {
       if (!t.name.startsWith('w.')) continue;
       const name = t.name.slice(2);
       if (name === 'W_skip') feeds[t.name] = this.layers[l]!.skip ?? new Float32Array(t.size);
@@ -422,20 +460,35 @@ export async function attribute(
     const logitRows = logits.map((_, i) => i);
     for (let s = 0; s < logits.length; s += R) {
       const batch = logits.slice(s, s + R).map((_, k): Target => ({ kind: 'logit', index: s + k }));
-      rows.push(...(await computer.rows(batch)));
+      rows.push(...(await computer.rows(batch, tokens.length)));
       rowColumn.push(...batch.map(() => -1));
     }
     const wanted = Math.min(maxFeatures, all.length);
     const visited = new Set<number>();
     const chosen: { layer: number; index: number; column: number }[] = [];
-    // All features fit: highest layers first (each pass goes no lower than it must). Otherwise, as circuit-tracer,
-    // the next batch is the unvisited features of highest influence through the rows computed so far.
-    const order: number[] | null = wanted === all.length ? all.map((_, i) => i).reverse() : null;
+    // All features fit: by prefix length, then highest layers first (a pass goes no further than it must).
+    // Otherwise, as circuit-tracer, the next batch is the unvisited features of highest influence through the rows
+    // computed so far.
+    const position = (i: number) => layers[all[i]!.layer]!.active[all[i]!.index]!.position;
+    const order: number[] | null =
+      wanted === all.length
+        ? all
+            .map((_, i) => i)
+            .sort(
+              (a, b) =>
+                computer.lengthFor(position(a)) - computer.lengthFor(position(b)) || all[b]!.layer - all[a]!.layer,
+            )
+        : null;
     while (chosen.length < wanted) {
       checkAbort(signal);
       let next: number[];
-      if (order) next = order.splice(0, Math.min(R, wanted - chosen.length));
-      else {
+      if (order) {
+        // a batch never spans two prefix lengths
+        const n = computer.lengthFor(position(order[0]!));
+        let take = 0;
+        while (take < Math.min(R, order.length) && computer.lengthFor(position(order[take]!)) === n) take++;
+        next = order.splice(0, take);
+      } else {
         const inf = partialInfluence(
           rows,
           rowColumn,
@@ -451,7 +504,7 @@ export async function attribute(
           .map((x) => x.i);
       }
       const batch = next.map((i): Target => ({ kind: 'feature', ...all[i]! }));
-      rows.push(...(await computer.rows(batch)));
+      rows.push(...(await computer.rows(batch, computer.lengthFor(Math.max(...next.map(position))))));
       for (const i of next) {
         visited.add(i);
         const column = computer.columnOf(all[i]!.layer, all[i]!.index);

@@ -2,7 +2,7 @@
 // definitions (graph.py): influence through the row-normalised |A|, node and edge thresholds by cumulative share,
 // trimming of nodes left without edges, replacement and completeness scores.
 import { describe, expect, it } from 'vitest';
-import { findThreshold, graphScores, influence, normalizeRows, pruneGraph } from './prune.js';
+import { findThreshold, graphScores, influence, normalizeRows, pruneGraph, targetOrder } from './prune.js';
 
 /** A dense [n, n] matrix from (target, source, weight) triples. */
 function matrix(n: number, edges: [number, number, number][]): Float32Array {
@@ -29,11 +29,16 @@ describe('influence', () => {
     const weights = new Float64Array(N);
     weights[6] = 0.8;
     // L's row normalised: f0 3/5, f1 1/5, t1 1/5; f0's: t0 1/2, e0 1/2; f1's: t1 1/4, e1 3/4.
-    const got = influence(normalizeRows(A, N), N, weights);
     const expected = [0.48, 0.16, 0.24, 0.12, 0.24, 0.16 + 0.04, 0];
-    expected.forEach((v, i) => {
-      expect(got[i]).toBeCloseTo(v, 6);
-    });
+    // by the series w A + w A^2 + ..., and in one pass over the rows targets-first
+    for (const order of [undefined, targetOrder(shape)]) {
+      const got = influence(normalizeRows(A, N), N, weights, order);
+      expected.forEach((v, i) => {
+        expect(got[i]).toBeCloseTo(v, 6);
+      });
+    }
+    // an order that visits a source before its target falls back to the series
+    expect(influence(normalizeRows(A, N), N, weights, [0, 1, 2, 3, 4, 5, 6])[0]).toBeCloseTo(0.48, 6);
   });
 
   it('finds the score at which the cumulative share reaches the threshold', () => {
@@ -42,6 +47,20 @@ describe('influence', () => {
     expect(findThreshold([0.1, 0.4, 0.2, 0.3], 0.9)).toBeCloseTo(0.2);
     expect(findThreshold([0.1, 0.4, 0.2, 0.3], 1)).toBeCloseTo(0.1);
     expect(findThreshold([0.1, 0.4, 0.2, 0.3], 0.4)).toBeCloseTo(0.4);
+    // many scores (binned, one bin sorted): as a full sort finds it
+    const many = Float32Array.from({ length: 300_000 }, (_, i) => ((i * 7919) % 100_003) / 100_003 + 1e-6);
+    const sorted = Float64Array.from(many).sort().reverse();
+    const total = sorted.reduce((a, v) => a + v, 0);
+    let run = 0;
+    let expected = 0;
+    for (const v of sorted) {
+      run += v;
+      if (run / total >= 0.98) {
+        expected = v;
+        break;
+      }
+    }
+    expect(findThreshold(many, 0.98)).toBe(expected);
   });
 });
 

@@ -24,7 +24,54 @@ export function normalizeRows(a: Float32Array, n: number): Float32Array {
  * w A + w A^2 + ... for a normalised matrix of a DAG (the series ends after at most n terms): the influence of
  * each node on the weighted targets through every path.
  */
-export function influence(normalized: Float32Array, n: number, weights: Float64Array): Float64Array {
+export function influence(
+  normalized: Float32Array,
+  n: number,
+  weights: Float64Array,
+  order?: readonly number[],
+): Float64Array {
+  return (order && influenceInOrder(normalized, n, weights, order)) ?? influenceBySeries(normalized, n, weights);
+}
+
+/**
+ * The same sum in one pass over the rows in `order`, targets before their sources (for an attribution graph:
+ * logits, then features from the last layer down; errors and tokens have no inputs), so each node's influence is
+ * complete before its row spreads it. Null when the order is not such an order (a row reaches a node already
+ * visited).
+ */
+function influenceInOrder(
+  normalized: Float32Array,
+  n: number,
+  weights: Float64Array,
+  order: readonly number[],
+): Float64Array | null {
+  const total = new Float64Array(n);
+  const done = new Uint8Array(n);
+  for (const i of order) {
+    done[i] = 1;
+    const base = i * n;
+    const w = total[i]! + weights[i]!;
+    for (let j = 0; j < n; j++) {
+      const v = normalized[base + j]!;
+      if (v === 0) continue;
+      if (done[j]) return null;
+      total[j]! += w * v;
+    }
+  }
+  return total;
+}
+
+/** Targets before sources in circuit-tracer's layout: logits, features last to first (layer order), the rest. */
+export function targetOrder(shape: GraphShape): number[] {
+  const { n, features: F, logits: NL } = shape;
+  const order: number[] = [];
+  for (let i = n - 1; i >= n - NL; i--) order.push(i);
+  for (let i = F - 1; i >= 0; i--) order.push(i);
+  for (let i = F; i < n - NL; i++) order.push(i);
+  return order;
+}
+
+function influenceBySeries(normalized: Float32Array, n: number, weights: Float64Array): Float64Array {
   const total = new Float64Array(n);
   let current = weights;
   for (let iter = 0; iter <= n; iter++) {
@@ -55,6 +102,8 @@ export function influence(normalized: Float32Array, n: number, weights: Float64A
  * (circuit-tracer's find_threshold: searchsorted on the cumulative share, the index capped at the last score).
  */
 export function findThreshold(scores: ArrayLike<number>, threshold: number): number {
+  const candidates = topShare(scores, threshold);
+  if (candidates) return candidates;
   const sorted = Float64Array.from(scores).sort().reverse();
   let total = 0;
   for (const s of sorted) total += s;
@@ -64,6 +113,41 @@ export function findThreshold(scores: ArrayLike<number>, threshold: number): num
     if (cumulative / total >= threshold) return sorted[i]!;
   }
   return sorted[sorted.length - 1] ?? 0;
+}
+
+/**
+ * findThreshold for many non-negative scores without sorting them all: scores are binned by binary exponent, the
+ * bins summed from the top until the share is reached, and only the bin where it is reached is sorted. Null for few
+ * scores (a plain sort is as fast) or where a score is negative.
+ */
+function topShare(scores: ArrayLike<number>, threshold: number): number | null {
+  const n = scores.length;
+  if (n < 100_000) return null;
+  const BINS = 2100; // exponents from -1074 to 1023, shifted
+  const sums = new Float64Array(BINS);
+  const bin = (v: number) => (v === 0 ? 0 : Math.min(BINS - 1, Math.max(1, Math.floor(Math.log2(v)) + 1076)));
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i]!;
+    if (v < 0) return null;
+    sums[bin(v)]! += v;
+    total += v;
+  }
+  let above = 0;
+  let b = BINS - 1;
+  for (; b > 0; b--) {
+    if ((above + sums[b]!) / total >= threshold) break;
+    above += sums[b]!;
+  }
+  const inBin: number[] = [];
+  for (let i = 0; i < n; i++) if (bin(scores[i]!) === b) inBin.push(scores[i]!);
+  inBin.sort((x, y) => y - x);
+  let cumulative = above;
+  for (const v of inBin) {
+    cumulative += v;
+    if (cumulative / total >= threshold) return v;
+  }
+  return inBin.at(-1) ?? 0;
 }
 
 export interface GraphShape {
@@ -105,7 +189,8 @@ export function pruneGraph(
     if (!(v >= 0 && v <= 1)) throw new Error(`${name} must be between 0 and 1, got ${v}`);
   const { n, features: F, tokens: T, logits: NL } = shape;
   const weights = logitWeights(shape);
-  const nodeInfluence = influence(normalizeRows(adjacency, n), n, weights);
+  const order = targetOrder(shape);
+  const nodeInfluence = influence(normalizeRows(adjacency, n), n, weights, order);
   const nodeCut = findThreshold(nodeInfluence, nodeThreshold);
   const nodeMask = new Uint8Array(n);
   for (let i = 0; i < n; i++) nodeMask[i] = nodeInfluence[i]! >= nodeCut ? 1 : 0;
@@ -115,7 +200,7 @@ export function pruneGraph(
   const pruned = new Float32Array(adjacency);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (!nodeMask[i] || !nodeMask[j]) pruned[i * n + j] = 0;
   const normalized = normalizeRows(pruned, n);
-  const through = influence(normalized, n, weights);
+  const through = influence(normalized, n, weights, order);
   for (let i = 0; i < n; i++) through[i]! += weights[i]!;
   const edgeScores = new Float32Array(n * n);
   let count = 0;
@@ -163,12 +248,12 @@ export function pruneGraph(
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (!nodeMask[i] || !nodeMask[j]) edgeMask[i * n + j] = 0;
   }
 
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => nodeInfluence[b]! - nodeInfluence[a]!);
+  const byInfluence = Array.from({ length: n }, (_, i) => i).sort((a, b) => nodeInfluence[b]! - nodeInfluence[a]!);
   let total = 0;
   for (const v of nodeInfluence) total += v;
   const cumulativeScores = new Float64Array(n);
   let run = 0;
-  for (const i of order) {
+  for (const i of byInfluence) {
     run += nodeInfluence[i]!;
     cumulativeScores[i] = total > 0 ? run / total : 0;
   }
@@ -190,7 +275,7 @@ export function graphScores(adjacency: Float32Array, shape: GraphShape, layers: 
   const tokenEnd = errorEnd + T;
   const weights = logitWeights(shape);
   const normalized = normalizeRows(adjacency, n);
-  const inf = influence(normalized, n, weights);
+  const inf = influence(normalized, n, weights, targetOrder(shape));
   let tokens = 0;
   let errors = 0;
   for (let i = errorEnd; i < tokenEnd; i++) tokens += inf[i]!;

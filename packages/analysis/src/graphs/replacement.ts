@@ -51,7 +51,7 @@ export interface PromptState {
   patterns: Float32Array[];
   /** LayerNorm denominators sqrt(var + eps) [T] by LayerNorm name: `h.{l}.ln_1`, `h.{l}.ln_2`, `ln_f`. */
   scales: Map<string, Float32Array>;
-  /** Per layer: the transcoder's input ln2.hook_normalized [T, d]. */
+  /** Per layer: the transcoder's input ln2.hook_normalized [T, d] (normalised, without ln_2's weight and bias). */
   mlpIn: Float32Array[];
   /** Per layer: the true MLP output hook_mlp_out [T, d]. */
   mlpOut: Float32Array[];
@@ -82,10 +82,17 @@ function weightInputs(g: Graph, c: GPT2Config): (name: string) => Tensor {
   };
 }
 
+/**
+ * `hook_normalized` with its denominator `scale` [.., T, 1] given (frozen): (x - mean) / scale, LayerNorm without
+ * its weight and bias, which is what a transcoder reads (model/layer-norm.ts).
+ */
+export function frozenNormalized(x: Tensor, scale: Tensor): Tensor {
+  return op.div(op.sub(x, op.reduceMean(x, [-1], true)), scale);
+}
+
 /** LayerNorm with its denominator `scale` [.., T, 1] given (frozen): (x - mean) / scale * gamma + beta. */
 export function frozenLayerNorm(x: Tensor, scale: Tensor, gamma: Tensor, beta: Tensor): Tensor {
-  const centred = op.sub(x, op.reduceMean(x, [-1], true));
-  return op.add(op.mul(op.div(centred, scale), gamma), beta);
+  return op.add(op.mul(frozenNormalized(x, scale), gamma), beta);
 }
 
 /**
@@ -100,10 +107,10 @@ function buildCaptureGraph(c: GPT2Config, T: number, centerResid: boolean) {
     const centred = op.sub(x, op.reduceMean(x, [-1], true));
     const scale = op.sqrt(op.add(op.reduceMean(op.mul(centred, centred), [-1], true), op.scalar(g, c.lnEps)));
     outputs[`scale.${prefix}`] = scale;
-    const y = op.add(op.mul(op.div(centred, scale), w(`${prefix}.weight`)), w(`${prefix}.bias`));
+    const normalized = op.div(centred, scale);
     const m = /^h\.(\d+)\.ln_2$/.exec(prefix);
-    if (m) outputs[`mlpIn.${m[1]}`] = y;
-    return y;
+    if (m) outputs[`mlpIn.${m[1]}`] = normalized;
+    return op.add(op.mul(normalized, w(`${prefix}.weight`)), w(`${prefix}.bias`));
   };
   const parts: Tensor[] = [];
   const hook = (name: string, x: Tensor): Tensor => {
@@ -241,13 +248,12 @@ export function buildReplacementForward(c: GPT2Config, spec: ReplacementForwardS
     const m = /^blocks\.(\d+)\.(.+)$/.exec(name);
     if (!m) return x;
     const l = Number(m[1]);
-    if (m[2] === 'attn.hook_pattern') return g.input(`pattern.${l}`, [1, c.nHeads, T, T]);
     if (m[2] === 'hook_resid_mid') resid = x;
     if (m[2] !== 'hook_mlp_out') return x;
     const t = byLayer.get(l);
     if (!t) throw new Error(`no transcoder for layer ${l}`);
     const tw = transcoderInputs(g, t, `tc${l}.`);
-    const xin = layerNorm(resid!, `h.${l}.ln_2`);
+    const xin = frozenNormalized(resid!, scale(`h.${l}.ln_2`));
     outputs[`mlpIn.${l}`] = xin;
     if (spec.features === 'given') {
       const bias = tw.W_skip ? op.add(transcoderSkip(xin, tw.W_skip), tw.b_dec) : tw.b_dec;
@@ -266,8 +272,9 @@ export function buildReplacementForward(c: GPT2Config, spec: ReplacementForwardS
     return hook(name, x);
   };
   const tokens = spec.features === 'encode' ? g.input('tokens', [1, T], 'int64') : g.ints(new Array(T).fill(0), [1, T]);
+  const pattern = (l: number) => g.input(`pattern.${l}`, [1, c.nHeads, T, T]);
   const final = layerNorm(
-    gpt2Residual({ config: c, w, hook: entry, layerNorm, centerResid: spec.centerResid }, tokens),
+    gpt2Residual({ config: c, w, hook: entry, layerNorm, centerResid: spec.centerResid, pattern }, tokens),
     'ln_f',
   );
   outputs.logits = op.gemm(op.reshape(final, [T, D]), w(unembeddingName(c)), undefined, { transB: true });
@@ -332,17 +339,11 @@ export async function compileLayerStep(
   const pattern = g.input('pattern', [1, c.nHeads, T, T]);
   const layerNorm = (x: Tensor, prefix: string) =>
     frozenLayerNorm(x, prefix.endsWith('ln_1') ? scale1 : scale2, w(`${prefix}.weight`), w(`${prefix}.bias`));
-  const builder: GPT2Builder = {
-    config: c,
-    w,
-    layerNorm,
-    centerResid: spec.centerResid,
-    hook: (name, x) => (name.endsWith('attn.hook_pattern') ? pattern : x),
-  };
+  const builder: GPT2Builder = { config: c, w, layerNorm, centerResid: spec.centerResid, pattern: () => pattern };
   // The forward value of `resid` is never needed: the step is linear, so its gradient does not depend on it.
   const resid = g.input('resid', [R, T, D]);
   const mid = op.add(resid, attentionBlock(builder, 0, resid, spec.attnScale));
-  const xin = layerNorm(mid, 'h.0.ln_2');
+  const xin = frozenNormalized(mid, scale2);
   const post = spec.skip ? op.add(mid, transcoderSkip(xin, g.input('w.W_skip', [D, D]))) : mid;
   const gIn = g.input('g', [R, T, D]);
   const seed = g.input('seed', [R, T, D]);

@@ -24,6 +24,12 @@ export interface GPT2Builder {
   centerResid: boolean;
   /** Attention patterns held out of the backward pass. */
   freezeAttention?: boolean;
+  /**
+   * Layer `layer`'s attention pattern [.., H, T, T] given from outside (frozen at a prompt's values), or undefined
+   * to compute it. Where it is given only the value path is built: no queries, keys or softmax, and a backward
+   * pass through the block costs the value and output projections alone.
+   */
+  pattern?: (layer: number) => Tensor | undefined;
 }
 
 const passThrough = (_name: string, x: Tensor) => x;
@@ -65,13 +71,22 @@ export function attentionBlock(b: GPT2Builder, layer: number, resid: Tensor, sca
   const dh = D / H;
   const w = (name: string) => b.w(`h.${layer}.${name}`);
   const x = layerNormOf(b, resid, `h.${layer}.ln_1`);
-  const qkv = op.add(op.matmul(x, w('attn.c_attn.weight')), w('attn.c_attn.bias'));
-  const [q, k, v] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
   const heads = (t: Tensor) => op.transpose(op.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
-  const keysT = op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1]);
-  const scores = op.add(op.mul(op.matmul(heads(q), keysT), op.scalar(g, scale)), causalMask(g, T));
-  let pattern = op.softmax(scores, -1);
-  if (b.freezeAttention) pattern = op.stopGradient(pattern);
+  let pattern = b.pattern?.(layer);
+  let v: Tensor;
+  if (pattern) {
+    // c_attn's value columns only: [q | k | v] along its output axis.
+    const values = (t: Tensor, axis: number) => op.slice(t, [2 * D], [3 * D], [axis]);
+    v = op.add(op.matmul(x, values(w('attn.c_attn.weight'), 1)), values(w('attn.c_attn.bias'), 0));
+  } else {
+    const qkv = op.add(op.matmul(x, w('attn.c_attn.weight')), w('attn.c_attn.bias'));
+    const [q, k, vs] = op.split(qkv, 2, [D, D, D]) as [Tensor, Tensor, Tensor];
+    const keysT = op.transpose(op.reshape(k, [B, T, H, dh]), [0, 2, 3, 1]);
+    const scores = op.add(op.mul(op.matmul(heads(q), keysT), op.scalar(g, scale)), causalMask(g, T));
+    pattern = op.softmax(scores, -1);
+    if (b.freezeAttention) pattern = op.stopGradient(pattern);
+    v = vs;
+  }
   pattern = (b.hook ?? passThrough)(`blocks.${layer}.attn.hook_pattern`, pattern);
   const z = op.reshape(op.transpose(op.matmul(pattern, heads(v)), [0, 2, 1, 3]), [B, T, D]);
   return centred(b, op.add(op.matmul(z, w('attn.c_proj.weight')), w('attn.c_proj.bias')));
