@@ -3,17 +3,11 @@
 import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { CircuitVoteFieldsFragment } from '../lib/generated/graphql';
 import { CIRCUIT_CHANGED, CIRCUIT_VOTES, type CircuitPermissions, VOTE_CIRCUIT } from '../lib/operations';
 
 /** A circuit's votes as CircuitVoteFields reads them, with the access that decides whether I may vote. */
-export interface CircuitVoteData {
-  __typename?: 'Circuit';
-  id: string;
-  can: Pick<CircuitPermissions, 'comment'>;
-  score: number;
-  myVote: number;
-  voteAgreement: { __typename?: 'Agreement'; up: number; down: number };
-}
+export type CircuitVoteData = CircuitVoteFieldsFragment & { can: Pick<CircuitPermissions, 'comment'> };
 
 /**
  * Up and down votes on a circuit: the score, my vote, and buttons when I may vote (pressing my vote again withdraws
@@ -31,7 +25,7 @@ export function CircuitVotes({
   const client = useApolloClient();
   const [vote] = useMutation(VOTE_CIRCUIT);
   const [error, setError] = useState<string | null>(null);
-  useSubscription<{ circuitChanged: { kind: string } }>(CIRCUIT_CHANGED, {
+  useSubscription(CIRCUIT_CHANGED, {
     variables: { circuitId: circuit.id },
     skip: !live,
     onData: ({ data }) => {
@@ -118,7 +112,7 @@ export function CircuitVotes({
 
 /** The votes of the circuit at /c/{slug}, live: what the circuit page's review panel shows. */
 export function CircuitVotesFor({ slug }: { slug: string }) {
-  const votes = useQuery<{ circuit: CircuitVoteData }>(CIRCUIT_VOTES, { variables: { slug } });
+  const votes = useQuery(CIRCUIT_VOTES, { variables: { slug } });
   if (!votes.data) return votes.error ? <p className="error small">{errorMessage(votes.error)}</p> : null;
   return <CircuitVotes circuit={votes.data.circuit} slug={slug} live />;
 }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { CommentsQuery } from '../lib/generated/graphql';
 import { ADD_COMMENT, COMMENTS, SET_COMMENT_RESOLVED } from '../lib/operations';
 import { formatDate } from './Badges';
 import { MentionTextarea } from './MentionTextarea';
@@ -19,15 +20,7 @@ export interface CommentTarget {
   edgeId?: string;
 }
 
-interface Comment {
-  id: string;
-  parentId: string | null;
-  body: string;
-  resolved: boolean;
-  createdAt: string;
-  author: { id: string; displayName: string } | null;
-  resolvedBy: { id: string; displayName: string } | null;
-}
+type Comment = CommentsQuery['comments']['edges'][number]['node'];
 
 /** `@someone@lab.org`, as the server reads mentions (services/comments.ts). */
 const MENTION = /(^|\s)(@[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
@@ -48,7 +41,7 @@ export function CommentThread({
   title?: string;
   refreshKey?: number;
 }) {
-  const comments = useQuery<{ comments: { edges: { node: Comment }[] } }>(COMMENTS, {
+  const comments = useQuery(COMMENTS, {
     variables: { target },
     fetchPolicy: 'cache-and-network',
   });

@@ -1,3 +1,5 @@
+import type { FeatureDashboardQuery } from '../lib/generated/graphql';
+
 /** One text window of a feature's dashboard: its tokens and the feature's activation on each. */
 export interface DashboardContext {
   tokens: string[];
@@ -5,18 +7,23 @@ export interface DashboardContext {
   max: number;
 }
 
-/** Query.featureDashboard as FEATURE_DASHBOARD reads it. */
-export interface Dashboard {
-  maxActivation: number;
-  density: number;
+/** FeatureDashboard's JSON fields, as the schema describes them (the generated types can only say unknown). */
+interface DashboardJson {
   histogram: { edges: number[]; counts: number[] };
   topContexts: DashboardContext[];
   quantiles: { from: number; to: number; contexts: DashboardContext[] }[];
   topLogits: { token: string; value: number }[];
   bottomLogits: { token: string; value: number }[];
-  corpus: string;
-  createdAt: string;
 }
+
+type DashboardRow = NonNullable<FeatureDashboardQuery['featureDashboard']>;
+
+/** Query.featureDashboard as FEATURE_DASHBOARD reads it, with its JSON fields read as described. */
+export type Dashboard = Omit<DashboardRow, keyof DashboardJson> & DashboardJson;
+
+/** The one place the dashboard's JSON is taken to have the shape the server writes (dashboards.ts). */
+export const readDashboard = (row: DashboardRow | null | undefined): Dashboard | null =>
+  row ? (row as Dashboard) : null;
 
 /**
  * One context with each token shaded by the feature's activation there (relative to `peak`). Kept apart from

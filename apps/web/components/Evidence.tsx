@@ -74,7 +74,7 @@ function SteeringEvidence({ evidence }: { evidence: EvidenceRow }) {
     setRunning(true);
     setError(null);
     try {
-      const { data } = await client.query<{ steerFeature: SteeringResult }>({
+      const { data } = await client.query({
         query: STEER_FEATURE,
         fetchPolicy: 'network-only',
         variables: inputs,
@@ -113,7 +113,7 @@ function SteeringEvidence({ evidence }: { evidence: EvidenceRow }) {
 function AblationEvidence({ evidence }: { evidence: EvidenceRow }) {
   const inputs = evidence.inputs as { circuitId: string; version: number; nodeIds: string[]; mode: string };
   const saved = evidence.result as unknown as AblationResult;
-  const [start] = useMutation<{ ablateSelection: { id: string } }>(ABLATE_SELECTION);
+  const [start] = useMutation(ABLATE_SELECTION);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const job = useJob(jobId, (update) => {
@@ -187,7 +187,7 @@ function Rerun(props: {
 
 /** A label's evidence, in its history. */
 export function LabelEvidence({ labelId }: { labelId: string }) {
-  const query = useQuery<{ label: { evidence: EvidenceRow[] } }>(LABEL_EVIDENCE, {
+  const query = useQuery(LABEL_EVIDENCE, {
     variables: { id: labelId },
     fetchPolicy: 'cache-and-network',
   });
@@ -201,7 +201,7 @@ export function LabelEvidence({ labelId }: { labelId: string }) {
 
 /** A circuit version's evidence, in the review panel: what reviewers weigh beside the graph. */
 export function CircuitEvidence({ slug, version }: { slug: string; version: number }) {
-  const query = useQuery<{ circuit: { evidence: EvidenceRow[] } }>(CIRCUIT_EVIDENCE, {
+  const query = useQuery(CIRCUIT_EVIDENCE, {
     variables: { slug, version },
     fetchPolicy: 'cache-and-network',
   });
@@ -215,12 +215,12 @@ export function CircuitEvidence({ slug, version }: { slug: string; version: numb
 
 /** Saving a steering run on one of the feature's labels (the server runs it again and saves its own numbers). */
 export function SaveSteeringEvidence({ feature, inputs }: { feature: FeatureKey; inputs: SteeringInputs }) {
-  const labels = useQuery<{ featureLabels: { edges: { node: { id: string; name: string } }[] } }>(FEATURE_LABELS, {
+  const labels = useQuery(FEATURE_LABELS, {
     variables: { feature },
   });
   const options = labels.data?.featureLabels.edges.map((e) => e.node) ?? [];
   const [chosen, setChosen] = useState('');
-  const [save, saving] = useMutation<{ saveSteeringEvidence: { id: string } }>(SAVE_STEERING_EVIDENCE, {
+  const [save, saving] = useMutation(SAVE_STEERING_EVIDENCE, {
     refetchQueries: ['LabelEvidence'],
   });
   const [saved, setSaved] = useState<string | null>(null);

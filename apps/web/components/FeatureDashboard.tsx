@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { errorMessage } from '../lib/errors';
 import type { FeatureKey } from '../lib/graph';
 import { COMPUTE_DASHBOARDS, FEATURE_DASHBOARD } from '../lib/operations';
-import { ContextLine, type Dashboard } from './ContextLine';
+import { ContextLine, readDashboard } from './ContextLine';
 import { JobProgressBar, jobFinished, useJob } from './JobProgress';
 
 /** Tokens whose logits the feature's decoder direction raises (or lowers) most, through the unembedding. */
@@ -32,17 +32,17 @@ function LogitTable({ title, logits }: { title: string; logits: { token: string;
 
 /** The activation dashboard of one feature, or a button to compute the SAE's dashboards (with live progress). */
 export function FeatureDashboard({ feature }: { feature: FeatureKey }) {
-  const query = useQuery<{ featureDashboard: Dashboard | null; me: { id: string } | null }>(FEATURE_DASHBOARD, {
+  const query = useQuery(FEATURE_DASHBOARD, {
     variables: { sae: feature.saeId, index: feature.featureIndex },
   });
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [compute, computing] = useMutation<{ computeDashboards: { id: string } }>(COMPUTE_DASHBOARDS);
+  const [compute, computing] = useMutation(COMPUTE_DASHBOARDS);
   const job = useJob(jobId, (update) => {
     if (update.status === 'SUCCEEDED') void query.refetch();
     if (update.status === 'FAILED') setError(update.error ?? 'the job failed');
   });
-  const dashboard = query.data?.featureDashboard;
+  const dashboard = readDashboard(query.data?.featureDashboard);
 
   if (query.loading) return <p className="muted small">Loading the dashboard…</p>;
   if (query.error) return <p className="error">{errorMessage(query.error)}</p>;

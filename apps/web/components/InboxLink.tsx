@@ -7,7 +7,7 @@ import { MY_INBOX, UNREAD_NOTIFICATION_COUNT } from '../lib/operations';
 
 /** The header's Inbox link with the unread count, kept live by the myInbox subscription (new ones, and reads). */
 export function InboxLink() {
-  const count = useQuery<{ unreadNotificationCount: number }>(UNREAD_NOTIFICATION_COUNT, {
+  const count = useQuery(UNREAD_NOTIFICATION_COUNT, {
     fetchPolicy: 'cache-and-network',
     // What arrives while the subscription is still being set up is counted at the next poll.
     pollInterval: 60_000,

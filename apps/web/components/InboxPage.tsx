@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { NotificationsQuery } from '../lib/generated/graphql';
 import {
   MARK_ALL_NOTIFICATIONS_READ,
   MARK_NOTIFICATION_READ,
@@ -14,17 +15,8 @@ import { formatDate } from './Badges';
 import { SignInLink } from './SignInLink';
 import { TopBar, useMe } from './TopBar';
 
-export interface InboxNotification {
-  id: string;
-  kind: string;
-  subject: string;
-  path: string;
-  excerpt: string | null;
-  read: boolean;
-  createdAt: string;
-  data: { decision?: string };
-  actor: { id: string; displayName: string } | null;
-}
+/** Query.notifications' items as NOTIFICATIONS reads them. */
+export type InboxNotification = NotificationsQuery['notifications'][number];
 
 /** What happened, in words: "mentioned you on", "approved", … followed by the subject. */
 function whatHappened(n: InboxNotification): string {
@@ -36,7 +28,7 @@ function whatHappened(n: InboxNotification): string {
     case 'review_requested':
       return 'asked you to review';
     case 'review_decided':
-      return n.data.decision === 'CHANGES_REQUESTED' ? 'requested changes on' : 'approved';
+      return (n.data as { decision?: string }).decision === 'CHANGES_REQUESTED' ? 'requested changes on' : 'approved';
     default:
       return 'wrote about';
   }
@@ -47,7 +39,7 @@ export function InboxPage() {
   const { me, loading } = useMe();
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const list = useQuery<{ notifications: InboxNotification[] }>(NOTIFICATIONS, {
+  const list = useQuery(NOTIFICATIONS, {
     variables: { unreadOnly },
     skip: !me,
     fetchPolicy: 'cache-and-network',

@@ -3,21 +3,14 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { Role } from '../lib/generated/graphql';
 import { CREATE_INVITATION, REVOKE_INVITATION, TEAM_INVITATIONS } from '../lib/operations';
 import { formatDate } from './Badges';
 
-interface Invitation {
-  id: string;
-  role: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  uses: number;
-}
-
 /** Invitation links for a team: create (role, days valid), copy the link once, see uses, revoke. */
 export function InviteLinks({ teamId, canInviteAdmins }: { teamId: string; canInviteAdmins: boolean }) {
-  const list = useQuery<{ team: { invitations: Invitation[] } }>(TEAM_INVITATIONS, { variables: { id: teamId } });
-  const [create, creating] = useMutation<{ createInvitation: { path: string } }>(CREATE_INVITATION);
+  const list = useQuery(TEAM_INVITATIONS, { variables: { id: teamId } });
+  const [create, creating] = useMutation(CREATE_INVITATION);
   const [revoke] = useMutation(REVOKE_INVITATION);
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -30,7 +23,8 @@ export function InviteLinks({ teamId, canInviteAdmins }: { teamId: string; canIn
     setCopied(false);
     try {
       const result = await create({
-        variables: { teamId, role: String(form.get('role')), days: Number(form.get('days')) },
+        // The form's <select> offers only the schema's roles.
+        variables: { teamId, role: String(form.get('role')) as Role, days: Number(form.get('days')) },
       });
       setLink(`${window.location.origin}${result.data!.createInvitation.path}`);
       await list.refetch();

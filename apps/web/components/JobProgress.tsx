@@ -2,24 +2,19 @@
 
 import { useSubscription } from '@apollo/client/react';
 import { formatEta } from '../lib/eta';
+import type * as Ops from '../lib/generated/graphql';
 import { JOB_PROGRESS } from '../lib/operations';
 
-export interface JobState {
-  status: string;
-  stage: string;
-  percent: number;
-  etaSeconds: number | null;
-  error: string | null;
-  result: Record<string, unknown> | null;
-}
+/** Subscription.jobProgress as JOB_PROGRESS reads it. */
+export type JobState = Ops.JobProgressSubscription['jobProgress'];
 
 export const jobFinished = (job: JobState | undefined) =>
   Boolean(job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status));
 
 /** Follows a background job over the jobProgress subscription; `onChange` hears every update. */
 export function useJob(jobId: string | null, onChange?: (job: JobState) => void): JobState | undefined {
-  const progress = useSubscription<{ jobProgress: JobState }>(JOB_PROGRESS, {
-    variables: { id: jobId },
+  const progress = useSubscription(JOB_PROGRESS, {
+    variables: { id: jobId ?? '' },
     skip: !jobId,
     onData: ({ data }) => {
       if (data.data) onChange?.(data.data.jobProgress);

@@ -4,24 +4,13 @@ import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useState } from 'react';
+import type { SearchLabelsQuery } from '../lib/generated/graphql';
 import { featurePath } from '../lib/graph';
 import { SEARCH_LABELS } from '../lib/labeling-operations';
 import { StatusBadge } from './Badges';
 import styles from './LabelSearch.module.css';
 
-interface Hit {
-  rank: number;
-  label: {
-    id: string;
-    modelId: string;
-    saeId: string;
-    featureIndex: number;
-    name: string;
-    description: string;
-    status: string;
-    score: number;
-  };
-}
+type Hit = SearchLabelsQuery['searchLabels'][number];
 
 /** Waits until typing pauses, so a word is one request rather than one per letter. */
 function useSettled(value: string, ms = 250): string {
@@ -44,7 +33,7 @@ export function LabelSearch() {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const query = useSettled(text.trim());
-  const result = useQuery<{ searchLabels: Hit[] }>(SEARCH_LABELS, {
+  const result = useQuery(SEARCH_LABELS, {
     variables: { query },
     skip: query.length < 2,
     fetchPolicy: 'cache-and-network',

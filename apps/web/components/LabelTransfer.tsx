@@ -3,6 +3,7 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { type ChangeEvent, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { ImportLabelsMutation } from '../lib/generated/graphql';
 import { EXPORT_LABELS, IMPORT_LABELS } from '../lib/operations';
 import { Dialog } from './Dialog';
 
@@ -18,21 +19,9 @@ const FORMATS: { value: ImportFormat; label: string; accept: string }[] = [
   { value: 'WORKBENCH', label: 'This app’s JSON export', accept: '.json,application/json' },
 ];
 
-interface Problem {
-  line: number;
-  field: string;
-  message: string;
-}
+type Problem = ImportReport['errors'][number];
 
-interface ImportReport {
-  dryRun: boolean;
-  created: number;
-  skipped: number;
-  errorCount: number;
-  errors: Problem[];
-  skippedRows: Problem[];
-  preview: { line: number; modelId: string; saeId: string; featureIndex: number; name: string }[];
-}
+type ImportReport = ImportLabelsMutation['importLabels'];
 
 /** Saves text as a file through a temporary link (the browser's download, no server route). */
 function download(filename: string, contentType: string, text: string) {
@@ -53,7 +42,7 @@ export function LabelTransfer({ teamId, canImport }: { teamId: string; canImport
   async function onExport(format: 'JSON' | 'CSV') {
     setExportError(null);
     try {
-      const { data } = await client.query<{ exportLabels: { filename: string; contentType: string; text: string } }>({
+      const { data } = await client.query({
         query: EXPORT_LABELS,
         variables: { teamId, format },
         fetchPolicy: 'no-cache',
@@ -98,7 +87,7 @@ function ImportForm({ teamId }: { teamId: string }) {
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [run, running] = useMutation<{ importLabels: ImportReport }>(IMPORT_LABELS, {
+  const [run, running] = useMutation(IMPORT_LABELS, {
     refetchQueries: ['Team'],
   });
 

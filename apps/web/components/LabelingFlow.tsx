@@ -11,20 +11,6 @@ import { featureInView, saePath, saeViewOf, saeViewQuery } from '../lib/labeling
 import { FEATURE_LABELS, VOTE_LABEL } from '../lib/operations';
 import { Dialog } from './Dialog';
 
-interface Neighbours {
-  position: number | null;
-  total: number;
-  previous: number | null;
-  next: number | null;
-  nextUnlabeled: number | null;
-}
-interface ShownLabel {
-  id: string;
-  name: string;
-  teamId: string;
-  myVote: number;
-}
-
 const SHORTCUTS: [string, string][] = [
   ['j', 'next feature (in the SAE page’s order and filter)'],
   ['k', 'previous feature'],
@@ -69,12 +55,12 @@ export function LabelingFlow({
   const router = useRouter();
   const search = useSearchParams();
   const view = { ...saeViewOf(new URLSearchParams(search.toString())), teamId };
-  const neighbours = useQuery<{ saeFeatureNeighbours: Neighbours }>(SAE_FEATURE_NEIGHBOURS, {
+  const neighbours = useQuery(SAE_FEATURE_NEIGHBOURS, {
     variables: { model: feature.modelId, sae: feature.saeId, featureIndex: feature.featureIndex, ...view },
     fetchPolicy: 'cache-and-network',
   });
   // The same query as the labels section: answered from its cache, and kept current by its subscription.
-  const labels = useQuery<{ featureLabels: { edges: { node: ShownLabel }[] } }>(FEATURE_LABELS, {
+  const labels = useQuery(FEATURE_LABELS, {
     variables: { feature },
     fetchPolicy: 'cache-first',
   });

@@ -2,15 +2,12 @@
 
 import { useQuery } from '@apollo/client/react';
 import { type KeyboardEvent, type TextareaHTMLAttributes, useId, useRef, useState } from 'react';
+import type { MentionCandidatesQuery } from '../lib/generated/graphql';
 import { MENTION_CANDIDATES } from '../lib/operations';
 import type { CommentTarget } from './CommentThread';
 import './collaboration.css';
 
-interface Candidate {
-  id: string;
-  displayName: string;
-  email: string | null;
-}
+type Candidate = MentionCandidatesQuery['mentionCandidates'][number];
 
 /** The `@word` being typed right before the caret, and where its `@` is; null when the caret is not in one. */
 export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
@@ -32,7 +29,7 @@ export function MentionTextarea({
   const listId = useId();
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
-  const candidates = useQuery<{ mentionCandidates: Candidate[] }>(MENTION_CANDIDATES, {
+  const candidates = useQuery(MENTION_CANDIDATES, {
     variables: { target, search: mention?.query ?? '' },
     skip: !mention,
   });

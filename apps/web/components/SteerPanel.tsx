@@ -37,7 +37,7 @@ export function SteerPanel({ feature }: { feature: FeatureKey }) {
       freezeAttention: freeze,
     };
     try {
-      const { data } = await client.query<{ steerFeature: SteeringResult }>({
+      const { data } = await client.query({
         query: STEER_FEATURE,
         fetchPolicy: 'network-only',
         variables: { model: feature.modelId, sae: feature.saeId, feature: feature.featureIndex, ...inputs },

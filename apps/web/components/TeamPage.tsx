@@ -5,66 +5,20 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
-import type { Role } from '../lib/generated/graphql';
+import type { Role, TeamQuery } from '../lib/generated/graphql';
 import { featurePath, parseCircuitJson } from '../lib/graph';
-import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED, type TeamPermissions } from '../lib/operations';
+import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
 import { CircuitStatus } from './CircuitStatus';
-import { type CircuitVoteData, CircuitVotes } from './CircuitVotes';
+import { CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
 import { LabelAcceptVotes } from './LabelAcceptVotes';
 import { LabelTransfer } from './LabelTransfer';
 import { TopBar } from './TopBar';
 
-interface CircuitRow extends CircuitVoteData {
-  id: string;
-  slug: string;
-  title: string;
-  status: string;
-  approvedVersion: number | null;
-  visibility: string;
-  latestVersion: number;
-  /** As the latest version's graph records it; null for graphs without metrics (imported ones). */
-  faithfulness: number | null;
-  updatedAt: string;
-  createdAt: string;
-  createdBy: { displayName: string } | null;
-  reviewAgreement: { approved: number; changesRequested: number; pending: number; agreement: number };
-}
-
-interface ActivityRow {
-  id: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-  actor: { displayName: string } | null;
-}
-
-interface TeamData {
-  id: string;
-  name: string;
-  myRole: string;
-  labelAcceptVotes: number;
-  can: TeamPermissions;
-  createdAt: string;
-  members: { role: string; user: { id: string; email: string | null; displayName: string } }[];
-  circuits: { edges: { node: CircuitRow }[]; pageInfo: { hasNextPage: boolean } };
-  labels: { edges: { node: LabelRow }[]; pageInfo: { hasNextPage: boolean } };
-  activity: ActivityRow[];
-}
-
-interface LabelRow {
-  id: string;
-  name: string;
-  status: string;
-  score: number;
-  modelId: string;
-  saeId: string;
-  featureIndex: number;
-  updatedAt: string;
-}
+type ActivityRow = TeamQuery['team']['activity'][number];
+/** ActivityEvent.data is JSON: an object of the entry's details (names, ids, values), written by logActivity. */
+const dataOf = (event: ActivityRow) => (event.data ?? {}) as Record<string, unknown>;
 
 /** Admins add members and viewers; owners also make admins and owners (Team.can.manageAdmins). */
 const ROLES = ['VIEWER', 'MEMBER'];
@@ -130,7 +84,7 @@ const text = (value: unknown) => (typeof value === 'string' || typeof value === 
 const inTeam = (path: string, teamId: string) => `${path}?team=${encodeURIComponent(teamId)}`;
 
 function ActivitySubject({ event, teamId }: { event: ActivityRow; teamId: string }) {
-  const data = event.data ?? {};
+  const data = dataOf(event);
   if (event.subjectType === 'label') {
     const name = text(data.name);
     const [modelId, saeId, index] = [text(data.modelId), text(data.saeId), text(data.featureIndex)];
@@ -167,17 +121,17 @@ function ActivitySubject({ event, teamId }: { event: ActivityRow; teamId: string
 }
 
 function describeVerb(event: ActivityRow): string {
-  if (event.action.endsWith('.voted')) return VOTES[String(event.data?.value)] ?? 'voted on';
+  if (event.action.endsWith('.voted')) return VOTES[String(dataOf(event).value)] ?? 'voted on';
   if (event.action === 'comment.added') return `commented on a ${event.subjectType.replaceAll('_', ' ')}`;
   if (event.action === 'labels.imported') {
-    const from = IMPORT_SOURCES[String(event.data?.format)] ?? 'a file';
-    return `imported ${text(event.data?.created) ?? 'some'} labels from ${from}`;
+    const from = IMPORT_SOURCES[String(dataOf(event).format)] ?? 'a file';
+    return `imported ${text(dataOf(event).created) ?? 'some'} labels from ${from}`;
   }
   return ACTIONS[event.action] ?? `${event.action.replace(/^[a-z_]+\./, '').replaceAll('_', ' ')}`;
 }
 
 function ActivityEntry({ event, teamId }: { event: ActivityRow; teamId: string }) {
-  const role = event.action === 'team.member_set' ? text(event.data?.role) : null;
+  const role = event.action === 'team.member_set' ? text(dataOf(event).role) : null;
   const subject = ['comment.added', 'team.member_left'].includes(event.action) ? null : (
     <ActivitySubject event={event} teamId={teamId} />
   );
@@ -193,10 +147,10 @@ function ActivityEntry({ event, teamId }: { event: ActivityRow; teamId: string }
 /** A team: members and roles, circuits and labels with search, filters and sorting, and what happened lately. */
 export function TeamPage({ id }: { id: string }) {
   const router = useRouter();
-  const team = useQuery<{ team: TeamData }>(TEAM, { variables: { id } });
+  const team = useQuery(TEAM, { variables: { id } });
   // Live: whatever lands in the team's activity refreshes the page; a burst of events becomes one refetch.
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useSubscription<{ teamChanged: { kind: string; id: string | null; data: { subjectType?: string } } }>(TEAM_CHANGED, {
+  useSubscription(TEAM_CHANGED, {
     variables: { teamId: id },
     onData: () => {
       if (refetchTimer.current) clearTimeout(refetchTimer.current);
@@ -205,7 +159,7 @@ export function TeamPage({ id }: { id: string }) {
   });
   useEffect(() => () => void (refetchTimer.current && clearTimeout(refetchTimer.current)), []);
   const [addMember, adding] = useMutation(ADD_MEMBER);
-  const [createCircuit, creating] = useMutation<{ createCircuit: { slug: string } }>(CREATE_CIRCUIT);
+  const [createCircuit, creating] = useMutation(CREATE_CIRCUIT);
   const [memberError, setMemberError] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   const [circuitSearch, setCircuitSearch] = useState('');

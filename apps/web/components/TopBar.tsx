@@ -3,19 +3,17 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import type { MeQuery } from '../lib/generated/graphql';
 import { ME, SIGN_OUT } from '../lib/operations';
 import { InboxLink } from './InboxLink';
 import { LabelSearch } from './LabelSearch';
 import { SignInLink } from './SignInLink';
 
-export interface Me {
-  id: string;
-  displayName: string;
-  email: string;
-}
+/** The signed-in user as ME reads it. */
+export type Me = NonNullable<MeQuery['me']>;
 
 export function useMe() {
-  const me = useQuery<{ me: Me | null }>(ME);
+  const me = useQuery(ME);
   return { me: me.data?.me ?? null, loading: me.loading && !me.data, error: me.error };
 }
 

@@ -2,17 +2,7 @@ import { gql, type TypedDocumentNode } from '@apollo/client';
 import type * as Ops from './generated/graphql';
 
 /** An intervention saved on a label (kind steer) or a circuit version (kind ablate), with the inputs that re-run it. */
-export interface EvidenceRow {
-  id: string;
-  kind: 'steer' | 'ablate';
-  labelId: string | null;
-  circuitId: string | null;
-  version: number | null;
-  inputs: Record<string, unknown>;
-  result: Record<string, unknown>;
-  author: { displayName: string } | null;
-  createdAt: string;
-}
+export type EvidenceRow = Ops.EvidenceFieldsFragment;
 
 const EVIDENCE_FIELDS = gql`
   fragment EvidenceFields on Evidence {

@@ -1,33 +1,9 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import type * as Ops from './generated/graphql';
 
-export interface NextToken {
-  tokenId: number;
-  token: string;
-  probability: number;
-  logit: number;
-}
-
-export interface SteeringRun {
-  topTokens: NextToken[];
-  logitDiff: number | null;
-  continuation: string[];
-  continuationText: string;
-}
-
-export interface SteeringResult {
-  tokens: string[];
-  positions: number[] | null;
-  hook: string;
-  scale: number;
-  scaleSource: 'DASHBOARD' | 'UNIT';
-  addedNorm: number;
-  compareTokens: string[] | null;
-  unsteered: SteeringRun;
-  steered: SteeringRun;
-  /** With freezeAttention: steered with attention patterns held at the unsteered model's. */
-  frozen: SteeringRun | null;
-}
+/** Query.steerFeature as STEER_FEATURE reads it; steering evidence saves the same as its result. */
+export type SteeringResult = Ops.SteerFeatureQuery['steerFeature'];
+export type SteeringRun = SteeringResult['unsteered'];
 
 const STEERING_RUN_FIELDS = gql`
   fragment SteeringRunFields on SteeringRun {

@@ -12,22 +12,10 @@ const USER_FIELDS = gql`
 `;
 
 /** What the signed-in user may do in a team (Team.can: the server's policy, never ranks compared here). */
-export interface TeamPermissions {
-  manageMembers: boolean;
-  manageAdmins: boolean;
-  changeSettings: boolean;
-  createCircuits: boolean;
-  computeCircuits: boolean;
-  proposeLabels: boolean;
-  participate: boolean;
-}
+export type TeamPermissions = Ops.TeamFieldsFragment['can'];
 
 /** What the signed-in user or share-link holder may do with a circuit (Circuit.can). */
-export interface CircuitPermissions {
-  comment: boolean;
-  edit: boolean;
-  manage: boolean;
-}
+export type CircuitPermissions = Ops.CircuitFieldsFragment['can'];
 
 const TEAM_FIELDS = gql`
   fragment TeamFields on Team {

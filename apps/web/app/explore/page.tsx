@@ -6,28 +6,15 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { StatusBadge } from '../../components/Badges';
 import { TopBar } from '../../components/TopBar';
 import { errorMessage } from '../../lib/errors';
+import type { ExplorerModelsQuery } from '../../lib/generated/graphql';
 import { featureKeyString, featurePath } from '../../lib/graph';
 import { type NodeLabel, useShownLabels } from '../../lib/node-labels';
 import { EXPLORER_ACTIVATIONS, EXPLORER_MODELS } from '../../lib/operations';
 import { decodeFloat32, encodeInBrowser } from '../../lib/sae-encoder';
 import { typedWords, unknownWords } from '../../lib/vocabulary';
 
-interface Sae {
-  id: string;
-  hook: string;
-  dIn: number;
-  dSae: number;
-  architecture: string;
-  encoderUrl: string;
-}
-interface Model {
-  id: string;
-  nLayers: number;
-  contextLength: number;
-  /** Word-level vocabularies only: the words as typed (" girls"); null for subword tokenizers. */
-  vocabulary: string[] | null;
-  saes: Sae[];
-}
+type Sae = Model['saes'][number];
+type Model = ExplorerModelsQuery['models'][number];
 
 interface Result {
   modelId: string;
@@ -63,7 +50,7 @@ function topK(values: ArrayLike<number>, k: number): number[] {
 }
 
 export default function ExplorerPage() {
-  const models = useQuery<{ models: Model[] }>(EXPLORER_MODELS);
+  const models = useQuery(EXPLORER_MODELS);
   const client = useApolloClient();
   const [modelId, setModelId] = useState('');
   const [saeId, setSaeId] = useState('');
@@ -95,7 +82,7 @@ export default function ExplorerPage() {
     setBusy(true);
     setError(null);
     try {
-      const { data } = await client.query<{ activations: { tokens: string[]; shape: number[]; data: string } }>({
+      const { data } = await client.query({
         query: EXPLORER_ACTIVATIONS,
         variables: { model: model.id, hook: sae.hook, text, sae: sae.id },
         fetchPolicy: 'no-cache',

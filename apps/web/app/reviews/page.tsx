@@ -5,32 +5,15 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { formatDate, StatusBadge } from '../../components/Badges';
 import { CircuitStatus } from '../../components/CircuitStatus';
-import { type CircuitVoteData, CircuitVotes } from '../../components/CircuitVotes';
+import { CircuitVotes } from '../../components/CircuitVotes';
 import { DecideReview } from '../../components/editor/Collab';
 import { SignInLink } from '../../components/SignInLink';
 import { TopBar, useMe } from '../../components/TopBar';
 import { errorMessage } from '../../lib/errors';
+import type { ReviewCardFieldsFragment } from '../../lib/generated/graphql';
 import { MY_INBOX, MY_REVIEW_REQUESTS, REVIEW_QUEUE } from '../../lib/operations';
 
-interface ReviewRow {
-  id: string;
-  version: number;
-  state: string;
-  comment: string | null;
-  decidedAt: string | null;
-  createdAt: string;
-  requestedBy: { displayName: string } | null;
-  reviewer: { displayName: string } | null;
-  circuit:
-    | (CircuitVoteData & {
-        slug: string;
-        title: string;
-        status: string;
-        latestVersion: number;
-        approvedVersion: number | null;
-      })
-    | null;
-}
+type ReviewRow = ReviewCardFieldsFragment;
 
 type Side = 'assigned' | 'requested';
 
@@ -39,8 +22,8 @@ export default function ReviewsPage() {
   const { me, loading } = useMe();
   const [pendingOnly, setPendingOnly] = useState(false);
   const options = { variables: { pendingOnly }, skip: !me, fetchPolicy: 'cache-and-network' as const };
-  const queue = useQuery<{ reviewQueue: { edges: { node: ReviewRow }[] } }>(REVIEW_QUEUE, options);
-  const requests = useQuery<{ myReviewRequests: { edges: { node: ReviewRow }[] } }>(MY_REVIEW_REQUESTS, options);
+  const queue = useQuery(REVIEW_QUEUE, options);
+  const requests = useQuery(MY_REVIEW_REQUESTS, options);
   useSubscription(MY_INBOX, {
     skip: !me,
     onData: () => {

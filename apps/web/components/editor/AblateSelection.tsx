@@ -29,7 +29,7 @@ export function AblateSelection(props: {
   unavailable?: string | null;
 }) {
   const [mode, setMode] = useState<AblationMode>('mean');
-  const [start, starting] = useMutation<{ ablateSelection: { id: string } }>(ABLATE_SELECTION);
+  const [start, starting] = useMutation(ABLATE_SELECTION);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);

@@ -9,7 +9,6 @@ import { setShareToken } from '../../lib/share';
 import { SignInLink } from '../SignInLink';
 import { TopBar } from '../TopBar';
 import { CircuitEditor } from './CircuitEditor';
-import type { CircuitInfo, VersionData } from './types';
 
 /** /c/{slug} (latest version) and /c/{slug}/v/{n}; ?share={token} grants access through a share link. */
 export function CircuitPage({ slug, version }: { slug: string; version: number | null }) {
@@ -17,7 +16,7 @@ export function CircuitPage({ slug, version }: { slug: string; version: number |
   const share = search.get('share');
   // Before any query runs: the Apollo links read it for x-share-token and graphql-ws connectionParams.
   setShareToken(share);
-  const query = useQuery<{ circuit: CircuitInfo & { version: VersionData } }>(CIRCUIT, {
+  const query = useQuery(CIRCUIT, {
     variables: { slug, number: version },
     fetchPolicy: 'network-only',
   });

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../lib/errors';
-import type { Visibility } from '../../lib/generated/graphql';
+import type { SharePermission, Visibility } from '../../lib/generated/graphql';
 import {
   CREATE_SHARE_LINK,
   DECIDE_REVIEW,
@@ -28,15 +28,6 @@ const VISIBILITY_HELP: Record<string, string> = {
   PUBLIC: 'Everyone',
 };
 
-interface ShareLinkRow {
-  id: string;
-  version: number | null;
-  permission: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
-
 /** Copies text; falls back to selecting it in a field when the Clipboard API is not allowed. */
 async function copyText(text: string, fallback: HTMLInputElement | null): Promise<boolean> {
   try {
@@ -59,13 +50,13 @@ export function ShareDialog({
   circuit: CircuitInfo;
   version: number;
 }) {
-  const links = useQuery<{ circuit: { shareLinks: ShareLinkRow[] } }>(SHARE_LINKS, {
+  const links = useQuery(SHARE_LINKS, {
     variables: { slug: circuit.slug },
     skip: !open,
     fetchPolicy: 'network-only',
   });
   const [setVisibility] = useMutation(SET_VISIBILITY);
-  const [createLink, creating] = useMutation<{ createShareLink: { token: string; path: string } }>(CREATE_SHARE_LINK);
+  const [createLink, creating] = useMutation(CREATE_SHARE_LINK);
   const [revoke] = useMutation(REVOKE_SHARE_LINK);
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -83,7 +74,7 @@ export function ShareDialog({
         variables: {
           input: {
             circuitId: circuit.id,
-            permission: String(form.get('permission')),
+            permission: String(form.get('permission')) as SharePermission,
             ...(form.get('scope') === 'version' ? { version } : {}),
             ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}),
           },
@@ -241,9 +232,7 @@ export function ReviewPanel({
   onChanged: () => void;
 }) {
   const { me } = useMe();
-  const members = useQuery<{
-    team: { members: { role: string; user: { id: string; displayName: string; email: string | null } }[] };
-  }>(TEAM_MEMBERS, { variables: { id: circuit.teamId }, skip: !canRequest });
+  const members = useQuery(TEAM_MEMBERS, { variables: { id: circuit.teamId }, skip: !canRequest });
   const [requestReview, requesting] = useMutation(REQUEST_REVIEW);
   const [error, setError] = useState<string | null>(null);
   const agreement = circuit.reviewAgreement;

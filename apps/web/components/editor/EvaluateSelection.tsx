@@ -20,7 +20,7 @@ export function EvaluateSelection(props: {
   nodeIds: string[];
   unavailable?: string | null;
 }) {
-  const [start, starting] = useMutation<{ evaluateSelection: { id: string } }>(EVALUATE_SELECTION);
+  const [start, starting] = useMutation(EVALUATE_SELECTION);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const job = useJob(jobId, (update) => {

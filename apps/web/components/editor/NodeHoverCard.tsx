@@ -16,7 +16,7 @@ import type { NodeLabel } from '../../lib/node-labels';
 import { isFeatureType, NODE_TYPES, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
 import { COMPUTE_DASHBOARDS, FEATURE_DASHBOARD } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
-import { ContextLine, type Dashboard, type DashboardContext } from '../ContextLine';
+import { ContextLine, type DashboardContext, readDashboard } from '../ContextLine';
 import { JobProgressBar, jobFinished, useJob } from '../JobProgress';
 
 export interface HoverTarget {
@@ -175,20 +175,20 @@ export function FeaturePreview({ feature, interactive }: { feature: FeatureKey; 
   // the SAE's dashboards may have been computed since.
   const [fetchPolicy] = useState<'cache-first' | 'cache-and-network'>(() => {
     try {
-      const cached = client.readQuery<{ featureDashboard: Dashboard | null }>({ query: FEATURE_DASHBOARD, variables });
+      const cached = client.readQuery({ query: FEATURE_DASHBOARD, variables });
       return cached && cached.featureDashboard === null ? 'cache-and-network' : 'cache-first';
     } catch {
       return 'cache-first';
     }
   });
-  const query = useQuery<{ featureDashboard: Dashboard | null; me: { id: string } | null }>(FEATURE_DASHBOARD, {
+  const query = useQuery(FEATURE_DASHBOARD, {
     variables,
     fetchPolicy,
   });
   const saeKey = `${feature.modelId}|${feature.saeId}`;
   const [jobId, setJobId] = useState<string | null>(() => dashboardJobs.get(saeKey) ?? null);
   const [error, setError] = useState<string | null>(null);
-  const [compute, computing] = useMutation<{ computeDashboards: { id: string } }>(COMPUTE_DASHBOARDS);
+  const [compute, computing] = useMutation(COMPUTE_DASHBOARDS);
   const job = useJob(jobId, (update) => {
     if (!jobFinished(update)) return;
     dashboardJobs.delete(saeKey);
@@ -196,7 +196,7 @@ export function FeaturePreview({ feature, interactive }: { feature: FeatureKey; 
     else setError(update.error ?? 'the job did not finish');
   });
 
-  const dashboard = query.data?.featureDashboard;
+  const dashboard = readDashboard(query.data?.featureDashboard);
   if (query.error) return <p className="error small">{errorMessage(query.error)}</p>;
   if (dashboard === undefined) return <p className="muted small">Loading the dashboard…</p>;
   if (dashboard === null) {

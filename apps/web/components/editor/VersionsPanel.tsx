@@ -7,14 +7,6 @@ import { errorMessage } from '../../lib/errors';
 import { CIRCUIT_VERSIONS } from '../../lib/operations';
 import { formatDate } from '../Badges';
 
-interface VersionRow {
-  number: number;
-  parent: number | null;
-  message: string;
-  createdAt: string;
-  author: { id: string; displayName: string } | null;
-}
-
 /** Saved versions (open one, or compare an older one with the current: the diff shows on the graph) and the edit history. */
 export function VersionsPanel({
   slug,
@@ -35,7 +27,7 @@ export function VersionsPanel({
   onCompare: (from: number | null) => Promise<void>;
   undoStack: EditorStore;
 }) {
-  const versions = useQuery<{ circuit: { versions: VersionRow[] } }>(CIRCUIT_VERSIONS, {
+  const versions = useQuery(CIRCUIT_VERSIONS, {
     variables: { slug },
     skip: onlyVersion !== null,
     fetchPolicy: 'cache-and-network',

@@ -1,6 +1,6 @@
 'use client';
 
-import { useQuery } from '@apollo/client/react';
+import { useApolloClient } from '@apollo/client/react';
 import { useCallback } from 'react';
 import type { DiffView } from '../../lib/editor-store';
 import { edgeKey, type GraphEdge, type GraphNode } from '../../lib/graph';
@@ -15,19 +15,18 @@ export function useCircuitDiff(
   baseNumber: number,
   setDiff: (diff: DiffView | null) => void,
 ): (from: number | null) => Promise<void> {
-  const diffQuery = useQuery<{
-    circuit: {
-      diff: Record<'nodes' | 'edges' | 'annotations', { added: string[]; removed: string[]; changed: string[] }>;
-      version: { number: number; graph: { nodes: GraphNode[]; edges: GraphEdge[] } };
-    };
-  }>(CIRCUIT_DIFF, { skip: true });
+  const client = useApolloClient();
   return useCallback(
     async (from: number | null) => {
       if (from === null) {
         setDiff(null);
         return;
       }
-      const result = await diffQuery.refetch({ slug, from, to: baseNumber });
+      const result = await client.query({
+        query: CIRCUIT_DIFF,
+        variables: { slug, from, to: baseNumber },
+        fetchPolicy: 'network-only',
+      });
       const data = result.data?.circuit;
       if (!data) return;
       const nodes: DiffView['nodes'] = {};
@@ -41,7 +40,8 @@ export function useCircuitDiff(
       for (const id of data.diff.edges.changed) edges[id] = 'changed';
       const removedNodes = new Set(data.diff.nodes.removed);
       const removedEdges = new Set(data.diff.edges.removed);
-      const old = data.version.graph;
+      // CircuitVersion.graph is JSON: a circuit file (lib/graph.ts), nodes and edges as the editor draws them.
+      const old = data.version.graph as { nodes?: GraphNode[]; edges?: GraphEdge[] };
       setDiff({
         from,
         to: baseNumber,
@@ -51,6 +51,6 @@ export function useCircuitDiff(
         ghostEdges: (old.edges ?? []).filter((e) => removedEdges.has(edgeKey(e))),
       });
     },
-    [diffQuery, slug, baseNumber, setDiff],
+    [client, slug, baseNumber, setDiff],
   );
 }

@@ -10,7 +10,7 @@ export function useVersionFetcher(slug: string): (number: number) => Promise<Ver
   const client = useApolloClient();
   return useCallback(
     async (number: number) => {
-      const result = await client.query<{ circuit: { version: VersionData | null } | null }>({
+      const result = await client.query({
         query: CIRCUIT,
         variables: { slug, number },
         fetchPolicy: 'network-only',

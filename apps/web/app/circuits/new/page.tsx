@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { JobProgressBar, jobFinished, useJob } from '../../../components/JobProgress';
 import { TopBar } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
-import { BUILDER_MODELS, MY_TEAMS, START_CIRCUIT_JOB, type TeamPermissions } from '../../../lib/operations';
+import { BUILDER_MODELS, MY_TEAMS, START_CIRCUIT_JOB } from '../../../lib/operations';
 
 const TEMPLATES = [
   { id: 'nounpp', label: 'nounpp: The key(s) near the cabinet …' },
@@ -28,16 +28,16 @@ type MethodChoice = keyof typeof METHOD_CHOICES;
 /** Computes a sparse feature circuit as a background job, shows its progress, and opens the editor when done. */
 export default function CircuitBuilderPage() {
   const router = useRouter();
-  const teams = useQuery<{ myTeams: { id: string; name: string; can: TeamPermissions }[] }>(MY_TEAMS);
-  const models = useQuery<{ models: { id: string; nLayers: number; saes: { id: string; hook: string }[] }[] }>(
-    BUILDER_MODELS,
-  );
+  const teams = useQuery(MY_TEAMS);
+  const models = useQuery(BUILDER_MODELS);
   const [source, setSource] = useState<'dataset' | 'pair'>('dataset');
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [start, starting] = useMutation<{ startCircuitJob: { id: string } }>(START_CIRCUIT_JOB);
+  const [start, starting] = useMutation(START_CIRCUIT_JOB);
   const job = useJob(jobId, (update) => {
-    if (update.status === 'SUCCEEDED' && update.result?.slug) router.push(`/c/${update.result.slug}`);
+    // A circuit job's result (JSON) names the circuit it stored.
+    const stored = update.result as { slug?: string } | null;
+    if (update.status === 'SUCCEEDED' && stored?.slug) router.push(`/c/${stored.slug}`);
     if (update.status === 'FAILED') setError(update.error ?? 'The computation failed');
   });
   const writableTeams = (teams.data?.myTeams ?? []).filter((t) => t.can.computeCircuits);

@@ -13,10 +13,10 @@ export default function InvitePage() {
   const { token } = useParams<{ token: string }>();
   const router = useRouter();
   const { me, loading } = useMe();
-  const preview = useQuery<{ invitation: { teamName: string; role: string; expiresAt: string } }>(INVITATION_PREVIEW, {
+  const preview = useQuery(INVITATION_PREVIEW, {
     variables: { token },
   });
-  const [accept, accepting] = useMutation<{ acceptInvitation: { id: string } }>(ACCEPT_INVITATION);
+  const [accept, accepting] = useMutation(ACCEPT_INVITATION);
   const [error, setError] = useState<string | null>(null);
   const invitation = preview.data?.invitation;
   return (
