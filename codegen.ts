@@ -41,6 +41,7 @@ const config: CodegenConfig = {
           TeamInvitation: `${parents}#TeamInvitation`,
           User: `${parents}#User`,
           Team: `${parents}#TeamWithMyRole`,
+          Transcoder: `${parents}#Transcoder`,
         },
       },
     },

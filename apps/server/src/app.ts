@@ -99,7 +99,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const events = await createEventBus(options.redisUrl, queuePrefix);
     if (events.close) closers.push({ name: 'event bus (Redis)', close: () => events.close!() });
-    const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [] };
+    const catalog = options.models ? await discoverCatalog(options.models) : { models: [], saes: [], transcoders: [] };
     const models = new ModelService(catalog, options.engineCacheDir ?? join(tmpdir(), 'workbench-engine'));
     closers.push({ name: 'model engine', close: () => models.dispose() });
     await models.syncRegistry(database.prisma);

@@ -21,7 +21,11 @@ export type {
   TeamInvitation,
   User,
 } from '../generated/prisma/client.js';
-export type { CatalogModel as Model, CatalogSae as Sae } from '../models/catalog.js';
+export type {
+  CatalogModel as Model,
+  CatalogSae as Sae,
+  CatalogTranscoder as Transcoder,
+} from '../models/catalog.js';
 export type { InvitationPreview } from '../services/invitations.js';
 
 /** A team as one member sees it: the row and that member's role (Team.myRole, Team.can). */

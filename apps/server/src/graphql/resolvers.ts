@@ -397,6 +397,7 @@ export const resolvers: Resolvers = {
     vocabSize: (m) => m.config.vocabSize,
     contextLength: (m) => m.config.nCtx,
     saes: (m, _, ctx) => ctx.services.models.saesOf(m.id),
+    transcoders: (m, _, ctx) => ctx.services.models.transcodersOf(m.id),
     vocabulary: (m, _, ctx) => ctx.services.models.vocabulary(m.id),
   },
   Sae: {

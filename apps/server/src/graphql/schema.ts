@@ -407,6 +407,8 @@ export const typeDefs = /* GraphQL */ `
     contextLength: Int!
     fileHash: String!
     saes: [Sae!]!
+    "Transcoders of the model's MLPs (each reads blocks.L.ln2.hook_normalized and predicts blocks.L.hook_mlp_out)."
+    transcoders: [Transcoder!]!
     """
     A word-level vocabulary's words as typed (a leading space where the token has one, e.g. " girls"), sorted; null
     for subword tokenizers (GPT-2's), which spell any text.
@@ -429,6 +431,24 @@ export const typeDefs = /* GraphQL */ `
     fileHash: String!
     "The ONNX encoder for onnxruntime-web (input x [64, dIn] float32, output features [64, dSae]); cacheable forever."
     encoderUrl(dtype: String = "fp32"): String!
+  }
+
+  "A transcoder (SAELens format): a sparse dictionary that reads one hook and predicts another, e.g. an MLP's output."
+  type Transcoder {
+    id: ID!
+    modelId: ID!
+    "The hook it reads, e.g. blocks.3.ln2.hook_normalized (the MLP's input, LayerNorm without its weight and bias)."
+    hookIn: String!
+    "The hook it predicts, e.g. blocks.3.hook_mlp_out."
+    hookOut: String!
+    dIn: Int!
+    dOut: Int!
+    dSae: Int!
+    architecture: String!
+    k: Int
+    "Whether it has a linear skip connection from its input to its output."
+    skip: Boolean!
+    fileHash: String!
   }
 
   type Tokenization {

@@ -8,6 +8,7 @@ import {
   loadSae,
   loadTokenizer,
   referenceForward,
+  saveSae,
 } from '@workbench/analysis';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,33 @@ function roundToHalf(values: ArrayLike<number>): Float64Array {
 
 const relu = (pre: Float64Array) => pre.map((v) => Math.max(0, v));
 
+/** A TopK(3) skip transcoder of layer 0's MLP, 12 features, beside the bundled SAEs (transcoders/<input hook>/). */
+async function writeTranscoder(folder: string): Promise<void> {
+  const filled = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
+  await saveSae(folder, {
+    config: {
+      architecture: 'topk',
+      dIn: 16,
+      dSae: 12,
+      hookName: 'blocks.0.ln2.hook_normalized',
+      hookLayer: 0,
+      k: 3,
+      applyBDecToInput: false,
+      normalization: 'none',
+      prependBos: true,
+      extra: { model_name: 'demo' },
+      transcoder: { hookName: 'blocks.0.hook_mlp_out', hookLayer: 0, dOut: 16, skip: true },
+    },
+    weights: {
+      W_enc: filled(16 * 12, Math.sin),
+      b_enc: new Float32Array(12),
+      W_dec: filled(12 * 16, Math.cos),
+      b_dec: new Float32Array(16),
+      W_skip: filled(16 * 16, (i) => (i % 17 === 0 ? 0.5 : 0)),
+    },
+  });
+}
+
 // The default burst of model runs (20), refilled so slowly that the count of runs allowed is exact.
 const savedRefill = process.env.COMPUTE_RATE_PER_SECOND;
 
@@ -62,6 +90,7 @@ beforeAll(async () => {
   process.env.COMPUTE_RATE_PER_SECOND = '0.0001';
   dir = await mkdtemp(join(tmpdir(), 'models-'));
   ({ config, weights } = await writeTinyModelFixture(dir));
+  await writeTranscoder(join(dir, 'transcoders', 'blocks.0.ln2.hook_normalized'));
   db = await createTestDatabase();
   app = await startApp({
     database: db.config,
@@ -82,11 +111,19 @@ afterAll(async () => {
 });
 
 describe('models and activations over GraphQL', () => {
-  it('lists the bundled model and its SAEs with their conventions and file hashes', async () => {
+  it('lists the bundled model, its SAEs with their conventions and file hashes, and its transcoders apart', async () => {
     const { models } = await client.ok<{
-      models: { id: string; nLayers: number; dModel: number; fileHash: string; saes: unknown[] }[];
+      models: {
+        id: string;
+        nLayers: number;
+        dModel: number;
+        fileHash: string;
+        saes: unknown[];
+        transcoders: unknown[];
+      }[];
     }>(
-      '{ models { id nLayers dModel fileHash saes { id hook dIn dSae architecture prependBos centerResidual normalize fileHash } } }',
+      `{ models { id nLayers dModel fileHash saes { id hook dIn dSae architecture prependBos centerResidual normalize fileHash }
+        transcoders { id modelId hookIn hookOut dIn dOut dSae architecture k skip fileHash } } }`,
     );
     expect(models).toEqual([
       {
@@ -104,6 +141,22 @@ describe('models and activations over GraphQL', () => {
             prependBos: true,
             centerResidual: true,
             normalize: 'none',
+            fileHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          },
+        ],
+        // not among the SAEs: it reads one hook and predicts another
+        transcoders: [
+          {
+            id: 'demo/blocks.0.ln2.hook_normalized',
+            modelId: 'demo',
+            hookIn: 'blocks.0.ln2.hook_normalized',
+            hookOut: 'blocks.0.hook_mlp_out',
+            dIn: 16,
+            dOut: 16,
+            dSae: 12,
+            architecture: 'topk',
+            k: 3,
+            skip: true,
             fileHash: expect.stringMatching(/^[0-9a-f]{64}$/),
           },
         ],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type HookedGPT2, loadHookedGPT2, parseHookName, type TextTokenizer } from '@workbench/analysis';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { AppError } from '../services/errors.js';
-import type { Catalog, CatalogModel, CatalogSae } from './catalog.js';
+import type { Catalog, CatalogModel, CatalogSae, CatalogTranscoder } from './catalog.js';
 
 export interface Activations {
   tokenIds: number[];
@@ -78,6 +78,10 @@ export class ModelService {
 
   saesOf(modelId: string): CatalogSae[] {
     return this.catalog.saes.filter((s) => s.modelId === modelId);
+  }
+
+  transcodersOf(modelId: string): CatalogTranscoder[] {
+    return this.catalog.transcoders.filter((t) => t.modelId === modelId);
   }
 
   model(id: string): CatalogModel {

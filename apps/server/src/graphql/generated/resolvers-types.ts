@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ActivityEvent as ActivityEventParent, Circuit as CircuitParent, CircuitVersion as CircuitVersionParent, Comment as CommentParent, Evidence as EvidenceParent, FeatureDashboard as FeatureDashboardParent, FeatureLabel as FeatureLabelParent, InvitationPreview as InvitationPreviewParent, Job as JobParent, LabelRevision as LabelRevisionParent, Model as ModelParent, Notification as NotificationParent, Review as ReviewParent, Sae as SaeParent, ShareLink as ShareLinkParent, TeamInvitation as TeamInvitationParent, User as UserParent, TeamWithMyRole as TeamWithMyRoleParent } from '../parents.js';
+import type { ActivityEvent as ActivityEventParent, Circuit as CircuitParent, CircuitVersion as CircuitVersionParent, Comment as CommentParent, Evidence as EvidenceParent, FeatureDashboard as FeatureDashboardParent, FeatureLabel as FeatureLabelParent, InvitationPreview as InvitationPreviewParent, Job as JobParent, LabelRevision as LabelRevisionParent, Model as ModelParent, Notification as NotificationParent, Review as ReviewParent, Sae as SaeParent, ShareLink as ShareLinkParent, TeamInvitation as TeamInvitationParent, User as UserParent, TeamWithMyRole as TeamWithMyRoleParent, Transcoder as TranscoderParent } from '../parents.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -557,6 +557,8 @@ export type Model = {
   nLayers: Scalars['Int']['output'];
   saes: Array<Sae>;
   source: Scalars['String']['output'];
+  /** Transcoders of the model's MLPs (each reads blocks.L.ln2.hook_normalized and predicts blocks.L.hook_mlp_out). */
+  transcoders: Array<Transcoder>;
   vocabSize: Scalars['Int']['output'];
   /**
    * A word-level vocabulary's words as typed (a leading space where the token has one, e.g. " girls"), sorted; null
@@ -1463,6 +1465,25 @@ export type Tokenization = {
   tokens: Array<Scalars['String']['output']>;
 };
 
+/** A transcoder (SAELens format): a sparse dictionary that reads one hook and predicts another, e.g. an MLP's output. */
+export type Transcoder = {
+  __typename?: 'Transcoder';
+  architecture: Scalars['String']['output'];
+  dIn: Scalars['Int']['output'];
+  dOut: Scalars['Int']['output'];
+  dSae: Scalars['Int']['output'];
+  fileHash: Scalars['String']['output'];
+  /** The hook it reads, e.g. blocks.3.ln2.hook_normalized (the MLP's input, LayerNorm without its weight and bias). */
+  hookIn: Scalars['String']['output'];
+  /** The hook it predicts, e.g. blocks.3.hook_mlp_out. */
+  hookOut: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  k?: Maybe<Scalars['Int']['output']>;
+  modelId: Scalars['ID']['output'];
+  /** Whether it has a linear skip connection from its input to its output. */
+  skip: Scalars['Boolean']['output'];
+};
+
 export type User = {
   __typename?: 'User';
   displayName: Scalars['String']['output'];
@@ -1651,6 +1672,7 @@ export type ResolversTypes = {
   TeamInvitation: ResolverTypeWrapper<TeamInvitationParent>;
   TeamPermissions: ResolverTypeWrapper<TeamPermissions>;
   Tokenization: ResolverTypeWrapper<Tokenization>;
+  Transcoder: ResolverTypeWrapper<TranscoderParent>;
   User: ResolverTypeWrapper<UserParent>;
   VersionDiff: ResolverTypeWrapper<VersionDiff>;
   Visibility: Visibility;
@@ -1740,6 +1762,7 @@ export type ResolversParentTypes = {
   TeamInvitation: TeamInvitationParent;
   TeamPermissions: TeamPermissions;
   Tokenization: Tokenization;
+  Transcoder: TranscoderParent;
   User: UserParent;
   VersionDiff: VersionDiff;
 };
@@ -2038,6 +2061,7 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   nLayers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   saes?: Resolver<Array<ResolversTypes['Sae']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transcoders?: Resolver<Array<ResolversTypes['Transcoder']>, ParentType, ContextType>;
   vocabSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   vocabulary?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
@@ -2312,6 +2336,20 @@ export type TokenizationResolvers<ContextType = Context, ParentType extends Reso
   tokens?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type TranscoderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Transcoder'] = ResolversParentTypes['Transcoder']> = {
+  architecture?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dOut?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dSae?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fileHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hookIn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hookOut?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  k?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  modelId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  skip?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2384,6 +2422,7 @@ export type Resolvers<ContextType = Context> = {
   TeamInvitation?: TeamInvitationResolvers<ContextType>;
   TeamPermissions?: TeamPermissionsResolvers<ContextType>;
   Tokenization?: TokenizationResolvers<ContextType>;
+  Transcoder?: TranscoderResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   VersionDiff?: VersionDiffResolvers<ContextType>;
 };
