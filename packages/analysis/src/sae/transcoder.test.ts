@@ -203,8 +203,17 @@ describe('transcoders (SAELens transcoder / skip_transcoder / jumprelu_transcode
     });
     expect(dunefsky).toMatchObject({
       architecture: 'standard',
+      // these configs' b_dec has the input's width and is subtracted first (apply_b_dec_to_input, default true)
+      applyBDecToInput: true,
       transcoder: { hookName: 'blocks.3.hook_mlp_out', hookLayer: 3, dOut: 768, skip: false },
     });
+    // ... but never into another width, and never for SAELens's own transcoder architectures
+    const base = { hook_point: 'blocks.3.ln2.hook_normalized', out_hook_point: 'blocks.3.hook_mlp_out', d_sae: 8 };
+    expect(parseSaeConfig({ ...base, is_transcoder: true, d_in: 4, d_out: 6 }).applyBDecToInput).toBe(false);
+    expect(
+      parseSaeConfig({ ...base, architecture: 'transcoder', d_in: 4, d_out: 4, apply_b_dec_to_input: true })
+        .applyBDecToInput,
+    ).toBe(false);
     // an SAE config stays an SAE (no transcoder key)
     expect(parseSaeConfig({ d_in: 4, d_sae: 8, hook_name: 'blocks.0.hook_resid_post' }).transcoder).toBeUndefined();
   });
