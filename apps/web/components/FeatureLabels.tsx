@@ -4,9 +4,9 @@ import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
-import type { Visibility } from '../lib/generated/graphql';
+import type { FeatureLabelsQuery, LabelStatus, Visibility } from '../lib/generated/graphql';
 import { type FeatureKey, featurePath } from '../lib/graph';
-import { describeLabelSource } from '../lib/label-source';
+import { describeDetection, describeLabelSource, isMachineDraft } from '../lib/label-source';
 import {
   EDIT_LABEL,
   FEATURE_CHANGED,
@@ -20,27 +20,11 @@ import { CommentThread } from './CommentThread';
 import { LabelEvidence } from './Evidence';
 import './collaboration.css';
 
-interface Label {
-  __typename?: 'FeatureLabel';
-  id: string;
-  teamId: string;
-  visibility: string;
-  status: string;
-  name: string;
-  description: string;
-  revision: number;
-  score: number;
-  myVote: number;
-  createdAt: string;
-  updatedAt: string;
-  revisedAt: string;
-  author: { __typename?: 'User'; id: string; displayName: string } | null;
-  agreement: { __typename?: 'Agreement'; up: number; down: number; agreement: number };
-  [key: string]: unknown;
-}
+/** A label as FEATURE_LABELS (LabelFields) reads it. */
+type Label = FeatureLabelsQuery['featureLabels']['edges'][number]['node'];
 
 /** The same rule as the API: ACCEPTED at >= 2 votes with 3 in 4 up; DISPUTED at >= 2 votes with any down. */
-function statusFor(up: number, down: number): string {
+function statusFor(up: number, down: number): LabelStatus {
   const total = up + down;
   if (total < 2) return 'PROPOSED';
   if (up / total >= 0.75) return 'ACCEPTED';
@@ -93,13 +77,13 @@ export function FeatureLabels({
   onChanged,
   onEvent,
 }: FeatureLabelsProps) {
-  const labels = useQuery<{ featureLabels: { edges: { node: Label }[] } }>(FEATURE_LABELS, {
+  const labels = useQuery(FEATURE_LABELS, {
     variables: { feature },
     fetchPolicy: 'cache-and-network',
   });
   // Label events refresh the labels (and their open histories).
   const [tick, setTick] = useState(0);
-  useSubscription<{ featureChanged: { kind: string } }>(FEATURE_CHANGED, {
+  useSubscription(FEATURE_CHANGED, {
     variables: { feature },
     onData: ({ data }) => {
       const kind = data.data?.featureChanged.kind;
@@ -212,7 +196,7 @@ function LabelItem({
   tick: number;
   onChanged?: () => void;
 }) {
-  const [vote] = useMutation<{ voteLabel: Label }>(VOTE_LABEL);
+  const [vote] = useMutation(VOTE_LABEL);
   const [edit, editing] = useMutation(EDIT_LABEL);
   const [editOpen, setEditOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -222,17 +206,7 @@ function LabelItem({
     if (linked) setDiscussOpen(true);
   }, [linked]);
   const [error, setError] = useState<string | null>(null);
-  const revisions = useQuery<{
-    label: {
-      revisions: {
-        revision: number;
-        name: string;
-        description: string;
-        createdAt: string;
-        author: { displayName: string } | null;
-      }[];
-    };
-  }>(LABEL_REVISIONS, { variables: { id: label.id }, skip: !historyOpen, fetchPolicy: 'network-only' });
+  const revisions = useQuery(LABEL_REVISIONS, { variables: { id: label.id }, skip: !historyOpen, fetchPolicy: 'network-only' });
   // Someone edited a label: the open history follows.
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the trigger
   useEffect(() => {
@@ -265,7 +239,8 @@ function LabelItem({
   };
 
   const myVote = label.myVote === 1 ? 'you voted up' : label.myVote === -1 ? 'you voted down' : null;
-  const imported = describeLabelSource(label.source);
+  const source = describeLabelSource(label.source);
+  const detection = describeDetection(label.source, label.revision);
   return (
     <li
       id={`label-${label.id}`}
@@ -277,6 +252,7 @@ function LabelItem({
         <div className="row">
           <strong>{label.name}</strong> <StatusBadge status={label.status} />
           {label.visibility === 'PUBLIC' && <span className="badge">public</span>}
+          {isMachineDraft(label.source) && <span className="badge">machine draft</span>}
         </div>
         {canVote ? (
           <div className="row vote">
@@ -309,8 +285,18 @@ function LabelItem({
       <p className="small muted">
         score {label.score} · agreement {Math.round(label.agreement.agreement * 100)}%{myVote ? ` · ${myVote}` : ''} ·
         revision {label.revision} by {label.author?.displayName ?? 'someone'} · {formatDate(label.revisedAt)}
-        {imported && <span data-testid="label-source"> · {imported}</span>}
+        {source && <span data-testid="label-source"> · {source}</span>}
       </p>
+      {detection && (
+        <p className="small" data-testid="label-detection">
+          {detection.score && (
+            <strong className="badge" title={detection.explanation}>
+              {detection.score}
+            </strong>
+          )}{' '}
+          <span className="muted">{detection.explanation}</span>
+        </p>
+      )}
       <div className="row small">
         {canEdit && (
           <button type="button" className="link" onClick={() => setEditOpen(!editOpen)}>

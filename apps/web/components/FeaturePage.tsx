@@ -9,6 +9,7 @@ import { MY_TEAMS, type TeamPermissions } from '../lib/operations';
 import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
 import { FeatureLabels } from './FeatureLabels';
+import { LabelDrafts } from './LabelDrafts';
 import { LabelingFlow } from './LabelingFlow';
 import { SignInLink } from './SignInLink';
 import { SteerPanel } from './SteerPanel';
@@ -25,7 +26,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
   const router = useRouter();
   const search = useSearchParams();
   const { me, loading: meLoading } = useMe();
-  const teams = useQuery<{ myTeams: Team[] }>(MY_TEAMS, { skip: !me });
+  const teams = useQuery(MY_TEAMS, { skip: !me });
   const teamId = search.get('team') ?? teams.data?.myTeams[0]?.id ?? null;
   const team = teams.data?.myTeams.find((t) => t.id === teamId);
   const canWrite = Boolean(me && team?.can.proposeLabels);
@@ -98,6 +99,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
                 if (kind === 'comment') setCommentTick((t) => t + 1);
               }}
             />
+            {canWrite && team && <LabelDrafts feature={feature} team={{ id: team.id, name: team.name }} />}
           </section>
         </div>
         <div>

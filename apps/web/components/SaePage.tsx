@@ -19,6 +19,7 @@ import {
 } from '../lib/labeling-url';
 import { MY_TEAMS } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
+import { SaeDrafts } from './LabelDrafts';
 import styles from './SaePage.module.css';
 import { TopBar, useMe } from './TopBar';
 
@@ -82,7 +83,7 @@ function useFeatureRows(modelId: string, saeId: string, { teamId, sort, filter }
       asked.current.add(page);
       const mine = asked.current;
       try {
-        const { data } = await client.query<{ saeFeatures: { totalCount: number; edges: { node: Row }[] } }>({
+        const { data } = await client.query({
           query: SAE_FEATURES,
           variables: { model: modelId, sae: saeId, teamId, sort, filter, offset: page * PAGE },
           fetchPolicy: 'network-only',
@@ -122,10 +123,12 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
   const router = useRouter();
   const search = useSearchParams();
   const { me } = useMe();
-  const teams = useQuery<{ myTeams: { id: string; name: string }[] }>(MY_TEAMS, { skip: !me });
+  const teams = useQuery(MY_TEAMS, { skip: !me });
   const view = saeViewOf(new URLSearchParams(search.toString()), teams.data?.myTeams[0]?.id ?? null);
   const team = teams.data?.myTeams.find((t) => t.id === view.teamId);
-  const coverage = useQuery<{ saeCoverage: Coverage }>(SAE_COVERAGE, {
+  // TeamFields carries the viewer's permissions in the team.
+  const mayDraft = Boolean((team as { can?: { proposeLabels?: boolean } } | undefined)?.can?.proposeLabels);
+  const coverage = useQuery(SAE_COVERAGE, {
     variables: { model: modelId, sae: saeId, teamId: view.teamId },
     fetchPolicy: 'cache-and-network',
   });
@@ -203,6 +206,7 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
             {team ? `Labels and circuits of ${team.name}.` : 'Public labels of every team.'} Open a feature to label it;
             on a feature page, j and k go through this list in this order, n to the next unlabeled one.
           </p>
+          {team && mayDraft && <SaeDrafts modelId={modelId} saeId={saeId} team={team} />}
         </section>
 
         <div className="row spread wrap">

@@ -670,6 +670,7 @@ const LABEL_FIELDS = gql`
     name
     description
     source
+    detectionScore
     revision
     revisedAt
     score

@@ -82,8 +82,14 @@ const MAX_DESCRIPTION = 2000;
 
 /** The label's name and description from the explainer's answer; a bare one-line answer is the name. */
 export function parseExplanation(answer: string): { name: string; description: string } {
-  const field = (tag: string) => new RegExp(`^\\s*\\**\\[?${tag}\\]?\\**\\s*:\\s*(.+)$`, 'im').exec(answer)?.[1];
-  const unquote = (s: string) => s.trim().replace(/^["'“”*]+|["'“”*.]+$/g, '');
+  // Models dress the tags up ("**[LABEL]:**", "Label:"): read past the bold and brackets.
+  const field = (tag: string) => new RegExp(`^\\s*\\**\\[?${tag}\\]?\\**\\s*:\\**\\s*(.+)$`, 'im').exec(answer)?.[1];
+  // Bold marks and a closing period go; quotes only when they wrap the whole label (`the token "said"` keeps its own).
+  const unquote = (s: string) => {
+    const bare = s.replace(/^[\s*]+|[\s*]+$/g, '').replace(/\.$/, '');
+    const wrapped = /^(["'“])(.*)(["'”])$/.exec(bare);
+    return (wrapped && !/["“”]/.test(wrapped[2]!) ? wrapped[2]! : bare).trim();
+  };
   const lines = answer
     .split('\n')
     .map((l) => l.trim())

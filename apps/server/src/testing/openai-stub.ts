@@ -128,3 +128,29 @@ export function markerLabeler(marker: string, label: string): StubHandler {
     return { content: JSON.stringify(examples.map((e) => (e.includes(marker) ? 1 : 0))) };
   };
 }
+
+/**
+ * A labeler for real dashboards: it names the label after the token the explainer prompt shows firing most, and in
+ * a detection test says 1 for the examples that contain that token. A crude but honest reader of the prompts.
+ */
+export function topTokenLabeler(): StubHandler {
+  let token = '';
+  return (request) => {
+    const user = request.body.messages.find((m) => m.role === 'user')?.content ?? '';
+    if (!user.startsWith('Label:')) {
+      const weights = new Map<string, number>();
+      for (const match of user.matchAll(/("(?:[^"\\]|\\.)*") (\d+)/g)) {
+        const t = JSON.parse(match[1]!) as string;
+        weights.set(t, (weights.get(t) ?? 0) + Number(match[2]));
+      }
+      token = [...weights.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+      return {
+        content: `[LABEL]: the token ${JSON.stringify(token.trim())}\n[EXPLANATION]: Fires on ${JSON.stringify(token)}.`,
+      };
+    }
+    const examples = user.split('\n').filter((line) => /^Example \d+: /.test(line));
+    return {
+      content: JSON.stringify(examples.map((e) => (token && e.slice(e.indexOf(':') + 1).includes(token) ? 1 : 0))),
+    };
+  };
+}

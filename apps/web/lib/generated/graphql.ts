@@ -226,6 +226,32 @@ export type Visibility =
   | 'TEAM'
   | 'UNLISTED';
 
+export type LabelDraftingQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LabelDraftingQuery = { labelDrafting: { llmConfigured: boolean, model: string | null, endpoint: string | null, defaultMaxRequests: number, maxRequestsCap: number } };
+
+export type ExplainFeaturesMutationVariables = Exact<{
+  teamId: string | number;
+  model: string | number;
+  sae: string | number;
+  featureIndex?: number | null | undefined;
+  maxRequests?: number | null | undefined;
+}>;
+
+
+export type ExplainFeaturesMutation = { explainFeatures: { id: string, status: JobStatus, stage: string, percent: number, etaSeconds: number | null, error: string | null, result: unknown } };
+
+export type DraftFromTokenPatternMutationVariables = Exact<{
+  teamId: string | number;
+  model: string | number;
+  sae: string | number;
+  featureIndex: number;
+}>;
+
+
+export type DraftFromTokenPatternMutation = { draftLabelFromTokenPattern: { id: string, name: string } };
+
 export type EvidenceFieldsFragment = { id: string, kind: string, labelId: string | null, circuitId: string | null, version: number | null, inputs: unknown, result: unknown, createdAt: string, author: { id: string, displayName: string } | null };
 
 export type LabelEvidenceQueryVariables = Exact<{
@@ -603,14 +629,14 @@ export type AddTeamMemberMutationVariables = Exact<{
 
 export type AddTeamMemberMutation = { addTeamMember: { role: Role, user: { id: string, email: string | null, displayName: string } } };
 
-export type LabelFieldsFragment = { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } };
+export type LabelFieldsFragment = { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } };
 
 export type FeatureLabelsQueryVariables = Exact<{
   feature: FeatureKeyInput;
 }>;
 
 
-export type FeatureLabelsQuery = { featureLabels: { edges: Array<{ node: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FeatureLabelsQuery = { featureLabels: { edges: Array<{ node: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ShownLabelsQueryVariables = Exact<{
   features: Array<FeatureKeyInput> | FeatureKeyInput;
@@ -632,14 +658,14 @@ export type ProposeLabelMutationVariables = Exact<{
 }>;
 
 
-export type ProposeLabelMutation = { proposeLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
+export type ProposeLabelMutation = { proposeLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
 
 export type EditLabelMutationVariables = Exact<{
   input: EditLabelInput;
 }>;
 
 
-export type EditLabelMutation = { editLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
+export type EditLabelMutation = { editLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
 
 export type VoteLabelMutationVariables = Exact<{
   labelId: string | number;
@@ -647,7 +673,7 @@ export type VoteLabelMutationVariables = Exact<{
 }>;
 
 
-export type VoteLabelMutation = { voteLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
+export type VoteLabelMutation = { voteLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
 
 export type FeatureChangedSubscriptionVariables = Exact<{
   feature: FeatureKeyInput;
