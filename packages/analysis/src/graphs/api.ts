@@ -100,6 +100,7 @@ export async function computePromptGraph(
     const pruned = pruneGraph(graph.adjacency, shape, nodeThreshold, edgeThreshold);
     const scores = graphScores(graph.adjacency, shape, config.nLayers);
     graph.timings.prune_s = +((performance.now() - t0) / 1000).toFixed(3);
+    control.onProgress?.('done', 100);
     t0 = performance.now();
     const circuit = graphToCircuit(graph, pruned, scores, {
       modelName: options.model === 'demo' ? 'workbench-demo-gpt2' : modelDir.replace(/^.*\//, ''),

@@ -9,7 +9,7 @@ import { randomGPT2Weights } from '../model/random.js';
 import { type ReferenceIntervention, referenceForward } from '../model/reference.js';
 import { nodeOrt } from '../runtime/node.js';
 import { referenceTranscode, type SaeWeights } from '../sae/sae.js';
-import { attribute, nodeLayout, selectLogits } from './attribution.js';
+import { attribute, nodeLayout, selectLogits, tokenTargets } from './attribution.js';
 import { randomTranscoders } from './testing.js';
 
 const config: GPT2Config = { nLayers: 2, dModel: 16, nHeads: 2, nCtx: 16, vocabSize: 24, lnEps: 1e-5, bosTokenId: 0 };
@@ -165,5 +165,14 @@ describe('selectLogits', () => {
     expect(selectLogits(logits)[1]!.probability).toBeCloseTo(0.3, 6);
     const flat = new Array(30).fill(0);
     expect(selectLogits(flat)).toHaveLength(10);
+  });
+
+  it('or takes the tokens asked for, with their probabilities, and refuses tokens outside the vocabulary', () => {
+    const logits = [0.6, 0.3, 0.06, 0.04].map(Math.log);
+    expect(tokenTargets(logits, [3, 1])).toEqual([
+      { token: 3, probability: expect.closeTo(0.04, 6) },
+      { token: 1, probability: expect.closeTo(0.3, 6) },
+    ]);
+    expect(() => tokenTargets(logits, [9])).toThrow(/logit target 9 is outside the vocabulary \(4\)/);
   });
 });

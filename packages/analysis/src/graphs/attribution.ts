@@ -41,6 +41,8 @@ export interface AttributionOptions {
   maxLogits?: number;
   /** Logit targets are added, most probable first, until their probabilities sum to this (default 0.95). */
   logitProbability?: number;
+  /** These tokens' logits as the targets instead (circuit-tracer's attribution targets), e.g. ' are' and ' is'. */
+  logitTokens?: number[];
   /** Features whose rows are computed (chosen by influence when more are active; default 7,500). */
   maxFeatureNodes?: number;
   /** Targets per backward pass (default 128). */
@@ -106,6 +108,18 @@ export function selectLogits(logits: ArrayLike<number>, max = 10, p = 0.95): Log
     if (covered >= p) break;
   }
   return out;
+}
+
+/** Given tokens as logit targets, with their probabilities. */
+export function tokenTargets(logits: ArrayLike<number>, tokens: readonly number[]): LogitTarget[] {
+  if (tokens.length === 0) throw new Error('no logit target tokens');
+  const all = selectLogits(logits, logits.length, 2);
+  const probability = new Map(all.map((l) => [l.token, l.probability]));
+  return tokens.map((token) => {
+    const p = probability.get(token);
+    if (p === undefined) throw new Error(`logit target ${token} is outside the vocabulary (${logits.length})`);
+    return { token, probability: p };
+  });
 }
 
 /** One layer's transcoder on the prompt: its active features and the vectors the graph needs of each. */
@@ -449,7 +463,9 @@ export async function attribute(
   progress('transcoders', 2);
   const layers = await encodeLayers(model.ort, c, state, transcoders, threads);
   lap('transcoders_s');
-  const logits = selectLogits(state.lastLogits, options.maxLogits ?? 10, options.logitProbability ?? 0.95);
+  const logits = options.logitTokens
+    ? tokenTargets(state.lastLogits, options.logitTokens)
+    : selectLogits(state.lastLogits, options.maxLogits ?? 10, options.logitProbability ?? 0.95);
   const computer = new RowComputer(c, model.weights, state, layers, logits, R);
   await computer.compile(model.ort, options.centerResid ?? false, threads);
   lap('compile_s');
@@ -516,7 +532,7 @@ export async function attribute(
     lap('backward_s');
     const graph = squareAdjacency(c, state, layers, logits, rows, rowColumn, chosen, computer);
     lap('assemble_s');
-    progress('done', 100);
+    progress('attributed', 95);
     return { ...graph, timings };
   } finally {
     await computer.release();
