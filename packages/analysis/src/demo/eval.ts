@@ -22,12 +22,13 @@ import {
 import { metricsLine } from './train.js';
 import { evalRows, loadDemoTranscoders, transcoderMetrics, transcoderMetricsLine } from './transcoders.js';
 
-/** Loads the demo model (+ tokenizer) and SAEs from a folder laid out as trainDemo writes it. */
+/** Loads the demo model (+ tokenizer), SAEs and transcoders (none when absent) from a folder laid out as trainDemo writes it. */
 export async function loadDemo(dir: string = DEMO_ASSETS_DIR, options: { threads?: number; cacheDir?: string } = {}) {
   const { model, tokenizer, config } = await loadHookedGPT2(join(dir, 'model'), { maxGraphs: 64, ...options });
   if (!tokenizer) throw new Error(`${dir}/model: no tokenizer`);
   const saes = await loadDemoSaes(dir);
-  return { model, tokenizer, config, saes };
+  const transcoders = await loadDemoTranscoders(dir);
+  return { model, tokenizer, config, saes, transcoders };
 }
 
 async function main(): Promise<void> {
@@ -35,12 +36,11 @@ async function main(): Promise<void> {
   const dir = values.dir ? resolve(values.dir) : DEMO_ASSETS_DIR;
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => '{}'));
   const config: DemoConfig = manifest.config ?? FULL_CONFIG;
-  const { model, tokenizer, saes } = await loadDemo(dir);
+  const { model, tokenizer, saes, transcoders } = await loadDemo(dir);
   const metrics = await evaluateDemo(model, tokenizer, saes, config, {
     ort: nodeOrt,
     externalDir: values.external ?? defaultExternalSvaDir(),
   });
-  const transcoders = await loadDemoTranscoders(dir);
   const tc = transcoders.length
     ? await transcoderMetrics(model, transcoders, evalRows(config, model), { ort: nodeOrt })
     : [];
