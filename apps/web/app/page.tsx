@@ -8,22 +8,14 @@ import { TopBar, useMe } from '../components/TopBar';
 import { errorMessage } from '../lib/errors';
 import { CREATE_TEAM, MY_TEAM_ADDED, MY_TEAMS } from '../lib/operations';
 
-interface Team {
-  id: string;
-  name: string;
-  slug: string;
-  myRole: string;
-  createdAt: string;
-}
-
 export default function HomePage() {
   const router = useRouter();
   const { me, loading, error: meError } = useMe();
   const signedIn = Boolean(me);
-  const teams = useQuery<{ myTeams: Team[] }>(MY_TEAMS, { skip: !signedIn });
+  const teams = useQuery(MY_TEAMS, { skip: !signedIn });
   // Teams created elsewhere (another tab, a colleague's invitation) appear without a reload.
   useSubscription(MY_TEAM_ADDED, { skip: !signedIn, onData: () => void teams.refetch() });
-  const [createTeam, createState] = useMutation<{ createTeam: { id: string } }>(CREATE_TEAM);
+  const [createTeam, createState] = useMutation(CREATE_TEAM);
   const [error, setError] = useState<string | null>(null);
 
   if (loading) return <main className="muted">Loading…</main>;

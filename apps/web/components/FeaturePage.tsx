@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import type { FeatureKey } from '../lib/graph';
-import { MY_TEAMS, type TeamPermissions } from '../lib/operations';
+import { MY_TEAMS } from '../lib/operations';
 import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
 import { FeatureLabels } from './FeatureLabels';
@@ -14,12 +14,6 @@ import { LabelingFlow } from './LabelingFlow';
 import { SignInLink } from './SignInLink';
 import { SteerPanel } from './SteerPanel';
 import { TopBar, useMe } from './TopBar';
-
-interface Team {
-  id: string;
-  name: string;
-  can: TeamPermissions;
-}
 
 /** Labels, votes and discussion of one SAE feature; the activation dashboard slot is left for the explorer. */
 export function FeaturePage({ feature }: { feature: FeatureKey }) {

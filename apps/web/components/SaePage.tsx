@@ -32,15 +32,6 @@ interface Row {
   labelCount: number;
   label: { id: string; name: string; status: string; score: number } | null;
 }
-interface Coverage {
-  features: number;
-  labeled: number;
-  accepted: number;
-  disputed: number;
-  dead: number;
-  withDashboards: number;
-  inCircuits: number;
-}
 
 const PAGE = 100;
 const ROW_HEIGHT = 36;

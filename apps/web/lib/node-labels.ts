@@ -29,7 +29,7 @@ export function useShownLabels(keys: FeatureKey[], teamId: string | null, refres
       for (let start = 0; start < keys.length && !cancelled; start += BATCH) {
         const features = keys.slice(start, start + BATCH);
         try {
-          const result = await client.query<{ shownLabels: (NodeLabel | null)[] }>({
+          const result = await client.query({
             query: SHOWN_LABELS,
             variables: { features, teamId },
             fetchPolicy: 'network-only',

@@ -41,7 +41,7 @@ import {
   toAttributionGraph,
 } from '../../lib/graph';
 import { exportedVersionOf, mergeDocs, type Side, urlPins } from '../../lib/merge';
-import { type AppModel, graphSupport, labelFeatureKey, linkedFeatureKey } from '../../lib/model-support';
+import { graphSupport, labelFeatureKey, linkedFeatureKey } from '../../lib/model-support';
 import { useNodeLabels } from '../../lib/node-labels';
 import { NODE_TYPES, nodeTypeCounts } from '../../lib/node-types';
 import { BUILDER_MODELS, CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
@@ -64,7 +64,7 @@ import { Inspector } from './Inspector';
 import { MergeDialog, type PendingImport, type PendingMerge } from './MergeDialog';
 import { NodeHoverCard } from './NodeHoverCard';
 import { type ShortcutActions, ShortcutsDialog, useEditorShortcuts } from './shortcuts';
-import type { CircuitInfo, ReviewRow, VersionData } from './types';
+import type { CircuitInfo, VersionData } from './types';
 import { readViewState, type ViewState, writeViewState } from './url-state';
 import { useCircuitDiff } from './use-circuit-diff';
 import { useCircuitLayout } from './use-circuit-layout';
@@ -165,14 +165,14 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
 
   const { edit: canEdit, comment: canComment, manage: canManage } = circuit.can;
 
-  const meta = useQuery<{ circuit: CircuitInfo & { reviews: ReviewRow[] } }>(CIRCUIT_META, {
+  const meta = useQuery(CIRCUIT_META, {
     variables: { slug: circuit.slug },
     skip: circuit.onlyVersion !== null,
   });
   const info = meta.data?.circuit ?? circuit;
   // The models and SAEs this workbench has: a graph made with others opens read-only for analysis (see
   // model-support.ts), its features without feature pages. Until they are known, no feature links.
-  const appModels = useQuery<{ models: AppModel[] }>(BUILDER_MODELS, { fetchPolicy: 'cache-first' });
+  const appModels = useQuery(BUILDER_MODELS, { fetchPolicy: 'cache-first' });
   const models = appModels.data?.models ?? null;
   const support = useMemo(() => (models ? graphSupport(doc.graph, models) : null), [doc.graph, models]);
   const linkOf = useCallback(
@@ -440,7 +440,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const canGroup = selectedNodes.length >= 2;
 
   // ---- save, conflicts ----
-  const [saveVersion, saving] = useMutation<{ saveCircuitVersion: { number: number } }>(SAVE_VERSION);
+  const [saveVersion, saving] = useMutation(SAVE_VERSION);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<{ latest: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -517,24 +517,23 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const [commentTick, setCommentTick] = useState(0);
-  useSubscription<{ circuitChanged: { kind: string; id: string | null; data: { version?: number } } }>(
-    CIRCUIT_CHANGED,
-    {
-      variables: { circuitId: circuit.id },
-      onData: ({ data }) => {
-        const event = data.data?.circuitChanged;
-        if (!event) return;
-        if (event.kind === 'version' && event.data.version && !mySaves.current.has(event.data.version)) {
-          if (!dirtyRef.current && pinnedVersion === null) {
-            setNotice(`Version ${event.data.version} was saved by a teammate: showing it now`);
-            refetch();
-          } else setNewerVersion(event.data.version);
-          void meta.refetch();
-        } else if (event.kind === 'comment') setCommentTick((t) => t + 1);
-        else if (event.kind === 'review') void meta.refetch();
-      },
+  useSubscription(CIRCUIT_CHANGED, {
+    variables: { circuitId: circuit.id },
+    onData: ({ data }) => {
+      const event = data.data?.circuitChanged;
+      if (!event) return;
+      // ChangeEvent.data is JSON; a version event's names the version saved.
+      const saved = (event.data as { version?: number }).version;
+      if (event.kind === 'version' && saved && !mySaves.current.has(saved)) {
+        if (!dirtyRef.current && pinnedVersion === null) {
+          setNotice(`Version ${saved} was saved by a teammate: showing it now`);
+          refetch();
+        } else setNewerVersion(saved);
+        void meta.refetch();
+      } else if (event.kind === 'comment') setCommentTick((t) => t + 1);
+      else if (event.kind === 'review') void meta.refetch();
     },
-  );
+  });
 
   // ---- export / import ----
   const fileInput = useRef<HTMLInputElement>(null);

@@ -15,7 +15,7 @@ import {
 } from '../../lib/graph';
 import type { NodeLabel } from '../../lib/node-labels';
 import { isFeatureType, NODE_TYPES, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
-import { MY_TEAMS, type TeamPermissions } from '../../lib/operations';
+import { MY_TEAMS } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { CircuitStatus } from '../CircuitStatus';
 import { CommentThread } from '../CommentThread';
@@ -272,7 +272,7 @@ function FeatureLabelSection({
   canComment: boolean;
   onLabelsChanged?: () => void;
 }) {
-  const teams = useQuery<{ myTeams: { id: string; name: string; can: TeamPermissions }[] }>(MY_TEAMS, {
+  const teams = useQuery(MY_TEAMS, {
     skip: !canComment,
     fetchPolicy: 'cache-first',
   });
