@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDemo } from './eval.js';
 import type { SaeMetrics } from './evaluate.js';
 import { DEMO_ASSETS_DIR, type DemoConfig, defaultExternalSvaDir, evaluateDemo } from './pipeline.js';
+import { meetsSaeTargets, metricsLine } from './train.js';
 
 const manifestPath = join(DEMO_ASSETS_DIR, 'manifest.json');
 const present = existsSync(manifestPath);
@@ -52,5 +53,38 @@ describe.skipIf(!present)('eval:demo on the bundled demo', () => {
     } finally {
       await model.dispose();
     }
+  });
+});
+
+describe("eval:demo's line", () => {
+  it('says per SAE whether it meets the targets: dead share under 5%, FVE at least 0.95, loss recovered 0.99', () => {
+    const sae = (hook: string, dead_fraction: number, fve: number, ce_recovered: number) => ({
+      hook,
+      l0: 16,
+      fve,
+      ce_recovered,
+      dead_fraction,
+      ce_clean: 1.77,
+      ce_spliced: 1.78,
+      ce_zero_ablation: 8,
+    });
+    const saes = [
+      sae('hook_embed', 0.049, 0.95, 0.99),
+      sae('blocks.0.hook_attn_out', 0.05, 0.99, 1),
+      sae('blocks.0.hook_mlp_out', 0, 0.949, 1),
+      sae('blocks.3.hook_mlp_out', 0.01, 0.99, 0.982),
+    ];
+    expect(saes.map(meetsSaeTargets)).toEqual([true, false, false, false]);
+    const line = JSON.parse(metricsLine({ metrics: { accuracy: { simple: 1 } as never, external: {}, saes } }));
+    expect(line.sae_targets).toEqual({ dead_fraction_below: 0.05, fve_at_least: 0.95, ce_recovered_at_least: 0.99 });
+    expect(line.saes_meeting_targets).toBe('1/4');
+    expect(line.saes[1]).toEqual({
+      hook: 'blocks.0.hook_attn_out',
+      l0: 16,
+      fve: 0.99,
+      ce_recovered: 1,
+      dead_fraction: 0.05,
+      meets_targets: false,
+    });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from '../data/corpus.js';
@@ -20,7 +21,7 @@ import { loadSae, type Sae, saveSae } from '../sae/sae.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { TextTokenizer } from '../tokenizer/tokenizer.js';
 import { batchRows, type TokenStream, tokenizeCorpus, trainGPT2 } from '../train/gpt2.js';
-import { trainTopKSae } from '../train/sae.js';
+import { type AuxKOptions, trainTopKSae } from '../train/sae.js';
 import { type SaeMetrics, saeMetrics, svaAccuracy } from './evaluate.js';
 
 export interface DemoConfig {
@@ -46,6 +47,10 @@ export interface DemoConfig {
     maxLr: number;
     /** Corpus rows (of nCtx tokens) whose activations the SAEs are trained on. */
     activationRows: number;
+    /** AuxK loss against dead features (train/sae.ts auxKLoss); absent: none (the bundle's first SAEs). */
+    auxK?: AuxKOptions;
+    /** Resample features dead this many steps (absent: every 250 steps, the first SAEs' setting; 0: never). */
+    resampleEvery?: number;
   };
   eval: {
     /** Held-out corpus rows for the SAE metrics. */
@@ -63,6 +68,16 @@ export const FULL_CONFIG: DemoConfig = {
   sae: { dSae: 1024, k: 16, steps: 2000, batch: 512, maxLr: 2e-3, activationRows: 4000 },
   eval: { rows: 256, pairs: 500 },
 };
+
+/**
+ * AuxK as Gao et al. 2024 set it (k_aux = d_in / 2, coefficient 1/32); a feature counts as dead after 16 steps
+ * without firing (8,192 inputs at batch 512: as many tokens as the evaluation's dead count looks at).
+ */
+export const auxKSettings = (dIn: number): AuxKOptions => ({
+  k: Math.max(1, dIn / 2),
+  coefficient: 1 / 32,
+  deadSteps: 16,
+});
 
 /** The reduced run of `--check` (a minute or two). */
 export const CHECK_CONFIG: DemoConfig = {
@@ -101,6 +116,7 @@ export interface DemoManifest {
   metrics: DemoMetrics;
   files: Record<string, { sha256: string; bytes: number }>;
   machine: string;
+  notes?: string[];
 }
 
 export interface TrainDemoOptions {
@@ -172,6 +188,11 @@ export async function evaluateDemo(
   return { accuracy, external, saes: metrics };
 }
 
+function machineLine(): string {
+  const load = loadavg().map((v) => v.toFixed(1));
+  return `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average at end ${load.join(' ')} (shared machine)`;
+}
+
 async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
   const data = await readFile(path);
   return { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.byteLength };
@@ -185,6 +206,76 @@ async function listFiles(dir: string): Promise<string[]> {
     else out.push(p);
   }
   return out.sort();
+}
+
+/** Activations at every SAE hook on `activationRows` corpus rows (all positions, BOS included, as circuits see). */
+export async function collectActivations(
+  model: HookedGPT2,
+  stream: TokenStream,
+  hooks: readonly string[],
+  config: DemoConfig,
+): Promise<Map<string, Float32Array>> {
+  const T = model.config.nCtx;
+  const D = model.config.dModel;
+  const nRows = config.sae.activationRows;
+  const rows = sampleRows(stream, nRows, T, config.seed + 3);
+  const acts = new Map(hooks.map((h) => [h, new Float32Array(nRows * T * D)]));
+  const actBatch = 32;
+  for (let start = 0; start < nRows; start += actBatch) {
+    const count = Math.min(actBatch, nRows - start);
+    const tokens = Array.from({ length: count }, (_, b) =>
+      Array.from(rows.subarray((start + b) * (T + 1), (start + b) * (T + 1) + T), (v) => Math.max(0, v)),
+    );
+    const out = await model.run(tokens, { hooks: [...hooks], logits: false });
+    for (const h of hooks) acts.get(h)!.set(out.hooks.get(h)!.data, start * T * D);
+  }
+  return acts;
+}
+
+/**
+ * One TopK SAE per hook of `acts` (in the map's order; hook i of demoSaeHooks gets seed + 100 + i), saved under
+ * `<outDir>/saes/<hook>/`. The activations of each hook are dropped once its SAE is trained.
+ */
+export async function trainDemoSaes(
+  outDir: string,
+  acts: Map<string, Float32Array>,
+  config: DemoConfig,
+  options: Pick<TrainDemoOptions, 'ort' | 'threads' | 'progress' | 'log'> & { logPath: string | null },
+): Promise<{ saes: Sae[]; losses: Record<string, { first: number; last: number }> }> {
+  const saes: Sae[] = [];
+  const losses: Record<string, { first: number; last: number }> = {};
+  const allHooks = demoSaeHooks(config.model.nLayers);
+  for (const [hook, activations] of [...acts]) {
+    const r = await trainTopKSae({
+      hookName: hook,
+      activations,
+      dIn: config.model.dModel,
+      dSae: config.sae.dSae,
+      k: config.sae.k,
+      steps: config.sae.steps,
+      batch: config.sae.batch,
+      maxLr: config.sae.maxLr,
+      auxK: config.sae.auxK,
+      resampleEvery: config.sae.resampleEvery,
+      seed: config.seed + 100 + allHooks.indexOf(hook),
+      ort: options.ort ?? nodeOrt,
+      threads: options.threads,
+      logPath: options.logPath,
+      progress: options.progress,
+      logEvery: 10,
+      extra: {
+        model_name: 'workbench-demo-gpt2',
+        context_size: config.model.nCtx,
+        dataset_path: 'workbench demo corpus',
+      },
+    });
+    acts.delete(hook);
+    losses[hook] = lossEnds(r.losses);
+    options.log?.(`sae ${hook}: 1-FVE ${losses[hook].first.toFixed(3)} -> ${losses[hook].last.toFixed(3)}`);
+    await saveSae(join(outDir, 'saes', saeDirName(hook)), r.sae);
+    saes.push(r.sae);
+  }
+  return { saes, losses };
 }
 
 /** Trains everything into `outDir` (model/, saes/<hook>/, train_log.jsonl, manifest.json); returns the manifest. */
@@ -262,53 +353,14 @@ export async function trainDemo(
   await writeGPT2Checkpoint(modelDir, modelConfig, weights);
   await writeDemoTokenizer(modelDir, vocabulary);
 
-  // Activations at every SAE hook on corpus rows (all positions, BOS included, as the circuits will see them).
   t = performance.now();
   const model = new HookedGPT2(modelConfig, weights, ort, { threads, maxGraphs: 64 });
   const hooks = demoSaeHooks(modelConfig.nLayers);
-  const T = modelConfig.nCtx;
-  const D = modelConfig.dModel;
-  const nRows = config.sae.activationRows;
-  const rows = sampleRows(stream, nRows, T, config.seed + 3);
-  const acts = new Map(hooks.map((h) => [h, new Float32Array(nRows * T * D)]));
-  const actBatch = 32;
-  for (let start = 0; start < nRows; start += actBatch) {
-    const count = Math.min(actBatch, nRows - start);
-    const tokens = Array.from({ length: count }, (_, b) =>
-      Array.from(rows.subarray((start + b) * (T + 1), (start + b) * (T + 1) + T), (v) => Math.max(0, v)),
-    );
-    const out = await model.run(tokens, { hooks, logits: false });
-    for (const h of hooks) acts.get(h)!.set(out.hooks.get(h)!.data, start * T * D);
-  }
+  const acts = await collectActivations(model, stream, hooks, config);
   lap('activations_s', t);
 
   t = performance.now();
-  const saes: Sae[] = [];
-  const saeLosses: Record<string, { first: number; last: number }> = {};
-  for (const [i, hook] of hooks.entries()) {
-    const r = await trainTopKSae({
-      hookName: hook,
-      activations: acts.get(hook)!,
-      dIn: D,
-      dSae: config.sae.dSae,
-      k: config.sae.k,
-      steps: config.sae.steps,
-      batch: config.sae.batch,
-      maxLr: config.sae.maxLr,
-      seed: config.seed + 100 + i,
-      ort,
-      threads,
-      logPath,
-      progress: options.progress,
-      logEvery: 10,
-      extra: { model_name: 'workbench-demo-gpt2', context_size: T, dataset_path: 'workbench demo corpus' },
-    });
-    acts.delete(hook);
-    saeLosses[hook] = lossEnds(r.losses);
-    log(`sae ${hook}: 1-FVE ${saeLosses[hook].first.toFixed(3)} -> ${saeLosses[hook].last.toFixed(3)}`);
-    await saveSae(join(outDir, 'saes', saeDirName(hook)), r.sae);
-    saes.push(r.sae);
-  }
+  const { saes, losses: saeLosses } = await trainDemoSaes(outDir, acts, config, { ...options, logPath });
   lap('saes_s', t);
 
   t = performance.now();
@@ -328,7 +380,6 @@ export async function trainDemo(
     if (rel === 'manifest.json' || rel === 'train_log.jsonl') continue;
     files[rel] = await sha256File(f);
   }
-  const os = await import('node:os');
   const manifest: DemoManifest = {
     name: 'workbench-demo-gpt2',
     created: new Date().toISOString(),
@@ -338,12 +389,78 @@ export async function trainDemo(
     losses: { model_first: modelEnds.first, model_last: modelEnds.last, saes: saeLosses },
     metrics,
     files,
-    machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average at end ${os
-      .loadavg()
-      .map((v) => v.toFixed(1))
-      .join(' ')} (shared machine)`,
+    machine: machineLine(),
   };
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/**
+ * `train:demo --saes-only`: retrains the SAEs of `hooks` (default all) on the model already in `dir` (left
+ * byte-identical), evaluates them and updates `dir/manifest.json` in place: the SAE configuration, losses, metrics,
+ * timings and file hashes change; every other key (those of other bundle parts too) is kept as it was.
+ */
+export async function retrainDemoSaes(
+  dir: string,
+  config: DemoConfig,
+  options: TrainDemoOptions & { hooks?: readonly string[] } = {},
+): Promise<DemoManifest> {
+  const ort = options.ort ?? nodeOrt;
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as DemoManifest;
+  const modelDir = join(dir, 'model');
+  for (const [rel, want] of Object.entries(manifest.files).filter(([f]) => f.startsWith('model/')))
+    if ((await sha256File(join(dir, rel))).sha256 !== want.sha256) throw new Error(`${rel} differs from manifest.json`);
+  const { config: modelConfig, weights } = await loadGPT2Checkpoint(modelDir);
+  if (modelConfig.nLayers !== config.model.nLayers || modelConfig.dModel !== config.model.dModel)
+    throw new Error(`${modelDir}: not the model of this configuration`);
+  const hooks = options.hooks ?? demoSaeHooks(modelConfig.nLayers);
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number) => {
+    timings[name] = Math.round((performance.now() - since) / 100) / 10;
+  };
+
+  let t = performance.now();
+  const stream = tokenizeCorpus(
+    generateCorpus({ seed: config.seed, documents: config.documents }),
+    corpusVocabulary(),
+    0,
+  );
+  const model = new HookedGPT2(modelConfig, weights, ort, { threads: options.threads, maxGraphs: 64 });
+  const acts = await collectActivations(model, stream, hooks, config);
+  lap('activations_s', t);
+
+  // The log keeps the model's lines and the SAE lines of hooks not retrained.
+  const logPath = join(dir, 'train_log.jsonl');
+  const retrained = new Set(hooks);
+  const kept = (await readFile(logPath, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((line) => line && !retrained.has((JSON.parse(line) as { hook?: string }).hook ?? ''));
+  await writeFile(logPath, kept.map((line) => `${line}\n`).join(''));
+  for (const hook of hooks) await rm(join(dir, 'saes', saeDirName(hook)), { recursive: true, force: true });
+  t = performance.now();
+  const { saes, losses } = await trainDemoSaes(dir, acts, config, { ...options, logPath });
+  lap('saes_s', t);
+
+  t = performance.now();
+  const tokenizer = await loadTokenizer(modelDir);
+  const metrics = await evaluateDemo(model, tokenizer, saes, config, { ...options, ort });
+  await model.dispose();
+  lap('eval_s', t);
+
+  const order = demoSaeHooks(modelConfig.nLayers);
+  const byHook = new Map([...manifest.metrics.saes, ...metrics.saes].map((m) => [m.hook, m]));
+  manifest.config = { ...manifest.config, sae: config.sae };
+  manifest.losses.saes = { ...manifest.losses.saes, ...losses };
+  manifest.metrics = { ...manifest.metrics, ...metrics, saes: order.flatMap((h) => byHook.get(h) ?? []) };
+  manifest.timings = { ...manifest.timings, ...timings };
+  for (const f of await listFiles(join(dir, 'saes'))) manifest.files[relative(dir, f)] = await sha256File(f);
+  manifest.machine = machineLine();
+  manifest.notes = [
+    ...(manifest.notes ?? []),
+    `${new Date().toISOString()}: SAEs of ${hooks.length === order.length ? 'every hook' : hooks.join(', ')} retrained on the bundled model by \`train:demo --saes-only\` (timings activations_s, saes_s and eval_s are from that run).`,
+  ];
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { nodeOrt } from '../runtime/node.js';
 import { SaeSession } from '../sae/graph.js';
 import { referenceEncode } from '../sae/sae.js';
 import { tokenizeLine } from '../train/gpt2.js';
-import { CHECK_CONFIG, demoSaeHooks, loadDemoSaes, trainDemo } from './pipeline.js';
+import { auxKSettings, CHECK_CONFIG, demoSaeHooks, loadDemoSaes, retrainDemoSaes, trainDemo } from './pipeline.js';
 import { checkLossesDecreased } from './train.js';
 
 const dirs: string[] = [];
@@ -65,5 +65,43 @@ describe('demo training (check size)', () => {
       expect(m.l0).toBeLessThanOrEqual(CHECK_CONFIG.sae.k);
       expect(m.fve).toBeGreaterThan(0.5);
     }
-  }, 120_000);
+
+    // --saes-only: one SAE retrained on the model in place, twice: the same bytes each time (deterministic from the
+    // seed), the model files untouched, keys and files of other bundle parts kept, the log without the old run.
+    const hook = 'blocks.1.hook_resid_post';
+    const saeFile = `saes/${hook}/sae_weights.safetensors`;
+    const written = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    written.transcoders = { kept: true };
+    written.files['transcoders/x/cfg.json'] = { sha256: '0'.repeat(64), bytes: 2 };
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(written));
+    const hash = async (rel: string) =>
+      createHash('sha256')
+        .update(await readFile(join(out, rel)))
+        .digest('hex');
+    const retrained: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const sae = { ...CHECK_CONFIG.sae, auxK: auxKSettings(48), resampleEvery: 0 };
+      const m = await retrainDemoSaes(out, { ...CHECK_CONFIG, sae }, { hooks: [hook], progress: false, threads: 1 });
+      retrained.push(await hash(saeFile));
+      expect(m.files[saeFile]!.sha256).toBe(retrained[run]);
+      expect(m.config.sae.auxK).toEqual({ k: 24, coefficient: 1 / 32, deadSteps: 16 });
+      expect(m.metrics.saes.map((s) => s.hook)).toEqual(demoSaeHooks(2));
+    }
+    expect(retrained[1]).toBe(retrained[0]);
+    expect(retrained[0]).not.toBe(manifest.files[saeFile]!.sha256); // AuxK changed the training
+    const after = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(after.transcoders).toEqual({ kept: true });
+    expect(after.files['transcoders/x/cfg.json']).toEqual({ sha256: '0'.repeat(64), bytes: 2 });
+    for (const rel of Object.keys(manifest.files).filter((f) => f.startsWith('model/')))
+      expect(await hash(rel), rel).toBe(manifest.files[rel]!.sha256);
+    const other = 'saes/blocks.0.hook_mlp_out/sae_weights.safetensors';
+    expect(await hash(other)).toBe(manifest.files[other]!.sha256);
+    const lines = (await readFile(join(out, 'train_log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const steps = lines.filter((l) => l.hook === hook && l.loss !== undefined).map((l) => l.step);
+    expect(steps).toEqual([...new Set(steps)]); // one run's steps, not three
+    expect(lines.filter((l) => l.phase === 'model')).toHaveLength(CHECK_CONFIG.train.steps);
+  }, 240_000);
 });

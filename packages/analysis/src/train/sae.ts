@@ -2,12 +2,13 @@
  * Training a TopK sparse autoencoder (Gao et al. 2024) with the engine on stored activations: the encode/decode
  * graph is the one in sae/graph.ts (the graph that later runs in the browser), the loss is the normalised MSE
  * (1 - FVE), decoder rows are kept at unit norm, and features that have not fired for a while are re-initialised
- * on inputs the SAE reconstructs worst. Inputs are scaled to mean squared norm d_in during training; the scale is
- * folded into the saved weights, so the result is a plain SAELens TopK SAE with normalisation "none".
+ * on inputs the SAE reconstructs worst and/or given a gradient by the AuxK loss (auxKLoss below). Inputs are
+ * scaled to mean squared norm d_in during training; the scale is folded into the saved weights, so the result is a
+ * plain SAELens TopK SAE with normalisation "none".
  */
 
 import { mulberry32 } from '../data/prng.js';
-import { Graph } from '../graph/graph.js';
+import { Graph, type Tensor } from '../graph/graph.js';
 import * as op from '../graph/ops.js';
 import type { OrtModule } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
@@ -32,6 +33,8 @@ export interface TrainSaeOptions {
   threads?: number;
   logPath?: string | null;
   progress?: boolean;
+  /** AuxK loss against dead features (see auxKLoss); absent or null: none. */
+  auxK?: AuxKOptions | null;
   /** Re-initialise features dead for this many steps (checked every `resampleEvery` steps; 0 = never). */
   resampleEvery?: number;
   /** Stop resampling after this share of the steps (default 0.6). */
@@ -40,6 +43,15 @@ export interface TrainSaeOptions {
   logEvery?: number;
   /** Extra cfg.json fields (model_name, context_size, ...). */
   extra?: Record<string, unknown>;
+}
+
+export interface AuxKOptions {
+  /** Dead features that reconstruct the error (Gao et al.: d_in / 2). */
+  k: number;
+  /** Weight of the auxiliary loss (Gao et al.: 1/32). */
+  coefficient: number;
+  /** A feature is dead once it has not fired for this many steps. */
+  deadSteps: number;
 }
 
 export interface TrainSaeResult {
@@ -66,18 +78,48 @@ function topkConfig(o: TrainSaeOptions): SaeConfig {
   };
 }
 
-/** Loss graph: input `x` [batch, dIn] (scaled); loss = sum ||x_hat - x||^2 / (batch * variance). */
-export function buildSaeLossGraph(config: SaeConfig, batch: number, variance: number): LossGraph {
+/**
+ * AuxK loss, from Gao et al. 2024, "Scaling and evaluating sparse autoencoders" (section 2.4, and `auxk_loss` in
+ * github.com/openai/sparse_autoencoder): the top `k` pre-activations among DEAD features (mask `dead` [dSae], 1 =
+ * dead) reconstruct the main reconstruction's error e = x - x_hat (a constant here). Its MSE, normalised by the
+ * variance of e, gives dead features a gradient towards what the live ones miss, so they come back to life.
+ */
+function auxKLoss(pre: Tensor, dead: Tensor, W_dec: Tensor, err: Tensor, k: number): Tensor {
+  const g = pre.graph;
+  // Live features sink far below any dead one, so TopK picks dead ones and their ReLU is 0 if it runs out.
+  const far = op.mul(op.sub(op.scalar(g, 1), dead), op.scalar(g, 1e6));
+  const [values, indices] = op.topK(op.sub(op.mul(pre, dead), far), k);
+  const eHat = op.matmul(op.scatterAddLast(op.zerosLike(pre), indices, op.relu(values)), W_dec);
+  const e = op.stopGradient(err);
+  const centred = op.sub(e, op.reduceMean(e, [0], true));
+  const diff = op.sub(eHat, e);
+  const eps = op.scalar(g, 1e-12);
+  return op.div(op.reduceSum(op.mul(diff, diff), [0, 1]), op.add(op.reduceSum(op.mul(centred, centred), [0, 1]), eps));
+}
+
+/**
+ * Loss graph: input `x` [batch, dIn] (scaled); mse = sum ||x_hat - x||^2 / (batch * variance); loss = mse, plus
+ * the AuxK term (input `dead` [dSae]) when `auxK` is given.
+ */
+export function buildSaeLossGraph(
+  config: SaeConfig,
+  batch: number,
+  variance: number,
+  auxK?: AuxKOptions | null,
+): LossGraph {
   const g = new Graph();
   const x = g.input('x', [batch, config.dIn]);
   const w = saeWeightTensors(g, config);
-  const { features, stats } = saeEncode(config, x, w);
+  const { features, pre, stats } = saeEncode(config, x, w);
   const xhat = saeDecode(config, features, w, stats);
   const diff = op.sub(xhat, x);
   const se = op.reduceSum(op.mul(diff, diff), [1]);
-  const loss = op.mul(op.reduceSum(se, [0]), op.scalar(g, 1 / (batch * variance)));
+  const mse = op.mul(op.reduceSum(se, [0]), op.scalar(g, 1 / (batch * variance)));
   const fired = op.reduceSum(op.cast(op.greater(features, op.scalar(g, 0)), 'float32'), [0]);
-  return { graph: g, loss, params: [w.W_enc, w.b_enc, w.W_dec, w.b_dec], metrics: { fired, se } };
+  const aux = auxK ? auxKLoss(pre, g.input('dead', [config.dSae]), w.W_dec, op.sub(x, xhat), auxK.k) : null;
+  const loss = aux ? op.add(mse, op.mul(aux, op.scalar(g, auxK!.coefficient))) : mse;
+  const metrics: Record<string, Tensor> = aux ? { fired, se, mse } : { fired, se };
+  return { graph: g, loss, params: [w.W_enc, w.b_enc, w.W_dec, w.b_dec], metrics };
 }
 
 /** Mean, total variance (mean squared distance to the mean) and root-mean-square norm per row / sqrt(dIn). */
@@ -130,7 +172,7 @@ export async function trainTopKSae(o: TrainSaeOptions): Promise<TrainSaeResult> 
     ['W_dec', W_dec],
     ['b_dec', Float32Array.from(stats.mean, (v) => v / scale)],
   ]);
-  const trainer = await GraphTrainer.create(buildSaeLossGraph(config, o.batch, variance), params, {
+  const trainer = await GraphTrainer.create(buildSaeLossGraph(config, o.batch, variance, o.auxK), params, {
     ort: o.ort,
     threads: o.threads,
     optimizer: { beta1: 0.9, beta2: 0.999, weightDecay: 0 },
@@ -140,6 +182,7 @@ export async function trainTopKSae(o: TrainSaeOptions): Promise<TrainSaeResult> 
   const log = new TrainingLog(o.logPath ?? null, o.steps, { label: o.hookName, progress: o.progress });
   const losses: number[] = [];
   const lastFired = new Int32Array(dSae);
+  const dead = new Float32Array(dSae);
   const resampleEvery = o.resampleEvery ?? 250;
   const resampleUntil = Math.floor(o.steps * (o.resampleUntil ?? 0.6));
   const batchX = new Float32Array(o.batch * dIn);
@@ -163,7 +206,8 @@ export async function trainTopKSae(o: TrainSaeOptions): Promise<TrainSaeResult> 
         picked.push(r);
         for (let i = 0; i < dIn; i++) batchX[b * dIn + i] = o.activations[r * dIn + i]! / scale;
       }
-      const res = await trainer.step({ x: batchX });
+      if (o.auxK) for (let j = 0; j < dSae; j++) dead[j] = s - lastFired[j]! >= o.auxK.deadSteps ? 1 : 0;
+      const res = await trainer.step(o.auxK ? { x: batchX, dead } : { x: batchX });
       normalizeRows(W_dec, dSae, dIn);
       const fired = res.metrics.fired!;
       for (let j = 0; j < dSae; j++) if (fired[j]! > 0) lastFired[j] = s;
@@ -191,14 +235,17 @@ export async function trainTopKSae(o: TrainSaeOptions): Promise<TrainSaeResult> 
         }
         if (n > 0) log.write({ phase: 'sae', hook: o.hookName, step: s, resampled: n });
       }
-      losses.push(res.loss);
-      ema = Number.isNaN(ema) ? res.loss : 0.95 * ema + 0.05 * res.loss;
+      // The curve is the reconstruction loss (1 - FVE) alone, comparable with or without AuxK.
+      const mse = res.metrics.mse?.[0] ?? res.loss;
+      losses.push(mse);
+      ema = Number.isNaN(ema) ? mse : 0.95 * ema + 0.05 * mse;
       if (s % (o.logEvery ?? 1) === 0 || s === o.steps - 1)
         log.write({
           phase: 'sae',
           hook: o.hookName,
           step: res.step,
-          loss: res.loss,
+          loss: mse,
+          ...(o.auxK ? { loss_with_aux: res.loss, dead: dead.reduce((a, b) => a + b, 0) } : {}),
           grad_norm: res.gradNorm,
           lr: res.lr,
         });
