@@ -1,43 +1,12 @@
-import type { CircuitPermissions } from '../../lib/operations';
+import type { CircuitFieldsFragment, CircuitMetaQuery, CircuitQuery } from '../../lib/generated/graphql';
 
 /** What the circuit editor's parts share: the circuit, the version being edited, its reviews (as the API sends them). */
 
-export interface CircuitInfo {
-  id: string;
-  slug: string;
-  title: string;
-  teamId: string;
-  visibility: string;
-  latestVersion: number;
-  can: CircuitPermissions;
-  onlyVersion: number | null;
-  status: string;
-  /** The newest version all of whose reviewers approved; a later save keeps it. */
-  approvedVersion: number | null;
-  createdBy: { id: string; displayName: string } | null;
-  reviewAgreement: { approved: number; changesRequested: number; pending: number; agreement: number };
-  updatedAt: string;
-}
+/** The circuit as CircuitFields reads it (approvedVersion: the newest version all of whose reviewers approved). */
+export type CircuitInfo = CircuitFieldsFragment;
 
-export interface VersionData {
-  number: number;
-  parent: number | null;
-  graph: unknown;
-  layout: unknown;
-  groups: unknown;
-  annotations: unknown;
-  message: string;
-  createdAt: string;
-  author: { id: string; displayName: string } | null;
-}
+/** A version as CIRCUIT reads it; graph, layout, groups and annotations are JSON (lib/graph.ts reads them). */
+export type VersionData = CircuitQuery['circuit']['version'];
 
-export interface ReviewRow {
-  id: string;
-  version: number;
-  state: string;
-  comment: string | null;
-  decidedAt: string | null;
-  createdAt: string;
-  reviewer: { id: string; displayName: string; email: string | null } | null;
-  requestedBy: { id: string; displayName: string } | null;
-}
+/** A review of the latest version as CIRCUIT_META reads it. */
+export type ReviewRow = CircuitMetaQuery['circuit']['reviews'][number];
