@@ -7,6 +7,7 @@ import {
   dashboardStateBytes,
   estimateCircuitMemory,
   estimateDashboardMemory,
+  estimatePromptGraphMemory,
   formatBytes,
   gpt2WeightBytes,
   MIB,
@@ -161,5 +162,29 @@ describe('circuit estimates', () => {
     expect(unbounded.bytes / 1024 / MIB).toBeGreaterThan(1000);
     const thresholded = estimateCircuitMemory({ ...base, maxNodes: undefined });
     expect(thresholded.bytes / 1024 / MIB).toBeLessThan(15);
+  });
+});
+
+describe('prompt graph memory', () => {
+  const tc = (k: number | null, dSae = 24576) => Array.from({ length: 12 }, () => ({ dSae, k }));
+  const bench = { model: GPT2_SMALL, transcoders: tc(32), tokens: 16 };
+  /** bench:graph's peak RSS for that shape (README, Attribution graphs; 2026-12-01, under load). */
+  const GRAPH_MEASURED_MB = 2058;
+
+  it("lands a little above bench:graph's measured peak", () => {
+    const ratio = mib(estimatePromptGraphMemory(bench).bytes) / GRAPH_MEASURED_MB;
+    expect(ratio).toBeGreaterThan(1);
+    expect(ratio).toBeLessThan(1.5);
+  });
+
+  it('counts the dense adjacency of every feature node the cap allows', () => {
+    // ReLU transcoders: any feature may be active, so the cap (7,500) bounds n: 7,500 + 12 x 16 + 16 + 10 nodes.
+    const relu = estimatePromptGraphMemory({ ...bench, transcoders: tc(null) });
+    expect(relu.parts.adjacency).toBe(3 * 7718 ** 2 * 4);
+    const capped = estimatePromptGraphMemory({ ...bench, transcoders: tc(null), maxFeatureNodes: 100 });
+    expect(capped.parts.adjacency).toBe(3 * 318 ** 2 * 4);
+    expect(estimatePromptGraphMemory({ ...bench, tokens: 32 }).bytes).toBeGreaterThan(
+      estimatePromptGraphMemory(bench).bytes,
+    );
   });
 });

@@ -255,6 +255,48 @@ export function estimateCircuitMemory(input: CircuitMemoryInput): MemoryEstimate
   });
 }
 
+export interface PromptGraphMemoryInput {
+  model: ModelShape;
+  /** The transcoders, one per layer (d_in = d_out = d_model). */
+  transcoders: readonly { dSae: number; k?: number | null }[];
+  /** Tokens of the prompt (with BOS when prepended). */
+  tokens: number;
+  /** Features that get rows (default 7,500): the graph's width is at most this plus errors, tokens and logits. */
+  maxFeatureNodes?: number;
+  /** Logit targets (default 10). */
+  logits?: number;
+  /** Targets per backward pass (default 128). */
+  batch?: number;
+}
+
+/**
+ * Peak memory of a one-prompt attribution graph (graphs/computePromptGraph, the server's graph job): the model's
+ * weights as a map and in the compiled forward and layer-step graphs, one transcoder's weights at a time (and the
+ * previous one's garbage), every layer's features on the prompt, one backward batch's rows, and the dense [n, n]
+ * adjacency with the two working copies pruning makes. Against bench:graph's GPT-2-small-shaped run (TopK(32) x
+ * 24,576 at 12 layers, 16 tokens: 2,058 MB peak RSS) it is about 1.25x.
+ */
+export function estimatePromptGraphMemory(input: PromptGraphMemoryInput): MemoryEstimate {
+  const m = input.model;
+  const d = m.dModel;
+  const T = input.tokens;
+  const S = Math.max(0, ...input.transcoders.map((t) => t.dSae));
+  // Active features: at most k per (layer, position) for TopK, every feature otherwise; rows only up to the cap.
+  const active = input.transcoders.reduce((n, t) => n + T * Math.min(t.k ?? t.dSae, t.dSae), 0);
+  const features = Math.min(active, input.maxFeatureNodes ?? 7500);
+  const n = features + m.nLayers * T + T + (input.logits ?? 10);
+  const R = input.batch ?? 128;
+  return finish({
+    runtime: RUNTIME_BYTES,
+    modelWeights: 2 * SESSION_WEIGHT_FACTOR * gpt2WeightBytes(m),
+    transcoderWeights: 2 * saeWeightBytes(d, S),
+    layerFeatures: m.nLayers * T * S * F32,
+    // A batch's gradient rows through every layer: residual, attention value path and MLP input per position.
+    backwardBatch: 4 * R * T * d * m.nLayers * F32,
+    adjacency: 3 * n * n * F32,
+  });
+}
+
 /** "2.6 GB" style, for messages: MiB below 1 GiB, else GiB with one decimal. */
 export function formatBytes(bytes: number): string {
   return bytes < 1024 * MIB ? `${Math.ceil(bytes / MIB)} MB` : `${(bytes / 1024 / MIB).toFixed(1)} GB`;
