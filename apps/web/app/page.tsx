@@ -82,6 +82,10 @@ export default function HomePage() {
             </p>
           )}
         </section>
+        <p className="muted small">
+          New to feature circuits? <Link href="/learn">The walkthrough</Link> builds one from scratch, then opens the
+          demo model&rsquo;s circuit for &ldquo;The cat runs&rdquo; / &ldquo;The cats run&rdquo;.
+        </p>
       </main>
     </>
   );
@@ -101,6 +105,11 @@ function Welcome({ unreachable }: { unreachable: boolean }) {
             them together with your team.
           </p>
           <ul>
+            <li>
+              <Link href="/learn">Follow the walkthrough</Link>: feature circuits step by step, from a toy network and
+              its sparse autoencoder to the demo model&rsquo;s circuit for &ldquo;The cat runs&rdquo; / &ldquo;The cats
+              run&rdquo;. No account needed.
+            </li>
             <li>
               <Link href="/explore">Open the feature explorer</Link>: type a sentence and see the bundled demo
               model&rsquo;s features on every token. No account needed.

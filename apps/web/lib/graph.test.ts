@@ -87,6 +87,22 @@ describe('rows and their labels', () => {
     ]);
   });
 
+  it('a toy network circuit: its inputs below the hooks, its outputs on top', () => {
+    const toy: Graph = {
+      schema: 'workbench.circuit',
+      hooks: ['toy.hidden', 'toy.sae'],
+      nodes: [
+        { id: 'toy.input:0:0', kind: 'input', hook: 'toy.input' },
+        { id: 'toy.hidden:1:0', kind: 'hidden', hook: 'toy.hidden' },
+        { id: 'toy.sae:2:0', kind: 'feature', hook: 'toy.sae' },
+        { id: 'toy.output:1:0', kind: 'output', hook: 'toy.output' },
+      ],
+      edges: [],
+    };
+    expect(toy.nodes.map((n) => rowOf(n, toy))).toEqual([-1, 0, 1, 2]);
+    expect(Object.fromEntries(rowLabels(toy))).toEqual({ '-1': 'inputs', 0: 'hidden', 1: 'sae', 2: 'outputs' });
+  });
+
   it('other graphs: the layer ("E" is -1, numeric strings are numbers), a row of logits named so', () => {
     expect(foreign.nodes.map((n) => rowOf(n, foreign))).toEqual([-1, 3, 3, 27]);
     expect(rowOf({ id: 'x', layer: ' ' }, foreign)).toBeUndefined();

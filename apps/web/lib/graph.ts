@@ -66,13 +66,15 @@ export function influenceOf(node: GraphNode): number | undefined {
 
 /**
  * The row a node is drawn in, bottom up. A computed circuit has several hooks per model layer (attention, MLP,
- * residual), so its rows are its hooks in forward order with the metric on top; other graphs use their layer.
+ * residual), so its rows are its hooks in forward order with the metric (or a toy network's outputs) on top and a
+ * toy network's inputs below; other graphs use their layer.
  */
 export function rowOf(node: GraphNode, graph: Graph): number | undefined {
   if (graph.schema === 'workbench.circuit' && Array.isArray(graph.hooks)) {
     const hooks = graph.hooks as unknown[];
-    if (node.kind === 'metric') return hooks.length;
+    if (node.kind === 'metric' || node.kind === 'output') return hooks.length;
     const row = hooks.indexOf(node.hook);
+    if (row < 0 && node.kind === 'input') return -1;
     return row >= 0 ? row : undefined;
   }
   return layerOf(node);
@@ -135,7 +137,9 @@ export function rowLabels(graph: Graph): Map<number, string> {
       const layer = /^blocks\.(\d+)\./.exec(String(hook))?.[1];
       labels.set(row, `${layer === undefined ? '' : `L${layer} `}${sublayerOf(String(hook))}`);
     });
-    labels.set(graph.hooks.length, 'metric');
+    const outputs = graph.nodes.some((n) => n.kind === 'output');
+    labels.set(graph.hooks.length, outputs ? 'outputs' : 'metric');
+    if (graph.nodes.some((n) => rowOf(n, graph) === -1)) labels.set(-1, 'inputs');
     return labels;
   }
   const logitRows = new Map<number, boolean>();

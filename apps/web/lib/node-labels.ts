@@ -63,7 +63,7 @@ export function useShownLabels(keys: FeatureKey[], teamId: string | null, refres
  * Labels for a graph's feature nodes: every distinct feature, most influential first. A new refreshKey asks again
  * (after a label was proposed, voted on or edited).
  */
-export function useNodeLabels(graph: Graph, teamId: string, refreshKey = 0): Map<string, NodeLabel> {
+export function useNodeLabels(graph: Graph, teamId: string | null, refreshKey = 0): Map<string, NodeLabel> {
   const keys = useMemo(() => {
     const byId = new Map<string, { key: FeatureKey; weight: number }>();
     for (const node of graph.nodes) {

@@ -5,13 +5,15 @@ import type { Graph, GraphNode } from './graph';
  * error, an input embedding, an output logit, the metric of a circuit this app computed, or something else (a
  * type this app does not know, such as circuit-tracer's 'lorsa').
  */
-export type NodeType = 'clt' | 'transcoder' | 'sae' | 'error' | 'embedding' | 'logit' | 'metric' | 'other';
+export type NodeType = 'clt' | 'transcoder' | 'sae' | 'neuron' | 'error' | 'embedding' | 'logit' | 'metric' | 'other';
 
 /** The badge a node of each type wears, what the hover card and inspector call it, and the legend's short name. */
 export const NODE_TYPES: Record<NodeType, { badge: string; name: string; short: string }> = {
   clt: { badge: 'CLT', name: 'cross-layer transcoder feature', short: 'cross-layer transcoder' },
   transcoder: { badge: 'TC', name: 'transcoder feature', short: 'transcoder' },
   sae: { badge: 'SAE', name: 'SAE feature', short: 'SAE feature' },
+  /** A model's own unit (the walkthrough's toy network's hidden ReLUs), not a dictionary feature. */
+  neuron: { badge: 'ReLU', name: 'hidden unit (ReLU neuron)', short: 'neuron' },
   error: { badge: 'ERR', name: 'reconstruction error', short: 'error' },
   embedding: { badge: 'EMB', name: 'embedding', short: 'embedding' },
   logit: { badge: 'LOGIT', name: 'output logit', short: 'logit' },
@@ -22,6 +24,7 @@ export const NODE_TYPES: Record<NodeType, { badge: string; name: string; short: 
 /** The legend's order: inputs first, then features, errors, outputs. */
 export const NODE_TYPE_ORDER: NodeType[] = [
   'embedding',
+  'neuron',
   'sae',
   'transcoder',
   'clt',
@@ -51,6 +54,8 @@ export function nodeTypeOf(node: GraphNode, graph: Graph): NodeType {
   switch (node.kind) {
     case 'input':
       return 'embedding';
+    case 'hidden':
+      return 'neuron';
     case 'feature':
       return 'sae';
     case 'error':

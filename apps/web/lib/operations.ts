@@ -1010,3 +1010,5 @@ export * from './intervention-operations';
 export * from './label-transfer-operations';
 // The SAE page, the feature page's labeling flow and the header's label search (checked with the rest by tests/contract).
 export * from './labeling-operations';
+// The walkthrough at /learn (checked with the rest by tests/contract).
+export * from './learn-operations';

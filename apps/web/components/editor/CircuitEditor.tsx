@@ -18,7 +18,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type ChangeEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ChangeEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   commands,
   contentFromDoc,
@@ -80,6 +80,12 @@ interface EditorProps {
   shareToken: string | null;
   loading: boolean;
   refetch: () => void;
+  /**
+   * A circuit that is not stored (the walkthrough's): no versions, reviews, comments, live updates or model runs for
+   * it; the banner says what it is and how to keep it. Everything else (drawing, pruning, inspecting, feature
+   * links, hiding and grouping until the page is left, export) works as for a stored one.
+   */
+  standalone?: { banner: ReactNode };
 }
 
 /** Edges shown at first: at most this many, by |weight| (the slider shows the threshold; lower it to see more). */
@@ -146,7 +152,7 @@ function download(url: string, filename: string) {
   a.remove();
 }
 
-function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, refetch }: EditorProps) {
+function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, refetch, standalone }: EditorProps) {
   const router = useRouter();
   const flow = useReactFlow();
   const [initialView] = useState(() => readViewState(new URLSearchParams(window.location.search)));
@@ -167,7 +173,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
 
   const meta = useQuery(CIRCUIT_META, {
     variables: { slug: circuit.slug },
-    skip: circuit.onlyVersion !== null,
+    skip: circuit.onlyVersion !== null || Boolean(standalone),
   });
   const info = meta.data?.circuit ?? circuit;
   // The models and SAEs this workbench has: a graph made with others opens read-only for analysis (see
@@ -256,7 +262,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const { layout, columns, rowNames } = useCircuitLayout(doc.graph, visible, diff);
   const positions = layout?.positions ?? null;
   const [labelTick, setLabelTick] = useState(0);
-  const labels = useNodeLabels(doc.graph, circuit.teamId, labelTick);
+  const labels = useNodeLabels(doc.graph, standalone ? null : circuit.teamId, labelTick);
   const hover = useHoverCard(doc.graph, labels);
   const cache = useRef(new DeriveCache());
   const derived = useMemo(
@@ -519,6 +525,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const [commentTick, setCommentTick] = useState(0);
   useSubscription(CIRCUIT_CHANGED, {
     variables: { circuitId: circuit.id },
+    skip: Boolean(standalone),
     onData: ({ data }) => {
       const event = data.data?.circuitChanged;
       if (!event) return;
@@ -657,12 +664,20 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         <h1 className="editor-title" data-testid="circuit-title" title={circuit.title}>
           {circuit.title}
         </h1>
-        <CircuitStatus circuit={info} compact />
-        <span className="muted small" data-testid="version-label">
-          v{baseNumber}
-          {baseNumber < info.latestVersion ? ` of ${info.latestVersion}` : ''}
-          {dirty ? ' · unsaved edits' : ''}
-        </span>
+        {standalone ? (
+          <span className="badge" data-testid="version-label">
+            not saved
+          </span>
+        ) : (
+          <>
+            <CircuitStatus circuit={info} compact />
+            <span className="muted small" data-testid="version-label">
+              v{baseNumber}
+              {baseNumber < info.latestVersion ? ` of ${info.latestVersion}` : ''}
+              {dirty ? ' · unsaved edits' : ''}
+            </span>
+          </>
+        )}
         {circuit.onlyVersion === null && info.teamId && canEdit && (
           <Link className="small" href={`/teams/${info.teamId}`}>
             Team
@@ -776,7 +791,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             {faithfulness < LOW_FAITHFULNESS ? ' ⚠ low' : ''}
           </button>
         )}
-        {(computed || support?.notice) && (
+        {!standalone && (computed || support?.notice) && (
           <EvaluateSelection
             circuitId={circuit.id}
             version={baseNumber}
@@ -860,9 +875,14 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           </button>
         )}
       </div>
-      {(notice || newerVersion || importError || support?.notice) && (
+      {(notice || newerVersion || importError || support?.notice || standalone) && (
         <div className="notices">
-          {support?.notice && (
+          {standalone && (
+            <div className="notice" role="status" data-testid="standalone-notice">
+              {standalone.banner}
+            </div>
+          )}
+          {support?.notice && !standalone && (
             <p className="notice warn" role="status" data-testid="analysis-notice">
               {support.notice}
             </p>
@@ -966,7 +986,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         </div>
         <aside className="side-panel" aria-label="Details">
           <div className="tabs" role="tablist">
-            {(['inspect', 'history', 'reviews'] as const).map((tab) => (
+            {(standalone ? (['inspect'] as const) : (['inspect', 'history', 'reviews'] as const)).map((tab) => (
               <button
                 key={tab}
                 type="button"
@@ -999,6 +1019,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
               onGroup={() => setGroupDialog(true)}
               version={version}
               baseNumber={baseNumber}
+              standalone={Boolean(standalone)}
             />
           )}
           {panel === 'history' && (

@@ -43,6 +43,8 @@ interface InspectorProps {
   baseNumber: number;
   /** After a label of a feature was proposed, voted on or edited here (or by someone else): the graph's labels are stale. */
   onLabelsChanged?: () => void;
+  /** A circuit that is not stored (see CircuitEditor): no comment threads; labels are proposed on feature pages. */
+  standalone?: boolean;
 }
 
 /** The side panel for the selection: details, label and note, supernode name, and the comment thread. */
@@ -52,25 +54,35 @@ export function Inspector(props: InspectorProps) {
     return (
       <div className="stack panel-body">
         <h2 className="section-title">{circuit.title}</h2>
-        <p className="small">
-          <CircuitStatus circuit={circuit} /> · {circuit.visibility.toLowerCase()} · by{' '}
-          {circuit.createdBy?.displayName ?? 'someone'}
-        </p>
-        <p className="muted small">
-          Version {props.baseNumber}
-          {props.version.message ? `: “${props.version.message}”` : ''}. {doc.graph.nodes.length} nodes,{' '}
-          {doc.graph.edges.length} edges, {doc.groups.length} supernodes.
-        </p>
+        {props.standalone ? (
+          <p className="muted small">
+            {props.version.message} {doc.graph.nodes.length} nodes, {doc.graph.edges.length} edges.
+          </p>
+        ) : (
+          <>
+            <p className="small">
+              <CircuitStatus circuit={circuit} /> · {circuit.visibility.toLowerCase()} · by{' '}
+              {circuit.createdBy?.displayName ?? 'someone'}
+            </p>
+            <p className="muted small">
+              Version {props.baseNumber}
+              {props.version.message ? `: “${props.version.message}”` : ''}. {doc.graph.nodes.length} nodes,{' '}
+              {doc.graph.edges.length} edges, {doc.groups.length} supernodes.
+            </p>
+          </>
+        )}
         <p className="muted small">
           Click a node or edge to inspect, label and discuss it; Shift+drag selects several. Press ? for shortcuts.
         </p>
         <CircuitQuality graph={doc.graph} />
-        <CommentThread
-          refreshKey={props.commentTick}
-          target={{ type: 'CIRCUIT', circuitId: circuit.id }}
-          canComment={props.canComment}
-          title="Comments on this circuit"
-        />
+        {!props.standalone && (
+          <CommentThread
+            refreshKey={props.commentTick}
+            target={{ type: 'CIRCUIT', circuitId: circuit.id }}
+            canComment={props.canComment}
+            title="Comments on this circuit"
+          />
+        )}
       </div>
     );
   }
@@ -237,7 +249,13 @@ function NodeInspector(props: InspectorProps & { id: string }) {
         </button>
       </div>
       <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={props.canEdit} />
-      {labelKey && (
+      {labelKey && props.standalone && key && (
+        <p className="small" data-testid="label-feature-link">
+          <Link href={featurePath(key)}>Label this feature</Link> on its feature page: its labels, votes and top
+          contexts (proposing a label needs an account in a team).
+        </p>
+      )}
+      {labelKey && !props.standalone && (
         <FeatureLabelSection
           key={`labels:${featureKeyString(labelKey)}`}
           feature={labelKey}
@@ -246,13 +264,15 @@ function NodeInspector(props: InspectorProps & { id: string }) {
           onLabelsChanged={props.onLabelsChanged}
         />
       )}
-      <CommentThread
-        key={`node-${id}`}
-        refreshKey={props.commentTick}
-        target={{ type: 'NODE', circuitId: props.circuit.id, nodeId: id }}
-        canComment={props.canComment}
-        title={`Comments on ${name}`}
-      />
+      {!props.standalone && (
+        <CommentThread
+          key={`node-${id}`}
+          refreshKey={props.commentTick}
+          target={{ type: 'NODE', circuitId: props.circuit.id, nodeId: id }}
+          canComment={props.canComment}
+          title={`Comments on ${name}`}
+        />
+      )}
     </div>
   );
 }
@@ -345,13 +365,15 @@ function EdgeInspector(props: InspectorProps & { id: string }) {
         <dd>{edge ? formatNumber(edge.weight ?? 0) : 'sum over a supernode'}</dd>
       </dl>
       <AnnotationForm key={id} kind="edges" id={id} store={store} doc={doc} canEdit={props.canEdit} />
-      <CommentThread
-        key={`edge-${id}`}
-        refreshKey={props.commentTick}
-        target={{ type: 'EDGE', circuitId: props.circuit.id, edgeId: id }}
-        canComment={props.canComment}
-        title={`Comments on ${id}`}
-      />
+      {!props.standalone && (
+        <CommentThread
+          key={`edge-${id}`}
+          refreshKey={props.commentTick}
+          target={{ type: 'EDGE', circuitId: props.circuit.id, edgeId: id }}
+          canComment={props.canComment}
+          title={`Comments on ${id}`}
+        />
+      )}
     </div>
   );
 }

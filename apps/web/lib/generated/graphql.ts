@@ -373,6 +373,11 @@ export type SearchLabelsQueryVariables = Exact<{
 
 export type SearchLabelsQuery = { searchLabels: Array<{ rank: number, label: { id: string, modelId: string, saeId: string, featureIndex: number, name: string, description: string, status: LabelStatus, score: number } }> };
 
+export type LearnCircuitQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LearnCircuitQuery = { learnCircuit: { model: string, cleanPrefix: string, patchPrefix: string, cleanAnswer: string, patchAnswer: string, graph: unknown } };
+
 export type UserFieldsFragment = { id: string, email: string | null, displayName: string };
 
 export type TeamFieldsFragment = { id: string, name: string, slug: string, myRole: Role, labelAcceptVotes: number, createdAt: string, can: { manageMembers: boolean, manageAdmins: boolean, changeSettings: boolean, createCircuits: boolean, computeCircuits: boolean, proposeLabels: boolean, participate: boolean } };

@@ -1,0 +1,72 @@
+'use client';
+
+import { useMutation, useQuery } from '@apollo/client/react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { errorMessage } from '../../lib/errors';
+import { CREATE_CIRCUIT, MY_TEAMS } from '../../lib/operations';
+import { SignInLink } from '../SignInLink';
+import { useMe } from '../TopBar';
+
+/**
+ * Keeps a circuit the walkthrough computed: saved as a new circuit of one of your teams (createCircuit), then opened
+ * in the editor there. Signed out, it says that saving needs an account and links sign-in, which comes back here.
+ */
+export function SaveToTeam({ title, graph, what }: { title: string; graph: unknown; what: string }) {
+  const router = useRouter();
+  const { me, loading } = useMe();
+  const teams = useQuery(MY_TEAMS, { skip: !me });
+  const [teamId, setTeamId] = useState('');
+  const [create, creating] = useMutation(CREATE_CIRCUIT);
+  const [error, setError] = useState<string | null>(null);
+  if (loading) return null;
+  if (!me) {
+    return (
+      <span data-testid="save-needs-account">
+        {what} is not saved anywhere. Saving it to a team (to label, discuss and review it there) needs an account:{' '}
+        <SignInLink>sign in or create one</SignInLink>, and you come back here.
+      </span>
+    );
+  }
+  const writable = (teams.data?.myTeams ?? []).filter((t) => t.can.createCircuits);
+  if (teams.data && !writable.length) {
+    return (
+      <span>
+        {what} is not saved. To save it, be a member of a team: <Link href="/">create a team</Link> first.
+      </span>
+    );
+  }
+  const chosen = teamId || writable[0]?.id || '';
+  async function save() {
+    setError(null);
+    try {
+      const result = await create({
+        variables: { input: { teamId: chosen, title, graph, message: 'Saved from the walkthrough (/learn)' } },
+      });
+      router.push(`/c/${result.data!.createCircuit.slug}`);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }
+  return (
+    <span className="row wrap" style={{ display: 'inline-flex' }}>
+      {what} is not saved yet. Save it to
+      <select aria-label="Team to save to" value={chosen} onChange={(event) => setTeamId(event.target.value)}>
+        {writable.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="small" onClick={() => void save()} disabled={!chosen || creating.loading}>
+        {creating.loading ? 'Saving…' : 'Save to team'}
+      </button>
+      {error && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}

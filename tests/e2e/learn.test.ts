@@ -1,0 +1,198 @@
+import { mkdir } from 'node:fs/promises';
+import { defaultToy } from '@workbench/analysis';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from '../support/api.js';
+import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Stack, startStack } from '../support/stack.js';
+
+// The walkthrough at /learn on a fresh install, signed out: every step shows its live result, the toy circuit's
+// drawn edges are activation x weight as computed here by hand, and the demo circuit opens in the editor; signed
+// in, it is saved to a team and opens in the team's editor.
+const SHOTS = 'artifacts/learn';
+const poll = { timeout: 20_000 };
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/**
+ * The toy's edges written out here from its weights (the page trains the same network from the same seeds):
+ * input i -> hidden h: x_i W1[i,h] (active h); hidden h -> feature j: h_h W_enc[h,j] (both active); feature j -> output o:
+ * f_j (W_dec[j] . W2[:,o]); and each output's logit minus what the edges leave out, b2_o + b_dec . W2[:,o].
+ */
+function expectedToy(x: [number, number]) {
+  const { net, sae } = defaultToy();
+  const S = sae.dSae;
+  const hidden = [0, 1, 2, 3].map((h) => Math.max(0, net.b1[h]! + x[0] * net.W1[h]! + x[1] * net.W1[4 + h]!));
+  const features = Array.from({ length: S }, (_, j) => {
+    let s = sae.b_enc[j]!;
+    for (let h = 0; h < 4; h++) s += hidden[h]! * sae.W_enc[h * S + j]!;
+    return Math.max(0, s);
+  });
+  const edges = new Map<string, number>();
+  for (let i = 0; i < 2; i++)
+    for (let h = 0; h < 4; h++)
+      if (hidden[h]! > 0) edges.set(`toy.input:${i}:0->toy.hidden:${h}:0`, x[i]! * net.W1[i * 4 + h]!);
+  for (let h = 0; h < 4; h++)
+    for (let j = 0; j < S; j++)
+      if (hidden[h]! > 0 && features[j]! > 0)
+        edges.set(`toy.hidden:${h}:0->toy.sae:${j}:0`, hidden[h]! * sae.W_enc[h * S + j]!);
+  for (let j = 0; j < S; j++)
+    for (let o = 0; o < 2; o++) {
+      let w = 0;
+      for (let h = 0; h < 4; h++) w += sae.W_dec[j * 4 + h]! * net.W2[h * 2 + o]!;
+      if (features[j]! > 0) edges.set(`toy.sae:${j}:0->toy.output:${o}:0`, features[j]! * w);
+    }
+  const logitMinusBias = [0, 1].map((o) => {
+    let s = 0;
+    for (let h = 0; h < 4; h++) s += (hidden[h]! - sae.b_dec[h]!) * net.W2[h * 2 + o]!;
+    return s;
+  });
+  return { edges, features, logitMinusBias };
+}
+
+/** The figure's drawn edges: id (source->target) and exact weight, as React Flow put them in the page. */
+async function drawnEdges(page: Page): Promise<Map<string, number>> {
+  const figure = page.getByTestId('circuit-figure');
+  await figure.locator('.react-flow__edge').first().waitFor();
+  const rows = await figure
+    .locator('.react-flow__edge')
+    .evaluateAll((els) => els.map((el) => [el.getAttribute('data-id'), el.getAttribute('data-weight')]));
+  return new Map(rows.map(([id, weight]) => [String(id), Number(weight)]));
+}
+
+function expectEdges(drawn: Map<string, number>, x: [number, number]) {
+  const { edges, logitMinusBias } = expectedToy(x);
+  for (const [id, weight] of edges) {
+    expect(drawn.has(id), `edge ${id} drawn`).toBe(true);
+    expect(drawn.get(id)).toBeCloseTo(weight, 6);
+  }
+  // Into each output: the features' edges and the error node's, adding up to the logit minus its bias.
+  for (let o = 0; o < 2; o++) {
+    const into = [...drawn].filter(([id]) => id.endsWith(`->toy.output:${o}:0`));
+    expect(into.some(([id]) => id.startsWith('toy.sae:error'))).toBe(true);
+    expect(into.reduce((s, [, w]) => s + w, 0)).toBeCloseTo(logitMinusBias[o]!, 6);
+  }
+}
+
+describe('the walkthrough (/learn)', () => {
+  it('signed out: from the home page through every step, the toy circuit drawn, the demo circuit in the editor', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${stack.webUrl}/`);
+    await page.getByTestId('welcome').getByRole('link', { name: 'Follow the walkthrough' }).click();
+    await page.waitForURL(`${stack.webUrl}/learn`);
+
+    // 1. the network, trained in the page: right on the held-out examples and on both inputs
+    const network = page.getByTestId('network-result');
+    await network.waitFor(poll);
+    expect(await page.getByTestId('toy-accuracy').textContent()).toBe('100%');
+    expect(await page.getByTestId('toy-pass-singular').textContent()).toMatch(/runs$/);
+    expect(await page.getByTestId('toy-pass-plural').textContent()).toMatch(/run$/);
+
+    // 2. its SAE: the features that fire on each input, as computed here
+    await page.getByTestId('sae-result').waitFor();
+    const singular = expectedToy([1, 0.1]);
+    const plural = expectedToy([0.1, 1]);
+    for (let j = 0; j < singular.features.length; j++) {
+      const cells = await page.getByTestId(`toy-feature-${j}`).locator('td').allTextContents();
+      expect(cells.slice(1, 3)).toEqual(
+        [singular.features[j]!, plural.features[j]!].map((a) => (a > 0 ? a.toFixed(2) : 'off')),
+      );
+    }
+    // The SAE separates the two: some feature fires on one input and not the other.
+    expect(singular.features.some((a, j) => a > 0 !== plural.features[j]! > 0)).toBe(true);
+    await page.getByTestId('step-sae').screenshot({ path: `${SHOTS}/2-sae.png` });
+
+    // 3. the toy circuit in the circuit viewer: edges = activation x weight, for the singular input, then the plural
+    const step3 = page.getByTestId('step-toy-circuit');
+    expectEdges(await drawnEdges(page), [1, 0.1]);
+    expect(await step3.locator('[data-testid="circuit-node"]').count()).toBe(15);
+    await step3.screenshot({ path: `${SHOTS}/3-toy-circuit-singular.png` });
+    await step3.getByRole('button', { name: /The cats/ }).click();
+    await expect
+      .poll(async () => {
+        const drawn = await drawnEdges(page);
+        return [...plural.edges.keys()].every((id) => drawn.has(id)) && drawn.size > plural.edges.size;
+      }, poll)
+      .toBe(true);
+    expectEdges(await drawnEdges(page), [0.1, 1]);
+    await step3.screenshot({ path: `${SHOTS}/3-toy-circuit-plural.png` });
+
+    // 4. the demo model's circuit, computed by the server: its strongest features link to their pages
+    const demo = page.getByTestId('demo-result');
+    await demo.waitFor(poll);
+    expect(Number(await page.getByTestId('demo-node-count').textContent())).toBeGreaterThan(10);
+    expect(await page.getByTestId('demo-faithfulness').textContent()).toMatch(/^\d+%$/);
+    const featureLinks = page.getByTestId('demo-top-features').getByRole('link');
+    expect(await featureLinks.count()).toBe(8);
+    expect(await featureLinks.first().getAttribute('href')).toMatch(
+      /^\/models\/demo\/demo\/(hook_embed|blocks\.\d\.hook_\w+)\/\d+$/,
+    );
+    // Saving needs an account: said, with a sign-in link that comes back here.
+    const needs = page.getByTestId('step-demo').getByTestId('save-needs-account');
+    expect(await needs.getByRole('link').getAttribute('href')).toBe(`/signin?next=${encodeURIComponent('/learn')}`);
+    await page.getByTestId('step-demo').screenshot({ path: `${SHOTS}/4-demo.png` });
+    await page.getByTestId('step-cli').scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('cli-toy').textContent()).toContain('npm run circuit -- --toy');
+    await page.screenshot({ path: `${SHOTS}/learn-page.png`, fullPage: true });
+
+    // ... opened in the editor: drawn, pruned to its strongest nodes, a feature inspected with a link to label it
+    await page.getByTestId('open-demo-editor').click();
+    await page.waitForURL(/\/learn\/circuit\?c=demo/);
+    await expect.poll(() => page.getByTestId('circuit-title').textContent(), poll).toBe('The cat runs / The cats run');
+    await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing \d+ of \d+ nodes/);
+    expect(await page.getByTestId('version-label').textContent()).toBe('not saved');
+    const notice = page.getByTestId('standalone-notice');
+    expect(await notice.getByRole('link', { name: 'sign in or create one' }).getAttribute('href')).toBe(
+      `/signin?next=${encodeURIComponent('/learn/circuit?c=demo')}`,
+    );
+    const featureNode = page.locator('.react-flow__node', { hasText: /resid #|mlp #|attn #/ }).first();
+    await featureNode.click();
+    const inspector = page.getByTestId('node-inspector');
+    await inspector.waitFor();
+    expect(await inspector.getByTestId('feature-link').getAttribute('href')).toMatch(/^\/models\/demo\/demo\//);
+    expect(await inspector.getByTestId('label-feature-link').getByRole('link').getAttribute('href')).toMatch(
+      /^\/models\/demo\/demo\/.+\/\d+$/,
+    );
+    await page.screenshot({ path: `${SHOTS}/5-demo-in-editor.png` });
+    await page.close();
+  });
+
+  it('the toy circuit opens in the editor too, with the same nodes', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${stack.webUrl}/learn/circuit?c=toy-plural`);
+    await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing 15 of 15 nodes/);
+    expect(await page.getByTestId('circuit-title').textContent()).toBe('Toy circuit: “The cats”');
+    await page.screenshot({ path: `${SHOTS}/6-toy-in-editor.png` });
+    await page.close();
+  });
+
+  it('signed in: the demo circuit is saved to a team and opens in its editor', async () => {
+    const ada = await Api.signUp(stack.webUrl, 'ada-learn@lab.org', 'Ada Learner');
+    await ada.ok('mutation { createTeam(input: { name: "Agreement lab" }) { id } }');
+    await browser.context.clearCookies();
+    await ada.signInBrowser(browser.context);
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.webUrl}/learn`);
+    const step = page.getByTestId('step-demo');
+    await step.getByRole('button', { name: 'Save to team' }).click(poll);
+    await page.waitForURL(/\/c\/[^/?]+$/, poll);
+    await expect.poll(() => page.getByTestId('circuit-title').textContent(), poll).toBe('The cat runs / The cats run');
+    await expect.poll(() => page.getByTestId('version-label').textContent(), poll).toMatch(/^v1/);
+    await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing \d+ of \d+ nodes/);
+    await page.screenshot({ path: `${SHOTS}/7-saved-to-team.png` });
+    await page.close();
+  });
+});
