@@ -104,4 +104,38 @@ describe('drafting a label on a feature page', () => {
     await page.getByRole('region', { name: 'Labels' }).screenshot({ path: `${SHOTS}/2-pattern-draft.png` });
     await page.close();
   });
+
+  it('drafts a whole SAE from its page up to a request cap, with progress, and the table shows the scores', async () => {
+    const page = await browser.context.newPage();
+    await page.bringToFront();
+    await page.goto(`${stack.webUrl}/models/demo/${SAE}?team=${teamId}`);
+    const drafts = page.getByTestId('sae-drafts');
+    await drafts.getByLabel('Most requests').fill('4');
+    const before = stub.requests.length;
+    await drafts.getByRole('button', { name: `Draft labels with ${LLM_MODEL}` }).click();
+    const outcome = drafts.getByTestId('sae-draft-outcome');
+    await expect.poll(() => outcome.textContent().catch(() => ''), poll).toMatch(/^Stopped at the request cap/);
+    // 2 requests a feature: 2 drafted in 4; the feature explained above is skipped (it has this model's draft).
+    expect(await outcome.textContent()).toMatch(
+      /^Stopped at the request cap \(4 requests\): 2 of \d+ features drafted \(1 drafted before\), \d+ left\. Start/,
+    );
+    expect(stub.requests.length - before).toBe(4);
+    await drafts.screenshot({ path: `${SHOTS}/3-sae-drafts.png` });
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Labeled', exact: true }).click();
+    const rows = page.getByRole('table', { name: 'Features' }).locator('tbody tr[data-feature]');
+    await expect.poll(() => rows.count(), poll).toBe(3);
+    // The two features the job drafted show their draft's score; the first feature's shown label may be either of
+    // its two drafts (the token-pattern one has no score).
+    const drafted = page.locator(
+      `table[aria-label="Features"] tbody tr[data-feature]:not([data-feature="${feature}"])`,
+    );
+    expect(await drafted.count()).toBe(2);
+    const badges = await drafted.locator('.badge', { hasText: 'detection' }).allTextContents();
+    expect(badges.length).toBe(2);
+    for (const badge of badges) expect(badge).toMatch(/^detection [01]\.\d\d$/);
+    await page.screenshot({ path: `${SHOTS}/4-sae-table.png` });
+    await page.close();
+  });
 });

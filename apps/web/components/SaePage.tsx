@@ -30,7 +30,7 @@ interface Row {
   inCircuit: boolean;
   lastActivityAt: string | null;
   labelCount: number;
-  label: { id: string; name: string; status: string; score: number } | null;
+  label: { id: string; name: string; status: string; score: number; detectionScore: number | null } | null;
 }
 
 const PAGE = 100;
@@ -265,6 +265,14 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
                             <>
                               <StatusBadge status={row.label.status} />{' '}
                               <span title={row.label.name}>{row.label.name}</span>
+                              {row.label.detectionScore !== null && (
+                                <span
+                                  className="badge"
+                                  title="The LLM draft's detection score: balanced accuracy, 1 perfect, 0.5 chance"
+                                >
+                                  detection {row.label.detectionScore.toFixed(2)}
+                                </span>
+                              )}
                               {row.labelCount > 1 && <span className="muted small"> +{row.labelCount - 1}</span>}
                             </>
                           ) : (

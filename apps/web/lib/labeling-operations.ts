@@ -26,6 +26,7 @@ export const SAE_FEATURES: TypedDocumentNode<Ops.SaeFeaturesQuery, Ops.SaeFeatur
             name
             status
             score
+            detectionScore
           }
         }
       }

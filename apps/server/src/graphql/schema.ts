@@ -606,6 +606,8 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     status: LabelStatus!
     score: Int!
+    "An LLM draft's detection score (as FeatureLabel.detectionScore); null for any other label."
+    detectionScore: Float
   }
 
   "One feature on an SAE page. Labels and circuits are the team's (with teamId) or public ones."

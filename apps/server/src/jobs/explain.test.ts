@@ -248,6 +248,16 @@ describe('explain job with an OpenAI-compatible endpoint', () => {
     expect(next.result).toMatchObject({ features: 6, alreadyDrafted: 2, drafted: 4, requests: 8, stoppedAtCap: false });
     for (const f of [0, 1, 2, 3, 4, 5]) expect((await labelsOf(SAE_CAPPED, f)).length).toBe(1);
     expect((await labelsOf(SAE_CAPPED, 6)).length).toBe(0);
+    // The SAE page's table shows each draft's score (the stub found the 3 marked contexts of 6 each time).
+    const { saeFeatures } = await ada.ok<{
+      saeFeatures: { edges: { node: { featureIndex: number; label: { detectionScore: number | null } | null } }[] };
+    }>(
+      'query($t: ID, $s: ID!) { saeFeatures(model: "demo", sae: $s, teamId: $t, filter: LABELED) { edges { node { featureIndex label { detectionScore } } } } }',
+      { t: team, s: SAE_CAPPED },
+    );
+    expect(saeFeatures.edges.map((e) => [e.node.featureIndex, e.node.label?.detectionScore])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((f) => [f, 1]),
+    );
   });
 
   it('records a feature that keeps failing with the reason, and goes on', async () => {
@@ -385,7 +395,7 @@ describe('without an endpoint: token-pattern drafts', () => {
       alreadyDrafted: 1,
       drafted: 1,
       requests: 0,
-      summary: '1 of 2 features drafted.',
+      summary: '1 of 1 feature drafted (1 drafted before).',
     });
     expect(stub.requests.length).toBe(before);
     const [label] = await labelsOf(SAE_PATTERN, 1);

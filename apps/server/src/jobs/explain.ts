@@ -159,7 +159,11 @@ export function explainJob(deps: ExplainJobDeps): JobHandler {
     const left = todo.length - drafted - skipped - failed.size;
     await progress.report(drafted + skipped + failed.size, requests, stoppedAtCap ? left : 0);
     return {
-      summary: summarize({ drafted, skipped, failed: failed.size, left, stoppedAtCap }, all.length, input.maxRequests),
+      summary: summarize(
+        { drafted, skipped, failed: failed.size, left, stoppedAtCap, before: all.length - todo.length },
+        todo.length,
+        input.maxRequests,
+      ),
       drafter: drafter.format,
       model: llm?.model ?? null,
       features: all.length,
@@ -178,13 +182,18 @@ export function explainJob(deps: ExplainJobDeps): JobHandler {
 
 /** The job's outcome in a sentence, for the job's result (the web app shows it). */
 function summarize(
-  n: { drafted: number; skipped: number; failed: number; left: number; stoppedAtCap: boolean },
-  features: number,
+  n: { drafted: number; skipped: number; failed: number; left: number; stoppedAtCap: boolean; before: number },
+  /** Features this job had to draft (those without a draft by the same drafter). */
+  todo: number,
   maxRequests: number,
 ): string {
   const features_ = (k: number) => `${k} ${k === 1 ? 'feature' : 'features'}`;
-  const counts = `${n.drafted} of ${features_(features)} drafted`;
-  const extra = [n.failed ? `${n.failed} failed` : '', n.skipped ? `${n.skipped} without activating contexts` : '']
+  const counts = `${n.drafted} of ${features_(todo)} drafted`;
+  const extra = [
+    n.before ? `${n.before} drafted before` : '',
+    n.failed ? `${n.failed} failed` : '',
+    n.skipped ? `${n.skipped} without activating contexts` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const detail = extra ? `${counts} (${extra})` : counts;

@@ -60,7 +60,8 @@ export interface SaeFeatureRow {
   inCircuit: boolean;
   lastActivityAt: string | null;
   labelCount: number;
-  label: { id: string; name: string; status: LabelStatus; score: number } | null;
+  /** detectionScore: an LLM draft's detection score (balanced accuracy), null for any other label. */
+  label: { id: string; name: string; status: LabelStatus; score: number; detectionScore: number | null } | null;
 }
 
 export interface SaeFeaturePage {
@@ -266,6 +267,7 @@ interface RawRow {
   label_name: string | null;
   label_status: LabelStatus | null;
   label_score: number | null;
+  label_detection: number | null;
 }
 
 function toRow(r: RawRow): SaeFeatureRow {
@@ -277,7 +279,13 @@ function toRow(r: RawRow): SaeFeatureRow {
     lastActivityAt: r.last_activity_at?.toISOString() ?? null,
     labelCount: Number(r.label_count),
     label: r.label_id
-      ? { id: r.label_id, name: r.label_name!, status: r.label_status!, score: r.label_score ?? 0 }
+      ? {
+          id: r.label_id,
+          name: r.label_name!,
+          status: r.label_status!,
+          score: r.label_score ?? 0,
+          detectionScore: r.label_detection,
+        }
       : null,
   };
 }
@@ -294,12 +302,12 @@ function rowsSql(scope: Scope): Prisma.Sql {
   const circuitIds = scope.circuitIds.length ? scope.circuitIds : ['00000000-0000-0000-0000-000000000000'];
   return Prisma.sql`
     scoped_labels AS (
-      SELECT l.id, l.feature_index, l.name, l.status, l.score, l.updated_at
+      SELECT l.id, l.feature_index, l.name, l.status, l.score, l.updated_at, l.source
       FROM feature_labels AS l
       WHERE l.model_id = ${modelId} AND l.sae_id = ${saeId} AND ${labelScope}
     ),
     shown AS (
-      SELECT DISTINCT ON (feature_index) feature_index, id, name, status, score
+      SELECT DISTINCT ON (feature_index) feature_index, id, name, status, score, source
       FROM scoped_labels
       ORDER BY feature_index, CASE status WHEN 'ACCEPTED' THEN 0 WHEN 'DISPUTED' THEN 1 ELSE 2 END, score DESC, id
     ),
@@ -332,7 +340,10 @@ function rowsSql(scope: Scope): Prisma.Sql {
       SELECT f.i AS feature_index, d.density, d.max_activation,
              cn.feature_index IS NOT NULL AS in_circuit,
              ls.last_activity_at, coalesce(ls.label_count, 0) AS label_count,
-             s.id AS label_id, s.name AS label_name, s.status::text AS label_status, s.score AS label_score
+             s.id AS label_id, s.name AS label_name, s.status::text AS label_status, s.score AS label_score,
+             -- An LLM draft's detection score (label-drafts.ts), as FeatureLabel.detectionScore reads it.
+             CASE WHEN s.source ->> 'format' = 'LLM' AND jsonb_typeof(s.source #> '{detection,score}') = 'number'
+                  THEN (s.source #>> '{detection,score}')::float8 END AS label_detection
       FROM generate_series(0, ${dSae - 1}::int) AS f(i)
       LEFT JOIN feature_dashboards AS d ON d.sae_id = ${saeId} AND d.feature_index = f.i
       LEFT JOIN shown AS s ON s.feature_index = f.i

@@ -343,7 +343,7 @@ export type SaeFeaturesQueryVariables = Exact<{
 }>;
 
 
-export type SaeFeaturesQuery = { saeFeatures: { totalCount: number, offset: number, edges: Array<{ node: { featureIndex: number, density: number | null, maxActivation: number | null, inCircuit: boolean, lastActivityAt: string | null, labelCount: number, label: { id: string, name: string, status: LabelStatus, score: number } | null } }> } };
+export type SaeFeaturesQuery = { saeFeatures: { totalCount: number, offset: number, edges: Array<{ node: { featureIndex: number, density: number | null, maxActivation: number | null, inCircuit: boolean, lastActivityAt: string | null, labelCount: number, label: { id: string, name: string, status: LabelStatus, score: number, detectionScore: number | null } | null } }> } };
 
 export type SaeCoverageQueryVariables = Exact<{
   model: string | number;

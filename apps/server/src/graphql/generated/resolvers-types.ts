@@ -1240,6 +1240,8 @@ export type SaeFeatureFilter =
 /** The label an SAE page shows for a feature: ACCEPTED first, then DISPUTED, then PROPOSED; best score first. */
 export type SaeFeatureLabel = {
   __typename?: 'SaeFeatureLabel';
+  /** An LLM draft's detection score (as FeatureLabel.detectionScore); null for any other label. */
+  detectionScore?: Maybe<Scalars['Float']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   score: Scalars['Int']['output'];
@@ -2229,6 +2231,7 @@ export type SaeFeatureEdgeResolvers<ContextType = Context, ParentType extends Re
 };
 
 export type SaeFeatureLabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SaeFeatureLabel'] = ResolversParentTypes['SaeFeatureLabel']> = {
+  detectionScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
