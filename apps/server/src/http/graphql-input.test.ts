@@ -137,6 +137,23 @@ const cases: [string, Body, string | RegExp][] = [
     { query: 'subscription { myInbox @include(if: "yes") { kind } }' },
     'BAD_REQUEST',
   ],
+  // The DateTime scalar refuses text that is no RFC 3339 date-time, in a variable and inline alike.
+  [
+    'a DateTime variable that is no date-time',
+    {
+      query: 'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+      variables: { i: { circuitId: 'x', permission: 'VIEW', expiresAt: 'tomorrow' } },
+    },
+    'BAD_USER_INPUT',
+  ],
+  [
+    'a DateTime literal that is no date-time',
+    {
+      query:
+        'mutation { createShareLink(input: { circuitId: "x", permission: VIEW, expiresAt: "tomorrow" }) { token } }',
+    },
+    'GRAPHQL_VALIDATION_FAILED',
+  ],
   // Fuzz test, a 200 with INTERNAL_SERVER_ERROR: Postgres keeps no U+0000 in text or jsonb.
   [
     'a NUL character in a string literal',
