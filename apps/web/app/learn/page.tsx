@@ -65,12 +65,12 @@ export default function LearnPage() {
         </Step>
         <Step n={2} title="A sparse autoencoder over its hidden units" testId="step-sae">
           <p>
-            The hidden units mix singular and plural evidence, so no single unit is <q>the plural detector</q>. An SAE
-            rewrites the 4 hidden activations <em>h</em> as a sparse combination of 6 learned directions:{' '}
-            <em>f = ReLU(W_enc h + b_enc)</em>, <em>ĥ = W_dec f + b_dec</em>, trained to reconstruct <em>h</em> with an
-            L1 penalty on <em>f</em>, so that only a few features fire on any input. Those features are what the circuit
-            is made of; what the SAE misses (<em>h − ĥ</em>) is kept as an <strong>error node</strong>, so the
-            network&rsquo;s output does not change.
+            Hidden units need not line up one to one with concepts: a unit can fire for both subjects (see the table
+            above), and a real model has far more concepts than units. An SAE rewrites the 4 hidden activations{' '}
+            <em>h</em> as a sparse combination of 6 learned directions: <em>f = ReLU(W_enc h + b_enc)</em>,{' '}
+            <em>ĥ = W_dec f + b_dec</em>, trained to reconstruct <em>h</em> with an L1 penalty on <em>f</em>, so that
+            only a few features fire on any input. Those features are what the circuit is made of; what the SAE misses (
+            <em>h − ĥ</em>) is kept as an <strong>error node</strong>, so the network&rsquo;s output does not change.
           </p>
           {run ? <SaeResult run={run} /> : <p className="muted">Training its SAE…</p>}
         </Step>
