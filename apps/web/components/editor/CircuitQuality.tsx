@@ -47,6 +47,7 @@ export function faithfulnessOf(graph: Graph): number | null {
  */
 export function CircuitQuality({ graph }: { graph: Graph }) {
   if (graph.schema !== 'workbench.circuit') return null;
+  if ((graph as ComputedFile).method?.kind === 'graph') return <AttributionGraphQuality graph={graph as GraphFile} />;
   const { method, dataset, metrics } = graph as ComputedFile;
   const faithfulness = faithfulnessOf(graph);
   const completeness = typeof metrics?.completeness === 'number' ? metrics.completeness : null;
@@ -124,6 +125,71 @@ export function CircuitQuality({ graph }: { graph: Graph }) {
             </ul>
           ) : null}
         </dd>
+      </dl>
+    </section>
+  );
+}
+
+/** What an attribution graph of one prompt (method 'graph') records besides a computed circuit's fields. */
+interface GraphFile extends ComputedFile {
+  dataset?: ComputedFile['dataset'] & { prompt?: string };
+  metrics?: ComputedFile['metrics'] & {
+    nodes?: number;
+    replacementScore?: number | null;
+    completenessScore?: number | null;
+  };
+  nodes?: { kind?: string; label?: string; probability?: number }[];
+}
+
+const percent = (share: number | undefined) => (typeof share === 'number' ? `${Math.round(share * 100)}%` : '–');
+
+/**
+ * An attribution graph's quality (circuit-tracer's scores): how much of the logits' dependence on the prompt runs
+ * through features rather than error nodes, what it explains (the top logits) and how it was pruned.
+ */
+function AttributionGraphQuality({ graph }: { graph: GraphFile }) {
+  const { method, dataset, metrics } = graph;
+  const logits = (graph.nodes ?? [])
+    .filter((n) => n.kind === 'output' && typeof n.probability === 'number')
+    .sort((a, b) => b.probability! - a.probability!);
+  const score = (value: number | null | undefined) => (typeof value === 'number' ? value.toFixed(2) : 'not computed');
+  return (
+    <section className="quality stack" data-testid="circuit-quality" aria-label="Graph quality">
+      <h3 className="section-title">Quality</h3>
+      <dl className="quality-scores">
+        <dt>Replacement</dt>
+        <dd data-testid="quality-replacement">
+          <strong>{score(metrics?.replacementScore)}</strong>{' '}
+          <span className="muted">
+            (share of the prompt's influence on the logits that runs through features, not error nodes; 1 is best)
+          </span>
+        </dd>
+        <dt>Completeness</dt>
+        <dd data-testid="quality-graph-completeness">
+          <strong>{score(metrics?.completenessScore)}</strong>{' '}
+          <span className="muted">
+            (share of the nodes' inputs that come from features and tokens, weighted by influence; 1 is best)
+          </span>
+        </dd>
+        <dt>Explains</dt>
+        <dd data-testid="quality-logits">
+          the next token's top logits at the last position:{' '}
+          {logits.map((n) => `“${n.label ?? '?'}” ${n.probability!.toFixed(2)}`).join(', ') || '–'}
+        </dd>
+        <dt>Method</dt>
+        <dd data-testid="quality-method">
+          attribution graph of one prompt (MLPs replaced by transcoders, attention and LayerNorm frozen: every edge is
+          an exact direct effect)
+        </dd>
+        <dt>Pruning</dt>
+        <dd>
+          nodes up to {percent(method?.nodeThreshold)} of the influence on the logits, edges up to{' '}
+          {percent(method?.edgeThreshold)}
+          {method?.maxNodes ? `, at most ${method.maxNodes.toLocaleString()} features attributed` : ''}
+          {metrics?.totalNodes ? ` (${metrics.nodes ?? '?'} of ${metrics.totalNodes.toLocaleString()} nodes kept)` : ''}
+        </dd>
+        <dt>Prompt</dt>
+        <dd data-testid="quality-prompt">“{dataset?.prompt ?? dataset?.name ?? ''}”</dd>
       </dl>
     </section>
   );

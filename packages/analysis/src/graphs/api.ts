@@ -3,7 +3,7 @@
  * its transcoders, tokenize the prompt, compute the graph, prune it, score it and return it as a circuit file.
  */
 import { access } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { saeSourcesFromDir } from '../circuits/api.js';
 import type { CircuitFile } from '../circuits/format.js';
 import { readModelWeights } from '../circuits/graphs.js';
@@ -28,6 +28,12 @@ export interface PromptGraphOptions extends Omit<AttributionOptions, 'onProgress
   /** Keep edges up to this share of the edge influence (default 0.98). */
   edgeThreshold?: number;
   cacheDir?: string;
+  /**
+   * The workbench's ids of the model and of each transcoder (by layer), so the viewer links features to their pages
+   * and labels (the server passes its registry's). Default for the bundled demo: 'demo' and 'demo/<folder>'.
+   */
+  modelId?: string;
+  transcoderIds?: Record<number, string>;
 }
 
 export interface PromptGraphResult {
@@ -36,6 +42,9 @@ export interface PromptGraphResult {
   activeFeatures: number;
   features: number;
 }
+
+/** The id the workbench's registry gives the bundled demo model (its transcoders are 'demo/<folder>'). */
+const BUNDLED_ID = 'demo';
 
 const exists = (p: string) =>
   access(p).then(
@@ -103,16 +112,23 @@ export async function computePromptGraph(
     control.onProgress?.('done', 100);
     t0 = performance.now();
     const circuit = graphToCircuit(graph, pruned, scores, {
-      modelName: options.model === 'demo' ? 'workbench-demo-gpt2' : modelDir.replace(/^.*\//, ''),
+      modelName: options.modelId ?? (options.model === 'demo' ? BUNDLED_ID : basename(modelDir)),
       modelSource: modelDir,
       prompt: options.prompt,
       tokenText: (id) => tokenizer.decode([id]),
-      transcoders: transcoders.map((t) => ({
-        layer: transcoderLayer(t.config),
-        dSae: t.config.dSae,
-        architecture: t.config.architecture,
-        ...(t.path ? { source: t.path } : {}),
-      })),
+      transcoders: transcoders.map((t) => {
+        const layer = transcoderLayer(t.config);
+        const id =
+          options.transcoderIds?.[layer] ??
+          (options.transcoders === 'demo' && t.path ? `${BUNDLED_ID}/${basename(t.path)}` : undefined);
+        return {
+          layer,
+          dSae: t.config.dSae,
+          architecture: t.config.architecture,
+          ...(t.path ? { source: t.path } : {}),
+          ...(id ? { id } : {}),
+        };
+      }),
       nodeThreshold,
       edgeThreshold,
       maxFeatureNodes,
