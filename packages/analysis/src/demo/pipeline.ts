@@ -21,7 +21,7 @@ import { loadSae, type Sae, saveSae } from '../sae/sae.js';
 import { loadTokenizer } from '../tokenizer/load.js';
 import type { TextTokenizer } from '../tokenizer/tokenizer.js';
 import { batchRows, type TokenStream, tokenizeCorpus, trainGPT2 } from '../train/gpt2.js';
-import { type AuxKOptions, trainTopKSae } from '../train/sae.js';
+import { type AuxKOptions, type ReviveOptions, trainTopKSae } from '../train/sae.js';
 import { type SaeMetrics, saeMetrics, svaAccuracy } from './evaluate.js';
 
 export interface DemoConfig {
@@ -49,6 +49,8 @@ export interface DemoConfig {
     activationRows: number;
     /** AuxK loss against dead features (train/sae.ts auxKLoss); absent: none (the bundle's first SAEs). */
     auxK?: AuxKOptions;
+    /** Raise dead features' encoder biases (train/sae.ts reviveDeadFeatures); absent: no. */
+    revive?: ReviveOptions;
     /** Resample features dead this many steps (absent: every 250 steps, the first SAEs' setting; 0: never). */
     resampleEvery?: number;
   };
@@ -78,6 +80,13 @@ export const auxKSettings = (dIn: number): AuxKOptions => ({
   coefficient: 1 / 32,
   deadSteps: 16,
 });
+
+/**
+ * Bias revival as measured on the demo (README, "The demo model"): a feature is dead after 16 steps without firing
+ * (8,192 inputs at batch 512, as many tokens as the evaluation's dead count looks at) and its bias then rises by 0.01
+ * per step, against a top-16 pre-activation of a few units.
+ */
+export const REVIVE_SETTINGS: ReviveOptions = { deadSteps: 16, biasStep: 0.01 };
 
 /** The reduced run of `--check` (a minute or two). */
 export const CHECK_CONFIG: DemoConfig = {
@@ -257,6 +266,7 @@ export async function trainDemoSaes(
       maxLr: config.sae.maxLr,
       auxK: config.sae.auxK,
       resampleEvery: config.sae.resampleEvery,
+      revive: config.sae.revive,
       seed: config.seed + 100 + allHooks.indexOf(hook),
       ort: options.ort ?? nodeOrt,
       threads: options.threads,

@@ -3,7 +3,8 @@
  * `npm run train:demo`: trains the demo GPT-2 and its SAEs into packages/analysis/assets/demo (model/, saes/<hook>/,
  * manifest.json, train_log.jsonl). `--check`: a reduced run into a temporary folder that checks the losses went
  * down. `--out DIR` writes elsewhere. `--saes-only [--hooks a,b]`: retrains only the SAEs on the model already in
- * the folder (model files untouched, manifest updated in place). `--aux-k`: SAEs trained with the AuxK loss.
+ * the folder (model files untouched, manifest updated in place). `--revive` / `--aux-k`: SAEs trained with dead
+ * features' biases raised / with the AuxK loss.
  * Prints the metrics, and whether each SAE meets SAE_TARGETS, as one JSON line at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import {
   type DemoManifest,
   defaultExternalSvaDir,
   FULL_CONFIG,
+  REVIVE_SETTINGS,
   retrainDemoSaes,
   trainDemo,
 } from './pipeline.js';
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       'model-from': { type: 'string' },
       'saes-only': { type: 'boolean' },
       'aux-k': { type: 'boolean' },
+      revive: { type: 'boolean' },
       hooks: { type: 'string' },
       steps: { type: 'string' },
       'sae-steps': { type: 'string' },
@@ -101,7 +104,8 @@ async function main(): Promise<void> {
     sae: {
       ...base.sae,
       steps: numberFlag(values['sae-steps'], 'sae-steps') ?? base.sae.steps,
-      // --aux-k: the AuxK loss instead of resampling (see train/sae.ts; it did not get the dead share under 5%).
+      // --revive / --aux-k: raised biases of dead features, or the AuxK loss, instead of resampling (train/sae.ts).
+      ...(values.revive ? { revive: REVIVE_SETTINGS, resampleEvery: 0 } : {}),
       ...(values['aux-k'] ? { auxK: auxKSettings(base.model.dModel), resampleEvery: 0 } : {}),
     },
   };
