@@ -160,6 +160,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       models,
       circuits: services.circuits,
       stateDir: join(engineCacheDir, 'job-state'),
+      engineCacheDir,
       corporaDir,
       memory,
       checkpointEveryMs: options.dashboardCheckpointMs,

@@ -1004,6 +1004,8 @@ export const START_CIRCUIT_JOB: TypedDocumentNode<Ops.StartCircuitJobMutation, O
   }
 `;
 
+// The circuit form's one-prompt attribution graph (checked with the rest by tests/contract).
+export * from './graph-job-operations';
 // Steering from a feature page, ablation from the circuit editor (checked with the rest by tests/contract).
 export * from './intervention-operations';
 // The team page's label export and import (checked with the rest by tests/contract).

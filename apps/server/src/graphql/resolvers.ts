@@ -258,6 +258,10 @@ export const resolvers: Resolvers = {
       const { model, saes, ...rest } = given;
       return ctx.services.jobs.startCircuit(ctx.viewer, { ...rest, modelId: model, saeIds: saes });
     },
+    startPromptGraphJob: (_, { input }, ctx) => {
+      const { model, ...rest } = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+      return ctx.services.jobs.startPromptGraph(ctx.viewer, { ...rest, modelId: model });
+    },
     evaluateSelection: (_, args, ctx) => ctx.services.jobs.startEvaluation(ctx.viewer, args),
     ablateSelection: (_, args, ctx) => ctx.services.jobs.startAblation(ctx.viewer, args),
     saveSteeringEvidence: async (_, args, ctx) => {

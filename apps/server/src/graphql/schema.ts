@@ -956,9 +956,32 @@ export const typeDefs = /* GraphQL */ `
     aggregation: String
   }
 
+  """
+  What to compute a one-prompt attribution graph for (circuit-tracer's method, Ameisen et al. 2025): every MLP
+  replaced by a transcoder, edges pruned by influence on the top next-token logits. No counterfactual needed.
+  """
+  input PromptGraphJobInput {
+    teamId: ID!
+    title: String!
+    visibility: Visibility
+    model: ID!
+    "The prompt (at most 2,000 characters, and within the model's context)."
+    prompt: String!
+    "A transcoder set of the model: Transcoder.id up to its last '/' (the demo's: demo). Default: the first with a transcoder for every layer."
+    transcoders: String
+    "Keep nodes up to this share of the influence on the logits, 0-1 (default 0.8)."
+    nodeThreshold: Float
+    "Keep edges up to this share of the edge influence, 0-1 (default 0.98)."
+    edgeThreshold: Float
+    "At most this many transcoder feature nodes, chosen by influence (default 7500)."
+    maxFeatureNodes: Int
+  }
+
   type Mutation {
     "Computes a circuit in the background; the job's result names the circuit it stored."
     startCircuitJob(input: CircuitJobInput!): Job!
+    "Computes a one-prompt attribution graph in the background, stored as a circuit; the job's result names it."
+    startPromptGraphJob(input: PromptGraphJobInput!): Job!
     "Creates an account and signs in (sets the session cookie)."
     signUp(input: SignUpInput!): User!
     signIn(input: SignInInput!): User!

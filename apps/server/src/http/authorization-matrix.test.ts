@@ -85,6 +85,7 @@ mentionCandidates    CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      N
 mentionCandidates    CIRCUIT:TEAM    NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
 mentionCandidates    LABEL:TEAM      NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 startCircuitJob      A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
+startPromptGraphJob  A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 signUp               -               Y      -      -      Y      -      -      -      -      -      -      -      -      -
 signIn               own             Y      -      -      Y      -      -      -      -      -      -      -      -      -
 signIn               wrongPassword   WC     -      -      WC     -      -      -      -      -      -      -      -      -
@@ -518,6 +519,12 @@ const HTTP: Record<string, HttpOperation> = {
         i: { teamId: teamA, title: 'job', model: MODEL, dataset: 'simple' },
       }),
   },
+  startPromptGraphJob: {
+    run: (a) =>
+      as(a).request('mutation($i: PromptGraphJobInput!) { startPromptGraphJob(input: $i) { id } }', {
+        i: { teamId: teamA, title: 'graph', model: MODEL, prompt: 'The boy near the car' },
+      }),
+  },
   signUp: {
     run: (a) =>
       as(a)
@@ -863,7 +870,7 @@ const outcomeOf = (result: GraphQLResponse<Data>, shows: boolean | undefined) =>
 beforeAll(async () => {
   Object.assign(process.env, ENV);
   dir = await mkdtemp(join(tmpdir(), 'authz-matrix-'));
-  await writeTinyModelFixture(dir, 8, { circuitHooks: true });
+  await writeTinyModelFixture(dir, 8, { circuitHooks: true, transcoders: true });
   testApp = await startTestApp({
     models: { bundledDir: dir, registryDir: join(dir, 'registry') },
     engineCacheDir: join(dir, 'engine-cache'),

@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import {
   estimateCircuitMemory,
   estimateDashboardMemory,
+  estimatePromptGraphMemory,
   formatBytes,
   generateCorpus,
   loadPairs,
@@ -11,7 +12,7 @@ import {
   MIB,
   type ModelShape,
 } from '@workbench/analysis';
-import type { CatalogModel } from '../models/catalog.js';
+import type { CatalogModel, CatalogTranscoder } from '../models/catalog.js';
 import type { ModelService } from '../models/service.js';
 import { AppError } from '../services/errors.js';
 import type { CircuitJobInput } from './circuits.js';
@@ -103,6 +104,21 @@ export class JobMemoryGuard {
     });
   }
 
+  /** The graph job: the model, the transcoders (one per layer) and the prompt's tokens. */
+  promptGraph(
+    modelId: string,
+    transcoders: readonly CatalogTranscoder[],
+    tokens: number,
+    maxFeatureNodes: number,
+  ): MemoryEstimate {
+    return estimatePromptGraphMemory({
+      model: shapeOf(this.models.model(modelId)),
+      transcoders: transcoders.map((t) => ({ dSae: t.dSae, k: t.k })),
+      tokens,
+      maxFeatureNodes,
+    });
+  }
+
   /** For the job's progress: "estimated peak memory 2.6 GB of 4.0 GB allowed". */
   describe(estimate: MemoryEstimate): string {
     const allowed = this.limitMb === null ? 'no limit set' : `${formatBytes(this.limitMb * MIB)} allowed`;
@@ -139,3 +155,4 @@ export class JobMemoryGuard {
 /** What to reduce, per kind of job, in JOB_TOO_LARGE messages. */
 export const REDUCE_DASHBOARDS = 'use a smaller corpus or maxContexts, or fewer SAEs or ones with fewer features';
 export const REDUCE_CIRCUIT = 'use fewer SAEs (saeIds), fewer pairs (n), fewer steps, or a maxNodes';
+export const REDUCE_GRAPH = 'use a shorter prompt or a lower maxFeatureNodes';

@@ -12,8 +12,9 @@ import { ablationInput } from './ablation.js';
 import { circuitJobInput, evaluateInput } from './circuits.js';
 import { dashboardInput, dashboardSaes } from './dashboards.js';
 import { type ExplainInput, explainInput } from './explain.js';
-import { REDUCE_CIRCUIT, REDUCE_DASHBOARDS } from './memory.js';
+import { REDUCE_CIRCUIT, REDUCE_DASHBOARDS, REDUCE_GRAPH } from './memory.js';
 import { assertPairsDiffer } from './pair-check.js';
+import { graphTranscoders, promptGraphInput, promptTokens } from './prompt-graph.js';
 import type { JobRunner } from './runner.js';
 
 /** The explainFeatures mutation's arguments, as GraphQL passes them. */
@@ -170,6 +171,26 @@ export class JobService {
     if (memory) memory.check(await memory.circuit(input), 'circuit job', REDUCE_CIRCUIT);
     await this.limiter.take(userRateKey(viewer.user.id));
     return this.enqueue('circuit', input, { teamId: input.teamId, createdById: viewer.user.id });
+  }
+
+  /**
+   * Team members (not viewers) may compute a one-prompt attribution graph for their team, stored as a circuit. The
+   * model, its transcoder set and the prompt's length are checked now (BAD_USER_INPUT naming the field), as is the
+   * estimated memory, rather than in a job that fails later.
+   */
+  async startPromptGraph(viewer: Viewer, raw: unknown): Promise<Job> {
+    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    const input = parseInput(promptGraphInput, raw);
+    await requireTeamRole(viewer, input.teamId, 'job.compute', 'compute graphs for it');
+    const { transcoders } = graphTranscoders(this.models, input.modelId, input.transcoders);
+    const tokens = await promptTokens(this.models, input.modelId, input.prompt);
+    const memory = this.settings.jobMemory;
+    if (memory) {
+      const estimate = memory.promptGraph(input.modelId, transcoders, tokens, input.maxFeatureNodes);
+      memory.check(estimate, 'graph job', REDUCE_GRAPH);
+    }
+    await this.limiter.take(userRateKey(viewer.user.id));
+    return this.enqueue('graph', input, { teamId: input.teamId, createdById: viewer.user.id });
   }
 
   /** Anyone who may view a circuit version may score a node set of it (a job: it runs the model). */

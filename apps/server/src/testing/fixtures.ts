@@ -5,6 +5,7 @@ import {
   encodeSafetensors,
   type GPT2Config,
   randomGPT2Weights,
+  saveSae,
   writeDemoTokenizer,
   writeGPT2Checkpoint,
 } from '@workbench/analysis';
@@ -30,6 +31,8 @@ export async function writeTinyModelFixture(
     circuitHooks?: boolean;
     /** tie_word_embeddings: false, with its own lm_head.weight (as some GPT-2 finetunes ship). */
     untied?: boolean;
+    /** Also a TopK(4) transcoder of every layer's MLP (transcoders/<input hook>/): what an attribution graph needs. */
+    transcoders?: boolean;
   } = {},
 ): Promise<TinyModelFixture> {
   const vocab = corpusVocabulary();
@@ -52,6 +55,8 @@ export async function writeTinyModelFixture(
     ? [0, 1].flatMap((l) => ['hook_attn_out', 'hook_mlp_out', 'hook_resid_post'].map((h) => `blocks.${l}.${h}`))
     : [saeHook];
   for (const [k, hook] of hooks.entries()) await writeSae(join(dir, 'saes', hook), hook, config.dModel, dSae, k);
+  if (options.transcoders)
+    for (let layer = 0; layer < config.nLayers; layer++) await writeTranscoder(dir, layer, config.dModel, 2 * dSae);
   return { dir, config, weights, saeHook, saeDir };
 }
 
@@ -81,4 +86,31 @@ async function writeSae(saeDir: string, hook: string, dIn: number, dSae: number,
       b_dec: { shape: [dIn], data: new Float32Array(dIn) },
     }),
   );
+}
+
+/** A TopK(4) SAELens transcoder of one layer's MLP (ln2.hook_normalized -> hook_mlp_out) with deterministic weights. */
+async function writeTranscoder(dir: string, layer: number, d: number, dSae: number): Promise<void> {
+  const filled = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i));
+  const hook = `blocks.${layer}.ln2.hook_normalized`;
+  await saveSae(join(dir, 'transcoders', hook), {
+    config: {
+      architecture: 'topk',
+      dIn: d,
+      dSae,
+      hookName: hook,
+      hookLayer: layer,
+      k: 4,
+      applyBDecToInput: false,
+      normalization: 'none',
+      prependBos: true,
+      extra: { model_name: 'demo' },
+      transcoder: { hookName: `blocks.${layer}.hook_mlp_out`, hookLayer: layer, dOut: d, skip: false },
+    },
+    weights: {
+      W_enc: filled(d * dSae, (i) => Math.sin(i + layer * 5)),
+      b_enc: new Float32Array(dSae),
+      W_dec: filled(dSae * d, (i) => 0.1 * Math.cos(i + layer * 5)),
+      b_dec: new Float32Array(d),
+    },
+  });
 }

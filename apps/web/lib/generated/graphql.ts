@@ -139,6 +139,27 @@ export type LabelStatus =
   | 'DISPUTED'
   | 'PROPOSED';
 
+/**
+ * What to compute a one-prompt attribution graph for (circuit-tracer's method, Ameisen et al. 2025): every MLP
+ * replaced by a transcoder, edges pruned by influence on the top next-token logits. No counterfactual needed.
+ */
+export type PromptGraphJobInput = {
+  /** Keep edges up to this share of the edge influence, 0-1 (default 0.98). */
+  edgeThreshold?: number | null | undefined;
+  /** At most this many transcoder feature nodes, chosen by influence (default 7500). */
+  maxFeatureNodes?: number | null | undefined;
+  model: string | number;
+  /** Keep nodes up to this share of the influence on the logits, 0-1 (default 0.8). */
+  nodeThreshold?: number | null | undefined;
+  /** The prompt (at most 2,000 characters, and within the model's context). */
+  prompt: string;
+  teamId: string | number;
+  title: string;
+  /** A transcoder set of the model: Transcoder.id up to its last '/' (the demo's: demo). Default: the first with a transcoder for every layer. */
+  transcoders?: string | null | undefined;
+  visibility?: Visibility | null | undefined;
+};
+
 export type PromptPairInput = {
   /** With a leading space (e.g. ' is'); one token for the model. */
   clean_answer: string;
@@ -290,6 +311,18 @@ export type SaveAblationEvidenceMutationVariables = Exact<{
 
 
 export type SaveAblationEvidenceMutation = { saveAblationEvidence: { id: string, kind: string, labelId: string | null, circuitId: string | null, version: number | null, inputs: unknown, result: unknown, createdAt: string, author: { id: string, displayName: string } | null } };
+
+export type GraphBuilderModelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GraphBuilderModelsQuery = { models: Array<{ id: string, nLayers: number, transcoders: Array<{ id: string, hookIn: string, dSae: number, architecture: string, k: number | null }> }> };
+
+export type StartPromptGraphJobMutationVariables = Exact<{
+  input: PromptGraphJobInput;
+}>;
+
+
+export type StartPromptGraphJobMutation = { startPromptGraphJob: { id: string, status: JobStatus } };
 
 export type SteeringRunFieldsFragment = { logitDiff: number | null, continuation: Array<string>, continuationText: string, topTokens: Array<{ tokenId: number, token: string, probability: number, logit: number }> };
 

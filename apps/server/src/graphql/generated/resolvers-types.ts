@@ -636,6 +636,8 @@ export type Mutation = {
   signUp: User;
   /** Computes a circuit in the background; the job's result names the circuit it stored. */
   startCircuitJob: Job;
+  /** Computes a one-prompt attribution graph in the background, stored as a circuit; the job's result names it. */
+  startPromptGraphJob: Job;
   /** Runs the job pipeline's health check: counts steps with progress. */
   startSelftestJob: Job;
   /** Whoever may comment may vote. value: 1 up, -1 down, 0 withdraw. Repeating a vote changes nothing. */
@@ -837,6 +839,11 @@ export type MutationStartCircuitJobArgs = {
 };
 
 
+export type MutationStartPromptGraphJobArgs = {
+  input: PromptGraphJobInput;
+};
+
+
 export type MutationStartSelftestJobArgs = {
   failAt?: InputMaybe<Scalars['Int']['input']>;
   stepMs?: InputMaybe<Scalars['Int']['input']>;
@@ -889,6 +896,27 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/**
+ * What to compute a one-prompt attribution graph for (circuit-tracer's method, Ameisen et al. 2025): every MLP
+ * replaced by a transcoder, edges pruned by influence on the top next-token logits. No counterfactual needed.
+ */
+export type PromptGraphJobInput = {
+  /** Keep edges up to this share of the edge influence, 0-1 (default 0.98). */
+  edgeThreshold?: InputMaybe<Scalars['Float']['input']>;
+  /** At most this many transcoder feature nodes, chosen by influence (default 7500). */
+  maxFeatureNodes?: InputMaybe<Scalars['Int']['input']>;
+  model: Scalars['ID']['input'];
+  /** Keep nodes up to this share of the influence on the logits, 0-1 (default 0.8). */
+  nodeThreshold?: InputMaybe<Scalars['Float']['input']>;
+  /** The prompt (at most 2,000 characters, and within the model's context). */
+  prompt: Scalars['String']['input'];
+  teamId: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+  /** A transcoder set of the model: Transcoder.id up to its last '/' (the demo's: demo). Default: the first with a transcoder for every layer. */
+  transcoders?: InputMaybe<Scalars['String']['input']>;
+  visibility?: InputMaybe<Visibility>;
 };
 
 export type PromptPairInput = {
@@ -1641,6 +1669,7 @@ export type ResolversTypes = {
   NextToken: ResolverTypeWrapper<NextToken>;
   Notification: ResolverTypeWrapper<NotificationParent>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PromptGraphJobInput: PromptGraphJobInput;
   PromptPairInput: PromptPairInput;
   ProposeLabelInput: ProposeLabelInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1736,6 +1765,7 @@ export type ResolversParentTypes = {
   NextToken: NextToken;
   Notification: NotificationParent;
   PageInfo: PageInfo;
+  PromptGraphJobInput: PromptGraphJobInput;
   PromptPairInput: PromptPairInput;
   ProposeLabelInput: ProposeLabelInput;
   Query: Record<PropertyKey, never>;
@@ -2103,6 +2133,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   signUp?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   startCircuitJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartCircuitJobArgs, 'input'>>;
+  startPromptGraphJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartPromptGraphJobArgs, 'input'>>;
   startSelftestJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, Partial<MutationStartSelftestJobArgs>>;
   voteCircuit?: Resolver<ResolversTypes['Circuit'], ParentType, ContextType, RequireFields<MutationVoteCircuitArgs, 'circuitId' | 'value'>>;
   voteLabel?: Resolver<ResolversTypes['FeatureLabel'], ParentType, ContextType, RequireFields<MutationVoteLabelArgs, 'labelId' | 'value'>>;
