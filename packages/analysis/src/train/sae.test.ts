@@ -165,7 +165,7 @@ describe('dead features revived through their encoder bias', () => {
     });
     const { features } = referenceEncode(sae, ring, rows);
     const fired = new Set<number>();
-    features.forEach((v, i) => v > 0 && fired.add(i % 32));
+    for (let i = 0; i < features.length; i++) if (features[i]! > 0) fired.add(i % 32);
     return 32 - fired.size;
   };
 
