@@ -154,6 +154,27 @@ describe('attribution graph edges', () => {
       .map(({ f }) => full.features[f]!);
     const key = (f: { layer: number; position: number; feature: number }) => `${f.layer}/${f.position}/${f.feature}`;
     expect(capped.features.map(key).sort()).toEqual(top.map(key).sort());
+    // In batches of 4 (influence recomputed through the rows so far), the first batch is the same top 4 and every
+    // edge the capped graph keeps is the full graph's.
+    const several = await attribute({ config, weights, ort: nodeOrt }, sources, tokens, {
+      maxFeatureNodes: 12,
+      batch: 4,
+    });
+    expect(several.features).toHaveLength(12);
+    const keys = new Set(several.features.map(key));
+    for (const f of top.slice(0, 4)) expect(keys.has(key(f))).toBe(true);
+    const S = nodeLayout(several);
+    const fullIndex = new Map(full.features.map((f, i) => [key(f), i]));
+    several.features.forEach((f, i) => {
+      const j = fullIndex.get(key(f))!;
+      several.features.forEach((src, k) => {
+        expect(several.adjacency[i * several.n + k]).toBeCloseTo(
+          full.adjacency[j * full.n + fullIndex.get(key(src))!]!,
+          5,
+        );
+      });
+      expect(several.adjacency[i * several.n + S.token(2)]).toBeCloseTo(full.adjacency[j * full.n + L.token(2)]!, 5);
+    });
   });
 });
 

@@ -388,50 +388,32 @@ class RowComputer {
 
 /**
  * Influence of every source column on the logits through the rows computed so far (circuit-tracer's partial
- * influences): rows normalised by their absolute sums, walked back from the logits' probabilities.
+ * influences): rows normalised by their absolute sums, walked back from the logits' probabilities. One pass, rows
+ * visited targets first (logits, then features from the last layer down: a feature's sources are all below it).
  */
 function partialInfluence(
   rows: Float32Array[],
   rowColumn: number[],
-  logitRows: number[],
+  rowLayer: number[],
   weights: number[],
   columns: number,
 ): Float64Array {
-  const norms = rows.map((row) => {
-    let s = 0;
-    for (let i = 0; i < row.length; i++) s += Math.abs(row[i]!);
-    return 1 / Math.max(s, 1e-8);
-  });
-  const rowOfColumn = new Map(rowColumn.map((col, r) => [col, r]));
   const influence = new Float64Array(columns);
-  let prod = new Float64Array(rows.length);
-  logitRows.forEach((r, i) => {
-    prod[r] = weights[i]!;
-  });
-  for (let iter = 0; iter < 1000; iter++) {
-    const next = new Float64Array(columns);
-    let any = false;
-    prod.forEach((p, r) => {
-      if (p === 0) return;
-      const row = rows[r]!;
-      const s = p * norms[r]!;
-      for (let j = 0; j < columns; j++) if (row[j] !== 0) next[j]! += s * Math.abs(row[j]!);
-    });
-    const carried = new Float64Array(rows.length);
-    for (let j = 0; j < columns; j++) {
-      if (next[j] === 0) continue;
-      influence[j]! += next[j]!;
-      const r = rowOfColumn.get(j);
-      if (r !== undefined) {
-        carried[r] = next[j]!;
-        any = true;
-      }
-    }
-    if (!any) break;
-    prod = carried;
+  const order = rows.map((_, r) => r).sort((a, b) => rowLayer[b]! - rowLayer[a]! || a - b);
+  for (const r of order) {
+    const w = rowColumn[r] === -1 ? weights[r]! : influence[rowColumn[r]!]!;
+    if (w === 0) continue;
+    const row = rows[r]!;
+    let sum = 0;
+    for (let j = 0; j < columns; j++) sum += Math.abs(row[j]!);
+    const s = w / Math.max(sum, 1e-8);
+    for (let j = 0; j < columns; j++) if (row[j] !== 0) influence[j]! += s * Math.abs(row[j]!);
   }
   return influence;
 }
+
+/** Batches between recomputing the partial influences that pick the next features (circuit-tracer's default). */
+const UPDATE_INTERVAL = 4;
 
 /** Computes the attribution graph of one prompt (unpruned: prune it with prune.ts). */
 export async function attribute(
@@ -473,11 +455,12 @@ export async function attribute(
     const all = layers.flatMap((lf, l) => lf.active.map((_, i) => ({ layer: l, index: i })));
     const rows: Float32Array[] = [];
     const rowColumn: number[] = [];
-    const logitRows = logits.map((_, i) => i);
+    const rowLayer: number[] = [];
     for (let s = 0; s < logits.length; s += R) {
       const batch = logits.slice(s, s + R).map((_, k): Target => ({ kind: 'logit', index: s + k }));
       rows.push(...(await computer.rows(batch, tokens.length)));
       rowColumn.push(...batch.map(() => -1));
+      rowLayer.push(...batch.map(() => c.nLayers));
     }
     const wanted = Math.min(maxFeatures, all.length);
     const visited = new Set<number>();
@@ -495,6 +478,8 @@ export async function attribute(
                 computer.lengthFor(position(a)) - computer.lengthFor(position(b)) || all[b]!.layer - all[a]!.layer,
             )
         : null;
+    let ranked: number[] = [];
+    let sinceUpdate = UPDATE_INTERVAL;
     while (chosen.length < wanted) {
       checkAbort(signal);
       let next: number[];
@@ -505,19 +490,23 @@ export async function attribute(
         while (take < Math.min(R, order.length) && computer.lengthFor(position(order[take]!)) === n) take++;
         next = order.splice(0, take);
       } else {
-        const inf = partialInfluence(
-          rows,
-          rowColumn,
-          logitRows,
-          logits.map((l) => l.probability),
-          computer.columns,
-        );
-        next = all
-          .map((f, i) => ({ i, v: inf[computer.columnOf(f.layer, f.index)]! }))
-          .filter((x) => !visited.has(x.i))
-          .sort((a, b) => b.v - a.v)
-          .slice(0, Math.min(R, wanted - chosen.length))
-          .map((x) => x.i);
+        if (sinceUpdate >= UPDATE_INTERVAL || ranked.length === 0) {
+          const inf = partialInfluence(
+            rows,
+            rowColumn,
+            rowLayer,
+            logits.map((l) => l.probability),
+            computer.columns,
+          );
+          ranked = all
+            .map((f, i) => ({ i, v: inf[computer.columnOf(f.layer, f.index)]! }))
+            .filter((x) => !visited.has(x.i))
+            .sort((a, b) => b.v - a.v)
+            .map((x) => x.i);
+          sinceUpdate = 0;
+        }
+        next = ranked.splice(0, Math.min(R, wanted - chosen.length));
+        sinceUpdate++;
       }
       const batch = next.map((i): Target => ({ kind: 'feature', ...all[i]! }));
       rows.push(...(await computer.rows(batch, computer.lengthFor(Math.max(...next.map(position))))));
@@ -526,6 +515,7 @@ export async function attribute(
         const column = computer.columnOf(all[i]!.layer, all[i]!.index);
         chosen.push({ ...all[i]!, column });
         rowColumn.push(column);
+        rowLayer.push(all[i]!.layer);
       }
       progress('backward passes', 5 + (90 * chosen.length) / Math.max(1, wanted));
     }
