@@ -375,6 +375,11 @@ export class OperationGenerator {
         return this.odd(0.1) ? rng.pick(['true', 1, 0]) : rng.chance(0.5);
       case 'JSON':
         return this.json(depth);
+      case 'DateTime':
+        // Half of them valid, past and future (so expiry rules run), half whatever a string can be.
+        return this.odd(0.5)
+          ? new Date(Date.UTC(rng.int(1990, 2090), rng.int(0, 11), rng.int(1, 28), rng.int(0, 23))).toISOString()
+          : this.string();
       default:
         return this.string();
     }
