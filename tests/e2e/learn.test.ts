@@ -193,6 +193,17 @@ describe('the walkthrough (/learn)', () => {
     await expect.poll(() => page.getByTestId('version-label').textContent(), poll).toMatch(/^v1/);
     await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing \d+ of \d+ nodes/);
     await page.screenshot({ path: `${SHOTS}/7-saved-to-team.png` });
+
+    // From the editor, the edits go with it: the toy with its error node hidden, its nodes named as on /learn.
+    await page.goto(`${stack.webUrl}/learn/circuit?c=toy-singular`);
+    await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing 15 of 15 nodes/);
+    await page.locator('.react-flow__node', { hasText: 'SAE error' }).click();
+    await page.getByRole('toolbar').getByRole('button', { name: 'Hide', exact: true }).click();
+    await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing 14 of 15 nodes/);
+    await page.getByTestId('standalone-notice').getByRole('button', { name: 'Save to team' }).click();
+    await page.waitForURL(/\/c\/[^/?]+$/, poll);
+    await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing 14 of 14 nodes/);
+    expect(await page.locator('.react-flow__node', { hasText: 'x₀ singular cue' }).count()).toBe(1);
     await page.close();
   });
 });

@@ -351,7 +351,7 @@ function DemoResult({ data }: { data: DemoData }) {
       <p className="small">
         <SaveToTeam
           title={`${data.cleanPrefix}${data.cleanAnswer} / ${data.patchPrefix}${data.patchAnswer}`}
-          graph={graph}
+          content={() => ({ graph })}
           what="The demo circuit"
         />
       </p>

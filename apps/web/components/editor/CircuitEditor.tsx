@@ -82,10 +82,11 @@ interface EditorProps {
   refetch: () => void;
   /**
    * A circuit that is not stored (the walkthrough's): no versions, reviews, comments, live updates or model runs for
-   * it; the banner says what it is and how to keep it. Everything else (drawing, pruning, inspecting, feature
-   * links, hiding and grouping until the page is left, export) works as for a stored one.
+   * it; the banner says what it is and how to keep it (given the editor's content as it is now, edits included).
+   * Everything else (drawing, pruning, inspecting, feature links, hiding and grouping, export) works as for a stored
+   * one.
    */
-  standalone?: { banner: ReactNode };
+  standalone?: { banner: (current: () => CircuitContent) => ReactNode };
 }
 
 /** Edges shown at first: at most this many, by |weight| (the slider shows the threshold; lower it to see more). */
@@ -263,6 +264,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const positions = layout?.positions ?? null;
   const [labelTick, setLabelTick] = useState(0);
   const labels = useNodeLabels(doc.graph, standalone ? null : circuit.teamId, labelTick);
+  const currentContent = useCallback(() => contentFromDoc(store.getState().doc), [store]);
   const hover = useHoverCard(doc.graph, labels);
   const cache = useRef(new DeriveCache());
   const derived = useMemo(
@@ -879,7 +881,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         <div className="notices">
           {standalone && (
             <div className="notice" role="status" data-testid="standalone-notice">
-              {standalone.banner}
+              {standalone.banner(currentContent)}
             </div>
           )}
           {support?.notice && !standalone && (

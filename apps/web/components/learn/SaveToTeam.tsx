@@ -9,11 +9,20 @@ import { CREATE_CIRCUIT, MY_TEAMS } from '../../lib/operations';
 import { SignInLink } from '../SignInLink';
 import { useMe } from '../TopBar';
 
+/** What a new circuit starts from: a graph, and in the editor its layout, supernodes and labels as edited. */
+export interface SavedContent {
+  graph: unknown;
+  layout?: unknown;
+  groups?: unknown;
+  annotations?: unknown;
+}
+
 /**
  * Keeps a circuit the walkthrough computed: saved as a new circuit of one of your teams (createCircuit), then opened
- * in the editor there. Signed out, it says that saving needs an account and links sign-in, which comes back here.
+ * in the editor there. `content` is read when saving (the editor's edits so far). Signed out, it says that saving
+ * needs an account and links sign-in, which comes back here.
  */
-export function SaveToTeam({ title, graph, what }: { title: string; graph: unknown; what: string }) {
+export function SaveToTeam({ title, content, what }: { title: string; content: () => SavedContent; what: string }) {
   const router = useRouter();
   const { me, loading } = useMe();
   const teams = useQuery(MY_TEAMS, { skip: !me });
@@ -42,7 +51,7 @@ export function SaveToTeam({ title, graph, what }: { title: string; graph: unkno
     setError(null);
     try {
       const result = await create({
-        variables: { input: { teamId: chosen, title, graph, message: 'Saved from the walkthrough (/learn)' } },
+        variables: { input: { ...content(), teamId: chosen, title, message: 'Saved from the walkthrough (/learn)' } },
       });
       router.push(`/c/${result.data!.createCircuit.slug}`);
     } catch (caught) {

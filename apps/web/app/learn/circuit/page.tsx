@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { Suspense, useMemo } from 'react';
 import { CircuitEditor } from '../../../components/editor/CircuitEditor';
-import { SaveToTeam } from '../../../components/learn/SaveToTeam';
+import { type SavedContent, SaveToTeam } from '../../../components/learn/SaveToTeam';
 import { standaloneCircuit } from '../../../components/learn/standalone';
 import { TopBar } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
@@ -30,13 +30,13 @@ function LearnCircuit() {
   return toy ? <ToyEditor input={toy} /> : <DemoEditor />;
 }
 
-function Banner({ title, graph, what }: { title: string; graph: unknown; what: string }) {
+function Banner({ title, content, what }: { title: string; content: () => SavedContent; what: string }) {
   return (
     <span className="row wrap">
       <span>
         From the <Link href="/learn">walkthrough</Link>.
       </span>
-      <SaveToTeam title={title} graph={graph} what={what} />
+      <SaveToTeam title={title} content={content} what={what} />
     </span>
   );
 }
@@ -48,7 +48,6 @@ function ToyEditor({ input }: { input: ToyInput }) {
     const title = `Toy circuit: “The${TOY_INPUTS[input].subject}”`;
     return {
       title,
-      graph: content.graph,
       ...standaloneCircuit(
         `learn-toy-${input}`,
         title,
@@ -67,7 +66,7 @@ function ToyEditor({ input }: { input: ToyInput }) {
       shareToken={null}
       loading={false}
       refetch={() => {}}
-      standalone={{ banner: <Banner title={opened.title} graph={opened.graph} what="This toy circuit" /> }}
+      standalone={{ banner: (current) => <Banner title={opened.title} content={current} what="This toy circuit" /> }}
     />
   );
 }
@@ -109,7 +108,7 @@ function DemoEditor() {
       shareToken={null}
       loading={false}
       refetch={() => void query.refetch()}
-      standalone={{ banner: <Banner title={opened.title} graph={data.graph} what="This circuit" /> }}
+      standalone={{ banner: (current) => <Banner title={opened.title} content={current} what="This circuit" /> }}
     />
   );
 }
