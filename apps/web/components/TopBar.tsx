@@ -28,6 +28,7 @@ export function TopBar({ children }: { children?: ReactNode }) {
           Circuit Workbench
         </Link>
         <Link href="/explore">Explore</Link>
+        <Link href="/learn">Learn</Link>
         {me && (
           <>
             <Link href="/">Teams</Link>
