@@ -65,12 +65,33 @@ describe.skipIf(!ready)('npm run graph (the built CLI)', () => {
     validateNeuronpediaGraph(JSON.parse(await readFile(np, 'utf8')), np);
   });
 
+  it('targets the next tokens --logits names', async () => {
+    const out = join(dir, 'verbs.json');
+    const r = run(
+      '--model',
+      'demo',
+      '--transcoders',
+      join(dir, 'transcoders'),
+      '--prompt',
+      'The cats near the tree',
+      '--logits',
+      ' are| is',
+      '--out',
+      out,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const circuit = readCircuitJson(await readFile(out, 'utf8'), out);
+    expect(circuit.nodes.filter((n) => n.kind === 'output').map((n) => n.label)).toEqual([' are', ' is']);
+    expect(r.stdout).toContain('logits " are"');
+  });
+
   it.each([
     [['--model', 'demo'], /--model and --prompt are required/],
     [['--model', 'demo', '--prompt', 'x', '--node-threshold', '2'], /node threshold must be between 0 and 1, got 2/],
     [['--model', 'demo', '--prompt', 'x', '--max-feature-nodes', '1.5'], /--max-feature-nodes must be an integer/],
     [['--model', 'demo', '--prompt', 'x', '--transcoders', '/nonexistent/tc'], /\/nonexistent\/tc: no such folder/],
     [['--model', 'demo', '--prompt', '   '], /the prompt is empty/],
+    [['--model', 'demo', '--prompt', 'x', '--logits', ' are| is are'], /" is are" is 2 tokens/],
   ])('refuses %j clearly', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(1);

@@ -2,7 +2,7 @@
 /**
  * `npm run graph -- --model <HF dir | demo> --prompt "The cats near the tree" [--transcoders <dir | demo>]
  *   [--out graph.json] [--neuronpedia graph-np.json] [--node-threshold 0.8] [--edge-threshold 0.98]
- *   [--max-feature-nodes 7500] [--max-logits 10] [--batch 128] [--no-bos]`
+ *   [--max-feature-nodes 7500] [--max-logits 10] [--logits " are| is"] [--batch 128] [--no-bos]`
  * An attribution graph of one prompt (circuit-tracer's method) as our circuit file; progress on stderr.
  */
 import { writeFile } from 'node:fs/promises';
@@ -16,9 +16,10 @@ import { numberFlag } from './args.js';
 
 const USAGE = `Usage: graph --model <HF dir | demo> --prompt <text> [--transcoders <dir | demo>] [--out graph.json]
   [--neuronpedia graph-np.json] [--node-threshold 0.8] [--edge-threshold 0.98] [--max-feature-nodes 7500]
-  [--max-logits 10] [--batch 128] [--no-bos]
+  [--max-logits 10] [--logits " are| is"] [--batch 128] [--no-bos]
 An attribution graph of one prompt: MLPs replaced by transcoders (one per layer, blocks.L.ln2.hook_normalized ->
-blocks.L.hook_mlp_out), edges the exact direct effects, pruned by influence on the top logits.
+blocks.L.hook_mlp_out), edges the exact direct effects, pruned by influence on the top logits (or on the
+next tokens --logits names, separated by |, each one token).
 --transcoders defaults to the demo bundle's with --model demo.`;
 
 function integerFlag(value: string | undefined, name: string, min: number): number | undefined {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       'edge-threshold': { type: 'string' },
       'max-feature-nodes': { type: 'string' },
       'max-logits': { type: 'string' },
+      logits: { type: 'string' },
       batch: { type: 'string' },
       'no-bos': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       maxLogits: integerFlag(values['max-logits'], 'max-logits', 1),
       batch: integerFlag(values.batch, 'batch', 1),
       ...(values['no-bos'] ? { prependBos: false } : {}),
+      ...(values.logits !== undefined ? { logitTexts: values.logits.split('|') } : {}),
     },
     {
       signal: controller.signal,

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { saeSourcesFromDir } from '../circuits/api.js';
 import type { CircuitFile } from '../circuits/format.js';
 import { readModelWeights } from '../circuits/graphs.js';
+import { singleToken } from '../demo/evaluate.js';
 import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
 import { gpt2WeightShapes } from '../model/config.js';
 import { loadHookedGPT2 } from '../model/load.js';
@@ -34,6 +35,8 @@ export interface PromptGraphOptions extends Omit<AttributionOptions, 'onProgress
    */
   modelId?: string;
   transcoderIds?: Record<number, string>;
+  /** Target these next tokens (each one token, e.g. [' are', ' is']) instead of the most probable ones. */
+  logitTexts?: string[];
 }
 
 export interface PromptGraphResult {
@@ -92,8 +95,10 @@ export async function computePromptGraph(
     const bos = (options.prependBos ?? transcoders[0]!.config.prependBos) ? config.bosTokenId : undefined;
     const tokens = tokenizer.encode(options.prompt, { bos });
     const weights = await readModelWeights(model, [...gpt2WeightShapes(config).keys()]);
+    const logitTokens = options.logitTexts?.map((text) => singleToken(tokenizer, text));
     const graph = await attribute({ config, weights, ort: model.ort }, transcoders, tokens, {
       ...options,
+      ...(logitTokens ? { logitTokens } : {}),
       maxFeatureNodes,
       ...control,
     });
