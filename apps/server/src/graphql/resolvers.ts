@@ -1,6 +1,5 @@
-import type { Circuit, FeatureLabel, Notification, User } from '../generated/prisma/client.js';
+import type { Circuit, Notification, User } from '../generated/prisma/client.js';
 import { jobTopic } from '../jobs/runner.js';
-import type { DashboardJobArgs } from '../jobs/service.js';
 import { encoderUrl } from '../models/encoders.js';
 import { teamTopic } from '../services/activity.js';
 import { Access } from '../services/circuit-access.js';
@@ -18,7 +17,6 @@ import type { ChangeEvent, CircuitAccess, Resolvers } from './generated/resolver
 import { DateTimeScalar, JSONScalar } from './scalars.js';
 import { type AccessCheck, whileAllowed } from './subscriptions.js';
 
-type Args = Record<string, unknown>;
 const notificationData = (n: Notification) => (n.data ?? {}) as Partial<NotificationData>;
 const toTeam = ({ team, role }: TeamWithRole) => ({ ...team, myRole: role });
 const loadUser = (ctx: Context, id: string | null) => (id ? ctx.viewer.loaders.user.load(id) : null);
