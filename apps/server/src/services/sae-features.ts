@@ -58,7 +58,7 @@ export interface SaeFeatureRow {
   density: number | null;
   maxActivation: number | null;
   inCircuit: boolean;
-  lastActivityAt: string | null;
+  lastActivityAt: Date | null;
   labelCount: number;
   /** detectionScore: an LLM draft's detection score (balanced accuracy), null for any other label. */
   label: { id: string; name: string; status: LabelStatus; score: number; detectionScore: number | null } | null;
@@ -276,7 +276,7 @@ function toRow(r: RawRow): SaeFeatureRow {
     density: r.density,
     maxActivation: r.max_activation,
     inCircuit: r.in_circuit,
-    lastActivityAt: r.last_activity_at?.toISOString() ?? null,
+    lastActivityAt: r.last_activity_at,
     labelCount: Number(r.label_count),
     label: r.label_id
       ? {
