@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import type { SaeFeaturesQuery } from '../lib/generated/graphql';
 import { SAE_COVERAGE, SAE_FEATURES } from '../lib/labeling-operations';
 import {
   featureInView,
@@ -23,15 +24,8 @@ import { SaeDrafts } from './LabelDrafts';
 import styles from './SaePage.module.css';
 import { TopBar, useMe } from './TopBar';
 
-interface Row {
-  featureIndex: number;
-  density: number | null;
-  maxActivation: number | null;
-  inCircuit: boolean;
-  lastActivityAt: string | null;
-  labelCount: number;
-  label: { id: string; name: string; status: string; score: number; detectionScore: number | null } | null;
-}
+/** One feature of the SAE page as SAE_FEATURES reads it. */
+type Row = SaeFeaturesQuery['saeFeatures']['edges'][number]['node'];
 
 const PAGE = 100;
 const ROW_HEIGHT = 36;
