@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { computePromptGraph } from '@workbench/analysis';
+import { type CircuitFile, computePromptGraph } from '@workbench/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
@@ -65,5 +65,92 @@ describe('a one-prompt attribution graph', () => {
     expect(await quality.getByTestId('quality-prompt').textContent()).toBe('“The cats near the tree”');
     expect(await quality.textContent()).not.toContain('Prompt pairs');
     await page.screenshot({ path: 'artifacts/prompt-graph/demo-graph.png' });
+  });
+
+  it('is started from the circuit form, followed to the viewer and drawn with its tokens, transcoder features and logits', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${stack.webUrl}/circuits/new`);
+    await page.getByLabel('One prompt (attribution graph)').check();
+    const fields = page.getByTestId('graph-fields');
+    await fields.waitFor();
+    // The demo model's transcoder set is offered by default, with circuit-tracer's pruning defaults explained.
+    expect(await page.getByLabel('Transcoders').inputValue()).toBe('demo');
+    expect(await page.getByLabel('Transcoders').textContent()).toContain('4 layers, TopK k=16, 1,024 features each');
+    expect(await page.getByLabel('Node threshold').inputValue()).toBe('0.8');
+    expect(await page.getByLabel('Edge threshold').inputValue()).toBe('0.98');
+    expect(await page.getByLabel('Feature nodes at most').inputValue()).toBe('7500');
+    expect(await fields.textContent()).toContain('80% of the influence on the logits');
+    await page.getByLabel('Prompt', { exact: true }).fill('The dogs behind the house');
+    await page.getByLabel('Title').fill('Dogs, one prompt');
+    await page.screenshot({ path: 'artifacts/prompt-graph/form.png', fullPage: true });
+    await page.getByRole('button', { name: 'Compute graph' }).click();
+    await page.waitForURL('**/c/*', { timeout: 120_000 });
+    const slug = new URL(page.url()).pathname.split('/')[2]!;
+    const { circuit } = await api.ok<{
+      circuit: { title: string; version: { message: string; graph: CircuitFile } };
+    }>('query($s: String!) { circuit(slug: $s) { title version { message graph } } }', { s: slug });
+    expect(circuit.title).toBe('Dogs, one prompt');
+    const { graph } = circuit.version;
+    expect(graph.method.kind).toBe('graph');
+    expect(graph.dataset.prompt).toBe('The dogs behind the house');
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.waitForTimeout(800);
+
+    // One prompt: its tokens head the columns, none marked as differing from a patched prompt.
+    const headers = page.getByTestId('token-header');
+    expect(await headers.count()).toBe(graph.dataset.promptTokens!.length);
+    expect(await page.locator('[data-testid="token-header"].differs').count()).toBe(0);
+    expect(await page.getByTestId('token-headers').textContent()).not.toContain('→');
+    // Rows: the logits on top, then the MLP rows of the transcoders, the token embeddings at the bottom.
+    const rows = await page.getByTestId('row-label').allTextContents();
+    expect(rows[0]).toBe('outputs');
+    expect(rows).toContain('L3 mlp');
+    expect(rows.at(-1)).toBe('inputs');
+    // Nodes and edges are drawn; the features wear the transcoder badge, the logits and embeddings theirs.
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(5);
+    expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(5);
+    const badges = await page.getByTestId('node-type-badge').allTextContents();
+    for (const badge of ['TC', 'LOGIT', 'EMB']) expect(badges).toContain(badge);
+    expect(badges).not.toContain('SAE');
+    expect(badges).not.toContain('METRIC');
+    const top = graph.nodes.filter((n) => n.kind === 'output').sort((a, b) => b.probability! - a.probability!)[0]!;
+    expect(await page.getByTestId('quality-logits').textContent()).toContain(
+      `“${top.label}” ${top.probability!.toFixed(2)}`,
+    );
+    expect(await page.getByTestId('quality-replacement').textContent()).toContain(
+      graph.metrics.replacementScore!.toFixed(2),
+    );
+    expect(await page.getByTestId('quality-graph-completeness').textContent()).toContain(
+      graph.metrics.completenessScore!.toFixed(2),
+    );
+    // Nothing is missing (no read-only notice); evaluation by ablation says why it does not apply.
+    expect(await page.getByTestId('evaluate-selection').getAttribute('title')).toMatch(/no prompt pairs/);
+    expect(await page.locator('.notice', { hasText: 'does not have' }).count()).toBe(0);
+    await page.mouse.move(5, 400);
+    await expect.poll(() => page.getByTestId('node-hover-card').count()).toBe(0);
+    await page.screenshot({ path: 'artifacts/prompt-graph/form-graph.png' });
+
+    // Logits and embeddings read as their tokens, the logits with their probabilities.
+    const titles = await page.locator('.fnode-title').allTextContents();
+    expect(titles).toContain(`logit “${top.label}”`);
+    expect(titles).toContain('embed “ dogs”');
+
+    // A transcoder feature's hover card says why it has no feature page.
+    await page.mouse.move(5, 400);
+    await expect.poll(() => page.getByTestId('node-hover-card').count()).toBe(0);
+    const feature = graph.nodes
+      .filter((n) => n.kind === 'feature')
+      .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0]!;
+    const node = page.locator(`.react-flow__node[data-id="${feature.id}"]`);
+    await node.hover();
+    const card = page.getByTestId('node-hover-card');
+    await card.waitFor();
+    expect(await card.getByTestId('hover-node-kind').textContent()).toMatch(
+      /^Transcoder features have no feature pages/,
+    );
+    await page.screenshot({ path: 'artifacts/prompt-graph/hover-transcoder.png' });
+    expect(errors).toEqual([]);
   });
 });

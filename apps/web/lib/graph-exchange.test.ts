@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { computePromptGraph, validateNeuronpediaGraph } from '@workbench/analysis';
 import { describe, expect, it } from 'vitest';
 import { commands, contentFromDoc, docFromContent, type EditorDoc } from './editor-store';
 import { type CircuitContent, normalizeContent, parseCircuitJson, toAttributionGraph } from './graph';
@@ -230,4 +231,36 @@ describe('a graph exported by Neuronpedia', () => {
       /Link 20 \(13_82873_4 -> 20_93988_3\) joins "13_82873_4", which is not a node/,
     );
   });
+});
+
+// A one-prompt attribution graph the engine computed on the demo model (what the graph job stores).
+describe('a one-prompt attribution graph computed here', () => {
+  it('exports as circuit-tracer JSON valid against the bundled schema, logits with probabilities, and re-imports', async () => {
+    const { circuit } = await computePromptGraph({
+      model: 'demo',
+      transcoders: 'demo',
+      prompt: 'The cats near the tree',
+    });
+    const doc = openImported(JSON.parse(JSON.stringify(circuit)));
+    const out = exported(doc);
+    validateNeuronpediaGraph(out, 'editor export');
+    const byId = new Map(out.nodes.map((n: Json) => [n.node_id, n]));
+    const logits = circuit.nodes.filter((n) => n.kind === 'output');
+    const top = logits.reduce((a, n) => (n.probability! > a.probability! ? n : a));
+    for (const logit of logits) {
+      const node = byId.get(logit.id) as Json;
+      expect(node).toMatchObject({ feature_type: 'logit', token_prob: logit.probability });
+      expect(node.is_target_logit).toBe(logit === top);
+    }
+    const feature = circuit.nodes.find((n) => n.kind === 'feature')!;
+    expect((byId.get(feature.id) as Json).feature_type).toBe('per layer transcoder');
+    const error = circuit.nodes.find((n) => n.kind === 'error')!;
+    expect((byId.get(error.id) as Json).feature_type).toBe('mlp reconstruction error');
+    // Imported again it is the same circuit: every node and edge, the method and its scores.
+    const again = openImported(out);
+    expect(again.graph.nodes.map((n) => n.id)).toEqual(circuit.nodes.map((n) => n.id));
+    expect(again.graph.edges).toHaveLength(circuit.edges.length);
+    expect(again.graph.method).toMatchObject({ kind: 'graph' });
+    expect((again.graph.metrics as Json).replacementScore).toBe(circuit.metrics.replacementScore);
+  }, 60_000);
 });

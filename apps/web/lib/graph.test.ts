@@ -146,6 +146,22 @@ describe('what a node says', () => {
     expect(computedNodeText(foreign.nodes[1]!, foreign)).toBeUndefined();
   });
 
+  it("names a one-prompt graph's logits and embeddings by their token's text, with the logit's probability", () => {
+    const graph: Graph = { schema: 'workbench.circuit', hooks: ['blocks.0.hook_mlp_out'], nodes: [], edges: [] };
+    const logit = {
+      id: 'logits:89:5',
+      kind: 'output',
+      hook: 'logits',
+      feature: 89,
+      position: 5,
+      label: ' are',
+      probability: 0.146,
+    };
+    const embed = { id: 'hook_embed:36:1', kind: 'input', hook: 'hook_embed', feature: 36, position: 1, label: 'The' };
+    expect(computedNodeText(logit, graph)).toEqual({ name: 'logit “ are”', place: 'p = 0.15' });
+    expect(computedNodeText(embed, graph)).toEqual({ name: 'embed “The”', place: '@1' });
+  });
+
   it('influence is `influence` or `effect`, finite numbers only; position is ctx_idx or position', () => {
     expect(computed.nodes.map(influenceOf)).toEqual([0.5, -0.25, 0.125, 1, 2]);
     expect(foreign.nodes.map(influenceOf)).toEqual([0.3, -0.7, 0.1, undefined]);

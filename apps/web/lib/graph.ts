@@ -1,5 +1,7 @@
 /** Circuit graph JSON as the API stores it, plus import/export of the Neuronpedia / circuit-tracer format. */
 
+import { nodeTypeOf } from './node-types';
+
 export interface GraphNode {
   id: string;
   layer?: number | string;
@@ -98,6 +100,14 @@ export function sublayerOf(hook: string): string {
 export function computedNodeText(node: GraphNode, graph: Graph): { name: string; place: string } | undefined {
   if (graph.schema !== 'workbench.circuit') return undefined;
   if (node.kind === 'metric') return { name: 'metric', place: 'logit difference' };
+  // A one-prompt graph's logits and token embeddings: by their token's text, not its vocabulary id.
+  if (typeof node.label === 'string' && node.hook === 'logits')
+    return {
+      name: `logit “${node.label}”`,
+      place: typeof node.probability === 'number' ? `p = ${node.probability.toFixed(2)}` : 'last position',
+    };
+  if (typeof node.label === 'string' && node.hook === 'hook_embed')
+    return { name: `embed “${node.label}”`, place: `@${positionOf(node) ?? '?'}` };
   const what = typeof node.feature === 'number' ? `#${node.feature}` : String(node.kind ?? '');
   const name = `${node.layer === undefined || node.layer === null ? '' : `L${node.layer} `}${sublayerOf(String(node.hook ?? ''))} ${what}`;
   const position = positionOf(node);
@@ -358,6 +368,7 @@ export function toAttributionGraph(input: ExchangeInput): Record<string, unknown
   const { nodes: _nodes, edges: _edges, metadata, qParams, ...other } = graph;
   const kept = graph.nodes.filter((n) => !hidden[n.id]);
   const keptIds = new Set(kept.map((n) => n.id));
+  const target = targetLogitOf(kept);
   const nodes = kept.map((node) => {
     const { id, ...rest } = node;
     const out: Record<string, unknown> = 'node_id' in rest ? { id, ...rest } : { node_id: id, ...rest };
@@ -369,7 +380,12 @@ export function toAttributionGraph(input: ExchangeInput): Record<string, unknown
     if (!('layer' in out) || !(typeof out.layer === 'string' || Number.isInteger(out.layer)))
       out.layer = String(rowOf(node, graph) ?? 0);
     if (!Number.isInteger(out.ctx_idx)) out.ctx_idx = positionOf(node) ?? 0;
-    if (typeof out.feature_type !== 'string') out.feature_type = featureTypeOf(node);
+    if (typeof out.feature_type !== 'string') out.feature_type = featureTypeOf(node, graph);
+    // A one-prompt graph's logits: their probabilities, and the most probable one as the target (circuit-tracer's).
+    if (typeof node.probability === 'number' && typeof out.token_prob !== 'number') {
+      out.token_prob = node.probability;
+      out.is_target_logit = node === target;
+    }
     if (typeof out.jsNodeId !== 'string') out.jsNodeId = id;
     if (typeof out.clerp !== 'string') out.clerp = '';
     return out;
@@ -393,11 +409,24 @@ export function toAttributionGraph(input: ExchangeInput): Record<string, unknown
   return { metadata: meta, qParams: q, nodes, links, ...other };
 }
 
-function featureTypeOf(node: GraphNode): string {
+function featureTypeOf(node: GraphNode, graph: Graph): string {
   if (node.kind === 'metric' || node.kind === 'output') return 'logit';
   if (node.kind === 'input') return 'embedding';
-  if (node.kind === 'error') return 'reconstruction error';
+  if (node.kind === 'error') return isTranscoderGraph(graph) ? 'mlp reconstruction error' : 'reconstruction error';
+  if (nodeTypeOf(node, graph) === 'transcoder') return 'per layer transcoder';
   return typeof node.kind === 'string' ? node.kind : 'feature';
+}
+
+/** A one-prompt attribution graph computed here (its features are transcoder features at the MLP outputs). */
+const isTranscoderGraph = (graph: Graph) => isRecord(graph.method) && graph.method.kind === 'graph';
+
+/** The most probable of a graph's logit nodes that have a probability (a one-prompt graph's), if any. */
+function targetLogitOf(nodes: GraphNode[]): GraphNode | undefined {
+  const withProbability = nodes.filter((n) => typeof n.probability === 'number');
+  return withProbability.reduce<GraphNode | undefined>(
+    (best, n) => (!best || (n.probability as number) > (best.probability as number) ? n : best),
+    undefined,
+  );
 }
 
 /**

@@ -128,3 +128,39 @@ describe('graphs made with models or SAEs this workbench does not have', () => {
     expect(unnamed.notice).toBe(`This graph does not say which model it was made with: ${READ_ONLY} 1 feature.`);
   });
 });
+
+describe('a one-prompt attribution graph computed here', () => {
+  const graph: Graph = {
+    schema: 'workbench.circuit',
+    hooks: ['blocks.0.hook_mlp_out'],
+    model: { name: 'demo' },
+    method: { kind: 'graph' },
+    saes: [{ hook: 'blocks.0.hook_mlp_out', id: 'demo/blocks.0.ln2.hook_normalized', architecture: 'transcoder/topk' }],
+    nodes: [
+      { id: 'f', kind: 'feature', hook: 'blocks.0.hook_mlp_out', layer: 0, feature: 7, position: 1 },
+      { id: 'o', kind: 'output', hook: 'logits', feature: 12, position: 1, probability: 0.4 },
+    ],
+    edges: [],
+  };
+  const withTranscoders: AppModel = { ...DEMO, transcoders: [{ id: 'demo/blocks.0.ln2.hook_normalized' }] };
+
+  it('names nothing missing when the transcoders are here; labels work, feature pages and evaluation do not', () => {
+    const support = graphSupport(graph, [withTranscoders]);
+    expect(support.notice).toBeNull();
+    expect(support.unlinked.size).toBe(0);
+    expect(support.noModelRuns).toMatch(/^A one-prompt attribution graph has no prompt pairs/);
+    const node = graph.nodes[0]!;
+    expect(linkedFeatureKey(node, graph, [withTranscoders])).toBeNull();
+    expect(labelFeatureKey(node, graph, [withTranscoders])).toEqual({
+      modelId: 'demo',
+      saeId: 'demo/blocks.0.ln2.hook_normalized',
+      featureIndex: 7,
+    });
+  });
+
+  it('says which transcoders are missing on a workbench without them', () => {
+    const support = graphSupport(graph, [DEMO]);
+    expect(support.notice).toMatch(/the SAEs demo\/blocks\.0\.ln2\.hook_normalized/);
+    expect(labelFeatureKey(graph.nodes[0]!, graph, [DEMO])).toBeNull();
+  });
+});

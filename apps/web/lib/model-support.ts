@@ -1,10 +1,25 @@
 import { type FeatureKey, featureKeyOf, type Graph, type GraphNode } from './graph';
 import { isFeatureType, nodeTypeOf } from './node-types';
 
-/** A model this workbench has and its SAEs (the API's `models { id saes { id hook } }`). */
+/** A model this workbench has, its SAEs and its transcoders (the API's `models { id saes { id hook } transcoders { id } }`). */
 export interface AppModel {
   id: string;
   saes: { id: string; hook: string }[];
+  /** Here, but with no feature pages or dashboards yet: their features link nowhere without being "missing". */
+  transcoders?: { id: string }[];
+}
+
+/** Why a one-prompt attribution graph's selection cannot be evaluated: it has no prompt pairs to ablate on. */
+export const GRAPH_NO_EVALUATION =
+  'A one-prompt attribution graph has no prompt pairs to ablate a selection on: its edges are exact contributions already, and the Quality panel gives its replacement and completeness scores';
+
+/** What a transcoder feature's hover card and inspector say instead of a feature page. */
+export const TRANSCODER_NO_PAGE =
+  'Transcoder features have no feature pages or dashboards yet: read this one by its edges, its activation here, and your team’s label.';
+
+/** Whether this workbench has the transcoder a node's feature key names (a one-prompt graph computed here). */
+export function transcoderHere(key: FeatureKey, models: readonly AppModel[]): boolean {
+  return models.some((m) => m.id === key.modelId && (m.transcoders ?? []).some((t) => t.id === key.saeId));
 }
 
 /**
@@ -45,7 +60,7 @@ export function labelFeatureKey(node: GraphNode, graph: Graph, models: readonly 
   const key = featureKeyOf(node, graph);
   if (!key) return null;
   const model = models.find((m) => m.id === key.modelId);
-  return !model || model.saes.some((sae) => sae.id === key.saeId) ? key : null;
+  return !model || model.saes.some((sae) => sae.id === key.saeId) || transcoderHere(key, models) ? key : null;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -74,7 +89,7 @@ function computedSaeIds(graph: Graph): string[] {
 function featureSourceOf(graph: Graph, models: readonly AppModel[]): string | undefined {
   const list = (values: string[]) => [...new Set(values)].join(', ');
   if (computedCircuit(graph)) {
-    const known = new Set(models.flatMap((m) => m.saes.map((sae) => sae.id)));
+    const known = new Set(models.flatMap((m) => [...m.saes, ...(m.transcoders ?? [])].map((sae) => sae.id)));
     const missing = computedSaeIds(graph).filter((id) => !known.has(id));
     return missing.length ? `the SAEs ${list(missing)}` : undefined;
   }
@@ -101,7 +116,12 @@ export function graphSupport(graph: Graph, models: readonly AppModel[]): GraphSu
   const model = graphModelName(graph);
   const hasModel = model !== undefined && models.some((m) => m.id === model);
   const features = graph.nodes.filter((node) => isFeatureType(nodeTypeOf(node, graph)));
-  const unlinked = new Set(features.filter((n) => !linkedFeatureKey(n, graph, models)).map((n) => n.id));
+  // A transcoder here has no feature pages yet, but nothing is missing: its features are not counted as unlinked.
+  const missing = (n: GraphNode) => {
+    const key = featureKeyOf(n, graph);
+    return !linkedFeatureKey(n, graph, models) && !(key && transcoderHere(key, models));
+  };
+  const unlinked = new Set(features.filter(missing).map((n) => n.id));
   const featureSource = featureSourceOf(graph, models);
   const missingSaes = computedCircuit(graph) && featureSource !== undefined;
   // A graph without features (and not computed here, so never evaluated) names nothing this workbench lacks.
@@ -111,11 +131,14 @@ export function graphSupport(graph: Graph, models: readonly AppModel[]): GraphSu
   const notice = supported
     ? null
     : `${missingWhat(model, hasModel, featureSource)}: you can read, label, comment, review and vote; feature pages, dashboards and evaluation are unavailable for its ${count} feature${count === 1 ? '' : 's'}.`;
-  const noModelRuns = supported
-    ? null
-    : hasModel
-      ? `Evaluation needs ${featureSource ?? `the SAEs of ${model} this graph was made with`}, which this workbench does not have`
-      : `Evaluation needs ${model ?? 'the model this graph was made with'}, which this workbench does not have`;
+  const oneGraph = computedCircuit(graph) && isRecord(graph.method) && graph.method.kind === 'graph';
+  const noModelRuns = oneGraph
+    ? GRAPH_NO_EVALUATION
+    : supported
+      ? null
+      : hasModel
+        ? `Evaluation needs ${featureSource ?? `the SAEs of ${model} this graph was made with`}, which this workbench does not have`
+        : `Evaluation needs ${model ?? 'the model this graph was made with'}, which this workbench does not have`;
   return { model, hasModel, featureSource, featureCount: features.length, unlinked, noModelRuns, notice };
 }
 

@@ -37,6 +37,20 @@ describe('node types', () => {
     expect(nodeTypeOf({ id: 'x', layer: '3', feature: 4 }, foreign)).toBe('other');
   });
 
+  it("reads a one-prompt graph's features as transcoder features (its saes say transcoder/<activation>)", () => {
+    const graph: Graph = {
+      ...computed,
+      saes: [
+        { hook: 'blocks.0.hook_mlp_out', architecture: 'transcoder/topk', dSae: 1024 },
+        { hook: 'blocks.1.hook_resid_post', architecture: 'topk', dSae: 1024 },
+      ],
+    };
+    const feature = (hook: string) => nodeTypeOf({ id: hook, kind: 'feature', hook, feature: 3 }, graph);
+    expect(feature('blocks.0.hook_mlp_out')).toBe('transcoder');
+    expect(feature('blocks.1.hook_resid_post')).toBe('sae');
+    expect(nodeTypeOf({ id: 'o', kind: 'output', hook: 'logits', feature: 5 }, graph)).toBe('logit');
+  });
+
   it('names a type, with the file’s own words where they say more', () => {
     expect(nodeTypeText(typed('cross layer transcoder'), foreign)).toBe('cross-layer transcoder feature');
     expect(nodeTypeText(typed('mlp reconstruction error'), foreign)).toBe(

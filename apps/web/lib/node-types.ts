@@ -57,7 +57,7 @@ export function nodeTypeOf(node: GraphNode, graph: Graph): NodeType {
     case 'hidden':
       return 'neuron';
     case 'feature':
-      return 'sae';
+      return transcoderHook(graph, node.hook) ? 'transcoder' : 'sae';
     case 'error':
       return 'error';
     case 'metric':
@@ -67,6 +67,16 @@ export function nodeTypeOf(node: GraphNode, graph: Graph): NodeType {
   }
   if (node.layer === 'E') return 'embedding';
   return graph.schema === 'workbench.circuit' && typeof node.feature === 'number' ? 'sae' : 'other';
+}
+
+/**
+ * Whether a computed file's dictionary at this hook is a transcoder: a one-prompt attribution graph's features are
+ * transcoder features at the MLP output they write (its `saes` say architecture "transcoder/<activation>").
+ */
+function transcoderHook(graph: Graph, hook: unknown): boolean {
+  const saes = Array.isArray(graph.saes) ? (graph.saes as { hook?: unknown; architecture?: unknown }[]) : [];
+  const sae = saes.find((s) => typeof s === 'object' && s !== null && s.hook === hook);
+  return typeof sae?.architecture === 'string' && sae.architecture.startsWith('transcoder/');
 }
 
 /** Feature nodes: those a feature page, dashboard or label could be about. */

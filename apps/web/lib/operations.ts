@@ -990,6 +990,9 @@ export const BUILDER_MODELS: TypedDocumentNode<Ops.BuilderModelsQuery, Ops.Build
         id
         hook
       }
+      transcoders {
+        id
+      }
     }
   }
 `;

@@ -138,7 +138,7 @@ describe('one-prompt attribution graph jobs', () => {
     expect(result.errors?.[0]?.message).toMatch(/^This graph job needs an estimated \d+ MB .*shorter prompt/);
   });
 
-  it('computes the graph with progress and stores it as a circuit with versions, votes and comments', async () => {
+  it('computes the graph with progress and stores it as a circuit with versions, votes, comments and labels', async () => {
     const op = await TestClient.signUp(roomy.app.url, 'op@lab.org');
     const teamId = await teamOf(op, 'Graphs');
     // A self-test holds the one job slot, so the graph job is queued and its progress is heard from the start.
@@ -174,6 +174,9 @@ describe('one-prompt attribution graph jobs', () => {
     const graph = circuit.version.graph;
     expect(circuit.version.message).toBe('Computed: attribution graph of one prompt, demo transcoders');
     expect(graph.model.name).toBe('demo');
+    // Transcoders by the catalog's ids (Model.transcoders), never by the server's folders.
+    expect(graph.saes.map((s) => s.id)).toEqual([0, 1, 2, 3].map((l) => `demo/blocks.${l}.ln2.hook_normalized`));
+    expect(JSON.stringify(graph)).not.toContain(DEMO_ASSETS_DIR);
     expect(graph.method).toMatchObject({ kind: 'graph', nodeThreshold: 0.8, edgeThreshold: 0.98, maxNodes: 7500 });
     expect(graph.dataset.prompt).toBe(PROMPT);
     // The demo tokenizer is word-level: BOS, then one token per word.
@@ -203,6 +206,18 @@ describe('one-prompt attribution graph jobs', () => {
     await op.ok('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
       i: { target: { type: 'NODE', circuitId: circuit.id, nodeId: logits[0]!.id }, body: 'Why this logit?' },
     });
+    // Its transcoder features take team labels like SAE features (by the transcoder's catalog id), in range only.
+    const feature = graph.nodes.find((n) => n.kind === 'feature')!;
+    const saeId = graph.saes.find((s) => s.hook === feature.hook)!.id!;
+    const LABEL = 'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id name } }';
+    const label = { teamId, modelId: 'demo', saeId, name: 'plural subject' };
+    const { proposeLabel } = await op.ok<{ proposeLabel: { name: string } }>(LABEL, {
+      i: { ...label, featureIndex: feature.feature },
+    });
+    expect(proposeLabel.name).toBe('plural subject');
+    const outOfRange = await op.request(LABEL, { i: { ...label, featureIndex: 1024 } });
+    expect(outOfRange.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'featureIndex' });
+
     const edited = { ...graph, nodes: graph.nodes.slice(0, -1) };
     const { saveCircuitVersion } = await op.ok<{ saveCircuitVersion: { number: number } }>(
       'mutation($c: ID!, $g: JSON!) { saveCircuitVersion(input: { circuitId: $c, baseVersion: 1, graph: $g, message: "drop a node" }) { number } }',

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { computePromptGraph, MIB, parseCircuitFile } from '@workbench/analysis';
+import { type CircuitFile, computePromptGraph, MIB } from '@workbench/analysis';
 import { z } from 'zod';
 import type { CatalogTranscoder } from '../models/catalog.js';
 import type { ModelService } from '../models/service.js';
@@ -101,6 +101,12 @@ export async function promptTokens(models: ModelService, modelId: string, prompt
   return tokens;
 }
 
+/** The stored file names the model and transcoders by their ids only: the server's folders are shown to no one. */
+function withoutServerPaths(file: CircuitFile): CircuitFile {
+  const { source: _model, ...model } = file.model;
+  return { ...file, model, saes: file.saes.map(({ source: _sae, ...sae }) => sae) };
+}
+
 /** Computes a one-prompt attribution graph (circuit-tracer's method) and stores it as a new team circuit. */
 export function promptGraphJob(deps: {
   models: ModelService;
@@ -127,14 +133,16 @@ export function promptGraphJob(deps: {
         edgeThreshold: input.edgeThreshold,
         maxFeatureNodes: input.maxFeatureNodes,
         cacheDir: deps.engineCacheDir,
+        // The server's own ids: what the viewer, labels and feature keys look the model and transcoders up by.
+        modelId: entry.id,
+        transcoderIds: Object.fromEntries(transcoders.map((t) => [layerOf(t)!, t.id])),
       },
       {
         signal: context.signal,
         onProgress: (stage, percent) => void context.progress(stage, 2 + percent * 0.95).catch(() => {}),
       },
     );
-    // The server's own model id: what the viewer, evaluation and feature keys look the model up by.
-    const file = parseCircuitFile({ ...result.circuit, model: { ...result.circuit.model, name: entry.id } });
+    const file = withoutServerPaths(result.circuit);
     await context.progress('saving the graph', 98);
     const circuit = await deps.circuits.createForJob(
       { teamId: input.teamId, createdById: context.job.createdById! },

@@ -71,21 +71,24 @@ const LABEL_COLUMNS = Prisma.raw(
    created_at AS "createdAt", updated_at AS "updatedAt"`,
 );
 
-/** What labels check features against: the models and SAEs this server offers (ModelService). */
+/** What labels check features against: the models, SAEs and transcoders this server offers (ModelService). */
 export interface FeatureCatalog {
   models(): { id: string }[];
   saesOf(modelId: string): { id: string; dSae: number }[];
+  /** Transcoders' features are labelled like SAEs' (the features of a one-prompt attribution graph). */
+  transcodersOf?(modelId: string): { id: string; dSae: number }[];
 }
 
 /**
- * A feature of a model this server offers must exist: one of that model's SAEs, and an index below its width.
+ * A feature of a model this server offers must exist: one of that model's SAEs or transcoders, and an index below
+ * its width.
  * Features of other models (graphs imported from elsewhere, e.g. Neuronpedia's gpt2-small or gemma scans) cannot be
  * checked here, and labelling them is what an imported graph is for, so they are taken as given.
  */
 export function checkFeatureExists(catalog: FeatureCatalog, key: FeatureKey): void {
   if (!catalog.models().some((m) => m.id === key.modelId)) return;
   const saes = catalog.saesOf(key.modelId);
-  const sae = saes.find((s) => s.id === key.saeId);
+  const sae = [...saes, ...(catalog.transcodersOf?.(key.modelId) ?? [])].find((s) => s.id === key.saeId);
   if (!sae) {
     const some = saes.slice(0, 5).map((s) => s.id);
     const known = some.length ? ` (for example ${some.join(', ')})` : '';

@@ -22,7 +22,7 @@ import { CommentThread } from '../CommentThread';
 import { FeatureLabels } from '../FeatureLabels';
 import { CircuitQuality } from './CircuitQuality';
 import { formatNumber } from './derive';
-import { FeaturePreview, NO_FEATURE_PAGE } from './NodeHoverCard';
+import { FeaturePreview, noFeaturePage } from './NodeHoverCard';
 import type { CircuitInfo, VersionData } from './types';
 
 interface InspectorProps {
@@ -231,7 +231,7 @@ function NodeInspector(props: InspectorProps & { id: string }) {
       </dl>
       {!key && isFeatureType(type) && (
         <p className="small muted" data-testid="no-feature-page">
-          {NO_FEATURE_PAGE}
+          {noFeaturePage(type)}
         </p>
       )}
       {/* Keys unique among the panel's children: a repeated key duplicates children when the feature appears. */}

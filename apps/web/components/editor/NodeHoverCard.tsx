@@ -12,8 +12,9 @@ import {
   influenceOf,
   positionOf,
 } from '../../lib/graph';
+import { TRANSCODER_NO_PAGE } from '../../lib/model-support';
 import type { NodeLabel } from '../../lib/node-labels';
-import { isFeatureType, NODE_TYPES, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
+import { isFeatureType, NODE_TYPES, type NodeType, nodeTypeOf, nodeTypeText } from '../../lib/node-types';
 import { COMPUTE_DASHBOARDS, FEATURE_DASHBOARD } from '../../lib/operations';
 import { StatusBadge } from '../Badges';
 import { ContextLine, type DashboardContext, readDashboard } from '../ContextLine';
@@ -125,7 +126,7 @@ export function NodeHoverCard({ target, graph, label, feature: key }: HoverCardP
         </>
       ) : (
         <p className="small muted" data-testid="hover-node-kind">
-          {isFeatureType(type) ? NO_FEATURE_PAGE : describe(node)}
+          {isFeatureType(type) ? noFeaturePage(type) : describe(node)}
         </p>
       )}
     </div>
@@ -148,6 +149,9 @@ function placeOf(node: GraphNode, graph: Graph): string {
 /** What a feature without a feature page here is told: its model or SAE is not one this workbench has. */
 export const NO_FEATURE_PAGE =
   'No feature page or dashboard here: this workbench does not have the model or SAE this feature belongs to.';
+
+/** A transcoder's features have no pages anywhere yet; other features lack one because their SAE is not here. */
+export const noFeaturePage = (type: NodeType): string => (type === 'transcoder' ? TRANSCODER_NO_PAGE : NO_FEATURE_PAGE);
 
 /** What a node that is not an SAE feature is. */
 function describe(node: GraphNode): string {

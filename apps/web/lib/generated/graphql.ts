@@ -406,6 +406,11 @@ export type SearchLabelsQueryVariables = Exact<{
 
 export type SearchLabelsQuery = { searchLabels: Array<{ rank: number, label: { id: string, modelId: string, saeId: string, featureIndex: number, name: string, description: string, status: LabelStatus, score: number } }> };
 
+export type RouteCatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RouteCatalogQuery = { models: Array<{ id: string, saes: Array<{ id: string, dSae: number }> }> };
+
 export type LearnCircuitQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -829,7 +834,7 @@ export type AcceptInvitationMutation = { acceptInvitation: { id: string, myRole:
 export type BuilderModelsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BuilderModelsQuery = { models: Array<{ id: string, nLayers: number, saes: Array<{ id: string, hook: string }> }> };
+export type BuilderModelsQuery = { models: Array<{ id: string, nLayers: number, saes: Array<{ id: string, hook: string }>, transcoders: Array<{ id: string }> }> };
 
 export type StartCircuitJobMutationVariables = Exact<{
   input: CircuitJobInput;
