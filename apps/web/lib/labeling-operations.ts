@@ -94,3 +94,16 @@ export const SEARCH_LABELS: TypedDocumentNode<Ops.SearchLabelsQuery, Ops.SearchL
     }
   }
 `;
+
+/** The API's models and SAEs, as the /models/... route asks for them on the server (printed and sent with fetch). */
+export const ROUTE_CATALOG: TypedDocumentNode<Ops.RouteCatalogQuery, Ops.RouteCatalogQueryVariables> = gql`
+  query RouteCatalog {
+    models {
+      id
+      saes {
+        id
+        dSae
+      }
+    }
+  }
+`;

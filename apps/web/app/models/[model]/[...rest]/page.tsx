@@ -1,7 +1,10 @@
+import { print } from 'graphql';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { FeaturePage } from '../../../../components/FeaturePage';
 import { SaePage } from '../../../../components/SaePage';
+import type { RouteCatalogQuery } from '../../../../lib/generated/graphql';
+import { ROUTE_CATALOG } from '../../../../lib/labeling-operations';
 
 // Whether the feature or SAE exists is the API's to say, at request time.
 export const dynamic = 'force-dynamic';
@@ -14,10 +17,7 @@ const decode = (segment: string) => {
   }
 };
 
-interface CatalogAnswer {
-  data?: { models: { id: string; saes: { id: string; dSae: number }[] }[] };
-}
-type Catalog = NonNullable<CatalogAnswer['data']>['models'];
+type Catalog = RouteCatalogQuery['models'];
 
 /** The API's models and SAEs, or null when it cannot be asked right now (the page then says so itself). */
 async function fetchCatalog(): Promise<Catalog | null> {
@@ -26,11 +26,11 @@ async function fetchCatalog(): Promise<Catalog | null> {
     const response = await fetch(`${apiOrigin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ models { id saes { id dSae } } }' }),
+      body: JSON.stringify({ query: print(ROUTE_CATALOG) }),
       cache: 'no-store',
       signal: AbortSignal.timeout(5000),
     });
-    return ((await response.json()) as CatalogAnswer).data?.models ?? null;
+    return ((await response.json()) as { data?: RouteCatalogQuery | null }).data?.models ?? null;
   } catch {
     return null;
   }
