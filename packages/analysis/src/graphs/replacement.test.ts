@@ -69,11 +69,13 @@ const lastRow = (logits: Float32Array) => logits.subarray((T - 1) * config.vocab
 describe.each([
   ['TopK transcoders', { architecture: 'topk' as const, k: 16 }],
   ['skip transcoders (ReLU)', { architecture: 'standard' as const, skip: true }],
+  ['TopK transcoders, residual writes centred', { architecture: 'topk' as const, k: 16, centerResid: true }],
 ])('the replacement model with %s', (_name, options) => {
+  const centerResid = 'centerResid' in options;
   const sources = randomTranscoders(config.nLayers, D, 256, 40, options);
 
   it("gives the model's logits: the float64 reference's, to 1e-4", async () => {
-    const state = await capturePrompt(nodeOrt, config, weights, tokens);
+    const state = await capturePrompt(nodeOrt, config, weights, tokens, { centerResid });
     const tc = await transcoderRun(sources, state.mlpIn);
     const errors: Record<string, Float32Array> = {};
     tc.outputs.forEach((y, l) => {
@@ -82,7 +84,7 @@ describe.each([
     const graph = buildReplacementForward(config, {
       T,
       transcoders: sources.map((s) => s.config),
-      centerResid: false,
+      centerResid,
       features: 'encode',
     });
     const out = await run(graph, {
@@ -92,7 +94,7 @@ describe.each([
       ...errors,
       tokens: BigInt64Array.from(tokens, BigInt),
     });
-    const reference = referenceForward(config, weights, [tokens]).logits;
+    const reference = referenceForward(config, weights, [tokens], { centerResid }).logits;
     const got = out.logits!.data;
     let worst = 0;
     for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(got[i]! - reference[i]!));
@@ -109,8 +111,8 @@ describe.each([
   });
 
   it("sums every node's direct contribution into each logit and feature: that target's value, to 1e-4", async () => {
-    const g = await attribute({ config, weights, ort: nodeOrt }, sources, tokens, { batch: 64 });
-    const state = await capturePrompt(nodeOrt, config, weights, tokens);
+    const g = await attribute({ config, weights, ort: nodeOrt }, sources, tokens, { batch: 64, centerResid });
+    const state = await capturePrompt(nodeOrt, config, weights, tokens, { centerResid });
     const layout = nodeLayout(g);
     expect(g.features.length).toBe(g.activeFeatures);
     if (options.architecture === 'topk') expect(g.features.length).toBe(config.nLayers * T * 16);
@@ -118,7 +120,7 @@ describe.each([
     const given = buildReplacementForward(config, {
       T,
       transcoders: sources.map((s) => s.config),
-      centerResid: false,
+      centerResid,
       features: 'given',
     });
     const tc = await transcoderRun(sources, state.mlpIn);
