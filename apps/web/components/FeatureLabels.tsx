@@ -206,7 +206,11 @@ function LabelItem({
     if (linked) setDiscussOpen(true);
   }, [linked]);
   const [error, setError] = useState<string | null>(null);
-  const revisions = useQuery(LABEL_REVISIONS, { variables: { id: label.id }, skip: !historyOpen, fetchPolicy: 'network-only' });
+  const revisions = useQuery(LABEL_REVISIONS, {
+    variables: { id: label.id },
+    skip: !historyOpen,
+    fetchPolicy: 'network-only',
+  });
   // Someone edited a label: the open history follows.
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the trigger
   useEffect(() => {
