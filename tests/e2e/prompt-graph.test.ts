@@ -1,5 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { type CircuitFile, computePromptGraph } from '@workbench/analysis';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CircuitFile, computePromptGraph, validateNeuronpediaGraph } from '@workbench/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
@@ -151,6 +153,37 @@ describe('a one-prompt attribution graph', () => {
       /^Transcoder features have no feature pages/,
     );
     await page.screenshot({ path: 'artifacts/prompt-graph/hover-transcoder.png' });
+    await page.mouse.move(5, 400);
+
+    // Export as circuit-tracer / Neuronpedia JSON: valid against the bundled schema, and it imports as a circuit again.
+    await page.locator('summary', { hasText: 'Export' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Neuronpedia / circuit-tracer JSON' }).click(),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'prompt-graph-'));
+    try {
+      const file = join(dir, 'dogs.attribution-graph.json');
+      await download.saveAs(file);
+      const exported = JSON.parse(await readFile(file, 'utf8'));
+      validateNeuronpediaGraph(exported, 'the editor export');
+      expect(exported.nodes).toHaveLength(graph.nodes.length);
+      const { createCircuit } = await api.ok<{ createCircuit: { slug: string } }>(
+        'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { slug } }',
+        { i: { teamId, title: 'Dogs, imported', graph: { nodes: [{ id: 'x' }], edges: [] } } },
+      );
+      await page.goto(`${stack.webUrl}/c/${createCircuit.slug}`);
+      await page.locator('.react-flow__node').first().waitFor();
+      await page.getByTestId('import-version-file').setInputFiles(file);
+      await expect
+        .poll(() => page.getByTestId('graph-stats').textContent())
+        .toMatch(new RegExp(`of ${graph.nodes.length} nodes · \\d+ of ${graph.edges.length} edges`));
+      expect(await page.getByTestId('quality-replacement').textContent()).toContain(
+        graph.metrics.replacementScore!.toFixed(2),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     expect(errors).toEqual([]);
   });
 });
