@@ -155,6 +155,17 @@ describe('a one-prompt attribution graph', () => {
     await page.screenshot({ path: 'artifacts/prompt-graph/hover-transcoder.png' });
     await page.mouse.move(5, 400);
 
+    // The inspector says the same, and the team labels the feature as it would an SAE's: the node shows the label.
+    await node.click();
+    expect(await page.getByTestId('no-feature-page').textContent()).toMatch(
+      /^Transcoder features have no feature pages/,
+    );
+    await page.getByLabel('Label name').fill('plural subject (dogs)');
+    await page.getByRole('form', { name: 'Propose a label' }).getByRole('button').first().click();
+    await expect.poll(() => node.textContent(), { timeout: 15_000 }).toContain('plural subject (dogs)');
+    await page.screenshot({ path: 'artifacts/prompt-graph/inspector-label.png' });
+    await page.keyboard.press('Escape');
+
     // Export as circuit-tracer / Neuronpedia JSON: valid against the bundled schema, and it imports as a circuit again.
     await page.locator('summary', { hasText: 'Export' }).click();
     const [download] = await Promise.all([
