@@ -133,11 +133,18 @@ export class SaeFeatureService {
     // every kept row in full through the sort.
     const [rows, totalCount] = await Promise.all([
       this.prisma.$queryRaw<RawRow[]>`
-        WITH ${rowsSql(scope)}
-        SELECT r.* FROM rows AS r
-        WHERE ${Prisma.raw(FILTER_SQL[scope.filter])}
-        ORDER BY ${Prisma.raw(SORT_SQL[scope.sort])}
-        LIMIT ${size + 1} OFFSET ${offset}`,
+        WITH ${rowsSql(scope)}, page AS (
+          SELECT r.* FROM rows AS r
+          WHERE ${Prisma.raw(FILTER_SQL[scope.filter])}
+          ORDER BY ${Prisma.raw(SORT_SQL[scope.sort])}
+          LIMIT ${size + 1} OFFSET ${offset}
+        )
+        -- The shown label's detection score (an LLM draft's, as FeatureLabel.detectionScore reads it), looked up for
+        -- the page's rows only by primary key: the rows CTE that every sort and filter runs over stays as narrow.
+        SELECT p.*, CASE WHEN l.source ->> 'format' = 'LLM' AND jsonb_typeof(l.source #> '{detection,score}') = 'number'
+                         THEN (l.source #>> '{detection,score}')::float8 END AS label_detection
+        FROM page AS p LEFT JOIN feature_labels AS l ON l.id = p.label_id
+        ORDER BY ${Prisma.raw(SORT_SQL[scope.sort].replaceAll('r.', 'p.'))}`,
       this.count(scope),
     ]);
     const page = rows.slice(0, size);
@@ -302,12 +309,12 @@ function rowsSql(scope: Scope): Prisma.Sql {
   const circuitIds = scope.circuitIds.length ? scope.circuitIds : ['00000000-0000-0000-0000-000000000000'];
   return Prisma.sql`
     scoped_labels AS (
-      SELECT l.id, l.feature_index, l.name, l.status, l.score, l.updated_at, l.source
+      SELECT l.id, l.feature_index, l.name, l.status, l.score, l.updated_at
       FROM feature_labels AS l
       WHERE l.model_id = ${modelId} AND l.sae_id = ${saeId} AND ${labelScope}
     ),
     shown AS (
-      SELECT DISTINCT ON (feature_index) feature_index, id, name, status, score, source
+      SELECT DISTINCT ON (feature_index) feature_index, id, name, status, score
       FROM scoped_labels
       ORDER BY feature_index, CASE status WHEN 'ACCEPTED' THEN 0 WHEN 'DISPUTED' THEN 1 ELSE 2 END, score DESC, id
     ),
@@ -340,10 +347,7 @@ function rowsSql(scope: Scope): Prisma.Sql {
       SELECT f.i AS feature_index, d.density, d.max_activation,
              cn.feature_index IS NOT NULL AS in_circuit,
              ls.last_activity_at, coalesce(ls.label_count, 0) AS label_count,
-             s.id AS label_id, s.name AS label_name, s.status::text AS label_status, s.score AS label_score,
-             -- An LLM draft's detection score (label-drafts.ts), as FeatureLabel.detectionScore reads it.
-             CASE WHEN s.source ->> 'format' = 'LLM' AND jsonb_typeof(s.source #> '{detection,score}') = 'number'
-                  THEN (s.source #>> '{detection,score}')::float8 END AS label_detection
+             s.id AS label_id, s.name AS label_name, s.status::text AS label_status, s.score AS label_score
       FROM generate_series(0, ${dSae - 1}::int) AS f(i)
       LEFT JOIN feature_dashboards AS d ON d.sae_id = ${saeId} AND d.feature_index = f.i
       LEFT JOIN shown AS s ON s.feature_index = f.i
