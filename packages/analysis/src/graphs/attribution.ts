@@ -152,10 +152,16 @@ async function encodeLayers(
   const D = c.dModel;
   const compiled = new Map<string, Promise<CompiledGraph>>();
   const layers: LayerFeatures[] = [];
+  const sources = Array.from({ length: c.nLayers }, (_, l) => {
+    const src = transcoders.find((t) => transcoderLayer(t.config) === l);
+    if (!src) throw new Error(`no transcoder for layer ${l} (the model has ${c.nLayers} layers)`);
+    return src;
+  });
+  // The next layer's weights are read while this layer's are used (reading is most of this stage).
+  let loading = sources[0]!.load();
   try {
     for (let l = 0; l < c.nLayers; l++) {
-      const src = transcoders.find((t) => transcoderLayer(t.config) === l);
-      if (!src) throw new Error(`no transcoder for layer ${l} (the model has ${c.nLayers} layers)`);
+      const src = sources[l]!;
       const tc = src.config;
       if (tc.dIn !== D || saeOutputWidth(tc) !== D)
         throw new Error(
@@ -163,7 +169,8 @@ async function encodeLayers(
         );
       const key = `${tc.architecture}/${tc.dSae}/${tc.k}/${tc.transcoder?.skip}`;
       if (!compiled.has(key)) compiled.set(key, compileTranscoder(ort, tc, T, threads));
-      const w = await src.load();
+      const w = await loading;
+      if (l + 1 < c.nLayers) loading = sources[l + 1]!.load();
       const out = await (await compiled.get(key)!).run({ ...transcoderFeeds(w, ''), x: state.mlpIn[l]! });
       const f = out.features!.data;
       const y = out.output!.data;
@@ -195,6 +202,7 @@ async function encodeLayers(
       layers.push(lf);
     }
   } finally {
+    loading.catch(() => undefined); // a read still in flight when a layer failed
     for (const p of compiled.values()) await (await p).release();
   }
   return layers;
