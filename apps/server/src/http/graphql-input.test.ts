@@ -185,7 +185,7 @@ async function post(body: Body, headers: Record<string, string> = {}) {
   return {
     status: response.status,
     text,
-    json: JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] },
+    json: JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string; field?: string } }[] },
   };
 }
 
@@ -199,6 +199,21 @@ describe('bad GraphQL input', () => {
     // Every error of the answer, not only the first, is the client's (a later one was once a masked 500).
     for (const error of json.errors ?? []) expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('names the field of a variable the schema refuses (extensions.field, as the services name theirs)', async () => {
+    const SHARE = 'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }';
+    const refused: [Body, string][] = [
+      [{ query: SHARE, variables: { i: { circuitId: 'x', permission: 'VIEW', expiresAt: 'tomorrow' } } }, 'expiresAt'],
+      [{ query: SHARE, variables: { i: { circuitId: 'x', permission: 'SECRET' } } }, 'permission'],
+      [{ query: JOB, variables: { id: { nested: true } } }, 'id'],
+      [{ query: JOB }, 'id'],
+      [{ query: JOB, variables: { id: null } }, 'id'],
+    ];
+    for (const [body, field] of refused) {
+      const { json } = await post(body);
+      expect(json.errors?.[0]?.extensions, JSON.stringify(body)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
   });
 
   it('names the variable that holds a NUL character', async () => {
