@@ -1,4 +1,4 @@
-import { computeCircuitWith, type SvaPair, tokenizePairs } from '@workbench/analysis';
+import { circuitLayout, computeCircuitWith, type SvaPair, tokenizePairs } from '@workbench/analysis';
 import { saeSources } from '../jobs/circuits.js';
 import { BUNDLED_MODEL_ID } from '../models/catalog.js';
 import type { ModelService } from '../models/service.js';
@@ -56,10 +56,29 @@ export class LearnService {
     return this.circuit;
   }
 
+  /**
+   * The bundled model's SAEs, checked to form a circuit layout first: a deployment whose bundled model lacks them
+   * cannot serve the walkthrough, and says so (NOT_FOUND) instead of failing inside the engine.
+   */
+  private async circuitSaes(modelId: string, nLayers: number) {
+    try {
+      circuitLayout(
+        this.models.saesOf(modelId).map((s) => s.hook),
+        nLayers,
+      );
+    } catch (caught) {
+      throw new AppError(
+        'NOT_FOUND',
+        `The model "${modelId}" cannot serve the walkthrough: ${(caught as Error).message}`,
+      );
+    }
+    return saeSources(this.models, modelId, undefined);
+  }
+
   private async compute(): Promise<LearnCircuit> {
     const entry = this.models.model(BUNDLED_MODEL_ID);
     const { model, tokenizer } = await this.models.load(entry.id);
-    const saes = await saeSources(this.models, entry.id, undefined);
+    const saes = await this.circuitSaes(entry.id, model.config.nLayers);
     const bos = saes[0]!.config.prependBos ? model.config.bosTokenId : undefined;
     let tokenized: ReturnType<typeof tokenizePairs>;
     try {
