@@ -78,8 +78,16 @@ describe('a one-prompt attribution graph', () => {
     const fields = page.getByTestId('graph-fields');
     await fields.waitFor();
     // The demo model's transcoder set is offered by default, with circuit-tracer's pruning defaults explained.
-    expect(await page.getByLabel('Transcoders').inputValue()).toBe('demo');
-    expect(await page.getByLabel('Transcoders').textContent()).toContain('4 layers, TopK k=16, 1,024 features each');
+    expect(
+      await page
+        .getByRole('combobox', { name: /^Model/ })
+        .locator('option:checked')
+        .textContent(),
+    ).toBe('demo (4 transcoders)');
+    expect(await page.getByRole('combobox', { name: /^Transcoders/ }).inputValue()).toBe('demo');
+    expect(await page.getByRole('combobox', { name: /^Transcoders/ }).textContent()).toContain(
+      '4 layers, TopK k=16, 1,024 features each',
+    );
     expect(await page.getByLabel('Node threshold').inputValue()).toBe('0.8');
     expect(await page.getByLabel('Edge threshold').inputValue()).toBe('0.98');
     expect(await page.getByLabel('Feature nodes at most').inputValue()).toBe('7500');

@@ -64,6 +64,7 @@ export default function CircuitBuilderPage() {
   const graphModel = graphModels.data?.models.find((m) => m.id === model);
   const sets = graphModel ? transcoderSets(graphModel.transcoders, graphModel.nLayers) : [];
   const usableSets = sets.filter((set) => set.complete);
+  const transcoderCount = (id: string) => graphModels.data?.models.find((m) => m.id === id)?.transcoders.length ?? 0;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -180,7 +181,7 @@ export default function CircuitBuilderPage() {
                 <select name="model" required value={model} onChange={(e) => setModelId(e.target.value)}>
                   {models.data?.models.map((m) => (
                     <option key={m.id} value={m.id}>
-                      {m.id} ({m.saes.length} SAEs)
+                      {m.id} ({kind === 'graph' ? `${transcoderCount(m.id)} transcoders` : `${m.saes.length} SAEs`})
                     </option>
                   ))}
                 </select>
