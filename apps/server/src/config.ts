@@ -73,6 +73,8 @@ const envSchema = z.object({
   /** One chat request's limit, then retried (LLM_MAX_RETRIES times, as 429s and 5xx answers are). */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** Features an explain job drafts at once (each waits on the endpoint most of its time). */
+  LLM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** An explain job's request cap when it names none, and the most one may name. */
   LLM_MAX_REQUESTS: z.coerce.number().int().min(1).default(200),
   LLM_MAX_REQUESTS_CAP: z.coerce.number().int().min(1).default(5000),
@@ -95,6 +97,7 @@ export function llmSettings(config: ServerConfig): LlmSettings | null {
     model: config.LLM_MODEL,
     timeoutMs: config.LLM_TIMEOUT_MS,
     maxRetries: config.LLM_MAX_RETRIES,
+    concurrency: config.LLM_CONCURRENCY,
   };
 }
 

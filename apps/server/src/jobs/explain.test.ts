@@ -123,7 +123,15 @@ beforeAll(async () => {
     secureCookies: false,
     models: { bundledDir: DEMO, registryDir: join(dir, 'registry') },
     engineCacheDir: join(dir, 'engine-cache'),
-    llm: { baseUrl: stub.baseUrl, apiKey: 'sk-stub-key', model: LLM_MODEL, timeoutMs: 2000, maxRetries: 1 },
+    // Three drafts at once: the counts below hold as they would one at a time.
+    llm: {
+      baseUrl: stub.baseUrl,
+      apiKey: 'sk-stub-key',
+      model: LLM_MODEL,
+      timeoutMs: 2000,
+      maxRetries: 1,
+      concurrency: 3,
+    },
     llmRequests: { default: 50, cap: 100 },
   };
   app = await startApp(options);
@@ -282,6 +290,7 @@ describe('explain job with an OpenAI-compatible endpoint', () => {
   it('resumes after the server restarts mid-job: drafted features are skipped, none drafted twice', async () => {
     // Slow answers, so that the restart lands in the middle of the job.
     stub.delayMs = 250;
+    stub.maxOpen = 0;
     const before = stub.requests.length;
     const id = await explainOk({ sae: SAE_RESUMED });
     try {
@@ -313,6 +322,8 @@ describe('explain job with an OpenAI-compatible endpoint', () => {
     expect(result.requests).toBeLessThanOrEqual(received + 1);
     const row = await prisma().job.findUniqueOrThrow({ where: { id } });
     expect(row.attempts).toBe(2);
+    // Drafts ran three at a time (LLM_CONCURRENCY): the stub answered several requests at once.
+    expect(stub.maxOpen).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -99,61 +99,77 @@ export function explainJob(deps: ExplainJobDeps): JobHandler {
     let consecutiveFailures = 0;
     let stoppedAtCap = false;
     const labelIds: string[] = [];
-    for (let start = 0; start < todo.length && !stoppedAtCap; start += PAGE) {
-      const dashboards = await readDashboards(deps.prisma, input.saeId, todo.slice(start, start + PAGE));
-      for (const featureIndex of todo.slice(start, start + PAGE)) {
-        if (context.signal.aborted) throw new Error('cancelled');
-        if (failed.has(featureIndex)) continue; // failed in an earlier run: reported, not retried
-        // A draft takes two requests (explanation, detection): none is started that the cap would cut in half.
-        if (chat && chat.remaining < 2) {
-          stoppedAtCap = true;
-          break;
+    // Drafts run `concurrency` at a time (LLM_CONCURRENCY): each waits on the endpoint most of its time.
+    const concurrency = chat ? Math.max(1, llm?.concurrency ?? 1) : 1;
+    const running = new Set<Promise<void>>();
+    let halt: Error | null = null;
+    const draftOne = async (featureIndex: number, dashboard: (DashboardContexts & { corpus: string }) | undefined) => {
+      const key = { modelId: input.modelId, saeId: input.saeId, featureIndex };
+      try {
+        const draft =
+          dashboard && (chat ? await llmDraft(chat, pool!, dashboard, featureIndex, context) : patternDraft(dashboard));
+        if (!draft) {
+          skipped++;
+          return;
         }
-        await progress.report(drafted + skipped + failed.size, chat?.requests ?? 0);
-        const dashboard = dashboards.get(featureIndex);
-        const key = { modelId: input.modelId, saeId: input.saeId, featureIndex };
-        try {
-          const draft =
-            dashboard &&
-            (chat ? await llmDraft(chat, pool!, dashboard, featureIndex, context) : patternDraft(dashboard));
-          if (!draft) {
-            skipped++;
-            continue;
-          }
-          // Saved before the label: a run stopped between the two counts these requests twice, never zero times.
-          if (chat) await saveCheckpoint();
-          const label = await deps.labels.proposeDraft({
-            ...key,
-            teamId: input.teamId,
-            authorId: context.job.createdById!,
-            visibility: input.visibility,
-            name: draft.name,
-            description: draft.description,
-            source: { ...drafter, ...draft.source, jobId: context.job.id },
-          });
-          labelIds.push(label.id);
-          drafted++;
-          consecutiveFailures = 0;
-        } catch (error) {
-          if (error instanceof RequestCapReached) {
-            stoppedAtCap = true;
-            break;
-          }
-          if (context.signal.aborted) {
-            // Stopped (a shutdown or a cancel): keep the count of the requests made, for the resumed run's cap.
-            await saveCheckpoint().catch(() => {});
-            throw error;
-          }
-          const reason = error instanceof Error ? error.message : String(error);
-          failed.set(featureIndex, { featureIndex, reason });
-          await saveCheckpoint();
-          if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-            throw new Error(
-              `${consecutiveFailures} features in a row failed; the last: feature ${featureIndex}: ${reason}`,
-            );
-          }
+        // Saved before the label: a run stopped between the two counts these requests twice, never zero times.
+        if (chat) await saveCheckpoint();
+        const label = await deps.labels.proposeDraft({
+          ...key,
+          teamId: input.teamId,
+          authorId: context.job.createdById!,
+          visibility: input.visibility,
+          name: draft.name,
+          description: draft.description,
+          source: { ...drafter, ...draft.source, jobId: context.job.id },
+        });
+        labelIds.push(label.id);
+        drafted++;
+        consecutiveFailures = 0;
+      } catch (error) {
+        if (error instanceof RequestCapReached) {
+          stoppedAtCap = true;
+          return;
+        }
+        if (context.signal.aborted) {
+          halt ??= error instanceof Error ? error : new Error(String(error));
+          return;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.set(featureIndex, { featureIndex, reason });
+        await saveCheckpoint();
+        if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+          halt ??= new Error(
+            `${consecutiveFailures} features in a row failed; the last: feature ${featureIndex}: ${reason}`,
+          );
         }
       }
+    };
+    pages: for (let start = 0; start < todo.length; start += PAGE) {
+      const dashboards = await readDashboards(deps.prisma, input.saeId, todo.slice(start, start + PAGE));
+      for (const featureIndex of todo.slice(start, start + PAGE)) {
+        if (failed.has(featureIndex)) continue; // failed in an earlier run: reported, not retried
+        while (running.size >= concurrency) await Promise.race(running);
+        if (context.signal.aborted) halt ??= new Error('cancelled');
+        if (halt || stoppedAtCap) break pages;
+        // A draft takes two requests (explanation, detection): none is started that the cap would cut in half,
+        // counting two for each draft still running.
+        if (chat && chat.remaining - 2 * running.size < 2) {
+          stoppedAtCap = true;
+          break pages;
+        }
+        await progress.report(drafted + skipped + failed.size, chat?.requests ?? 0);
+        const task: Promise<void> = draftOne(featureIndex, dashboards.get(featureIndex)).finally(() =>
+          running.delete(task),
+        );
+        running.add(task);
+      }
+    }
+    await Promise.all(running);
+    if (halt) {
+      // Stopped (a shutdown, a cancel, or an endpoint that keeps failing): keep the count of the requests made.
+      await saveCheckpoint().catch(() => {});
+      throw halt;
     }
     const requests = chat?.requests ?? 0;
     const left = todo.length - drafted - skipped - failed.size;

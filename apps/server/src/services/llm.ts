@@ -13,6 +13,8 @@ export interface LlmSettings {
   timeoutMs: number;
   /** Retries of one request after a 429 (waiting its Retry-After), a 408/409, a 5xx or a timeout (LLM_MAX_RETRIES). */
   maxRetries: number;
+  /** Features an explain job drafts at once (LLM_CONCURRENCY; default 1). */
+  concurrency?: number;
 }
 
 /** The request cap of explain jobs: a job's maxRequests defaults to `default` and may not exceed `cap`. */

@@ -31,6 +31,9 @@ export class OpenAiStub {
   handler: StubHandler;
   /** Each reply waits this long first (a slow endpoint). */
   delayMs = 0;
+  /** The most requests it was answering at once (a client's concurrency); reset it to measure a stretch. */
+  maxOpen = 0;
+  private open = 0;
   private readonly hanging = new Set<ServerResponse>();
 
   private constructor(
@@ -73,6 +76,8 @@ export class OpenAiStub {
     };
     const index = this.requests.push(request) - 1;
     const reply = this.handler(request, index);
+    this.maxOpen = Math.max(this.maxOpen, ++this.open);
+    res.on('close', () => this.open--);
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if ('hang' in reply) {
       this.hanging.add(res);
