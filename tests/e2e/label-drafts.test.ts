@@ -117,12 +117,13 @@ describe('drafting a label on a feature page', () => {
     await expect.poll(() => outcome.textContent().catch(() => ''), poll).toMatch(/^Stopped at the request cap/);
     // 2 requests a feature: 2 drafted in 4; the feature explained above is skipped (it has this model's draft).
     expect(await outcome.textContent()).toMatch(
-      /^Stopped at the request cap \(4 requests\): 2 of \d+ features drafted \(1 drafted before\), \d+ left\. Start/,
+      /^Stopped at the request cap \(4 requests\): 2 of [\d,]+ features drafted \(1 drafted before\), [\d,]+ left\. Start/,
     );
     expect(stub.requests.length - before).toBe(4);
     await drafts.screenshot({ path: `${SHOTS}/3-sae-drafts.png` });
 
-    await page.reload();
+    // The page follows without a reload: the coverage counts the 2 new drafts beside the first feature's.
+    await expect.poll(() => page.getByTestId('sae-coverage').textContent(), poll).toContain('3 of 1,024 labeled');
     await page.getByRole('button', { name: 'Labeled', exact: true }).click();
     const rows = page.getByRole('table', { name: 'Features' }).locator('tbody tr[data-feature]');
     await expect.poll(() => rows.count(), poll).toBe(3);

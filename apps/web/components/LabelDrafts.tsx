@@ -96,17 +96,22 @@ export function SaeDrafts({
   modelId,
   saeId,
   team,
+  onDone,
 }: {
   modelId: string;
   saeId: string;
   team: { id: string; name: string };
+  /** When the job ends: the page shows the new drafts and coverage. */
+  onDone?: () => void;
 }) {
   const settings = useQuery(LABEL_DRAFTING);
   const [explain, explaining] = useMutation(EXPLAIN_FEATURES);
   const [jobId, setJobId] = useState<string | null>(null);
   const [maxRequests, setMaxRequests] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
-  const job = useJob(jobId);
+  const job = useJob(jobId, (update) => {
+    if (jobFinished(update)) onDone?.();
+  });
   const llm = settings.data?.labelDrafting;
   if (!llm) return null;
   const running = Boolean(jobId && !jobFinished(job));

@@ -89,7 +89,10 @@ function useFeatureRows(modelId: string, saeId: string, { teamId, sort, filter }
     [client, modelId, saeId, teamId, sort, filter],
   );
 
+  // Bumped to fetch the same view again (drafts were just written).
+  const [generation, setGeneration] = useState(0);
   // A new view (a new load) starts over from its first page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the trigger
   useEffect(() => {
     asked.current = new Set();
     current.current = asked.current;
@@ -97,10 +100,10 @@ function useFeatureRows(modelId: string, saeId: string, { teamId, sort, filter }
     setTotal(null);
     setError(null);
     void load(0);
-  }, [load]);
+  }, [load, generation]);
 
   const rowAt = (i: number) => pages.get(Math.floor(i / PAGE))?.[i % PAGE];
-  return { total, error, rowAt, load };
+  return { total, error, rowAt, load, refresh: () => setGeneration((g) => g + 1) };
 }
 
 /** /models/{model}/{sae}: every feature of an SAE, sortable and filterable, with the team's coverage. */
@@ -117,7 +120,7 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
     variables: { model: modelId, sae: saeId, teamId: view.teamId },
     fetchPolicy: 'cache-and-network',
   });
-  const { total, error, rowAt, load } = useFeatureRows(modelId, saeId, view);
+  const { total, error, rowAt, load, refresh } = useFeatureRows(modelId, saeId, view);
   const setView = (change: Partial<SaeView>) => router.replace(saeViewQuery({ ...view, ...change }) || '?');
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -191,7 +194,17 @@ export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) 
             {team ? `Labels and circuits of ${team.name}.` : 'Public labels of every team.'} Open a feature to label it;
             on a feature page, j and k go through this list in this order, n to the next unlabeled one.
           </p>
-          {team && mayDraft && <SaeDrafts modelId={modelId} saeId={saeId} team={team} />}
+          {team && mayDraft && (
+            <SaeDrafts
+              modelId={modelId}
+              saeId={saeId}
+              team={team}
+              onDone={() => {
+                refresh();
+                void coverage.refetch();
+              }}
+            />
+          )}
         </section>
 
         <div className="row spread wrap">

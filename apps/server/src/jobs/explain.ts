@@ -203,7 +203,7 @@ function summarize(
   todo: number,
   maxRequests: number,
 ): string {
-  const features_ = (k: number) => `${k} ${k === 1 ? 'feature' : 'features'}`;
+  const features_ = (k: number) => `${k.toLocaleString('en-US')} ${k === 1 ? 'feature' : 'features'}`;
   const counts = `${n.drafted} of ${features_(todo)} drafted`;
   const extra = [
     n.before ? `${n.before} drafted before` : '',
@@ -214,7 +214,8 @@ function summarize(
     .join(', ');
   const detail = extra ? `${counts} (${extra})` : counts;
   if (n.stoppedAtCap) {
-    return `Stopped at the request cap (${maxRequests} requests): ${detail}, ${n.left} left. Start the job again to go on; drafted features are skipped.`;
+    const left = n.left.toLocaleString('en-US');
+    return `Stopped at the request cap (${maxRequests.toLocaleString('en-US')} requests): ${detail}, ${left} left. Start the job again to go on; drafted features are skipped.`;
   }
   return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.`;
 }
