@@ -151,7 +151,7 @@ beforeAll(async () => {
       dashboard(SAE_ONE, 3),
       ...[0, 1, 2, 3, 4, 5].map((f) => dashboard(SAE_CAPPED, f)),
       dashboard(SAE_CAPPED, 6, MARKER, 0), // dead: never drafted
-      ...[0, 1, 2, 3].map((f) => dashboard(SAE_FAILING, f, f === 1 ? ' BROKEN' : MARKER)),
+      ...[0, 1, 2, 3].map((f) => dashboard(SAE_FAILING, f, [MARKER, ' BROKEN', ' SLOW', MARKER][f])),
       ...[0, 1, 2, 3].map((f) => dashboard(SAE_RESUMED, f)),
       ...[0, 1].map((f) => dashboard(SAE_PATTERN, f)),
     ],
@@ -268,23 +268,30 @@ describe('explain job with an OpenAI-compatible endpoint', () => {
     );
   });
 
-  it('records a feature that keeps failing with the reason, and goes on', async () => {
+  it('records features that keep failing (malformed JSON, a timeout) with the reason, and goes on', async () => {
     const labeler = stub.handler;
-    stub.handler = (request, i) =>
-      request.prompt.includes('BROKEN') ? { malformed: '{"choices": [' } : labeler(request, i);
+    stub.handler = (request, i) => {
+      if (request.prompt.includes('BROKEN')) return { malformed: '{"choices": [' };
+      if (request.prompt.includes('SLOW')) return { hang: true };
+      return labeler(request, i);
+    };
     try {
       const job = await ada.waitForJob(await explainOk({ sae: SAE_FAILING }));
       expect(job.status).toBe('SUCCEEDED');
-      expect(job.result).toMatchObject({ features: 4, drafted: 3, requests: 7 });
+      // 2 drafts of 2 requests, the malformed answer (not retried), the timeout tried twice (maxRetries 1).
+      expect(job.result).toMatchObject({ features: 4, drafted: 2, requests: 7 });
       const failed = (job.result as { failed: { featureIndex: number; reason: string }[] }).failed;
-      expect(failed).toHaveLength(1);
-      expect(failed[0]!.featureIndex).toBe(1);
-      expect(failed[0]!.reason).toMatch(/not valid JSON/);
+      const byFeature = [...failed].sort((a, b) => a.featureIndex - b.featureIndex);
+      expect(byFeature.map((f) => f.featureIndex)).toEqual([1, 2]);
+      expect(byFeature[0]!.reason).toMatch(/not valid JSON/);
+      expect(byFeature[1]!.reason).toBe('timed out after 2000 ms (2 tries)');
+      expect((job.result as { summary: string }).summary).toBe('2 of 4 features drafted (2 failed).');
     } finally {
       stub.handler = labeler;
     }
     expect((await labelsOf(SAE_FAILING, 1)).length).toBe(0);
-    expect((await labelsOf(SAE_FAILING, 2)).length).toBe(1);
+    expect((await labelsOf(SAE_FAILING, 2)).length).toBe(0);
+    expect((await labelsOf(SAE_FAILING, 3)).length).toBe(1);
   });
 
   it('resumes after the server restarts mid-job: drafted features are skipped, none drafted twice', async () => {
