@@ -26,6 +26,7 @@ import type { OrtModule } from '../runtime/session.js';
 import { SaeSession } from '../sae/graph.js';
 import { loadSae, type Sae, saveSae } from '../sae/sae.js';
 import { tokenizeCorpus } from '../train/gpt2.js';
+import type { ReviveOptions } from '../train/sae.js';
 import { trainTopKTranscoder } from '../train/transcoder.js';
 import { crossEntropy } from './evaluate.js';
 import { DEMO_ASSETS_DIR, type DemoConfig, FULL_CONFIG, lossEnds, sampleRows } from './pipeline.js';
@@ -41,6 +42,8 @@ export interface DemoTranscoderConfig {
   activationRows: number;
   /** Layer L's transcoder trains from seed + seedOffset + L (seed: the demo config's). */
   seedOffset: number;
+  /** Dead features revived through their encoder bias (train/sae.ts reviveDeadFeatures); absent or null: no. */
+  revive?: ReviveOptions | null;
 }
 
 export const DEMO_TRANSCODER_CONFIG: DemoTranscoderConfig = {
@@ -52,6 +55,9 @@ export const DEMO_TRANSCODER_CONFIG: DemoTranscoderConfig = {
   maxLr: 2e-3,
   activationRows: 4000,
   seedOffset: 200,
+  // pipeline.ts's REVIVE_SETTINGS for the SAEs, written out: pipeline.ts may import this module (an import cycle).
+  // Without it 18-42% of the features never fired; with it 0-0.3% (manifest.json `transcoders`).
+  revive: { deadSteps: 4, biasStep: 0.003 },
 };
 
 /** Where layer L's transcoder reads and what it predicts (TransformerLens hook names). */
@@ -313,6 +319,7 @@ export async function trainDemoTranscoders(
         steps: tc.steps,
         batch: tc.batch,
         maxLr: tc.maxLr,
+        revive: tc.revive,
         seed: demo.seed + tc.seedOffset + layer,
         ort,
         threads: options.threads,

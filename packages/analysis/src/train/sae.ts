@@ -114,7 +114,7 @@ export interface ReviveOptions {
  * again. AuxK alone does not do this on the demo's activations: the error it fits is ~1% of the variance, so the
  * dead features it trains stay far below the live ones (and it fights a raised bias: use one or the other).
  */
-function reviveDeadFeatures(b_enc: Float32Array, lastFired: Int32Array, step: number, o: ReviveOptions): void {
+export function reviveDeadFeatures(b_enc: Float32Array, lastFired: Int32Array, step: number, o: ReviveOptions): void {
   for (let j = 0; j < b_enc.length; j++) if (step - lastFired[j]! >= o.deadSteps) b_enc[j]! += o.biasStep;
 }
 

@@ -3,8 +3,9 @@
  * encode/decode graph is sae/graph.ts's (the same one that runs it later), fed the MLP's input x and trained to
  * predict the MLP's output y. Loss: sum ||y_hat - y||^2 / (batch * variance of y) (1 - FVE). Decoder rows are kept
  * at unit norm and features that stay dead are re-initialised on the worst-predicted rows, as the SAE trainer does
- * (train/sae.ts). Inputs and targets are scaled to mean squared norm d during training; the scales are folded into
- * the saved weights, so the result is a plain SAELens transcoder (normalize_activations "none").
+ * (train/sae.ts), and optionally revived through their encoder bias (train/sae.ts reviveDeadFeatures). Inputs and
+ * targets are scaled to mean squared norm d during training; the scales are folded into the saved weights, so the
+ * result is a plain SAELens transcoder (normalize_activations "none").
  */
 
 import { mulberry32 } from '../data/prng.js';
@@ -15,7 +16,7 @@ import type { SaeConfig } from '../sae/config.js';
 import { saeDecode, saeEncode, saeWeightTensors } from '../sae/graph.js';
 import type { Sae } from '../sae/sae.js';
 import { normalSampler } from './optim.js';
-import { activationStats } from './sae.js';
+import { activationStats, type ReviveOptions, reviveDeadFeatures } from './sae.js';
 import { GraphTrainer, type LossGraph, TrainingLog } from './trainer.js';
 
 export interface TrainTranscoderOptions {
@@ -43,6 +44,8 @@ export interface TrainTranscoderOptions {
   /** Re-initialise features dead for this many steps (0 = never; default 250), until this share of the steps. */
   resampleEvery?: number;
   resampleUntil?: number;
+  /** Raise the encoder bias of features dead this long, as the SAE trainer does (train/sae.ts); absent or null: no. */
+  revive?: ReviveOptions | null;
   logEvery?: number;
   /** Extra cfg.json fields (model_name, context_size, ...). */
   extra?: Record<string, unknown>;
@@ -181,6 +184,7 @@ export async function trainTopKTranscoder(o: TrainTranscoderOptions): Promise<Tr
         for (let i = 0; i < dIn; i++) bx[b * dIn + i] = o.inputs[r * dIn + i]! / sx;
         for (let i = 0; i < dOut; i++) by[b * dOut + i] = o.targets[r * dOut + i]! / sy;
       }
+      if (o.revive) reviveDeadFeatures(params.get('b_enc')!, lastFired, s, o.revive);
       const res = await trainer.step({ x: bx, y: by });
       unitRows(W_dec, dSae, dOut);
       const fired = res.metrics.fired!;
