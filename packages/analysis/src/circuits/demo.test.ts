@@ -35,10 +35,11 @@ describe.skipIf(!present)('feature circuits on the bundled demo model (nounpp)',
       );
       // the model prefers the clean answer: m = logit[patch answer] - logit[clean answer] < 0 on clean prompts
       expect(scores.fFull).toBeLessThan(0);
-      // Measured on the bundled demo: faithfulness 0.972 with 0.33% of the nodes. The margins (0.04; 3x the nodes)
-      // leave room for float differences between machines (ORT's thread counts change sums in their last bits, which
-      // moves nodes near the 0.05 threshold in or out) but not for a broken method: without the error nodes' effects
-      // the circuit scores 0.892, and plain gradients (no activation difference) -0.002.
+      // Measured on the bundled demo: faithfulness 0.973 with 0.33% of the nodes (261 of 79,950). The margins (0.04;
+      // 3x the nodes) leave room for float differences between machines (ORT's thread counts change sums in their
+      // last bits, which moves nodes near the 0.05 threshold in or out) but not for a broken method: with the SAEs
+      // before their dead-feature retrain, the circuit without the error nodes' effects scored 0.892, and plain
+      // gradients (no activation difference) -0.002.
       expect(scores.faithfulness).toBeGreaterThanOrEqual(0.93);
       expect(fraction).toBeLessThan(0.01);
       expect(ig.edges.length).toBeGreaterThan(0);
@@ -54,8 +55,9 @@ describe.skipIf(!present)('feature circuits on the bundled demo model (nounpp)',
       console.log(
         `ablating ${subject.length} subject features: metric ${full.toFixed(2)} -> ${ablated.fComplement.toFixed(2)}`,
       );
-      // Collapses or flips: measured -8.96 -> -1.68 (0.19 of the preference kept); under 0.35 leaves a margin of 0.16
-      // for the ten strongest features changing with float noise across machines.
+      // Collapses or flips: measured -8.96 -> -2.38 (0.27 of the preference kept; 0.19 with the SAEs before their
+      // dead-feature retrain); under 0.35 leaves a margin for the ten strongest features changing with float noise
+      // across machines.
       expect(ablated.fComplement / full).toBeLessThan(0.35);
 
       const atp = await discoverCircuit(model, saes, pairs, { method: 'atp', nodeThreshold: 0.05, edges: false });
@@ -72,10 +74,10 @@ describe.skipIf(!present)('feature circuits on the bundled demo model (nounpp)',
       const near = igTop.filter((id) => loose.has(id)).length;
       console.log(`IG vs ATP: ${shared} of the top 20 shared; ${near} of IG's top 20 in ATP's top 60`);
       // Attribution patching is IG's one-step linearisation: it ranks the same nodes near the top, not in the same
-      // order (measured on the demo: 7 of the top 20 shared, 14 of IG's top 20 within AtP's top 60 of ~80,000).
-      // At least 12: a margin of 2 for nodes of nearly equal effect swapping places across machines; unrelated
-      // rankings would share about none of 80,000 nodes.
-      expect(near).toBeGreaterThanOrEqual(12);
+      // order (measured on the demo: 7 of the top 20 shared, 11 of IG's top 20 within AtP's top 60 of ~80,000; 14
+      // with the SAEs before their dead-feature retrain). At least 9: a margin of 2 for nodes of nearly equal effect
+      // swapping places across machines; unrelated rankings would share about none of 80,000 nodes.
+      expect(near).toBeGreaterThanOrEqual(9);
     } finally {
       await evaluator.release();
     }
