@@ -106,7 +106,8 @@ async function main(): Promise<void> {
       steps: numberFlag(values['sae-steps'], 'sae-steps') ?? base.sae.steps,
       // --revive / --aux-k: raised biases of dead features, or the AuxK loss, instead of resampling (train/sae.ts).
       ...(values.revive ? { revive: REVIVE_SETTINGS, resampleEvery: 0 } : {}),
-      ...(values['aux-k'] ? { auxK: auxKSettings(base.model.dModel), resampleEvery: 0 } : {}),
+      // (AuxK alone: it trains dead features against a raised bias.)
+      ...(values['aux-k'] ? { auxK: auxKSettings(base.model.dModel), revive: undefined, resampleEvery: 0 } : {}),
     },
   };
   const options = {
