@@ -472,7 +472,9 @@ export async function retrainDemoSaes(
   const byHook = new Map([...manifest.metrics.saes, ...metrics.saes].map((m) => [m.hook, m]));
   manifest.config = { ...manifest.config, sae: config.sae };
   manifest.losses.saes = { ...manifest.losses.saes, ...losses };
-  manifest.metrics = { ...manifest.metrics, ...metrics, saes: order.flatMap((h) => byHook.get(h) ?? []) };
+  // The model is unchanged, so accuracies on outside files not given this time stay as they were measured.
+  const external = { ...manifest.metrics.external, ...metrics.external };
+  manifest.metrics = { ...manifest.metrics, ...metrics, external, saes: order.flatMap((h) => byHook.get(h) ?? []) };
   manifest.timings = { ...manifest.timings, ...timings };
   for (const f of await listFiles(join(dir, 'saes'))) manifest.files[relative(dir, f)] = await sha256File(f);
   manifest.machine = machineLine();

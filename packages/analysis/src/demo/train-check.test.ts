@@ -72,6 +72,7 @@ describe('demo training (check size)', () => {
     const saeFile = `saes/${hook}/sae_weights.safetensors`;
     const written = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     written.transcoders = { kept: true };
+    written.metrics.external = { nounpp: 0.75 }; // measured earlier with files this run is not given
     written.files['transcoders/x/cfg.json'] = { sha256: '0'.repeat(64), bytes: 2 };
     await writeFile(join(out, 'manifest.json'), JSON.stringify(written));
     const hash = async (rel: string) =>
@@ -91,6 +92,7 @@ describe('demo training (check size)', () => {
     expect(retrained[0]).not.toBe(manifest.files[saeFile]!.sha256); // AuxK changed the training
     const after = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(after.transcoders).toEqual({ kept: true });
+    expect(after.metrics.external).toEqual({ nounpp: 0.75 });
     expect(after.files['transcoders/x/cfg.json']).toEqual({ sha256: '0'.repeat(64), bytes: 2 });
     for (const rel of Object.keys(manifest.files).filter((f) => f.startsWith('model/')))
       expect(await hash(rel), rel).toBe(manifest.files[rel]!.sha256);
