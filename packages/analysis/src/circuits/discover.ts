@@ -13,6 +13,7 @@ import { attentionScale, type GPT2Config } from '../model/config.js';
 import type { HookedGPT2, Intervention } from '../model/hooked.js';
 import type { CompiledGraph } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
+import { saeFeeds } from '../sae/graph.js';
 import type { Sae, SaeWeights } from '../sae/sae.js';
 import { type ExactPatcher, exactHookEffects } from './exact.js';
 import {
@@ -22,7 +23,6 @@ import {
   compileSaeNodeGraph,
   MLP_WEIGHTS,
   readModelWeights,
-  saeFeeds,
   saeNodeGraphRows,
   saeShapeKey,
 } from './graphs.js';

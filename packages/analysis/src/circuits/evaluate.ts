@@ -8,6 +8,7 @@ import { toOnnx } from '../graph/onnx.js';
 import type { HookedGPT2 } from '../model/hooked.js';
 import { CompiledGraph } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
+import { saeFeeds } from '../sae/graph.js';
 import type { Sae, SaeWeights } from '../sae/sae.js';
 import {
   type CircuitMetric,
@@ -22,7 +23,6 @@ import {
   buildSplicedGPT2,
   compileSaeNodeGraph,
   readModelWeights,
-  saeFeeds,
   saeNodeGraphRows,
   splicedModelWeightNames,
 } from './graphs.js';

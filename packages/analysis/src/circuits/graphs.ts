@@ -16,8 +16,7 @@ import { attentionBlock, type GPT2Builder, gpt2Residual, mlpBlock } from '../mod
 import type { HookedGPT2 } from '../model/hooked.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
 import type { SaeConfig } from '../sae/config.js';
-import { type SaeTensors, saeDecode, saeEncode } from '../sae/graph.js';
-import type { SaeWeights } from '../sae/sae.js';
+import { saeDecode, saeEncode, saeInputs } from '../sae/graph.js';
 
 /** Reads float32 weights of a hooked model by Hugging Face name, whatever its weight source. */
 export async function readModelWeights(model: HookedGPT2, names: string[]): Promise<Map<string, Float32Array>> {
@@ -114,29 +113,6 @@ export async function compileBlockVjp(
     [x],
   );
   return CompiledGraph.create(ort, toOnnx(g, { outputs: { gx: gx! }, name: `vjp-${kind}` }), { threads });
-}
-
-/** SAE weights as graph inputs named `${prefix}W_enc`, ... */
-export function saeInputs(g: Graph, c: SaeConfig, prefix: string): SaeTensors {
-  const t: SaeTensors = {
-    W_enc: g.input(`${prefix}W_enc`, [c.dIn, c.dSae]),
-    b_enc: g.input(`${prefix}b_enc`, [c.dSae]),
-    W_dec: g.input(`${prefix}W_dec`, [c.dSae, c.dIn]),
-    b_dec: g.input(`${prefix}b_dec`, [c.dIn]),
-  };
-  if (c.architecture === 'jumprelu') t.threshold = g.input(`${prefix}threshold`, [c.dSae]);
-  return t;
-}
-
-export function saeFeeds(w: SaeWeights, prefix: string): Record<string, Float32Array> {
-  const f: Record<string, Float32Array> = {
-    [`${prefix}W_enc`]: w.W_enc,
-    [`${prefix}b_enc`]: w.b_enc,
-    [`${prefix}W_dec`]: w.W_dec,
-    [`${prefix}b_dec`]: w.b_dec,
-  };
-  if (w.threshold) f[`${prefix}threshold`] = w.threshold;
-  return f;
 }
 
 /** Shape key of an SAE: SAEs with equal keys share compiled graphs. */

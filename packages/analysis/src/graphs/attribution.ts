@@ -13,6 +13,7 @@ import type { GPT2Config } from '../model/config.js';
 import { attentionScale, unembeddingName } from '../model/config.js';
 import type { CompiledGraph, OrtModule } from '../runtime/session.js';
 import { saeOutputWidth } from '../sae/config.js';
+import { saeFeeds } from '../sae/graph.js';
 import {
   capturePrompt,
   compileFinalNorm,
@@ -20,7 +21,6 @@ import {
   compileTranscoder,
   type PromptState,
   type TranscoderSource,
-  transcoderFeeds,
   transcoderLayer,
 } from './replacement.js';
 
@@ -171,7 +171,7 @@ async function encodeLayers(
       if (!compiled.has(key)) compiled.set(key, compileTranscoder(ort, tc, T, threads));
       const w = await loading;
       if (l + 1 < c.nLayers) loading = sources[l + 1]!.load();
-      const out = await (await compiled.get(key)!).run({ ...transcoderFeeds(w, ''), x: state.mlpIn[l]! });
+      const out = await (await compiled.get(key)!).run({ ...saeFeeds(w, ''), x: state.mlpIn[l]! });
       const f = out.features!.data;
       const y = out.output!.data;
       const lf: LayerFeatures = {

@@ -9,6 +9,7 @@ import { randomGPT2Weights } from '../model/random.js';
 import { referenceForward } from '../model/reference.js';
 import { nodeOrt } from '../runtime/node.js';
 import { CompiledGraph } from '../runtime/session.js';
+import { saeFeeds } from '../sae/graph.js';
 import { attribute, nodeLayout } from './attribution.js';
 import {
   buildReplacementForward,
@@ -16,7 +17,6 @@ import {
   compileTranscoder,
   frozenFeeds,
   type TranscoderSource,
-  transcoderFeeds,
   transcoderLayer,
 } from './replacement.js';
 import { randomTranscoders } from './testing.js';
@@ -48,9 +48,9 @@ async function transcoderRun(sources: TranscoderSource[], mlpIn: Float32Array[])
   const features: Float32Array[] = [];
   for (const s of sources) {
     const w = await s.load();
-    Object.assign(feeds, transcoderFeeds(w, `tc${transcoderLayer(s.config)}.`));
+    Object.assign(feeds, saeFeeds(w, `tc${transcoderLayer(s.config)}.`));
     const compiled = await compileTranscoder(nodeOrt, s.config, T);
-    const out = await compiled.run({ ...transcoderFeeds(w, ''), x: mlpIn[transcoderLayer(s.config)]! });
+    const out = await compiled.run({ ...saeFeeds(w, ''), x: mlpIn[transcoderLayer(s.config)]! });
     await compiled.release();
     outputs.push(out.output!.data);
     features.push(out.features!.data);

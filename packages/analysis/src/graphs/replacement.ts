@@ -14,8 +14,8 @@ import * as op from '../graph/ops.js';
 import { type GPT2Config, gpt2WeightShapes, unembeddingName } from '../model/config.js';
 import { attentionBlock, type GPT2Builder, gpt2Residual } from '../model/gpt2-forward.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
-import { type SaeConfig, saeOutputWidth } from '../sae/config.js';
-import { type SaeTensors, saeDecode, saeEncode, transcoderSkip } from '../sae/graph.js';
+import type { SaeConfig } from '../sae/config.js';
+import { saeDecode, saeEncode, saeInputs, transcoderSkip } from '../sae/graph.js';
 import type { SaeWeights } from '../sae/sae.js';
 
 /** A transcoder whose weights are read when needed (and dropped after), so wide sets need not fit in memory. */
@@ -166,32 +166,6 @@ export async function capturePrompt(
   }
 }
 
-/** The transcoder's weights as graph inputs `${prefix}W_enc`, ... (shaped as SAELens stores them). */
-export function transcoderInputs(g: Graph, c: SaeConfig, prefix: string): SaeTensors {
-  const dOut = saeOutputWidth(c);
-  const w: SaeTensors = {
-    W_enc: g.input(`${prefix}W_enc`, [c.dIn, c.dSae]),
-    b_enc: g.input(`${prefix}b_enc`, [c.dSae]),
-    W_dec: g.input(`${prefix}W_dec`, [c.dSae, dOut]),
-    b_dec: g.input(`${prefix}b_dec`, [dOut]),
-  };
-  if (c.architecture === 'jumprelu') w.threshold = g.input(`${prefix}threshold`, [c.dSae]);
-  if (c.transcoder?.skip) w.W_skip = g.input(`${prefix}W_skip`, [dOut, c.dIn]);
-  return w;
-}
-
-export function transcoderFeeds(w: SaeWeights, prefix: string): Record<string, Float32Array> {
-  const f: Record<string, Float32Array> = {
-    [`${prefix}W_enc`]: w.W_enc,
-    [`${prefix}b_enc`]: w.b_enc,
-    [`${prefix}W_dec`]: w.W_dec,
-    [`${prefix}b_dec`]: w.b_dec,
-  };
-  if (w.threshold) f[`${prefix}threshold`] = w.threshold;
-  if (w.W_skip) f[`${prefix}W_skip`] = w.W_skip;
-  return f;
-}
-
 /** Graph: x [rows, d_in] -> features [rows, d_sae] and the transcoder's output [rows, d_out]. */
 export async function compileTranscoder(
   ort: OrtModule,
@@ -200,7 +174,7 @@ export async function compileTranscoder(
   threads?: number,
 ): Promise<CompiledGraph> {
   const g = new Graph();
-  const w = transcoderInputs(g, c, '');
+  const w = saeInputs(g, c, '');
   const x = g.input('x', [rows, c.dIn]);
   const { features } = saeEncode(c, x, w);
   const output = saeDecode(c, features, w, {}, x);
@@ -252,7 +226,7 @@ export function buildReplacementForward(c: GPT2Config, spec: ReplacementForwardS
     if (m[2] !== 'hook_mlp_out') return x;
     const t = byLayer.get(l);
     if (!t) throw new Error(`no transcoder for layer ${l}`);
-    const tw = transcoderInputs(g, t, `tc${l}.`);
+    const tw = saeInputs(g, t, `tc${l}.`);
     const xin = frozenNormalized(resid!, scale(`h.${l}.ln_2`));
     outputs[`mlpIn.${l}`] = xin;
     if (spec.features === 'given') {

@@ -8,7 +8,7 @@ import { type ExportedModel, toOnnx } from '../graph/onnx.js';
 import * as op from '../graph/ops.js';
 import { CompiledGraph, type OrtModule } from '../runtime/session.js';
 import { type SaeConfig, saeOutputWidth } from './config.js';
-import { type Sae, type SaeWeights, subtractsBDec } from './sae.js';
+import { type Sae, type SaeWeights, saeWeightShapes, subtractsBDec } from './sae.js';
 
 export interface SaeTensors {
   W_enc: Tensor;
@@ -20,18 +20,33 @@ export interface SaeTensors {
   W_skip?: Tensor;
 }
 
+/** One tensor per parameter of `saeWeightShapes(c)`, made by `tensor` (a graph weight or a graph input). */
+function saeParameterTensors(c: SaeConfig, tensor: (name: string, shape: number[]) => Tensor): SaeTensors {
+  const t: Record<string, Tensor> = {};
+  for (const [name, shape] of Object.entries(saeWeightShapes(c))) t[name] = tensor(name, shape);
+  return t as unknown as SaeTensors;
+}
+
 /** The SAE's (or transcoder's) parameters as graph weights (named and shaped as in SAELens). */
 export function saeWeightTensors(g: Graph, c: SaeConfig): SaeTensors {
-  const dOut = saeOutputWidth(c);
-  const t: SaeTensors = {
-    W_enc: g.weight('W_enc', [c.dIn, c.dSae]),
-    b_enc: g.weight('b_enc', [c.dSae]),
-    W_dec: g.weight('W_dec', [c.dSae, dOut]),
-    b_dec: g.weight('b_dec', [dOut]),
-  };
-  if (c.architecture === 'jumprelu') t.threshold = g.weight('threshold', [c.dSae]);
-  if (c.transcoder?.skip) t.W_skip = g.weight('W_skip', [dOut, c.dIn]);
-  return t;
+  return saeParameterTensors(c, (name, shape) => g.weight(name, shape));
+}
+
+/** The parameters as graph inputs `${prefix}W_enc`, ..., for graphs that take many SAEs' weights at run time. */
+export function saeInputs(g: Graph, c: SaeConfig, prefix: string): SaeTensors {
+  return saeParameterTensors(c, (name, shape) => g.input(`${prefix}${name}`, shape));
+}
+
+const SAE_PARAMETERS = ['W_enc', 'b_enc', 'W_dec', 'b_dec', 'threshold', 'W_skip'] as const;
+
+/** The feeds for `saeInputs(g, config, prefix)` from the loaded weights. */
+export function saeFeeds(w: SaeWeights, prefix: string): Record<string, Float32Array> {
+  const f: Record<string, Float32Array> = {};
+  for (const name of SAE_PARAMETERS) {
+    const values = w[name];
+    if (values) f[`${prefix}${name}`] = values;
+  }
+  return f;
 }
 
 export interface NormTensors {
