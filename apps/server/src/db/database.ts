@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { migrate } from './migrate.js';
+import { PgliteThread } from './pglite-thread.js';
 
 /** Runs plain SQL: what the migrator needs from either backend. */
 export interface SqlRunner {
@@ -41,7 +42,10 @@ export function pgliteRunner(pglite: PGlite): SqlRunner {
   };
 }
 
-function createPrisma(adapter: PrismaPg | PrismaPGlite, onQuery: ((sql: string) => void) | undefined): PrismaClient {
+function createPrisma(
+  adapter: PrismaPg | SqlDriverAdapterFactory,
+  onQuery: ((sql: string) => void) | undefined,
+): PrismaClient {
   if (!onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => onQuery(event.query));
@@ -99,24 +103,22 @@ async function openPostgres(url: string, onQuery?: (sql: string) => void): Promi
 
 async function openPglite(dataDir: string | undefined, onQuery?: (sql: string) => void): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  const thread = await PgliteThread.start(dataDir);
   try {
-    await migrate(pgliteRunner(pglite));
+    await migrate(thread.runner());
   } catch (error) {
-    await pglite.close();
+    await thread.close();
     throw error;
   }
-  const prisma = createPrisma(new PrismaPGlite(pglite), onQuery);
+  const prisma = createPrisma(thread.adapterFactory(), onQuery);
   return {
     kind: 'pglite',
     prisma,
-    listen: async (channel, onPayload) => {
-      await pglite.listen(channel, onPayload);
-    },
+    listen: (channel, onPayload) => thread.listen(channel, onPayload),
     close: async () => {
       await prisma.$disconnect();
       // An open PGlite keeps Node from exiting.
-      await pglite.close();
+      await thread.close();
     },
   };
 }
