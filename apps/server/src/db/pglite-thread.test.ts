@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../generated/prisma/client.js';
 import { type Database, openDatabase } from './database.js';
-import { PgliteThread } from './pglite-thread.js';
+import { PgliteThread, workerExecArgv } from './pglite-thread.js';
 
 // The embedded database runs in a worker thread; Prisma's queries, transactions, errors and NOTIFY cross to it.
 describe('PGlite in its own thread', () => {
@@ -102,5 +102,14 @@ describe('the thread when it cannot serve', () => {
     expect(await thread.call('query', 'SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
     await thread.close();
     await expect(thread.call('query', 'SELECT 1', [])).rejects.toThrow(/embedded database's thread exited/);
+  });
+});
+
+describe('the options the thread starts with', () => {
+  it("are the process's own, but none when its script came from -e or --input-type (a worker refuses those)", () => {
+    expect(workerExecArgv(['--cpu-prof', '--max-old-space-size=4096'])).toBeUndefined();
+    expect(workerExecArgv(['--expose-gc', '--input-type=module', '-e', 'code'])).toEqual([]);
+    expect(workerExecArgv(['--eval=x'])).toEqual([]);
+    expect(workerExecArgv(['--print', 'x'])).toEqual([]);
   });
 });

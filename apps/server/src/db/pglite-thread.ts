@@ -40,7 +40,10 @@ export class PgliteThread {
 
   /** Starts the thread and opens PGlite in it: in memory when dataDir is undefined, else persisted there. */
   static start(dataDir: string | undefined): Promise<PgliteThread> {
-    const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } });
+    const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+      workerData: { dataDir },
+      execArgv: workerExecArgv(process.execArgv),
+    });
     return new Promise((resolve, reject) => {
       const failed = (error: Error) => {
         worker.off('message', ready);
@@ -115,6 +118,16 @@ export class PgliteThread {
     for (const call of this.pending.values()) call.reject(reason);
     this.pending.clear();
   }
+}
+
+/**
+ * Node options for the worker: inherited (so --cpu-prof profiles the database's thread too), except when the main
+ * script came from `-e` or `--input-type`, which a worker inherits and then refuses to start with; then none (V8's
+ * flags, such as --expose-gc, are the process's and hold in every thread anyway).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] | undefined {
+  const fromSource = execArgv.some((option) => /^(-e|-p|--eval|--print|--input-type)(=|$)/.test(option));
+  return fromSource ? [] : undefined;
 }
 
 type WorkerMessage =
