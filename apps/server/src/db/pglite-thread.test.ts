@@ -97,6 +97,13 @@ describe('the thread when it cannot serve', () => {
     await expect(PgliteThread.start(file)).rejects.toThrow(/could not open the embedded database/);
   });
 
+  it('fails a call whose arguments cannot cross to the thread, and goes on serving', async () => {
+    const thread = await PgliteThread.start(undefined);
+    await expect(thread.call('query', 'SELECT $1::text AS x', [() => 1])).rejects.toThrow(/could not be cloned/);
+    expect(await thread.call('query', 'SELECT 2 AS two', [])).toEqual([{ two: 2 }]);
+    await thread.close();
+  });
+
   it('refuses calls after it has closed, saying so, instead of hanging', async () => {
     const thread = await PgliteThread.start(undefined);
     expect(await thread.call('query', 'SELECT 1 AS one', [])).toEqual([{ one: 1 }]);

@@ -65,7 +65,13 @@ export class PgliteThread {
     const id = this.lastCallId;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, operation, args });
+      try {
+        this.worker.postMessage({ id, operation, args });
+      } catch (error) {
+        // A value that cannot be copied to the thread (a function, say): this call fails, the rest go on.
+        this.pending.delete(id);
+        reject(error as Error);
+      }
     });
   }
 
