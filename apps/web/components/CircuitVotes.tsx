@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import type { CircuitVoteFieldsFragment } from '../lib/generated/graphql';
 import { CIRCUIT_CHANGED, CIRCUIT_VOTES, type CircuitPermissions, VOTE_CIRCUIT } from '../lib/operations';
+import { recountVotes } from '../lib/votes';
 
 /** A circuit's votes as CircuitVoteFields reads them, with the access that decides whether I may vote. */
 export type CircuitVoteData = CircuitVoteFieldsFragment & { can: Pick<CircuitPermissions, 'comment'> };
@@ -38,9 +39,7 @@ export function CircuitVotes({
 
   const { up, down } = circuit.voteAgreement;
   const castVote = async (value: 1 | -1) => {
-    const next = circuit.myVote === value ? 0 : value;
-    const nextUp = up - (circuit.myVote === 1 ? 1 : 0) + (next === 1 ? 1 : 0);
-    const nextDown = down - (circuit.myVote === -1 ? 1 : 0) + (next === -1 ? 1 : 0);
+    const { next, up: nextUp, down: nextDown } = recountVotes(circuit.voteAgreement, circuit.myVote, value);
     setError(null);
     try {
       await vote({

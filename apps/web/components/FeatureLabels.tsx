@@ -4,7 +4,7 @@ import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
-import type { FeatureLabelsQuery, LabelStatus, Visibility } from '../lib/generated/graphql';
+import type { FeatureLabelsQuery, Visibility } from '../lib/generated/graphql';
 import { type FeatureKey, featurePath } from '../lib/graph';
 import { describeDetection, describeLabelSource, isMachineDraft } from '../lib/label-source';
 import {
@@ -15,6 +15,7 @@ import {
   PROPOSE_LABEL,
   VOTE_LABEL,
 } from '../lib/operations';
+import { optimisticLabelVote } from '../lib/votes';
 import { formatDate, StatusBadge } from './Badges';
 import { CommentThread } from './CommentThread';
 import { LabelEvidence } from './Evidence';
@@ -22,14 +23,6 @@ import './collaboration.css';
 
 /** A label as FEATURE_LABELS (LabelFields) reads it. */
 type Label = FeatureLabelsQuery['featureLabels']['edges'][number]['node'];
-
-/** The same rule as the API: ACCEPTED at >= 2 votes with 3 in 4 up; DISPUTED at >= 2 votes with any down. */
-function statusFor(up: number, down: number): LabelStatus {
-  const total = up + down;
-  if (total < 2) return 'PROPOSED';
-  if (up / total >= 0.75) return 'ACCEPTED';
-  return down > 0 ? 'DISPUTED' : 'PROPOSED';
-}
 
 export interface FeatureLabelsProps {
   feature: FeatureKey;
@@ -217,24 +210,14 @@ function LabelItem({
     if (historyOpen && tick) void revisions.refetch();
   }, [tick]);
 
-  const castVote = async (value: number) => {
-    const next = label.myVote === value ? 0 : value;
-    const up = label.agreement.up - (label.myVote === 1 ? 1 : 0) + (next === 1 ? 1 : 0);
-    const down = label.agreement.down - (label.myVote === -1 ? 1 : 0) + (next === -1 ? 1 : 0);
+  const castVote = async (pressed: 1 | -1) => {
+    const { value, label: shown } = optimisticLabelVote(label, pressed);
     setError(null);
     try {
       await vote({
-        variables: { labelId: label.id, value: next },
+        variables: { labelId: label.id, value },
         // Shown at once; the server's answer replaces it (or the cache rolls back on an error).
-        optimisticResponse: {
-          voteLabel: {
-            ...label,
-            myVote: next,
-            score: up - down,
-            status: statusFor(up, down),
-            agreement: { ...label.agreement, up, down, agreement: up + down ? Math.max(up, down) / (up + down) : 0 },
-          },
-        },
+        optimisticResponse: { voteLabel: shown },
       });
       onChanged?.();
     } catch (caught) {
