@@ -232,25 +232,10 @@ export class LabelService {
     const user = viewer.user!;
     await this.limiter.take(user.id);
     const { teamId, visibility, name, description, modelId, saeId, featureIndex } = input;
-    // The label, its first revision and the activity entry in one statement (atomic, one round trip).
-    const data = JSON.stringify({ name, modelId, saeId, featureIndex });
-    const rows = await this.prisma.$queryRaw<FeatureLabel[]>`
-      WITH created AS (
-        INSERT INTO feature_labels (id, team_id, model_id, sae_id, feature_index, visibility, author_id, name, description)
-        VALUES (gen_random_uuid(), ${teamId}::uuid, ${modelId}, ${saeId}, ${featureIndex}::int,
-                ${visibility}::"Visibility", ${user.id}::uuid, ${name}, ${description})
-        RETURNING *
-      ), revision AS (
-        INSERT INTO label_revisions (label_id, revision, name, description, author_id)
-        SELECT id, 1, name, description, author_id FROM created
-      ), logged AS (
-        INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
-        SELECT gen_random_uuid(), team_id, author_id, 'label.proposed', 'label', id::text, ${data}::jsonb FROM created
-      )
-      SELECT ${LABEL_COLUMNS} FROM created`;
-    const label = rows[0]!;
-    this.publish(label, 'PROPOSED');
-    return label;
+    return this.insertProposed(
+      { teamId, authorId: user.id, visibility, name, description, modelId, saeId, featureIndex, source: null },
+      { name, modelId, saeId, featureIndex },
+    );
   }
 
   /**
@@ -259,27 +244,39 @@ export class LabelService {
    * rate limit is for people, so the job's drafts do not count against it.
    */
   async proposeDraft(draft: LabelDraft): Promise<FeatureLabel> {
-    const { teamId, authorId, visibility, name, description, modelId, saeId, featureIndex } = draft;
-    const data = JSON.stringify({ name, modelId, saeId, featureIndex, drafted: draft.source.format });
+    const { name, modelId, saeId, featureIndex } = draft;
+    return this.insertProposed(draft, { name, modelId, saeId, featureIndex, drafted: draft.source.format });
+  }
+
+  /**
+   * A new proposed label (`source` null for a person's), its first revision and its activity entry (`data`) in one
+   * statement (atomic, one round trip), then published.
+   */
+  private async insertProposed(
+    label: Omit<LabelDraft, 'source'> & { source: LabelDraft['source'] | null },
+    data: Record<string, unknown>,
+  ): Promise<FeatureLabel> {
+    const { teamId, authorId, visibility, name, description, modelId, saeId, featureIndex, source } = label;
     const rows = await this.prisma.$queryRaw<FeatureLabel[]>`
       WITH created AS (
         INSERT INTO feature_labels (id, team_id, model_id, sae_id, feature_index, visibility, author_id, name,
                                     description, source)
         VALUES (gen_random_uuid(), ${teamId}::uuid, ${modelId}, ${saeId}, ${featureIndex}::int,
                 ${visibility}::"Visibility", ${authorId}::uuid, ${name}, ${description},
-                ${JSON.stringify(draft.source)}::jsonb)
+                ${source && JSON.stringify(source)}::jsonb)
         RETURNING *
       ), revision AS (
         INSERT INTO label_revisions (label_id, revision, name, description, author_id)
         SELECT id, 1, name, description, author_id FROM created
       ), logged AS (
         INSERT INTO activity_events (id, team_id, actor_id, action, subject_type, subject_id, data)
-        SELECT gen_random_uuid(), team_id, author_id, 'label.proposed', 'label', id::text, ${data}::jsonb FROM created
+        SELECT gen_random_uuid(), team_id, author_id, 'label.proposed', 'label', id::text, ${JSON.stringify(data)}::jsonb
+        FROM created
       )
       SELECT ${LABEL_COLUMNS} FROM created`;
-    const label = rows[0]!;
-    this.publish(label, 'PROPOSED');
-    return label;
+    const created = rows[0]!;
+    this.publish(created, 'PROPOSED');
+    return created;
   }
 
   /** Every edit appends a revision; nothing is overwritten. */
