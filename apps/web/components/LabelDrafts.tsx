@@ -16,6 +16,38 @@ export function jobOutcome(job: ReturnType<typeof useJob>): string | null {
   return typeof summary === 'string' ? summary : 'Done.';
 }
 
+/** An explain job's progress bar while it runs, its outcome once finished, and the last mutation's error. */
+function DraftJobStatus({
+  jobId,
+  job,
+  label,
+  outcomeTestId,
+  error,
+}: {
+  jobId: string | null;
+  job: ReturnType<typeof useJob>;
+  label: string;
+  outcomeTestId: string;
+  error: string | null;
+}) {
+  const outcome = jobOutcome(job);
+  return (
+    <>
+      {jobId && <JobProgressBar job={job} label={label} />}
+      {outcome && (
+        <p className="small" data-testid={outcomeTestId}>
+          {outcome}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
 /**
  * "Draft a label" on a feature page, for members: with an LLM configured, an explain job (written from the feature's
  * contexts, scored by detection); always, a draft from the token pattern (no LLM). Drafts arrive in the label list
@@ -72,17 +104,13 @@ export function LabelDrafts({ feature, team }: { feature: FeatureKey; team: { id
         A token-pattern draft names the tokens the feature fires on and promotes; it has no detection score. Drafts are
         proposed to {team.name} in your name, marked machine-written: read them, edit and vote as for any label.
       </p>
-      {jobId && <JobProgressBar job={job} label="Explaining this feature" />}
-      {jobOutcome(job) && (
-        <p className="small" data-testid="draft-outcome">
-          {jobOutcome(job)}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <DraftJobStatus
+        jobId={jobId}
+        job={job}
+        label="Explaining this feature"
+        outcomeTestId="draft-outcome"
+        error={error}
+      />
     </section>
   );
 }
@@ -155,17 +183,7 @@ export function SaeDrafts({
           ? `Every feature with a dashboard and no draft by ${llm.model} yet in ${team.name}: its contexts go to ${llm.endpoint}. The job stops at the request cap; start it again to go on.`
           : `No language model is configured here (LLM_BASE_URL): each feature gets a token-pattern draft in ${team.name}, and nothing leaves the server.`}
       </p>
-      {jobId && <JobProgressBar job={job} label="Drafting labels" />}
-      {jobOutcome(job) && (
-        <p className="small" data-testid="sae-draft-outcome">
-          {jobOutcome(job)}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <DraftJobStatus jobId={jobId} job={job} label="Drafting labels" outcomeTestId="sae-draft-outcome" error={error} />
     </div>
   );
 }
