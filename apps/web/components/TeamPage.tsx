@@ -24,6 +24,60 @@ const dataOf = (event: ActivityRow) => (event.data ?? {}) as Record<string, unkn
 const ROLES = ['VIEWER', 'MEMBER'];
 const ADMIN_ROLES = ['ADMIN', 'OWNER'];
 
+type Field = [value: string, set: (value: string) => void];
+
+/** A list's search box, status filter and sort order; `noun` names the list in the controls' labels. */
+function ListFilters({
+  noun,
+  search: [search, setSearch],
+  status: [status, setStatus],
+  statuses,
+  sort: [sort, setSort],
+  sorts,
+}: {
+  noun: 'circuit' | 'label';
+  search: Field;
+  status: Field;
+  statuses: string[];
+  sort: Field;
+  /** [value, label] of each sort order. */
+  sorts: [string, string][];
+}) {
+  const capitalized = noun.charAt(0).toUpperCase() + noun.slice(1);
+  return (
+    <div className="filters">
+      <label>
+        Search
+        <input
+          value={search}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+          aria-label={`Search ${noun}s`}
+        />
+      </label>
+      <label>
+        Status
+        <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label={`${capitalized} status`}>
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {s.toLowerCase().replaceAll('_', ' ')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Sort
+        <select value={sort} onChange={(e) => setSort(e.target.value)} aria-label={`Sort ${noun}s`}>
+          {sorts.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
 /** Below this, the circuit explains less than half of the behaviour: worth a warning in the list. */
 const LOW_FAITHFULNESS = 0.5;
 
@@ -330,39 +384,19 @@ export function TeamPage({ id }: { id: string }) {
 
         <section className="card stack" aria-label="Circuits">
           <h2 className="section-title">Circuits</h2>
-          <div className="filters">
-            <label>
-              Search
-              <input
-                value={circuitSearch}
-                onChange={(e: ChangeEvent<HTMLInputElement>) => setCircuitSearch(e.target.value)}
-                aria-label="Search circuits"
-              />
-            </label>
-            <label>
-              Status
-              <select
-                value={circuitStatus}
-                onChange={(e) => setCircuitStatus(e.target.value)}
-                aria-label="Circuit status"
-              >
-                {['ALL', 'DRAFT', 'IN_REVIEW', 'APPROVED', 'CHANGES_REQUESTED'].map((s) => (
-                  <option key={s} value={s}>
-                    {s.toLowerCase().replaceAll('_', ' ')}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Sort
-              <select value={circuitSort} onChange={(e) => setCircuitSort(e.target.value)} aria-label="Sort circuits">
-                <option value="updated">recently updated</option>
-                <option value="title">title</option>
-                <option value="status">status</option>
-                <option value="score">score</option>
-              </select>
-            </label>
-          </div>
+          <ListFilters
+            noun="circuit"
+            search={[circuitSearch, setCircuitSearch]}
+            status={[circuitStatus, setCircuitStatus]}
+            statuses={['ALL', 'DRAFT', 'IN_REVIEW', 'APPROVED', 'CHANGES_REQUESTED']}
+            sort={[circuitSort, setCircuitSort]}
+            sorts={[
+              ['updated', 'recently updated'],
+              ['title', 'title'],
+              ['status', 'status'],
+              ['score', 'score'],
+            ]}
+          />
           <table className="small">
             <thead>
               <tr>
@@ -434,30 +468,18 @@ export function TeamPage({ id }: { id: string }) {
             <h2 className="section-title">Feature labels</h2>
             <LabelTransfer teamId={id} canImport={data.can.proposeLabels} />
           </div>
-          <div className="filters">
-            <label>
-              Search
-              <input value={labelSearch} onChange={(e) => setLabelSearch(e.target.value)} aria-label="Search labels" />
-            </label>
-            <label>
-              Status
-              <select value={labelStatus} onChange={(e) => setLabelStatus(e.target.value)} aria-label="Label status">
-                {['ALL', 'PROPOSED', 'ACCEPTED', 'DISPUTED'].map((s) => (
-                  <option key={s} value={s}>
-                    {s.toLowerCase()}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Sort
-              <select value={labelSort} onChange={(e) => setLabelSort(e.target.value)} aria-label="Sort labels">
-                <option value="newest">recently changed</option>
-                <option value="score">score</option>
-                <option value="name">name</option>
-              </select>
-            </label>
-          </div>
+          <ListFilters
+            noun="label"
+            search={[labelSearch, setLabelSearch]}
+            status={[labelStatus, setLabelStatus]}
+            statuses={['ALL', 'PROPOSED', 'ACCEPTED', 'DISPUTED']}
+            sort={[labelSort, setLabelSort]}
+            sorts={[
+              ['newest', 'recently changed'],
+              ['score', 'score'],
+              ['name', 'name'],
+            ]}
+          />
           <table className="small">
             <thead>
               <tr>
