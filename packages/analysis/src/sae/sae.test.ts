@@ -1,23 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/prng.js';
 import { encodeSafetensors, tensorToFloat32 } from '../io/safetensors.js';
 import { nodeOrt } from '../runtime/node.js';
 import { parseSaeConfig, type SaeArchitecture, type SaeConfig, type SaeNormalization } from './config.js';
 import { exportSaeEncoder, floatToHalf, SaeSession } from './graph.js';
 import { loadSae, referenceDecode, referenceEncode, type Sae, saveSae } from './sae.js';
+import { maxDiff, randomWeights, saeFolders, tensor } from './test-support.js';
 
-const dirs: string[] = [];
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'sae-test-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const { tempDir, folder } = saeFolders('sae-test-');
 
 function randomSae(
   architecture: SaeArchitecture,
@@ -25,14 +17,10 @@ function randomSae(
   seed: number,
   applyBDecToInput = true,
 ): Sae {
-  const dIn = 12;
-  const dSae = 40;
-  const r = mulberry32(seed);
-  const u = (n: number, s: number, o = 0) => Float32Array.from({ length: n }, () => o + (r() * 2 - 1) * s);
   const config: SaeConfig = {
     architecture,
-    dIn,
-    dSae,
+    dIn: 12,
+    dSae: 40,
     hookName: 'blocks.1.hook_resid_post',
     hookLayer: 1,
     k: architecture === 'topk' ? 5 : null,
@@ -41,24 +29,8 @@ function randomSae(
     prependBos: true,
     extra: { model_name: 'test' },
   };
-  return {
-    config,
-    weights: {
-      W_enc: u(dIn * dSae, 0.5),
-      b_enc: u(dSae, 0.2),
-      W_dec: u(dSae * dIn, 0.5),
-      b_dec: u(dIn, 0.3),
-      ...(architecture === 'jumprelu' ? { threshold: u(dSae, 0.1, 0.15) } : {}),
-    },
-  };
+  return { config, weights: randomWeights(config, seed) };
 }
-
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 /**
  * Each row keeps exactly its k largest pre-activations, at their values, and nothing else (this data's top k are
@@ -204,20 +176,7 @@ describe('SAE (SAELens format)', () => {
 });
 
 describe('SAELens options (issue 17): implemented, or refused by name', () => {
-  const t = (shape: number[], data?: ArrayLike<number>) => ({
-    shape,
-    data: Float32Array.from(data ?? { length: shape.reduce((a, b) => a * b, 1) }, (v) => v ?? 0),
-  });
-  /** A SAELens folder written by hand: cfg.json fields and safetensors tensors exactly as given. */
-  async function folder(
-    cfg: Record<string, unknown>,
-    tensors: Record<string, { shape: number[]; data: Float32Array }>,
-  ) {
-    const dir = await tempDir();
-    await writeFile(join(dir, 'cfg.json'), JSON.stringify(cfg));
-    await writeFile(join(dir, 'sae_weights.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
-    return dir;
-  }
+  const t = tensor;
 
   it('finetuning_scaling_factor: features times the per-feature scale are decoded (float64 check)', async () => {
     const sae = randomSae('standard', 'none', 5);

@@ -1,48 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/prng.js';
-import { encodeSafetensors, tensorToFloat32 } from '../io/safetensors.js';
+import { tensorToFloat32 } from '../io/safetensors.js';
 import { nodeOrt } from '../runtime/node.js';
 import { parseSaeConfig, type SaeArchitecture, type SaeConfig } from './config.js';
 import { exportSaeEncoder, floatToHalf, SaeSession } from './graph.js';
 import { loadSae, referenceTranscode, type Sae, saveSae } from './sae.js';
+import { maxDiff, randomWeights, saeFolders, tensor } from './test-support.js';
 
-const dirs: string[] = [];
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'transcoder-test-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-const tensor = (shape: number[], data?: ArrayLike<number>) => ({
-  shape,
-  data: Float32Array.from(data ?? { length: shape.reduce((a, b) => a * b, 1) }, (v) => v ?? 0),
-});
-
-/** A SAELens folder written by hand: cfg.json fields and safetensors tensors exactly as given. */
-async function folder(cfg: Record<string, unknown>, tensors: Record<string, { shape: number[]; data: Float32Array }>) {
-  const dir = await tempDir();
-  await writeFile(join(dir, 'cfg.json'), JSON.stringify(cfg));
-  await writeFile(join(dir, 'sae_weights.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
-  return dir;
-}
+const { tempDir, folder } = saeFolders('transcoder-test-');
 
 /** d_in 10 -> d_sae 32 -> d_out 7 (d_out differs from d_in, so a swapped shape cannot pass). */
 function randomTranscoder(architecture: SaeArchitecture, skip: boolean, seed: number): Sae {
-  const dIn = 10;
-  const dSae = 32;
-  const dOut = 7;
-  const r = mulberry32(seed);
-  const u = (n: number, s: number, o = 0) => Float32Array.from({ length: n }, () => o + (r() * 2 - 1) * s);
   const config: SaeConfig = {
     architecture,
-    dIn,
-    dSae,
+    dIn: 10,
+    dSae: 32,
     hookName: 'blocks.2.ln2.hook_normalized',
     hookLayer: 2,
     k: architecture === 'topk' ? 4 : null,
@@ -50,27 +22,10 @@ function randomTranscoder(architecture: SaeArchitecture, skip: boolean, seed: nu
     normalization: 'none',
     prependBos: true,
     extra: { model_name: 'test' },
-    transcoder: { hookName: 'blocks.2.hook_mlp_out', hookLayer: 2, dOut, skip },
+    transcoder: { hookName: 'blocks.2.hook_mlp_out', hookLayer: 2, dOut: 7, skip },
   };
-  return {
-    config,
-    weights: {
-      W_enc: u(dIn * dSae, 0.5),
-      b_enc: u(dSae, 0.2),
-      W_dec: u(dSae * dOut, 0.5),
-      b_dec: u(dOut, 0.3),
-      ...(architecture === 'jumprelu' ? { threshold: u(dSae, 0.1, 0.15) } : {}),
-      ...(skip ? { W_skip: u(dOut * dIn, 0.4) } : {}),
-    },
-  };
+  return { config, weights: randomWeights(config, seed) };
 }
-
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 describe('transcoders (SAELens transcoder / skip_transcoder / jumprelu_transcoder)', () => {
   const cases: [SaeArchitecture, boolean][] = [
