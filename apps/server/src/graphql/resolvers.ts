@@ -327,9 +327,15 @@ export const resolvers: Resolvers = {
           filtered(
             ctx,
             [circuitTopic(circuitId)],
-            async () => {
+            async (event) => {
               ctx.viewer.loaders.role.clearAll();
-              return canView().catch(() => false);
+              const grant = await ctx.services.circuits
+                .require(ctx.viewer, { id: circuitId }, Access.VIEW)
+                .then(({ grant }) => grant)
+                .catch(() => null);
+              if (!grant) return false;
+              // A version link hears of its own version's evidence only, as Circuit.evidence shows it only that.
+              return event.kind !== 'evidence' || grant.onlyVersion === null || grant.onlyVersion === event.version;
             },
             signal,
           ),

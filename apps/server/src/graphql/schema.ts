@@ -1073,9 +1073,9 @@ export const typeDefs = /* GraphQL */ `
   type Subscription {
     "Fires with the team whenever the signed-in user joins or creates one."
     myTeamAdded: Team!
-    "Labels, votes and comments on one feature."
+    "Labels, votes, comments and evidence (kind evidence, data.labelId) on one feature."
     featureChanged(feature: FeatureKeyInput!): ChangeEvent!
-    "Versions, comments, reviews and votes of one circuit."
+    "Versions, comments, reviews, votes and evidence (kind evidence, data.version) of one circuit."
     circuitChanged(circuitId: ID!): ChangeEvent!
     "Anything that lands in a team's activity (members, circuits, labels, comments, reviews), for team members."
     teamChanged(teamId: ID!): ChangeEvent!

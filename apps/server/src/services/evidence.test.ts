@@ -1,11 +1,14 @@
 // Evidence over the real API on the bundled demo model: a steering run saved on a label and an ablation saved on a
 // circuit version hold the server's own numbers with inputs that re-run to the same numbers; who may add and who may
-// read follows comments on the label or circuit; each save lands in the team's activity; bad input is BAD_USER_INPUT.
+// read follows comments on the label or circuit; each save lands in the team's activity and reaches open pages live
+// (featureChanged, circuitChanged) of those who may see it; bad input is BAD_USER_INPUT.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_ASSETS_DIR } from '@workbench/analysis';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 
@@ -295,5 +298,124 @@ describe('evidence', () => {
     expect(running.errors?.[0]?.message).toMatch(/has not finished \(running\)/);
     await owner.waitForJob(evaluateSelection.id, 120_000);
     expect(await count()).toBe(before);
+  }, 240_000);
+
+  it('tells whoever has the label or circuit open about new evidence live, and no one who may not see it', async () => {
+    type Change = { kind: string; id: string | null; data: Record<string, unknown> };
+    /** A subscription's events as they arrive (`seen`), and the errors it ended with. */
+    const follow = (
+      auth: { cookie?: string; shareToken?: string },
+      query: string,
+      variables: Record<string, unknown>,
+    ) => {
+      const client = createClient({
+        url: test.app.url.replace('http', 'ws'),
+        retryAttempts: 0,
+        connectionParams: auth.shareToken ? { shareToken: auth.shareToken } : {},
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: auth.cookie ? { cookie: auth.cookie } : {} });
+          }
+        },
+      });
+      const sub = { seen: [] as Change[], errors: null as unknown, dispose: () => client.dispose() };
+      void (async () => {
+        for await (const result of client.iterate<Record<string, Change>>({ query, variables })) {
+          if (result.errors) sub.errors = result.errors;
+          else sub.seen.push(Object.values(result.data!)[0]!);
+        }
+      })().catch((error: unknown) => (sub.errors = error));
+      return sub;
+    };
+    type Sub = ReturnType<typeof follow>;
+    /** What `sub` heard up to the comment `markerId` (comments are published in order with the evidence). */
+    const until = async (sub: Sub, markerId: string) => {
+      await expect.poll(() => sub.seen.some((e) => e.id === markerId), { timeout: 10_000 }).toBe(true);
+      return sub.seen.splice(0, sub.seen.findIndex((e) => e.id === markerId) + 1);
+    };
+    const comment = async (target: Record<string, unknown>) =>
+      (
+        await owner.ok<{ addComment: { id: string } }>(
+          'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
+          {
+            i: { target, body: 'marker' },
+          },
+        )
+      ).addComment.id;
+    const publicThread = { type: 'FEATURE', modelId: 'demo', saeId: SAE, featureIndex: FEATURE };
+    const circuitThread = { type: 'CIRCUIT', circuitId };
+
+    // A version link to version 2 (a copy of 1) may see the circuit, but not version 1's evidence.
+    const { circuit } = await owner.ok<{ circuit: { version: { graph: unknown } } }>(
+      'query($s: String!) { circuit(slug: $s) { version(number: 1) { graph } } }',
+      { s: slug },
+    );
+    const v2 = await owner.ok<{ saveCircuitVersion: { number: number } }>(
+      'mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }',
+      { i: { circuitId, baseVersion: 1, graph: circuit.version.graph, message: 'copy' } },
+    );
+    const link = await owner.ok<{ createShareLink: { token: string } }>(
+      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+      { i: { circuitId, permission: 'VIEW', version: v2.saveCircuitVersion.number } },
+    );
+
+    const FEATURE_CHANGED = 'subscription($f: FeatureKeyInput!) { featureChanged(feature: $f) { kind id data } }';
+    const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
+    const feature = { f: { modelId: 'demo', saeId: SAE, featureIndex: FEATURE } };
+    const memberFeature = follow({ cookie: viewer.sessionCookie }, FEATURE_CHANGED, feature);
+    const outsiderFeature = follow({ cookie: outsider.sessionCookie }, FEATURE_CHANGED, feature);
+    const memberCircuit = follow({ cookie: viewer.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+    const linkCircuit = follow({ shareToken: link.createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
+    const outsiderCircuit = follow({ cookie: outsider.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+    const subs = [memberFeature, outsiderFeature, memberCircuit, linkCircuit];
+    try {
+      await expect
+        .poll(() => (outsiderCircuit.errors as { extensions?: { code?: string } }[] | null)?.[0]?.extensions?.code)
+        .toBe('NOT_FOUND');
+      // Comments until every subscription hears one: then each is registered.
+      const probe = () => Promise.all([comment(publicThread), comment(circuitThread)]).catch(console.error);
+      const probing = setInterval(probe, 300);
+      try {
+        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
+      } finally {
+        clearInterval(probing);
+      }
+
+      const { saveSteeringEvidence: steer } = await owner.ok<{ saveSteeringEvidence: Evidence }>(SAVE_STEERING, {
+        l: labelId,
+        text: 'The boy behind the car',
+        s: 4,
+      });
+      const featureMarker = await comment(publicThread);
+      expect((await until(memberFeature, featureMarker)).filter((e) => e.kind === 'evidence')).toEqual([
+        { kind: 'evidence', id: steer.id, data: { labelId, teamId } },
+      ]);
+      // The outsider may follow the feature (its public thread) but not see the team's label.
+      const heard = await until(outsiderFeature, featureMarker);
+      expect(heard.map((e) => e.kind)).toContain('comment');
+      expect(heard.filter((e) => e.kind === 'evidence')).toEqual([]);
+
+      const { ablateSelection } = await owner.ok<{ ablateSelection: { id: string } }>(ABLATE, {
+        c: circuitId,
+        v: 1,
+        n: subjectNodes.slice(0, 1),
+        m: 'zero',
+      });
+      await owner.waitForJob(ablateSelection.id, 120_000);
+      const { saveAblationEvidence: ablation } = await owner.ok<{ saveAblationEvidence: Evidence }>(SAVE_ABLATION, {
+        c: circuitId,
+        v: 1,
+        j: ablateSelection.id,
+      });
+      const circuitMarker = await comment(circuitThread);
+      expect((await until(memberCircuit, circuitMarker)).filter((e) => e.kind === 'evidence')).toEqual([
+        { kind: 'evidence', id: ablation.id, data: { version: 1 } },
+      ]);
+      const linkHeard = await until(linkCircuit, circuitMarker);
+      expect(linkHeard.map((e) => e.kind)).toContain('comment');
+      expect(linkHeard.filter((e) => e.kind === 'evidence')).toEqual([]);
+    } finally {
+      await Promise.all([...subs, outsiderCircuit].map((s) => s.dispose()));
+    }
   }, 240_000);
 });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import type { EventBus } from '../events/bus.js';
 import type { Evidence, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { ablationInput } from '../jobs/ablation.js';
 import { logActivity } from './activity.js';
 import { Access } from './circuit-access.js';
-import type { CircuitService } from './circuits.js';
+import { type CircuitService, circuitTopic } from './circuits.js';
 import { AppError, isUuid, parseInput } from './errors.js';
-import type { LabelService } from './labels.js';
+import { featureTopic, type LabelService } from './labels.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type SteeringService, steerInput } from './steering.js';
 import type { Viewer } from './viewer.js';
@@ -29,6 +30,7 @@ const ablationEvidenceInput = z.object({
 export class EvidenceService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly events: EventBus,
     private readonly labels: LabelService,
     private readonly circuits: CircuitService,
     private readonly steering: SteeringService,
@@ -54,7 +56,7 @@ export class EvidenceService {
       compareTokens: run.compareTokens ?? null,
     };
     const result = await this.steering.steer(inputs);
-    return this.create({
+    const evidence = await this.create({
       kind: 'steer',
       teamId: label.teamId,
       labelId: label.id,
@@ -68,6 +70,15 @@ export class EvidenceService {
         data: { name: label.name, modelId: label.modelId, saeId: label.saeId, featureIndex: label.featureIndex },
       },
     });
+    // Open feature pages show the label's evidence: they refresh it. teamId (null on a public label) lets
+    // featureChanged deliver it only to those who may see the label, as label events.
+    this.events.publish(featureTopic(label), {
+      kind: 'evidence',
+      id: evidence.id,
+      labelId: label.id,
+      teamId: label.visibility === 'PUBLIC' ? null : label.teamId,
+    });
+    return evidence;
   }
 
   /**
@@ -99,7 +110,7 @@ export class EvidenceService {
       });
     }
     await this.writes.take(user.id);
-    return this.create({
+    const evidence = await this.create({
       kind: 'ablate',
       teamId: circuit.teamId,
       circuitId: circuit.id,
@@ -109,6 +120,9 @@ export class EvidenceService {
       authorId: user.id,
       subject: { type: 'circuit', id: circuit.id, data: { title: circuit.title, slug: circuit.slug } },
     });
+    // Open review panels of the version refresh its evidence (circuitChanged checks who may see it).
+    this.events.publish(circuitTopic(circuit.id), { kind: 'evidence', id: evidence.id, version: input.version });
+    return evidence;
   }
 
   /** A label's evidence, oldest first, for whoever may see the label. */

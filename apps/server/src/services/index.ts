@@ -118,7 +118,7 @@ export function createServices(
     // Jobs run the model: they count against the same per-user bucket as model runs (activations).
     jobs: new JobService(prisma, runner, models, circuits, limiters.compute, settings),
     steering,
-    evidence: new EvidenceService(prisma, labels, circuits, steering, limiter),
+    evidence: new EvidenceService(prisma, events, labels, circuits, steering, limiter),
     learn: new LearnService(models),
     computeLimiter: limiters.compute,
     operatorEmails: settings.operatorEmails,

@@ -1390,9 +1390,9 @@ export type SteeringRun = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Versions, comments, reviews and votes of one circuit. */
+  /** Versions, comments, reviews, votes and evidence (kind evidence, data.version) of one circuit. */
   circuitChanged: ChangeEvent;
-  /** Labels, votes and comments on one feature. */
+  /** Labels, votes, comments and evidence (kind evidence, data.labelId) on one feature. */
   featureChanged: ChangeEvent;
   /** A job's progress, then its final state. */
   jobProgress: Job;
