@@ -2,30 +2,19 @@
 // circuit version hold the server's own numbers with inputs that re-run to the same numbers; who may add and who may
 // read follows comments on the label or circuit; each save lands in the team's activity and reaches open pages live
 // (featureChanged, circuitChanged) of those who may see it; bad input is BAD_USER_INPUT.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEMO_ASSETS_DIR } from '@workbench/analysis';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestApp, type TestApp } from '../testing/app.js';
+import { startModelTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 
-let dir: string;
 let test: TestApp;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'evidence-'));
-  test = await startTestApp({
-    models: { bundledDir: DEMO_ASSETS_DIR, registryDir: join(dir, 'registry') },
-    engineCacheDir: join(dir, 'engine-cache'),
-  });
+  test = await startModelTestApp(DEMO_ASSETS_DIR, 'evidence-');
 }, 120_000);
-afterAll(async () => {
-  await test?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => test?.stop());
 
 const SAE = 'demo/blocks.0.hook_resid_post';
 const FEATURE = 616;

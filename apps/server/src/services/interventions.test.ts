@@ -1,28 +1,17 @@
 // Interventions over the real API on the bundled demo model: steering a plural-number feature (picked from a circuit
 // computed here, not by index) moves the is/are logit difference toward " are"; ablating a circuit's subject
 // features gives the metric its own evaluation gives for the same nodes; bad input is BAD_USER_INPUT naming the field.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEMO_ASSETS_DIR } from '@workbench/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../testing/app.js';
+import { startModelTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
 
-let dir: string;
 let test: TestApp;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'interventions-'));
-  test = await startTestApp({
-    models: { bundledDir: DEMO_ASSETS_DIR, registryDir: join(dir, 'registry') },
-    engineCacheDir: join(dir, 'engine-cache'),
-  });
+  test = await startModelTestApp(DEMO_ASSETS_DIR, 'interventions-');
 }, 120_000);
-afterAll(async () => {
-  await test?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => test?.stop());
 
 const STEER = `query($sae: ID!, $feature: Int!, $text: String!, $strength: Float!, $positions: [Int!], $compare: [String!], $n: Int, $freeze: Boolean) {
   steerFeature(model: "demo", sae: $sae, feature: $feature, text: $text, strength: $strength, positions: $positions, compareTokens: $compare, continuation: $n, freezeAttention: $freeze) {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AppOptions, type RunningApp, startApp } from '../app.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -35,6 +38,36 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     };
   } catch (error) {
     await db.drop();
+    throw error;
+  }
+}
+
+/**
+ * startTestApp serving the models bundled in `bundledDir`, its model registry and engine cache in a fresh temporary
+ * folder named from `prefix`; stop() also removes that folder.
+ */
+export async function startModelTestApp(
+  bundledDir: string,
+  prefix: string,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const removeDir = () => rm(dir, { recursive: true, force: true });
+  try {
+    const test = await startTestApp({
+      models: { bundledDir, registryDir: join(dir, 'registry') },
+      engineCacheDir: join(dir, 'engine-cache'),
+      ...options,
+    });
+    return {
+      ...test,
+      stop: async () => {
+        await test.stop();
+        await removeDir();
+      },
+    };
+  } catch (error) {
+    await removeDir();
     throw error;
   }
 }
