@@ -175,6 +175,12 @@ describe('the walkthrough (/learn)', () => {
     await page.goto(`${stack.webUrl}/learn/circuit?c=toy-plural`);
     await expect.poll(() => page.getByTestId('graph-stats').textContent(), poll).toMatch(/^showing 15 of 15 nodes/);
     expect(await page.getByTestId('circuit-title').textContent()).toBe('Toy circuit: “The cats”');
+    // Its Quality panel names the method the toy records: activation x weight, exact, no patching.
+    const method = await page.getByTestId('circuit-quality').getByTestId('quality-method').textContent();
+    expect(method).toMatch(
+      /^exact linear decomposition of one input, no patching: each edge is its source's activation × the weight/,
+    );
+    await page.getByTestId('circuit-quality').screenshot({ path: `${SHOTS}/6-toy-quality.png` });
     await page.screenshot({ path: `${SHOTS}/6-toy-in-editor.png` });
     await page.close();
   });

@@ -40,3 +40,60 @@ export function lowFaithfulnessAdvice(method: { kind?: string; steps?: number } 
   advice.push('lower the node threshold, so the circuit keeps more nodes');
   return advice;
 }
+
+/** How a circuit file records its computation (its `method`), as far as the Quality panel reads it. */
+export interface CircuitMethod {
+  kind?: string;
+  steps?: number;
+  aggregation?: string;
+  metric?: { kind?: string; answer?: number; wrong?: number };
+}
+
+/**
+ * What the circuit's metric is, from the metric its method records (packages/analysis circuits/discover.ts): the
+ * pair's logit difference by default, two fixed tokens' (named by the graph's output nodes when it has them, as
+ * the toy's), or a direction in the final residual stream.
+ */
+export function describeMetric(
+  method: CircuitMethod | undefined,
+  nodes: readonly { kind?: string; feature?: number | null; label?: string }[] = [],
+): string {
+  const metric = method?.metric;
+  if (metric?.kind === 'tokens') {
+    const token = (id: number | undefined) => {
+      const label = nodes.find((n) => n.kind === 'output' && n.feature === id)?.label;
+      return label ? `“${label.trim()}”` : `token ${id ?? '?'}`;
+    };
+    return `logit of ${token(metric.answer)} minus that of ${token(metric.wrong)}, at the last token`;
+  }
+  if (metric?.kind === 'direction') return 'the last residual stream at the last token, along a given direction';
+  return "logit of the patched answer minus the clean answer's, at the last token";
+}
+
+// The GPT-2 circuits' edges (packages/analysis circuits/discover.ts) are one linear estimate whatever the node
+// method: the downstream node's gradient, through the sublayer's Jacobian at the clean input, times the upstream
+// node's change from clean to patched.
+const pairEdges = (gradient: string) =>
+  `edges: the downstream node's ${gradient} gradient × the upstream node's change, a linear estimate`;
+
+/**
+ * How the circuit's node effects and edge weights were computed, in words, from the method its file records (as
+ * packages/analysis computes each: circuits/discover.ts and exact.ts for prompt pairs, toy.ts, graphs/).
+ */
+export function describeMethod(method: CircuitMethod | undefined): string {
+  const where = method?.aggregation === 'sum' ? 'summed over positions' : 'per token position';
+  switch (method?.kind) {
+    case 'ig':
+      return `integrated gradients, ${method.steps ?? '?'} steps: each node's change from clean to patched × the metric's gradient averaged from one to the other, ${where}; ${pairEdges('integrated')}`;
+    case 'atp':
+      return `attribution patching: each node's change from clean to patched × the clean run's gradient (one-step linear estimate), ${where}; ${pairEdges("clean run's")}`;
+    case 'exact':
+      return `exact activation patching: the model rerun with each node alone set to its patched value, ${where}; ${pairEdges("clean run's")} (as attribution patching's)`;
+    case 'linear':
+      return "exact linear decomposition of one input, no patching: each edge is its source's activation × the weight into its target, each node's effect its activation × its weight into the metric (the ReLUs' on/off pattern as on this input)";
+    case 'graph':
+      return 'attribution graph of one prompt (MLPs replaced by transcoders, attention and LayerNorm frozen: every edge is an exact direct effect)';
+    default:
+      return `“${method?.kind ?? 'none recorded'}” (a method this app does not describe)`;
+  }
+}

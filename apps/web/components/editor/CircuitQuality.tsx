@@ -1,7 +1,14 @@
 'use client';
 
 import type { Graph } from '../../lib/graph';
-import { describeCompleteness, describeFaithfulness, LOW_FAITHFULNESS, lowFaithfulnessAdvice } from '../../lib/quality';
+import {
+  describeCompleteness,
+  describeFaithfulness,
+  describeMethod,
+  describeMetric,
+  LOW_FAITHFULNESS,
+  lowFaithfulnessAdvice,
+} from '../../lib/quality';
 import { formatNumber } from './derive';
 
 interface ComputedFile {
@@ -12,6 +19,7 @@ interface ComputedFile {
     nodeThreshold?: number;
     edgeThreshold?: number;
     maxNodes?: number | null;
+    metric?: { kind?: string; answer?: number; wrong?: number };
   };
   dataset?: {
     name?: string;
@@ -27,11 +35,6 @@ interface ComputedFile {
   };
 }
 
-const METHOD_NAMES: Record<string, string> = {
-  ig: 'integrated gradients',
-  atp: 'attribution patching',
-  exact: 'exact activation patching',
-};
 const SHOWN_PAIRS = 3;
 
 /** The circuit's faithfulness for the toolbar: null when the graph has none (not computed here, or not evaluated). */
@@ -95,14 +98,10 @@ export function CircuitQuality({ graph }: { graph: Graph }) {
         <dd>
           clean {formatNumber(metrics?.cleanMetric ?? undefined) || '–'}, patched{' '}
           {formatNumber(metrics?.patchMetric ?? undefined) || '–'}{' '}
-          <span className="muted">(logit of the patched answer minus the clean answer's, at the last token)</span>
+          <span className="muted">({describeMetric(method, (graph as GraphFile).nodes)})</span>
         </dd>
         <dt>Method</dt>
-        <dd data-testid="quality-method">
-          {METHOD_NAMES[method?.kind ?? ''] ?? method?.kind ?? 'unknown'}
-          {method?.kind === 'ig' ? `, ${method.steps} steps` : ''}
-          {method?.aggregation === 'sum' ? ', summed over positions' : ', per token position'}
-        </dd>
+        <dd data-testid="quality-method">{describeMethod(method)}</dd>
         <dt>Thresholds</dt>
         <dd>
           nodes |effect| ≥ {method?.nodeThreshold ?? '–'}, edges |weight| ≥ {method?.edgeThreshold ?? '–'}
@@ -177,10 +176,7 @@ function AttributionGraphQuality({ graph }: { graph: GraphFile }) {
           {logits.map((n) => `“${n.label ?? '?'}” ${n.probability!.toFixed(2)}`).join(', ') || '–'}
         </dd>
         <dt>Method</dt>
-        <dd data-testid="quality-method">
-          attribution graph of one prompt (MLPs replaced by transcoders, attention and LayerNorm frozen: every edge is
-          an exact direct effect)
-        </dd>
+        <dd data-testid="quality-method">{describeMethod(method)}</dd>
         <dt>Pruning</dt>
         <dd>
           nodes up to {percent(method?.nodeThreshold)} of the influence on the logits, edges up to{' '}

@@ -8,6 +8,13 @@ import { METRIC_NODE_ID, parseNodeId } from './nodes.js';
 export const CIRCUIT_SCHEMA = 'workbench.circuit';
 export const CIRCUIT_SCHEMA_VERSION = 1;
 
+/**
+ * How a circuit was computed (its file's method.kind): a prompt pair's node effects by integrated gradients,
+ * attribution patching or exact activation patching; 'graph' an attribution graph of one prompt (transcoders,
+ * circuit-tracer's method); 'linear' an exact linear decomposition of one input (the toy's: activation x weight).
+ */
+export const CIRCUIT_METHODS = ['ig', 'atp', 'exact', 'graph', 'linear'] as const;
+
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const int = z.number().int();
 
@@ -82,8 +89,7 @@ export const CircuitFileSchema = z
       prompt: z.string().optional(),
     }),
     method: z.object({
-      /** 'graph': an attribution graph of one prompt (transcoders, circuit-tracer's method), not a prompt pair's. */
-      kind: z.enum(['ig', 'atp', 'exact', 'graph']),
+      kind: z.enum(CIRCUIT_METHODS),
       steps: int.positive(),
       aggregation: z.enum(['position', 'sum']),
       nodeThreshold: finite,

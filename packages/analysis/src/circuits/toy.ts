@@ -306,7 +306,7 @@ export function toyCircuit(net: ToyNetwork, sae: ToySae, x: [number, number]): T
       hooks: ['toy.hidden', 'toy.sae'],
       dataset: { name: 'toy', pairs: 1, promptTokens: [x[0] > x[1] ? ' cat' : ' cats'] },
       method: {
-        kind: 'exact',
+        kind: 'linear',
         steps: 1,
         aggregation: 'position',
         nodeThreshold: 0,
