@@ -194,4 +194,43 @@ describe('evidence in real Chromium', () => {
     await review.screenshot({ path: 'artifacts/evidence/5-activity.png', fullPage: true });
     await review.close();
   });
+
+  it('offers a signed-out visitor sign-in instead of a save that can only fail, and a viewer of a share link no save', async () => {
+    const visitor = await launchBrowser();
+    try {
+      // Anyone may steer a feature; saving the run needs an account: a link to sign in that comes back here.
+      const page = await visitor.context.newPage();
+      const featurePath = `/models/demo/${sae}/${feature}`;
+      await page.goto(`${stack.webUrl}${featurePath}`);
+      const panel = page.getByTestId('steer-panel');
+      await panel.getByRole('button', { name: 'Steer', exact: true }).click();
+      await panel.getByTestId('steer-steered').getByTestId('logit-diff').waitFor({ timeout: 30_000 });
+      const save = panel.getByTestId('save-steering-evidence');
+      const signIn = save.getByRole('link', { name: 'Sign in to save this run as evidence' });
+      await expect.poll(() => signIn.getAttribute('href')).toBe(`/signin?next=${encodeURIComponent(featurePath)}`);
+      expect(await panel.getByRole('button', { name: 'Save as evidence' }).count()).toBe(0);
+      await panel.screenshot({ path: 'artifacts/evidence/6-signed-out-steer.png' });
+
+      // Cyd, outside the team, views the circuit through a VIEW share link: she may ablate but not save evidence.
+      const { circuit } = await ada.ok<{ circuit: { id: string } }>('query($s: String!) { circuit(slug: $s) { id } }', {
+        s: slug,
+      });
+      const { createShareLink } = await ada.ok<{ createShareLink: { path: string } }>(
+        'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { path } }',
+        { i: { circuitId: circuit.id, permission: 'VIEW' } },
+      );
+      const cyd = await Api.signUp(stack.webUrl, 'cyd-evidence@elsewhere.org', 'Cyd');
+      await cyd.signInBrowser(visitor.context);
+      const share = new URL(createShareLink.path, stack.webUrl);
+      share.searchParams.set('sel', subject.join(','));
+      await page.goto(share.href);
+      await page.getByTestId('ablate-selection').getByRole('button', { name: 'Run on pairs' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Intervention on the prompt pairs' });
+      await dialog.getByTestId('ablation-result').waitFor({ timeout: 60_000 });
+      expect(await dialog.getByTestId('save-ablation-evidence').count()).toBe(0);
+      await page.screenshot({ path: 'artifacts/evidence/7-view-share-ablation.png' });
+    } finally {
+      await visitor.close();
+    }
+  });
 });

@@ -20,6 +20,8 @@ import {
 import { FEATURE_LABELS } from '../lib/operations';
 import { formatDate } from './Badges';
 import { jobFinished, useJob } from './JobProgress';
+import { SignInLink } from './SignInLink';
+import { useMe } from './TopBar';
 
 /** steerFeature's arguments as the panel ran them: what a saved run re-runs with. */
 export interface SteeringInputs {
@@ -225,7 +227,17 @@ export function SaveSteeringEvidence({ feature, inputs }: { feature: FeatureKey;
   });
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { me, loading: meLoading } = useMe();
   const labelId = chosen || options[0]?.id || '';
+  // Anyone may steer a public feature; saving needs an account (the API answers UNAUTHENTICATED).
+  if (meLoading) return null;
+  if (!me) {
+    return (
+      <p className="muted small" data-testid="save-steering-evidence">
+        <SignInLink>Sign in to save this run as evidence</SignInLink> on one of the feature’s labels.
+      </p>
+    );
+  }
   if (!options.length) {
     return <p className="muted small">Propose a label for this feature to save runs as evidence on it.</p>;
   }
@@ -268,11 +280,23 @@ export function SaveSteeringEvidence({ feature, inputs }: { feature: FeatureKey;
   );
 }
 
-/** Saving a finished ablation job on the circuit version it ran on. */
-export function SaveAblationEvidence(props: { circuitId: string; version: number; jobId: string }) {
+/**
+ * Saving a finished ablation job on the circuit version it ran on; only for those who may comment on the circuit
+ * (`canComment`: circuit.can.comment), as the API requires. Viewing alone lets one run the ablation, not save it.
+ */
+export function SaveAblationEvidence({
+  canComment,
+  ...props
+}: {
+  circuitId: string;
+  version: number;
+  jobId: string;
+  canComment: boolean;
+}) {
   const [save, saving] = useMutation(SAVE_ABLATION_EVIDENCE, { refetchQueries: ['CircuitEvidence'] });
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  if (!canComment) return null;
   return (
     <div className="row small" data-testid="save-ablation-evidence">
       <button

@@ -27,6 +27,7 @@ export function AblateSelection(props: {
   version: number;
   nodeIds: string[];
   unavailable?: string | null;
+  canComment: boolean;
 }) {
   const [mode, setMode] = useState<AblationMode>('mean');
   const [start, starting] = useMutation(ABLATE_SELECTION);
@@ -86,7 +87,14 @@ export function AblateSelection(props: {
       {result && (
         <Dialog open={open} title="Intervention on the prompt pairs" onClose={() => setOpen(false)} wide>
           <AblationTable result={result} />
-          {jobId && <SaveAblationEvidence circuitId={props.circuitId} version={props.version} jobId={jobId} />}
+          {jobId && (
+            <SaveAblationEvidence
+              circuitId={props.circuitId}
+              version={props.version}
+              jobId={jobId}
+              canComment={props.canComment}
+            />
+          )}
         </Dialog>
       )}
     </span>

@@ -799,6 +799,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
             version={baseNumber}
             nodeIds={evaluationNodes}
             unavailable={support?.noModelRuns ?? null}
+            canComment={canComment}
           />
         )}
         <span className="muted small" data-testid="graph-stats">

@@ -19,6 +19,8 @@ export function EvaluateSelection(props: {
   version: number;
   nodeIds: string[];
   unavailable?: string | null;
+  /** circuit.can.comment: whether an ablation's result may be saved as evidence. */
+  canComment: boolean;
 }) {
   const [start, starting] = useMutation(EVALUATE_SELECTION);
   const [jobId, setJobId] = useState<string | null>(null);
