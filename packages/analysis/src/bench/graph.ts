@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { DEMO_ASSETS_DIR } from '../demo/pipeline.js';
 import { computePromptGraph, transcoderSourcesFromDir } from '../graphs/api.js';
 import { attribute } from '../graphs/attribution.js';
-import { graphScores, pruneGraph } from '../graphs/prune.js';
+import { pruneAndScore } from '../graphs/prune.js';
 import type { TranscoderSource } from '../graphs/replacement.js';
 import { randomTranscoders } from '../graphs/testing.js';
 import { GPT2_SMALL } from '../model/config.js';
@@ -69,17 +69,8 @@ async function gpt2Shape() {
       lastStage = stage;
     },
   });
-  const shape = {
-    n: graph.n,
-    features: graph.features.length,
-    tokens: tokens.length,
-    logits: graph.logits.length,
-    logitProbabilities: graph.logits.map((l) => l.probability),
-  };
-  const tp = performance.now();
-  const pruned = pruneGraph(graph.adjacency, shape);
-  const scores = graphScores(graph.adjacency, shape, config.nLayers);
-  graph.timings.prune_s = +((performance.now() - tp) / 1000).toFixed(3);
+  // Pruning and scores are timed as graph.timings.prune_s, reported with the other stages.
+  const { pruned, scores } = pruneAndScore(graph);
   const seconds = (performance.now() - t0) / 1000;
   const kept = pruned.nodeMask.reduce((s, v) => s + v, 0);
   const edges = pruned.edgeMask.reduce((s, v) => s + v, 0);

@@ -13,7 +13,7 @@ import { gpt2WeightShapes } from '../model/config.js';
 import { loadHookedGPT2 } from '../model/load.js';
 import { type AttributionOptions, attribute } from './attribution.js';
 import { graphToCircuit } from './export.js';
-import { graphScores, pruneGraph } from './prune.js';
+import { pruneAndScore } from './prune.js';
 import { type TranscoderSource, transcoderLayer } from './replacement.js';
 
 export interface PromptGraphOptions extends Omit<AttributionOptions, 'onProgress' | 'signal'> {
@@ -102,20 +102,9 @@ export async function computePromptGraph(
       maxFeatureNodes,
       ...control,
     });
-    const shape = {
-      n: graph.n,
-      features: graph.features.length,
-      tokens: tokens.length,
-      logits: graph.logits.length,
-      logitProbabilities: graph.logits.map((l) => l.probability),
-    };
-    let t0 = performance.now();
     control.onProgress?.('pruning', 96);
-    const pruned = pruneGraph(graph.adjacency, shape, nodeThreshold, edgeThreshold);
-    const scores = graphScores(graph.adjacency, shape, config.nLayers);
-    graph.timings.prune_s = +((performance.now() - t0) / 1000).toFixed(3);
+    const { pruned, scores } = pruneAndScore(graph, nodeThreshold, edgeThreshold);
     control.onProgress?.('done', 100);
-    t0 = performance.now();
     const circuit = graphToCircuit(graph, pruned, scores, {
       modelName: options.modelId ?? (options.model === 'demo' ? BUNDLED_ID : basename(modelDir)),
       modelSource: modelDir,

@@ -6,6 +6,8 @@
  * replacement and completeness scores. Matrices are dense [n, n], rows targets, columns sources.
  */
 
+import type { AttributionGraph } from './attribution.js';
+
 /** |A| with each row divided by its sum (rows summing to less than 1e-10 divided by 1e-10). */
 export function normalizeRows(a: Float32Array, n: number): Float32Array {
   const out = new Float32Array(n * n);
@@ -150,6 +152,17 @@ function topShare(scores: ArrayLike<number>, threshold: number): number | null {
   return inBin.at(-1) ?? 0;
 }
 
+/** The shape `pruneGraph` and `graphScores` read off an attribution graph. */
+export function graphShape(graph: AttributionGraph): GraphShape {
+  return {
+    n: graph.n,
+    features: graph.features.length,
+    tokens: graph.tokens.length,
+    logits: graph.logits.length,
+    logitProbabilities: graph.logits.map((l) => l.probability),
+  };
+}
+
 export interface GraphShape {
   n: number;
   features: number;
@@ -290,4 +303,21 @@ export function graphScores(adjacency: Float32Array, shape: GraphShape, layers: 
     den += out;
   }
   return { replacement: tokens / (tokens + errors), completeness: num / den };
+}
+
+/**
+ * The step every attribution graph ends with: prune it (thresholds as pruneGraph's) and score the unpruned graph,
+ * the time both take recorded as `graph.timings.prune_s`.
+ */
+export function pruneAndScore(
+  graph: AttributionGraph,
+  nodeThreshold?: number,
+  edgeThreshold?: number,
+): { pruned: PruneResult; scores: GraphScores } {
+  const shape = graphShape(graph);
+  const t0 = performance.now();
+  const pruned = pruneGraph(graph.adjacency, shape, nodeThreshold, edgeThreshold);
+  const scores = graphScores(graph.adjacency, shape, graph.config.nLayers);
+  graph.timings.prune_s = +((performance.now() - t0) / 1000).toFixed(3);
+  return { pruned, scores };
 }
