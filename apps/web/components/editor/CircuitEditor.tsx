@@ -153,6 +153,34 @@ function download(url: string, filename: string) {
   a.remove();
 }
 
+/** A toolbar button; `shortcut` names the key the editor's key handler binds to the same action. */
+function ToolButton({
+  onClick,
+  disabled,
+  shortcut,
+  title,
+  children,
+}: {
+  onClick: () => void;
+  disabled: boolean;
+  shortcut: string;
+  title?: string;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="secondary small"
+      onClick={onClick}
+      disabled={disabled}
+      aria-keyshortcuts={shortcut}
+      title={title}
+    >
+      {children}
+    </button>
+  );
+}
+
 function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, refetch, standalone }: EditorProps) {
   const router = useRouter();
   const flow = useReactFlow();
@@ -687,72 +715,38 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         )}
       </TopBar>
       <div className="toolbar" role="toolbar" aria-label="Circuit editor">
-        <button
-          type="button"
-          className="secondary small"
+        <ToolButton
           onClick={store.undo}
           disabled={!canUndo}
-          aria-keyshortcuts="Control+Z"
+          shortcut="Control+Z"
           title={undoLabel ? `Undo: ${undoLabel}` : 'Undo'}
         >
           Undo
-        </button>
-        <button
-          type="button"
-          className="secondary small"
+        </ToolButton>
+        <ToolButton
           onClick={store.redo}
           disabled={!canRedo}
-          aria-keyshortcuts="Control+Shift+Z"
+          shortcut="Control+Shift+Z"
           title={redoLabel ? `Redo: ${redoLabel}` : 'Redo'}
         >
           Redo
-        </button>
+        </ToolButton>
         <span className="divider" />
-        <button
-          type="button"
-          className="secondary small"
-          onClick={hideSelected}
-          disabled={!selectedNodes.length}
-          aria-keyshortcuts="Delete"
-        >
+        <ToolButton onClick={hideSelected} disabled={!selectedNodes.length} shortcut="Delete">
           Hide
-        </button>
-        <button
-          type="button"
-          className="secondary small"
-          onClick={togglePin}
-          disabled={!selectedNodes.length}
-          aria-keyshortcuts="P"
-        >
+        </ToolButton>
+        <ToolButton onClick={togglePin} disabled={!selectedNodes.length} shortcut="P">
           Pin
-        </button>
-        <button
-          type="button"
-          className="secondary small"
-          onClick={() => setGroupDialog(true)}
-          disabled={!canGroup}
-          aria-keyshortcuts="G"
-        >
+        </ToolButton>
+        <ToolButton onClick={() => setGroupDialog(true)} disabled={!canGroup} shortcut="G">
           Group
-        </button>
-        <button
-          type="button"
-          className="secondary small"
-          onClick={ungroupSelected}
-          disabled={!selectedNodes.some((id) => groupIds.has(id))}
-          aria-keyshortcuts="U"
-        >
+        </ToolButton>
+        <ToolButton onClick={ungroupSelected} disabled={!selectedNodes.some((id) => groupIds.has(id))} shortcut="U">
           Ungroup
-        </button>
-        <button
-          type="button"
-          className="secondary small"
-          onClick={() => store.dispatch(commands.showAll())}
-          disabled={!hiddenCount}
-          aria-keyshortcuts="Shift+A"
-        >
+        </ToolButton>
+        <ToolButton onClick={() => store.dispatch(commands.showAll())} disabled={!hiddenCount} shortcut="Shift+A">
           Show hidden{hiddenCount ? ` (${hiddenCount})` : ''}
-        </button>
+        </ToolButton>
         <span className="divider" />
         <label className="slider">
           |weight| ≥ {edgeThreshold.toPrecision(2)}
