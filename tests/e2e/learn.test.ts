@@ -185,6 +185,61 @@ describe('the walkthrough (/learn)', () => {
     await page.close();
   });
 
+  it('signed out: edits survive the trip to sign in, are saved to a team with it, and are then forgotten', async () => {
+    const grace = await Api.signUp(stack.webUrl, 'grace-learn@lab.org', 'Grace Learner');
+    await grace.ok('mutation { createTeam(input: { name: "Toy lab" }) { id } }');
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const stats = () => page.getByTestId('graph-stats').textContent();
+    const nodeNamed = (name: string) => page.locator('.react-flow__node', { hasText: name });
+    await page.goto(`${stack.webUrl}/learn/circuit?c=toy-singular`);
+    await expect.poll(stats, poll).toMatch(/^showing 15 of 15 nodes/);
+    // Two edits signed out: the error node hidden, two hidden units grouped into a supernode.
+    await nodeNamed('SAE error').click();
+    await page.getByRole('toolbar').getByRole('button', { name: 'Hide', exact: true }).click();
+    await expect.poll(stats, poll).toMatch(/^showing 14 of 15 nodes/);
+    await nodeNamed('hidden 0').click();
+    await nodeNamed('hidden 1').click({ modifiers: ['Control'] });
+    await page.getByRole('toolbar').getByRole('button', { name: 'Group', exact: true }).click();
+    const grouping = page.getByRole('dialog', { name: 'Group into a supernode' });
+    await grouping.getByLabel('Supernode name').fill('first two units');
+    await grouping.getByRole('button', { name: 'Group', exact: true }).click();
+    await expect.poll(() => page.getByTestId('circuit-supernode').textContent(), poll).toContain('first two units');
+    const edited = await stats();
+
+    // Sign in through the page's own link: the sign-in page sends us back, and the edits are there again.
+    await page.getByTestId('standalone-notice').getByRole('link', { name: 'sign in or create one' }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByLabel('Email').fill('grace-learn@lab.org');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${stack.webUrl}/learn/circuit?c=toy-singular`, poll);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Restored your unsaved edits' }).count(), poll)
+      .toBe(1);
+    await expect.poll(stats, poll).toBe(edited);
+    expect(await page.getByTestId('circuit-supernode').textContent()).toContain('first two units');
+    await page.screenshot({ path: `${SHOTS}/8-edits-restored.png` });
+
+    // Saved to the team with the edits; a reload shows them stored.
+    await page.getByTestId('standalone-notice').getByRole('button', { name: 'Save to team' }).click(poll);
+    await page.waitForURL(/\/c\/[^/?]+$/, poll);
+    await expect.poll(stats, poll).toMatch(/ of 14 nodes/);
+    const saved = await stats();
+    await page.reload();
+    await expect.poll(stats, poll).toBe(saved);
+    expect(await page.getByTestId('circuit-supernode').textContent()).toContain('first two units');
+    expect(await nodeNamed('SAE error').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/9-edits-saved.png` });
+
+    // Saved, they are no longer kept: the walkthrough's circuit opens as computed.
+    await page.goto(`${stack.webUrl}/learn/circuit?c=toy-singular`);
+    await expect.poll(stats, poll).toMatch(/^showing 15 of 15 nodes/);
+    expect(await page.getByText('Restored your unsaved edits').count()).toBe(0);
+    await page.close();
+  });
+
   it('signed in: the demo circuit is saved to a team and opens in its editor', async () => {
     const ada = await Api.signUp(stack.webUrl, 'ada-learn@lab.org', 'Ada Learner');
     await ada.ok('mutation { createTeam(input: { name: "Agreement lab" }) { id } }');

@@ -48,6 +48,7 @@ import { BUILDER_MODELS, CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../
 import { defaultThreshold, moreThreshold } from '../../lib/pruning';
 import { LOW_FAITHFULNESS } from '../../lib/quality';
 import { withShare } from '../../lib/share';
+import { useKeptUnsavedEdits } from '../../lib/unsaved-edits';
 import { CircuitStatus } from '../CircuitStatus';
 import { Dialog } from '../Dialog';
 import { TopBar } from '../TopBar';
@@ -84,7 +85,8 @@ interface EditorProps {
    * A circuit that is not stored (the walkthrough's): no versions, reviews, comments, live updates or model runs for
    * it; the banner says what it is and how to keep it (given the editor's content as it is now, edits included).
    * Everything else (drawing, pruning, inspecting, feature links, hiding and grouping, export) works as for a stored
-   * one.
+   * one. Its unsaved edits are kept in the tab under the circuit's slug (unsaved-edits.ts), so a trip to sign in
+   * (to save it) does not lose them.
    */
   standalone?: { banner: (current: () => CircuitContent) => ReactNode };
 }
@@ -480,6 +482,9 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const [saveError, setSaveError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<{ latest: number } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  useKeptUnsavedEdits(store, standalone ? circuit.slug : null, () =>
+    setNotice('Restored your unsaved edits (kept in this tab while you were away; Undo takes them back).'),
+  );
   const [newerVersion, setNewerVersion] = useState<number | null>(null);
 
   /** Saves `draft` (the document) as the version after `base`; a newer version in between is merged with. */

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/errors';
 import { CREATE_CIRCUIT, MY_TEAMS } from '../../lib/operations';
+import { forgetUnsavedEdits } from '../../lib/unsaved-edits';
 import { SignInLink } from '../SignInLink';
 import { useMe } from '../TopBar';
 
@@ -20,9 +21,20 @@ export interface SavedContent {
 /**
  * Keeps a circuit the walkthrough computed: saved as a new circuit of one of your teams (createCircuit), then opened
  * in the editor there. `content` is read when saving (the editor's edits so far). Signed out, it says that saving
- * needs an account and links sign-in, which comes back here.
+ * needs an account and links sign-in, which comes back here (the editor keeps the edits meanwhile: unsaved-edits.ts).
  */
-export function SaveToTeam({ title, content, what }: { title: string; content: () => SavedContent; what: string }) {
+export function SaveToTeam({
+  title,
+  content,
+  what,
+  editsKey,
+}: {
+  title: string;
+  content: () => SavedContent;
+  what: string;
+  /** The editor's key for the unsaved edits it keeps (unsaved-edits.ts): saved, they are forgotten. */
+  editsKey?: string;
+}) {
   const router = useRouter();
   const { me, loading } = useMe();
   const teams = useQuery(MY_TEAMS, { skip: !me });
@@ -53,6 +65,7 @@ export function SaveToTeam({ title, content, what }: { title: string; content: (
       const result = await create({
         variables: { input: { ...content(), teamId: chosen, title, message: 'Saved from the walkthrough (/learn)' } },
       });
+      if (editsKey) forgetUnsavedEdits(editsKey);
       router.push(`/c/${result.data!.createCircuit.slug}`);
     } catch (caught) {
       setError(errorMessage(caught));

@@ -30,13 +30,13 @@ function LearnCircuit() {
   return toy ? <ToyEditor input={toy} /> : <DemoEditor />;
 }
 
-function Banner({ title, content, what }: { title: string; content: () => SavedContent; what: string }) {
+function Banner(props: { title: string; content: () => SavedContent; what: string; editsKey: string }) {
   return (
     <span className="row wrap">
       <span>
         From the <Link href="/learn">walkthrough</Link>.
       </span>
-      <SaveToTeam title={title} content={content} what={what} />
+      <SaveToTeam {...props} />
     </span>
   );
 }
@@ -66,7 +66,11 @@ function ToyEditor({ input }: { input: ToyInput }) {
       shareToken={null}
       loading={false}
       refetch={() => {}}
-      standalone={{ banner: (current) => <Banner title={opened.title} content={current} what="This toy circuit" /> }}
+      standalone={{
+        banner: (current) => (
+          <Banner title={opened.title} content={current} what="This toy circuit" editsKey={opened.info.slug} />
+        ),
+      }}
     />
   );
 }
@@ -108,7 +112,11 @@ function DemoEditor() {
       shareToken={null}
       loading={false}
       refetch={() => void query.refetch()}
-      standalone={{ banner: (current) => <Banner title={opened.title} content={current} what="This circuit" /> }}
+      standalone={{
+        banner: (current) => (
+          <Banner title={opened.title} content={current} what="This circuit" editsKey={opened.info.slug} />
+        ),
+      }}
     />
   );
 }
