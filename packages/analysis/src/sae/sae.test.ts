@@ -2,12 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/prng.js';
-import { encodeSafetensors, tensorToFloat32 } from '../io/safetensors.js';
+import { encodeSafetensors } from '../io/safetensors.js';
 import { nodeOrt } from '../runtime/node.js';
 import { parseSaeConfig, type SaeArchitecture, type SaeConfig, type SaeNormalization } from './config.js';
-import { exportSaeEncoder, floatToHalf, SaeSession } from './graph.js';
+import { exportSaeEncoder, SaeSession } from './graph.js';
 import { loadSae, referenceDecode, referenceEncode, type Sae, saveSae } from './sae.js';
-import { maxDiff, randomWeights, saeFolders, tensor } from './test-support.js';
+import { maxDiff, randomWeights, roundedToHalf, saeFolders, tensor } from './test-support.js';
 
 const { tempDir, folder } = saeFolders('sae-test-');
 
@@ -89,13 +89,7 @@ describe('SAE (SAELens format)', () => {
       }
       expect(active).toBeGreaterThan(0);
       // fp16 weights: the same graph, matching the reference run on fp16-rounded weights
-      const half = (a: Float32Array) => tensorToFloat32(new Uint8Array(Uint16Array.from(a, floatToHalf).buffer), 'F16');
-      const rounded: Sae = {
-        config: loaded.config,
-        weights: Object.fromEntries(
-          Object.entries(loaded.weights).map(([k, v]) => [k, half(v)]),
-        ) as unknown as Sae['weights'],
-      };
+      const rounded = roundedToHalf(loaded);
       const ref16 = referenceEncode(rounded, x, rows);
       const bytes16 = exportSaeEncoder(loaded, { rows, dtype: 'fp16', reconstruction: true }).bytes;
       const bytes32 = exportSaeEncoder(loaded, { rows, dtype: 'fp32', reconstruction: true }).bytes;

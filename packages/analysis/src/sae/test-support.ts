@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { mulberry32 } from '../data/prng.js';
-import { encodeSafetensors } from '../io/safetensors.js';
+import { encodeSafetensors, tensorToFloat32 } from '../io/safetensors.js';
 import type { SaeConfig } from './config.js';
-import type { SaeWeights } from './sae.js';
+import { floatToHalf } from './graph.js';
+import type { Sae, SaeWeights } from './sae.js';
 
 /**
  * `tempDir` makes a fresh folder named from `prefix`; `folder` writes a SAELens folder by hand (cfg.json fields and
@@ -66,3 +67,12 @@ export const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 };
+
+/** `sae` with every weight rounded to float16 and back: what an fp16 export computes with. */
+export function roundedToHalf(sae: Sae): Sae {
+  const half = (a: Float32Array) => tensorToFloat32(new Uint8Array(Uint16Array.from(a, floatToHalf).buffer), 'F16');
+  return {
+    config: sae.config,
+    weights: Object.fromEntries(Object.entries(sae.weights).map(([k, v]) => [k, half(v)])) as unknown as SaeWeights,
+  };
+}

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/prng.js';
-import { tensorToFloat32 } from '../io/safetensors.js';
 import { nodeOrt } from '../runtime/node.js';
 import { parseSaeConfig, type SaeArchitecture, type SaeConfig } from './config.js';
-import { exportSaeEncoder, floatToHalf, SaeSession } from './graph.js';
+import { exportSaeEncoder, SaeSession } from './graph.js';
 import { loadSae, referenceTranscode, type Sae, saveSae } from './sae.js';
-import { maxDiff, randomWeights, saeFolders, tensor } from './test-support.js';
+import { maxDiff, randomWeights, roundedToHalf, saeFolders, tensor } from './test-support.js';
 
 const { tempDir, folder } = saeFolders('transcoder-test-');
 
@@ -57,13 +56,7 @@ describe('transcoders (SAELens transcoder / skip_transcoder / jumprelu_transcode
       expect(active).toBeGreaterThan(0);
       if (arch === 'topk') expect(active).toBe(rows * 4);
       // fp16 weights: the same graph, matching the reference run on fp16-rounded weights
-      const half = (a: Float32Array) => tensorToFloat32(new Uint8Array(Uint16Array.from(a, floatToHalf).buffer), 'F16');
-      const rounded: Sae = {
-        config: loaded.config,
-        weights: Object.fromEntries(
-          Object.entries(loaded.weights).map(([k, v]) => [k, half(v)]),
-        ) as unknown as Sae['weights'],
-      };
+      const rounded = roundedToHalf(loaded);
       const ref16 = referenceTranscode(rounded, x, rows);
       const s16 = await nodeOrt.InferenceSession.create(
         exportSaeEncoder(loaded, { rows, dtype: 'fp16', reconstruction: true }).bytes,
