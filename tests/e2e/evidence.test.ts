@@ -1,13 +1,15 @@
 import { mkdir } from 'node:fs/promises';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
-import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Browser, launchBrowser, subscribed } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
 // Evidence in real Chromium on the bundled demo model (issue 20, item 3): Ada saves a steering run on her label from
 // the feature page and an ablation on her circuit's version from the editor; the label's history and the review
 // panel Bea decides in list them with their numbers (checked against the API's own answers), and a re-run from the
-// saved inputs shows the same numbers. Screenshots in artifacts/evidence/.
+// saved inputs shows the same numbers; what Ada saves reaches Bea's open pages live. Screenshots in
+// artifacts/evidence/.
 let stack: Stack;
 let adaBrowser: Browser;
 let beaBrowser: Browser;
@@ -232,5 +234,51 @@ describe('evidence in real Chromium', () => {
     } finally {
       await visitor.close();
     }
+  });
+
+  it('shows Bea the evidence Ada saves while Bea has the label’s history and the review panel open, without a reload', async () => {
+    /** How many entries an evidence list shows once it has loaded. */
+    const shownCount = async (list: Locator) => {
+      await expect.poll(() => list.getByText('Loading…').count()).toBe(0);
+      return list.getByTestId('evidence').count();
+    };
+    const page = await beaBrowser.context.newPage();
+    const onFeature = subscribed(page, 'featureChanged');
+    await page.goto(`${stack.webUrl}/models/demo/${sae}/${feature}`);
+    const label = page.locator(`#label-${labelId}`);
+    await label.getByRole('button', { name: /^History/ }).click();
+    const steering = label.getByTestId('label-evidence').getByTestId('evidence');
+    const before = await shownCount(label.getByTestId('label-evidence'));
+    await onFeature;
+    await ada.ok(
+      'mutation($l: ID!) { saveSteeringEvidence(labelId: $l, text: "The pilot behind the car", strength: 4) { id } }',
+      { l: labelId },
+    );
+    await expect.poll(() => steering.count(), { timeout: 10_000 }).toBe(before + 1);
+    expect(await steering.last().textContent()).toContain('on “The pilot behind the car”');
+    await label.screenshot({ path: 'artifacts/evidence/8-live-label-evidence.png' });
+
+    const onCircuit = subscribed(page, 'circuitChanged');
+    await page.goto(`${stack.webUrl}/c/${slug}`);
+    await page.getByRole('tab', { name: /Reviews/ }).click();
+    const ablations = page.getByTestId('review-panel').getByTestId('circuit-evidence').getByTestId('evidence');
+    const ablationsBefore = await shownCount(page.getByTestId('review-panel').getByTestId('circuit-evidence'));
+    await onCircuit;
+    const { circuit } = await ada.ok<{ circuit: { id: string } }>('query($s: String!) { circuit(slug: $s) { id } }', {
+      s: slug,
+    });
+    const { ablateSelection } = await ada.ok<{ ablateSelection: { id: string } }>(
+      'mutation($c: ID!, $n: [String!]!) { ablateSelection(circuitId: $c, version: 1, nodeIds: $n, mode: "zero") { id } }',
+      { c: circuit.id, n: subject.slice(0, 1) },
+    );
+    expect((await ada.waitForJob(ablateSelection.id, 60_000)).error).toBeNull();
+    await ada.ok('mutation($c: ID!, $j: ID!) { saveAblationEvidence(circuitId: $c, version: 1, jobId: $j) { id } }', {
+      c: circuit.id,
+      j: ablateSelection.id,
+    });
+    await expect.poll(() => ablations.count(), { timeout: 10_000 }).toBe(ablationsBefore + 1);
+    expect(await ablations.last().textContent()).toContain('Ablating (zero) 1 node of v1');
+    await page.getByTestId('review-panel').screenshot({ path: 'artifacts/evidence/9-live-review-evidence.png' });
+    await page.close();
   });
 });

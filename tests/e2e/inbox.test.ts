@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Api, layeredGraph } from '../support/api.js';
-import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Browser, launchBrowser, subscribed } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
 // Two people in two browsers: Ada mentions Bea in a comment on a node, completing her name in the comment box;
@@ -32,19 +32,7 @@ function watch(page: Page, who: string) {
 
 const badge = (page: Page) => page.getByTestId('inbox-badge');
 
-/**
- * Resolves once the page has asked the server for its myInbox subscription (and the server had a moment to take
- * it): what is published before that reaches the page only through its next count query.
- */
-function inboxSubscribed(page: Page): Promise<void> {
-  return new Promise((resolve) => {
-    page.on('websocket', (socket) =>
-      socket.on('framesent', (frame) => {
-        if (String(frame.payload).includes('myInbox')) setTimeout(resolve, 300);
-      }),
-    );
-  });
-}
+const inboxSubscribed = (page: Page) => subscribed(page, 'myInbox');
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });

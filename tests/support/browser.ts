@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from './chromium.mjs';
 
 export interface Browser {
@@ -23,4 +23,18 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves once the page has asked the server for a subscription whose document names `field` (and the server had a
+ * moment to take it): what is published before that reaches the page only when it next queries. Call before goto.
+ */
+export function subscribed(page: Page, field: string): Promise<void> {
+  return new Promise((resolve) => {
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        if (String(frame.payload).includes(field)) setTimeout(resolve, 300);
+      }),
+    );
+  });
 }

@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import { LABEL_EVIDENCE } from '../lib/evidence-operations';
 import type { FeatureLabelsQuery, Visibility } from '../lib/generated/graphql';
 import { type FeatureKey, featurePath } from '../lib/graph';
 import { describeDetection, describeLabelSource, isMachineDraft } from '../lib/label-source';
@@ -74,7 +75,8 @@ export function FeatureLabels({
     variables: { feature },
     fetchPolicy: 'cache-and-network',
   });
-  // Label events refresh the labels (and their open histories).
+  // Label events refresh the labels (and their open histories); evidence events the open evidence lists.
+  const client = useApolloClient();
   const [tick, setTick] = useState(0);
   useSubscription(FEATURE_CHANGED, {
     variables: { feature },
@@ -82,6 +84,11 @@ export function FeatureLabels({
       const kind = data.data?.featureChanged.kind;
       if (kind) onEvent?.(kind);
       if (kind === 'comment') return;
+      // Saved evidence changes no label: only the lists that show evidence ask again.
+      if (kind === 'evidence') {
+        void client.refetchQueries({ include: [LABEL_EVIDENCE] });
+        return;
+      }
       void labels.refetch();
       setTick((t) => t + 1);
       onChanged?.();

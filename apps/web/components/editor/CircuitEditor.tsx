@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -30,6 +30,7 @@ import {
   useEditor,
 } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
+import { CIRCUIT_EVIDENCE } from '../../lib/evidence-operations';
 import {
   type CircuitContent,
   type Graph,
@@ -554,7 +555,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const openVersion = (number: number | null) =>
     router.push(withShare(number === null ? `/c/${circuit.slug}` : `/c/${circuit.slug}/v/${number}`, shareToken));
 
-  // ---- live: versions, comments, reviews from others ----
+  // ---- live: versions, comments, reviews, evidence from others ----
+  const client = useApolloClient();
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const [commentTick, setCommentTick] = useState(0);
@@ -574,6 +576,8 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         void meta.refetch();
       } else if (event.kind === 'comment') setCommentTick((t) => t + 1);
       else if (event.kind === 'review') void meta.refetch();
+      // The review panel's evidence list (of the version shown) asks again.
+      else if (event.kind === 'evidence') void client.refetchQueries({ include: [CIRCUIT_EVIDENCE] });
     },
   });
 
