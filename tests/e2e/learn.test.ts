@@ -195,7 +195,7 @@ describe('the walkthrough (/learn)', () => {
     const nodeNamed = (name: string) => page.locator('.react-flow__node', { hasText: name });
     await page.goto(`${stack.webUrl}/learn/circuit?c=toy-singular`);
     await expect.poll(stats, poll).toMatch(/^showing 15 of 15 nodes/);
-    // Two edits signed out: the error node hidden, two hidden units grouped into a supernode.
+    // Three edits signed out: the error node hidden, two hidden units grouped into a supernode, a feature named.
     await nodeNamed('SAE error').click();
     await page.getByRole('toolbar').getByRole('button', { name: 'Hide', exact: true }).click();
     await expect.poll(stats, poll).toMatch(/^showing 14 of 15 nodes/);
@@ -206,6 +206,10 @@ describe('the walkthrough (/learn)', () => {
     await grouping.getByLabel('Supernode name').fill('first two units');
     await grouping.getByRole('button', { name: 'Group', exact: true }).click();
     await expect.poll(() => page.getByTestId('circuit-supernode').textContent(), poll).toContain('first two units');
+    await nodeNamed('feature 1').click();
+    await page.getByTestId('node-inspector').getByLabel('Node label').fill('singular verb feature');
+    await page.getByTestId('node-inspector').getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => nodeNamed('singular verb feature').count(), poll).toBe(1);
     const edited = await stats();
 
     // Sign in through the page's own link: the sign-in page sends us back, and the edits are there again.
@@ -220,6 +224,8 @@ describe('the walkthrough (/learn)', () => {
       .toBe(1);
     await expect.poll(stats, poll).toBe(edited);
     expect(await page.getByTestId('circuit-supernode').textContent()).toContain('first two units');
+    expect(await nodeNamed('singular verb feature').count()).toBe(1);
+    await expect.poll(() => page.getByLabel('Team to save to').textContent(), poll).toBe('Toy lab');
     await page.screenshot({ path: `${SHOTS}/8-edits-restored.png` });
 
     // Saved to the team with the edits; a reload shows them stored.
@@ -231,6 +237,7 @@ describe('the walkthrough (/learn)', () => {
     await expect.poll(stats, poll).toBe(saved);
     expect(await page.getByTestId('circuit-supernode').textContent()).toContain('first two units');
     expect(await nodeNamed('SAE error').count()).toBe(0);
+    expect(await nodeNamed('singular verb feature').count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/9-edits-saved.png` });
 
     // Saved, they are no longer kept: the walkthrough's circuit opens as computed.

@@ -111,6 +111,12 @@ export function Inspector(props: InspectorProps) {
   return <NodeInspector {...props} id={id} />;
 }
 
+/**
+ * Whether this circuit's own labels and notes can be edited here: by its editors, and by anyone in a standalone
+ * circuit (the walkthrough's), whose edits are the visitor's own until saved to a team.
+ */
+const annotates = (props: Pick<InspectorProps, 'canEdit' | 'standalone'>) => props.canEdit || Boolean(props.standalone);
+
 function AnnotationForm({
   kind,
   id,
@@ -248,7 +254,7 @@ function NodeInspector(props: InspectorProps & { id: string }) {
           Hide
         </button>
       </div>
-      <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={props.canEdit} />
+      <AnnotationForm key={id} kind="nodes" id={id} store={store} doc={doc} canEdit={annotates(props)} />
       {labelKey && props.standalone && key && (
         <p className="small" data-testid="label-feature-link">
           <Link href={featurePath(key)}>Label this feature</Link> on its feature page: its labels, votes and top
@@ -364,7 +370,7 @@ function EdgeInspector(props: InspectorProps & { id: string }) {
         <dt>Weight</dt>
         <dd>{edge ? formatNumber(edge.weight ?? 0) : 'sum over a supernode'}</dd>
       </dl>
-      <AnnotationForm key={id} kind="edges" id={id} store={store} doc={doc} canEdit={props.canEdit} />
+      <AnnotationForm key={id} kind="edges" id={id} store={store} doc={doc} canEdit={annotates(props)} />
       {!props.standalone && (
         <CommentThread
           key={`edge-${id}`}
