@@ -9,11 +9,16 @@ const STATUS_TEXT: Record<string, string> = {
   PENDING: 'pending',
 };
 
+/** A circuit, label or review state in words ("changes requested"). */
+export function statusText(status: string): string {
+  return STATUS_TEXT[status] ?? status.toLowerCase();
+}
+
 /** A coloured pill for circuit, label and review states. */
 export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`badge status-${status.toLowerCase()}`} data-status={status}>
-      {STATUS_TEXT[status] ?? status.toLowerCase()}
+      {statusText(status)}
     </span>
   );
 }

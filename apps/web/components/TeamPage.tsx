@@ -8,7 +8,7 @@ import { errorMessage } from '../lib/errors';
 import type { Role, TeamQuery } from '../lib/generated/graphql';
 import { featurePath, parseCircuitJson } from '../lib/graph';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
-import { formatDate, StatusBadge } from './Badges';
+import { formatDate, StatusBadge, statusText } from './Badges';
 import { CircuitStatus } from './CircuitStatus';
 import { CircuitVotes } from './CircuitVotes';
 import { InviteLinks } from './InviteLinks';
@@ -75,6 +75,30 @@ function ListFilters({
         </select>
       </label>
     </div>
+  );
+}
+
+/**
+ * The latest version's reviews in words, one state a line ("1 approved", "2 pending"); states nobody is in are left
+ * out. The column is narrow: it wraps between states, never inside one.
+ */
+function ReviewCounts({ reviews }: { reviews: { approved: number; changesRequested: number; pending: number } }) {
+  const counts = (
+    [
+      ['APPROVED', reviews.approved],
+      ['CHANGES_REQUESTED', reviews.changesRequested],
+      ['PENDING', reviews.pending],
+    ] as const
+  ).filter(([, count]) => count > 0);
+  if (!counts.length) return <span className="muted">none</span>;
+  return (
+    <ul className="plain review-counts" data-testid="review-counts">
+      {counts.map(([state, count]) => (
+        <li key={state}>
+          {count} {statusText(state)}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -397,7 +421,7 @@ export function TeamPage({ id }: { id: string }) {
               ['score', 'score'],
             ]}
           />
-          <table className="small">
+          <table className="small circuit-table">
             <thead>
               <tr>
                 <th>Circuit</th>
@@ -419,7 +443,7 @@ export function TeamPage({ id }: { id: string }) {
                     <CircuitStatus circuit={c} />
                   </td>
                   <td>
-                    {c.reviewAgreement.approved}✓ {c.reviewAgreement.changesRequested}✗ {c.reviewAgreement.pending}…
+                    <ReviewCounts reviews={c.reviewAgreement} />
                   </td>
                   <td>
                     <CircuitVotes circuit={c} slug={c.slug} />
