@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Api, layeredGraph } from '../support/api.js';
 import { type Browser, launchBrowser } from '../support/browser.js';
@@ -28,6 +28,35 @@ function watch(page: Page, who: string) {
     if (message.type() === 'error') consoleErrors.push(`${who}: ${message.text()}`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`${who}: ${error.message}`));
+}
+
+/**
+ * Holds the page's next GraphQL request named `operation` until `release()`, which resolves once its answer is back:
+ * meanwhile the page shows only its own optimistic guess.
+ */
+async function holdOperation(page: Page, operation: string) {
+  let sent!: () => void;
+  let release!: () => void;
+  let answered!: () => void;
+  const arrived = new Promise<void>((resolve) => (sent = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const done = new Promise<void>((resolve) => (answered = resolve));
+  const handler = async (route: Route) => {
+    if (route.request().postDataJSON()?.operationName !== operation) return route.fallback();
+    sent();
+    await released;
+    await route.continue();
+    answered();
+  };
+  await page.route('**/graphql', handler);
+  return {
+    arrived,
+    release: async () => {
+      release();
+      await done;
+      await page.unroute('**/graphql', handler);
+    },
+  };
 }
 
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -269,7 +298,14 @@ describe('two people collaborate on a circuit', () => {
     await expect
       .poll(() => ada.getByRole('button', { name: 'Vote down verb number' }).textContent(), poll)
       .toContain('1');
+    // While Ada's vote is on its way the score moves at once but the badge keeps the API's status (a client guess by
+    // the old rule, two votes half up, showed "disputed" until the answer said "proposed").
+    const vote = await holdOperation(ada, 'VoteLabel');
     await ada.getByRole('button', { name: 'Vote up verb number' }).click();
+    await vote.arrived;
+    await expect.poll(() => ada.getByTestId('label-item').textContent(), poll).toContain('score 0 ·');
+    expect(await ada.getByTestId('label-item').locator('[data-status]').getAttribute('data-status')).toBe('PROPOSED');
+    await vote.release();
     // Ada's own vote counts in the score but not toward acceptance, and one other voter is not yet a verdict (the
     // team's rule wants two): the label stays proposed, at score 0 and 50% agreement.
     await expect.poll(() => bob.getByTestId('label-item').textContent(), poll).toContain('score 0 · agreement 50%');
