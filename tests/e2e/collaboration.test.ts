@@ -329,12 +329,15 @@ describe('two people collaborate on a circuit', () => {
 
     // The team page lists the label with its status, and follows a new vote live.
     await bob.goto(`${stack.webUrl}/teams/${state.teamId}`);
-    const labelsSection = bob.getByRole('region', { name: 'Labels' });
-    await expect.poll(() => labelsSection.textContent(), poll).toContain('plural verb number');
-    await expect.poll(() => labelsSection.textContent(), poll).toContain('disputed');
-    // Ada takes her up-vote back: one vote left, too few to dispute, so the label is proposed again.
+    // (The row, not the section: the section's status filter lists every status's name.)
+    const labelRow = bob.getByTestId('label-table').locator('tr', { hasText: 'plural verb number' });
+    const score = labelRow.locator('td').last();
+    await expect.poll(() => score.textContent(), poll).toBe('0');
+    expect(await labelRow.locator('[data-status]').getAttribute('data-status')).toBe('PROPOSED');
+    // Ada takes her up-vote back: the score follows; Bob's vote alone is still short of a verdict.
     await ada.getByRole('button', { name: 'Vote up plural verb number' }).click();
-    await expect.poll(() => labelsSection.textContent(), poll).toContain('proposed');
+    await expect.poll(() => score.textContent(), poll).toBe('-1');
+    expect(await labelRow.locator('[data-status]').getAttribute('data-status')).toBe('PROPOSED');
   });
 
   it('Ada requests a review; Bob approves it from his queue and Ada sees the status change', async () => {
