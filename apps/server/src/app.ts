@@ -76,6 +76,8 @@ export interface Runtime {
   runner: JobRunner;
   /** The Redis namespace in use (for the startup log). */
   queuePrefix: string;
+  /** Settles if the database is gone for good (the embedded one's thread ended); see Database.lost. */
+  databaseLost: Promise<Error>;
   /** Closes everything in reverse order of opening; a step that takes over `stepMs` is left behind. */
   close(options?: { stepMs?: number }): Promise<void>;
 }
@@ -169,7 +171,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     for (const [kind, handler] of kinds) handlers.set(kind, handler);
     if (concurrency > 0) await runner.startWorking();
-    return { services, runner, queuePrefix, close };
+    return { services, runner, queuePrefix, databaseLost: database.lost, close };
   } catch (error) {
     await close();
     throw error;

@@ -34,3 +34,10 @@ stopOnSignals({
   deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
   stop: () => app.stop(config.SHUTDOWN_TIMEOUT_MS),
 });
+// Without its database the API could only answer errors: it stops and says why, so whoever runs it (npm start, a
+// supervisor) sees the reason and can start it again.
+void app.runtime.databaseLost.then(async (reason) => {
+  console.error(`${reason.message}; stopping the API`);
+  await app.stop(config.SHUTDOWN_TIMEOUT_MS).catch(() => {});
+  process.exit(1);
+});

@@ -18,6 +18,11 @@ export interface Database {
   prisma: PrismaClient;
   /** "postgres" for DATABASE_URL, "pglite" for the embedded database. */
   kind: 'postgres' | 'pglite';
+  /**
+   * Settles if the database is gone for good: the embedded one's thread ended (Postgres connections are re-made by
+   * the pool, so on Postgres it never settles). The process should stop: every query would fail from then on.
+   */
+  lost: Promise<Error>;
   /** Calls `onPayload` with each NOTIFY on `channel` (delivered once the notifying transaction commits). */
   listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +93,7 @@ async function openPostgres(url: string, onQuery?: (sql: string) => void): Promi
   return {
     kind: 'postgres',
     prisma,
+    lost: new Promise<Error>(() => {}),
     listen: async (channel, onPayload) => {
       const listener = new PostgresListener(url, channel, onPayload);
       listeners.push(listener);
@@ -114,6 +120,7 @@ async function openPglite(dataDir: string | undefined, onQuery?: (sql: string) =
   return {
     kind: 'pglite',
     prisma,
+    lost: thread.lost,
     listen: (channel, onPayload) => thread.listen(channel, onPayload),
     close: async () => {
       await prisma.$disconnect();

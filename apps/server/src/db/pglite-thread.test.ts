@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../generated/prisma/client.js';
 import { type Database, openDatabase } from './database.js';
@@ -102,6 +103,19 @@ describe('the thread when it cannot serve', () => {
     await expect(thread.call('query', 'SELECT $1::text AS x', [() => 1])).rejects.toThrow(/could not be cloned/);
     expect(await thread.call('query', 'SELECT 2 AS two', [])).toEqual([{ two: 2 }]);
     await thread.close();
+  });
+
+  it('says it is lost when its thread ends without close() (the API then stops), and not after close()', async () => {
+    const closed = await PgliteThread.start(undefined);
+    await closed.close();
+    const crashed = await PgliteThread.start(undefined);
+    // What a WebAssembly abort in the thread comes to: the thread ends while the API still uses it.
+    await (crashed as unknown as { worker: Worker }).worker.terminate();
+    const reason = await crashed.lost;
+    expect(reason.message).toMatch(/embedded database's thread exited/);
+    await expect(crashed.call('query', 'SELECT 1', [])).rejects.toBe(reason);
+    const settled = await Promise.race([closed.lost.then(() => 'lost'), new Promise((r) => setTimeout(r, 200, 'no'))]);
+    expect(settled).toBe('no');
   });
 
   it('refuses calls after it has closed, saying so, instead of hanging', async () => {

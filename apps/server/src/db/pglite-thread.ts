@@ -31,6 +31,11 @@ export class PgliteThread {
   private stopped: Error | null = null;
   /** close() was called: the thread's end is expected, not news for the log. */
   private closing = false;
+  private markLost: (reason: Error) => void = () => {};
+  /** Settles with the reason if the thread ends without close() (a WebAssembly abort, say): it does not come back. */
+  readonly lost = new Promise<Error>((resolve) => {
+    this.markLost = resolve;
+  });
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: WorkerMessage) => this.receive(message));
@@ -119,8 +124,8 @@ export class PgliteThread {
 
   private stop(reason: Error): void {
     if (this.stopped) return;
-    if (!this.closing) console.error(reason.message);
     this.stopped = reason;
+    if (!this.closing) this.markLost(reason);
     for (const call of this.pending.values()) call.reject(reason);
     this.pending.clear();
   }
