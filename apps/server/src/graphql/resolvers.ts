@@ -334,8 +334,9 @@ export const resolvers: Resolvers = {
                 .then(({ grant }) => grant)
                 .catch(() => null);
               if (!grant) return false;
-              // A version link hears of its own version's evidence only, as Circuit.evidence shows it only that.
-              return event.kind !== 'evidence' || grant.onlyVersion === null || grant.onlyVersion === event.version;
+              // A version link hears only of its own version: an event that names another (a version saved, its
+              // evidence) would tell it what it may not open, as Circuit.version and Circuit.evidence refuse it.
+              return grant.onlyVersion === null || !('version' in event) || grant.onlyVersion === event.version;
             },
             signal,
           ),

@@ -9,6 +9,7 @@ import type { RunningApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
+import { follow, heardUntil } from '../testing/subscriptions.js';
 
 let testApp: TestApp | undefined;
 let app: RunningApp;
@@ -345,5 +346,68 @@ describe('subscriptions end when what they depended on goes', () => {
     const sub = await liveCircuitSubscription({ cookie: owner.sessionCookie });
     await owner.ok('mutation { signOut }');
     await expectEnds(sub, 'UNAUTHENTICATED', Date.now());
+  });
+});
+
+describe('a version link hears of its own version only', () => {
+  it('hears no other version saved; a team member hears every one', async () => {
+    const owner = await TestClient.signUp(app.url, 'owner@versions.test');
+    const member = await TestClient.signUp(app.url, 'member@versions.test');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Versions" }) { id } }',
+    );
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId: createTeam.id, email: 'member@versions.test', role: 'MEMBER' },
+    });
+    const graph = { nodes: [{ id: 'a' }], edges: [] };
+    const { createCircuit } = await owner.ok<{ createCircuit: { id: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
+      { i: { teamId: createTeam.id, title: 'versioned', graph } },
+    );
+    const circuitId = createCircuit.id;
+    const { createShareLink } = await owner.ok<{ createShareLink: { token: string } }>(
+      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+      { i: { circuitId, permission: 'VIEW', version: 1 } },
+    );
+    const comment = async () =>
+      (
+        await owner.ok<{ addComment: { id: string } }>(
+          'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
+          { i: { target: { type: 'CIRCUIT', circuitId }, body: 'marker' } },
+        )
+      ).addComment.id;
+    const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
+    const memberSub = follow(app.url, { cookie: member.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+    const linkSub = follow(app.url, { shareToken: createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
+    const subs = [memberSub, linkSub];
+    try {
+      // Comments (of the whole circuit: both hear them) until each has heard one: then both are registered.
+      const probing = setInterval(() => void comment().catch(console.error), 300);
+      try {
+        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
+      } finally {
+        clearInterval(probing);
+      }
+      for (const s of subs) s.seen.length = 0;
+
+      let base = 1;
+      for (let i = 0; i < 2; i++) {
+        const { saveCircuitVersion } = await owner.ok<{ saveCircuitVersion: { number: number } }>(
+          'mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }',
+          { i: { circuitId, baseVersion: base, graph, message: `v${base + 1}` } },
+        );
+        base = saveCircuitVersion.number;
+      }
+      const marker = await comment();
+      const versions = (heard: { kind: string; data: Record<string, unknown> }[]) =>
+        heard.filter((e) => e.kind === 'version').map((e) => e.data.version);
+      expect(versions(await heardUntil(memberSub, marker))).toEqual([2, 3]);
+      const linkHeard = await heardUntil(linkSub, marker);
+      expect(linkHeard.filter((e) => e.kind === 'comment').map((e) => e.id)).toContain(marker);
+      expect(versions(linkHeard)).toEqual([]);
+      expect(linkSub.errors).toBeNull();
+    } finally {
+      await Promise.all(subs.map((s) => s.dispose()));
+    }
   });
 });

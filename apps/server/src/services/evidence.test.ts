@@ -3,11 +3,10 @@
 // read follows comments on the label or circuit; each save lands in the team's activity and reaches open pages live
 // (featureChanged, circuitChanged) of those who may see it; bad input is BAD_USER_INPUT.
 import { DEMO_ASSETS_DIR } from '@workbench/analysis';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startModelTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
+import { follow, heardUntil } from '../testing/subscriptions.js';
 
 let test: TestApp;
 
@@ -290,38 +289,6 @@ describe('evidence', () => {
   }, 240_000);
 
   it('tells whoever has the label or circuit open about new evidence live, and no one who may not see it', async () => {
-    type Change = { kind: string; id: string | null; data: Record<string, unknown> };
-    /** A subscription's events as they arrive (`seen`), and the errors it ended with. */
-    const follow = (
-      auth: { cookie?: string; shareToken?: string },
-      query: string,
-      variables: Record<string, unknown>,
-    ) => {
-      const client = createClient({
-        url: test.app.url.replace('http', 'ws'),
-        retryAttempts: 0,
-        connectionParams: auth.shareToken ? { shareToken: auth.shareToken } : {},
-        webSocketImpl: class extends WebSocket {
-          constructor(address: string, protocols?: string | string[]) {
-            super(address, protocols, { headers: auth.cookie ? { cookie: auth.cookie } : {} });
-          }
-        },
-      });
-      const sub = { seen: [] as Change[], errors: null as unknown, dispose: () => client.dispose() };
-      void (async () => {
-        for await (const result of client.iterate<Record<string, Change>>({ query, variables })) {
-          if (result.errors) sub.errors = result.errors;
-          else sub.seen.push(Object.values(result.data!)[0]!);
-        }
-      })().catch((error: unknown) => (sub.errors = error));
-      return sub;
-    };
-    type Sub = ReturnType<typeof follow>;
-    /** What `sub` heard up to the comment `markerId` (comments are published in order with the evidence). */
-    const until = async (sub: Sub, markerId: string) => {
-      await expect.poll(() => sub.seen.some((e) => e.id === markerId), { timeout: 10_000 }).toBe(true);
-      return sub.seen.splice(0, sub.seen.findIndex((e) => e.id === markerId) + 1);
-    };
     const comment = async (target: Record<string, unknown>) =>
       (
         await owner.ok<{ addComment: { id: string } }>(
@@ -351,11 +318,13 @@ describe('evidence', () => {
     const FEATURE_CHANGED = 'subscription($f: FeatureKeyInput!) { featureChanged(feature: $f) { kind id data } }';
     const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
     const feature = { f: { modelId: 'demo', saeId: SAE, featureIndex: FEATURE } };
-    const memberFeature = follow({ cookie: viewer.sessionCookie }, FEATURE_CHANGED, feature);
-    const outsiderFeature = follow({ cookie: outsider.sessionCookie }, FEATURE_CHANGED, feature);
-    const memberCircuit = follow({ cookie: viewer.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
-    const linkCircuit = follow({ shareToken: link.createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
-    const outsiderCircuit = follow({ cookie: outsider.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+    const memberFeature = follow(test.app.url, { cookie: viewer.sessionCookie }, FEATURE_CHANGED, feature);
+    const outsiderFeature = follow(test.app.url, { cookie: outsider.sessionCookie }, FEATURE_CHANGED, feature);
+    const memberCircuit = follow(test.app.url, { cookie: viewer.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+    const linkCircuit = follow(test.app.url, { shareToken: link.createShareLink.token }, CIRCUIT_CHANGED, {
+      c: circuitId,
+    });
+    const outsiderCircuit = follow(test.app.url, { cookie: outsider.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
     const subs = [memberFeature, outsiderFeature, memberCircuit, linkCircuit];
     try {
       await expect
@@ -376,11 +345,11 @@ describe('evidence', () => {
         s: 4,
       });
       const featureMarker = await comment(publicThread);
-      expect((await until(memberFeature, featureMarker)).filter((e) => e.kind === 'evidence')).toEqual([
+      expect((await heardUntil(memberFeature, featureMarker)).filter((e) => e.kind === 'evidence')).toEqual([
         { kind: 'evidence', id: steer.id, data: { labelId, teamId } },
       ]);
       // The outsider may follow the feature (its public thread) but not see the team's label.
-      const heard = await until(outsiderFeature, featureMarker);
+      const heard = await heardUntil(outsiderFeature, featureMarker);
       expect(heard.map((e) => e.kind)).toContain('comment');
       expect(heard.filter((e) => e.kind === 'evidence')).toEqual([]);
 
@@ -397,10 +366,10 @@ describe('evidence', () => {
         j: ablateSelection.id,
       });
       const circuitMarker = await comment(circuitThread);
-      expect((await until(memberCircuit, circuitMarker)).filter((e) => e.kind === 'evidence')).toEqual([
+      expect((await heardUntil(memberCircuit, circuitMarker)).filter((e) => e.kind === 'evidence')).toEqual([
         { kind: 'evidence', id: ablation.id, data: { version: 1 } },
       ]);
-      const linkHeard = await until(linkCircuit, circuitMarker);
+      const linkHeard = await heardUntil(linkCircuit, circuitMarker);
       expect(linkHeard.map((e) => e.kind)).toContain('comment');
       expect(linkHeard.filter((e) => e.kind === 'evidence')).toEqual([]);
     } finally {
