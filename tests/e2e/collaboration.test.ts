@@ -324,6 +324,19 @@ describe('two people collaborate on a circuit', () => {
     await expect.poll(() => ada.getByTestId('comment-thread').textContent(), poll).toContain('plural agreement');
     await ada.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => bob.getByTestId('comment-thread').textContent(), poll).toContain('Resolved by Ada');
+
+    // A comment on the label's own thread reaches Bob's open discussion of it live (before, it went to a topic that
+    // no page followed: Bob saw it only on reopening the discussion).
+    const labelThread = (page: Page) => page.getByTestId('label-item').getByTestId('comment-thread');
+    await bob.getByRole('button', { name: 'Discussion', exact: true }).click();
+    await expect.poll(() => labelThread(bob).textContent(), poll).toContain('No comments yet.');
+    await ada.getByRole('button', { name: 'Discussion', exact: true }).click();
+    await labelThread(ada)
+      .getByLabel(/New comment/)
+      .fill('The verb agrees with the plural subject');
+    await labelThread(ada).getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect.poll(() => labelThread(bob).textContent(), poll).toContain('agrees with the plural subject');
+    await bob.screenshot({ path: 'artifacts/label-thread-live.png' });
     await expect.poll(() => ada.locator('[data-slot="activation-dashboard"]').count()).toBe(1);
     await ada.screenshot({ path: 'artifacts/feature-page.png' });
 

@@ -36,7 +36,10 @@ export interface FeatureLabelsProps {
   canEdit: boolean;
   /** After this user proposes, votes or edits, and on label events from others: what a graph shows may change. */
   onChanged?: () => void;
-  /** Every featureChanged event of the feature (the feature page refreshes its comments on 'comment' ones). */
+  /**
+   * Every featureChanged event of the feature but comments on a label's own thread, which the labels refresh
+   * themselves (the feature page refreshes its feature thread on 'comment' ones).
+   */
   onEvent?: (kind: string) => void;
 }
 
@@ -78,10 +81,20 @@ export function FeatureLabels({
   // Label events refresh the labels (and their open histories); evidence events the open evidence lists.
   const client = useApolloClient();
   const [tick, setTick] = useState(0);
+  // Comments on a label's thread, by label id: that label's open discussion asks again.
+  const [threadTicks, setThreadTicks] = useState<Record<string, number>>({});
   useSubscription(FEATURE_CHANGED, {
     variables: { feature },
     onData: ({ data }) => {
-      const kind = data.data?.featureChanged.kind;
+      const event = data.data?.featureChanged;
+      const kind = event?.kind;
+      // ChangeEvent.data is JSON; a comment event's names its thread (targetType, targetKey: the label's id).
+      const thread = event?.data as { targetType?: string; targetKey?: string } | undefined;
+      if (kind === 'comment' && thread?.targetType === 'LABEL' && thread.targetKey) {
+        const id = thread.targetKey;
+        setThreadTicks((ticks) => ({ ...ticks, [id]: (ticks[id] ?? 0) + 1 }));
+        return;
+      }
       if (kind) onEvent?.(kind);
       if (kind === 'comment') return;
       // Saved evidence changes no label: only the lists that show evidence ask again.
@@ -141,6 +154,7 @@ export function FeatureLabels({
             canVote={canVote}
             canEdit={canEdit}
             tick={tick}
+            threadTick={threadTicks[label.id] ?? 0}
             onChanged={onChanged}
           />
         ))}
@@ -186,6 +200,7 @@ function LabelItem({
   canVote,
   canEdit,
   tick,
+  threadTick,
   onChanged,
 }: {
   label: Label;
@@ -194,6 +209,8 @@ function LabelItem({
   canVote: boolean;
   canEdit: boolean;
   tick: number;
+  /** Someone commented on this label's thread: the open discussion asks again. */
+  threadTick: number;
   onChanged?: () => void;
 }) {
   const [vote] = useMutation(VOTE_LABEL);
@@ -307,6 +324,7 @@ function LabelItem({
       {discussOpen && (
         <CommentThread
           target={{ type: 'LABEL', labelId: label.id }}
+          refreshKey={threadTick}
           canComment={canVote}
           title={`Discussion of “${label.name}”`}
         />

@@ -9,7 +9,7 @@ import type { RunningApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
-import { follow, heardUntil } from '../testing/subscriptions.js';
+import { type Change, follow, heardUntil } from '../testing/subscriptions.js';
 
 let testApp: TestApp | undefined;
 let app: RunningApp;
@@ -406,6 +406,66 @@ describe('a version link hears of its own version only', () => {
       expect(linkHeard.filter((e) => e.kind === 'comment').map((e) => e.id)).toContain(marker);
       expect(versions(linkHeard)).toEqual([]);
       expect(linkSub.errors).toBeNull();
+    } finally {
+      await Promise.all(subs.map((s) => s.dispose()));
+    }
+  });
+});
+
+describe("comments on a label's thread", () => {
+  it('reach featureChanged of those who may see the label, and no one else', async () => {
+    const owner = await TestClient.signUp(app.url, 'owner@threads.test');
+    const viewer = await TestClient.signUp(app.url, 'viewer@threads.test');
+    const outsider = await TestClient.signUp(app.url, 'outsider@threads.test');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Threads" }) { id } }',
+    );
+    const teamId = createTeam.id;
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId, email: 'viewer@threads.test', role: 'VIEWER' },
+    });
+    const feature = { modelId: 'demo', saeId: 'blocks.1.hook_resid_post', featureIndex: 31 };
+    const propose = async (name: string, visibility: string) =>
+      (
+        await owner.ok<{ proposeLabel: { id: string } }>(
+          'mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }',
+          { i: { teamId, ...feature, name, visibility } },
+        )
+      ).proposeLabel.id;
+    const teamLabel = await propose('team only', 'TEAM');
+    const publicLabel = await propose('for everyone', 'PUBLIC');
+    const comment = async (target: Record<string, unknown>) =>
+      (
+        await owner.ok<{ addComment: { id: string } }>(
+          'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
+          { i: { target, body: 'marker' } },
+        )
+      ).addComment.id;
+    const publicThread = { type: 'FEATURE', ...feature };
+    const FEATURE_CHANGED = 'subscription($f: FeatureKeyInput!) { featureChanged(feature: $f) { kind id data } }';
+    const viewerSub = follow(app.url, { cookie: viewer.sessionCookie }, FEATURE_CHANGED, { f: feature });
+    const outsiderSub = follow(app.url, { cookie: outsider.sessionCookie }, FEATURE_CHANGED, { f: feature });
+    const subs = [viewerSub, outsiderSub];
+    try {
+      // Comments in the feature's public thread (both hear them) until each has heard one: both are registered.
+      const probing = setInterval(() => void comment(publicThread).catch(console.error), 300);
+      try {
+        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
+      } finally {
+        clearInterval(probing);
+      }
+      for (const s of subs) s.seen.length = 0;
+
+      const onTeamLabel = await comment({ type: 'LABEL', labelId: teamLabel });
+      const onPublicLabel = await comment({ type: 'LABEL', labelId: publicLabel });
+      const marker = await comment(publicThread);
+      const labelComments = (heard: Change[]) => heard.filter((e) => e.data.targetType === 'LABEL');
+      expect(labelComments(await heardUntil(viewerSub, marker))).toEqual([
+        { kind: 'comment', id: onTeamLabel, data: { teamId, targetType: 'LABEL', targetKey: teamLabel } },
+        { kind: 'comment', id: onPublicLabel, data: { teamId: null, targetType: 'LABEL', targetKey: publicLabel } },
+      ]);
+      // The outsider sees the public label, not the team's.
+      expect(labelComments(await heardUntil(outsiderSub, marker)).map((e) => e.id)).toEqual([onPublicLabel]);
     } finally {
       await Promise.all(subs.map((s) => s.dispose()));
     }

@@ -52,7 +52,10 @@ interface ResolvedTarget {
   key: string;
   teamId: string | null;
   circuitId: string | null;
+  /** Where its events go: the topic an open page of the thread follows (featureChanged, circuitChanged). */
   topic: string;
+  /** The team whose members alone hear of it live; null: whoever follows the topic may. */
+  audience: string | null;
   /** Who may read the thread (mentions and replies notify only them). */
   rule: ThreadRule;
   /** For notifications: what the thread is about, and where it opens. */
@@ -91,6 +94,7 @@ export class CommentService {
           teamId,
           circuitId: null,
           topic: featureTopic(target),
+          audience: teamId,
           rule: teamId ? { kind: 'teamThread' } : { kind: 'public' },
           subject: `feature ${target.saeId} #${target.featureIndex}`,
           path: `${featurePagePath(target)}${teamId ? `?team=${teamId}` : ''}`,
@@ -107,7 +111,10 @@ export class CommentService {
           key: label.id,
           teamId: label.teamId,
           circuitId: null,
-          topic: `label:${label.id}`,
+          // The feature page shows the label's thread: it hears of comments with the label's events, and by the
+          // same rule (a public label's thread is anyone's).
+          topic: featureTopic(label),
+          audience: label.visibility === 'PUBLIC' ? null : label.teamId,
           rule: { kind: 'label', visibility: label.visibility },
           subject: `label “${label.name}” of ${label.saeId} #${label.featureIndex}`,
           path: `${featurePagePath(label)}?team=${label.teamId}#label-${label.id}`,
@@ -128,6 +135,7 @@ export class CommentService {
           teamId: circuit.teamId,
           circuitId: circuit.id,
           topic: circuitTopic(circuit.id),
+          audience: circuit.teamId,
           rule: { kind: 'circuit', visibility: circuit.visibility, createdById: circuit.createdById },
           subject: part === null ? `circuit ${title}` : `${target.type.toLowerCase()} ${part} of ${title}`,
           // The editor opens with ?sel= selected: the inspector shows that node's or edge's thread.
@@ -205,12 +213,7 @@ export class CommentService {
       FROM created`;
     const comment = rows[0]!;
     this.notifications.announce(recipients, comment.id);
-    this.events.publish(target.topic, {
-      kind: 'comment',
-      id: comment.id,
-      teamId: target.teamId,
-      targetKey: target.key,
-    });
+    this.publish(target, comment.id);
     return comment;
   }
 
@@ -303,13 +306,19 @@ export class CommentService {
       });
       return changed;
     });
+    this.publish(target, comment.id);
+    return updated;
+  }
+
+  /** A comment added, resolved or reopened: its thread's open pages ask for it again (targetType, targetKey). */
+  private publish(target: ResolvedTarget, commentId: string) {
     this.events.publish(target.topic, {
       kind: 'comment',
-      id: comment.id,
-      teamId: target.teamId,
+      id: commentId,
+      teamId: target.audience,
+      targetType: target.type,
       targetKey: target.key,
     });
-    return updated;
   }
 
   private targetOf(comment: Comment): Target {

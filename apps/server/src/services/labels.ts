@@ -416,8 +416,11 @@ export class LabelService {
 
   private publish(label: FeatureLabel, change: string) {
     // teamId travels with the event so each subscriber's access is checked before delivery.
-    const event = { kind: 'label', change, id: label.id, teamId: label.visibility === 'PUBLIC' ? null : label.teamId };
-    this.events.publish(featureTopic(label), event);
-    this.events.publish(`label:${label.id}`, event);
+    this.events.publish(featureTopic(label), {
+      kind: 'label',
+      change,
+      id: label.id,
+      teamId: label.visibility === 'PUBLIC' ? null : label.teamId,
+    });
   }
 }
