@@ -675,6 +675,12 @@ const LABEL_FIELDS = gql`
     revisedAt
     score
     myVote
+    can {
+      vote
+      comment
+      addEvidence
+      edit
+    }
     createdAt
     updatedAt
     author {

@@ -436,6 +436,7 @@ export const resolvers: Resolvers = {
     evidence: (l, _, ctx) => ctx.services.evidence.forLabel(ctx.viewer, l.id),
     agreement: (l, _, ctx) => ctx.services.labels.agreement(ctx.viewer, l.id),
     myVote: (l, _, ctx) => ctx.services.labels.myVote(ctx.viewer, l.id),
+    can: (l, _, ctx) => ctx.services.labels.permissions(ctx.viewer, l),
     revisedAt: (l, _, ctx) => ctx.services.labels.revisedAt(ctx.viewer, l),
     detectionScore: (l) => detectionScoreOf(l.source),
   },

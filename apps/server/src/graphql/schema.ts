@@ -171,8 +171,21 @@ export const typeDefs = /* GraphQL */ `
     agreement: Agreement!
     "+1, -1 or 0: the signed-in user's vote."
     myVote: Int!
+    "What the signed-in user may do with this label, from the server's policy table (the mutations check the same)."
+    can: LabelPermissions!
     createdAt: DateTime!
     updatedAt: DateTime!
+  }
+
+  type LabelPermissions {
+    "voteLabel: the team's members; on a public label, also anyone signed in outside the team."
+    vote: Boolean!
+    "Comments on the label (the same people as vote)."
+    comment: Boolean!
+    "saveSteeringEvidence on the label (the same people as vote)."
+    addEvidence: Boolean!
+    "editLabel (a new revision): members, admins and owners of the label's team."
+    edit: Boolean!
   }
 
   "What a graph node shows of a label: a lean type, as one request may ask for thousands."

@@ -102,7 +102,7 @@ export class CommentService {
       }
       case 'LABEL': {
         const label = await this.labels.get(viewer, target.labelId);
-        if (write && !(await this.labels.canParticipate(viewer, label))) {
+        if (write && !(await this.labels.permissions(viewer, label)).comment) {
           if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
           throw new AppError('FORBIDDEN', 'Only members of the label’s team can comment on a team label');
         }

@@ -41,7 +41,7 @@ export class EvidenceService {
   async saveSteering(viewer: Viewer, raw: unknown): Promise<Evidence> {
     const { labelId, ...run } = parseInput(steeringEvidenceInput, raw);
     const label = await this.labels.get(viewer, labelId);
-    if (!(await this.labels.canParticipate(viewer, label))) {
+    if (!(await this.labels.permissions(viewer, label)).addEvidence) {
       if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
       throw new AppError('FORBIDDEN', 'Only members of the label’s team can add evidence to a team label');
     }

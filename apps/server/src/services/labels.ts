@@ -4,7 +4,7 @@ import { type FeatureLabel, Prisma, type PrismaClient, type Role } from '../gene
 import { logActivity } from './activity.js';
 import { AppError, isUuid, parseInput } from './errors.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
-import { labelListFilter, labelVisible, mayInTeam, mayParticipateInLabel, requireTeamRole } from './policy.js';
+import { type LabelPermissions, labelListFilter, labelPermissions, labelVisible, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { roleOf, type Viewer } from './viewer.js';
 
@@ -123,10 +123,12 @@ export class LabelService {
     return labelVisible(await roleOf(viewer, label.teamId), label.visibility);
   }
 
-  /** Votes and comments: team members (not viewers) on team labels; anyone signed in on public ones. */
-  async canParticipate(viewer: Viewer, label: FeatureLabel): Promise<boolean> {
-    if (!viewer.user) return false;
-    return mayParticipateInLabel(true, await roleOf(viewer, label.teamId), label.visibility);
+  /**
+   * What the viewer may do with the label (FeatureLabel.can), and what vote, edit, comments and evidence check: one
+   * answer for both. The role comes from the request's loader, so a page of labels asks once for all their teams.
+   */
+  async permissions(viewer: Viewer, label: FeatureLabel): Promise<LabelPermissions> {
+    return labelPermissions(viewer.user !== null, await roleOf(viewer, label.teamId), label.visibility);
   }
 
   async get(viewer: Viewer, labelId: string): Promise<FeatureLabel> {
@@ -283,7 +285,11 @@ export class LabelService {
   async edit(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
     const input = parseInput(editInput, raw);
     const current = await this.get(viewer, input.labelId);
-    const user = await this.requireMember(viewer, current.teamId);
+    if (!(await this.permissions(viewer, current)).edit) {
+      if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the label’s team may edit labels');
+    }
+    const user = viewer.user!;
     await this.limiter.take(user.id);
     const label = await this.prisma.$transaction(async (tx) => {
       // The increment happens in the database, so two concurrent edits get revisions n+1 and n+2, never both n+1.
@@ -324,7 +330,7 @@ export class LabelService {
   async vote(viewer: Viewer, raw: unknown): Promise<FeatureLabel> {
     const input = parseInput(voteInput, raw);
     const current = await this.get(viewer, input.labelId);
-    if (!(await this.canParticipate(viewer, current))) {
+    if (!(await this.permissions(viewer, current)).vote) {
       if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
       throw new AppError('FORBIDDEN', 'Only members of the label’s team can vote on a team label');
     }
@@ -404,14 +410,6 @@ export class LabelService {
     if (!viewer.user) return 0;
     const votes = await viewer.loaders.labelVotes.load(labelId);
     return votes.find((v) => v.userId === viewer.user!.id)?.value ?? 0;
-  }
-
-  private async requireMember(viewer: Viewer, teamId: string) {
-    if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    if (!mayInTeam(await roleOf(viewer, teamId), 'label.propose')) {
-      throw new AppError('FORBIDDEN', 'Only members, admins and owners of the label’s team may edit labels');
-    }
-    return viewer.user;
   }
 
   private publish(label: FeatureLabel, change: string) {

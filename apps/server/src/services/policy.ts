@@ -158,6 +158,22 @@ export function mayParticipateInLabel(signedIn: boolean, role: Role | null, visi
   return mayInTeam(role, 'label.participate') || (visibility === 'PUBLIC' && role === null);
 }
 
+/**
+ * What the viewer may do with a label they can see (FeatureLabel.can). The label, comment and evidence services check
+ * these same answers before they write, so what a client offers and what the API allows cannot disagree. Revising a
+ * label is for the team's members (anyone proposing labels there), not for outsiders on a public one.
+ */
+export function labelPermissions(signedIn: boolean, role: Role | null, visibility: Visibility) {
+  const participate = mayParticipateInLabel(signedIn, role, visibility);
+  return {
+    vote: participate,
+    comment: participate,
+    addEvidence: participate,
+    edit: signedIn && mayInTeam(role, 'label.propose'),
+  };
+}
+export type LabelPermissions = ReturnType<typeof labelPermissions>;
+
 /** The labels lists show: public ones and those of the viewer's teams (the same rule as labelVisible). */
 export function labelListFilter(teamIds: string[]): Prisma.FeatureLabelWhereInput {
   return { OR: [{ visibility: 'PUBLIC' }, { teamId: { in: teamIds } }] };

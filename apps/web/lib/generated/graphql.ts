@@ -672,14 +672,14 @@ export type AddTeamMemberMutationVariables = Exact<{
 
 export type AddTeamMemberMutation = { addTeamMember: { role: Role, user: { id: string, email: string | null, displayName: string } } };
 
-export type LabelFieldsFragment = { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } };
+export type LabelFieldsFragment = { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, can: { vote: boolean, comment: boolean, addEvidence: boolean, edit: boolean }, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } };
 
 export type FeatureLabelsQueryVariables = Exact<{
   feature: FeatureKeyInput;
 }>;
 
 
-export type FeatureLabelsQuery = { featureLabels: { edges: Array<{ node: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FeatureLabelsQuery = { featureLabels: { edges: Array<{ node: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, can: { vote: boolean, comment: boolean, addEvidence: boolean, edit: boolean }, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ShownLabelsQueryVariables = Exact<{
   features: Array<FeatureKeyInput> | FeatureKeyInput;
@@ -701,14 +701,14 @@ export type ProposeLabelMutationVariables = Exact<{
 }>;
 
 
-export type ProposeLabelMutation = { proposeLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
+export type ProposeLabelMutation = { proposeLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, can: { vote: boolean, comment: boolean, addEvidence: boolean, edit: boolean }, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
 
 export type EditLabelMutationVariables = Exact<{
   input: EditLabelInput;
 }>;
 
 
-export type EditLabelMutation = { editLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
+export type EditLabelMutation = { editLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, can: { vote: boolean, comment: boolean, addEvidence: boolean, edit: boolean }, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
 
 export type VoteLabelMutationVariables = Exact<{
   labelId: string | number;
@@ -716,7 +716,7 @@ export type VoteLabelMutationVariables = Exact<{
 }>;
 
 
-export type VoteLabelMutation = { voteLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
+export type VoteLabelMutation = { voteLabel: { id: string, modelId: string, saeId: string, featureIndex: number, teamId: string, visibility: Visibility, status: LabelStatus, name: string, description: string, source: string | null, detectionScore: number | null, revision: number, revisedAt: string, score: number, myVote: number, createdAt: string, updatedAt: string, can: { vote: boolean, comment: boolean, addEvidence: boolean, edit: boolean }, author: { id: string, displayName: string } | null, agreement: { up: number, down: number, agreement: number } } };
 
 export type FeatureChangedSubscriptionVariables = Exact<{
   feature: FeatureKeyInput;

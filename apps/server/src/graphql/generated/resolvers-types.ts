@@ -342,6 +342,8 @@ export type FeatureLabel = {
   __typename?: 'FeatureLabel';
   agreement: Agreement;
   author?: Maybe<User>;
+  /** What the signed-in user may do with this label, from the server's policy table (the mutations check the same). */
+  can: LabelPermissions;
   createdAt: Scalars['DateTime']['output'];
   description: Scalars['String']['output'];
   /** An LLM draft's detection score: balanced accuracy (0 to 1; 0.5 is chance) of the model telling held-out contexts the feature fires on from others, given the label. null for any other label, and for a draft whose test could not run. */
@@ -504,6 +506,18 @@ export type LabelImportRow = {
   modelId: Scalars['String']['output'];
   name: Scalars['String']['output'];
   saeId: Scalars['String']['output'];
+};
+
+export type LabelPermissions = {
+  __typename?: 'LabelPermissions';
+  /** saveSteeringEvidence on the label (the same people as vote). */
+  addEvidence: Scalars['Boolean']['output'];
+  /** Comments on the label (the same people as vote). */
+  comment: Scalars['Boolean']['output'];
+  /** editLabel (a new revision): members, admins and owners of the label's team. */
+  edit: Scalars['Boolean']['output'];
+  /** voteLabel: the team's members; on a public label, also anyone signed in outside the team. */
+  vote: Scalars['Boolean']['output'];
 };
 
 export type LabelRevision = {
@@ -1659,6 +1673,7 @@ export type ResolversTypes = {
   LabelImportProblem: ResolverTypeWrapper<LabelImportProblem>;
   LabelImportReport: ResolverTypeWrapper<LabelImportReport>;
   LabelImportRow: ResolverTypeWrapper<LabelImportRow>;
+  LabelPermissions: ResolverTypeWrapper<LabelPermissions>;
   LabelRevision: ResolverTypeWrapper<LabelRevisionParent>;
   LabelSearchHit: ResolverTypeWrapper<Omit<LabelSearchHit, 'label'> & { label: ResolversTypes['FeatureLabel'] }>;
   LabelStatus: LabelStatus;
@@ -1756,6 +1771,7 @@ export type ResolversParentTypes = {
   LabelImportProblem: LabelImportProblem;
   LabelImportReport: LabelImportReport;
   LabelImportRow: LabelImportRow;
+  LabelPermissions: LabelPermissions;
   LabelRevision: LabelRevisionParent;
   LabelSearchHit: Omit<LabelSearchHit, 'label'> & { label: ResolversParentTypes['FeatureLabel'] };
   LearnCircuit: LearnCircuit;
@@ -1956,6 +1972,7 @@ export type FeatureDashboardResolvers<ContextType = Context, ParentType extends 
 export type FeatureLabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FeatureLabel'] = ResolversParentTypes['FeatureLabel']> = {
   agreement?: Resolver<ResolversTypes['Agreement'], ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  can?: Resolver<ResolversTypes['LabelPermissions'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   detectionScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -2055,6 +2072,13 @@ export type LabelImportRowResolvers<ContextType = Context, ParentType extends Re
   modelId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   saeId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LabelPermissionsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LabelPermissions'] = ResolversParentTypes['LabelPermissions']> = {
+  addEvidence?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  comment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  edit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  vote?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type LabelRevisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LabelRevision'] = ResolversParentTypes['LabelRevision']> = {
@@ -2426,6 +2450,7 @@ export type Resolvers<ContextType = Context> = {
   LabelImportProblem?: LabelImportProblemResolvers<ContextType>;
   LabelImportReport?: LabelImportReportResolvers<ContextType>;
   LabelImportRow?: LabelImportRowResolvers<ContextType>;
+  LabelPermissions?: LabelPermissionsResolvers<ContextType>;
   LabelRevision?: LabelRevisionResolvers<ContextType>;
   LabelSearchHit?: LabelSearchHitResolvers<ContextType>;
   LearnCircuit?: LearnCircuitResolvers<ContextType>;
