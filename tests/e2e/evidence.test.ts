@@ -256,6 +256,14 @@ describe('evidence in real Chromium', () => {
     );
     await expect.poll(() => steering.count(), { timeout: 10_000 }).toBe(before + 1);
     expect(await steering.last().textContent()).toContain('on “The pilot behind the car”');
+    // Saved without compare tokens: it shows its top next token before and after steering, not an empty logit
+    // difference ("logit difference: – → –"); a re-run compares the same.
+    const saved = steering.last();
+    const numbers = await saved.getByTestId('evidence-numbers').textContent();
+    expect(numbers).toMatch(/^no comparison tokens; top next token: “.+” → “.+”/);
+    expect(numbers).not.toContain('–');
+    await saved.getByRole('button', { name: 'Re-run' }).click();
+    await expect.poll(() => saved.getByTestId('evidence-rerun').textContent()).toContain('(the same numbers)');
     await label.screenshot({ path: 'artifacts/evidence/8-live-label-evidence.png' });
 
     const onCircuit = subscribed(page, 'circuitChanged');

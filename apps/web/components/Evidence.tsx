@@ -3,6 +3,7 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import { ablationNumbers, steeringMeasure, steeringNumbers } from '../lib/evidence-numbers';
 import {
   CIRCUIT_EVIDENCE,
   type EvidenceRow,
@@ -33,17 +34,6 @@ export interface SteeringInputs {
   freezeAttention: boolean;
 }
 
-const fixed = (x: number | null | undefined) => (typeof x === 'number' ? (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3) : '–');
-
-/** The numbers a steering run is judged by, as one line. */
-function steeringNumbers(result: SteeringResult): string {
-  const diff = `${fixed(result.unsteered.logitDiff)} → ${fixed(result.steered.logitDiff)}`;
-  const frozen = result.frozen ? ` (attention frozen: ${fixed(result.frozen.logitDiff)})` : '';
-  return `${diff}${frozen}`;
-}
-
-const ablationNumbers = (result: AblationResult) => `${fixed(result.meanBefore)} → ${fixed(result.meanAfter)}`;
-
 /**
  * Evidence saved on a label or a circuit version: what was run and what it gave, with a re-run that asks the server
  * again from the saved inputs and shows its numbers beside the saved ones.
@@ -71,7 +61,6 @@ function SteeringEvidence({ evidence }: { evidence: EvidenceRow }) {
   const [rerun, setRerun] = useState<SteeringResult | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const compare = saved.compareTokens;
   const again = async () => {
     setRunning(true);
     setError(null);
@@ -95,7 +84,7 @@ function SteeringEvidence({ evidence }: { evidence: EvidenceRow }) {
         {inputs.positions ? `position ${inputs.positions.join(', ')}` : 'every position'} on “{inputs.text}”
       </span>
       <span data-testid="evidence-numbers">
-        {compare ? `logit(“${compare[0]}”) − logit(“${compare[1]}”): ` : 'logit difference: '}
+        {steeringMeasure(saved)}
         <strong>{steeringNumbers(saved)}</strong>
         {saved.steered.continuationText && (
           <span className="muted"> · continues “{saved.steered.continuationText}”</span>
