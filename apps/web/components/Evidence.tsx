@@ -209,7 +209,9 @@ export function SaveSteeringEvidence({ feature, inputs }: { feature: FeatureKey;
   const labels = useQuery(FEATURE_LABELS, {
     variables: { feature },
   });
-  const options = labels.data?.featureLabels.edges.map((e) => e.node) ?? [];
+  const all = labels.data?.featureLabels.edges.map((e) => e.node) ?? [];
+  // Only the labels the API would take evidence on (each label's can.addEvidence).
+  const options = all.filter((l) => l.can.addEvidence);
   const [chosen, setChosen] = useState('');
   const [save, saving] = useMutation(SAVE_STEERING_EVIDENCE, {
     refetchQueries: ['LabelEvidence'],
@@ -227,8 +229,15 @@ export function SaveSteeringEvidence({ feature, inputs }: { feature: FeatureKey;
       </p>
     );
   }
-  if (!options.length) {
+  if (!all.length) {
     return <p className="muted small">Propose a label for this feature to save runs as evidence on it.</p>;
+  }
+  if (!options.length) {
+    return (
+      <p className="muted small" data-testid="save-steering-evidence">
+        Only members of a label’s team (not viewers) save evidence on it; you can run steering, not save it.
+      </p>
+    );
   }
   return (
     <div className="row wrap small" data-testid="save-steering-evidence">

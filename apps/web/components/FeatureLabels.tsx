@@ -32,8 +32,6 @@ export interface FeatureLabelsProps {
   /** The team a proposal goes to; null: no form, `proposeNote` instead. */
   proposeTeam: { id: string; name: string } | null;
   proposeNote?: ReactNode;
-  canVote: boolean;
-  canEdit: boolean;
   /** After this user proposes, votes or edits, and on label events from others: what a graph shows may change. */
   onChanged?: () => void;
   /**
@@ -62,15 +60,14 @@ function useLinkedLabel(ids: string[]): string | null {
 
 /**
  * The labels of one SAE feature, best first, with votes, edits, histories and a "Propose a label" form; they follow
- * the feature's live events. Used by the feature page and the circuit editor's inspector.
+ * the feature's live events. Each label offers what its `can` says the viewer may do (the API checks the same).
+ * Used by the feature page and the circuit editor's inspector.
  */
 export function FeatureLabels({
   feature,
   onlyTeamId,
   proposeTeam,
   proposeNote,
-  canVote,
-  canEdit,
   onChanged,
   onEvent,
 }: FeatureLabelsProps) {
@@ -151,8 +148,6 @@ export function FeatureLabels({
             key={label.id}
             label={label}
             linked={label.id === linked}
-            canVote={canVote}
-            canEdit={canEdit}
             tick={tick}
             threadTick={threadTicks[label.id] ?? 0}
             onChanged={onChanged}
@@ -197,8 +192,6 @@ export function FeatureLabels({
 function LabelItem({
   label,
   linked,
-  canVote,
-  canEdit,
   tick,
   threadTick,
   onChanged,
@@ -206,8 +199,6 @@ function LabelItem({
   label: Label;
   /** Opened by a link to it (#label-{id}). */
   linked: boolean;
-  canVote: boolean;
-  canEdit: boolean;
   tick: number;
   /** Someone commented on this label's thread: the open discussion asks again. */
   threadTick: number;
@@ -265,7 +256,7 @@ function LabelItem({
           {label.visibility === 'PUBLIC' && <span className="badge">public</span>}
           {isMachineDraft(label.source) && <span className="badge">machine draft</span>}
         </div>
-        {canVote ? (
+        {label.can.vote ? (
           <div className="row vote">
             <button
               type="button"
@@ -309,7 +300,7 @@ function LabelItem({
         </p>
       )}
       <div className="row small">
-        {canEdit && (
+        {label.can.edit && (
           <button type="button" className="link" onClick={() => setEditOpen(!editOpen)}>
             {editOpen ? 'Cancel edit' : 'Edit'}
           </button>
@@ -325,7 +316,7 @@ function LabelItem({
         <CommentThread
           target={{ type: 'LABEL', labelId: label.id }}
           refreshKey={threadTick}
-          canComment={canVote}
+          canComment={label.can.comment}
           title={`Discussion of “${label.name}”`}
         />
       )}

@@ -62,7 +62,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
           )}
         </div>
 
-        <LabelingFlow feature={feature} teamId={teamId} canVote={Boolean(me)} />
+        <LabelingFlow feature={feature} teamId={teamId} signedIn={Boolean(me)} />
 
         {/* The dashboard beside the labels: a labeler reads one and writes the other without scrolling. */}
         <div className="grid-2">
@@ -86,8 +86,6 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
                   </p>
                 )
               }
-              canVote={Boolean(me)}
-              canEdit={Boolean(me)}
               onEvent={(kind) => {
                 if (kind === 'comment') setCommentTick((t) => t + 1);
               }}
@@ -101,7 +99,8 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
               key={teamId ?? 'public'}
               refreshKey={commentTick}
               target={{ type: 'FEATURE', ...feature, ...(teamId ? { teamId } : {}) }}
-              canComment={Boolean(me)}
+              // A team's thread takes its members' comments (Team.can.participate); the public one anyone's signed in.
+              canComment={teamId ? Boolean(team?.can.participate) : Boolean(me)}
               title={team ? `Discussion in ${team.name}` : 'Public discussion'}
             />
           </section>

@@ -46,11 +46,11 @@ function focusLabelForm(): boolean {
 export function LabelingFlow({
   feature,
   teamId,
-  canVote,
+  signedIn,
 }: {
   feature: FeatureKey;
   teamId: string | null;
-  canVote: boolean;
+  signedIn: boolean;
 }) {
   const router = useRouter();
   const search = useSearchParams();
@@ -79,8 +79,9 @@ export function LabelingFlow({
 
   useEffect(() => {
     async function castVote(value: 1 | -1) {
-      if (!canVote) return setMessage('Sign in to vote.');
+      if (!signedIn) return setMessage('Sign in to vote.');
       if (!current) return setMessage('No label to vote on yet: press l to propose one.');
+      if (!current.can.vote) return setMessage(`Only members of its team (not viewers) vote on “${current.name}”.`);
       try {
         await vote({ variables: { labelId: current.id, value } });
         setMessage(`Voted ${value > 0 ? 'up' : 'down'} “${current.name}”.`);

@@ -6,13 +6,16 @@ import { errorMessage } from '../../lib/errors';
 import { EVALUATE_SELECTION } from '../../lib/operations';
 import { describeScores } from '../../lib/quality';
 import { jobFinished, useJob } from '../JobProgress';
+import { SignInLink } from '../SignInLink';
+import { useMe } from '../TopBar';
 import { AblateSelection } from './AblateSelection';
 
 /**
  * Faithfulness of the chosen nodes: the server mean-ablates every other node of the model and reruns the pairs the
  * circuit was computed from (a job; seconds on the demo model). `unavailable`: why it cannot run here (a graph made
  * with a model or SAEs this workbench does not have); the button is then disabled and says so. Beside it, ablating or
- * patching the same nodes on those pairs (AblateSelection).
+ * patching the same nodes on those pairs (AblateSelection). Both start jobs, which the API runs only for someone signed
+ * in (a public circuit or a share link lets a signed-out visitor view, not run the model): signed out, a sign-in link.
  */
 export function EvaluateSelection(props: {
   circuitId: string;
@@ -31,6 +34,16 @@ export function EvaluateSelection(props: {
   const result =
     job?.status === 'SUCCEEDED' ? (job.result as { faithfulness: number; completeness: number; nodes: number }) : null;
   const running = Boolean(jobId) && !jobFinished(job);
+  const { me, loading: meLoading } = useMe();
+  if (meLoading) return null;
+  // Where the model cannot run at all, the disabled buttons say why; a sign-in would not change that.
+  if (!me && !props.unavailable) {
+    return (
+      <span className="small muted" data-testid="evaluate-selection">
+        <SignInLink>Sign in to evaluate or ablate the selection</SignInLink>
+      </span>
+    );
+  }
   return (
     <>
       <span className="row" data-testid="evaluate-selection" title={props.unavailable ?? undefined}>

@@ -284,8 +284,8 @@ function NodeInspector(props: InspectorProps & { id: string }) {
 }
 
 /**
- * The feature's labels in the circuit's team, with votes and a "Propose a label" form for those who may comment on
- * the circuit and are members of its team (the API lets only members propose or vote on a team's labels).
+ * The feature's labels in the circuit's team, with a "Propose a label" form for those who may comment on the circuit
+ * and are members of its team (the API lets only members propose); votes and edits follow each label's `can`.
  */
 function FeatureLabelSection({
   feature,
@@ -316,8 +316,6 @@ function FeatureLabelSection({
           teams.data &&
           !member && <p className="muted small">Only members of the circuit’s team propose and vote on its labels.</p>
         }
-        canVote={member}
-        canEdit={member}
         onChanged={onLabelsChanged}
       />
     </section>
