@@ -8,7 +8,7 @@ import { detectionScoreOf } from '../services/drafts.js';
 import { AppError, parseInput } from '../services/errors.js';
 import { featureKeySchema, featureTopic } from '../services/labels.js';
 import { inboxTopic, type NotificationData } from '../services/notifications.js';
-import { circuitPermissions, emailVisible, teamPermissions } from '../services/policy.js';
+import { circuitPermissions, emailVisible, mayHearFeatureEvent, teamPermissions } from '../services/policy.js';
 import { circuitStatus, reviewAgreement } from '../services/reviews.js';
 import type { TeamWithRole } from '../services/teams.js';
 import { createLoaders, roleOf } from '../services/viewer.js';
@@ -309,7 +309,11 @@ export const resolvers: Resolvers = {
           filtered(
             ctx,
             [featureTopic(key)],
-            async (event) => (event.teamId ? (await roleOf(ctx.viewer, String(event.teamId))) !== null : true),
+            async (event) => {
+              const audience = event.teamId ? String(event.teamId) : null;
+              if (audience) ctx.viewer.loaders.role.clearAll(); // the role now: a removed member stops hearing
+              return mayHearFeatureEvent(audience ? await roleOf(ctx.viewer, audience) : null, audience);
+            },
             signal,
           ),
         );

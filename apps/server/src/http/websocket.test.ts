@@ -466,6 +466,19 @@ describe("comments on a label's thread", () => {
       ]);
       // The outsider sees the public label, not the team's.
       expect(labelComments(await heardUntil(outsiderSub, marker)).map((e) => e.id)).toEqual([onPublicLabel]);
+
+      // Removed from the team, the viewer (whose subscription goes on: the feature page is anyone's) stops hearing
+      // of the team's label at once, as it can no longer open it; the public label it still hears.
+      const viewerId = (await viewer.ok<{ me: { id: string } }>('{ me { id } }')).me.id;
+      await owner.ok('mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) }', {
+        t: teamId,
+        u: viewerId,
+      });
+      await comment({ type: 'LABEL', labelId: teamLabel });
+      const afterRemoval = await comment({ type: 'LABEL', labelId: publicLabel });
+      const lastMarker = await comment(publicThread);
+      expect(labelComments(await heardUntil(viewerSub, lastMarker)).map((e) => e.id)).toEqual([afterRemoval]);
+      expect(viewerSub.errors).toBeNull();
     } finally {
       await Promise.all(subs.map((s) => s.dispose()));
     }

@@ -150,6 +150,15 @@ export function labelVisible(role: Role | null, visibility: Visibility): boolean
 }
 
 /**
+ * Who hears an event on a feature's topic (featureChanged). The event names its audience: a team (a team label's
+ * changes, comments and evidence; the team's feature thread) or null (a public label, the public thread). Whoever
+ * may read the label or thread hears it, by labelVisible (whose team rule is a team thread's too, mayReadThread).
+ */
+export function mayHearFeatureEvent(role: Role | null, audienceTeamId: string | null): boolean {
+  return labelVisible(role, audienceTeamId === null ? 'PUBLIC' : 'TEAM');
+}
+
+/**
  * Votes, comments and evidence (saved steering runs) on a label: the team's members; on a public label, also anyone
  * signed in outside the team.
  */
