@@ -412,6 +412,74 @@ describe('a version link hears of its own version only', () => {
   });
 });
 
+describe('a version link hears of reviews of its own version only', () => {
+  it('hears nothing of a review requested or decided on v2; a team member hears each', async () => {
+    const owner = await TestClient.signUp(app.url, 'owner@reviews-ws.test');
+    const member = await TestClient.signUp(app.url, 'member@reviews-ws.test');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Reviews WS" }) { id } }',
+    );
+    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+      i: { teamId: createTeam.id, email: 'member@reviews-ws.test', role: 'MEMBER' },
+    });
+    const memberId = (await member.ok<{ me: { id: string } }>('{ me { id } }')).me.id;
+    const graph = { nodes: [{ id: 'a' }], edges: [] };
+    const { createCircuit } = await owner.ok<{ createCircuit: { id: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
+      { i: { teamId: createTeam.id, title: 'reviewed', graph } },
+    );
+    const circuitId = createCircuit.id;
+    await owner.ok('mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }', {
+      i: { circuitId, baseVersion: 1, graph, message: 'v2' },
+    });
+    const { createShareLink } = await owner.ok<{ createShareLink: { token: string } }>(
+      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+      { i: { circuitId, permission: 'VIEW', version: 1 } },
+    );
+    const comment = async () =>
+      (
+        await owner.ok<{ addComment: { id: string } }>(
+          'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
+          { i: { target: { type: 'CIRCUIT', circuitId }, body: 'marker' } },
+        )
+      ).addComment.id;
+    const requestReview = async (version: number) =>
+      (
+        await owner.ok<{ requestReview: { id: string }[] }>(
+          'mutation($i: RequestReviewInput!) { requestReview(input: $i) { id } }',
+          { i: { circuitId, version, reviewerIds: [memberId] } },
+        )
+      ).requestReview[0]!.id;
+    const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
+    const memberSub = follow(app.url, { cookie: member.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+    const linkSub = follow(app.url, { shareToken: createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
+    const subs = [memberSub, linkSub];
+    try {
+      const probing = setInterval(() => void comment().catch(console.error), 300);
+      try {
+        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
+      } finally {
+        clearInterval(probing);
+      }
+      for (const s of subs) s.seen.length = 0;
+
+      const onV2 = await requestReview(2);
+      await member.ok('mutation($i: DecideReviewInput!) { decideReview(input: $i) { state } }', {
+        i: { reviewId: onV2, decision: 'APPROVED' },
+      });
+      // A review of v1, the link's own version: it hears that one.
+      await requestReview(1);
+      const marker = await comment();
+      const reviewed = (heard: Change[]) => heard.filter((e) => e.kind === 'review').map((e) => e.data.version);
+      expect(reviewed(await heardUntil(memberSub, marker))).toEqual([2, 2, 1]);
+      expect(reviewed(await heardUntil(linkSub, marker))).toEqual([1]);
+      expect(linkSub.errors).toBeNull();
+    } finally {
+      await Promise.all(subs.map((s) => s.dispose()));
+    }
+  });
+});
+
 describe("comments on a label's thread", () => {
   it('reach featureChanged of those who may see the label, and no one else', async () => {
     const owner = await TestClient.signUp(app.url, 'owner@threads.test');

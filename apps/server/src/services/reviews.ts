@@ -138,7 +138,8 @@ export class ReviewService {
       return out;
     });
     this.notifications.announce(recipients, circuit.id);
-    this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id });
+    // The version travels with the event: circuitChanged delivers it to a version link only for its own version.
+    this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id, version });
     return reviews;
   }
 
@@ -188,7 +189,7 @@ export class ReviewService {
       return updated;
     });
     this.notifications.announce(recipients, circuit.id);
-    this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id });
+    this.events.publish(circuitTopic(circuit.id), { kind: 'review', id: circuit.id, version: review.version });
     return decided;
   }
 
