@@ -178,7 +178,7 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type LabelPermissions {
-    "voteLabel: the team's members; on a public label, also anyone signed in outside the team."
+    "voteLabel: the team's members; on a public label, anyone signed in (the team's viewers too)."
     vote: Boolean!
     "Comments on the label (the same people as vote)."
     comment: Boolean!

@@ -107,7 +107,7 @@ importLabels         A               UA     NF     FB     Y      Y      Y      N
 editLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 editLabel            PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     FB     FB     FB     UA
 voteLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
-voteLabel            PUBLIC          UA     Y      FB     Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+voteLabel            PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 createCircuit        A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 saveCircuitVersion   PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     Y      NF     NF     UA
 saveCircuitVersion   TEAM            NF     NF     FB     Y      Y      Y      NF     FB     FB     Y      NF     NF     UA
@@ -135,7 +135,7 @@ addComment           CIRCUIT:TEAM    NF     NF     FB     Y      Y      Y      N
 addComment           NODE:TEAM       NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
 addComment           CIRCUIT:PUBLIC  UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
 addComment           LABEL:TEAM      NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
-addComment           LABEL:PUBLIC    UA     Y      FB     Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+addComment           LABEL:PUBLIC    UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 addComment           FEATURE:A       NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 addComment           FEATURE:public  UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 setCommentResolved   CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
@@ -143,7 +143,7 @@ setCommentResolved   CIRCUIT:TEAM    NF     NF     FB     Y      Y      Y      N
 setCommentResolved   NODE:TEAM       NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
 setCommentResolved   CIRCUIT:PUBLIC  UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
 setCommentResolved   LABEL:TEAM      NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
-setCommentResolved   LABEL:PUBLIC    UA     Y      FB     Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+setCommentResolved   LABEL:PUBLIC    UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 setCommentResolved   FEATURE:A       NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 setCommentResolved   FEATURE:public  UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 requestReview        PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     Y      NF     NF     UA
@@ -163,7 +163,7 @@ ablateSelection      PRIVATE         UA     NF     NF     NF     Y      Y      N
 ablateSelection      TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
 ablateSelection      PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 saveSteeringEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
-saveSteeringEvidence PUBLIC          UA     Y      FB     Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
+saveSteeringEvidence PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 saveAblationEvidence PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
 saveAblationEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
 saveAblationEvidence PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA

@@ -36,7 +36,7 @@ circuit.fork     TEAM        N         N      Y      Y     Y     N        -     
 label.view       TEAM        N         Y      Y      Y     Y     N        -        -           -
 label.view       PUBLIC      Y         Y      Y      Y     Y     Y        -        -           -
 label.vote       TEAM        N         N      Y      Y     Y     N        -        -           -
-label.vote       PUBLIC      N         N      Y      Y     Y     Y        -        -           -
+label.vote       PUBLIC      N         Y      Y      Y     Y     Y        -        -           -
 label.edit       TEAM        N         N      Y      Y     Y     N        -        -           -
 label.edit       PUBLIC      N         N      Y      Y     Y     N        -        -           -
 label.comment    TEAM        N         N      Y      Y     Y     N        -        -           -

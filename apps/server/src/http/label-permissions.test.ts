@@ -13,17 +13,20 @@ type Can = { vote: boolean; comment: boolean; addEvidence: boolean; edit: boolea
 const ALL: Can = { vote: true, comment: true, addEvidence: true, edit: true };
 const NOTHING: Can = { vote: false, comment: false, addEvidence: false, edit: false };
 
+/** Votes, comments and evidence, without revising: what anyone signed in may do on a public label. */
+const PARTICIPATE: Can = { vote: true, comment: true, addEvidence: true, edit: false };
+
 /**
  * A label proposed by the team's owner, by who looks at it; null: they cannot see it at all. A team's viewers
- * read its labels without taking part, on its public ones too; people outside the team take part in public labels
- * (vote, comment, evidence) but do not revise them; signed out, one only reads.
+ * read its team labels without taking part; on a public label they, like people outside the team, take part (vote,
+ * comment, evidence) but do not revise it (a viewer never may do less than an outsider); signed out, one only reads.
  */
 const LABEL_CAN: Record<Who, Record<Visibility, Can | null>> = {
   OWNER: { TEAM: ALL, PUBLIC: ALL },
   ADMIN: { TEAM: ALL, PUBLIC: ALL },
   MEMBER: { TEAM: ALL, PUBLIC: ALL },
-  VIEWER: { TEAM: NOTHING, PUBLIC: NOTHING },
-  outsider: { TEAM: null, PUBLIC: { vote: true, comment: true, addEvidence: true, edit: false } },
+  VIEWER: { TEAM: NOTHING, PUBLIC: PARTICIPATE },
+  outsider: { TEAM: null, PUBLIC: PARTICIPATE },
   signedOut: { TEAM: null, PUBLIC: NOTHING },
 };
 

@@ -159,12 +159,12 @@ export function mayHearFeatureEvent(role: Role | null, audienceTeamId: string | 
 }
 
 /**
- * Votes, comments and evidence (saved steering runs) on a label: the team's members; on a public label, also anyone
- * signed in outside the team.
+ * Votes, comments and evidence (saved steering runs) on a label: the team's members; on a public label, anyone
+ * signed in (the team's viewers too: being in the team never allows less than being outside it).
  */
 export function mayParticipateInLabel(signedIn: boolean, role: Role | null, visibility: Visibility): boolean {
   if (!signedIn) return false;
-  return mayInTeam(role, 'label.participate') || (visibility === 'PUBLIC' && role === null);
+  return mayInTeam(role, 'label.participate') || visibility === 'PUBLIC';
 }
 
 /**

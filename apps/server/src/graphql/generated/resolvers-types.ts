@@ -516,7 +516,7 @@ export type LabelPermissions = {
   comment: Scalars['Boolean']['output'];
   /** editLabel (a new revision): members, admins and owners of the label's team. */
   edit: Scalars['Boolean']['output'];
-  /** voteLabel: the team's members; on a public label, also anyone signed in outside the team. */
+  /** voteLabel: the team's members; on a public label, anyone signed in (the team's viewers too). */
   vote: Scalars['Boolean']['output'];
 };
 
