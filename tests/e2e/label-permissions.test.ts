@@ -6,8 +6,8 @@ import { type Browser, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
 // Controls say what the viewer may do, in real Chromium on the bundled demo model: a VIEWER of Ada's team reads its
-// labels (a team one and a public one) without vote, edit, comment or save-evidence controls, which the API would
-// refuse; Cyd, outside the team, gets the votes, comments and evidence a public label allows her, not its edit; a
+// team label without vote, edit or comment controls, which the API would refuse, and takes part in its public one
+// as anyone outside the team may; Cyd, outside the team, gets the votes, comments and evidence a public label allows her, not its edit; a
 // signed-out visitor on Ada's public circuit gets a sign-in link where evaluation and ablation (jobs the API runs only
 // for someone signed in) would be, and Vic, signed in, the buttons. Screenshots in artifacts/label-permissions/.
 let stack: Stack;
@@ -103,30 +103,35 @@ async function steer(page: Page): Promise<Locator> {
 }
 
 describe('label controls follow FeatureLabel.can', () => {
-  it('shows a viewer of the team its labels without vote, edit, comment or save-evidence controls', async () => {
+  it('shows a viewer of the team its team label without vote, edit or comment controls, its public one as an outsider gets it', async () => {
     const { page, item } = await openFeature(vic, ['plural subject', 'noun number']);
+    const team = item('plural subject');
+    expect(await voteButtons(team).count()).toBe(0);
+    expect(await team.getByTestId('label-votes').textContent()).toBe('▲ 0 ▼ 0');
+    // On the public label a viewer may do what anyone outside the team may: vote, comment; not revise.
+    expect(await voteButtons(item('noun number')).count()).toBe(2);
     for (const name of ['plural subject', 'noun number']) {
-      expect(await voteButtons(item(name)).count(), name).toBe(0);
-      expect(await item(name).getByTestId('label-votes').textContent(), name).toBe('▲ 0 ▼ 0');
       expect(await item(name).getByRole('button', { name: 'Edit' }).count(), name).toBe(0);
     }
-    // The label's discussion reads, without a comment box; so does the team's feature thread.
-    await item('noun number').getByRole('button', { name: 'Discussion' }).click();
-    const thread = item('noun number').getByTestId('comment-thread');
+    // The team label's discussion reads, without a comment box; so does the team's feature thread.
+    await team.getByRole('button', { name: 'Discussion' }).click();
+    const thread = team.getByTestId('comment-thread');
     await expect.poll(() => thread.getByText('You can read but not add comments here.').count()).toBe(1);
     expect(await thread.getByLabel(/^New comment/).count()).toBe(0);
+    await item('noun number').getByRole('button', { name: 'Discussion' }).click();
+    await item('noun number')
+      .getByTestId('comment-thread')
+      .getByLabel(/^New comment/)
+      .waitFor();
     const teamThread = page.getByRole('region', { name: 'Discussion in Permissions' });
     await expect.poll(() => teamThread.getByText('You can read but not add comments here.').count()).toBe(1);
-    // The vote key says why instead of sending a vote the API refuses.
-    await page.keyboard.press('+');
-    await expect
-      .poll(() => page.getByTestId('flow-message').textContent())
-      .toMatch(/^Only members of its team \(not viewers\) vote on “(plural subject|noun number)”\.$/);
+    // In a team, the proposal note says what keeps a viewer from proposing.
+    await page.getByText('Viewers can’t propose labels; ask an admin of the team for the member role.').waitFor();
+    // Evidence goes only to the label that takes it: the public one.
     const save = await steer(page);
-    expect(await save.textContent()).toBe(
-      'Only members of a label’s team (not viewers) save evidence on it; you can run steering, not save it.',
-    );
-    expect(await page.getByRole('button', { name: 'Save as evidence' }).count()).toBe(0);
+    expect(await save.getByLabel('Label for the evidence').locator('option').allTextContents()).toEqual([
+      'noun number',
+    ]);
     await page.screenshot({ path: 'artifacts/label-permissions/1-viewer-feature.png', fullPage: true });
     await page.close();
   });

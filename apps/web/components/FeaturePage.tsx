@@ -79,7 +79,11 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
                 !meLoading && (
                   <p className="muted small">
                     {me ? (
-                      'Join a team (as member or above) to propose labels.'
+                      team ? (
+                        'Viewers can’t propose labels; ask an admin of the team for the member role.'
+                      ) : (
+                        'Join a team (as member or above) to propose labels.'
+                      )
                     ) : (
                       <SignInLink>Sign in to propose and vote.</SignInLink>
                     )}
