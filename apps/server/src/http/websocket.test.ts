@@ -9,7 +9,7 @@ import type { RunningApp } from '../app.js';
 import { MAX_ALIASES, MAX_DEPTH } from '../graphql/limits.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { TestClient } from '../testing/graphql-client.js';
-import { type Change, follow, heardUntil } from '../testing/subscriptions.js';
+import { type Change, follow, heardUntil, untilAllListen } from '../testing/subscriptions.js';
 
 let testApp: TestApp | undefined;
 let app: RunningApp;
@@ -349,46 +349,56 @@ describe('subscriptions end when what they depended on goes', () => {
   });
 });
 
+/**
+ * A team (owner and member) with a circuit of `versions` versions and a VIEW link to its v1, and circuitChanged
+ * followed by the member and by the link; `comment` comments on the whole circuit (both hear it).
+ */
+async function versionLinkWatch(tag: string, versions: number) {
+  const owner = await TestClient.signUp(app.url, `owner@${tag}.test`);
+  const member = await TestClient.signUp(app.url, `member@${tag}.test`);
+  const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+    'mutation($n: String!) { createTeam(input: { name: $n }) { id } }',
+    { n: tag },
+  );
+  await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
+    i: { teamId: createTeam.id, email: `member@${tag}.test`, role: 'MEMBER' },
+  });
+  const graph = { nodes: [{ id: 'a' }], edges: [] };
+  const { createCircuit } = await owner.ok<{ createCircuit: { id: string } }>(
+    'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
+    { i: { teamId: createTeam.id, title: tag, graph } },
+  );
+  const circuitId = createCircuit.id;
+  for (let base = 1; base < versions; base++) {
+    await owner.ok('mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }', {
+      i: { circuitId, baseVersion: base, graph, message: `v${base + 1}` },
+    });
+  }
+  const { createShareLink } = await owner.ok<{ createShareLink: { token: string } }>(
+    'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
+    { i: { circuitId, permission: 'VIEW', version: 1 } },
+  );
+  const comment = async () =>
+    (
+      await owner.ok<{ addComment: { id: string } }>(
+        'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
+        {
+          i: { target: { type: 'CIRCUIT', circuitId }, body: 'marker' },
+        },
+      )
+    ).addComment.id;
+  const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
+  const memberSub = follow(app.url, { cookie: member.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
+  const linkSub = follow(app.url, { shareToken: createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
+  return { owner, member, circuitId, graph, comment, memberSub, linkSub, subs: [memberSub, linkSub] };
+}
+
 describe('a version link hears of its own version only', () => {
   it('hears no other version saved; a team member hears every one', async () => {
-    const owner = await TestClient.signUp(app.url, 'owner@versions.test');
-    const member = await TestClient.signUp(app.url, 'member@versions.test');
-    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
-      'mutation { createTeam(input: { name: "Versions" }) { id } }',
-    );
-    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
-      i: { teamId: createTeam.id, email: 'member@versions.test', role: 'MEMBER' },
-    });
-    const graph = { nodes: [{ id: 'a' }], edges: [] };
-    const { createCircuit } = await owner.ok<{ createCircuit: { id: string } }>(
-      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
-      { i: { teamId: createTeam.id, title: 'versioned', graph } },
-    );
-    const circuitId = createCircuit.id;
-    const { createShareLink } = await owner.ok<{ createShareLink: { token: string } }>(
-      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
-      { i: { circuitId, permission: 'VIEW', version: 1 } },
-    );
-    const comment = async () =>
-      (
-        await owner.ok<{ addComment: { id: string } }>(
-          'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
-          { i: { target: { type: 'CIRCUIT', circuitId }, body: 'marker' } },
-        )
-      ).addComment.id;
-    const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
-    const memberSub = follow(app.url, { cookie: member.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
-    const linkSub = follow(app.url, { shareToken: createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
-    const subs = [memberSub, linkSub];
+    const { owner, circuitId, graph, comment, memberSub, linkSub, subs } = await versionLinkWatch('versions', 1);
     try {
-      // Comments (of the whole circuit: both hear them) until each has heard one: then both are registered.
-      const probing = setInterval(() => void comment().catch(console.error), 300);
-      try {
-        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
-      } finally {
-        clearInterval(probing);
-      }
-      for (const s of subs) s.seen.length = 0;
+      // Comments on the whole circuit (both hear them) until both are registered.
+      await untilAllListen(subs, comment);
 
       let base = 1;
       for (let i = 0; i < 2; i++) {
@@ -414,35 +424,8 @@ describe('a version link hears of its own version only', () => {
 
 describe('a version link hears of reviews of its own version only', () => {
   it('hears nothing of a review requested or decided on v2; a team member hears each', async () => {
-    const owner = await TestClient.signUp(app.url, 'owner@reviews-ws.test');
-    const member = await TestClient.signUp(app.url, 'member@reviews-ws.test');
-    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
-      'mutation { createTeam(input: { name: "Reviews WS" }) { id } }',
-    );
-    await owner.ok('mutation($i: AddMemberInput!) { addTeamMember(input: $i) { role } }', {
-      i: { teamId: createTeam.id, email: 'member@reviews-ws.test', role: 'MEMBER' },
-    });
+    const { owner, member, circuitId, comment, memberSub, linkSub, subs } = await versionLinkWatch('reviews', 2);
     const memberId = (await member.ok<{ me: { id: string } }>('{ me { id } }')).me.id;
-    const graph = { nodes: [{ id: 'a' }], edges: [] };
-    const { createCircuit } = await owner.ok<{ createCircuit: { id: string } }>(
-      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id } }',
-      { i: { teamId: createTeam.id, title: 'reviewed', graph } },
-    );
-    const circuitId = createCircuit.id;
-    await owner.ok('mutation($i: SaveVersionInput!) { saveCircuitVersion(input: $i) { number } }', {
-      i: { circuitId, baseVersion: 1, graph, message: 'v2' },
-    });
-    const { createShareLink } = await owner.ok<{ createShareLink: { token: string } }>(
-      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
-      { i: { circuitId, permission: 'VIEW', version: 1 } },
-    );
-    const comment = async () =>
-      (
-        await owner.ok<{ addComment: { id: string } }>(
-          'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
-          { i: { target: { type: 'CIRCUIT', circuitId }, body: 'marker' } },
-        )
-      ).addComment.id;
     const requestReview = async (version: number) =>
       (
         await owner.ok<{ requestReview: { id: string }[] }>(
@@ -450,18 +433,8 @@ describe('a version link hears of reviews of its own version only', () => {
           { i: { circuitId, version, reviewerIds: [memberId] } },
         )
       ).requestReview[0]!.id;
-    const CIRCUIT_CHANGED = 'subscription($c: ID!) { circuitChanged(circuitId: $c) { kind id data } }';
-    const memberSub = follow(app.url, { cookie: member.sessionCookie }, CIRCUIT_CHANGED, { c: circuitId });
-    const linkSub = follow(app.url, { shareToken: createShareLink.token }, CIRCUIT_CHANGED, { c: circuitId });
-    const subs = [memberSub, linkSub];
     try {
-      const probing = setInterval(() => void comment().catch(console.error), 300);
-      try {
-        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
-      } finally {
-        clearInterval(probing);
-      }
-      for (const s of subs) s.seen.length = 0;
+      await untilAllListen(subs, comment);
 
       const onV2 = await requestReview(2);
       await member.ok('mutation($i: DecideReviewInput!) { decideReview(input: $i) { state } }', {
@@ -515,14 +488,8 @@ describe("comments on a label's thread", () => {
     const outsiderSub = follow(app.url, { cookie: outsider.sessionCookie }, FEATURE_CHANGED, { f: feature });
     const subs = [viewerSub, outsiderSub];
     try {
-      // Comments in the feature's public thread (both hear them) until each has heard one: both are registered.
-      const probing = setInterval(() => void comment(publicThread).catch(console.error), 300);
-      try {
-        await expect.poll(() => subs.every((s) => s.seen.length > 0), { timeout: 15_000 }).toBe(true);
-      } finally {
-        clearInterval(probing);
-      }
-      for (const s of subs) s.seen.length = 0;
+      // Comments in the feature's public thread (both hear them) until both are registered.
+      await untilAllListen(subs, () => comment(publicThread));
 
       const onTeamLabel = await comment({ type: 'LABEL', labelId: teamLabel });
       const onPublicLabel = await comment({ type: 'LABEL', labelId: publicLabel });

@@ -59,3 +59,22 @@ export async function heardUntil(sub: Followed, markerId: string, timeoutMs = 10
   }
   return sub.seen.splice(0, sub.seen.findIndex((e) => e.id === markerId) + 1);
 }
+
+/**
+ * Resolves once every subscription in `subs` has heard something, calling `poke` (a write all of them hear) every
+ * 300 ms until then: a subscription is registered on the server only some time after it is sent, and one that is not
+ * yet would miss the events a test looks for. Clears what the pokes left in `seen`.
+ */
+export async function untilAllListen(subs: Followed[], poke: () => Promise<unknown>, timeoutMs = 15_000) {
+  const probing = setInterval(() => void poke().catch(console.error), 300);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (!subs.every((s) => s.seen.length > 0)) {
+      if (Date.now() > deadline) throw new Error(`not every subscription heard a poke within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    clearInterval(probing);
+  }
+  for (const s of subs) s.seen.length = 0;
+}
