@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -36,16 +35,6 @@ export type DatabaseConfig = (
   /** Called with each SQL statement Prisma sends (tests count them to catch N+1 queries). */
   onQuery?: (sql: string) => void;
 };
-
-/** A PGlite database as the migrator's SqlRunner. */
-export function pgliteRunner(pglite: PGlite): SqlRunner {
-  return {
-    exec: async (sql) => {
-      await pglite.exec(sql);
-    },
-    query: async <Row>(sql: string, params: unknown[] = []) => (await pglite.query<Row>(sql, params)).rows,
-  };
-}
 
 function createPrisma(
   adapter: PrismaPg | SqlDriverAdapterFactory,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../testing/database.js';
+import { createTestDatabase, pgliteRunner } from '../testing/database.js';
 import { hasPostgres } from '../testing/services.js';
-import { openDatabase, pgliteRunner } from './database.js';
+import { openDatabase } from './database.js';
 import { migrate, readMigrations } from './migrate.js';
 
 const pglite = new PGlite();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgliteRunner } from './database.js';
+import { pgliteRunner } from '../testing/database.js';
 import { migrate } from './migrate.js';
 
 /**

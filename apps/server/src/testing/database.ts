@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import type { DatabaseConfig } from '../db/database.js';
+import type { DatabaseConfig, SqlRunner } from '../db/database.js';
 import { hasPostgres } from './services.js';
 
 export interface TestDatabase {
@@ -37,5 +38,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await client.end();
       }
     },
+  };
+}
+
+/** A PGlite opened by a test itself (migration tests) as the migrator's SqlRunner; the app's goes through its thread. */
+export function pgliteRunner(pglite: PGlite): SqlRunner {
+  return {
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <Row>(sql: string, params: unknown[] = []) => (await pglite.query<Row>(sql, params)).rows,
   };
 }
