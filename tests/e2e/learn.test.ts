@@ -24,6 +24,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Drags the canvas's empty background a little, which changes the viewport the editor writes into the URL. */
+async function panCanvas(page: Page) {
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  if (!pane) throw new Error('no canvas to pan');
+  const [x, y] = [pane.x + 12, pane.y + pane.height - 12];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 40, y - 20, { steps: 4 });
+  await page.mouse.up();
+}
+
 /**
  * The toy's edges written out here from its weights (the page trains the same network from the same seeds):
  * input i -> hidden h: x_i W1[i,h] (active h); hidden h -> feature j: h_h W_enc[h,j] (both active); feature j -> output o:
@@ -228,9 +239,21 @@ describe('the walkthrough (/learn)', () => {
     await expect.poll(() => page.getByLabel('Team to save to').textContent(), poll).toBe('Toy lab');
     await page.screenshot({ path: `${SHOTS}/8-edits-restored.png` });
 
-    // Saved to the team with the edits; a reload shows them stored.
+    // Saved to the team with the edits; a reload shows them stored. The saved circuit's page is held back for a
+    // moment and the canvas is panned while it loads: the editor's write of the new viewport into the URL must not
+    // cancel the navigation (Next discards a loading navigation for a replaceState), as it once did in CI.
+    await page.route(
+      (url) => url.pathname.startsWith('/c/'),
+      async (route) => {
+        if (route.request().headers().rsc) await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      },
+    );
     await page.getByTestId('standalone-notice').getByRole('button', { name: 'Save to team' }).click(poll);
+    await page.waitForRequest((request) => new URL(request.url()).pathname.startsWith('/c/'), poll);
+    await panCanvas(page);
     await page.waitForURL(/\/c\/[^/?]+$/, poll);
+    await page.unrouteAll();
     await expect.poll(stats, poll).toMatch(/ of 14 nodes/);
     const saved = await stats();
     await page.reload();

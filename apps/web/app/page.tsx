@@ -2,14 +2,14 @@
 
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { TopBar, useMe } from '../components/TopBar';
 import { errorMessage } from '../lib/errors';
+import { useAppRouter } from '../lib/navigation';
 import { CREATE_TEAM, MY_TEAM_ADDED, MY_TEAMS } from '../lib/operations';
 
 export default function HomePage() {
-  const router = useRouter();
+  const router = useAppRouter();
   const { me, loading, error: meError } = useMe();
   const signedIn = Boolean(me);
   const teams = useQuery(MY_TEAMS, { skip: !signedIn });

@@ -1,9 +1,10 @@
 'use client';
 
 import { useQuery } from '@apollo/client/react';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import type { FeatureKey } from '../lib/graph';
+import { useAppRouter } from '../lib/navigation';
 import { MY_TEAMS } from '../lib/operations';
 import { CommentThread } from './CommentThread';
 import { FeatureDashboard } from './FeatureDashboard';
@@ -16,7 +17,7 @@ import { TopBar, useMe } from './TopBar';
 
 /** Labels, votes and discussion of one SAE feature; the activation dashboard slot is left for the explorer. */
 export function FeaturePage({ feature }: { feature: FeatureKey }) {
-  const router = useRouter();
+  const router = useAppRouter();
   const search = useSearchParams();
   const { me, loading: meLoading } = useMe();
   const teams = useQuery(MY_TEAMS, { skip: !me });

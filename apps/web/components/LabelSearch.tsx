@@ -2,11 +2,11 @@
 
 import { useQuery } from '@apollo/client/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useEffect, useId, useState } from 'react';
 import type { SearchLabelsQuery } from '../lib/generated/graphql';
 import { featurePath } from '../lib/graph';
 import { SEARCH_LABELS } from '../lib/labeling-operations';
+import { useAppRouter } from '../lib/navigation';
 import { StatusBadge } from './Badges';
 import styles from './LabelSearch.module.css';
 
@@ -28,7 +28,7 @@ function useSettled(value: string, ms = 250): string {
  * the feature page. Enter opens the first result, Escape closes the list.
  */
 export function LabelSearch() {
-  const router = useRouter();
+  const router = useAppRouter();
   const listId = useId();
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);

@@ -2,12 +2,13 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import type { FeatureKey } from '../lib/graph';
 import { SAE_FEATURE_NEIGHBOURS } from '../lib/labeling-operations';
 import { featureInView, saePath, saeViewOf, saeViewQuery } from '../lib/labeling-url';
+import { useAppRouter } from '../lib/navigation';
 import { FEATURE_LABELS, VOTE_LABEL } from '../lib/operations';
 import { Dialog } from './Dialog';
 
@@ -52,7 +53,7 @@ export function LabelingFlow({
   teamId: string | null;
   signedIn: boolean;
 }) {
-  const router = useRouter();
+  const router = useAppRouter();
   const search = useSearchParams();
   const view = { ...saeViewOf(new URLSearchParams(search.toString())), teamId };
   const neighbours = useQuery(SAE_FEATURE_NEIGHBOURS, {

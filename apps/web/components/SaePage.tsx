@@ -3,7 +3,7 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import type { SaeFeaturesQuery } from '../lib/generated/graphql';
@@ -18,6 +18,7 @@ import {
   saeViewOf,
   saeViewQuery,
 } from '../lib/labeling-url';
+import { useAppRouter } from '../lib/navigation';
 import { MY_TEAMS } from '../lib/operations';
 import { formatDate, StatusBadge } from './Badges';
 import { SaeDrafts } from './LabelDrafts';
@@ -108,7 +109,7 @@ function useFeatureRows(modelId: string, saeId: string, { teamId, sort, filter }
 
 /** /models/{model}/{sae}: every feature of an SAE, sortable and filterable, with the team's coverage. */
 export function SaePage({ modelId, saeId }: { modelId: string; saeId: string }) {
-  const router = useRouter();
+  const router = useAppRouter();
   const search = useSearchParams();
   const { me } = useMe();
   const teams = useQuery(MY_TEAMS, { skip: !me });

@@ -2,11 +2,11 @@
 
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/errors';
 import type { Role, TeamQuery } from '../lib/generated/graphql';
 import { featurePath, parseCircuitJson } from '../lib/graph';
+import { useAppRouter } from '../lib/navigation';
 import { ADD_MEMBER, CREATE_CIRCUIT, TEAM, TEAM_CHANGED } from '../lib/operations';
 import { formatDate, StatusBadge, statusText } from './Badges';
 import { CircuitStatus } from './CircuitStatus';
@@ -224,7 +224,7 @@ function ActivityEntry({ event, teamId }: { event: ActivityRow; teamId: string }
 
 /** A team: members and roles, circuits and labels with search, filters and sorting, and what happened lately. */
 export function TeamPage({ id }: { id: string }) {
-  const router = useRouter();
+  const router = useAppRouter();
   const team = useQuery(TEAM, { variables: { id } });
   // Live: whatever lands in the team's activity refreshes the page; a burst of events becomes one refetch.
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);

@@ -17,7 +17,6 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { type ChangeEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   commands,
@@ -43,6 +42,7 @@ import {
 } from '../../lib/graph';
 import { exportedVersionOf, mergeDocs, type Side, urlPins } from '../../lib/merge';
 import { graphSupport, labelFeatureKey, linkedFeatureKey } from '../../lib/model-support';
+import { useAppRouter } from '../../lib/navigation';
 import { useNodeLabels } from '../../lib/node-labels';
 import { NODE_TYPES, nodeTypeCounts } from '../../lib/node-types';
 import { BUILDER_MODELS, CIRCUIT_CHANGED, CIRCUIT_META, SAVE_VERSION } from '../../lib/operations';
@@ -185,7 +185,7 @@ function ToolButton({
 }
 
 function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, refetch, standalone }: EditorProps) {
-  const router = useRouter();
+  const router = useAppRouter();
   const flow = useReactFlow();
   const [initialView] = useState(() => readViewState(new URLSearchParams(window.location.search)));
   const [store] = useState(() => {
@@ -259,9 +259,11 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const [detail, setDetail] = useState(() => detailAt(initialView.viewport?.zoom ?? 1));
 
   useEffect(() => {
-    const timer = setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    // Written a moment after the last change; while a navigation is loading the write waits (see lib/navigation).
+    const write = () => {
       const path = pinnedVersion === null ? window.location.pathname : `/c/${circuit.slug}/v/${baseNumber}`;
-      writeViewState(
+      const written = writeViewState(
         {
           selected: [...selected],
           viewport,
@@ -271,7 +273,9 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         },
         path,
       );
-    }, 250);
+      if (!written) timer = setTimeout(write, 250);
+    };
+    timer = setTimeout(write, 250);
     return () => clearTimeout(timer);
   }, [
     selected,

@@ -1,4 +1,5 @@
 import type { Viewport } from '@xyflow/react';
+import { isNavigationPending } from '../../lib/navigation';
 
 /** View state carried in the URL query: selection, viewport, pinned nodes, thresholds (and the share token). */
 export interface ViewState {
@@ -26,8 +27,12 @@ export function readViewState(params: URLSearchParams): ViewState {
   };
 }
 
-/** Writes the view state into the current URL without a navigation (Next keeps useSearchParams in sync). */
-export function writeViewState(state: ViewState, pathname = window.location.pathname): void {
+/**
+ * Writes the view state into the current URL without a navigation (Next keeps useSearchParams in sync). Returns false,
+ * writing nothing, while a navigation the app started is loading: Next would discard it for this write.
+ */
+export function writeViewState(state: ViewState, pathname = window.location.pathname): boolean {
+  if (isNavigationPending()) return false;
   const params = new URLSearchParams(window.location.search);
   const set = (key: string, value: string | null) => {
     if (value) params.set(key, value);
@@ -46,4 +51,5 @@ export function writeViewState(state: ViewState, pathname = window.location.path
   const query = params.toString().replaceAll('%2C', ',');
   const next = `${pathname}${query ? `?${query}` : ''}`;
   if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, '', next);
+  return true;
 }

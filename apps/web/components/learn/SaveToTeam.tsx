@@ -2,9 +2,9 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/errors';
+import { useAppRouter } from '../../lib/navigation';
 import { CREATE_CIRCUIT, MY_TEAMS } from '../../lib/operations';
 import { forgetUnsavedEdits } from '../../lib/unsaved-edits';
 import { SignInLink } from '../SignInLink';
@@ -35,7 +35,7 @@ export function SaveToTeam({
   /** The editor's key for the unsaved edits it keeps (unsaved-edits.ts): saved, they are forgotten. */
   editsKey?: string;
 }) {
-  const router = useRouter();
+  const router = useAppRouter();
   const { me, loading } = useMe();
   const teams = useQuery(MY_TEAMS, { skip: !me });
   const [teamId, setTeamId] = useState('');

@@ -2,12 +2,12 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { JobProgressBar, jobFinished, useJob } from '../../../components/JobProgress';
 import { TopBar } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
 import type { PromptGraphJobInput } from '../../../lib/generated/graphql';
+import { useAppRouter } from '../../../lib/navigation';
 import {
   BUILDER_MODELS,
   GRAPH_BUILDER_MODELS,
@@ -42,7 +42,7 @@ const DEFAULT_TITLES: Record<Kind, string> = {
 
 /** Computes a sparse feature circuit as a background job, shows its progress, and opens the editor when done. */
 export default function CircuitBuilderPage() {
-  const router = useRouter();
+  const router = useAppRouter();
   const teams = useQuery(MY_TEAMS);
   const models = useQuery(BUILDER_MODELS);
   const graphModels = useQuery(GRAPH_BUILDER_MODELS);

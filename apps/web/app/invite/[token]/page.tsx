@@ -2,16 +2,17 @@
 
 import { useMutation, useQuery } from '@apollo/client/react';
 import Link from 'next/link';
-import { useParams, useRouter } from 'next/navigation';
+import { useParams } from 'next/navigation';
 import { useState } from 'react';
 import { TopBar, useMe } from '../../../components/TopBar';
 import { errorMessage } from '../../../lib/errors';
+import { useAppRouter } from '../../../lib/navigation';
 import { ACCEPT_INVITATION, INVITATION_PREVIEW } from '../../../lib/operations';
 
 /** /invite/{token}: what the link offers, and a button to join (after signing in). */
 export default function InvitePage() {
   const { token } = useParams<{ token: string }>();
-  const router = useRouter();
+  const router = useAppRouter();
   const { me, loading } = useMe();
   const preview = useQuery(INVITATION_PREVIEW, {
     variables: { token },
