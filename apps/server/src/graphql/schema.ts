@@ -794,7 +794,10 @@ export const typeDefs = /* GraphQL */ `
     "Teams the signed-in user belongs to."
     myTeams: [Team!]!
     team(id: ID!): Team!
-    "What an invitation link offers (no sign-in needed: the token is the secret)."
+    """
+    What an invitation link offers (no sign-in needed: the token is the secret). NOT_FOUND for an unknown or revoked
+    token; INVITATION_EXPIRED (with expiredAt) for an expired one.
+    """
     invitation(token: String!): InvitationPreview!
     featureLabels(feature: FeatureKeyInput!, first: Int, after: String): FeatureLabelConnection!
     """
@@ -1009,6 +1012,7 @@ export const typeDefs = /* GraphQL */ `
     removeTeamMember(teamId: ID!, userId: ID!): Boolean!
     "role: ADMIN (owners only), MEMBER or VIEWER; days: 1-90 (default 7)."
     createInvitation(teamId: ID!, role: Role, days: Int): CreatedInvitation!
+    "Joins with the link's role (keeping a higher one); the same errors as the invitation query."
     acceptInvitation(token: String!): Team!
     revokeInvitation(id: ID!): TeamInvitation!
     proposeLabel(input: ProposeLabelInput!): FeatureLabel!

@@ -23,7 +23,8 @@ import { type GraphQLResponse, TestClient } from '../testing/graphql-client.js';
  * revoked), lnkExp (an EDIT link, expired); anLnk: signed out, holding the EDIT link.
  *
  * Cells: Y allowed (for a list: the target is in it); hid: answered, but the target is left out (subscriptions: the
- * event never arrives); UA UNAUTHENTICATED, FB FORBIDDEN, NF NOT_FOUND, LO LAST_OWNER, WC WRONG_CREDENTIALS; a
+ * event never arrives); UA UNAUTHENTICATED, FB FORBIDDEN, NF NOT_FOUND, LO LAST_OWNER, WC WRONG_CREDENTIALS, IE
+ * INVITATION_EXPIRED (only whoever holds an expired invitation's token can learn it expired); a
  * denied mutation must also leave every table as it was; -: not run (signing up, in and out do not depend on roles or
  * links: a signed-out and a signed-in caller stand for all, as each sign-in or sign-up costs a deliberately slow hash).
  *
@@ -50,7 +51,7 @@ myTeams              -               UA     Y      Y      Y      Y      Y      Y
 team                 A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 invitation           valid           Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 invitation           revoked         NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF
-invitation           expired         NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF
+invitation           expired         IE     IE     IE     IE     IE     IE     IE     IE     IE     IE     IE     IE     IE
 featureLabels        TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
 featureLabels        PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 shownLabels          TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
@@ -100,7 +101,7 @@ createInvitation     MEMBER          UA     NF     FB     FB     Y      Y      N
 createInvitation     ADMIN           UA     NF     FB     FB     FB     Y      NF     NF     NF     NF     NF     NF     UA
 acceptInvitation     valid           UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 acceptInvitation     revoked         UA     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     UA
-acceptInvitation     expired         UA     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     UA
+acceptInvitation     expired         UA     IE     IE     IE     IE     IE     IE     IE     IE     IE     IE     IE     UA
 revokeInvitation     MEMBER          NF     NF     NF     NF     Y      Y      NF     NF     NF     NF     NF     NF     NF
 proposeLabel         A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 importLabels         A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
@@ -215,6 +216,7 @@ const CODES: Record<string, string> = {
   NOT_FOUND: 'NF',
   LAST_OWNER: 'LO',
   WRONG_CREDENTIALS: 'WC',
+  INVITATION_EXPIRED: 'IE',
 };
 const CIRCUIT_KEYS = ['PRIVATE', 'TEAM', 'UNLISTED', 'PUBLIC', 'MINE'] as const;
 type CircuitKey = (typeof CIRCUIT_KEYS)[number];

@@ -18,6 +18,8 @@ afterAll(async () => {
 const CREATE =
   'mutation($t: ID!, $r: Role) { createInvitation(teamId: $t, role: $r) { token path invitation { id role uses } } }';
 const ROLE = 'query($t: ID!) { team(id: $t) { myRole } }';
+const PREVIEW = 'query($k: String!) { invitation(token: $k) { teamName } }';
+const ACCEPT = 'mutation($k: String!) { acceptInvitation(token: $k) { id } }';
 
 describe('team invitations by link', () => {
   it('lets admins invite by link, shows what the link offers, adds whoever accepts, and stops when revoked', async () => {
@@ -85,10 +87,10 @@ describe('team invitations by link', () => {
       k: createInvitation.token,
     });
     expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(refused.errors?.[0]?.message).toMatch(/expired or been revoked/);
+    expect(refused.errors?.[0]?.message).toMatch(/revoked/);
   });
 
-  it('refuses an expired link (preview and accept) with NOT_FOUND saying it may have expired, and adds no one', async () => {
+  it('says an expired link expired and when (preview and accept), and adds no one', async () => {
     const owner = await TestClient.signUp(app.url, 'expiry-owner@lab.org');
     const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
       'mutation { createTeam(input: { name: "Expiry Lab" }) { id } }',
@@ -102,30 +104,80 @@ describe('team invitations by link', () => {
     // A one-day link expires a day from now (give or take the request's time).
     const expiresIn = Date.parse(createInvitation.invitation.expiresAt) - Date.now();
     expect(Math.abs(expiresIn - 24 * 60 * 60 * 1000)).toBeLessThan(60_000);
-    const PREVIEW = 'query($k: String!) { invitation(token: $k) { teamName } }';
-    const ACCEPT = 'mutation($k: String!) { acceptInvitation(token: $k) { id } }';
     const k = createInvitation.token;
     expect((await new TestClient(app.url).ok<{ invitation: unknown }>(PREVIEW, { k })).invitation).toEqual({
       teamName: 'Expiry Lab',
     });
 
     // A day later (moved back in the database rather than waited for): the moment it expires, it is refused.
+    const expiredAt = new Date('2026-03-04T05:06:07.890Z');
     await app.runtime.services.prisma.teamInvitation.update({
       where: { id: createInvitation.invitation.id },
-      data: { expiresAt: new Date(Date.now() - 1000) },
+      data: { expiresAt: expiredAt },
     });
     const preview = await new TestClient(app.url).request(PREVIEW, { k });
-    expect(preview.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(preview.errors?.[0]?.message).toBe('This invitation link is not valid: it may have expired or been revoked');
+    expect(preview.errors?.[0]?.extensions).toMatchObject({
+      code: 'INVITATION_EXPIRED',
+      expiredAt: expiredAt.toISOString(),
+    });
+    expect(preview.errors?.[0]?.message).toBe(
+      'This invitation link expired on 2026-03-04 05:06 UTC; an admin of the team can send you a new one',
+    );
+    expect(preview.data).toBeNull();
     const latecomer = await TestClient.signUp(app.url, 'expiry-late@lab.org');
     const accept = await latecomer.request(ACCEPT, { k });
-    expect(accept.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(accept.errors?.[0]?.message).toMatch(/expired or been revoked/);
+    expect(accept.errors?.[0]?.extensions).toMatchObject({
+      code: 'INVITATION_EXPIRED',
+      expiredAt: expiredAt.toISOString(),
+    });
+    expect(accept.errors?.[0]?.message).toMatch(/^This invitation link expired on 2026-03-04 05:06 UTC/);
     expect((await latecomer.request(ROLE, { t: createTeam.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const { team } = await owner.ok<{ team: { invitations: { id: string; uses: number }[] } }>(
       'query($t: ID!) { team(id: $t) { invitations { id uses } } }',
       { t: createTeam.id },
     );
     expect(team.invitations.find((i) => i.id === createInvitation.invitation.id)?.uses).toBe(0);
+  });
+
+  it('answers an unknown and a revoked link alike (NOT_FOUND, same message), even a revoked one that also expired', async () => {
+    const owner = await TestClient.signUp(app.url, 'unknown-owner@lab.org');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Revoked Lab" }) { id } }',
+    );
+    const invite = async () =>
+      (
+        await owner.ok<{ createInvitation: { token: string; invitation: { id: string } } }>(
+          'mutation($t: ID!) { createInvitation(teamId: $t) { token invitation { id } } }',
+          { t: createTeam.id },
+        )
+      ).createInvitation;
+    const revoked = await invite();
+    const revokedAndExpired = await invite();
+    for (const { invitation } of [revoked, revokedAndExpired]) {
+      await owner.ok('mutation($id: ID!) { revokeInvitation(id: $id) { id } }', { id: invitation.id });
+    }
+    // Revocation wins: a revoked link says nothing about its expiry either.
+    await app.runtime.services.prisma.teamInvitation.update({
+      where: { id: revokedAndExpired.invitation.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    // The shape of a real token (43 base64url characters), but none was made.
+    const unknown = 'x'.repeat(43);
+
+    const anonymous = new TestClient(app.url);
+    const someone = await TestClient.signUp(app.url, 'unknown-visitor@lab.org');
+    const answers = [];
+    for (const k of [unknown, revoked.token, revokedAndExpired.token]) {
+      answers.push((await anonymous.request(PREVIEW, { k })).errors?.[0]);
+      answers.push((await someone.request(ACCEPT, { k })).errors?.[0]);
+    }
+    for (const answer of answers) {
+      expect(answer?.extensions?.code).toBe('NOT_FOUND');
+      expect(answer?.extensions?.expiredAt).toBeUndefined();
+      expect(answer?.message).toBe(
+        'This invitation link is not valid: it may have been revoked or copied incompletely; ask whoever sent it for a new one',
+      );
+    }
+    expect((await someone.request(ROLE, { t: createTeam.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

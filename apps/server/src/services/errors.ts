@@ -16,7 +16,9 @@ export type ErrorCode =
   /** Too many jobs running or queued (per user, or for the whole deployment). */
   | 'QUOTA_EXCEEDED'
   /** A job whose estimated peak memory exceeds the limit for jobs (JOB_MEMORY_MB); with estimateMb and limitMb. */
-  | 'JOB_TOO_LARGE';
+  | 'JOB_TOO_LARGE'
+  /** An invitation link past its expiry (only its holder can learn this: the token is the secret); with expiredAt. */
+  | 'INVITATION_EXPIRED';
 
 /** A rule broken by the caller's input or rights; reaches the client as a GraphQL error with `extensions.code`. */
 export class AppError extends GraphQLError {

@@ -65,13 +65,28 @@ export class InvitationService {
     return { invitation, token };
   }
 
+  /**
+   * The invitation a token opens. Unknown and revoked tokens read the same (NOT_FOUND), so a revoked link tells
+   * nothing more than a mistyped one; an expired link says when it expired, which only its holder can ask about since
+   * tokens are 256-bit secrets. Links may be used many times (uses counts them), so there is no "already used".
+   */
   private async valid(token: string) {
     const invitation = await this.prisma.teamInvitation.findUnique({
       where: { tokenHash: hashToken(token) },
       include: { team: true },
     });
-    if (!invitation || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) {
-      throw new AppError('NOT_FOUND', 'This invitation link is not valid: it may have expired or been revoked');
+    if (!invitation || invitation.revokedAt) {
+      throw new AppError(
+        'NOT_FOUND',
+        'This invitation link is not valid: it may have been revoked or copied incompletely; ask whoever sent it for a new one',
+      );
+    }
+    if (invitation.expiresAt.getTime() <= Date.now()) {
+      throw new AppError(
+        'INVITATION_EXPIRED',
+        `This invitation link expired on ${utcMinute(invitation.expiresAt)}; an admin of the team can send you a new one`,
+        { expiredAt: invitation.expiresAt.toISOString() },
+      );
     }
     return invitation;
   }
@@ -124,4 +139,9 @@ export class InvitationService {
       data: { revokedAt: invitation.revokedAt ?? new Date() },
     });
   }
+}
+
+/** 2026-11-25 14:03 UTC: the same for every reader of the message, whatever their time zone (expiredAt has it exactly). */
+function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

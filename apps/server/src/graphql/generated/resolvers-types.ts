@@ -589,6 +589,7 @@ export type Mutation = {
    * everything else kept. A job; its result has the metric per pair before and after, and the means.
    */
   ablateSelection: Job;
+  /** Joins with the link's role (keeping a higher one); the same errors as the invitation query. */
   acceptInvitation: Team;
   addComment: Comment;
   /** Adds someone or changes their role: admins for members and viewers, owners for admins and owners. */
@@ -963,7 +964,10 @@ export type Query = {
   /** null until dashboards were computed for this SAE. */
   featureDashboard?: Maybe<FeatureDashboard>;
   featureLabels: FeatureLabelConnection;
-  /** What an invitation link offers (no sign-in needed: the token is the secret). */
+  /**
+   * What an invitation link offers (no sign-in needed: the token is the secret). NOT_FOUND for an unknown or revoked
+   * token; INVITATION_EXPIRED (with expiredAt) for an expired one.
+   */
   invitation: InvitationPreview;
   job: Job;
   label: FeatureLabel;
