@@ -14,6 +14,7 @@ import { typeDefs } from '../graphql/schema.js';
 import { ENCODER_PATH, EncoderStore } from '../models/encoders.js';
 import type { Services } from '../services/index.js';
 import { waitingFor } from '../shutdown.js';
+import { databaseHealth } from './health.js';
 import {
   answerClientError,
   type CookieSecurity,
@@ -25,7 +26,6 @@ import {
   readBody,
   requireMethod,
   secureCookiesFor,
-  sendText,
 } from './requests.js';
 import { startGraphQLWebSocket } from './websocket.js';
 
@@ -96,6 +96,7 @@ const SUBSCRIPTION_OVER_HTTP = JSON.stringify({
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { services, secureCookies } = options;
   const schema = makeExecutableSchema({ typeDefs, resolvers });
+  const health = databaseHealth(services.prisma);
   const encoders = new EncoderStore(services.models, join(options.engineCacheDir ?? tmpdir(), 'sae-encoders'));
   const httpServer = createServer();
   const { wsServer, dispose: disposeWs } = startGraphQLWebSocket({
@@ -177,7 +178,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     if (url.pathname === '/healthz') {
       requireMethod(req, ['GET', 'HEAD']);
-      return sendText(res, 200, 'ok');
+      const report = await health();
+      // no-store: a cached "ok" in a proxy would hide a database that is gone.
+      res
+        .writeHead(report.status === 'ok' ? 200 : 503, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        })
+        .end(JSON.stringify(report));
+      return;
     }
     throw new HttpError(404, 'not found: the API lives at /graphql');
   };

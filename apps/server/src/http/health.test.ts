@@ -1,0 +1,182 @@
+// /healthz asks the database: 200 {"status":"ok","database":"ok"} while it answers, 503 with a short reason when a
+// query fails or hangs past the probe's timeout. Before, it answered 200 'ok' whatever state the database was in.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startApp } from '../app.js';
+import { PgliteThread } from '../db/pglite-thread.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
+import { createTestDatabase } from '../testing/database.js';
+import { hasPostgres } from '../testing/services.js';
+import { databaseHealth, HEALTH_TIMEOUT_MS } from './health.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function started(options: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
+  const test = await startTestApp(options);
+  cleanups.push(() => test.stop());
+  return test;
+}
+
+const healthUrl = (apiUrl: string) => apiUrl.replace('/graphql', '/healthz');
+
+async function health(apiUrl: string, method = 'GET') {
+  const response = await fetch(healthUrl(apiUrl), { method });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** Asks until /healthz answers `status` (a probe's answer is reused for a second), or fails after `withinMs`. */
+async function healthBecomes(apiUrl: string, status: number, withinMs = 8000) {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const answer = await health(apiUrl);
+    if (answer.status === status) return answer;
+    if (Date.now() > deadline) throw new Error(`/healthz still answers ${answer.status} ${answer.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('/healthz', () => {
+  it('answers 200 with JSON while the database answers, HEAD without a body, other methods 405', async () => {
+    const { app } = await started();
+    const answer = await health(app.url);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(JSON.parse(answer.text)).toEqual({ status: 'ok', database: 'ok' });
+
+    const head = await health(app.url, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+
+    const post = await health(app.url, 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('shares one database query among a flood of concurrent checks', async () => {
+    let probes = 0;
+    const { app } = await started({ onQuery: (sql) => void (/^SELECT 1$/i.test(sql.trim()) && probes++) });
+    const answers = await Promise.all(Array.from({ length: 200 }, () => health(app.url)));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(probes).toBe(1);
+    // Once the answer is older than the reuse period, the next check asks the database again.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await Promise.all(Array.from({ length: 50 }, () => health(app.url)));
+    expect(probes).toBe(2);
+  });
+
+  it('reports the embedded database unavailable once its thread has ended', async () => {
+    const thread = await PgliteThread.start(undefined);
+    const prisma = new PrismaClient({ adapter: thread.adapterFactory() });
+    const check = databaseHealth(prisma, { reuseMs: 0 });
+    expect(await check()).toEqual({ status: 'ok', database: 'ok' });
+    // What a WebAssembly abort comes to (see pglite-thread.test.ts): the thread ends under the API.
+    await (thread as unknown as { worker: Worker }).worker.terminate();
+    const report = await check();
+    expect(report.status).toBe('unavailable');
+    expect(report.database).toMatch(/^query failed/);
+    await prisma.$disconnect();
+  });
+});
+
+describe.runIf(hasPostgres())('/healthz on Postgres', () => {
+  it('answers 503 with a short reason, naming neither the database nor its address, once the database is dropped', async () => {
+    const { app, db } = await started();
+    expect((await health(app.url)).status).toBe(200);
+    await db.drop();
+    const answer = await healthBecomes(app.url, 503);
+    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = JSON.parse(answer.text) as { status: string; database: string };
+    expect(body.status).toBe('unavailable');
+    expect(body.database).toMatch(/^query failed \(.*DatabaseDoesNotExist/);
+    expect(body.database.length).toBeLessThan(80);
+    const url = new URL(db.config.kind === 'postgres' ? db.config.url : '');
+    for (const secret of [url.pathname.slice(1), url.host, url.username]) expect(answer.text).not.toContain(secret);
+    expect((await health(app.url, 'HEAD')).status).toBe(503);
+  });
+
+  it('answers 503 within the probe timeout when the database stops answering, and 200 again once it answers', async () => {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    if (db.config.kind !== 'postgres') throw new Error('expected Postgres');
+    const target = new URL(db.config.url);
+    const relay = await startRelay(target.hostname, Number(target.port || 5432));
+    cleanups.push(() => relay.close());
+    const through = new URL(db.config.url);
+    through.host = `127.0.0.1:${relay.port}`;
+    const app = await startApp({
+      host: '127.0.0.1',
+      port: 0,
+      secureCookies: false,
+      database: { kind: 'postgres', url: through.toString() },
+    });
+    cleanups.push(async () => {
+      relay.resume();
+      await app.stop(4000);
+    });
+    expect((await health(app.url)).status).toBe(200);
+
+    // A network that stops passing packets: connections stay open, queries never come back.
+    relay.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the reuse of the last "ok"
+    const askedAt = Date.now();
+    const answer = await health(app.url);
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.text)).toEqual({
+      status: 'unavailable',
+      database: `no answer within ${HEALTH_TIMEOUT_MS} ms`,
+    });
+    expect(Date.now() - askedAt).toBeLessThan(HEALTH_TIMEOUT_MS + 1000);
+
+    relay.resume();
+    expect(JSON.parse((await healthBecomes(app.url, 200)).text)).toEqual({ status: 'ok', database: 'ok' });
+  });
+});
+
+/** A TCP relay to host:port whose traffic can be held (both ways, on open and new connections) and let go again. */
+async function startRelay(host: string, port: number) {
+  const sockets = new Set<Socket>();
+  let paused = false;
+  /** Bytes that arrived while paused, in order, with the socket they are for. */
+  let held: [Socket, Buffer][] = [];
+  const forward = (to: Socket, chunk: Buffer) => (paused ? held.push([to, chunk]) : to.write(chunk));
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, host);
+    client.on('data', (chunk) => forward(upstream, chunk));
+    upstream.on('data', (chunk) => forward(client, chunk));
+    for (const [socket, other] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(socket);
+      socket.on('error', () => other.destroy());
+      socket.on('close', () => {
+        sockets.delete(socket);
+        other.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('relay has no port');
+  return {
+    port: address.port,
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      for (const [to, chunk] of held) to.write(chunk);
+      held = [];
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
