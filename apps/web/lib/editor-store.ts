@@ -278,7 +278,17 @@ export const commands = {
       label: `Ungroup ${groupIds.length === 1 ? '' : `${groupIds.length} `}supernode${groupIds.length === 1 ? '' : 's'}`,
       apply: (doc) => {
         const groups = doc.groups.filter((g) => !groupIds.includes(g.id));
-        return groups.length === doc.groups.length ? doc : { ...doc, groups };
+        if (groups.length === doc.groups.length) return doc;
+        // Members that were moved as one card stand on one spot: ungrouped, they go back to their own places in the
+        // layout instead of staying stacked. Members the user placed apart keep their places.
+        const stacked: string[] = [];
+        for (const group of doc.groups.filter((g) => groupIds.includes(g.id))) {
+          const spot = (id: string) => `${doc.positions[id]!.x},${doc.positions[id]!.y}`;
+          const placed = group.nodeIds.filter((id) => doc.positions[id]);
+          const shared = placed.filter((id) => placed.some((other) => other !== id && spot(other) === spot(id)));
+          stacked.push(...shared);
+        }
+        return { ...doc, groups, positions: stacked.length ? without(doc.positions, stacked) : doc.positions };
       },
     };
   },

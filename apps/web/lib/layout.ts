@@ -8,6 +8,9 @@
  * (layoutWorkerSource) so big graphs do not block the page.
  */
 
+import type { DiffView } from './editor-store';
+import { type Graph, type Group, influenceOf, positionOf, rowOf } from './graph';
+
 export interface LayoutNode {
   id: string;
   layer?: number;
@@ -20,6 +23,8 @@ export interface LayoutInput {
   edges: { source: string; target: string }[];
   /** Token positions 0..columns-1 get a column even when no node sits there (the prompt's tokens head them). */
   columns?: number;
+  /** Supernodes: each is drawn as one card standing in for its members, and every member gets the card's position. */
+  groups?: { id: string; nodeIds: string[] }[];
 }
 
 export type Positions = Record<string, { x: number; y: number }>;
@@ -59,7 +64,36 @@ function createLayoutEngine(): (input: LayoutInput) => LayoutResult {
     const structured = rowed.filter((n) => n.pos !== undefined || !anyPosition);
     const spanning = anyPosition ? rowed.filter((n) => n.pos === undefined) : [];
     const posOf = (n: LayoutNode) => n.pos ?? 0;
+    const strongestFirst = (a: LayoutNode, b: LayoutNode) =>
+      Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0) || a.id.localeCompare(b.id);
     let right = 0;
+
+    // Supernodes: one card each, in the slot of one member, its anchor: the strongest member of the place (cell,
+    // spanning row, or the rowless nodes) that holds most of them. The other members give up their slots and the
+    // cells close up. The grid is measured with every member, so grouping moves nothing outside the members' cells,
+    // and a cell that only loses cards still fits its rows.
+    const placeOf = (n: LayoutNode) =>
+      n.layer === undefined
+        ? 'rowless'
+        : n.pos !== undefined || !anyPosition
+          ? `${n.layer}|${posOf(n)}`
+          : `${n.layer}|*`;
+    const byId = new Map(input.nodes.map((n) => [n.id, n]));
+    const anchorOf = new Map<string, string>();
+    for (const group of input.groups ?? []) {
+      const members = group.nodeIds
+        .filter((id) => byId.has(id) && !anchorOf.has(id))
+        .map((id) => byId.get(id)!)
+        .sort(strongestFirst);
+      if (!members.length) continue;
+      const count = new Map<string, number>();
+      for (const m of members) count.set(placeOf(m), (count.get(placeOf(m)) ?? 0) + 1);
+      const most = Math.max(...count.values());
+      const anchor = members.find((m) => count.get(placeOf(m)) === most)!;
+      for (const m of members) anchorOf.set(m.id, anchor.id);
+    }
+    /** What a place draws: its nodes, with each supernode's members there reduced to its anchor. */
+    const cardsOf = (nodes: LayoutNode[]) => nodes.filter((n) => (anchorOf.get(n.id) ?? n.id) === n.id);
 
     if (rowed.length) {
       // Cells (layer, pos); a column is as wide as its fullest cell (up to the chosen cap), a layer as tall as its
@@ -132,12 +166,10 @@ function createLayoutEngine(): (input: LayoutInput) => LayoutResult {
         grid.rows.push({ layer, y, height });
         y += height;
       }
-      const strongestFirst = (a: LayoutNode, b: LayoutNode) =>
-        Math.abs(b.weight ?? 0) - Math.abs(a.weight ?? 0) || a.id.localeCompare(b.id);
       for (const [layer, row] of spanningByLayer) {
-        row.sort(strongestFirst);
-        row.forEach((n, i) => {
-          const inRow = Math.min(perSpanRow, row.length - Math.floor(i / perSpanRow) * perSpanRow);
+        const cards = cardsOf(row.sort(strongestFirst));
+        cards.forEach((n, i) => {
+          const inRow = Math.min(perSpanRow, cards.length - Math.floor(i / perSpanRow) * perSpanRow);
           positions[n.id] = {
             x: (width - COLUMN_GAP - inRow * NODE_W) / 2 + (i % perSpanRow) * NODE_W,
             y: layerY.get(layer)! + Math.floor(i / perSpanRow) * SUB_ROW_H,
@@ -145,13 +177,13 @@ function createLayoutEngine(): (input: LayoutInput) => LayoutResult {
         });
       }
       for (const cell of cells.values()) {
-        cell.sort(strongestFirst);
         const layer = cell[0]!.layer!;
         const pos = posOf(cell[0]!);
         const cellWidth = columnWidth.get(pos)!;
         const top = layerY.get(layer)! + layerRows.get(layer)!.spanRows * SUB_ROW_H;
-        cell.forEach((n, i) => {
-          const inRow = Math.min(cellWidth, cell.length - Math.floor(i / cellWidth) * cellWidth);
+        const cards = cardsOf(cell.sort(strongestFirst));
+        cards.forEach((n, i) => {
+          const inRow = Math.min(cellWidth, cards.length - Math.floor(i / cellWidth) * cellWidth);
           const offset = ((cellWidth - inRow) * NODE_W) / 2;
           positions[n.id] = {
             x: columnX.get(pos)! + offset + (i % cellWidth) * NODE_W,
@@ -161,8 +193,14 @@ function createLayoutEngine(): (input: LayoutInput) => LayoutResult {
       }
     }
 
-    if (loose.length) {
-      const looseLayers = layered(loose, input.edges);
+    const looseCards = cardsOf(loose);
+    if (looseCards.length) {
+      // A supernode's edges are its members' edges.
+      const edges = input.edges.map((e) => ({
+        source: anchorOf.get(e.source) ?? e.source,
+        target: anchorOf.get(e.target) ?? e.target,
+      }));
+      const looseLayers = layered(looseCards, edges);
       const top = Math.max(...looseLayers.map((l) => l.layer));
       const widest = Math.max(...groupBy(looseLayers).map((row) => row.length));
       for (const row of groupBy(looseLayers)) {
@@ -171,6 +209,11 @@ function createLayoutEngine(): (input: LayoutInput) => LayoutResult {
           positions[entry.id] = { x: right + offset + i * NODE_W, y: (top - entry.layer) * ROW_H };
         });
       }
+    }
+    // Every member stands where its card is: the editor draws the card there, and moving it moves them.
+    for (const [member, anchor] of anchorOf) {
+      const slot = positions[anchor];
+      if (slot) positions[member] = { ...slot };
     }
     return { positions, grid };
   }
@@ -280,4 +323,31 @@ export const computeLayout = createLayoutEngine();
 export function layoutWorkerSource(): string {
   return `const computeLayout = (${createLayoutEngine.toString()})();
 self.onmessage = (event) => self.postMessage({ id: event.data.id, result: computeLayout(event.data.input) });`;
+}
+
+/**
+ * What the editor lays out: the shown nodes (and a diff's ghosts) in their layer rows and token columns, the edges
+ * between them, and the supernodes over them (with only their shown members).
+ */
+export function circuitLayoutInput(
+  graph: Graph,
+  visible: ReadonlySet<string>,
+  groups: readonly Group[],
+  diff: DiffView | null,
+  columns: number,
+): LayoutInput {
+  const shown = graph.nodes.filter((n) => visible.has(n.id));
+  const all = diff ? [...shown, ...diff.ghostNodes] : shown;
+  const ids = new Set(all.map((n) => n.id));
+  const edges = diff ? [...graph.edges, ...diff.ghostEdges] : graph.edges;
+  return {
+    nodes: all.map((n) => ({ id: n.id, layer: rowOf(n, graph), pos: positionOf(n), weight: influenceOf(n) ?? 0 })),
+    edges: edges
+      .filter((e) => ids.has(e.source) && ids.has(e.target))
+      .map((e) => ({ source: e.source, target: e.target })),
+    columns,
+    groups: groups
+      .map((g) => ({ id: g.id, nodeIds: g.nodeIds.filter((id) => visible.has(id)) }))
+      .filter((g) => g.nodeIds.length > 0),
+  };
 }

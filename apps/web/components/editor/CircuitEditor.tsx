@@ -29,6 +29,7 @@ import {
   useEditor,
 } from '../../lib/editor-store';
 import { errorExtensions, errorMessage } from '../../lib/errors';
+import { evidenceListed } from '../../lib/evidence-cache';
 import { CIRCUIT_EVIDENCE } from '../../lib/evidence-operations';
 import {
   type CircuitContent,
@@ -295,7 +296,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   // ---- layout (Web Worker) and the drawn graph: only the nodes that pass the thresholds are laid out, so a
   // pruned circuit packs tight ----
   const visible = useMemo(() => visibleNodeIds(doc, nodeThreshold), [doc, nodeThreshold]);
-  const { layout, columns, rowNames } = useCircuitLayout(doc.graph, visible, diff);
+  const { layout, columns, rowNames } = useCircuitLayout(doc.graph, visible, doc.groups, diff);
   const positions = layout?.positions ?? null;
   const [labelTick, setLabelTick] = useState(0);
   const labels = useNodeLabels(doc.graph, standalone ? null : circuit.teamId, labelTick);
@@ -377,30 +378,22 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
     [setSelected],
   );
   /**
-   * Records moved nodes in the document. A moved supernode moves its members by the same offset. React Flow moves
+   * Records moved nodes in the document. A moved supernode puts its members where its card now is (they share its
+   * slot in the layout too; ungrouping sends members stacked that way back to their own places). React Flow moves
    * nodes itself (drag, arrow keys on a focused selected node); the moves only last once they are a command here.
    */
   const commitMoves = useCallback(
     (moved: { id: string; position: Point }[], nudge: boolean) => {
       const moves: Record<string, Point> = {};
       for (const node of moved) {
+        const at = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
         const group = doc.groups.find((g) => g.id === node.id);
-        if (!group) {
-          moves[node.id] = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
-          continue;
-        }
-        const before = derived?.nodes.find((n) => n.id === node.id)?.position;
-        if (!before || !positions) continue;
-        const dx = node.position.x - before.x;
-        const dy = node.position.y - before.y;
-        for (const member of group.nodeIds) {
-          const p = doc.positions[member] ?? positions[member];
-          if (p) moves[member] = { x: Math.round(p.x + dx), y: Math.round(p.y + dy) };
-        }
+        if (!group) moves[node.id] = at;
+        else for (const member of group.nodeIds) if (visible.has(member)) moves[member] = at;
       }
       if (Object.keys(moves).length) store.dispatch(commands.move(moves, { nudge }));
     },
-    [doc, derived, positions, store],
+    [doc, visible, store],
   );
   // Position changes outside a drag come from arrow keys; a drag is recorded once, when it stops.
   const dragging = useRef(false);
@@ -580,8 +573,13 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
         void meta.refetch();
       } else if (event.kind === 'comment') setCommentTick((t) => t + 1);
       else if (event.kind === 'review') void meta.refetch();
-      // The review panel's evidence list (of the version shown) asks again.
-      else if (event.kind === 'evidence') void client.refetchQueries({ include: [CIRCUIT_EVIDENCE] });
+      // The review panel's evidence list (of the version shown) asks again, unless this tab saved the evidence and
+      // so shows it already (lib/evidence-cache.ts).
+      else if (
+        event.kind === 'evidence' &&
+        !(saved && event.id && evidenceListed(client.cache, { slug: circuit.slug, version: saved }, event.id))
+      )
+        void client.refetchQueries({ include: [CIRCUIT_EVIDENCE] });
     },
   });
 

@@ -217,8 +217,11 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
     let activation = 0;
     let influence = 0;
     let placed = 0;
+    // The card stands where the layout put it (it gives every member the card's slot), unless the user placed every
+    // member (moving the card moves them): a member dragged alone before grouping must not pull it over a neighbour.
+    const placedByUser = members.every((id) => doc.positions[id]);
     for (const id of members) {
-      const p = doc.positions[id] ?? positions[id];
+      const p = placedByUser ? doc.positions[id] : positions[id];
       if (!p) continue;
       x += p.x;
       y += p.y;
