@@ -134,6 +134,30 @@ describe('supernodes in the layout', () => {
     expect(apart.positions[h0]).toEqual({ x: 900, y: 900 });
   });
 
+  it('a card shows the summed activation of the members it draws: 0 for hidden 0 and 1, both off on “The cat”', () => {
+    const { doc, named } = toyDoc();
+    const card = (edited: EditorDoc) => {
+      const visible = visibleNodeIds(edited, 0);
+      const { positions } = computeLayout(circuitLayoutInput(edited.graph, visible, edited.groups, null, 0));
+      const input = {
+        doc: edited,
+        positions,
+        edgeThreshold: 0,
+        visible,
+        selected: new Set<string>(),
+        labels: new Map(),
+      };
+      return derive({ ...input, diff: null }, new DeriveCache()).nodes.find((n) => n.id === 'g1')!.data;
+    };
+    const activation = (label: string) => doc.graph.nodes.find((n) => n.id === named(label))!.activation as number;
+    expect([activation('hidden 0'), activation('hidden 1')]).toEqual([0, 0]);
+    expect(card(commands.group([named('hidden 0'), named('hidden 1')], 'off', 'g1').apply(doc)).activation).toBe(0);
+    const on = commands.group([named('hidden 2'), named('hidden 3')], 'on', 'g1').apply(doc);
+    expect(card(on).activation).toBeCloseTo(activation('hidden 2') + activation('hidden 3'), 12);
+    const oneHidden = commands.hide([named('hidden 3')]).apply(on);
+    expect(card(oneHidden)).toMatchObject({ members: 1, activation: activation('hidden 2') });
+  });
+
   it('a supernode of nodes without a row (a generic graph) takes one place in the layered layout', () => {
     const chain: Graph = {
       nodes: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id })),

@@ -228,7 +228,8 @@ export function derive(input: DeriveInput, cache: DeriveCache): Derived {
       placed++;
     }
     if (!placed) continue;
-    for (const member of group.nodeIds) {
+    // Summed over the members it draws (a hidden one is left out of the saved graph), as its "n nodes" counts them.
+    for (const member of members) {
       const node = nodeById.get(member);
       if (!node || groupOf.get(member) !== group.id) continue;
       activation += typeof node.activation === 'number' ? node.activation : 0;
