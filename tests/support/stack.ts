@@ -2,6 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../apps/server/src/testing/database.js';
 import { startProcess, stopProcesses } from './processes.mjs';
 
@@ -15,6 +17,11 @@ export interface Stack {
   restartApi(whileDown?: () => Promise<void>): Promise<void>;
   /** Another API server on the same database (Postgres only: PGlite allows one process); its GraphQL URL. */
   startExtraApi(): Promise<{ apiUrl: string; stop(): Promise<void> }>;
+  /**
+   * Runs one SQL statement on the stack's database, for a state no API call can make (an invitation past its
+   * expiry). With PGlite, which one process opens at a time, the API server is restarted around it.
+   */
+  sql(statement: string, params?: unknown[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,14 +49,36 @@ export async function startStack(options: { apiEnv?: NodeJS.ProcessEnv } = {}): 
     { ...baseEnv, WEB_PORT: '0', API_URL: api.url },
     'Web app ready at',
   );
+  const restartApi = async (whileDown?: () => Promise<void>) => {
+    await stopProcesses([api.child]);
+    await whileDown?.();
+    const port = new URL(api.url).port;
+    api = await startProcess('apps/server/dist/main.js', { ...apiEnv, API_PORT: port }, 'API ready at');
+  };
   return {
     webUrl: web.url,
     apiUrl: `${api.url}/graphql`,
-    restartApi: async (whileDown) => {
-      await stopProcesses([api.child]);
-      await whileDown?.();
-      const port = new URL(api.url).port;
-      api = await startProcess('apps/server/dist/main.js', { ...apiEnv, API_PORT: port }, 'API ready at');
+    restartApi,
+    sql: async (statement, params = []) => {
+      if (databaseUrl) {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          await client.query(statement, params);
+        } finally {
+          await client.end();
+        }
+        return;
+      }
+      // The API server persists its PGlite under DATA_DIR/pglite (databaseConfigFromEnv).
+      await restartApi(async () => {
+        const pglite = await PGlite.create(join(dataDir, 'pglite'));
+        try {
+          await pglite.query(statement, params);
+        } finally {
+          await pglite.close();
+        }
+      });
     },
     startExtraApi: async () => {
       if (!databaseUrl) throw new Error('a second API server needs Postgres (set DATABASE_URL)');

@@ -32,7 +32,7 @@ export default function InvitePage() {
               {errorExtensions(preview.error)?.code === 'INVITATION_EXPIRED' && (
                 <h2 style={{ margin: 0 }}>This invitation has expired</h2>
               )}
-              <p className="error" role="alert" data-testid="invite-problem">
+              <p className="notice warn" role="alert" data-testid="invite-problem">
                 {errorMessage(preview.error)}
               </p>
             </>
