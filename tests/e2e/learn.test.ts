@@ -36,6 +36,28 @@ async function panCanvas(page: Page) {
 }
 
 /**
+/** Pairs of drawn nodes whose boxes on screen share some area, by their titles: a circuit must read at first sight. */
+function overlappingNodes(page: Page): Promise<string[]> {
+  return page.locator('.react-flow__node').evaluateAll((elements) => {
+    const boxes = elements.map((element) => ({
+      title: element.querySelector('.fnode-title')?.textContent ?? element.id,
+      box: element.getBoundingClientRect(),
+    }));
+    const pairs: string[] = [];
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const apart =
+          a.box.right <= b.box.left ||
+          b.box.right <= a.box.left ||
+          a.box.bottom <= b.box.top ||
+          b.box.bottom <= a.box.top;
+        if (!apart) pairs.push(`${a.title} × ${b.title}`);
+      }
+    }
+    return pairs;
+  });
+}
+
  * The toy's edges written out here from its weights (the page trains the same network from the same seeds):
  * input i -> hidden h: x_i W1[i,h] (active h); hidden h -> feature j: h_h W_enc[h,j] (both active); feature j -> output o:
  * f_j (W_dec[j] . W2[:,o]); and each output's logit minus what the edges leave out, b2_o + b_dec . W2[:,o].
@@ -218,6 +240,12 @@ describe('the walkthrough (/learn)', () => {
     await grouping.getByRole('button', { name: 'Group', exact: true }).click();
     await expect.poll(() => page.getByTestId('circuit-supernode').textContent(), poll).toContain('first two units');
     await nodeNamed('feature 1').click();
+    // The card stands in its own slot of the hidden units' row: it covers no node (it once sat on 'hidden 3').
+    await expect.poll(() => page.locator('.react-flow__node').count(), poll).toBe(13);
+    await expect.poll(() => overlappingNodes(page), poll).toEqual([]);
+    // Its activation is its members' sum: both are off (ReLU at 0) on "The cat".
+    expect(await page.getByTestId('circuit-supernode').locator('.fnode-act').textContent()).toBe('act 0.0');
+    await page.screenshot({ path: `${SHOTS}/toy-grouped.png` });
     await page.getByTestId('node-inspector').getByLabel('Node label').fill('singular verb feature');
     await page.getByTestId('node-inspector').getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => nodeNamed('singular verb feature').count(), poll).toBe(1);
@@ -262,6 +290,7 @@ describe('the walkthrough (/learn)', () => {
     expect(await nodeNamed('SAE error').count()).toBe(0);
     expect(await nodeNamed('singular verb feature').count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/9-edits-saved.png` });
+    expect(await overlappingNodes(page)).toEqual([]);
 
     // Saved, they are no longer kept: the walkthrough's circuit opens as computed.
     await page.goto(`${stack.webUrl}/learn/circuit?c=toy-singular`);
