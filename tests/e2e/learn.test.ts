@@ -35,7 +35,6 @@ async function panCanvas(page: Page) {
   await page.mouse.up();
 }
 
-/**
 /** Pairs of drawn nodes whose boxes on screen share some area, by their titles: a circuit must read at first sight. */
 function overlappingNodes(page: Page): Promise<string[]> {
   return page.locator('.react-flow__node').evaluateAll((elements) => {
@@ -58,6 +57,7 @@ function overlappingNodes(page: Page): Promise<string[]> {
   });
 }
 
+/**
  * The toy's edges written out here from its weights (the page trains the same network from the same seeds):
  * input i -> hidden h: x_i W1[i,h] (active h); hidden h -> feature j: h_h W_enc[h,j] (both active); feature j -> output o:
  * f_j (W_dec[j] . W2[:,o]); and each output's logit minus what the edges leave out, b2_o + b_dec . W2[:,o].
@@ -239,13 +239,13 @@ describe('the walkthrough (/learn)', () => {
     await grouping.getByLabel('Supernode name').fill('first two units');
     await grouping.getByRole('button', { name: 'Group', exact: true }).click();
     await expect.poll(() => page.getByTestId('circuit-supernode').textContent(), poll).toContain('first two units');
-    await nodeNamed('feature 1').click();
     // The card stands in its own slot of the hidden units' row: it covers no node (it once sat on 'hidden 3').
     await expect.poll(() => page.locator('.react-flow__node').count(), poll).toBe(13);
     await expect.poll(() => overlappingNodes(page), poll).toEqual([]);
     // Its activation is its members' sum: both are off (ReLU at 0) on "The cat".
     expect(await page.getByTestId('circuit-supernode').locator('.fnode-act').textContent()).toBe('act 0.0');
     await page.screenshot({ path: `${SHOTS}/toy-grouped.png` });
+    await nodeNamed('feature 1').click();
     await page.getByTestId('node-inspector').getByLabel('Node label').fill('singular verb feature');
     await page.getByTestId('node-inspector').getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => nodeNamed('singular verb feature').count(), poll).toBe(1);
@@ -289,8 +289,8 @@ describe('the walkthrough (/learn)', () => {
     expect(await page.getByTestId('circuit-supernode').textContent()).toContain('first two units');
     expect(await nodeNamed('SAE error').count()).toBe(0);
     expect(await nodeNamed('singular verb feature').count()).toBe(1);
-    await page.screenshot({ path: `${SHOTS}/9-edits-saved.png` });
     expect(await overlappingNodes(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/9-edits-saved.png` });
 
     // Saved, they are no longer kept: the walkthrough's circuit opens as computed.
     await page.goto(`${stack.webUrl}/learn/circuit?c=toy-singular`);
