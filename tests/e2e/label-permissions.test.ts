@@ -31,6 +31,7 @@ const PAIRS = ['boy', 'dog'].map((noun) => ({
 
 beforeAll(async () => {
   await mkdir('artifacts/label-permissions', { recursive: true });
+  await mkdir('artifacts/labeling-small', { recursive: true });
   stack = await startStack();
   [vic, cyd, visitor] = [await launchBrowser(), await launchBrowser(), await launchBrowser()];
   ada = await Api.signUp(stack.webUrl, 'ada-perm@lab.org', 'Ada');
@@ -125,8 +126,12 @@ describe('label controls follow FeatureLabel.can', () => {
       .waitFor();
     const teamThread = page.getByRole('region', { name: 'Discussion in Permissions' });
     await expect.poll(() => teamThread.getByText('You can read but not add comments here.').count()).toBe(1);
-    // In a team, the proposal note says what keeps a viewer from proposing.
-    await page.getByText('Viewers can’t propose labels; ask an admin of the team for the member role.').waitFor();
+    // In a team, the proposal note says what keeps a viewer from proposing, and the l key says the same.
+    const viewerNote = 'Viewers can’t propose labels; ask an admin of the team for the member role.';
+    await page.getByText(viewerNote).waitFor();
+    await page.keyboard.press('l');
+    await expect.poll(() => page.getByTestId('flow-message').textContent()).toBe(viewerNote);
+    await page.screenshot({ path: 'artifacts/labeling-small/1-viewer-l-key.png' });
     // Evidence goes only to the label that takes it: the public one.
     const save = await steer(page);
     expect(await save.getByLabel('Label for the evidence').locator('option').allTextContents()).toEqual([

@@ -4,6 +4,7 @@ import { useQuery } from '@apollo/client/react';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import type { FeatureKey } from '../lib/graph';
+import { proposeLabelRefusal } from '../lib/label-proposal';
 import { useAppRouter } from '../lib/navigation';
 import { MY_TEAMS } from '../lib/operations';
 import { CommentThread } from './CommentThread';
@@ -24,6 +25,11 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
   const teamId = search.get('team') ?? teams.data?.myTeams[0]?.id ?? null;
   const team = teams.data?.myTeams.find((t) => t.id === teamId);
   const canWrite = Boolean(me && team?.can.proposeLabels);
+  // What keeps this user from proposing, said the same by the note below the labels and by the l key.
+  const proposeRefusal = proposeLabelRefusal({
+    signedIn: Boolean(me),
+    team: team ? { canPropose: team.can.proposeLabels } : null,
+  });
   // Comment events (heard by the labels' subscription) refresh the thread.
   const [commentTick, setCommentTick] = useState(0);
 
@@ -63,7 +69,7 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
           )}
         </div>
 
-        <LabelingFlow feature={feature} teamId={teamId} signedIn={Boolean(me)} />
+        <LabelingFlow feature={feature} teamId={teamId} signedIn={Boolean(me)} proposeRefusal={proposeRefusal} />
 
         {/* The dashboard beside the labels: a labeler reads one and writes the other without scrolling. */}
         <div className="grid-2">
@@ -77,18 +83,9 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
               feature={feature}
               proposeTeam={canWrite && team ? { id: team.id, name: team.name } : null}
               proposeNote={
-                !meLoading && (
-                  <p className="muted small">
-                    {me ? (
-                      team ? (
-                        'Viewers can’t propose labels; ask an admin of the team for the member role.'
-                      ) : (
-                        'Join a team (as member or above) to propose labels.'
-                      )
-                    ) : (
-                      <SignInLink>Sign in to propose and vote.</SignInLink>
-                    )}
-                  </p>
+                !meLoading &&
+                proposeRefusal && (
+                  <p className="muted small">{me ? proposeRefusal : <SignInLink>{proposeRefusal}</SignInLink>}</p>
                 )
               }
               onEvent={(kind) => {

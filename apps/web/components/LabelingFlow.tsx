@@ -48,10 +48,13 @@ export function LabelingFlow({
   feature,
   teamId,
   signedIn,
+  proposeRefusal,
 }: {
   feature: FeatureKey;
   teamId: string | null;
   signedIn: boolean;
+  /** Why this user cannot propose a label (lib/label-proposal.ts), null when they can: what `l` says then. */
+  proposeRefusal: string | null;
 }) {
   const router = useAppRouter();
   const search = useSearchParams();
@@ -98,7 +101,8 @@ export function LabelingFlow({
         j: () => go(n?.next) || setMessage('This is the last feature in this order.'),
         k: () => go(n?.previous) || setMessage('This is the first feature in this order.'),
         n: () => go(n?.nextUnlabeled) || setMessage('No unlabeled feature after this one.'),
-        l: () => focusLabelForm() || setMessage('Join a team as member or above to label.'),
+        // No form to focus: the reason there is none (or, for a member, that the form has not appeared yet).
+        l: () => focusLabelForm() || setMessage(proposeRefusal ?? 'The label form is still loading; press l again.'),
         '+': () => castVote(1),
         '=': () => castVote(1),
         '-': () => castVote(-1),
