@@ -16,6 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
+  await mkdir('artifacts/labeling-small', { recursive: true });
   stack = await startStack();
   browser = await launchBrowser();
 });
@@ -299,14 +300,50 @@ describe('the walkthrough (/learn)', () => {
     await page.close();
   });
 
+  it('signed in without a team of one’s own: a link to create one instead of a team to choose', async () => {
+    const lone = await Api.signUp(stack.webUrl, 'lone-learn@lab.org', 'Lone Learner');
+    await browser.context.clearCookies();
+    await lone.signInBrowser(browser.context);
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.webUrl}/learn`);
+    const save = page.getByTestId('step-demo').getByTestId('save-to-team');
+    await expect.poll(() => save.textContent(), poll).toMatch(/needs a team you are a member of/);
+    const create = save.getByRole('link', { name: 'create a team' });
+    expect(await create.getAttribute('href')).toBe('/');
+    expect(await save.getByLabel('Team to save to').count()).toBe(0);
+    await save.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'artifacts/labeling-small/3-save-to-team-no-team.png' });
+    await page.close();
+  });
+
   it('signed in: the demo circuit is saved to a team and opens in its editor', async () => {
     const ada = await Api.signUp(stack.webUrl, 'ada-learn@lab.org', 'Ada Learner');
     await ada.ok('mutation { createTeam(input: { name: "Agreement lab" }) { id } }');
     await browser.context.clearCookies();
     await ada.signInBrowser(browser.context);
     const page = await browser.context.newPage();
+    // Ada's teams are held back a moment: meanwhile the team control says it is loading, not an empty list.
+    let releaseTeams = () => {};
+    const teamsHeld = new Promise<void>((resolve) => {
+      releaseTeams = resolve;
+    });
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postDataJSON()?.operationName === 'MyTeams') await teamsHeld;
+      await route.continue();
+    });
     await page.goto(`${stack.webUrl}/learn`);
     const step = page.getByTestId('step-demo');
+    const teamControl = step.getByLabel('Team to save to');
+    await teamControl.waitFor(poll);
+    expect(await teamControl.isDisabled()).toBe(true);
+    expect(await teamControl.textContent()).toBe('loading teams…');
+    expect(await step.getByRole('button', { name: 'Save to team' }).isDisabled()).toBe(true);
+    await step.getByTestId('save-to-team').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'artifacts/labeling-small/2-save-to-team-loading.png' });
+    releaseTeams();
+    await expect.poll(() => teamControl.textContent(), poll).toBe('Agreement lab');
+    expect(await teamControl.isDisabled()).toBe(false);
+    await page.unrouteAll();
     await step.getByRole('button', { name: 'Save to team' }).click(poll);
     await page.waitForURL(/\/c\/[^/?]+$/, poll);
     await expect.poll(() => page.getByTestId('circuit-title').textContent(), poll).toBe('The cat runs / The cats run');

@@ -50,11 +50,31 @@ export function SaveToTeam({
       </span>
     );
   }
-  const writable = (teams.data?.myTeams ?? []).filter((t) => t.can.createCircuits);
-  if (teams.data && !writable.length) {
+  // Until the teams arrive there is nothing to choose: a disabled control says so, not an empty list.
+  if (!teams.data) {
     return (
-      <span>
-        {what} is not saved. To save it, be a member of a team: <Link href="/">create a team</Link> first.
+      <span className="row wrap" style={{ display: 'inline-flex' }} data-testid="save-to-team">
+        {what} is not saved yet. Save it to
+        <select aria-label="Team to save to" disabled value="">
+          <option value="">{teams.error ? 'teams could not be loaded' : 'loading teams…'}</option>
+        </select>
+        <button type="button" className="small" disabled>
+          Save to team
+        </button>
+        {teams.error && (
+          <span className="error" role="alert">
+            {errorMessage(teams.error)}
+          </span>
+        )}
+      </span>
+    );
+  }
+  const writable = teams.data.myTeams.filter((t) => t.can.createCircuits);
+  if (!writable.length) {
+    return (
+      <span data-testid="save-to-team">
+        {what} is not saved. Saving it needs a team you are a member of (viewers only read):{' '}
+        <Link href="/">create a team</Link> first.
       </span>
     );
   }
@@ -72,7 +92,7 @@ export function SaveToTeam({
     }
   }
   return (
-    <span className="row wrap" style={{ display: 'inline-flex' }}>
+    <span className="row wrap" style={{ display: 'inline-flex' }} data-testid="save-to-team">
       {what} is not saved yet. Save it to
       <select aria-label="Team to save to" value={chosen} onChange={(event) => setTeamId(event.target.value)}>
         {writable.map((t) => (
