@@ -61,13 +61,22 @@ describe('/healthz', () => {
   it('shares one database query among a flood of concurrent checks', async () => {
     let probes = 0;
     const { app } = await started({ onQuery: (sql) => void (/^SELECT 1$/i.test(sql.trim()) && probes++) });
-    const answers = await Promise.all(Array.from({ length: 200 }, () => health(app.url)));
-    expect(answers.every((answer) => answer.status === 200)).toBe(true);
-    expect(probes).toBe(1);
+    // One query per reuse period (1 s) that the flood lasts: a slow machine may spread 200 requests over more.
+    const floodFor = async (checks: number) => {
+      const startedAt = Date.now();
+      const answers = await Promise.all(Array.from({ length: checks }, () => health(app.url)));
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      return 1 + Math.floor((Date.now() - startedAt) / 1000);
+    };
+    const periods = await floodFor(200);
+    expect(probes).toBeGreaterThanOrEqual(1);
+    expect(probes).toBeLessThanOrEqual(periods);
     // Once the answer is older than the reuse period, the next check asks the database again.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await Promise.all(Array.from({ length: 50 }, () => health(app.url)));
-    expect(probes).toBe(2);
+    const before = probes;
+    const laterPeriods = await floodFor(50);
+    expect(probes).toBeGreaterThan(before);
+    expect(probes - before).toBeLessThanOrEqual(laterPeriods);
   });
 
   it('reports the embedded database unavailable once its thread has ended', async () => {
@@ -131,7 +140,7 @@ describe.runIf(hasPostgres())('/healthz on Postgres', () => {
       status: 'unavailable',
       database: `no answer within ${HEALTH_TIMEOUT_MS} ms`,
     });
-    expect(Date.now() - askedAt).toBeLessThan(HEALTH_TIMEOUT_MS + 1000);
+    expect(Date.now() - askedAt).toBeLessThan(HEALTH_TIMEOUT_MS + 2000);
 
     relay.resume();
     expect(JSON.parse((await healthBecomes(app.url, 200)).text)).toEqual({ status: 'ok', database: 'ok' });
