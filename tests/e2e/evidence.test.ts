@@ -96,7 +96,25 @@ describe('evidence in real Chromium', () => {
 
   it('saves a steering run on the label from the feature page; its history shows it and a re-run gives the same numbers', async () => {
     const page = await adaBrowser.context.newPage();
+    const onFeature = subscribed(page, 'featureChanged');
+    // The label's evidence list is open while Ada saves, and one save fetches it once. The save's answer is held
+    // back until its live event has surely come: the event fetches the list (the answer is not in yet), and the
+    // answer, written into the list, must not fetch it a second time (it did: refetchQueries beside the event's).
+    let evidenceFetches = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.postDataJSON()?.operationName === 'LabelEvidence') evidenceFetches++;
+    });
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postDataJSON()?.operationName !== 'SaveSteeringEvidence') return route.continue();
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.fulfill({ response });
+    });
     await page.goto(`${stack.webUrl}/models/demo/${sae}/${feature}`);
+    const label = page.locator(`#label-${labelId}`);
+    await label.getByRole('button', { name: /^History/ }).click();
+    await label.getByTestId('label-evidence').getByText('No evidence saved yet.').waitFor();
+    await onFeature;
     const panel = page.getByTestId('steer-panel');
     await panel.getByLabel('Steering text').fill('The teacher behind the car');
     await panel.getByLabel('Strength').fill('8');
@@ -106,8 +124,14 @@ describe('evidence in real Chromium', () => {
     expect(await save.getByLabel('Label for the evidence').locator('option').allTextContents()).toEqual([
       'plural subject',
     ]);
+    const fetchesBeforeSave = evidenceFetches;
     await save.getByRole('button', { name: 'Save as evidence' }).click();
     await expect.poll(() => save.getByRole('status').textContent()).toBe('Saved on “plural subject”, in its history.');
+    const evidence = label.getByTestId('label-evidence').getByTestId('evidence');
+    await expect.poll(() => evidence.count()).toBe(1);
+    await page.waitForTimeout(1000); // time for a second fetch, were one sent after the answer
+    expect(evidenceFetches - fetchesBeforeSave).toBe(1);
+    await page.unrouteAll();
     await panel.screenshot({ path: 'artifacts/evidence/1-steer-saved.png' });
 
     // What was saved is the server's own run of those inputs.
@@ -118,10 +142,6 @@ describe('evidence in real Chromium', () => {
         unsteered { logitDiff } steered { logitDiff } } }`,
       { s: sae, f: feature },
     );
-    const label = page.locator(`#label-${labelId}`);
-    await label.getByRole('button', { name: /^History/ }).click();
-    const evidence = label.getByTestId('label-evidence').getByTestId('evidence');
-    await expect.poll(() => evidence.count()).toBe(1);
     expect(await evidence.textContent()).toContain('Steering');
     const shown = numbersOf(await evidence.getByTestId('evidence-numbers').textContent());
     expect(shown[0]).toBeCloseTo(expected.unsteered.logitDiff, 3);

@@ -3,6 +3,7 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import { addSavedEvidence } from '../lib/evidence-cache';
 import { ablationNumbers, steeringMeasure, steeringNumbers } from '../lib/evidence-numbers';
 import {
   CIRCUIT_EVIDENCE,
@@ -213,8 +214,9 @@ export function SaveSteeringEvidence({ feature, inputs }: { feature: FeatureKey;
   // Only the labels the API would take evidence on (each label's can.addEvidence).
   const options = all.filter((l) => l.can.addEvidence);
   const [chosen, setChosen] = useState('');
+  // The answer goes into the label's cached list, so the save's own live event finds it shown and fetches nothing.
   const [save, saving] = useMutation(SAVE_STEERING_EVIDENCE, {
-    refetchQueries: ['LabelEvidence'],
+    update: (cache, { data }) => data && addSavedEvidence(cache, data.saveSteeringEvidence),
   });
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -291,7 +293,10 @@ export function SaveAblationEvidence({
   jobId: string;
   canComment: boolean;
 }) {
-  const [save, saving] = useMutation(SAVE_ABLATION_EVIDENCE, { refetchQueries: ['CircuitEvidence'] });
+  // As for steering: written into the version's cached list, not fetched again (FeatureLabels, CircuitEditor events).
+  const [save, saving] = useMutation(SAVE_ABLATION_EVIDENCE, {
+    update: (cache, { data }) => data && addSavedEvidence(cache, data.saveAblationEvidence),
+  });
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!canComment) return null;

@@ -4,6 +4,7 @@ import { useApolloClient, useMutation, useQuery, useSubscription } from '@apollo
 import Link from 'next/link';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/errors';
+import { evidenceListed } from '../lib/evidence-cache';
 import { LABEL_EVIDENCE } from '../lib/evidence-operations';
 import type { FeatureLabelsQuery, Visibility } from '../lib/generated/graphql';
 import { type FeatureKey, featurePath } from '../lib/graph';
@@ -94,9 +95,13 @@ export function FeatureLabels({
       }
       if (kind) onEvent?.(kind);
       if (kind === 'comment') return;
-      // Saved evidence changes no label: only the lists that show evidence ask again.
+      // Saved evidence changes no label: only the lists that show evidence ask again, unless this tab saved it and
+      // so shows it already (lib/evidence-cache.ts).
       if (kind === 'evidence') {
-        void client.refetchQueries({ include: [LABEL_EVIDENCE] });
+        const labelId = (event?.data as { labelId?: string } | undefined)?.labelId;
+        if (!labelId || !event?.id || !evidenceListed(client.cache, { labelId }, event.id)) {
+          void client.refetchQueries({ include: [LABEL_EVIDENCE] });
+        }
         return;
       }
       void labels.refetch();
