@@ -1,15 +1,13 @@
 // /healthz asks the database: 200 {"status":"ok","database":"ok"} while it answers, 503 with a short reason when a
 // query fails or hangs past the probe's timeout. Before, it answered 200 'ok' whatever state the database was in.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../app.js';
-import { PgliteThread } from '../db/pglite-thread.js';
-import { PrismaClient } from '../generated/prisma/client.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { createTestDatabase } from '../testing/database.js';
+import { endPgliteThreads } from '../testing/pglite-threads.mjs';
 import { hasPostgres } from '../testing/services.js';
-import { databaseHealth, HEALTH_TIMEOUT_MS } from './health.js';
+import { HEALTH_TIMEOUT_MS } from './health.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -78,18 +76,45 @@ describe('/healthz', () => {
     expect(probes).toBeGreaterThan(before);
     expect(probes - before).toBeLessThanOrEqual(laterPeriods);
   });
+});
 
-  it('reports the embedded database unavailable once its thread has ended', async () => {
-    const thread = await PgliteThread.start(undefined);
-    const prisma = new PrismaClient({ adapter: thread.adapterFactory() });
-    const check = databaseHealth(prisma, { reuseMs: 0 });
-    expect(await check()).toEqual({ status: 'ok', database: 'ok' });
-    // What a WebAssembly abort comes to (see pglite-thread.test.ts): the thread ends under the API.
-    await (thread as unknown as { worker: Worker }).worker.terminate();
-    const report = await check();
-    expect(report.status).toBe('unavailable');
-    expect(report.database).toMatch(/^query failed/);
-    await prisma.$disconnect();
+describe('/healthz on the embedded database', () => {
+  /** The API on an in-memory PGlite, whatever DATABASE_URL says. */
+  async function startedOnPglite() {
+    const app = await startApp({ host: '127.0.0.1', port: 0, secureCookies: false, database: { kind: 'pglite' } });
+    cleanups.push(() => app.stop(4000));
+    return app;
+  }
+
+  it('answers 503 within the probe timeout while a long statement holds the database', async () => {
+    const app = await startedOnPglite();
+    expect((await health(app.url)).status).toBe(200);
+    // PGlite runs one statement at a time: while this one sleeps, no other query is answered.
+    const sleeping = app.runtime.services.prisma.$queryRaw`SELECT pg_sleep(5)::text AS slept`;
+    const finished = sleeping.then(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the reuse of the last "ok"
+    const askedAt = Date.now();
+    const answer = await health(app.url);
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.text)).toEqual({
+      status: 'unavailable',
+      database: `no answer within ${HEALTH_TIMEOUT_MS} ms`,
+    });
+    expect(Date.now() - askedAt).toBeLessThan(HEALTH_TIMEOUT_MS + 2000);
+    await finished;
+    expect((await healthBecomes(app.url, 200)).status).toBe(200);
+  });
+
+  it("answers 503 once the database's thread has ended (main.ts then stops the API: database-loss.test.ts)", async () => {
+    const app = await startedOnPglite();
+    expect((await health(app.url)).status).toBe(200);
+    expect(endPgliteThreads()).toBe(1);
+    await app.runtime.databaseLost;
+    const answer = await healthBecomes(app.url, 503);
+    expect(JSON.parse(answer.text)).toMatchObject({
+      status: 'unavailable',
+      database: expect.stringMatching(/^query failed/),
+    });
   });
 });
 
