@@ -834,7 +834,10 @@ export const typeDefs = /* GraphQL */ `
     searchLabels(query: String!, first: Int = 20): [LabelSearchHit!]!
     "All the team's labels with their revisions and votes, as a file (members and viewers)."
     exportLabels(teamId: ID!, format: LabelExportFormat!): LabelExport!
-    "A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header."
+    """
+    A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header. NOT_FOUND when the caller
+    may not see it; SHARE_LINK_EXPIRED (with expiredAt) when only an expired share link they sent would have opened it.
+    """
     circuit(slug: String!): Circuit!
     comments(target: CommentTargetInput!, first: Int, after: String): CommentConnection!
     "Reviews assigned to me, pending first."

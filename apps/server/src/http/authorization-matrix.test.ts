@@ -24,7 +24,8 @@ import { type GraphQLResponse, TestClient } from '../testing/graphql-client.js';
  *
  * Cells: Y allowed (for a list: the target is in it); hid: answered, but the target is left out (subscriptions: the
  * event never arrives); UA UNAUTHENTICATED, FB FORBIDDEN, NF NOT_FOUND, LO LAST_OWNER, WC WRONG_CREDENTIALS, IE
- * INVITATION_EXPIRED (only whoever holds an expired invitation's token can learn it expired); a
+ * INVITATION_EXPIRED (only whoever holds an expired invitation's token can learn it expired), SE SHARE_LINK_EXPIRED
+ * (the same for a share link: where the link, had it not expired, was what let the call see the circuit or do it); a
  * denied mutation must also leave every table as it was; -: not run (signing up, in and out do not depend on roles or
  * links: a signed-out and a signed-in caller stand for all, as each sign-in or sign-up costs a deliberately slow hash).
  *
@@ -66,13 +67,13 @@ saeFeatureNeighbours A               UA     NF     Y      Y      Y      Y      N
 searchLabels         TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
 searchLabels         PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 exportLabels         A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
-circuit              PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
-circuit              TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
+circuit              PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     SE     Y
+circuit              TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     Y
 circuit              UNLISTED        Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 circuit              PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
-comments             CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
-comments             CIRCUIT:TEAM    NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
-comments             NODE:TEAM       NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
+comments             CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     SE     Y
+comments             CIRCUIT:TEAM    NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     Y
+comments             NODE:TEAM       NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     Y
 comments             CIRCUIT:PUBLIC  Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 comments             LABEL:TEAM      NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 comments             LABEL:PUBLIC    Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
@@ -82,8 +83,8 @@ reviewQueue          member          UA     hid    hid    Y      hid    hid    h
 myReviewRequests     owner           UA     hid    hid    hid    hid    Y      hid    hid    hid    hid    hid    hid    UA
 notifications        member          UA     hid    hid    Y      hid    hid    hid    hid    hid    hid    hid    hid    UA
 unreadNotificationCount -            UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
-mentionCandidates    CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
-mentionCandidates    CIRCUIT:TEAM    NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
+mentionCandidates    CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     SE     Y
+mentionCandidates    CIRCUIT:TEAM    NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     Y
 mentionCandidates    LABEL:TEAM      NF     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 startCircuitJob      A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 startPromptGraphJob  A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
@@ -110,46 +111,46 @@ editLabel            PUBLIC          UA     FB     FB     Y      Y      Y      F
 voteLabel            TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 voteLabel            PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 createCircuit        A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
-saveCircuitVersion   PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     Y      NF     NF     UA
-saveCircuitVersion   TEAM            NF     NF     FB     Y      Y      Y      NF     FB     FB     Y      NF     NF     UA
-saveCircuitVersion   PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     Y      FB     FB     UA
-forkCircuit          TEAM>A          NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
-forkCircuit          PRIVATE>A       NF     NF     NF     NF     Y      Y      NF     NF     NF     NF     NF     NF     UA
+saveCircuitVersion   PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     Y      NF     SE     UA
+saveCircuitVersion   TEAM            NF     NF     FB     Y      Y      Y      NF     FB     FB     Y      NF     SE     UA
+saveCircuitVersion   PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     Y      FB     SE     UA
+forkCircuit          TEAM>A          NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     SE     UA
+forkCircuit          PRIVATE>A       NF     NF     NF     NF     Y      Y      NF     NF     NF     NF     NF     SE     UA
 forkCircuit          PUBLIC>B        UA     Y      NF     NF     NF     NF     NF     NF     NF     NF     NF     NF     UA
-setCircuitVisibility PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     FB     NF     NF     UA
-setCircuitVisibility TEAM            NF     NF     FB     FB     Y      Y      NF     FB     FB     FB     NF     NF     UA
-setCircuitVisibility MINE            NF     NF     FB     Y      Y      Y      NF     FB     FB     FB     NF     NF     UA
+setCircuitVisibility PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     FB     NF     SE     UA
+setCircuitVisibility TEAM            NF     NF     FB     FB     Y      Y      NF     FB     FB     FB     NF     SE     UA
+setCircuitVisibility MINE            NF     NF     FB     Y      Y      Y      NF     FB     FB     FB     NF     SE     UA
 setCircuitVisibility PUBLIC          UA     FB     FB     FB     Y      Y      FB     FB     FB     FB     FB     FB     UA
-voteCircuit          PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
-voteCircuit          TEAM            NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
-voteCircuit          PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
-createShareLink      PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     FB     NF     NF     UA
-createShareLink      TEAM            NF     NF     FB     FB     Y      Y      NF     FB     FB     FB     NF     NF     UA
-createShareLink      MINE            NF     NF     FB     Y      Y      Y      NF     FB     FB     FB     NF     NF     UA
+voteCircuit          PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     SE     UA
+voteCircuit          TEAM            NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     SE     UA
+voteCircuit          PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     SE     UA
+createShareLink      PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     FB     NF     SE     UA
+createShareLink      TEAM            NF     NF     FB     FB     Y      Y      NF     FB     FB     FB     NF     SE     UA
+createShareLink      MINE            NF     NF     FB     Y      Y      Y      NF     FB     FB     FB     NF     SE     UA
 createShareLink      PUBLIC          UA     FB     FB     FB     Y      Y      FB     FB     FB     FB     FB     FB     UA
-revokeShareLink      PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     FB     NF     NF     UA
-revokeShareLink      TEAM            NF     NF     FB     FB     Y      Y      NF     FB     FB     FB     NF     NF     UA
-revokeShareLink      MINE            NF     NF     FB     Y      Y      Y      NF     FB     FB     FB     NF     NF     UA
+revokeShareLink      PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     FB     NF     SE     UA
+revokeShareLink      TEAM            NF     NF     FB     FB     Y      Y      NF     FB     FB     FB     NF     SE     UA
+revokeShareLink      MINE            NF     NF     FB     Y      Y      Y      NF     FB     FB     FB     NF     SE     UA
 revokeShareLink      PUBLIC          UA     FB     FB     FB     Y      Y      FB     FB     FB     FB     FB     FB     UA
-addComment           CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
-addComment           CIRCUIT:TEAM    NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
-addComment           NODE:TEAM       NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
-addComment           CIRCUIT:PUBLIC  UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
+addComment           CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     SE     UA
+addComment           CIRCUIT:TEAM    NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     SE     UA
+addComment           NODE:TEAM       NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     SE     UA
+addComment           CIRCUIT:PUBLIC  UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     SE     UA
 addComment           LABEL:TEAM      NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 addComment           LABEL:PUBLIC    UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 addComment           FEATURE:A       NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 addComment           FEATURE:public  UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
-setCommentResolved   CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
-setCommentResolved   CIRCUIT:TEAM    NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
-setCommentResolved   NODE:TEAM       NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
-setCommentResolved   CIRCUIT:PUBLIC  UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
+setCommentResolved   CIRCUIT:PRIVATE NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     SE     UA
+setCommentResolved   CIRCUIT:TEAM    NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     SE     UA
+setCommentResolved   NODE:TEAM       NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     SE     UA
+setCommentResolved   CIRCUIT:PUBLIC  UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     SE     UA
 setCommentResolved   LABEL:TEAM      NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 setCommentResolved   LABEL:PUBLIC    UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 setCommentResolved   FEATURE:A       NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 setCommentResolved   FEATURE:public  UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
-requestReview        PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     Y      NF     NF     UA
-requestReview        TEAM            NF     NF     FB     Y      Y      Y      NF     FB     FB     Y      NF     NF     UA
-requestReview        PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     Y      FB     FB     UA
+requestReview        PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     FB     Y      NF     SE     UA
+requestReview        TEAM            NF     NF     FB     Y      Y      Y      NF     FB     FB     Y      NF     SE     UA
+requestReview        PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     FB     Y      FB     SE     UA
 decideReview         TEAM            UA     NF     NF     Y      NF     NF     NF     NF     NF     NF     NF     NF     UA
 markNotificationRead member          UA     NF     NF     Y      NF     NF     NF     NF     NF     NF     NF     NF     UA
 markAllNotificationsRead -           UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
@@ -157,25 +158,25 @@ computeDashboards    fresh           UA     Y      Y      Y      Y      Y      Y
 computeDashboards    computed        UA     FB     FB     FB     FB     FB     Y      FB     FB     FB     FB     FB     UA
 explainFeatures      A               UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 draftLabelFromTokenPattern A          UA     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
-evaluateSelection    PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
-evaluateSelection    TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
+evaluateSelection    PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     SE     UA
+evaluateSelection    TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     UA
 evaluateSelection    PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
-ablateSelection      PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     UA
-ablateSelection      TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     UA
+ablateSelection      PRIVATE         UA     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     SE     UA
+ablateSelection      TEAM            UA     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     UA
 ablateSelection      PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 saveSteeringEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 saveSteeringEvidence PUBLIC          UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
-saveAblationEvidence PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     NF     UA
-saveAblationEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     NF     UA
-saveAblationEvidence PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     FB     UA
+saveAblationEvidence PRIVATE         NF     NF     NF     NF     Y      Y      NF     FB     Y      Y      NF     SE     UA
+saveAblationEvidence TEAM            NF     NF     FB     Y      Y      Y      NF     FB     Y      Y      NF     SE     UA
+saveAblationEvidence PUBLIC          UA     FB     FB     Y      Y      Y      FB     FB     Y      Y      FB     SE     UA
 startSelftestJob     -               UA     FB     FB     FB     FB     FB     Y      FB     FB     FB     FB     FB     UA
 cancelJob            teamJob         NF     NF     FB     Y      Y      Y      NF     NF     NF     NF     NF     NF     NF
 cancelJob            opJob           NF     NF     NF     NF     NF     NF     Y      NF     NF     NF     NF     NF     NF
 myTeamAdded          -               UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
 featureChanged       TEAM            hid    hid    Y      Y      Y      Y      hid    hid    hid    hid    hid    hid    hid
 featureChanged       PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
-circuitChanged       PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     NF     Y
-circuitChanged       TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     NF     Y
+circuitChanged       PRIVATE         NF     NF     NF     NF     Y      Y      NF     Y      Y      Y      NF     SE     Y
+circuitChanged       TEAM            NF     NF     Y      Y      Y      Y      NF     Y      Y      Y      NF     SE     Y
 circuitChanged       PUBLIC          Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y
 teamChanged          A               UA     NF     Y      Y      Y      Y      NF     NF     NF     NF     NF     NF     UA
 myInbox              -               UA     Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      Y      UA
@@ -217,6 +218,7 @@ const CODES: Record<string, string> = {
   LAST_OWNER: 'LO',
   WRONG_CREDENTIALS: 'WC',
   INVITATION_EXPIRED: 'IE',
+  SHARE_LINK_EXPIRED: 'SE',
 };
 const CIRCUIT_KEYS = ['PRIVATE', 'TEAM', 'UNLISTED', 'PUBLIC', 'MINE'] as const;
 type CircuitKey = (typeof CIRCUIT_KEYS)[number];

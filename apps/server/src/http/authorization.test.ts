@@ -245,18 +245,93 @@ describe('authorization matrix', () => {
     expect(unexpectedDeny).toEqual([]);
   });
 
-  it('refuses expired links', async () => {
+  it('tells the holder of an expired link that it expired and when; revoked and unknown links stay NOT_FOUND', async () => {
     const holder = await TestClient.signUp(app.url, 'late@matrix.org');
-    const { createShareLink } = await clients.owner.ok<{ createShareLink: { token: string } }>(
+    const link = async (circuitId: string, permission: string) =>
+      (
+        await clients.owner.ok<{ createShareLink: { token: string; link: { id: string } } }>(
+          'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token link { id } } }',
+          { i: { circuitId, permission, expiresAt: new Date(Date.now() + 60_000).toISOString() } },
+        )
+      ).createShareLink;
+    const expiring = await link(circuits.PRIVATE.id, 'VIEW');
+    const revokedAndExpired = await link(circuits.PRIVATE.id, 'EDIT');
+    const publicComment = await link(circuits.PUBLIC.id, 'COMMENT');
+    const view = (client: TestClient, slug = circuits.PRIVATE.slug) =>
+      client.request<{ circuit: { id: string } }>('query($s: String!) { circuit(slug: $s) { id } }', { s: slug });
+    holder.shareToken = expiring.token;
+    expect((await view(holder)).errors).toBeUndefined();
+
+    // Past their expiry (moved back in the database rather than waited for); one is also revoked.
+    const expiredAt = new Date('2026-03-04T05:06:07.890Z');
+    await app.runtime.services.prisma.shareLink.updateMany({
+      where: { id: { in: [expiring.link.id, revokedAndExpired.link.id, publicComment.link.id] } },
+      data: { expiresAt: expiredAt },
+    });
+    await clients.owner.ok('mutation($id: ID!) { revokeShareLink(id: $id) { id } }', { id: revokedAndExpired.link.id });
+    const expired = {
+      code: 'SHARE_LINK_EXPIRED',
+      expiredAt: expiredAt.toISOString(),
+    };
+    const message = 'This share link expired on 2026-03-04 05:06 UTC; whoever shared it with you can make a new one';
+
+    // Signed in or out, the token's holder hears that it expired (the token is the secret), and sees nothing.
+    const anonymousHolder = new TestClient(app.url);
+    anonymousHolder.shareToken = expiring.token;
+    for (const client of [holder, anonymousHolder]) {
+      const refused = await view(client);
+      expect(refused.errors?.[0]?.extensions).toMatchObject(expired);
+      expect(refused.errors?.[0]?.message).toBe(message);
+      expect(refused.data).toBeNull();
+    }
+    // Writes the link never allowed are refused as expired too: the circuit is hidden without it.
+    const comment = await holder.request('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
+      i: { target: { type: 'CIRCUIT', circuitId: circuits.PRIVATE.id }, body: 'late' },
+    });
+    expect(comment.errors?.[0]?.extensions).toMatchObject(expired);
+
+    // Revoked (revocation wins over expiry), unknown, none at all, or a link to another circuit: one answer,
+    // naming no expiry.
+    const notFound = [];
+    for (const token of [revokedAndExpired.token, 'x'.repeat(43), undefined]) {
+      holder.shareToken = token;
+      notFound.push((await view(holder)).errors?.[0]);
+    }
+    holder.shareToken = expiring.token;
+    notFound.push((await view(holder, circuits.TEAM.slug)).errors?.[0]);
+    for (const [i, error] of notFound.entries()) {
+      expect(error?.extensions?.code, `answer ${i}`).toBe('NOT_FOUND');
+      expect(error?.extensions?.expiredAt, `answer ${i}`).toBeUndefined();
+      expect(error?.message, `answer ${i}`).toMatch(/^No circuit /);
+    }
+
+    // A working link beside the expired one opens the circuit: the expiry of one is no refusal.
+    const { createShareLink: working } = await clients.owner.ok<{ createShareLink: { token: string } }>(
       'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token } }',
-      {
-        i: { circuitId: circuits.PRIVATE.id, permission: 'VIEW', expiresAt: new Date(Date.now() + 1500).toISOString() },
-      },
+      { i: { circuitId: circuits.PRIVATE.id, permission: 'VIEW' } },
     );
-    holder.shareToken = createShareLink.token;
-    const view = () => holder.request('query($s: String!) { circuit(slug: $s) { id } }', { s: circuits.PRIVATE.slug });
-    expect((await view()).errors).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 1600));
-    expect((await view()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    holder.shareToken = `${expiring.token},${working.token}`;
+    expect((await view(holder)).data?.circuit.id).toBe(circuits.PRIVATE.id);
+
+    // A public circuit stays readable; what only the expired COMMENT link allowed says it expired, while what it
+    // never allowed (visibility: MANAGE) stays FORBIDDEN.
+    holder.shareToken = publicComment.token;
+    expect((await view(holder, circuits.PUBLIC.slug)).data?.circuit.id).toBe(circuits.PUBLIC.id);
+    const lateComment = await holder.request('mutation($i: AddCommentInput!) { addComment(input: $i) { id } }', {
+      i: { target: { type: 'CIRCUIT', circuitId: circuits.PUBLIC.id }, body: 'late' },
+    });
+    expect(lateComment.errors?.[0]?.extensions).toMatchObject(expired);
+    const visibility = await holder.request(
+      'mutation($id: ID!) { setCircuitVisibility(circuitId: $id, visibility: TEAM) { id } }',
+      { id: circuits.PUBLIC.id },
+    );
+    expect(visibility.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Signed out, a write needs signing in whatever the link: UNAUTHENTICATED, as with a working link.
+    anonymousHolder.shareToken = publicComment.token;
+    const anonymousComment = await anonymousHolder.request(
+      'mutation($i: AddCommentInput!) { addComment(input: $i) { id } }',
+      { i: { target: { type: 'CIRCUIT', circuitId: circuits.PUBLIC.id }, body: 'late' } },
+    );
+    expect(anonymousComment.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
 import type { Circuit, CircuitVersion, Prisma, PrismaClient, Visibility } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
-import { Access, type CircuitGrant, grantFor } from './circuit-access.js';
+import { Access, type CircuitGrant, grantFor, shareLinkExpired } from './circuit-access.js';
 import { AppError, isUuid, parseInput } from './errors.js';
 import type { Agreement } from './labels.js';
 import { type Connection, type PageArgs, paginate } from './pagination.js';
@@ -113,17 +113,29 @@ export class CircuitService {
     return grantFor(this.prisma, viewer, circuit);
   }
 
-  /** The circuit if the viewer has at least `needed`; NOT_FOUND when they cannot even see it (no existence leak). */
+  /**
+   * The circuit if the viewer has at least `needed`; NOT_FOUND when they cannot even see it (no existence leak).
+   * SHARE_LINK_EXPIRED instead when an expired link the caller presented would have allowed it: only the holder of
+   * that token (a 256-bit secret) can learn the circuit exists.
+   */
   async require(viewer: Viewer, where: { id: string } | { slug: string }, needed: Access) {
     const circuit =
       'id' in where && !isUuid(where.id)
         ? null
         : await this.prisma.circuit.findUnique({ where: where as Prisma.CircuitWhereUniqueInput });
-    const grant = circuit ? await this.grant(viewer, circuit) : { access: Access.NONE, onlyVersion: null };
+    const grant: CircuitGrant = circuit
+      ? await this.grant(viewer, circuit)
+      : { access: Access.NONE, onlyVersion: null, expiredLink: null };
     const name = 'id' in where ? where.id : where.slug;
-    if (!circuit || grant.access < Access.VIEW) throw new AppError('NOT_FOUND', `No circuit ${name}`);
+    if (!circuit) throw new AppError('NOT_FOUND', `No circuit ${name}`);
+    if (grant.access < Access.VIEW) {
+      if (grant.expiredLink) throw shareLinkExpired(grant.expiredLink.expiredAt);
+      throw new AppError('NOT_FOUND', `No circuit ${name}`);
+    }
     if (grant.access < needed) {
       if (!viewer.user) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+      // A link that once allowed this (and nothing else does now) says it expired rather than "you may not".
+      if (grant.expiredLink && grant.expiredLink.access >= needed) throw shareLinkExpired(grant.expiredLink.expiredAt);
       throw new AppError('FORBIDDEN', `You may not ${Access[needed].toLowerCase()} circuit ${circuit.slug}`);
     }
     return { circuit, grant };

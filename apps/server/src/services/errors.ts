@@ -18,13 +18,23 @@ export type ErrorCode =
   /** A job whose estimated peak memory exceeds the limit for jobs (JOB_MEMORY_MB); with estimateMb and limitMb. */
   | 'JOB_TOO_LARGE'
   /** An invitation link past its expiry (only its holder can learn this: the token is the secret); with expiredAt. */
-  | 'INVITATION_EXPIRED';
+  | 'INVITATION_EXPIRED'
+  /**
+   * A share link past its expiry, presented for a circuit it would have opened (only its holder can learn this: the
+   * token is the secret; revoked links are NOT_FOUND); with expiredAt.
+   */
+  | 'SHARE_LINK_EXPIRED';
 
 /** A rule broken by the caller's input or rights; reaches the client as a GraphQL error with `extensions.code`. */
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
     super(message, { extensions: { code, ...extra } });
   }
+}
+
+/** 2026-11-25 14:03 UTC: the same for every reader of a message, whatever their time zone (for expiry messages). */
+export function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /**

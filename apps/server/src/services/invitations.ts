@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventBus } from '../events/bus.js';
 import type { PrismaClient, Role, TeamInvitation } from '../generated/prisma/client.js';
 import { logActivity } from './activity.js';
-import { AppError, isUuid, parseInput } from './errors.js';
+import { AppError, isUuid, parseInput, utcMinute } from './errors.js';
 import { mayInTeam, requireTeamRole } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { hashToken, newToken } from './tokens.js';
@@ -139,9 +139,4 @@ export class InvitationService {
       data: { revokedAt: invitation.revokedAt ?? new Date() },
     });
   }
-}
-
-/** 2026-11-25 14:03 UTC: the same for every reader of the message, whatever their time zone (expiredAt has it exactly). */
-function utcMinute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -956,7 +956,10 @@ export type Query = {
   __typename?: 'Query';
   /** Activations at one hook; with sae, the SAE's conventions (BOS, centring) apply. */
   activations: Activations;
-  /** A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header. */
+  /**
+   * A circuit by its short slug (/c/{slug}); share tokens come in the x-share-token header. NOT_FOUND when the caller
+   * may not see it; SHARE_LINK_EXPIRED (with expiredAt) when only an expired share link they sent would have opened it.
+   */
   circuit: Circuit;
   comments: CommentConnection;
   /** All the team's labels with their revisions and votes, as a file (members and viewers). */
