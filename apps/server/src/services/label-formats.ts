@@ -1,8 +1,10 @@
 // Reading label files made elsewhere (Neuronpedia explanations, saprmarks/feature-circuits annotations, our own
-// export) into rows of labels to propose, and writing a team's labels as CSV. Every problem names its line and field.
+// export as JSON or CSV, spreadsheets) into rows of labels to propose, and writing a team's labels as CSV. Every
+// problem names its line and field.
 import { KNOWN_MODELS, KNOWN_SAE_SETS } from '@workbench/analysis';
+import { CsvError, parse as parseCsvText } from 'csv-parse/sync';
 
-export type LabelImportFormat = 'NEURONPEDIA' | 'FEATURE_CIRCUITS' | 'WORKBENCH';
+export type LabelImportFormat = 'NEURONPEDIA' | 'FEATURE_CIRCUITS' | 'WORKBENCH' | 'CSV';
 
 /** One label a file proposes, mapped to our feature ids; `source` says where it came from. */
 export interface ImportRow {
@@ -519,4 +521,174 @@ function csvField(value: unknown): string {
 
 export function toCsv(header: string[], rows: unknown[][]): string {
   return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+/**
+ * The CSV columns an import reads, and the header names accepted for each (compared lower-cased, with spaces and
+ * hyphens read as underscores: "Feature Index" is feature_index). The first name of each is toCsv's export header.
+ */
+export const CSV_COLUMNS = {
+  model: ['model_id', 'model'],
+  sae: ['sae_id', 'sae'],
+  index: ['feature_index', 'index', 'feature'],
+  name: ['name', 'label'],
+  description: ['description'],
+  id: ['id'],
+  source: ['source'],
+} as const;
+type CsvColumn = keyof typeof CSV_COLUMNS;
+
+const headerKey = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/**
+ * A CSV file: this app's CSV export (its id and source kept as the row's source; score, votes and revisions are
+ * not imported, as with JSON) or a spreadsheet with at least SAE id, feature index and label columns. Rows without
+ * a model take `modelId`, or else the one model this server runs with that SAE.
+ */
+export function parseCsv(text: string, modelId: string, catalog: ImportCatalog): ParsedFile {
+  const out: ParsedFile = { rows: [], errors: [], empty: [] };
+  // One line ending throughout, so the parser counts lines as an editor does and cells keep \n line breaks.
+  const normalized = text.replace(/\r\n?/g, '\n');
+  if (!normalized.replace(/^\uFEFF/, '').trim()) {
+    out.errors.push({ line: 1, field: 'file', message: 'the file is empty' });
+    return out;
+  }
+  // Each record with the line it ends on, gathered as parsed so that a later error still knows where they end.
+  const records: { record: string[]; lastLine: number }[] = [];
+  try {
+    parseCsvText(normalized, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: (record: string[], context) => {
+        records.push({ record, lastLine: context.lines });
+        return null;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse names the file's last line: the record that opens the quote starts after the last one read.
+      const lines = normalized.split('\n');
+      const after = records.at(-1)?.lastLine ?? 0;
+      const start = lines.findIndex((l, i) => i >= after && l.trim()) + 1 || after + 1;
+      out.errors.push({ line: start, field: 'csv', message: 'a quote opened in this row is never closed' });
+      return out;
+    }
+    // csv-parse's words, less its own "at line N" (reported as the line).
+    const why = error.message.replace(/ at line \d+/, '');
+    out.errors.push({ line: typeof error.lines === 'number' ? error.lines : 1, field: 'csv', message: why });
+    return out;
+  }
+  // A record's first line: its last, less the line breaks inside its quoted cells.
+  const withLines = records
+    .map(({ record, lastLine }) => ({ record, line: lastLine - record.join('').split('\n').length + 1 }))
+    .filter(({ record }) => record.some((cell) => cell.trim()));
+  const [header, ...rows] = withLines;
+  if (!header) {
+    out.errors.push({ line: 1, field: 'file', message: 'the file is empty' });
+    return out;
+  }
+  const at = {} as Partial<Record<CsvColumn, number>>;
+  for (const [i, cell] of header.record.entries()) {
+    const key = headerKey(cell);
+    const column = (Object.keys(CSV_COLUMNS) as CsvColumn[]).find((c) =>
+      (CSV_COLUMNS[c] as readonly string[]).includes(key),
+    );
+    if (!column) continue;
+    if (at[column] !== undefined) {
+      const first = header.record[at[column]!]!.trim();
+      out.errors.push({
+        line: header.line,
+        field: cell.trim(),
+        message: `names the same column as "${first}" (accepted: ${CSV_COLUMNS[column].join(', ')})`,
+      });
+      return out;
+    }
+    at[column] = i;
+  }
+  const missing = (['sae', 'index', 'name'] as const).filter((c) => at[c] === undefined);
+  if (missing.length) {
+    const wanted = missing.map((c) => CSV_COLUMNS[c].join(' or ')).join('; ');
+    const found = header.record.map((c) => JSON.stringify(c.trim())).join(', ');
+    out.errors.push({ line: header.line, field: 'header', message: `needs a column ${wanted} (found ${found})` });
+    return out;
+  }
+  // Problems name the column as the file's header spells it.
+  const fieldOf = (column: CsvColumn) => header.record[at[column]!]!.trim();
+  const served = catalog.models().map((m) => m.id);
+  for (const { record, line } of rows) {
+    const fail = (field: string, message: string) => out.errors.push({ line, field, message });
+    const cell = (column: CsvColumn) => (at[column] === undefined ? '' : (record[at[column]!] ?? '').trim());
+    if (record.length > header.record.length) {
+      fail('row', `has ${record.length} cells, the header ${header.record.length} (a comma outside quotes?)`);
+      continue;
+    }
+    const saeId = cell('sae');
+    if (!saeId) {
+      fail(fieldOf('sae'), 'must not be empty');
+      continue;
+    }
+    const index = indexOf(cell('index'));
+    if (index === null) {
+      fail(fieldOf('index'), `must be a non-negative integer, not ${JSON.stringify(cell('index'))}`);
+      continue;
+    }
+    let rowModel = cell('model') || modelId.trim();
+    if (!rowModel) {
+      const owners = served.filter((m) => catalog.saesOf(m).some((s) => s.id === saeId));
+      if (owners.length !== 1) {
+        const where = at.model === undefined ? 'a model_id column or the import’s model id' : 'the model id';
+        const why = owners.length ? `${owners.length} models here have SAE ${saeId}` : `no model here has SAE ${saeId}`;
+        fail(at.model === undefined ? fieldOf('sae') : fieldOf('model'), `${why}: give ${where}`);
+        continue;
+      }
+      rowModel = owners[0]!;
+    }
+    const name = cell('name');
+    if (!name) {
+      fail(fieldOf('name'), 'must not be empty');
+      continue;
+    }
+    if (name.length > MAX_LABEL_NAME) {
+      fail(fieldOf('name'), `must be at most ${MAX_LABEL_NAME} characters, not ${name.length}`);
+      continue;
+    }
+    const description = cell('description');
+    if (description.length > MAX_LABEL_DESCRIPTION) {
+      fail(fieldOf('description'), `must be at most ${MAX_LABEL_DESCRIPTION} characters, not ${description.length}`);
+      continue;
+    }
+    const unserved = checkServed(catalog, rowModel, saeId, index, fieldOf('index'));
+    if (unserved) {
+      fail(unserved.field === 'layer' ? fieldOf('sae') : unserved.field, unserved.message);
+      continue;
+    }
+    // The export's source column is the label's own source as JSON: kept when it reads as an object.
+    let originalSource: unknown;
+    try {
+      originalSource = cell('source') ? JSON.parse(cell('source')) : undefined;
+    } catch {
+      originalSource = undefined;
+    }
+    out.rows.push({
+      line,
+      modelId: rowModel,
+      saeId,
+      featureIndex: index,
+      name,
+      description,
+      source: {
+        format: 'CSV',
+        line,
+        ...(cell('id') ? { labelId: cell('id') } : {}),
+        ...(isObject(originalSource) ? { originalSource } : {}),
+      },
+    });
+  }
+  return out;
 }

@@ -432,3 +432,136 @@ describe('round trip', () => {
     expect(result.errors?.[0]?.message).toBe('text: must be at most 5000000 characters');
   });
 });
+
+describe('CSV', () => {
+  const CSV_PREVIEW = `mutation($i: ImportLabelsInput!) {
+    importLabels(input: $i) { created skipped errorCount errors { line field message } preview { line modelId saeId featureIndex name description } }
+  }`;
+
+  it('a team’s CSV export imported into another team gives it the same labels, by the importer', async () => {
+    const { createTeam } = await people.cat.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Gamma" }) { id } }',
+    );
+    const teamC = createTeam.id;
+    const exported = await exportAs('ann', teamA, 'CSV');
+    const dry = await importOk('cat', { teamId: teamC, format: 'CSV', text: exported.text });
+    expect([dry.created, dry.skipped, dry.errorCount]).toEqual([7, 0, 0]);
+    expect(await labelsOf(teamC)).toEqual([]);
+    // Its row's first line, as an editor counts (a two-line description is two lines).
+    const editedLine = exported.text.slice(0, exported.text.indexOf(`\r\n${edited},`)).split('\n').length + 1;
+    expect(dry.preview.find((r) => r.name === 'plural "nouns", mostly')).toMatchObject({
+      line: editedLine,
+      description: 'line one\nline two',
+    });
+    await importOk('cat', { teamId: teamC, format: 'CSV', text: exported.text, dryRun: false });
+
+    const key = (l: { modelId: string; saeId: string; featureIndex: number; name: string; description: string }) =>
+      [l.modelId, l.saeId, l.featureIndex, l.name, l.description].join(' | ');
+    const a = JSON.parse((await exportAs('ann', teamA, 'JSON')).text).labels;
+    const c = JSON.parse((await exportAs('cat', teamC, 'JSON')).text).labels;
+    expect(c.map(key).sort()).toEqual(a.map(key).sort());
+    expect(new Set(c.map((l: { author: { id: string } }) => l.author.id))).toEqual(new Set([ids.cat]));
+    const copy = c.find((l: { name: string }) => l.name === 'plural "nouns", mostly');
+    expect(copy.source).toMatchObject({ format: 'CSV', line: editedLine, labelId: edited });
+    const fromNeuronpedia = c.find((l: { name: string }) => l.name === 'plural animal nouns');
+    expect(fromNeuronpedia.source.originalSource).toMatchObject({ format: 'NEURONPEDIA', line: 2 });
+
+    // Back into the team it came from: every label is already there.
+    const back = await importOk('ann', { teamId: teamA, format: 'CSV', text: exported.text });
+    expect([back.created, back.skipped]).toEqual([0, 7]);
+  });
+
+  it('reads a spreadsheet: BOM, CRLF, any-case headers, quoted commas, quotes and line breaks, extra columns', async () => {
+    const text =
+      '\uFEFFSAE,Feature Index,Label,Reviewer,Description\r\n' +
+      'demo/blocks.0.hook_resid_post,2,"commas, in a name",me,\r\n' +
+      '\r\n' +
+      'demo/blocks.1.hook_resid_post,07,"the ""quoted"" token",,"first line\r\nsecond line"\r\n' +
+      'demo/blocks.0.hook_mlp_out,3,short row\r\n';
+    const report = await importOk('bob', { teamId: teamA, format: 'CSV', text });
+    expect(report.errors).toEqual([]);
+    expect(report.preview.map((r) => [r.line, r.modelId, r.saeId, r.featureIndex, r.name, r.description])).toEqual([
+      [2, 'demo', 'demo/blocks.0.hook_resid_post', 2, 'commas, in a name', ''],
+      [4, 'demo', 'demo/blocks.1.hook_resid_post', 7, 'the "quoted" token', 'first line\nsecond line'],
+      [6, 'demo', 'demo/blocks.0.hook_mlp_out', 3, 'short row', ''],
+    ]);
+    // A model given for rows without one; a model this server does not run takes the file's SAE ids as given.
+    const other = await importOk('bob', {
+      teamId: teamA,
+      format: 'CSV',
+      modelId: 'gemma-2-2b',
+      text: 'sae_id,index,name\ngemmascope-res-16k/12,4077,legal terms\n',
+    });
+    expect(other.preview.map((r) => [r.modelId, r.saeId, r.featureIndex])).toEqual([
+      ['gemma-2-2b', 'gemmascope-res-16k/12', 4077],
+    ]);
+  });
+
+  it('names each bad line and field as the header spells it, and a real import of it writes nothing', async () => {
+    const text = [
+      'Model_ID,SAE_ID,Feature,Name',
+      'demo,demo/blocks.0.hook_resid_post,x,bad index',
+      'demo,demo/blocks.0.hook_resid_post,8,past the end',
+      'demo,demo/blocks.9.hook_resid_post,1,no such SAE',
+      'demo,demo/blocks.0.hook_resid_post,1,',
+      'demo,demo/blocks.0.hook_resid_post,1,a, comma,unquoted',
+      ',unknown/sae,1,which model',
+      `demo,demo/blocks.0.hook_resid_post,1,${'n'.repeat(121)}`,
+      'demo,demo/blocks.0.hook_resid_post,4,fine',
+    ].join('\n');
+    const report = await importOk('bob', { teamId: teamA, format: 'CSV', text });
+    expect(report.errors).toEqual([
+      { line: 2, field: 'Feature', message: 'must be a non-negative integer, not "x"' },
+      { line: 3, field: 'Feature', message: 'demo/blocks.0.hook_resid_post has 8 features (0 to 7), not 8' },
+      { line: 4, field: 'SAE_ID', message: "this server's demo has no SAE demo/blocks.9.hook_resid_post" },
+      { line: 5, field: 'Name', message: 'must not be empty' },
+      { line: 6, field: 'row', message: 'has 6 cells, the header 4 (a comma outside quotes?)' },
+      { line: 7, field: 'Model_ID', message: 'no model here has SAE unknown/sae: give the model id' },
+      { line: 8, field: 'Name', message: 'must be at most 120 characters, not 121' },
+    ]);
+    expect(report.preview.map((r) => [r.line, r.featureIndex])).toEqual([[9, 4]]);
+    const before = await labelsOf(teamA);
+    const real = await importAs('bob', { teamId: teamA, format: 'CSV', text, dryRun: false });
+    expect(real.errors?.[0]?.message).toContain('7 line(s) cannot be imported, nothing was; line 2, Feature');
+    expect(await labelsOf(teamA)).toEqual(before);
+  });
+
+  it('a header without the needed columns, an unclosed quote and an empty file are errors of their line', async () => {
+    const check = async (text: string) =>
+      (await people.bob.ok<{ importLabels: Report }>(CSV_PREVIEW, { i: { teamId: teamA, format: 'CSV', text } }))
+        .importLabels.errors;
+    expect(await check('\n\nfeature,label,notes\n1,x,y\n')).toEqual([
+      {
+        line: 3,
+        field: 'header',
+        message: 'needs a column sae_id or sae (found "feature", "label", "notes")',
+      },
+    ]);
+    // The row that opens the quote, not the file's end where the parser notices.
+    expect(await check('sae,index,name\nsae,1,"fine"\n\nsae,2,"never closed\nsae,3,x\n')).toEqual([
+      { line: 4, field: 'csv', message: 'a quote opened in this row is never closed' },
+    ]);
+    expect(await check('sae,index,name\nsae,1,"a"b\n')).toEqual([
+      {
+        line: 2,
+        field: 'csv',
+        message: expect.stringContaining('Invalid Closing Quote'),
+      },
+    ]);
+    expect(await check('\uFEFF\r\n  \r\n')).toEqual([{ line: 1, field: 'file', message: 'the file is empty' }]);
+    expect(await check('SAE,Index,Label,sae_id\n')).toEqual([
+      { line: 1, field: 'sae_id', message: 'names the same column as "SAE" (accepted: sae_id, sae)' },
+    ]);
+  });
+
+  it('holds to the row limit of the other formats', async () => {
+    const rows = Array.from({ length: 20_001 }, (_, i) => `demo/blocks.0.hook_resid_post,${i % 8},label ${i}`);
+    const result = await importAs('bob', {
+      teamId: teamA,
+      format: 'CSV',
+      text: `sae_id,feature_index,name\n${rows.join('\n')}\n`,
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'text' });
+    expect(result.errors?.[0]?.message).toBe('text: at most 20000 labels per import, not 20001');
+  });
+});

@@ -10,7 +10,9 @@ import {
   type ImportCatalog,
   type ImportProblem,
   type ImportRow,
+  type LabelImportFormat,
   type ParsedFile,
+  parseCsv,
   parseFeatureCircuits,
   parseNeuronpedia,
   parseWorkbench,
@@ -36,7 +38,7 @@ const exportInput = z.object({ teamId: z.uuid('must be a team id'), format: z.en
 const importInput = z
   .object({
     teamId: z.uuid('must be a team id'),
-    format: z.enum(['NEURONPEDIA', 'FEATURE_CIRCUITS', 'WORKBENCH']),
+    format: z.enum(['NEURONPEDIA', 'FEATURE_CIRCUITS', 'WORKBENCH', 'CSV']),
     text: z.string().max(MAX_IMPORT_CHARS, `must be at most ${MAX_IMPORT_CHARS} characters`),
     modelId: z.string().trim().min(1, 'must not be empty').max(200).nullish(),
     visibility: z.enum(['TEAM', 'PUBLIC']).default('TEAM'),
@@ -300,9 +302,10 @@ export class LabelTransferService {
     return report(false, create, skippedRows);
   }
 
-  private parse(format: 'NEURONPEDIA' | 'FEATURE_CIRCUITS' | 'WORKBENCH', text: string, modelId: string): ParsedFile {
+  private parse(format: LabelImportFormat, text: string, modelId: string): ParsedFile {
     if (format === 'NEURONPEDIA') return parseNeuronpedia(text, this.catalog);
     if (format === 'FEATURE_CIRCUITS') return parseFeatureCircuits(text, modelId, this.catalog);
+    if (format === 'CSV') return parseCsv(text, modelId, this.catalog);
     return parseWorkbench(text, this.catalog);
   }
 

@@ -401,7 +401,7 @@ export type ImportLabelsInput = {
   /** true (default): report what would change and write nothing. */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   format: LabelImportFormat;
-  /** The model the file's features belong to (FEATURE_CIRCUITS files do not say). */
+  /** The model the file's features belong to (FEATURE_CIRCUITS files do not say; CSV rows without a model column). */
   modelId?: InputMaybe<Scalars['String']['input']>;
   teamId: Scalars['ID']['input'];
   /** The file's text (at most 5,000,000 characters, 20,000 labels). */
@@ -467,9 +467,15 @@ export type LabelExportFormat =
 /**
  * NEURONPEDIA: its feature JSON (modelId, layer, index, explanations), as one feature, an array or JSON Lines, or its
  * flat explanation exports. FEATURE_CIRCUITS: saprmarks/feature-circuits annotations (JSON Lines of Component, Layer,
- * Feature, Annotation, Notes; needs modelId). WORKBENCH: this app's JSON export.
+ * Feature, Annotation, Notes; needs modelId). WORKBENCH: this app's JSON export. CSV: this app's CSV export, or a
+ * spreadsheet whose header row names at least the SAE id (sae_id or sae), the feature index (feature_index, index or
+ * feature) and the label (name or label); also read: model_id or model (else modelId, else the one model here with
+ * that SAE), description, and the export's id and source. Header names are case-insensitive, spaces and hyphens
+ * read as underscores ("Feature Index"); other columns are ignored. Quoted cells may hold commas, quotes and line
+ * breaks; a BOM and CRLF line endings are fine.
  */
 export type LabelImportFormat =
+  | 'CSV'
   | 'FEATURE_CIRCUITS'
   | 'NEURONPEDIA'
   | 'WORKBENCH';
