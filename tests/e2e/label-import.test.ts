@@ -7,7 +7,7 @@ import { type Stack, startStack } from '../support/stack.js';
 
 // Label import and export (issue 16, item 4) in Chromium on the bundled demo model: the team page's Import dialog
 // with a malformed feature-circuits file (each error by line and field, Import disabled), then a good file's dry run,
-// the import, the labels in the team's list, and the JSON export downloaded with them.
+// the import, the labels in the team's list, and the JSON export downloaded with them; then a spreadsheet's CSV.
 const SHOTS = 'artifacts/label-import';
 const FIXTURES = join(import.meta.dirname, '../fixtures/labels');
 const poll = { timeout: 15_000 };
@@ -107,6 +107,63 @@ describe('importing labels on the team page', () => {
       .poll(() => page.getByTestId('label-source').first().textContent(), poll)
       .toBe(' · imported from feature-circuits annotations, line 2');
     await page.screenshot({ path: `${SHOTS}/5-feature-page-source.png` });
+    await page.close();
+  });
+
+  it('a .csv file switches the format to CSV; its dry run names bad lines and columns, then Import adds the rest', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.webUrl}/teams/${teamId}`);
+    await page.getByRole('button', { name: 'Import labels…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import labels' });
+    // A spreadsheet as Excel saves one: a BOM, CRLF, its own header names, a quoted cell with a comma and a line break.
+    const spreadsheet = [
+      '\uFEFFSAE,Feature Index,Label,Description,Reviewer',
+      'demo/blocks.1.hook_resid_post,6,"numbers, mostly years","first line\r\nsecond line",ada',
+      'demo/blocks.1.hook_resid_post,x,bad index,,ada',
+      'demo/blocks.7.hook_resid_post,1,no such SAE,,ada',
+      'demo/blocks.0.hook_attn_out,4,"closing ""quotes""",,ada',
+      '',
+    ].join('\r\n');
+    const file = (text: string) => ({ name: 'reviewed.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await dialog.getByLabel('Label file').setInputFiles(file(spreadsheet));
+    await expect.poll(() => dialog.getByLabel('Import format').inputValue(), poll).toBe('CSV');
+    expect(await dialog.getByTestId('csv-columns').textContent()).toContain('sae_id');
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    const summary = dialog.getByTestId('import-summary');
+    await expect.poll(() => summary.textContent(), poll).toContain('2 errors');
+    const errors = dialog.getByRole('table', { name: 'Errors (fix these lines first)' }).locator('tbody tr');
+    // Line 2's cell spans two lines, so the next row starts on line 4.
+    expect(await errors.allTextContents()).toEqual([
+      '4Feature Indexmust be a non-negative integer, not "x"',
+      // No model column: the model is the one that has the SAE, and none has this one.
+      '5SAEno model here has SAE demo/blocks.7.hook_resid_post: give a model_id column or the import’s model id',
+    ]);
+    expect(await dialog.getByRole('button', { name: /^Import \d+ label/ }).isDisabled()).toBe(true);
+    await dialog.screenshot({ path: `${SHOTS}/6-csv-malformed-dry-run.png` });
+
+    const fixed = spreadsheet
+      .split('\r\n')
+      .filter((line) => !line.includes('bad index') && !line.includes('no such SAE'))
+      .join('\r\n');
+    await dialog.getByLabel('Label file').setInputFiles(file(fixed));
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    await expect.poll(() => summary.textContent(), poll).toContain('Would create 2 labels, skip 0, 0 errors');
+    const preview = dialog.getByRole('table', { name: 'Labels that would be created' }).locator('tbody tr');
+    expect(await preview.allTextContents()).toEqual([
+      '2demo · demo/blocks.1.hook_resid_post #6numbers, mostly years',
+      '4demo · demo/blocks.0.hook_attn_out #4closing "quotes"',
+    ]);
+    await dialog.screenshot({ path: `${SHOTS}/7-csv-dry-run.png` });
+    await dialog.getByRole('button', { name: 'Import 2 labels' }).click();
+    await expect.poll(() => summary.textContent(), poll).toContain('Created 2 labels');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    const table = page.getByTestId('label-table');
+    await expect.poll(() => table.textContent(), poll).toContain('numbers, mostly years');
+    await expect
+      .poll(() => page.getByTestId('activity-feed').textContent(), poll)
+      .toContain('imported 2 labels from a CSV file');
+    await page.screenshot({ path: `${SHOTS}/8-csv-team-labels.png`, fullPage: true });
     await page.close();
   });
 });

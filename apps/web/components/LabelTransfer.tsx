@@ -7,7 +7,7 @@ import type { ImportLabelsMutation } from '../lib/generated/graphql';
 import { EXPORT_LABELS, IMPORT_LABELS } from '../lib/operations';
 import { Dialog } from './Dialog';
 
-type ImportFormat = 'NEURONPEDIA' | 'FEATURE_CIRCUITS' | 'WORKBENCH';
+type ImportFormat = 'NEURONPEDIA' | 'FEATURE_CIRCUITS' | 'WORKBENCH' | 'CSV';
 
 const FORMATS: { value: ImportFormat; label: string; accept: string }[] = [
   {
@@ -17,7 +17,12 @@ const FORMATS: { value: ImportFormat; label: string; accept: string }[] = [
   },
   { value: 'FEATURE_CIRCUITS', label: 'feature-circuits annotations (JSONL)', accept: '.jsonl,.json' },
   { value: 'WORKBENCH', label: 'This app’s JSON export', accept: '.json,application/json' },
+  { value: 'CSV', label: 'CSV (this app’s CSV export or a spreadsheet)', accept: '.csv,text/csv' },
 ];
+
+/** A .csv file can only be read as CSV: choosing one switches the format (other extensions leave it as chosen). */
+const formatOfFile = (name: string, chosen: ImportFormat): ImportFormat =>
+  name.toLowerCase().endsWith('.csv') ? 'CSV' : chosen;
 
 type Problem = ImportReport['errors'][number];
 
@@ -98,6 +103,7 @@ function ImportForm({ teamId }: { teamId: string }) {
   async function onFile(event: ChangeEvent<HTMLInputElement>) {
     reset();
     const chosen = event.target.files?.[0];
+    if (chosen) setFormat((current) => formatOfFile(chosen.name, current));
     setFile(chosen ? { name: chosen.name, text: await chosen.text() } : null);
   }
   async function submit(dryRun: boolean) {
@@ -110,7 +116,7 @@ function ImportForm({ teamId }: { teamId: string }) {
         text: file.text,
         visibility,
         dryRun,
-        ...(format === 'FEATURE_CIRCUITS' ? { modelId: modelId.trim() } : {}),
+        ...(format === 'FEATURE_CIRCUITS' || (format === 'CSV' && modelId.trim()) ? { modelId: modelId.trim() } : {}),
       };
       const { data } = await run({ variables: { input } });
       if (data) setReport(data.importLabels);
@@ -155,6 +161,20 @@ function ImportForm({ teamId }: { teamId: string }) {
             />
           </label>
         )}
+        {format === 'CSV' && (
+          <label>
+            Model id (for rows without a model_id; optional)
+            <input
+              value={modelId}
+              aria-label="Model id"
+              placeholder="the one with that SAE"
+              onChange={(e) => {
+                setModelId(e.target.value);
+                reset();
+              }}
+            />
+          </label>
+        )}
         <label>
           Visibility
           <select
@@ -180,6 +200,13 @@ function ImportForm({ teamId }: { teamId: string }) {
         Each label is proposed by you, with the file and line it came from. A dry run shows what would change and writes
         nothing; a file with errors is not imported.
       </p>
+      {format === 'CSV' && (
+        <p className="small muted" data-testid="csv-columns">
+          CSV: a header row naming at least <code>sae_id</code>, <code>feature_index</code> and <code>name</code> (or{' '}
+          <code>sae</code>, <code>index</code>/<code>feature</code>, <code>label</code>; any case); optional{' '}
+          <code>model_id</code> and <code>description</code>. Other columns are ignored.
+        </p>
+      )}
       <div className="row wrap">
         <button
           type="button"

@@ -151,6 +151,7 @@ const IMPORT_SOURCES: Record<string, string> = {
   NEURONPEDIA: 'Neuronpedia',
   FEATURE_CIRCUITS: 'feature-circuits annotations',
   WORKBENCH: 'a label export',
+  CSV: 'a CSV file',
 };
 
 const VOTES: Record<string, string> = { '1': 'voted up', '-1': 'voted down', '0': 'withdrew a vote on' };

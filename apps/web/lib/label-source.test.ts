@@ -13,6 +13,7 @@ describe('label sources as a labeler reads them', () => {
     expect(
       describeLabelSource(JSON.stringify({ format: 'NEURONPEDIA', explanationModelName: 'gpt-4o', line: 3 })),
     ).toBe('imported from Neuronpedia (explained by gpt-4o), line 3');
+    expect(describeLabelSource(JSON.stringify({ format: 'CSV', line: 4 }))).toBe('imported from a CSV file, line 4');
     expect(isMachineDraft(llm({}))).toBe(true);
     expect(isMachineDraft(JSON.stringify({ format: 'WORKBENCH' }))).toBe(false);
   });

@@ -26,6 +26,7 @@ export function describeLabelSource(source: unknown): string | null {
   }
   if (parsed.format === 'FEATURE_CIRCUITS') return `imported from feature-circuits annotations${line}`;
   if (parsed.format === 'WORKBENCH') return `imported from a label export${line}`;
+  if (parsed.format === 'CSV') return `imported from a CSV file${line}`;
   return 'imported';
 }
 
