@@ -92,6 +92,75 @@ describe('no dead ends in the first hour', () => {
     await page.close();
   });
 
+  it('an expired share link says so, when and what to do, and leads on to sign-in or your teams; a revoked one does not say it expired', async () => {
+    await mkdir('artifacts/share-links', { recursive: true });
+    const owner = await Api.signUp(stack.webUrl, 'lapsed-owner@lab.org', 'Lena Owner');
+    const { createTeam } = await owner.ok<{ createTeam: { id: string } }>(
+      'mutation { createTeam(input: { name: "Lapsed" }) { id } }',
+    );
+    const { createCircuit } = await owner.ok<{ createCircuit: { id: string; slug: string } }>(
+      'mutation($i: CreateCircuitInput!) { createCircuit(input: $i) { id slug } }',
+      { i: { teamId: createTeam.id, title: 'Lapsed circuit', graph: layeredGraph(1, 1, 3, 0) } },
+    );
+    const share = async (expiresAt?: Date) =>
+      (
+        await owner.ok<{ createShareLink: { path: string; link: { id: string } } }>(
+          'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { path link { id } } }',
+          { i: { circuitId: createCircuit.id, permission: 'VIEW', expiresAt: expiresAt?.toISOString() } },
+        )
+      ).createShareLink;
+    // Links must expire in the future: this one does within seconds, and is waited for.
+    const expiresAt = new Date(Date.now() + 3000);
+    const expiring = await share(expiresAt);
+    const revoked = await share();
+    await owner.ok('mutation($id: ID!) { revokeShareLink(id: $id) { id } }', { id: revoked.link.id });
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() + 100 - Date.now()));
+
+    const page = await signedOutPage();
+    await page.goto(`${stack.webUrl}${expiring.path}`);
+    await page.getByRole('heading', { name: 'This share link has expired' }).waitFor();
+    expect(await page.getByTestId('circuit-problem').textContent()).toBe(
+      `This share link expired on ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; whoever shared it with you can make a new one`,
+    );
+    // Signed out: sign in (coming back to this link) or the home page.
+    const next = page.getByTestId('circuit-next');
+    await expect.poll(() => next.textContent(), poll).toContain('or go to the home page');
+    expect(await next.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe(
+      `/signin?next=${encodeURIComponent(expiring.path)}`,
+    );
+    expect(await next.getByRole('link', { name: 'home page' }).getAttribute('href')).toBe('/');
+    await page.screenshot({ path: 'artifacts/share-links/expired-signed-out.png' });
+
+    // Signing in as the circuit's owner from there comes back to the link, and the team's circuit opens.
+    await next.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByLabel('Email').fill('lapsed-owner@lab.org');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
+    await page.waitForURL(`${stack.webUrl}${expiring.path}`);
+    await expect.poll(() => page.getByTestId('whoami').textContent(), poll).toBe('Lena Owner');
+    await page.locator('.react-flow__node').first().waitFor();
+
+    // Signed in but not in the team: the same notice, and the way to one's own teams.
+    await browser.context.clearCookies();
+    const outsider = await Api.signUp(stack.webUrl, 'lapsed-visitor@lab.org', 'Vic Visitor');
+    await outsider.signInBrowser(browser.context);
+    await page.goto(`${stack.webUrl}${expiring.path}`);
+    await page.getByRole('heading', { name: 'This share link has expired' }).waitFor();
+    await expect.poll(() => page.getByTestId('circuit-next').textContent(), poll).toBe('Go to your teams.');
+    await page.screenshot({ path: 'artifacts/share-links/expired-signed-in.png' });
+
+    // A revoked link tells nothing more than a wrong one: unavailable, no word of expiry.
+    await page.goto(`${stack.webUrl}${revoked.path}`);
+    await page.getByRole('heading', { name: 'Circuit unavailable' }).waitFor();
+    const problem = await page.getByTestId('circuit-problem').textContent();
+    expect(problem).toBe(
+      'This circuit does not exist, or you have no access to it (a share link may have been revoked).',
+    );
+    await page.screenshot({ path: 'artifacts/share-links/revoked.png' });
+    await page.close();
+  });
+
   it('creating a team opens it; an empty name gets a message', async () => {
     const api = await Api.signUp(stack.webUrl, 'founder@lab.org', 'Fay Founder');
     await browser.context.clearCookies();
