@@ -141,6 +141,52 @@ describe('label controls follow FeatureLabel.can', () => {
     await page.close();
   });
 
+  it('tells a viewer it is checking their teams while they load, never to join one; the vote key says viewers do not vote', async () => {
+    // A feature with only a team label, so the vote key's label is that one.
+    const featureIndex = FEATURE + 1;
+    await ada.ok('mutation($i: ProposeLabelInput!) { proposeLabel(input: $i) { id } }', {
+      i: { teamId, modelId: 'demo', saeId: SAE, featureIndex, name: 'team-only subject', visibility: 'TEAM' },
+    });
+    const page = await vic.context.newPage();
+    // The viewer's teams are held back: until they arrive the page cannot know Vic is in a team.
+    let releaseTeams = () => {};
+    const teamsHeld = new Promise<void>((resolve) => {
+      releaseTeams = resolve;
+    });
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postDataJSON()?.operationName === 'MyTeams') await teamsHeld;
+      await route.continue();
+    });
+    await page.goto(`${stack.webUrl}/models/demo/${SAE}/${featureIndex}`);
+    const label = page.locator('[data-testid="label-item"][data-label-name="team-only subject"]');
+    await label.waitFor();
+    const note = page.getByTestId('propose-note');
+    await expect.poll(() => note.textContent()).toBe('Checking your teams…');
+    expect(await page.getByText(/Join a team/).count()).toBe(0);
+    // Nor the public thread's comment box, which would take a comment meant for the team.
+    const discussion = page.getByTestId('feature-discussion');
+    expect(await discussion.textContent()).toBe('Checking your teams…');
+    await page.keyboard.press('l');
+    await expect.poll(() => page.getByTestId('flow-message').textContent()).toBe('Checking your teams…');
+    await page.screenshot({ path: 'artifacts/labeling-small/5-viewer-teams-loading.png' });
+    releaseTeams();
+    await expect
+      .poll(() => note.textContent())
+      .toBe('Viewers can’t propose labels; ask an admin of the team for the member role.');
+    expect(await page.getByText(/Join a team/).count()).toBe(0);
+    await discussion.getByRole('heading', { name: 'Discussion in Permissions' }).waitFor();
+    await page.unrouteAll();
+
+    // + (vote up) on the team label: the key says why not, and no vote is cast.
+    await page.keyboard.press('+');
+    await expect
+      .poll(() => page.getByTestId('flow-message').textContent())
+      .toBe('Only members of its team (not viewers) vote on “team-only subject”.');
+    expect(await label.getByTestId('label-votes').textContent()).toBe('▲ 0 ▼ 0');
+    await page.screenshot({ path: 'artifacts/labeling-small/6-viewer-vote-key.png' });
+    await page.close();
+  });
+
   it('offers someone outside the team votes, comments and evidence on the public label, not its edit', async () => {
     const { page, item } = await openFeature(cyd, ['noun number']);
     const label = item('noun number');

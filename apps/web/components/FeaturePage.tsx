@@ -4,7 +4,7 @@ import { useQuery } from '@apollo/client/react';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import type { FeatureKey } from '../lib/graph';
-import { proposeLabelRefusal } from '../lib/label-proposal';
+import { proposeLabelRefusal, type TeamsState } from '../lib/label-proposal';
 import { useAppRouter } from '../lib/navigation';
 import { MY_TEAMS } from '../lib/operations';
 import { CommentThread } from './CommentThread';
@@ -26,8 +26,11 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
   const team = teams.data?.myTeams.find((t) => t.id === teamId);
   const canWrite = Boolean(me && team?.can.proposeLabels);
   // What keeps this user from proposing, said the same by the note below the labels and by the l key.
+  // Until the teams have loaded, "in no team" cannot be told from "not loaded yet".
+  const teamsState: TeamsState = me && !teams.data ? (teams.error ? 'failed' : 'loading') : 'loaded';
   const proposeRefusal = proposeLabelRefusal({
     signedIn: Boolean(me),
+    teams: teamsState,
     team: team ? { canPropose: team.can.proposeLabels } : null,
   });
   // Comment events (heard by the labels' subscription) refresh the thread.
@@ -85,7 +88,9 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
               proposeNote={
                 !meLoading &&
                 proposeRefusal && (
-                  <p className="muted small">{me ? proposeRefusal : <SignInLink>{proposeRefusal}</SignInLink>}</p>
+                  <p className="muted small" data-testid="propose-note">
+                    {me ? proposeRefusal : <SignInLink>{proposeRefusal}</SignInLink>}
+                  </p>
                 )
               }
               onEvent={(kind) => {
@@ -96,15 +101,21 @@ export function FeaturePage({ feature }: { feature: FeatureKey }) {
           </section>
         </div>
         <div>
-          <section className="card">
-            <CommentThread
-              key={teamId ?? 'public'}
-              refreshKey={commentTick}
-              target={{ type: 'FEATURE', ...feature, ...(teamId ? { teamId } : {}) }}
-              // A team's thread takes its members' comments (Team.can.participate); the public one anyone's signed in.
-              canComment={teamId ? Boolean(team?.can.participate) : Boolean(me)}
-              title={team ? `Discussion in ${team.name}` : 'Public discussion'}
-            />
+          <section className="card" data-testid="feature-discussion">
+            {/* Which thread (the team's or the public one) and whether one may write in it depend on the teams: the
+                public thread's comment box shown for a moment could take a comment meant for the team. */}
+            {teamsState === 'loading' ? (
+              <p className="muted small">Checking your teams…</p>
+            ) : (
+              <CommentThread
+                key={teamId ?? 'public'}
+                refreshKey={commentTick}
+                target={{ type: 'FEATURE', ...feature, ...(teamId ? { teamId } : {}) }}
+                // A team's thread takes its members' comments (Team.can.participate); the public one anyone's signed in.
+                canComment={teamId ? Boolean(team?.can.participate) : Boolean(me)}
+                title={team ? `Discussion in ${team.name}` : 'Public discussion'}
+              />
+            )}
           </section>
         </div>
         <SteerPanel feature={feature} />
