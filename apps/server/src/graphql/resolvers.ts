@@ -77,6 +77,8 @@ function accessCheck(ctx: Context, resource?: () => Promise<boolean>): AccessChe
       if (await resource()) return null;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      // The holder of a link that has just expired hears so (and when), as a query would tell them.
+      if (error.extensions.code === 'SHARE_LINK_EXPIRED') return error;
     }
     return new AppError('FORBIDDEN', 'Access ended: you can no longer see what this subscription follows');
   };

@@ -342,6 +342,20 @@ describe('subscriptions end when what they depended on goes', () => {
     await expectEnds(sub, 'FORBIDDEN', Date.now());
   });
 
+  it('an expiring share link’s subscription ends saying it expired', async () => {
+    const { createShareLink } = await owner.ok<{ createShareLink: { token: string; link: { id: string } } }>(
+      'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token link { id } } }',
+      { i: { circuitId, permission: 'VIEW', expiresAt: new Date(Date.now() + 60_000).toISOString() } },
+    );
+    const sub = await liveCircuitSubscription({ shareToken: createShareLink.token });
+    // Its expiry moved to now in the database rather than waited for.
+    await app.runtime.services.prisma.shareLink.update({
+      where: { id: createShareLink.link.id },
+      data: { expiresAt: new Date() },
+    });
+    await expectEnds(sub, 'SHARE_LINK_EXPIRED', Date.now());
+  });
+
   it('signing out ends a circuit subscription', async () => {
     const sub = await liveCircuitSubscription({ cookie: owner.sessionCookie });
     await owner.ok('mutation { signOut }');
