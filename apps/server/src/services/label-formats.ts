@@ -29,6 +29,8 @@ export interface ParsedFile {
   errors: ImportProblem[];
   /** Records that propose nothing (a Neuronpedia feature without explanations), reported rather than dropped. */
   empty: ImportProblem[];
+  /** Reading stopped past this many rows (CSV): the file has more than an import may create. */
+  rowsOver?: number;
 }
 
 /** The models and SAEs this server runs (ModelService): where a mapped feature can be checked. */
@@ -547,9 +549,9 @@ const headerKey = (name: string) =>
 /**
  * A CSV file: this app's CSV export (its id and source kept as the row's source; score, votes and revisions are
  * not imported, as with JSON) or a spreadsheet with at least SAE id, feature index and label columns. Rows without
- * a model take `modelId`, or else the one model this server runs with that SAE.
+ * a model take `modelId`, or else the one model this server runs with that SAE. Reading stops past `maxRows` rows.
  */
-export function parseCsv(text: string, modelId: string, catalog: ImportCatalog): ParsedFile {
+export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, maxRows = Infinity): ParsedFile {
   const out: ParsedFile = { rows: [], errors: [], empty: [] };
   // One line ending throughout, so the parser counts lines as an editor does and cells keep \n line breaks.
   const normalized = text.replace(/\r\n?/g, '\n');
@@ -564,6 +566,8 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog):
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
+      // The header and one row more than allowed: 2.5 million one-cell rows (5 MB) read whole took over a minute.
+      to: maxRows + 2,
       on_record: (record: string[], context) => {
         records.push({ record, lastLine: context.lines });
         return null;
@@ -582,6 +586,10 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog):
     // csv-parse's words, less its own "at line N" (reported as the line).
     const why = error.message.replace(/ at line \d+/, '');
     out.errors.push({ line: typeof error.lines === 'number' ? error.lines : 1, field: 'csv', message: why });
+    return out;
+  }
+  if (records.length - 1 > maxRows) {
+    out.rowsOver = maxRows;
     return out;
   }
   // A record's first line: its last, less the line breaks inside its quoted cells.
@@ -614,7 +622,8 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog):
   const missing = (['sae', 'index', 'name'] as const).filter((c) => at[c] === undefined);
   if (missing.length) {
     const wanted = missing.map((c) => CSV_COLUMNS[c].join(' or ')).join('; ');
-    const found = header.record.map((c) => JSON.stringify(c.trim())).join(', ');
+    const names = header.record.slice(0, 12).map((c) => JSON.stringify(c.trim().slice(0, 60)));
+    const found = names.join(', ') + (header.record.length > names.length ? ', …' : '');
     out.errors.push({ line: header.line, field: 'header', message: `needs a column ${wanted} (found ${found})` });
     return out;
   }

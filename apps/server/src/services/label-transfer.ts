@@ -198,14 +198,12 @@ export class LabelTransferService {
     const parsed = this.parse(input.format, input.text, input.modelId ?? '');
     rejectNulCharacters(parsed);
     parsed.errors.sort((a, b) => a.line - b.line);
-    if (parsed.rows.length > MAX_IMPORT_ROWS) {
-      throw new AppError(
-        'BAD_USER_INPUT',
-        `text: at most ${MAX_IMPORT_ROWS} labels per import, not ${parsed.rows.length}`,
-        {
-          field: 'text',
-        },
-      );
+    if (parsed.rowsOver !== undefined || parsed.rows.length > MAX_IMPORT_ROWS) {
+      const found =
+        parsed.rowsOver !== undefined ? `the file has more than ${parsed.rowsOver} rows` : `not ${parsed.rows.length}`;
+      throw new AppError('BAD_USER_INPUT', `text: at most ${MAX_IMPORT_ROWS} labels per import, ${found}`, {
+        field: 'text',
+      });
     }
     const plan = async (db: Prisma.TransactionClient | PrismaClient) => {
       const existing = await this.existingNames(db, input.teamId, parsed.rows);
@@ -305,7 +303,7 @@ export class LabelTransferService {
   private parse(format: LabelImportFormat, text: string, modelId: string): ParsedFile {
     if (format === 'NEURONPEDIA') return parseNeuronpedia(text, this.catalog);
     if (format === 'FEATURE_CIRCUITS') return parseFeatureCircuits(text, modelId, this.catalog);
-    if (format === 'CSV') return parseCsv(text, modelId, this.catalog);
+    if (format === 'CSV') return parseCsv(text, modelId, this.catalog, MAX_IMPORT_ROWS);
     return parseWorkbench(text, this.catalog);
   }
 
