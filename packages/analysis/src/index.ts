@@ -27,6 +27,7 @@ export * from './model/store.js';
 export * from './model/weights.js';
 export * from './runtime/node.js';
 export * from './runtime/session.js';
+export * from './runtime/threaded.js';
 export * from './sae/index.js';
 export * from './tokenizer/load.js';
 export * from './tokenizer/tokenizer.js';

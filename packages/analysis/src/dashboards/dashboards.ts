@@ -7,6 +7,7 @@
  */
 import type { HookedGPT2 } from '../model/hooked.js';
 import { nodeOrt } from '../runtime/node.js';
+import type { OrtModule } from '../runtime/session.js';
 import { SaeSession } from '../sae/graph.js';
 import type { Sae } from '../sae/sae.js';
 import type { TextTokenizer } from '../tokenizer/tokenizer.js';
@@ -80,9 +81,38 @@ export function corpusContexts(
   length: number,
   bos: number | null,
 ): number[][] {
-  const body = bos === null ? length : length - 1;
   const ids: number[] = [];
   for (const line of corpus.split('\n')) if (line.trim()) ids.push(...tokenizer.encode(`${line}\n`));
+  return cutContexts(ids, length, bos);
+}
+
+/**
+ * corpusContexts, awaiting `pause` whenever about `pauseEveryMs` of tokenizing has passed: a server that tokenizes
+ * on its event loop lets requests in there (the demo corpus takes ~300 ms in one go).
+ */
+export async function corpusContextsWithPauses(
+  tokenizer: TextTokenizer,
+  corpus: string,
+  length: number,
+  bos: number | null,
+  pause: () => Promise<void>,
+  pauseEveryMs = 10,
+): Promise<number[][]> {
+  const ids: number[] = [];
+  let sliceStart = performance.now();
+  for (const line of corpus.split('\n')) {
+    if (!line.trim()) continue;
+    ids.push(...tokenizer.encode(`${line}\n`));
+    if (performance.now() - sliceStart > pauseEveryMs) {
+      await pause();
+      sliceStart = performance.now();
+    }
+  }
+  return cutContexts(ids, length, bos);
+}
+
+function cutContexts(ids: number[], length: number, bos: number | null): number[][] {
+  const body = bos === null ? length : length - 1;
   const contexts: number[][] = [];
   for (let start = 0; start + body <= ids.length; start += body) {
     const slice = ids.slice(start, start + body);
@@ -108,6 +138,11 @@ export interface MultiDashboardRun {
   /** Called after each batch with every SAE's state so far: save them to resume later. */
   onCheckpoint?: (states: DashboardState[]) => void | Promise<void>;
   signal?: AbortSignal;
+  /**
+   * Where the SAE encoders and the logit effects run (default onnxruntime-node on this thread); threadedNodeOrt
+   * keeps a server's event loop free while they do. The model runs on its own runtime.
+   */
+  ort?: OrtModule;
 }
 
 /** Seconds spent per stage of a run (the benchmark's breakdown). */
@@ -172,13 +207,15 @@ export async function computeDashboardsForSaes(
   const sessions: SaeSession[] = [];
   try {
     for (const sae of saes)
-      sessions.push(await SaeSession.create(nodeOrt, sae, { rows: o.batchSize * contextTokens, threads: o.threads }));
+      sessions.push(
+        await SaeSession.create(run.ort ?? nodeOrt, sae, { rows: o.batchSize * contextTokens, threads: o.threads }),
+      );
     await encodeCorpus(run, o, states, sessions, timings);
   } finally {
     await Promise.all(sessions.map((s) => s.release()));
   }
   await run.onProgress?.('logit effects', 92);
-  const effects = await logitEffectsOf(saes, run.unembedding, o, timings.logitEffects);
+  const effects = await logitEffectsOf(run.ort ?? nodeOrt, saes, run.unembedding, o, timings.logitEffects);
   const texts = contextTexts(run.tokenizer, contexts);
   const results = saes.map((sae, i): SaeDashboards => {
     const logits = logitLists(effects[i]!, run.tokenizer);
@@ -244,6 +281,7 @@ function realRows(data: Float32Array, seq: number, lengths: number[], d: number)
 
 /** Every SAE's logit effects through one compiled unembedding. */
 async function logitEffectsOf(
+  ort: OrtModule,
   saes: Sae[],
   unembedding: Float32Array,
   o: Options,
@@ -252,7 +290,7 @@ async function logitEffectsOf(
   let t = performance.now();
   const dIn = saes[0]!.config.dIn;
   if (saes.some((s) => s.config.dIn !== dIn)) throw new Error('dashboards: SAEs of one run must share d_in');
-  const session = await LogitEffectsSession.create(nodeOrt, unembedding, dIn, o.logitTokens, {
+  const session = await LogitEffectsSession.create(ort, unembedding, dIn, o.logitTokens, {
     threads: o.threads,
     chunk: Math.min(256, Math.max(...saes.map((s) => s.config.dSae))),
   });
