@@ -14,7 +14,7 @@ import { type TinyModelFixture, writeTinyModelFixture } from '../testing/fixture
 import { TestClient } from '../testing/graphql-client.js';
 import { jobTopic } from './runner.js';
 
-/** Enough features that storing an SAE's set takes several inserts (500 rows each). */
+/** Enough features that storing an SAE's set takes several inserts (50 rows each). */
 const FEATURES = 512;
 const RESID_1 = 'demo/blocks.1.hook_resid_post';
 const MLP_0 = 'demo/blocks.0.hook_mlp_out';

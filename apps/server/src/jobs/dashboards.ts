@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   computeDashboardsForSaes,
-  corpusContexts,
+  corpusContextsWithPauses,
   type DashboardState,
   decodeDashboardState,
   encodeDashboardState,
@@ -11,6 +11,7 @@ import {
   MIB,
   readSafetensorsLazy,
   type SaeDashboards,
+  threadedNodeOrt,
   unembeddingName,
 } from '@workbench/analysis';
 import { z } from 'zod';
@@ -21,6 +22,9 @@ import { AppError } from '../services/errors.js';
 import { dashboardContextTokens, type JobMemoryGuard, REDUCE_DASHBOARDS } from './memory.js';
 import type { JobHandler } from './runner.js';
 import { TokenRate } from './token-rate.js';
+
+/** Lets the event loop answer what waits (HTTP, on the embedded defaults) before long synchronous work goes on. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The most SAEs one dashboards job computes together (a model's catalog has a few dozen at most). */
 export const MAX_DASHBOARD_SAES = 100;
@@ -181,7 +185,8 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
     const contextTokens = dashboardContextTokens(entry);
     const conventions = saes[0]!.conventions;
     const bos = conventions.prependBos ? model.config.bosTokenId : null;
-    let contexts = corpusContexts(tokenizer, await readCorpus(input.corpus, deps.corporaDir), contextTokens, bos);
+    const corpus = await readCorpus(input.corpus, deps.corporaDir);
+    let contexts = await corpusContextsWithPauses(tokenizer, corpus, contextTokens, bos, yieldToLoop);
     if (input.maxContexts) contexts = contexts.slice(0, input.maxContexts);
     if (!contexts.length) throw new Error(`corpus "${input.corpus}" has fewer than ${contextTokens} tokens`);
 
@@ -205,6 +210,8 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
       options: { contextTokens },
       states,
       signal: context.signal,
+      // Off the event loop: on the embedded defaults this process also answers HTTP (bench:job-lag).
+      ort: threadedNodeOrt,
       onProgress: (stage, percent, tokensDone) => {
         const at = 3 + percent * 0.9;
         if (tokensDone === undefined) return context.progress(stage, at);
@@ -235,21 +242,27 @@ export function dashboardJob(deps: DashboardJobDeps): JobHandler {
   };
 }
 
-/** Rows per insert: a 24,576-feature SAE's dashboards are never all built in memory at once. */
-const ROWS_PER_INSERT = 500;
+/**
+ * Rows per insert: a 24,576-feature SAE's dashboards are never all built in memory at once. Sending one insert
+ * holds the event loop for about 0.6 ms a row (its JSON parameter on its way through Prisma to the database), so
+ * 500 at once stalled every HTTP request on the embedded defaults for ~300 ms; 50 keep that near 30 ms.
+ */
+const ROWS_PER_INSERT = 50;
+/** Rows built and serialised between yields to the event loop (each dashboard's contexts, then JSON.stringify). */
+const ROWS_PER_SLICE = 25;
 
 /**
  * Rows as one JSON text that Postgres unpacks (jsonb_to_recordset): Prisma's createMany walks every nested value of
  * the JSON columns in JavaScript, about 4 ms a row here (100 s of a 24,576-feature SAE, the event loop blocked),
  * where JSON.stringify takes well under a tenth of that.
  */
-function insertRows(tx: Prisma.TransactionClient, rows: object[]) {
+function insertRows(tx: Prisma.TransactionClient, rowsJson: string) {
   return tx.$executeRaw`
     INSERT INTO feature_dashboards (sae_id, feature_index, max_activation, density, histogram, top_contexts,
       quantiles, top_logits, bottom_logits, corpus, job_id)
     SELECT sae_id, feature_index, max_activation, density, histogram, top_contexts, quantiles, top_logits,
       bottom_logits, corpus, job_id
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(sae_id text, feature_index int,
+    FROM jsonb_to_recordset(${rowsJson}::jsonb) AS r(sae_id text, feature_index int,
       max_activation float8, density float8, histogram jsonb, top_contexts jsonb, quantiles jsonb, top_logits jsonb,
       bottom_logits jsonb, corpus text, job_id uuid)`;
 }
@@ -265,23 +278,33 @@ async function storeDashboards(
   saes: CatalogSae[],
   results: SaeDashboards[],
 ): Promise<void> {
-  const rows = (sae: CatalogSae, result: SaeDashboards, from: number) =>
-    Array.from({ length: Math.min(ROWS_PER_INSERT, result.features - from) }, (_, i) => {
-      const d = result.dashboard(from + i);
-      return {
-        sae_id: sae.id,
-        feature_index: d.index,
-        max_activation: d.maxActivation,
-        density: d.density,
-        histogram: d.histogram,
-        top_contexts: d.topContexts,
-        quantiles: d.quantiles,
-        top_logits: d.topLogits,
-        bottom_logits: d.bottomLogits,
-        corpus: input.corpus,
-        job_id: jobId,
-      };
-    });
+  const row = (sae: CatalogSae, result: SaeDashboards, feature: number) => {
+    const d = result.dashboard(feature);
+    return {
+      sae_id: sae.id,
+      feature_index: d.index,
+      max_activation: d.maxActivation,
+      density: d.density,
+      histogram: d.histogram,
+      top_contexts: d.topContexts,
+      quantiles: d.quantiles,
+      top_logits: d.topLogits,
+      bottom_logits: d.bottomLogits,
+      corpus: input.corpus,
+      job_id: jobId,
+    };
+  };
+  /** One insert's rows as a JSON array, built a slice at a time with the event loop let in between. */
+  const rowsJson = async (sae: CatalogSae, result: SaeDashboards, from: number) => {
+    const to = Math.min(from + ROWS_PER_INSERT, result.features);
+    const parts: string[] = [];
+    for (let start = from; start < to; start += ROWS_PER_SLICE) {
+      if (start > from) await yieldToLoop();
+      const slice = Array.from({ length: Math.min(ROWS_PER_SLICE, to - start) }, (_, i) => row(sae, result, start + i));
+      parts.push(JSON.stringify(slice).slice(1, -1));
+    }
+    return `[${parts.join(',')}]`;
+  };
   const ids = saes.map((s) => s.id);
   await prisma.$transaction(
     async (tx) => {
@@ -294,7 +317,7 @@ async function storeDashboards(
       for (const [k, sae] of saes.entries()) {
         const result = results[k]!;
         for (let i = 0; i < result.features; i += ROWS_PER_INSERT) {
-          await insertRows(tx, rows(sae, result, i));
+          await insertRows(tx, await rowsJson(sae, result, i));
         }
       }
     },

@@ -1,11 +1,11 @@
 import {
-  corpusContexts,
+  corpusContextsWithPauses,
   type FeatureContext,
   type HookedGPT2,
   loadSae,
-  nodeOrt,
   type Sae,
   SaeSession,
+  threadedNodeOrt,
 } from '@workbench/analysis';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -28,7 +28,7 @@ import {
 import type { LabelService } from '../services/labels.js';
 import { CountingChatClient, type LlmSettings, RequestCapReached } from '../services/llm.js';
 import { mayInTeam } from '../services/policy.js';
-import { readCorpus } from './dashboards.js';
+import { readCorpus, yieldToLoop } from './dashboards.js';
 import { dashboardContextTokens } from './memory.js';
 import type { JobContext, JobHandler } from './runner.js';
 
@@ -361,7 +361,7 @@ class NonActivatingPool {
     const entry = this.deps.models.model(this.sae.modelId);
     const bos = this.sae.conventions.prependBos ? model.config.bosTokenId : null;
     const text = await readCorpus(corpus, this.deps.corporaDir);
-    const every = corpusContexts(tokenizer, text, dashboardContextTokens(entry), bos);
+    const every = await corpusContextsWithPauses(tokenizer, text, dashboardContextTokens(entry), bos, yieldToLoop);
     const ids = shuffled(every, 104729).slice(0, POOL_CONTEXTS);
     const sae = await loadSae(this.sae.path);
     const maxima = await contextMaxima(model, sae, ids, this.sae.conventions.centerResidual);
@@ -375,7 +375,8 @@ async function contextMaxima(model: HookedGPT2, sae: Sae, contexts: number[][], 
   const { dIn, dSae, hookName } = sae.config;
   const batchSize = 8;
   const length = Math.max(...contexts.map((c) => c.length));
-  const session = await SaeSession.create(nodeOrt, sae, { rows: batchSize * length, threads: 1 });
+  // On ONNX Runtime's own thread: this process may also be answering HTTP (the embedded defaults).
+  const session = await SaeSession.create(threadedNodeOrt, sae, { rows: batchSize * length, threads: 1 });
   const maxima = new Float32Array(contexts.length * dSae);
   try {
     for (let start = 0; start < contexts.length; start += batchSize) {
