@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
-import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Browser, holdOperation, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
 // Controls say what the viewer may do, in real Chromium on the bundled demo model: a VIEWER of Ada's team reads its
@@ -149,14 +149,7 @@ describe('label controls follow FeatureLabel.can', () => {
     });
     const page = await vic.context.newPage();
     // The viewer's teams are held back: until they arrive the page cannot know Vic is in a team.
-    let releaseTeams = () => {};
-    const teamsHeld = new Promise<void>((resolve) => {
-      releaseTeams = resolve;
-    });
-    await page.route('**/graphql', async (route) => {
-      if (route.request().postDataJSON()?.operationName === 'MyTeams') await teamsHeld;
-      await route.continue();
-    });
+    const releaseTeams = await holdOperation(page, 'MyTeams');
     await page.goto(`${stack.webUrl}/models/demo/${SAE}/${featureIndex}`);
     const label = page.locator('[data-testid="label-item"][data-label-name="team-only subject"]');
     await label.waitFor();

@@ -3,7 +3,7 @@ import { defaultToy } from '@workbench/analysis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.js';
-import { type Browser, launchBrowser } from '../support/browser.js';
+import { type Browser, holdOperation, launchBrowser } from '../support/browser.js';
 import { type Stack, startStack } from '../support/stack.js';
 
 // The walkthrough at /learn on a fresh install, signed out: every step shows its live result, the toy circuit's
@@ -323,14 +323,7 @@ describe('the walkthrough (/learn)', () => {
     await ada.signInBrowser(browser.context);
     const page = await browser.context.newPage();
     // Ada's teams are held back a moment: meanwhile the team control says it is loading, not an empty list.
-    let releaseTeams = () => {};
-    const teamsHeld = new Promise<void>((resolve) => {
-      releaseTeams = resolve;
-    });
-    await page.route('**/graphql', async (route) => {
-      if (route.request().postDataJSON()?.operationName === 'MyTeams') await teamsHeld;
-      await route.continue();
-    });
+    const releaseTeams = await holdOperation(page, 'MyTeams');
     await page.goto(`${stack.webUrl}/learn`);
     const step = page.getByTestId('step-demo');
     const teamControl = step.getByLabel('Team to save to');

@@ -38,3 +38,19 @@ export function subscribed(page: Page, field: string): Promise<void> {
     );
   });
 }
+
+/**
+ * Holds back the page's GraphQL requests for `operationName` until the returned function is called, to see what the
+ * page shows while that answer is loading. Call before goto; the route stays until `page.unrouteAll()`.
+ */
+export async function holdOperation(page: Page, operationName: string): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/graphql', async (route) => {
+    if (route.request().postDataJSON()?.operationName === operationName) await held;
+    await route.continue();
+  });
+  return release;
+}
