@@ -109,14 +109,24 @@ describe('no dead ends in the first hour', () => {
           { i: { circuitId: createCircuit.id, permission: 'VIEW', expiresAt: expiresAt?.toISOString() } },
         )
       ).createShareLink;
-    // Links must expire in the future: this one does within seconds, and is waited for.
-    const expiresAt = new Date(Date.now() + 3000);
+    // Links must expire in the future: this one does within seconds. Opened before then, the circuit shows; once
+    // the link has expired, the live updates stop (the server checks again every few seconds) and the editor says
+    // why instead of going quietly stale.
+    const expiresAt = new Date(Date.now() + 5000);
     const expiring = await share(expiresAt);
     const revoked = await share();
     await owner.ok('mutation($id: ID!) { revokeShareLink(id: $id) { id } }', { id: revoked.link.id });
-    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() + 100 - Date.now()));
-
     const page = await signedOutPage();
+    await page.goto(`${stack.webUrl}${expiring.path}`);
+    await page.locator('.react-flow__node').first().waitFor();
+    const stopped = page.getByTestId('live-updates-stopped');
+    await expect.poll(() => stopped.count(), { timeout: 30_000 }).toBe(1);
+    expect(await stopped.textContent()).toBe(
+      `Live updates stopped: This share link expired on ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; whoever shared it with you can make a new one. What is shown may be out of date; reload the page to check.`,
+    );
+    expect(Date.now()).toBeGreaterThan(expiresAt.getTime());
+    await page.screenshot({ path: 'artifacts/share-links/expired-while-open.png' });
+
     await page.goto(`${stack.webUrl}${expiring.path}`);
     await page.getByRole('heading', { name: 'This share link has expired' }).waitFor();
     expect(await page.getByTestId('circuit-problem').textContent()).toBe(

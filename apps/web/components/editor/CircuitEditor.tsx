@@ -557,9 +557,13 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   const [commentTick, setCommentTick] = useState(0);
+  // The server ends the stream when access ends (signed out, removed from the team, the share link expired) and
+  // says why; the page then shows it rather than going quietly stale.
+  const [liveError, setLiveError] = useState<string | null>(null);
   useSubscription(CIRCUIT_CHANGED, {
     variables: { circuitId: circuit.id },
     skip: Boolean(standalone),
+    onError: (error) => setLiveError(errorMessage(error).replace(/\.$/, '')),
     onData: ({ data }) => {
       const event = data.data?.circuitChanged;
       if (!event) return;
@@ -883,7 +887,7 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           </button>
         )}
       </div>
-      {(notice || newerVersion || importError || support?.notice || standalone) && (
+      {(notice || newerVersion || importError || liveError || support?.notice || standalone) && (
         <div className="notices">
           {standalone && (
             <div className="notice" role="status" data-testid="standalone-notice">
@@ -914,6 +918,11 @@ function EditorInner({ circuit, version, pinnedVersion, shareToken, loading, ref
           {importError && (
             <p className="error" role="alert">
               {importError}
+            </p>
+          )}
+          {liveError && (
+            <p className="notice warn" role="status" data-testid="live-updates-stopped">
+              Live updates stopped: {liveError}. What is shown may be out of date; reload the page to check.
             </p>
           )}
         </div>
