@@ -3,9 +3,11 @@
  * defaults (no REDIS_URL: jobs run on the API's event loop, PGlite on its own thread).
  * Starts the built API on a fresh PGlite and the bundled demo model, then, for each job below in turn, starts it and
  * sends `{ __typename }` over GraphQL every PROBE_MS, open-loop (latency counts from when a probe was due, so a
- * stalled loop shows up in full), until the job ends. The same probes with no job running give the idle figures.
- * Prints one JSON line last: per job p50/p99/max probe latency (ms), the probes over 50 ms, the job's own seconds,
- * and the machine's MatMul ceiling measured before and after. BENCH_SERVER_NODE_ARGS=--cpu-prof profiles the server.
+ * stalled loop shows up in full), until the job ends, and beside them a signed-in `{ me { id } }` (its session read
+ * from the database) as often. The same probes with no job running give the idle figures.
+ * Prints one JSON line last: per job p50/p99/max probe latency (ms), the probes over 50 ms, the same for the signed-in
+ * probes, the job's own seconds, and the machine's MatMul ceiling measured before and after.
+ * BENCH_JOBS=dashboards,circuit runs only the jobs named; BENCH_SERVER_NODE_ARGS=--cpu-prof profiles the server.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,23 +25,25 @@ const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** Probes every PROBE_MS until `until` settles (or for `seconds`); latencies in ms from each probe's due time. */
-async function probe(url: string, until: Promise<unknown>) {
+/**
+ * Probes every PROBE_MS until `until` settles; latencies in ms from each probe's due time. Signed out by default;
+ * with a signed-in `client` and `query`, each request also reads its session from the database.
+ */
+async function probe(url: string, until: Promise<unknown>, client = new TestClient(url), query = '{ __typename }') {
   let done = false;
   void until.finally(() => {
     done = true;
   });
   const latencies: number[] = [];
   const pending: Promise<void>[] = [];
-  const client = new TestClient(url);
   const start = performance.now();
   for (let n = 0; !done; n++) {
     const due = start + n * PROBE_MS;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(
-      client.request('{ __typename }').then(
-        () => void latencies.push(performance.now() - due),
+      client.request(query).then(
+        (answer) => void latencies.push(answer.errors ? Number.POSITIVE_INFINITY : performance.now() - due),
         () => void latencies.push(Number.POSITIVE_INFINITY),
       ),
     );
@@ -110,17 +114,31 @@ async function run() {
       ],
     };
     const results: Record<string, unknown> = { idle };
+    // BENCH_JOBS=dashboards (comma-separated names) runs only those jobs.
+    const only = process.env.BENCH_JOBS?.split(',');
     for (const [name, [mutation, variables]] of Object.entries(jobs)) {
+      if (only && !only.includes(name)) continue;
       const started = await user.ok<Record<string, { id: string }>>(mutation, variables);
       const id = Object.values(started)[0]!.id;
       const t0 = performance.now();
       const from = Date.now();
       const finished = user.waitForJob(id, 600_000);
-      const lag = await probe(url, finished);
+      // Signed in beside the signed-out probes: the session lookup waits for the database (one connection on PGlite).
+      const [lag, signedIn] = await Promise.all([probe(url, finished), probe(url, finished, user, '{ me { id } }')]);
       const job = await finished;
       if (job.status !== 'SUCCEEDED') throw new Error(`${name} job ${job.status}: ${job.error}`);
       const jobSeconds = round((performance.now() - t0) / 1000);
-      results[name] = { ...lag, ...loopStalls(stallsSince(from)), job_s: jobSeconds };
+      results[name] = {
+        ...lag,
+        signed_in: {
+          p50_ms: signedIn.p50_ms,
+          p99_ms: signedIn.p99_ms,
+          max_ms: signedIn.max_ms,
+          over_50_ms: signedIn.over_50_ms,
+        },
+        ...loopStalls(stallsSince(from)),
+        job_s: jobSeconds,
+      };
       console.error(`${name}: ${JSON.stringify(results[name])}`);
     }
     return { ...results, probe_ms: PROBE_MS, load_average: round(loadavg()[0]!) };
