@@ -95,7 +95,7 @@ async function run() {
     const idle = { ...(await probe(url, sleep(IDLE_SECONDS * 1000))), ...loopStalls(stallsSince(idleFrom)) };
 
     const jobs: Record<string, [string, Record<string, unknown>]> = {
-      // Every SAE of the demo model (13 x 1,024 features) over the demo corpus, then storing 13,312 dashboards.
+      // The demo model's 12 SAEs of its 4 blocks (12 x 1,024 features) over the demo corpus, then 12,288 dashboards stored.
       dashboards: [
         'mutation($s: [ID!]) { computeDashboards(model: "demo", saes: $s) { id } }',
         {
