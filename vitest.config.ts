@@ -4,12 +4,14 @@ import { defineConfig } from 'vitest/config';
 const graphqlAlias = { graphql: new URL('./node_modules/graphql/index.js', import.meta.url).pathname };
 
 /**
- * Tests whose bounds are times (a deadline, a latency, equal-time sign-ins): they run last and alone, so a loaded
- * machine's other test files do not eat their margins.
+ * Tests whose bounds are times (a deadline, a latency, equal-time sign-ins, event-loop stalls during a job): they run
+ * last and alone, so a loaded machine's other test files do not eat their margins.
  */
 const TIMING = [
   'apps/server/src/http/bounds.test.ts',
   'apps/server/src/http/shutdown.test.ts',
+  'apps/server/src/jobs/dashboard-runs.test.ts',
+  'apps/server/src/jobs/job-lag.test.ts',
   'tests/integration/cross-instance.test.ts',
   'tests/integration/queue-isolation.test.ts',
 ];
