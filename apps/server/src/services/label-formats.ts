@@ -443,6 +443,22 @@ export function parseFeatureCircuits(text: string, modelId: string, catalog: Imp
   return out;
 }
 
+/** Why a label's name or description cannot be imported (empty name, either too long), or null. */
+function labelTextProblem(
+  name: string,
+  description: string,
+): { column: 'name' | 'description'; message: string } | null {
+  if (!name) return { column: 'name', message: 'must not be empty' };
+  if (name.length > MAX_LABEL_NAME)
+    return { column: 'name', message: `must be at most ${MAX_LABEL_NAME} characters, not ${name.length}` };
+  if (description.length > MAX_LABEL_DESCRIPTION)
+    return {
+      column: 'description',
+      message: `must be at most ${MAX_LABEL_DESCRIPTION} characters, not ${description.length}`,
+    };
+  return null;
+}
+
 /** Our own JSON export (exportLabels): each label proposed again, its id and team kept as the source. */
 export function parseWorkbench(text: string, catalog: ImportCatalog): ParsedFile {
   const out: ParsedFile = { rows: [], errors: [], empty: [] };
@@ -470,13 +486,10 @@ export function parseWorkbench(text: string, catalog: ImportCatalog): ParsedFile
       fail('name', 'must be a non-empty string');
       continue;
     }
-    if (name.trim().length > MAX_LABEL_NAME) {
-      fail('name', `must be at most ${MAX_LABEL_NAME} characters`);
-      continue;
-    }
     const description = typeof value.description === 'string' ? value.description.trim() : '';
-    if (description.length > MAX_LABEL_DESCRIPTION) {
-      fail('description', `must be at most ${MAX_LABEL_DESCRIPTION} characters`);
+    const textProblem = labelTextProblem(name.trim(), description);
+    if (textProblem) {
+      fail(textProblem.column, textProblem.message);
       continue;
     }
     const unserved = checkServed(catalog, modelId.trim(), saeId.trim(), index, 'featureIndex');
@@ -546,19 +559,14 @@ const headerKey = (name: string) =>
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
 
+/** A CSV record's cells and the line it starts on. */
+type CsvRecord = { record: string[]; line: number };
+
 /**
- * A CSV file: this app's CSV export (its id and source kept as the row's source; score, votes and revisions are
- * not imported, as with JSON) or a spreadsheet with at least SAE id, feature index and label columns. Rows without
- * a model take `modelId`, or else the one model this server runs with that SAE. Reading stops past `maxRows` rows.
+ * The file's records with their first lines (blank ones dropped), or null with the problem in `out`: a quote never
+ * closed, csv-parse's other errors, or more than `maxRows` rows (reading stops there).
  */
-export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, maxRows = Infinity): ParsedFile {
-  const out: ParsedFile = { rows: [], errors: [], empty: [] };
-  // One line ending throughout, so the parser counts lines as an editor does and cells keep \n line breaks.
-  const normalized = text.replace(/\r\n?/g, '\n');
-  if (!normalized.replace(/^\uFEFF/, '').trim()) {
-    out.errors.push({ line: 1, field: 'file', message: 'the file is empty' });
-    return out;
-  }
+function readCsvRecords(normalized: string, maxRows: number, out: ParsedFile): CsvRecord[] | null {
   // Each record with the line it ends on, gathered as parsed so that a later error still knows where they end.
   const records: { record: string[]; lastLine: number }[] = [];
   try {
@@ -581,26 +589,25 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, 
       const after = records.at(-1)?.lastLine ?? 0;
       const start = lines.findIndex((l, i) => i >= after && l.trim()) + 1 || after + 1;
       out.errors.push({ line: start, field: 'csv', message: 'a quote opened in this row is never closed' });
-      return out;
+      return null;
     }
     // csv-parse's words, less its own "at line N" (reported as the line).
     const why = error.message.replace(/ at line \d+/, '');
     out.errors.push({ line: typeof error.lines === 'number' ? error.lines : 1, field: 'csv', message: why });
-    return out;
+    return null;
   }
   if (records.length - 1 > maxRows) {
     out.rowsOver = maxRows;
-    return out;
+    return null;
   }
   // A record's first line: its last, less the line breaks inside its quoted cells.
-  const withLines = records
+  return records
     .map(({ record, lastLine }) => ({ record, line: lastLine - record.join('').split('\n').length + 1 }))
     .filter(({ record }) => record.some((cell) => cell.trim()));
-  const [header, ...rows] = withLines;
-  if (!header) {
-    out.errors.push({ line: 1, field: 'file', message: 'the file is empty' });
-    return out;
-  }
+}
+
+/** Where each known column is in the header row, or null with the problem in `out` (a duplicate, a missing one). */
+function csvHeaderColumns(header: CsvRecord, out: ParsedFile): Partial<Record<CsvColumn, number>> | null {
   const at = {} as Partial<Record<CsvColumn, number>>;
   for (const [i, cell] of header.record.entries()) {
     const key = headerKey(cell);
@@ -615,7 +622,7 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, 
         field: cell.trim(),
         message: `names the same column as "${first}" (accepted: ${CSV_COLUMNS[column].join(', ')})`,
       });
-      return out;
+      return null;
     }
     at[column] = i;
   }
@@ -625,8 +632,33 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, 
     const names = header.record.slice(0, 12).map((c) => JSON.stringify(c.trim().slice(0, 60)));
     const found = names.join(', ') + (header.record.length > names.length ? ', …' : '');
     out.errors.push({ line: header.line, field: 'header', message: `needs a column ${wanted} (found ${found})` });
+    return null;
+  }
+  return at;
+}
+
+/**
+ * A CSV file: this app's CSV export (its id and source kept as the row's source; score, votes and revisions are
+ * not imported, as with JSON) or a spreadsheet with at least SAE id, feature index and label columns. Rows without
+ * a model take `modelId`, or else the one model this server runs with that SAE. Reading stops past `maxRows` rows.
+ */
+export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, maxRows = Infinity): ParsedFile {
+  const out: ParsedFile = { rows: [], errors: [], empty: [] };
+  // One line ending throughout, so the parser counts lines as an editor does and cells keep \n line breaks.
+  const normalized = text.replace(/\r\n?/g, '\n');
+  if (!normalized.replace(/^\uFEFF/, '').trim()) {
+    out.errors.push({ line: 1, field: 'file', message: 'the file is empty' });
     return out;
   }
+  const withLines = readCsvRecords(normalized, maxRows, out);
+  if (!withLines) return out;
+  const [header, ...rows] = withLines;
+  if (!header) {
+    out.errors.push({ line: 1, field: 'file', message: 'the file is empty' });
+    return out;
+  }
+  const at = csvHeaderColumns(header, out);
+  if (!at) return out;
   // Problems name the column as the file's header spells it.
   const fieldOf = (column: CsvColumn) => header.record[at[column]!]!.trim();
   const served = catalog.models().map((m) => m.id);
@@ -659,17 +691,10 @@ export function parseCsv(text: string, modelId: string, catalog: ImportCatalog, 
       rowModel = owners[0]!;
     }
     const name = cell('name');
-    if (!name) {
-      fail(fieldOf('name'), 'must not be empty');
-      continue;
-    }
-    if (name.length > MAX_LABEL_NAME) {
-      fail(fieldOf('name'), `must be at most ${MAX_LABEL_NAME} characters, not ${name.length}`);
-      continue;
-    }
     const description = cell('description');
-    if (description.length > MAX_LABEL_DESCRIPTION) {
-      fail(fieldOf('description'), `must be at most ${MAX_LABEL_DESCRIPTION} characters, not ${description.length}`);
+    const textProblem = labelTextProblem(name, description);
+    if (textProblem) {
+      fail(fieldOf(textProblem.column), textProblem.message);
       continue;
     }
     const unserved = checkServed(catalog, rowModel, saeId, index, fieldOf('index'));
