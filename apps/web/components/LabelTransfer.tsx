@@ -147,27 +147,13 @@ function ImportForm({ teamId }: { teamId: string }) {
             ))}
           </select>
         </label>
-        {format === 'FEATURE_CIRCUITS' && (
+        {(format === 'FEATURE_CIRCUITS' || format === 'CSV') && (
           <label>
-            Model id (the file does not say)
+            {format === 'CSV' ? 'Model id (for rows without a model_id; optional)' : 'Model id (the file does not say)'}
             <input
               value={modelId}
               aria-label="Model id"
-              placeholder="demo"
-              onChange={(e) => {
-                setModelId(e.target.value);
-                reset();
-              }}
-            />
-          </label>
-        )}
-        {format === 'CSV' && (
-          <label>
-            Model id (for rows without a model_id; optional)
-            <input
-              value={modelId}
-              aria-label="Model id"
-              placeholder="the one with that SAE"
+              placeholder={format === 'CSV' ? 'the one with that SAE' : 'demo'}
               onChange={(e) => {
                 setModelId(e.target.value);
                 reset();
