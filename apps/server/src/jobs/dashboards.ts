@@ -1,5 +1,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+// Awaited between long synchronous stretches, so the event loop answers what waits (HTTP, on the embedded defaults).
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   computeDashboardsForSaes,
   corpusContextsWithPauses,
@@ -22,9 +24,6 @@ import { AppError } from '../services/errors.js';
 import { dashboardContextTokens, type JobMemoryGuard, REDUCE_DASHBOARDS } from './memory.js';
 import type { JobHandler } from './runner.js';
 import { TokenRate } from './token-rate.js';
-
-/** Lets the event loop answer what waits (HTTP, on the embedded defaults) before long synchronous work goes on. */
-export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The most SAEs one dashboards job computes together (a model's catalog has a few dozen at most). */
 export const MAX_DASHBOARD_SAES = 100;

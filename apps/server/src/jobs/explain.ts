@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   corpusContextsWithPauses,
   type FeatureContext,
@@ -28,7 +29,7 @@ import {
 import type { LabelService } from '../services/labels.js';
 import { CountingChatClient, type LlmSettings, RequestCapReached } from '../services/llm.js';
 import { mayInTeam } from '../services/policy.js';
-import { readCorpus, yieldToLoop } from './dashboards.js';
+import { readCorpus } from './dashboards.js';
 import { dashboardContextTokens } from './memory.js';
 import type { JobContext, JobHandler } from './runner.js';
 
